@@ -1,0 +1,324 @@
+#!/usr/bin/env python3
+"""Benchmark rtorch against torch (and numpy) in one process run.
+
+Usage: python3 benchmarks/bench.py [--quick] [--filter SUBSTR] [--json PATH] [--stand-in]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import gc
+import importlib
+import importlib.util
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+THREADS = 2
+LIBS = ("rtorch", "torch", "numpy")
+
+# group -> (limit, text); "import" is an absolute limit in seconds, the rest are
+# ratios rtorch/torch.
+TARGETS = {
+    "overhead": (0.6, "<= 0.6x"),
+    "autograd": (0.5, "<= 0.5x"),
+    "16M": (1.0, "<= 1.0x"),
+    "gemm": (1.15, "<= 1.15x"),
+    "import": (0.2, "<= 0.2 s"),
+}
+
+# --- cases -------------------------------------------------------------------
+# (name, group, input shapes, fn, numpy fn).  fn(lib, *inputs) is what gets timed;
+# inputs are made beforehand so only the op is measured.  One fn serves rtorch and
+# torch, since rtorch must run torch code unchanged; the numpy fn is None where
+# numpy has no equivalent.
+
+
+def add(m, a, b):
+    return a + b
+
+
+def total(m, a):
+    return a.sum()
+
+
+def slice13(m, a):
+    return a[1:3]
+
+
+def matmul(m, a, b):
+    return a @ b
+
+
+def fwd_bwd(m, x, w):
+    w.grad = None  # letting grads accumulate would be a different workload
+    (x @ w).relu().sum().backward()
+
+
+BIG, SQ = [(1 << 24,)], (4096, 4096)  # 16M elements, also seen as a square
+CASES = [
+    ("add 1 elem", "overhead", [(1,), (1,)], add, add),
+    ("mm 4x4", "overhead", [(4, 4)] * 2, lambda m, a, b: m.mm(a, b), matmul),
+    ("sum 100", "overhead", [(100,)], total, total),
+    ("slice a[1:3] of 100", "overhead", [(100,)], slice13, slice13),
+    ("fwd+bwd (x@w).relu().sum()", "autograd", [(64, 32), (32, 16)], fwd_bwd, None),
+    ("add 16M", "16M", BIG * 2, add, add),
+    ("add_ 16M in-place", "16M", BIG * 2, lambda m, a, b: a.add_(b),
+     lambda np, a, b: np.add(a, b, out=a)),
+    ("sum 16M", "16M", BIG, total, total),
+    ("exp 16M", "16M", BIG, lambda m, a: a.exp(), lambda np, a: np.exp(a)),
+    ("transpose-copy 4096x4096", "16M", BIG, lambda m, a: a.view(*SQ).t().contiguous(),
+     lambda np, a: np.ascontiguousarray(a.reshape(SQ).T)),
+    ("softmax 4096x4096 dim=1", "16M", BIG,
+     lambda m, a: m.softmax(a.view(*SQ), dim=1), None),
+    ("gemm 256", "gemm", [(256, 256)] * 2, matmul, matmul),
+    ("gemm 1024", "gemm", [(1024, 1024)] * 2, matmul, matmul),
+    ("gemm 2048", "gemm", [(2048, 2048)] * 2, matmul, matmul),
+    # Both transposes are views, so the GEMM gets a strided operand.
+    ("gemm 1024 a@b.t()", "gemm", [(1024, 1024)] * 2, lambda m, a, b: a @ b.t(),
+     lambda np, a, b: a @ b.T),
+]  # fmt: skip
+
+
+def make_call(m, rand, shapes, fn, grad=False):
+    xs = [rand(*shape) for shape in shapes]
+    if grad:
+        xs[-1].requires_grad_(True)
+    return lambda: fn(m, *xs)
+
+
+# --- timing ------------------------------------------------------------------
+
+
+def batch_ns(fn, n):
+    loop = range(n)
+    t0 = time.perf_counter_ns()
+    for _ in loop:
+        fn()
+    return time.perf_counter_ns() - t0
+
+
+def measure(calls, budget_s, min_reps):
+    """Per-call ns of every batch, for each callable in {name: fn}.
+
+    Each library runs in blocks of its own, in two rounds of opposite order, so
+    slow drift of the machine cancels out.  Finer interleaving would be unfair:
+    thread pools keep spinning after a call (OpenBLAS for ~0.1 s) and steal the
+    cores from the next library, hence also the pause before each block.
+    """
+    block_ns = budget_s * 1e9 / 2  # per library and round
+    times = {name: [] for name in calls}
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # a collection landing in one library's batches skews the ratio
+    try:
+        for order in (list(calls), list(calls)[::-1]):
+            for name in order:
+                fn = calls[name]
+                time.sleep(budget_s / 3)
+                # Warm-up (lazy init, allocator, caches) that also estimates the
+                # call cost.  Its median sizes the batches, so that one stall of
+                # the machine cannot shrink the measurement to a single call.
+                warm = []
+                while len(warm) < 2 or sum(warm) < block_ns / 10:
+                    warm.append(batch_ns(fn, 1))
+                per_call = max(statistics.median(warm[1:]), 1)
+                n = max(1, round(block_ns / 8 / per_call))
+                reps = 8 if n > 1 else max(min_reps, min(8, int(block_ns / per_call)))
+                times[name] += [batch_ns(fn, n) / n for _ in range(reps)]
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+    return times
+
+
+def import_time_ns(module, runs):
+    code = f"import time; t=time.perf_counter(); import {module}; print(time.perf_counter()-t)"
+    times = []
+    for _ in range(runs):
+        cmd = [sys.executable, "-c", code]
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            return None
+        times.append(float(proc.stdout.split()[-1]) * 1e9)
+    return statistics.median(times)
+
+
+# --- reporting ---------------------------------------------------------------
+
+
+def fmt_time(ns):
+    if ns is None:
+        return "-"
+    for unit, scale in (("s", 1e9), ("ms", 1e6), ("us", 1e3)):
+        if ns >= scale:
+            return f"{ns / scale:.3g} {unit}"
+    return f"{ns:.0f} ns"
+
+
+def fmt_ratio(r):
+    return "-" if r is None else f"{r:.2f}"
+
+
+def ratio(a, b):
+    return a / b if a is not None and b is not None else None
+
+
+def record(case, group, ns):
+    limit, target = TARGETS[group]
+    rt_torch, rt_np = ratio(ns["rtorch"], ns["torch"]), ratio(ns["rtorch"], ns["numpy"])
+    value = ns["rtorch"] / 1e9 if group == "import" and ns["rtorch"] else rt_torch
+    ok = "n/a" if value is None else ("pass" if value <= limit else "FAIL")
+    times = " ".join(f"{fmt_time(ns[lib]):>10}" for lib in LIBS)
+    print(
+        f"{case:28} {times} {fmt_ratio(rt_torch):>8} {fmt_ratio(rt_np):>7}"
+        f"  {target:8} {ok}",
+        flush=True,
+    )
+    return {
+        "case": case,
+        "group": group,
+        **{f"{lib}_ns": ns[lib] for lib in LIBS},
+        "rtorch_torch": rt_torch,
+        "rtorch_numpy": rt_np,
+        "target": target,
+        "ok": ok,
+    }
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def load_libs(stand_in):
+    libs = {}
+    for name in ("torch", "numpy"):
+        try:
+            libs[name] = importlib.import_module(name)
+        except ImportError:
+            libs[name] = None
+    if stand_in:
+        if libs["torch"] is None:
+            sys.exit("--stand-in needs torch installed")
+        libs["rtorch"] = libs["torch"]
+    else:
+        try:
+            libs["rtorch"] = importlib.import_module("rtorch")
+        except ImportError as e:
+            sys.exit(f"cannot import rtorch ({e}); build it first, or pass --stand-in")
+    for name in ("rtorch", "torch"):
+        if libs[name] is not None:
+            libs[name].set_num_threads(THREADS)
+    return libs
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="smoke mode, noisy numbers")
+    p.add_argument("--filter", default="", metavar="SUBSTR", help="only these cases")
+    p.add_argument("--json", metavar="PATH", help="also write results as JSON")
+    p.add_argument(
+        "--stand-in",
+        action="store_true",
+        help="use torch under the name rtorch (to test this script)",
+    )
+    args = p.parse_args()
+
+    # Thread pools read these when a library loads, so set them before importing;
+    # numpy's BLAS has no other knob.  The import-time subprocesses inherit them.
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(THREADS)
+    libs = load_libs(args.stand_in)
+    np = libs["numpy"]
+    budget_s, min_reps, import_runs = (0.02, 1, 1) if args.quick else (0.3, 2, 5)
+
+    rt_version = getattr(libs["rtorch"], "__version__", "?")
+    meta = {
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "threads": THREADS,
+        "python": platform.python_version(),
+        "torch": getattr(libs["torch"], "__version__", None),
+        "numpy": getattr(np, "__version__", None),
+        "rtorch": f"torch {rt_version} as stand-in" if args.stand_in else rt_version,
+        "quick": args.quick,
+    }
+    print(f"date     {meta['date']}")
+    print(f"machine  {meta['cpu']}, {meta['cores']} cores, {THREADS} threads used")
+    print(
+        f"versions python {meta['python']}, torch {meta['torch'] or 'absent'}, "
+        f"numpy {meta['numpy'] or 'absent'}, rtorch {meta['rtorch']}"
+    )
+
+    rands = {name: libs[name].randn for name in ("rtorch", "torch") if libs[name]}
+    if np is not None:
+        rng = np.random.default_rng(0)
+        rands["numpy"] = lambda *s: rng.standard_normal(s, dtype=np.float32)
+
+    # The loop and wrapper cost is the same for every library; subtracting it
+    # keeps the small per-op ratios honest.  Noise only ever adds time, so the
+    # fastest batch is the best estimate of it.
+    noop = make_call(
+        libs["rtorch"], rands["rtorch"], [(1,), (1,)], lambda m, a, b: None
+    )
+    loop_ns = min(measure({"noop": noop}, budget_s, min_reps)["noop"])
+    print(f"loop overhead {loop_ns:.0f} ns/call, subtracted from every time\n")
+    print(
+        f"{'case':28} {'rtorch':>10} {'torch':>10} {'numpy':>10} {'rt/torch':>8}"
+        f" {'rt/np':>7}  target"
+    )
+
+    results = []
+    wanted = args.filter.lower()
+    for name, group, shapes, fn, np_fn in CASES:
+        if wanted not in name.lower():
+            continue
+        calls = {}
+        for lib, f in (("rtorch", fn), ("torch", fn), ("numpy", np_fn)):
+            if libs[lib] is not None and f is not None:
+                grad = group == "autograd"
+                calls[lib] = make_call(libs[lib], rands[lib], shapes, f, grad)
+        times = measure(calls, budget_s, min_reps)
+        ns = {lib: None for lib in LIBS}
+        for lib, ts in times.items():
+            ns[lib] = max(statistics.median(ts) - loop_ns, 1.0)
+        del calls, times
+        gc.collect()  # free the 16M inputs before the next case allocates its own
+        results.append(record(name, group, ns))
+
+    if wanted in "import rtorch":
+        ns = {}
+        for lib in LIBS:
+            module = "torch" if lib == "rtorch" and args.stand_in else lib
+            found = lib == "rtorch" or importlib.util.find_spec(module) is not None
+            ns[lib] = import_time_ns(module, import_runs) if found else None
+        results.append(record("import rtorch", "import", ns))
+
+    print("\n| case | rtorch | torch | numpy | rtorch/torch | target | ok |")
+    print("|---|---:|---:|---:|---:|---|---|")
+    for r in results:
+        times = " | ".join(fmt_time(r[f"{lib}_ns"]) for lib in LIBS)
+        print(
+            f"| {r['case']} | {times} | {fmt_ratio(r['rtorch_torch'])} "
+            f"| {r['target']} | {r['ok']} |"
+        )
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"meta": meta, "results": results}, f, indent=2)
+        print(f"\nwrote {args.json}")
+
+
+if __name__ == "__main__":
+    main()

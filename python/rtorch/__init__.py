@@ -1,0 +1,170 @@
+"""rtorch: a tensor engine with a Rust core and PyTorch's Python API.
+
+`import rtorch as torch` is meant to run PyTorch code unchanged. This module only
+re-exports: the engine lives in `rtorch._C` (Rust), Python-side behaviour in the
+family modules next to this file.
+"""
+
+from . import _C
+from ._C import (
+    Generator,
+    Tensor,
+    arange,
+    as_tensor,
+    bernoulli,
+    broadcast_tensors,
+    can_cast,
+    cat,
+    default_generator,
+    device,
+    dtype,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    get_default_dtype,
+    get_num_threads,
+    initial_seed,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    lerp,
+    linspace,
+    logspace,
+    manual_seed,
+    ones,
+    ones_like,
+    promote_types,
+    rand,
+    randint,
+    randn,
+    randperm,
+    result_type,
+    seed,
+    set_default_dtype,
+    set_num_threads,
+    stack,
+    tensor,
+    where,
+    zeros,
+    zeros_like,
+)
+from ._C import (  # noqa: A004 - dtype names shadow builtins exactly as in PyTorch
+    bfloat16,
+    bool,
+    float16,
+    float32,
+    float64,
+    int8,
+    int16,
+    int32,
+    int64,
+    uint8,
+)
+from . import _tensor  # noqa: F401 - attaches the Python-side Tensor methods
+from ._size import Size
+from . import autograd, cuda, return_types  # noqa: F401
+from .autograd.grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
+
+__version__ = _C.__version__
+
+# PyTorch's dtype aliases.
+half = float16
+float = float32  # noqa: A001
+double = float64
+short = int16
+int = int32  # noqa: A001
+long = int64
+layout = type("layout", (), {"__repr__": lambda self: "torch.strided"})
+strided = layout()
+
+concat = concatenate = cat
+clip = Tensor.clip
+
+
+def _function_from_method(name):
+    # Calling the method descriptor with the input first is exactly torch.<name>(input, ...).
+    return getattr(Tensor, name)
+
+
+# Functions that are the Tensor method of the same name.
+_METHOD_FUNCTIONS = """
+neg abs sign exp expm1 log log1p log2 log10 sqrt rsqrt square sin cos tan asin acos atan
+sinh cosh tanh sigmoid relu erf reciprocal floor ceil round trunc frac isnan isinf isfinite
+nan_to_num logical_not bitwise_not add sub mul div floor_divide remainder fmod pow atan2
+maximum minimum eq ne lt le gt ge logical_and logical_or logical_xor bitwise_and bitwise_or
+bitwise_xor clamp masked_fill addcmul addcdiv sum mean prod max min amax amin argmax argmin
+std var norm logsumexp all any cumsum cumprod softmax log_softmax mm bmm mv dot matmul outer
+ger addmm addmv addr addbmm baddbmm reshape transpose swapaxes permute t squeeze unsqueeze
+flatten unflatten narrow select split chunk unbind diagonal flip clone as_strided numel
+""".split()
+for _name in _METHOD_FUNCTIONS:
+    globals()[_name] = _function_from_method(_name)
+del _name
+
+# Common aliases of those functions.
+absolute = abs  # noqa: F821
+multiply = mul  # noqa: F821
+subtract = sub  # noqa: F821
+divide = div  # noqa: F821
+true_divide = div  # noqa: F821
+negative = neg  # noqa: F821
+greater = gt  # noqa: F821
+greater_equal = ge  # noqa: F821
+less = lt  # noqa: F821
+less_equal = le  # noqa: F821
+not_equal = ne  # noqa: F821
+arccos = acos  # noqa: F821
+arcsin = asin  # noqa: F821
+arctan = atan  # noqa: F821
+arctan2 = atan2  # noqa: F821
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input):
+    return input.is_floating_point()
+
+
+def typename(obj):
+    if isinstance(obj, Tensor):
+        return obj.type()
+    return type(obj).__name__
+
+
+def get_rng_state():
+    return default_generator().get_state()
+
+
+def set_rng_state(new_state):
+    default_generator().set_state(new_state)
+
+
+def rand_like(input, *, dtype=None, device=None, requires_grad=False, generator=None):
+    return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad, generator=generator)
+
+
+def randn_like(input, *, dtype=None, device=None, requires_grad=False, generator=None):
+    return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad, generator=generator)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False):
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype)
+
+
+def broadcast_shapes(*shapes):
+    return Size(broadcast_tensors(*[zeros(s).expand(s) if s else zeros(()) for s in shapes])[0].shape)
+
+
+def __getattr__(name):
+    # `rtorch.testing` needs NumPy; import it on first use to keep `import rtorch` fast.
+    if name == "testing":
+        import importlib
+
+        return importlib.import_module(".testing", __name__)
+    raise AttributeError(f"module 'rtorch' has no attribute '{name}'")

@@ -1,0 +1,146 @@
+"""Tensor behaviour written in Python (attached to the Rust class `rtorch._C.Tensor`):
+printing, iteration, backward and hooks, and the `new_*` constructors."""
+
+from . import _C
+from ._C import Tensor
+
+
+def _repr(self, *, tensor_contents=None):
+    # Imported lazily: printing needs NumPy, `import rtorch` should not.
+    from ._tensor_str import tensor_repr
+
+    return tensor_repr(self)
+
+
+def _iter(self):
+    if self.dim() == 0:
+        raise TypeError("iteration over a 0-d tensor")
+    return iter(self.unbind(0))
+
+
+def _format(self, spec):
+    if self.dim() == 0:
+        return self.item().__format__(spec)
+    return object.__format__(self, spec)
+
+
+def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    """Computes the gradient of this tensor w.r.t. graph leaves (see `autograd.backward`)."""
+    from .autograd import backward as _backward
+
+    _backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+
+class RemovableHandle:
+    """Returned by `register_hook`; `remove()` unregisters the hook."""
+
+    def __init__(self, tensor, hook_id, is_leaf):
+        self._tensor, self.id, self._is_leaf = tensor, hook_id, is_leaf
+
+    def remove(self):
+        if self._tensor is not None:
+            self._tensor._remove_hook(self.id, self._is_leaf)
+            self._tensor = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def register_hook(self, hook):
+    """Registers `hook(grad) -> Tensor or None`, run when this tensor's gradient is computed."""
+    hook_id, is_leaf = self._register_hook(hook)
+    return RemovableHandle(self, hook_id, is_leaf)
+
+
+def _new(factory):
+    def method(self, *size, dtype=None, device=None, requires_grad=False, **kw):
+        return factory(*size, dtype=dtype or self.dtype, requires_grad=requires_grad, **kw)
+
+    return method
+
+
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+    return _C.full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+    return _C.tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+def uniform_(self, a=0.0, b=1.0, *, generator=None):
+    _C._sample_(self, "uniform", float(a), float(b), generator)
+    return self
+
+
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    _C._sample_(self, "normal", float(mean), float(std), generator)
+    return self
+
+
+def random_(self, from_=0, to=None, *, generator=None):
+    if to is None and from_ != 0:
+        from_, to = 0, from_
+    _C._sample_(self, "random", float(from_), None if to is None else float(to), generator)
+    return self
+
+
+def bernoulli_(self, p=0.5, *, generator=None):
+    probs = p if isinstance(p, Tensor) else _C.full(self.shape, float(p), dtype=_C.float64)
+    self.copy_(_C.bernoulli(probs.double().expand(*self.shape), generator=generator))
+    return self
+
+
+def _bernoulli(self, p=None, *, generator=None):
+    return _C.bernoulli(self if p is None else _C.full(self.shape, float(p)), generator=generator)
+
+
+def type_as(self, other):
+    return self.to(other.dtype)
+
+
+def _contains(self, element):
+    return (self == element).any().item()
+
+
+def _reversed(self):
+    return self.flip(0) if self.dim() > 0 else self
+
+
+def _deepcopy(self, memo):
+    new = self.detach().clone()
+    new.requires_grad_(self.requires_grad)
+    memo[id(self)] = new
+    return new
+
+
+_METHODS = {
+    "__repr__": _repr,
+    "__str__": _repr,
+    "__iter__": _iter,
+    "__format__": _format,
+    "__contains__": _contains,
+    "__reversed__": _reversed,
+    "__deepcopy__": _deepcopy,
+    "__array_priority__": 1000,
+    "backward": backward,
+    "register_hook": register_hook,
+    "new_zeros": _new(_C.zeros),
+    "new_ones": _new(_C.ones),
+    "new_empty": _new(_C.empty),
+    "new_full": new_full,
+    "new_tensor": new_tensor,
+    "uniform_": uniform_,
+    "normal_": normal_,
+    "random_": random_,
+    "bernoulli_": bernoulli_,
+    "bernoulli": _bernoulli,
+    "type_as": type_as,
+    "is_shared": lambda self: False,
+    "layout": property(lambda self: __import__("rtorch").strided),
+}
+
+for _name, _value in _METHODS.items():
+    setattr(Tensor, _name, _value)

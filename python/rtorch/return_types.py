@@ -1,0 +1,16 @@
+"""Named result tuples (`torch.return_types.max` and friends)."""
+
+from collections import namedtuple
+
+
+def _make(name):
+    base = namedtuple(name, ["values", "indices"])
+
+    def __repr__(self):
+        return f"torch.return_types.{name}(\nvalues={self.values!r},\nindices={self.indices!r})"
+
+    return type(name, (base,), {"__repr__": __repr__, "__slots__": ()})
+
+
+max = _make("max")  # noqa: A001
+min = _make("min")  # noqa: A001

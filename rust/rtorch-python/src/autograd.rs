@@ -1,0 +1,183 @@
+//! `rtorch.autograd` bindings: backward, grad, grad mode, hooks and graph nodes.
+
+use crate::errors::{stash, IntoPy};
+use crate::tensor::PyTensor;
+use crate::tensor_math::tensor_list;
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+use rtorch::autograd::{self, Edge, Hook, Node};
+use rtorch::Tensor;
+use std::sync::Arc;
+
+/// A graph node as Python sees it (`t.grad_fn`).
+#[pyclass(name = "Node", module = "rtorch.autograd.graph", frozen)]
+pub struct PyNode {
+    pub node: Arc<Node>,
+}
+
+#[pymethods]
+impl PyNode {
+    fn name(&self) -> String {
+        self.node.name.to_string()
+    }
+    /// ((next node or AccumulateGrad or None, input_nr), …) as in PyTorch.
+    #[getter]
+    fn next_functions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        let items: Vec<Py<PyAny>> = self
+            .node
+            .next
+            .iter()
+            .map(|e| -> PyResult<Py<PyAny>> {
+                Ok(match e {
+                    None => (py.None(), 0).into_pyobject(py)?.into_any().unbind(),
+                    Some(Edge::Node(n, nr)) => (PyNode { node: n.clone() }, *nr).into_pyobject(py)?.into_any().unbind(),
+                    Some(Edge::Leaf(t)) => (AccumulateGrad { variable: t.clone() }, 0).into_pyobject(py)?.into_any().unbind(),
+                })
+            })
+            .collect::<PyResult<_>>()?;
+        PyTuple::new(py, items)
+    }
+    /// A hook on the node's outputs' gradients: `hook(grad_inputs, grad_outputs)` is not
+    /// supported yet; register hooks on tensors instead.
+    fn register_hook(&self, _hook: Py<PyAny>) -> PyResult<()> {
+        Err(PyRuntimeError::new_err("rtorch: Node.register_hook is not supported yet; use Tensor.register_hook"))
+    }
+    fn __repr__(&self) -> String {
+        format!("<{} object at {:#x}>", self.node.name, Arc::as_ptr(&self.node) as usize)
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<PyNode>().map(|o| Arc::ptr_eq(&o.get().node, &self.node)).unwrap_or(false)
+    }
+    fn __hash__(&self) -> usize {
+        Arc::as_ptr(&self.node) as usize
+    }
+}
+
+/// The node that accumulates into a leaf's `.grad` (PyTorch's `AccumulateGrad`).
+#[pyclass(name = "AccumulateGrad", module = "rtorch.autograd.graph", frozen)]
+pub struct AccumulateGrad {
+    variable: Tensor,
+}
+
+#[pymethods]
+impl AccumulateGrad {
+    fn name(&self) -> &'static str {
+        "torch::autograd::AccumulateGrad"
+    }
+    #[getter]
+    fn variable(&self) -> PyTensor {
+        PyTensor::wrap(self.variable.clone())
+    }
+    #[getter]
+    fn next_functions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        Ok(PyTuple::empty(py))
+    }
+}
+
+/// Wraps a Python callable as an engine hook (takes the GIL only while it runs).
+fn py_hook(f: Py<PyAny>) -> Hook {
+    Arc::new(move |g: &Tensor| {
+        Python::attach(|py| {
+            let r = f.call1(py, (PyTensor::wrap(g.clone()),)).map_err(stash)?;
+            if r.is_none(py) {
+                return Ok(None);
+            }
+            let t = r.cast_bound::<PyTensor>(py).map_err(|e| stash(PyErr::from(e)))?;
+            Ok(Some(t.get().t.clone()))
+        })
+    })
+}
+
+#[pymethods]
+impl PyTensor {
+    /// Returns the hook id; Python wraps it in a RemovableHandle.
+    fn _register_hook(&self, hook: Py<PyAny>) -> PyResult<(u64, bool)> {
+        if !self.t.requires_grad() {
+            return Err(PyRuntimeError::new_err(
+                "cannot register a hook on a tensor that doesn't require gradient",
+            ));
+        }
+        let h = py_hook(hook);
+        match self.t.grad_fn() {
+            Some(f) => Ok((f.add_pre_hook(self.t.output_nr(), h), false)),
+            None => Ok((self.t.add_leaf_hook(h), true)),
+        }
+    }
+    fn _remove_hook(&self, id: u64, is_leaf: bool) {
+        if is_leaf {
+            self.t.remove_leaf_hook(id);
+        } else if let Some(f) = self.t.grad_fn() {
+            f.remove_pre_hook(id);
+        }
+    }
+}
+
+fn opt_grads(py: Python<'_>, grads: Option<&Bound<'_, PyAny>>, n: usize) -> PyResult<Vec<Option<Tensor>>> {
+    let Some(g) = grads.filter(|g| !g.is_none()) else { return Ok(vec![None; n]) };
+    if let Ok(t) = g.cast::<PyTensor>() {
+        return Ok(vec![Some(t.get().t.clone())]);
+    }
+    let _ = py;
+    g.try_iter()?
+        .map(|item| {
+            let item = item?;
+            if item.is_none() {
+                Ok(None)
+            } else {
+                Ok(Some(item.cast::<PyTensor>()?.get().t.clone()))
+            }
+        })
+        .collect()
+}
+
+fn tensors_arg(o: &Bound<'_, PyAny>) -> PyResult<Vec<Tensor>> {
+    if let Ok(t) = o.cast::<PyTensor>() {
+        return Ok(vec![t.get().t.clone()]);
+    }
+    tensor_list(o)
+}
+
+#[pyfunction]
+#[pyo3(signature = (tensors, grad_tensors=None, retain_graph=None, create_graph=false, inputs=None))]
+pub fn _backward(py: Python<'_>, tensors: &Bound<'_, PyAny>, grad_tensors: Option<&Bound<'_, PyAny>>, retain_graph: Option<bool>, create_graph: bool, inputs: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+    let roots = tensors_arg(tensors)?;
+    let grads = opt_grads(py, grad_tensors, roots.len())?;
+    let inputs = inputs.filter(|i| !i.is_none()).map(tensors_arg).transpose()?;
+    let retain = retain_graph.unwrap_or(create_graph);
+    py.detach(|| autograd::backward(&roots, &grads, retain, create_graph, inputs.as_deref())).py()
+}
+
+#[pyfunction]
+#[pyo3(signature = (outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=false, allow_unused=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn _grad<'py>(py: Python<'py>, outputs: &Bound<'_, PyAny>, inputs: &Bound<'_, PyAny>, grad_outputs: Option<&Bound<'_, PyAny>>, retain_graph: Option<bool>, create_graph: bool, allow_unused: Option<bool>) -> PyResult<Bound<'py, PyTuple>> {
+    let outs = tensors_arg(outputs)?;
+    let ins = tensors_arg(inputs)?;
+    let grads = opt_grads(py, grad_outputs, outs.len())?;
+    let retain = retain_graph.unwrap_or(create_graph);
+    let r = py
+        .detach(|| autograd::grad(&outs, &grads, &ins, retain, create_graph, allow_unused.unwrap_or(false)))
+        .py()?;
+    PyTuple::new(py, r.into_iter().map(|g| g.map(PyTensor::wrap)))
+}
+
+#[pyfunction]
+pub fn is_grad_enabled() -> bool {
+    autograd::is_grad_enabled()
+}
+
+#[pyfunction]
+pub fn _set_grad_enabled(enabled: bool) -> bool {
+    autograd::set_grad_enabled(enabled)
+}
+
+#[pyfunction]
+pub fn is_inference_mode_enabled() -> bool {
+    autograd::is_inference_mode_enabled()
+}
+
+#[pyfunction]
+pub fn _set_inference_mode(enabled: bool) -> bool {
+    autograd::set_inference_mode(enabled)
+}

@@ -1,0 +1,510 @@
+//! Module-level functions of `rtorch` that are not tensor methods: factories, random
+//! sampling, joining, dtype utilities, threading.
+
+use crate::convert::{self, operand_req};
+use crate::errors::IntoPy;
+use crate::tensor::{heavy, ok, PyTensor, R};
+use crate::tensor_math::tensor_list;
+use crate::types::{dtype_obj, PyDType};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyFloat, PyTuple};
+use rtorch::ops::{binary, factory, movement, pointwise};
+use rtorch::random::Generator;
+use rtorch::{DType, Device, Scalar, Tensor};
+
+#[pyclass(name = "Generator", module = "rtorch")]
+pub struct PyGenerator {
+    pub g: Generator,
+}
+
+#[pymethods]
+impl PyGenerator {
+    #[new]
+    #[pyo3(signature = (device=None))]
+    fn new(device: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        if let Some(Device::Cuda(_)) = convert::device(device)? {
+            return Err(PyRuntimeError::new_err("rtorch: CUDA generators are not supported yet"));
+        }
+        Ok(PyGenerator { g: Generator::new(rtorch::random::DEFAULT_SEED) })
+    }
+    fn manual_seed<'py>(slf: &Bound<'py, Self>, seed: &Bound<'_, PyAny>) -> PyResult<Bound<'py, Self>> {
+        slf.borrow().g.manual_seed(seed_value(seed)?);
+        Ok(slf.clone())
+    }
+    fn seed(&self) -> u64 {
+        self.g.seed()
+    }
+    fn initial_seed(&self) -> u64 {
+        self.g.initial_seed()
+    }
+    fn get_state(&self) -> PyResult<PyTensor> {
+        ok(Tensor::from_slice(&self.g.get_state(), &[self.g.get_state().len()]))
+    }
+    fn set_state<'py>(slf: &Bound<'py, Self>, state: &Bound<'_, PyTensor>) -> PyResult<Bound<'py, Self>> {
+        let bytes = state.get().t.to_vec::<u8>().py()?;
+        slf.borrow().g.set_state(&bytes).py()?;
+        Ok(slf.clone())
+    }
+    #[getter]
+    fn device(&self) -> crate::types::PyDevice {
+        crate::types::PyDevice { device: Device::Cpu }
+    }
+}
+
+/// PyTorch accepts any Python int and keeps its low 64 bits (negative seeds wrap).
+fn seed_value(seed: &Bound<'_, PyAny>) -> PyResult<u64> {
+    if let Ok(v) = seed.extract::<u64>() {
+        return Ok(v);
+    }
+    if let Ok(v) = seed.extract::<i64>() {
+        return Ok(v as u64);
+    }
+    Err(PyTypeError::new_err("manual_seed expected a long"))
+}
+
+fn gen_of(g: Option<&Bound<'_, PyGenerator>>) -> Option<Generator> {
+    g.map(|g| g.borrow().g.clone())
+}
+
+fn check_device(device: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+    match convert::device(device)? {
+        Some(Device::Cuda(_)) => Err(if rtorch::device::cuda_is_available() {
+            pyo3::exceptions::PyNotImplementedError::new_err("rtorch: CUDA tensors are not implemented yet")
+        } else {
+            PyRuntimeError::new_err(
+                "Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU and installed a driver from http://www.nvidia.com/Download/index.aspx",
+            )
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Applies `requires_grad=` of a factory.
+fn finish(t: Tensor, requires_grad: bool) -> R {
+    if requires_grad {
+        t.set_requires_grad(true).py()?;
+    }
+    Ok(PyTensor::wrap(t))
+}
+
+#[pyfunction]
+#[pyo3(signature = (data, *, dtype=None, device=None, requires_grad=false, pin_memory=false))]
+pub fn tensor(data: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, pin_memory: bool) -> R {
+    let _ = pin_memory;
+    check_device(device)?;
+    let t = convert::tensor_from_data(data, convert::dtype(dtype)?)?;
+    finish(t, requires_grad)
+}
+
+#[pyfunction]
+#[pyo3(signature = (data, dtype=None, device=None))]
+pub fn as_tensor(data: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> R {
+    check_device(device)?;
+    let dt = convert::dtype(dtype)?;
+    if let Ok(t) = data.cast::<PyTensor>() {
+        let t = &t.get().t;
+        return ok(rtorch::ops::cast::to_dtype(t, dt.unwrap_or(t.dtype())));
+    }
+    if data.hasattr("__array_interface__")? {
+        if let Ok(t) = convert::from_numpy(data, false) {
+            return ok(rtorch::ops::cast::to_dtype(&t, dt.unwrap_or(t.dtype())));
+        }
+    }
+    Ok(PyTensor::wrap(convert::tensor_from_data(data, dt)?))
+}
+
+#[pyfunction]
+pub fn from_numpy(arr: &Bound<'_, PyAny>) -> R {
+    if !arr.hasattr("__array_interface__")? {
+        return Err(PyTypeError::new_err(format!(
+            "expected np.ndarray (got {})",
+            arr.get_type().name()?
+        )));
+    }
+    Ok(PyTensor::wrap(convert::from_numpy(arr, false)?))
+}
+
+fn factory_dtype(dtype: Option<&Bound<'_, PyAny>>) -> PyResult<DType> {
+    Ok(convert::dtype(dtype)?.unwrap_or_else(rtorch::ops::default_float))
+}
+
+#[pyfunction]
+#[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+pub fn zeros(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+    let _ = (layout, out);
+    check_device(device)?;
+    let s = convert::usizes(&convert::sizes(size)?, "zeros")?;
+    finish(Tensor::zeros(&s, factory_dtype(dtype)?), requires_grad)
+}
+
+#[pyfunction]
+#[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+pub fn ones(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+    let _ = (layout, out);
+    check_device(device)?;
+    let s = convert::usizes(&convert::sizes(size)?, "ones")?;
+    finish(factory::full(&s, Scalar::Int(1), factory_dtype(dtype)?).py()?, requires_grad)
+}
+
+/// `empty` returns zeroed memory: it costs the same (calloc) and is never garbage.
+#[pyfunction]
+#[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, layout=None, pin_memory=false, memory_format=None, out=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn empty(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, pin_memory: bool, memory_format: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+    let _ = (layout, pin_memory, memory_format, out);
+    check_device(device)?;
+    let s = convert::usizes(&convert::sizes(size)?, "empty")?;
+    finish(Tensor::zeros(&s, factory_dtype(dtype)?), requires_grad)
+}
+
+/// The dtype `full` infers from its fill value.
+fn fill_dtype(v: Scalar) -> DType {
+    match v {
+        Scalar::Bool(_) => DType::Bool,
+        Scalar::Int(_) => DType::I64,
+        Scalar::Float(_) => rtorch::ops::default_float(),
+    }
+}
+
+#[pyfunction]
+#[pyo3(signature = (size, fill_value, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn full(size: &Bound<'_, PyAny>, fill_value: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+    let _ = (layout, out);
+    check_device(device)?;
+    let s = convert::usizes(&convert::sizes(&PyTuple::new(size.py(), [size])?)?, "full")?;
+    let v = convert::scalar_req(fill_value, "full(): argument 'fill_value'")?;
+    let dt = convert::dtype(dtype)?.unwrap_or(fill_dtype(v));
+    finish(factory::full(&s, v, dt).py()?, requires_grad)
+}
+
+fn like_dtype(input: &Tensor, dtype: Option<&Bound<'_, PyAny>>) -> PyResult<DType> {
+    Ok(convert::dtype(dtype)?.unwrap_or(input.dtype()))
+}
+
+#[pyfunction]
+#[pyo3(signature = (input, *, dtype=None, device=None, requires_grad=false, layout=None, memory_format=None))]
+pub fn zeros_like(input: &Bound<'_, PyTensor>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
+    let _ = (layout, memory_format);
+    check_device(device)?;
+    let t = &input.get().t;
+    finish(Tensor::zeros(t.shape(), like_dtype(t, dtype)?), requires_grad)
+}
+
+#[pyfunction]
+#[pyo3(signature = (input, *, dtype=None, device=None, requires_grad=false, layout=None, memory_format=None))]
+pub fn empty_like(input: &Bound<'_, PyTensor>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
+    zeros_like(input, dtype, device, requires_grad, layout, memory_format)
+}
+
+#[pyfunction]
+#[pyo3(signature = (input, *, dtype=None, device=None, requires_grad=false, layout=None, memory_format=None))]
+pub fn ones_like(input: &Bound<'_, PyTensor>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
+    let _ = (layout, memory_format);
+    check_device(device)?;
+    let t = &input.get().t;
+    finish(factory::full(t.shape(), Scalar::Int(1), like_dtype(t, dtype)?).py()?, requires_grad)
+}
+
+#[pyfunction]
+#[pyo3(signature = (input, fill_value, *, dtype=None, device=None, requires_grad=false, layout=None, memory_format=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn full_like(input: &Bound<'_, PyTensor>, fill_value: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
+    let _ = (layout, memory_format);
+    check_device(device)?;
+    let t = &input.get().t;
+    let v = convert::scalar_req(fill_value, "full_like(): argument 'fill_value'")?;
+    finish(factory::full(t.shape(), v, like_dtype(t, dtype)?).py()?, requires_grad)
+}
+
+/// `arange(end)`, `arange(start, end, step=1)`: int64 unless a bound is a float.
+#[pyfunction]
+#[pyo3(signature = (start, end=None, step=None, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn arange(start: &Bound<'_, PyAny>, end: Option<&Bound<'_, PyAny>>, step: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+    let _ = (layout, out);
+    check_device(device)?;
+    let (s, e) = match end {
+        Some(e) if !e.is_none() => (convert::scalar_req(start, "start")?, convert::scalar_req(e, "end")?),
+        _ => (Scalar::Int(0), convert::scalar_req(start, "end")?),
+    };
+    let st = match step {
+        Some(st) if !st.is_none() => convert::scalar_req(st, "step")?,
+        _ => Scalar::Int(1),
+    };
+    let any_float = [s, e, st].iter().any(|v| matches!(v, Scalar::Float(_)));
+    let dt = convert::dtype(dtype)?.unwrap_or(if any_float { rtorch::ops::default_float() } else { DType::I64 });
+    finish(factory::arange(s.to_f64(), e.to_f64(), st.to_f64(), dt).py()?, requires_grad)
+}
+
+#[pyfunction]
+#[pyo3(signature = (start, end, steps, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn linspace(start: f64, end: f64, steps: i64, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+    let _ = (layout, out);
+    check_device(device)?;
+    finish(factory::linspace(start, end, steps, factory_dtype(dtype)?).py()?, requires_grad)
+}
+
+#[pyfunction]
+#[pyo3(signature = (start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn logspace(start: f64, end: f64, steps: i64, base: f64, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+    let _ = (layout, out);
+    check_device(device)?;
+    finish(factory::logspace(start, end, steps, base, factory_dtype(dtype)?).py()?, requires_grad)
+}
+
+#[pyfunction]
+#[pyo3(signature = (n, m=None, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn eye(n: i64, m: Option<i64>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+    let _ = (layout, out);
+    check_device(device)?;
+    let m = m.unwrap_or(n);
+    if n < 0 || m < 0 {
+        return Err(PyRuntimeError::new_err(format!("n must be greater or equal to 0, got {}", n.min(m))));
+    }
+    finish(factory::eye(n as usize, m as usize, factory_dtype(dtype)?).py()?, requires_grad)
+}
+
+// ----- random -----
+
+fn sampled(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, requires_grad: bool, f: impl FnOnce(&Tensor) -> rtorch::Result<()>) -> R {
+    let s = convert::usizes(&convert::sizes(size)?, "rand")?;
+    let t = Tensor::zeros(&s, factory_dtype(dtype)?);
+    f(&t).py()?;
+    finish(t, requires_grad)
+}
+
+#[pyfunction]
+#[pyo3(signature = (*size, generator=None, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn rand(size: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerator>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+    let _ = (layout, out);
+    check_device(device)?;
+    let g = generator_opt(generator);
+    sampled(size, dtype, requires_grad, |t| factory::uniform_raw(t, 0.0, 1.0, g.as_ref()))
+}
+
+#[pyfunction]
+#[pyo3(signature = (*size, generator=None, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn randn(size: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerator>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+    let _ = (layout, out);
+    check_device(device)?;
+    let g = generator_opt(generator);
+    sampled(size, dtype, requires_grad, |t| factory::normal_raw(t, 0.0, 1.0, g.as_ref()))
+}
+
+fn generator_opt(g: Option<&Bound<'_, PyGenerator>>) -> Option<Generator> {
+    gen_of(g)
+}
+
+/// `randint(high, size)` or `randint(low, high, size)`.
+#[pyfunction]
+#[pyo3(signature = (*args, generator=None, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn randint(args: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerator>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+    let _ = (layout, out);
+    check_device(device)?;
+    let (low, high, size) = match args.len() {
+        2 => (0, convert::index_arg(&args.get_item(0)?)?, args.get_item(1)?),
+        3 => (convert::index_arg(&args.get_item(0)?)?, convert::index_arg(&args.get_item(1)?)?, args.get_item(2)?),
+        _ => return Err(PyTypeError::new_err("randint() received an invalid combination of arguments: expected (high, size) or (low, high, size)")),
+    };
+    let s = convert::usizes(&convert::sizes(&PyTuple::new(size.py(), [size])?)?, "randint")?;
+    let t = Tensor::zeros(&s, convert::dtype(dtype)?.unwrap_or(DType::I64));
+    factory::randint_raw(&t, low, high, gen_of(generator).as_ref()).py()?;
+    finish(t, requires_grad)
+}
+
+#[pyfunction]
+#[pyo3(signature = (n, *, generator=None, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn randperm(n: i64, generator: Option<&Bound<'_, PyGenerator>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+    let _ = (layout, out);
+    check_device(device)?;
+    if n < 0 {
+        return Err(PyRuntimeError::new_err(format!("n must be non-negative, got{n}")));
+    }
+    let dt = convert::dtype(dtype)?.unwrap_or(DType::I64);
+    finish(factory::randperm(n as usize, dt, gen_of(generator).as_ref()).py()?, requires_grad)
+}
+
+#[pyfunction]
+#[pyo3(signature = (input, *, generator=None))]
+pub fn bernoulli(input: &Bound<'_, PyTensor>, generator: Option<&Bound<'_, PyGenerator>>) -> R {
+    ok(factory::bernoulli(&input.get().t, gen_of(generator).as_ref()))
+}
+
+/// In-place samplers (`uniform_`, `normal_`, `random_`), via a contiguous buffer.
+#[pyfunction]
+#[pyo3(signature = (t, kind, a, b, generator=None))]
+pub fn _sample_(t: &Bound<'_, PyTensor>, kind: &str, a: f64, b: Option<f64>, generator: Option<&Bound<'_, PyGenerator>>) -> PyResult<()> {
+    let t = &t.get().t;
+    let g = gen_of(generator);
+    let buf = Tensor::zeros(t.shape(), t.dtype());
+    match kind {
+        "uniform" => factory::uniform_raw(&buf, a, b.unwrap_or(1.0), g.as_ref()),
+        "normal" => factory::normal_raw(&buf, a, b.unwrap_or(1.0), g.as_ref()),
+        "random" => {
+            let hi = match b {
+                Some(h) => h as i64,
+                None if t.dtype().is_floating_point() => 1i64 << (match t.dtype() { DType::F16 => 11, DType::BF16 => 8, DType::F32 => 24, _ => 53 }) + 1,
+                None if t.dtype() == DType::Bool => 2,
+                None => match t.dtype() { DType::U8 => 256, DType::I8 => 128, DType::I16 => 1 << 15, DType::I32 => 1 << 31, _ => i64::MAX },
+            };
+            factory::randint_raw(&buf, a as i64, hi, g.as_ref())
+        }
+        _ => return Err(PyRuntimeError::new_err(format!("unknown sampler {kind}"))),
+    }
+    .py()?;
+    let prev = rtorch::autograd::set_grad_enabled(false);
+    let r = movement::copy_(t, &buf);
+    rtorch::autograd::set_grad_enabled(prev);
+    r.py()
+}
+
+#[pyfunction]
+pub fn manual_seed(seed: &Bound<'_, PyAny>) -> PyResult<PyGenerator> {
+    let g = rtorch::random::default_generator();
+    g.manual_seed(seed_value(seed)?);
+    Ok(PyGenerator { g: g.clone() })
+}
+
+#[pyfunction]
+pub fn seed() -> u64 {
+    rtorch::random::default_generator().seed()
+}
+
+#[pyfunction]
+pub fn initial_seed() -> u64 {
+    rtorch::random::default_generator().initial_seed()
+}
+
+#[pyfunction]
+pub fn default_generator() -> PyGenerator {
+    PyGenerator { g: rtorch::random::default_generator().clone() }
+}
+
+// ----- joining, selection -----
+
+#[pyfunction]
+#[pyo3(signature = (tensors, dim=0, *, out=None))]
+pub fn cat(py: Python<'_>, tensors: &Bound<'_, PyAny>, dim: i64, out: Option<&Bound<'_, PyAny>>) -> R {
+    let _ = out;
+    let ts = tensor_list(tensors)?;
+    let n: usize = ts.iter().map(|t| t.numel()).sum();
+    ok(heavy(py, n, || movement::cat(&ts, dim)))
+}
+
+#[pyfunction]
+#[pyo3(signature = (tensors, dim=0, *, out=None))]
+pub fn stack(tensors: &Bound<'_, PyAny>, dim: i64, out: Option<&Bound<'_, PyAny>>) -> R {
+    let _ = out;
+    ok(movement::stack(&tensor_list(tensors)?, dim))
+}
+
+#[pyfunction]
+#[pyo3(name = "where", signature = (condition, input=None, other=None))]
+pub fn where_(condition: &Bound<'_, PyTensor>, input: Option<&Bound<'_, PyAny>>, other: Option<&Bound<'_, PyAny>>) -> R {
+    let (Some(x), Some(y)) = (input, other) else {
+        return Err(PyRuntimeError::new_err("rtorch: where(condition) (nonzero) is not supported yet; pass input and other"));
+    };
+    let x = operand_req(x, "where", "input")?;
+    let y = operand_req(y, "where", "other")?;
+    ok(pointwise::where_(&condition.get().t, &x, &y))
+}
+
+#[pyfunction]
+#[pyo3(signature = (*tensors))]
+pub fn broadcast_tensors<'py>(py: Python<'py>, tensors: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyTuple>> {
+    let ts = if tensors.len() == 1 && !tensors.get_item(0)?.is_instance_of::<PyTensor>() {
+        tensor_list(&tensors.get_item(0)?)?
+    } else {
+        tensor_list(tensors.as_any())?
+    };
+    PyTuple::new(py, movement::broadcast_tensors(&ts).py()?.into_iter().map(PyTensor::wrap))
+}
+
+#[pyfunction]
+pub fn lerp(input: &Bound<'_, PyTensor>, end: &Bound<'_, PyTensor>, weight: &Bound<'_, PyAny>) -> R {
+    let w = operand_req(weight, "lerp", "weight")?;
+    ok(pointwise::lerp(&input.get().t, &end.get().t, &w))
+}
+
+// ----- dtypes, promotion, global state -----
+
+#[pyfunction]
+pub fn result_type(py: Python<'_>, tensor: &Bound<'_, PyAny>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyDType>> {
+    let a = operand_req(tensor, "result_type", "tensor")?;
+    let b = operand_req(other, "result_type", "other")?;
+    Ok(dtype_obj(py, binary::result_type(&[&a, &b])))
+}
+
+#[pyfunction]
+pub fn promote_types(py: Python<'_>, type1: &Bound<'_, PyDType>, type2: &Bound<'_, PyDType>) -> Py<PyDType> {
+    dtype_obj(py, rtorch::dtype::promote_types(type1.get().dtype, type2.get().dtype))
+}
+
+#[pyfunction]
+pub fn can_cast(from_: &Bound<'_, PyDType>, to: &Bound<'_, PyDType>) -> bool {
+    binary::can_cast(from_.get().dtype, to.get().dtype)
+}
+
+#[pyfunction]
+pub fn set_default_dtype(d: &Bound<'_, PyAny>) -> PyResult<()> {
+    let dt = convert::dtype(Some(d))?.ok_or_else(|| PyTypeError::new_err("dtype must not be None"))?;
+    rtorch::ops::set_default_float(dt).py()
+}
+
+#[pyfunction]
+pub fn get_default_dtype(py: Python<'_>) -> Py<PyDType> {
+    dtype_obj(py, rtorch::ops::default_float())
+}
+
+#[pyfunction]
+pub fn set_num_threads(n: i64) -> PyResult<()> {
+    if n <= 0 {
+        return Err(PyRuntimeError::new_err("set_num_threads expects a positive integer"));
+    }
+    rtorch::parallel::set_num_threads(n as usize);
+    Ok(())
+}
+
+#[pyfunction]
+pub fn get_num_threads() -> usize {
+    rtorch::parallel::get_num_threads()
+}
+
+#[pyfunction]
+pub fn cuda_is_available() -> bool {
+    rtorch::device::cuda_is_available()
+}
+
+#[pyfunction]
+pub fn cuda_device_count() -> usize {
+    rtorch::device::cuda_device_count()
+}
+
+/// The engine's op registry, for the generic tests.
+#[pyfunction]
+pub fn list_ops(py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
+    rtorch::ops::REGISTRY
+        .iter()
+        .map(|op| {
+            let d = pyo3::types::PyDict::new(py);
+            d.set_item("name", op.name)?;
+            d.set_item("kind", format!("{:?}", op.kind).to_lowercase())?;
+            d.set_item("differentiable", op.differentiable)?;
+            Ok(d.into_any().unbind())
+        })
+        .collect()
+}
+
+#[pyfunction]
+pub fn _is_number(o: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(convert::scalar(o)?.is_some() || o.is_instance_of::<PyFloat>())
+}

@@ -1,0 +1,521 @@
+//! `rtorch.Tensor`: the class, its properties and Python protocols. Math methods live in
+//! `tensor_math.rs`; both only convert arguments and delegate to the engine.
+
+use crate::convert::{self, operand};
+use crate::errors::IntoPy;
+use crate::types::{dtype_obj, size_obj, PyDType, PyDevice};
+use pyo3::exceptions::{PyIndexError, PyRuntimeError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyEllipsis, PySlice, PyTuple};
+use rtorch::ops::{binary, cast, movement, unary};
+use rtorch::{DType, Scalar, Tensor};
+
+/// Work (elements) above which a call releases the GIL.
+const GIL_RELEASE_ELEMS: usize = 1 << 16;
+
+/// Runs `f` without the GIL when the work is large enough to be worth it.
+pub fn heavy<R: Send>(py: Python<'_>, elems: usize, f: impl FnOnce() -> R + Send) -> R {
+    if elems >= GIL_RELEASE_ELEMS {
+        py.detach(f)
+    } else {
+        f()
+    }
+}
+
+#[pyclass(name = "Tensor", module = "rtorch", subclass, dict, weakref, frozen)]
+pub struct PyTensor {
+    pub t: Tensor,
+}
+
+impl PyTensor {
+    pub fn wrap(t: Tensor) -> PyTensor {
+        PyTensor { t }
+    }
+}
+
+pub type R = PyResult<PyTensor>;
+
+pub fn ok(t: rtorch::Result<Tensor>) -> R {
+    t.py().map(PyTensor::wrap)
+}
+
+fn type_name(o: &Bound<'_, PyAny>) -> String {
+    o.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+}
+
+/// Applies one basic index item (`int`, `slice`, `None`, `...`) handling; returns the view.
+fn index_view(t: &Tensor, idx: &Bound<'_, PyAny>) -> PyResult<Tensor> {
+    let items: Vec<Bound<'_, PyAny>> = if let Ok(tup) = idx.cast::<PyTuple>() {
+        tup.iter().collect()
+    } else {
+        vec![idx.clone()]
+    };
+    let consumes = |o: &Bound<'_, PyAny>| !(o.is_none() || o.is_instance_of::<PyEllipsis>());
+    let n_consume = items.iter().filter(|o| consumes(o)).count();
+    if items.iter().filter(|o| o.is_instance_of::<PyEllipsis>()).count() > 1 {
+        return Err(PyIndexError::new_err("an index can only have a single ellipsis ('...')"));
+    }
+    if n_consume > t.ndim() {
+        return Err(PyIndexError::new_err(format!(
+            "too many indices for tensor of dimension {}",
+            t.ndim()
+        )));
+    }
+    let mut out = t.clone();
+    let mut dim = 0usize;
+    for o in &items {
+        if o.is_none() {
+            out = movement::unsqueeze(&out, dim as i64).py()?;
+            dim += 1;
+        } else if o.is_instance_of::<PyEllipsis>() {
+            dim += t.ndim() - n_consume;
+        } else if let Ok(s) = o.cast::<PySlice>() {
+            let size = out.shape()[dim] as isize;
+            let step: Option<isize> = s.getattr("step")?.extract()?;
+            let step = step.unwrap_or(1);
+            if step <= 0 {
+                return Err(PyValueError::new_err("step must be greater than zero"));
+            }
+            let clampi = |v: Option<isize>, default: isize| -> isize {
+                match v {
+                    None => default,
+                    Some(v) if v < 0 => (v + size).max(0),
+                    Some(v) => v.min(size),
+                }
+            };
+            let start = clampi(s.getattr("start")?.extract()?, 0);
+            let stop = clampi(s.getattr("stop")?.extract()?, size).max(start);
+            let len = ((stop - start) + step - 1) / step;
+            out = movement::slice(&out, dim, start as usize, len as usize, step as usize).py()?;
+            dim += 1;
+        } else if let Ok(i) = convert::index_arg(o) {
+            let size = out.shape()[dim] as i64;
+            if i < -size || i >= size {
+                return Err(PyIndexError::new_err(format!(
+                    "index {i} is out of bounds for dimension {dim} with size {size}"
+                )));
+            }
+            out = movement::select(&out, dim as i64, i).py()?;
+        } else if o.is_instance_of::<PyTensor>() || o.hasattr("__len__")? {
+            return Err(PyIndexError::new_err(
+                "rtorch: advanced indexing with tensors or sequences is not supported yet (basic indexing only: ints, slices, None, ...)",
+            ));
+        } else {
+            return Err(PyIndexError::new_err(format!(
+                "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got {})",
+                type_name(o)
+            )));
+        }
+    }
+    Ok(out)
+}
+
+use pyo3::exceptions::PyValueError;
+
+#[pymethods]
+impl PyTensor {
+    /// `Tensor(*sizes)` (uninitialized float), `Tensor(data)`, or `Tensor(_data=t)`
+    /// (an alias, used by subclasses such as `nn.Parameter`).
+    #[new]
+    #[pyo3(signature = (*args, _data=None))]
+    fn new(args: &Bound<'_, PyTuple>, _data: Option<&Bound<'_, PyTensor>>) -> PyResult<Self> {
+        if let Some(d) = _data {
+            return Ok(PyTensor::wrap(d.get().t.detach()));
+        }
+        let df = rtorch::ops::default_float();
+        if args.is_empty() {
+            return Ok(PyTensor::wrap(Tensor::zeros(&[0], df)));
+        }
+        let first = args.get_item(0)?;
+        if args.len() == 1 && !first.is_instance_of::<pyo3::types::PyInt>() {
+            return Ok(PyTensor::wrap(convert::tensor_from_data(&first, Some(df))?));
+        }
+        let s = convert::usizes(&convert::sizes(args)?, "Tensor")?;
+        Ok(PyTensor::wrap(Tensor::zeros(&s, df)))
+    }
+
+    // ----- properties -----
+
+    #[getter]
+    fn shape<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        size_obj(py, self.t.shape())
+    }
+    #[pyo3(signature = (dim=None))]
+    fn size<'py>(&self, py: Python<'py>, dim: Option<i64>) -> PyResult<Py<PyAny>> {
+        match dim {
+            None => Ok(size_obj(py, self.t.shape())?.unbind()),
+            Some(d) => {
+                let d = rtorch::layout::wrap_dim(d, self.t.ndim()).py()?;
+                Ok(self.t.shape()[d].into_pyobject(py)?.into_any().unbind())
+            }
+        }
+    }
+    #[pyo3(signature = (dim=None))]
+    fn stride<'py>(&self, py: Python<'py>, dim: Option<i64>) -> PyResult<Py<PyAny>> {
+        match dim {
+            None => Ok(PyTuple::new(py, self.t.strides())?.into_any().unbind()),
+            Some(d) => {
+                let d = rtorch::layout::wrap_dim(d, self.t.ndim()).py()?;
+                Ok(self.t.strides()[d].into_pyobject(py)?.into_any().unbind())
+            }
+        }
+    }
+    #[getter]
+    fn dtype(&self, py: Python<'_>) -> Py<PyDType> {
+        dtype_obj(py, self.t.dtype())
+    }
+    #[getter]
+    fn device(&self) -> PyDevice {
+        PyDevice { device: self.t.device() }
+    }
+    #[getter]
+    fn is_cuda(&self) -> bool {
+        self.t.device() != rtorch::Device::Cpu
+    }
+    #[getter]
+    fn ndim(&self) -> usize {
+        self.t.ndim()
+    }
+    fn dim(&self) -> usize {
+        self.t.ndim()
+    }
+    fn ndimension(&self) -> usize {
+        self.t.ndim()
+    }
+    fn numel(&self) -> usize {
+        self.t.numel()
+    }
+    fn nelement(&self) -> usize {
+        self.t.numel()
+    }
+    fn element_size(&self) -> usize {
+        self.t.dtype().itemsize()
+    }
+    #[getter]
+    fn itemsize(&self) -> usize {
+        self.t.dtype().itemsize()
+    }
+    #[getter]
+    fn nbytes(&self) -> usize {
+        self.t.numel() * self.t.dtype().itemsize()
+    }
+    fn is_contiguous(&self) -> bool {
+        self.t.is_contiguous()
+    }
+    fn is_floating_point(&self) -> bool {
+        self.t.dtype().is_floating_point()
+    }
+    fn is_complex(&self) -> bool {
+        false
+    }
+    fn storage_offset(&self) -> usize {
+        self.t.storage_offset()
+    }
+    fn data_ptr(&self) -> usize {
+        self.t.data_ptr_addr()
+    }
+    #[getter]
+    fn _version(&self) -> u32 {
+        self.t.version()
+    }
+    #[getter]
+    fn _base(&self) -> Option<PyTensor> {
+        self.t.base().cloned().map(PyTensor::wrap)
+    }
+    fn _is_view(&self) -> bool {
+        self.t.is_view()
+    }
+    /// Identity of the underlying storage (for `untyped_storage().data_ptr()`-style checks).
+    fn _storage_id(&self) -> usize {
+        self.t.storage().as_ptr() as usize
+    }
+
+    // ----- autograd state -----
+
+    #[getter]
+    fn get_requires_grad(&self) -> bool {
+        self.t.requires_grad()
+    }
+    #[setter]
+    fn set_requires_grad(&self, v: bool) -> PyResult<()> {
+        self.t.set_requires_grad(v).py()
+    }
+    #[pyo3(signature = (requires_grad=true))]
+    fn requires_grad_<'py>(slf: &Bound<'py, Self>, requires_grad: bool) -> PyResult<Bound<'py, Self>> {
+        slf.get().t.set_requires_grad(requires_grad).py()?;
+        Ok(slf.clone())
+    }
+    #[getter]
+    fn get_grad(&self) -> Option<PyTensor> {
+        self.t.grad().map(PyTensor::wrap)
+    }
+    #[setter]
+    fn set_grad(&self, g: Option<&Bound<'_, PyTensor>>) -> PyResult<()> {
+        self.t.set_grad(g.map(|g| g.get().t.clone())).py()
+    }
+    #[getter]
+    fn is_leaf(&self) -> bool {
+        self.t.is_leaf()
+    }
+    #[getter]
+    fn grad_fn(&self) -> Option<crate::autograd::PyNode> {
+        self.t.grad_fn().map(|n| crate::autograd::PyNode { node: n })
+    }
+    #[getter]
+    fn output_nr(&self) -> usize {
+        self.t.output_nr()
+    }
+    #[getter]
+    fn retains_grad(&self) -> bool {
+        self.t.retains_grad()
+    }
+    fn retain_grad(&self) -> PyResult<()> {
+        self.t.retain_grad().py()
+    }
+    fn detach(&self) -> PyTensor {
+        PyTensor::wrap(self.t.detach())
+    }
+    fn detach_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, Self>> {
+        slf.get().t.detach_().py()?;
+        Ok(slf.clone())
+    }
+    /// `.data`: same memory, no history, its own version counter.
+    #[getter]
+    fn data(&self) -> PyTensor {
+        PyTensor::wrap(self.t.data_alias())
+    }
+    #[setter(data)]
+    fn set_data(&self, _v: &Bound<'_, PyTensor>) -> PyResult<()> {
+        Err(PyRuntimeError::new_err(
+            "rtorch: assigning to .data is not supported yet; use `with torch.no_grad(): t.copy_(new)` instead",
+        ))
+    }
+
+    // ----- conversion -----
+
+    fn item(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        convert::scalar_to_py(py, convert::item(&self.t)?)
+    }
+    fn tolist(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let a = convert::to_numpy(py, &cast::to_dtype(&self.t, if self.t.dtype() == DType::BF16 { DType::F32 } else { self.t.dtype() }).py()?, true)?;
+        Ok(a.bind(py).call_method0("tolist")?.unbind())
+    }
+    #[pyo3(signature = (*, force=false))]
+    fn numpy(&self, py: Python<'_>, force: bool) -> PyResult<Py<PyAny>> {
+        convert::to_numpy(py, &self.t, force)
+    }
+    #[pyo3(signature = (dtype=None, copy=None))]
+    fn __array__(&self, py: Python<'_>, dtype: Option<&Bound<'_, PyAny>>, copy: Option<bool>) -> PyResult<Py<PyAny>> {
+        let _ = copy;
+        let a = convert::to_numpy(py, &self.t.detach(), true)?;
+        match dtype {
+            Some(d) if !d.is_none() => Ok(a.bind(py).call_method1("astype", (d,))?.unbind()),
+            _ => Ok(a),
+        }
+    }
+
+    // ----- protocols -----
+
+    fn __len__(&self) -> PyResult<usize> {
+        if self.t.ndim() == 0 {
+            return Err(PyTypeError::new_err("len() of a 0-d tensor"));
+        }
+        Ok(self.t.shape()[0])
+    }
+    fn __bool__(&self) -> PyResult<bool> {
+        if self.t.numel() != 1 {
+            return Err(PyRuntimeError::new_err(format!(
+                "Boolean value of Tensor with {} values is ambiguous",
+                if self.t.numel() == 0 { "no".to_string() } else { "more than one".to_string() }
+            )));
+        }
+        Ok(match convert::item(&self.t)? {
+            Scalar::Bool(b) => b,
+            Scalar::Int(i) => i != 0,
+            Scalar::Float(f) => f != 0.0,
+        })
+    }
+    fn __float__(&self) -> PyResult<f64> {
+        Ok(convert::item(&self.t)?.to_f64())
+    }
+    fn __int__(&self) -> PyResult<i64> {
+        Ok(convert::item(&self.t)?.to_i64())
+    }
+    fn __index__(&self) -> PyResult<i64> {
+        if self.t.dtype().is_floating_point() || self.t.numel() != 1 {
+            return Err(PyTypeError::new_err(
+                "only integer tensors of a single element can be converted to an index",
+            ));
+        }
+        Ok(convert::item(&self.t)?.to_i64())
+    }
+    fn __hash__(&self) -> usize {
+        self.t.id()
+    }
+    fn __getitem__(&self, idx: &Bound<'_, PyAny>) -> R {
+        Ok(PyTensor::wrap(index_view(&self.t, idx)?))
+    }
+    fn __setitem__(&self, py: Python<'_>, idx: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let view = index_view(&self.t, idx)?;
+        let src = match operand(value)? {
+            Some(v) => v,
+            None => convert::tensor_from_data(value, Some(self.t.dtype()))?,
+        };
+        heavy(py, view.numel(), || movement::copy_(&view, &src)).py()
+    }
+
+    // ----- operators -----
+
+    fn __add__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        binop(&self.t, o, binary::add)
+    }
+    fn __radd__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        rbinop(&self.t, o, binary::add)
+    }
+    fn __sub__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        binop(&self.t, o, binary::sub)
+    }
+    fn __rsub__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        rbinop(&self.t, o, binary::sub)
+    }
+    fn __mul__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        binop(&self.t, o, binary::mul)
+    }
+    fn __rmul__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        rbinop(&self.t, o, binary::mul)
+    }
+    fn __truediv__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        binop(&self.t, o, binary::div)
+    }
+    fn __rtruediv__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        rbinop(&self.t, o, binary::div)
+    }
+    fn __floordiv__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        binop(&self.t, o, binary::floor_divide)
+    }
+    fn __rfloordiv__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        rbinop(&self.t, o, binary::floor_divide)
+    }
+    fn __mod__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        binop(&self.t, o, binary::remainder)
+    }
+    fn __rmod__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        rbinop(&self.t, o, binary::remainder)
+    }
+    fn __pow__(&self, o: &Bound<'_, PyAny>, _m: Option<&Bound<'_, PyAny>>) -> PyResult<Option<PyTensor>> {
+        binop(&self.t, o, binary::pow)
+    }
+    fn __rpow__(&self, o: &Bound<'_, PyAny>, _m: Option<&Bound<'_, PyAny>>) -> PyResult<Option<PyTensor>> {
+        rbinop(&self.t, o, binary::pow)
+    }
+    fn __matmul__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        let Ok(b) = o.cast::<PyTensor>() else { return Ok(None) };
+        let b = &b.get().t;
+        let work = self.t.numel().max(b.numel()) * 8;
+        heavy(o.py(), work, || rtorch::ops::matmul::matmul(&self.t, b)).py().map(|t| Some(PyTensor::wrap(t)))
+    }
+    fn __rmatmul__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        let Ok(a) = o.cast::<PyTensor>() else { return Ok(None) };
+        ok(rtorch::ops::matmul::matmul(&a.get().t, &self.t)).map(Some)
+    }
+    fn __and__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        binop(&self.t, o, binary::bitwise_and)
+    }
+    fn __rand__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        rbinop(&self.t, o, binary::bitwise_and)
+    }
+    fn __or__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        binop(&self.t, o, binary::bitwise_or)
+    }
+    fn __ror__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        rbinop(&self.t, o, binary::bitwise_or)
+    }
+    fn __xor__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        binop(&self.t, o, binary::bitwise_xor)
+    }
+    fn __rxor__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        rbinop(&self.t, o, binary::bitwise_xor)
+    }
+    fn __eq__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        binop(&self.t, o, binary::eq)
+    }
+    fn __ne__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        binop(&self.t, o, binary::ne)
+    }
+    fn __lt__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        binop(&self.t, o, binary::lt)
+    }
+    fn __le__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        binop(&self.t, o, binary::le)
+    }
+    fn __gt__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        binop(&self.t, o, binary::gt)
+    }
+    fn __ge__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        binop(&self.t, o, binary::ge)
+    }
+    fn __neg__(&self) -> R {
+        ok(unary::neg(&self.t))
+    }
+    fn __pos__(&self) -> PyTensor {
+        PyTensor::wrap(self.t.clone())
+    }
+    fn __abs__(&self) -> R {
+        ok(unary::abs(&self.t))
+    }
+    fn __invert__(&self) -> R {
+        if self.t.dtype() == DType::Bool {
+            return ok(unary::logical_not(&self.t));
+        }
+        ok(unary::bitwise_not(&self.t))
+    }
+    fn __iadd__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
+        let b = convert::operand_req(o, "add_", "other")?;
+        heavy(o.py(), self.t.numel(), || binary::add_(&self.t, &b)).py()
+    }
+    fn __isub__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
+        inplace_binop(&self.t, o, "sub")
+    }
+    fn __imul__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
+        inplace_binop(&self.t, o, "mul")
+    }
+    fn __itruediv__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
+        inplace_binop(&self.t, o, "div")
+    }
+    fn __ifloordiv__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
+        inplace_binop(&self.t, o, "floor_divide")
+    }
+    fn __imod__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
+        inplace_binop(&self.t, o, "remainder")
+    }
+    fn __ipow__(&self, o: &Bound<'_, PyAny>, _m: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        inplace_binop(&self.t, o, "pow")
+    }
+    fn __iand__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
+        inplace_binop(&self.t, o, "bitwise_and")
+    }
+    fn __ior__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
+        inplace_binop(&self.t, o, "bitwise_or")
+    }
+    fn __ixor__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
+        inplace_binop(&self.t, o, "bitwise_xor")
+    }
+}
+
+/// `a op b` for a tensor or Python number `b`; `None` lets Python try the reflection.
+fn binop(a: &Tensor, o: &Bound<'_, PyAny>, f: fn(&Tensor, &Tensor) -> rtorch::Result<Tensor>) -> PyResult<Option<PyTensor>> {
+    let Some(b) = operand(o)? else { return Ok(None) };
+    let n = a.numel().max(b.numel());
+    heavy(o.py(), n, || f(a, &b)).py().map(|t| Some(PyTensor::wrap(t)))
+}
+
+/// `b op a` (reflected operators: the Python number is on the left).
+fn rbinop(a: &Tensor, o: &Bound<'_, PyAny>, f: fn(&Tensor, &Tensor) -> rtorch::Result<Tensor>) -> PyResult<Option<PyTensor>> {
+    let Some(b) = operand(o)? else { return Ok(None) };
+    f(&b, a).py().map(|t| Some(PyTensor::wrap(t)))
+}
+
+pub fn inplace_binop(a: &Tensor, o: &Bound<'_, PyAny>, name: &str) -> PyResult<()> {
+    let b = convert::operand_req(o, &format!("{name}_"), "other")?;
+    heavy(o.py(), a.numel(), || binary::binary_(name, a, &b)).py()
+}

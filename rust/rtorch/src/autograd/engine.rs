@@ -1,0 +1,367 @@
+//! Executes a graph backward: dependency counts, then a ready queue ordered like
+//! PyTorch's (most recently created node first). No recursion, so deep graphs are fine.
+
+use super::{set_grad_enabled, Ctx, Edge, Node};
+use crate::{bail, ensure, ops, Result, Tensor};
+use std::collections::{BinaryHeap, HashMap, HashSet};
+use std::sync::Arc;
+
+type NodeKey = *const Node;
+
+fn key(n: &Arc<Node>) -> NodeKey {
+    Arc::as_ptr(n)
+}
+
+struct Ready(u64, Arc<Node>);
+impl PartialEq for Ready {
+    fn eq(&self, o: &Self) -> bool {
+        self.0 == o.0
+    }
+}
+impl Eq for Ready {}
+impl PartialOrd for Ready {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Ready {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        self.0.cmp(&o.0)
+    }
+}
+
+/// Restores grad mode when dropped (also on early error returns).
+struct GradModeGuard(bool);
+impl Drop for GradModeGuard {
+    fn drop(&mut self) {
+        set_grad_enabled(self.0);
+    }
+}
+
+fn accumulate(slot: &mut Option<Tensor>, g: Tensor) -> Result<()> {
+    *slot = Some(match slot.take() {
+        None => g,
+        Some(prev) => ops::binary::add(&prev, &g)?,
+    });
+    Ok(())
+}
+
+/// Where `grad` delivers: the `inputs` it was asked about, as (leaf or node edge).
+enum Target {
+    Leaf(usize),
+    Node(NodeKey, usize),
+}
+
+fn target_of(t: &Tensor) -> Target {
+    match t.grad_fn() {
+        Some(f) => Target::Node(key(&f), t.output_nr()),
+        None => Target::Leaf(t.id()),
+    }
+}
+
+/// `torch.autograd.backward`: accumulate into leaves' `.grad`.
+pub fn backward(
+    roots: &[Tensor],
+    grad_outputs: &[Option<Tensor>],
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: Option<&[Tensor]>,
+) -> Result<()> {
+    run(roots, grad_outputs, retain_graph, create_graph, inputs, true, false).map(|_| ())
+}
+
+/// `torch.autograd.grad`: return gradients for `inputs` without touching `.grad`.
+pub fn grad(
+    roots: &[Tensor],
+    grad_outputs: &[Option<Tensor>],
+    inputs: &[Tensor],
+    retain_graph: bool,
+    create_graph: bool,
+    allow_unused: bool,
+) -> Result<Vec<Option<Tensor>>> {
+    for (i, t) in inputs.iter().enumerate() {
+        ensure!(
+            t.requires_grad(),
+            runtime,
+            "One of the differentiated Tensors does not require grad (input {i})"
+        );
+    }
+    let out = run(roots, grad_outputs, retain_graph, create_graph, Some(inputs), false, allow_unused)?;
+    Ok(out)
+}
+
+fn root_grads(roots: &[Tensor], grad_outputs: &[Option<Tensor>]) -> Result<Vec<Tensor>> {
+    ensure!(
+        roots.len() == grad_outputs.len() || grad_outputs.is_empty(),
+        runtime,
+        "grad requires one grad_output per output: got {} tensors and {} gradients",
+        roots.len(),
+        grad_outputs.len()
+    );
+    let mut out = Vec::with_capacity(roots.len());
+    for (i, r) in roots.iter().enumerate() {
+        ensure!(
+            r.requires_grad(),
+            runtime,
+            "element {i} of tensors does not require grad and does not have a grad_fn"
+        );
+        match grad_outputs.get(i).cloned().flatten() {
+            Some(g) => {
+                ensure!(
+                    g.shape() == r.shape(),
+                    runtime,
+                    "Mismatch in shape: grad_output[{i}] has a shape of {} and output[{i}] has a shape of {}.",
+                    crate::layout::shape_str(g.shape()),
+                    crate::layout::shape_str(r.shape())
+                );
+                out.push(g);
+            }
+            None => {
+                ensure!(r.numel() == 1, runtime, "grad can be implicitly created only for scalar outputs");
+                out.push(ops::factory::ones_like(r)?);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn run(
+    roots: &[Tensor],
+    grad_outputs: &[Option<Tensor>],
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: Option<&[Tensor]>,
+    accumulate_leaves: bool,
+    allow_unused: bool,
+) -> Result<Vec<Option<Tensor>>> {
+    let root_grads = root_grads(roots, grad_outputs)?;
+    let _mode = GradModeGuard(set_grad_enabled(create_graph));
+
+    let targets: Vec<Target> = inputs.unwrap_or(&[]).iter().map(target_of).collect();
+    let mut captured: Vec<Option<Tensor>> = vec![None; targets.len()];
+    let leaf_target = |id: usize| targets.iter().position(|t| matches!(t, Target::Leaf(l) if *l == id));
+
+    // Pass 1: dependency counts over every node reachable from the roots.
+    let mut deps: HashMap<NodeKey, usize> = HashMap::new();
+    let mut seen: HashSet<NodeKey> = HashSet::new();
+    let mut order: Vec<Arc<Node>> = Vec::new();
+    let mut stack: Vec<Arc<Node>> = Vec::new();
+    for r in roots {
+        if let Some(f) = r.grad_fn() {
+            if seen.insert(key(&f)) {
+                stack.push(f);
+            }
+        }
+    }
+    while let Some(n) = stack.pop() {
+        for e in n.next.iter().flatten() {
+            if let Edge::Node(child, _) = e {
+                *deps.entry(key(child)).or_insert(0) += 1;
+                if seen.insert(key(child)) {
+                    stack.push(child.clone());
+                }
+            }
+        }
+        order.push(n);
+    }
+
+    // With explicit inputs only nodes that lead to one of them run (PyTorch prunes too).
+    let needed: Option<HashSet<NodeKey>> = inputs.map(|_| {
+        let mut needed = HashSet::new();
+        // `order` lists parents before children along DFS; iterate to a fixed point.
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for n in &order {
+                if needed.contains(&key(n)) {
+                    continue;
+                }
+                let hits_target = targets.iter().any(|t| matches!(t, Target::Node(k, _) if *k == key(n)))
+                    || n.next.iter().flatten().any(|e| match e {
+                        Edge::Leaf(t) => leaf_target(t.id()).is_some(),
+                        Edge::Node(c, _) => needed.contains(&key(c)),
+                    });
+                if hits_target {
+                    needed.insert(key(n));
+                    changed = true;
+                }
+            }
+        }
+        needed
+    });
+
+    // Pass 2: execute.
+    let mut buffers: HashMap<NodeKey, Vec<Option<Tensor>>> = HashMap::new();
+    let mut ready: BinaryHeap<Ready> = BinaryHeap::new();
+    for (r, g) in roots.iter().zip(root_grads) {
+        match r.grad_fn() {
+            Some(f) => {
+                let buf = buffers.entry(key(&f)).or_insert_with(|| vec![None; f.outputs.len()]);
+                accumulate(&mut buf[r.output_nr()], g)?;
+                if deps.get(&key(&f)).copied().unwrap_or(0) == 0 && !ready.iter().any(|x| Arc::ptr_eq(&x.1, &f)) {
+                    ready.push(Ready(f.seq, f));
+                }
+            }
+            None => deliver_leaf(r, g, &leaf_target, &mut captured, accumulate_leaves, create_graph)?,
+        }
+    }
+
+    while let Some(Ready(_, node)) = ready.pop() {
+        let mut grads = buffers.remove(&key(&node)).unwrap_or_default();
+        grads.resize(node.outputs.len(), None);
+        run_pre_hooks(&node, &mut grads)?;
+        for (i, t) in targets.iter().enumerate() {
+            if let Target::Node(k, nr) = t {
+                if *k == key(&node) {
+                    captured[i] = grads[*nr].clone();
+                }
+            }
+        }
+        let skip = needed.as_ref().is_some_and(|s| !s.contains(&key(&node)));
+        let produced = if skip {
+            vec![None; node.next.len()]
+        } else {
+            call_backward(&node, grads, retain_graph)?
+        };
+        for (edge, g) in node.next.iter().zip(produced) {
+            let Some(edge) = edge else { continue };
+            match edge {
+                Edge::Node(child, nr) => {
+                    let buf = buffers.entry(key(child)).or_insert_with(|| vec![None; child.outputs.len()]);
+                    if let Some(g) = g {
+                        accumulate(&mut buf[*nr], g)?;
+                    }
+                    let d = deps.get_mut(&key(child)).expect("dependency counted");
+                    *d -= 1;
+                    if *d == 0 {
+                        ready.push(Ready(child.seq, child.clone()));
+                    }
+                }
+                Edge::Leaf(t) => {
+                    if let Some(g) = g {
+                        deliver_leaf(t, g, &leaf_target, &mut captured, accumulate_leaves, create_graph)?;
+                    }
+                }
+            }
+        }
+    }
+
+    if inputs.is_some() && !accumulate_leaves && !allow_unused {
+        if let Some(i) = captured.iter().position(|c| c.is_none()) {
+            bail!(
+                runtime,
+                "One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior. (input {i})"
+            );
+        }
+    }
+    Ok(captured)
+}
+
+fn run_pre_hooks(node: &Arc<Node>, grads: &mut [Option<Tensor>]) -> Result<()> {
+    let hooks: Vec<_> = node.pre_hooks.lock().clone();
+    for (nr, _, hook) in hooks {
+        if let Some(g) = &grads[nr] {
+            if let Some(new) = hook(g)? {
+                grads[nr] = Some(new);
+            }
+        }
+    }
+    let retained: Vec<_> = node.retained.lock().clone();
+    for (nr, weak) in retained {
+        if let (Some(imp), Some(g)) = (weak.upgrade(), &grads[nr]) {
+            let t = Tensor(imp);
+            let mut m = t.meta();
+            let new = match m.grad.take() {
+                None => g.detach(),
+                Some(prev) => ops::binary::add(&prev, g)?,
+            };
+            m.grad = Some(new);
+        }
+    }
+    Ok(())
+}
+
+fn call_backward(node: &Arc<Node>, grads: Vec<Option<Tensor>>, retain_graph: bool) -> Result<Vec<Option<Tensor>>> {
+    let mut full = Vec::with_capacity(grads.len());
+    for (g, (shape, dtype)) in grads.into_iter().zip(&node.outputs) {
+        full.push(match g {
+            Some(g) => g,
+            None => Tensor::zeros(shape, *dtype),
+        });
+    }
+    let needs = node
+        .next
+        .iter()
+        .map(|e| e.is_some())
+        .collect();
+    let ctx = Ctx { node, needs };
+    let mut slot = node.backward.lock();
+    let Some(f) = slot.as_mut() else {
+        bail!(
+            runtime,
+            "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward."
+        );
+    };
+    let out = f(&ctx, &full)?;
+    if !retain_graph {
+        *slot = None;
+    }
+    drop(slot);
+    ensure!(
+        out.len() == node.next.len(),
+        runtime,
+        "{} returned {} gradients but expected {}",
+        node.name,
+        out.len(),
+        node.next.len()
+    );
+    Ok(out)
+}
+
+fn deliver_leaf(
+    t: &Tensor,
+    g: Tensor,
+    leaf_target: &dyn Fn(usize) -> Option<usize>,
+    captured: &mut [Option<Tensor>],
+    accumulate_leaves: bool,
+    create_graph: bool,
+) -> Result<()> {
+    // Leaf hooks see (and may replace) the gradient before it is stored.
+    let hooks: Vec<_> = t.meta().hooks.iter().map(|(_, h)| h.clone()).collect();
+    let mut g = g;
+    for h in hooks {
+        if let Some(new) = h(&g)? {
+            g = new;
+        }
+    }
+    if let Some(i) = leaf_target(t.id()) {
+        return accumulate(&mut captured[i], g);
+    }
+    if !accumulate_leaves {
+        return Ok(());
+    }
+    let g = if g.dtype() != t.dtype() { ops::cast::to_dtype(&g, t.dtype())? } else { g };
+    let prev = t.meta().grad.clone();
+    match prev {
+        None => {
+            // Steal the gradient only when nothing else can see it (e.g. `add`'s backward
+            // hands one tensor to both inputs); otherwise store a copy, as PyTorch does.
+            let unshared = std::sync::Arc::strong_count(&g.0) == 1
+                && std::sync::Arc::strong_count(g.storage()) == 1
+                && g.is_contiguous();
+            let new = if create_graph || unshared { g } else { ops::movement::clone(&g)? };
+            let new = if create_graph { new } else { new.detach() };
+            t.meta().grad = Some(new);
+        }
+        Some(prev) if create_graph => {
+            let sum = ops::binary::add(&prev, &g)?;
+            t.meta().grad = Some(sum);
+        }
+        Some(prev) => {
+            // In place, so references to `.grad` taken earlier see the sum (PyTorch's `+=`).
+            let _ng = GradModeGuard(set_grad_enabled(false));
+            ops::binary::add_(&prev, &g)?;
+        }
+    }
+    Ok(())
+}

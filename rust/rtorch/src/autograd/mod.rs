@@ -1,0 +1,226 @@
+//! The define-by-run tape: nodes recorded by ops, saved tensors, grad mode.
+//!
+//! NOTE [ Derivatives are tensor ops ]
+//! Every backward closure computes with ordinary differentiable `Tensor` ops. When the
+//! engine runs with `create_graph`, those ops record their own nodes, so higher-order
+//! gradients (the backward of a backward) need no extra code.
+
+pub mod engine;
+
+use crate::layout::Dims;
+use crate::{bail, DType, Result, Tensor};
+use parking_lot::Mutex;
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Weak};
+
+pub use engine::{backward, grad};
+
+thread_local! {
+    static GRAD_ENABLED: Cell<bool> = const { Cell::new(true) };
+    static INFERENCE_MODE: Cell<bool> = const { Cell::new(false) };
+}
+
+pub fn is_grad_enabled() -> bool {
+    GRAD_ENABLED.with(|g| g.get())
+}
+
+/// Sets grad mode for this thread and returns the previous value.
+pub fn set_grad_enabled(enabled: bool) -> bool {
+    GRAD_ENABLED.with(|g| g.replace(enabled))
+}
+
+pub fn is_inference_mode_enabled() -> bool {
+    INFERENCE_MODE.with(|g| g.get())
+}
+
+pub fn set_inference_mode(enabled: bool) -> bool {
+    INFERENCE_MODE.with(|g| g.replace(enabled))
+}
+
+/// A gradient hook: may return a replacement gradient.
+pub type Hook = Arc<dyn Fn(&Tensor) -> Result<Option<Tensor>> + Send + Sync>;
+
+static NEXT_SEQ: AtomicU64 = AtomicU64::new(0);
+static NEXT_HOOK_ID: AtomicU64 = AtomicU64::new(1);
+
+pub fn next_hook_id() -> u64 {
+    NEXT_HOOK_ID.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Where a gradient flows next: input `input_nr` of a node, or a leaf's `.grad`.
+#[derive(Clone)]
+pub enum Edge {
+    Node(Arc<Node>, usize),
+    Leaf(Tensor),
+}
+
+/// What `backward` receives besides the output gradients.
+pub struct Ctx<'a> {
+    pub node: &'a Arc<Node>,
+    /// Whether input i needs a gradient (it requires grad); others may return `None`.
+    pub needs: Vec<bool>,
+}
+
+impl Ctx<'_> {
+    pub fn needs(&self, i: usize) -> bool {
+        self.needs.get(i).copied().unwrap_or(false)
+    }
+}
+
+pub type BackwardFn = Box<dyn FnMut(&Ctx, &[Tensor]) -> Result<Vec<Option<Tensor>>> + Send>;
+
+/// A node of the graph: the backward of one op call.
+pub struct Node {
+    pub name: Cow<'static, str>,
+    pub seq: u64,
+    pub next: Vec<Option<Edge>>,
+    /// Shapes and dtypes of the op's outputs, to zero-fill gradients that never arrive.
+    pub outputs: Vec<(Dims, DType)>,
+    backward: Mutex<Option<BackwardFn>>,
+    /// Hooks registered on non-leaf outputs (`output_nr`, id, hook), run before backward.
+    pub(crate) pre_hooks: Mutex<Vec<(usize, u64, Hook)>>,
+    /// Non-leaf outputs that asked for `retain_grad()`.
+    pub(crate) retained: Mutex<Vec<(usize, Weak<crate::tensor::TensorImpl>)>>,
+}
+
+impl Node {
+    pub fn new(
+        name: impl Into<Cow<'static, str>>,
+        next: Vec<Option<Edge>>,
+        outputs: Vec<(Dims, DType)>,
+        backward: BackwardFn,
+    ) -> Arc<Node> {
+        Arc::new(Node {
+            name: name.into(),
+            seq: NEXT_SEQ.fetch_add(1, Ordering::Relaxed),
+            next,
+            outputs,
+            backward: Mutex::new(Some(backward)),
+            pre_hooks: Mutex::new(Vec::new()),
+            retained: Mutex::new(Vec::new()),
+        })
+    }
+
+    pub fn add_pre_hook(&self, output_nr: usize, hook: Hook) -> u64 {
+        let id = next_hook_id();
+        self.pre_hooks.lock().push((output_nr, id, hook));
+        id
+    }
+
+    pub fn remove_pre_hook(&self, id: u64) {
+        self.pre_hooks.lock().retain(|(_, i, _)| *i != id);
+    }
+
+    pub fn add_retained(&self, output_nr: usize, t: &Tensor) {
+        let mut r = self.retained.lock();
+        if !r.iter().any(|(nr, w)| *nr == output_nr && w.ptr_eq(&Arc::downgrade(&t.0))) {
+            r.push((output_nr, Arc::downgrade(&t.0)));
+        }
+    }
+
+    /// True once a backward without `retain_graph` has freed this node's saved tensors.
+    pub fn is_released(&self) -> bool {
+        self.backward.lock().is_none()
+    }
+}
+
+/// The edge a gradient for `t` should flow into (None if `t` doesn't require grad).
+pub fn gradient_edge(t: &Tensor) -> Option<Edge> {
+    let m = t.meta();
+    if let Some(f) = &m.grad_fn {
+        Some(Edge::Node(f.clone(), m.output_nr))
+    } else if m.requires_grad {
+        drop(m);
+        Some(Edge::Leaf(t.clone()))
+    } else {
+        None
+    }
+}
+
+/// Whether an op on these inputs must be recorded.
+pub fn needs_grad(inputs: &[&Tensor]) -> bool {
+    is_grad_enabled() && inputs.iter().any(|t| t.requires_grad())
+}
+
+/// Records `name` with `backward` if any input requires grad; sets the outputs' history.
+/// Call after computing the outputs.
+pub fn record(
+    name: &'static str,
+    inputs: &[&Tensor],
+    outputs: &[&Tensor],
+    backward: impl FnMut(&Ctx, &[Tensor]) -> Result<Vec<Option<Tensor>>> + Send + 'static,
+) {
+    if !needs_grad(inputs) {
+        return;
+    }
+    record_node(name.into(), inputs, outputs, Box::new(backward));
+}
+
+/// `record` without the grad-mode check, for callers that already decided.
+pub fn record_node(
+    name: Cow<'static, str>,
+    inputs: &[&Tensor],
+    outputs: &[&Tensor],
+    backward: BackwardFn,
+) -> Arc<Node> {
+    let next = inputs.iter().map(|t| gradient_edge(t)).collect();
+    let metas = outputs.iter().map(|t| (t.dims(), t.dtype())).collect();
+    let node = Node::new(name, next, metas, backward);
+    for (i, out) in outputs.iter().enumerate() {
+        // Integer outputs (argmax indices…) never carry history.
+        if out.dtype().is_floating_point() {
+            out.set_history(node.clone(), i);
+        }
+    }
+    node
+}
+
+/// A tensor kept for backward, with the version it had when saved.
+pub struct SavedTensor {
+    data: Tensor,
+    version: u32,
+    /// Saved outputs of the node itself are stored without history (a strong grad_fn
+    /// would be a reference cycle) and get it back from `Ctx::node` on unpack.
+    is_output: bool,
+    output_nr: usize,
+}
+
+impl SavedTensor {
+    pub fn input(t: &Tensor) -> SavedTensor {
+        SavedTensor { data: t.clone(), version: t.version(), is_output: false, output_nr: 0 }
+    }
+
+    pub fn output(t: &Tensor, output_nr: usize) -> SavedTensor {
+        SavedTensor { data: t.detach(), version: t.version(), is_output: true, output_nr }
+    }
+
+    pub fn unpack(&self, ctx: &Ctx) -> Result<Tensor> {
+        if self.data.version() != self.version {
+            let owner = if self.is_output {
+                format!("output {} of {}", self.output_nr, ctx.node.name)
+            } else {
+                match self.data.grad_fn() {
+                    Some(f) => format!("output {} of {}", self.data.output_nr(), f.name),
+                    None => "a leaf Variable".to_string(),
+                }
+            };
+            bail!(
+                runtime,
+                "one of the variables needed for gradient computation has been modified by an inplace operation: [torch.{} {}], which is {}, is at version {}; expected version {} instead. Hint: the backtrace further above can also show the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!",
+                self.data.dtype().legacy_name(),
+                crate::layout::shape_str(self.data.shape()),
+                owner,
+                self.data.version(),
+                self.version
+            );
+        }
+        if self.is_output {
+            let t = self.data.detach();
+            t.set_history(ctx.node.clone(), self.output_nr);
+            return Ok(t);
+        }
+        Ok(self.data.clone())
+    }
+}

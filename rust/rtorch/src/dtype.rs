@@ -1,0 +1,407 @@
+//! Element types, their Rust representations and PyTorch's type promotion.
+
+use half::{bf16, f16};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DType {
+    Bool,
+    U8,
+    I8,
+    I16,
+    I32,
+    I64,
+    F16,
+    BF16,
+    F32,
+    F64,
+}
+
+pub const ALL_DTYPES: [DType; 10] = [
+    DType::Bool,
+    DType::U8,
+    DType::I8,
+    DType::I16,
+    DType::I32,
+    DType::I64,
+    DType::F16,
+    DType::BF16,
+    DType::F32,
+    DType::F64,
+];
+
+impl DType {
+    /// PyTorch's name (`torch.float32` is printed as `torch.` + this).
+    pub fn name(self) -> &'static str {
+        match self {
+            DType::Bool => "bool",
+            DType::U8 => "uint8",
+            DType::I8 => "int8",
+            DType::I16 => "int16",
+            DType::I32 => "int32",
+            DType::I64 => "int64",
+            DType::F16 => "float16",
+            DType::BF16 => "bfloat16",
+            DType::F32 => "float32",
+            DType::F64 => "float64",
+        }
+    }
+
+    /// The legacy tensor-type name used in autograd error messages (`torch.FloatTensor`).
+    pub fn legacy_name(self) -> &'static str {
+        match self {
+            DType::Bool => "BoolTensor",
+            DType::U8 => "ByteTensor",
+            DType::I8 => "CharTensor",
+            DType::I16 => "ShortTensor",
+            DType::I32 => "IntTensor",
+            DType::I64 => "LongTensor",
+            DType::F16 => "HalfTensor",
+            DType::BF16 => "BFloat16Tensor",
+            DType::F32 => "FloatTensor",
+            DType::F64 => "DoubleTensor",
+        }
+    }
+
+    /// The C++ scalar-type name PyTorch uses in "not implemented for 'Long'" messages.
+    pub fn scalar_name(self) -> &'static str {
+        match self {
+            DType::Bool => "Bool",
+            DType::U8 => "Byte",
+            DType::I8 => "Char",
+            DType::I16 => "Short",
+            DType::I32 => "Int",
+            DType::I64 => "Long",
+            DType::F16 => "Half",
+            DType::BF16 => "BFloat16",
+            DType::F32 => "Float",
+            DType::F64 => "Double",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<DType> {
+        ALL_DTYPES.iter().copied().find(|d| d.name() == name)
+    }
+
+    pub fn itemsize(self) -> usize {
+        match self {
+            DType::Bool | DType::U8 | DType::I8 => 1,
+            DType::I16 | DType::F16 | DType::BF16 => 2,
+            DType::I32 | DType::F32 => 4,
+            DType::I64 | DType::F64 => 8,
+        }
+    }
+
+    pub fn is_floating_point(self) -> bool {
+        matches!(self, DType::F16 | DType::BF16 | DType::F32 | DType::F64)
+    }
+
+    /// Integral in PyTorch's sense; `include_bool` as in `isIntegralType(t, includeBool)`.
+    pub fn is_integral(self, include_bool: bool) -> bool {
+        match self {
+            DType::Bool => include_bool,
+            DType::U8 | DType::I8 | DType::I16 | DType::I32 | DType::I64 => true,
+            _ => false,
+        }
+    }
+
+    pub fn is_signed(self) -> bool {
+        !matches!(self, DType::Bool | DType::U8)
+    }
+
+    fn category(self) -> u8 {
+        match self {
+            DType::Bool => 0,
+            d if d.is_floating_point() => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// `torch.promote_types`: the smallest dtype both convert to without losing category.
+pub fn promote_types(a: DType, b: DType) -> DType {
+    use DType::*;
+    if a == b {
+        return a;
+    }
+    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+    match (lo, hi) {
+        (Bool, _) => hi,
+        // NOTE: uint8 with a signed integer needs the next wider signed type.
+        (U8, I8) => I16,
+        (F16, BF16) => F32,
+        _ => hi,
+    }
+}
+
+/// What a participant of `result_type` is: PyTorch gives dimensioned tensors priority
+/// over 0-dim tensors, and those over Python numbers (wrapped scalars).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Priority {
+    Dim,
+    ZeroDim,
+    Wrapped,
+}
+
+/// Accumulates `torch.result_type` over operands.
+#[derive(Default, Clone, Copy)]
+pub struct ResultType {
+    dim: Option<DType>,
+    zero: Option<DType>,
+    wrapped: Option<DType>,
+}
+
+impl ResultType {
+    pub fn add(&mut self, dtype: DType, priority: Priority, default_float: DType) {
+        let (slot, dtype) = match priority {
+            Priority::Dim => (&mut self.dim, dtype),
+            Priority::ZeroDim => (&mut self.zero, dtype),
+            // A Python float stands for the default dtype, an int for int64.
+            Priority::Wrapped if dtype.is_floating_point() => (&mut self.wrapped, default_float),
+            Priority::Wrapped => (&mut self.wrapped, dtype),
+        };
+        *slot = Some(match *slot {
+            None => dtype,
+            Some(prev) => promote_types(prev, dtype),
+        });
+    }
+
+    pub fn result(&self) -> DType {
+        let combine = |higher: Option<DType>, lower: Option<DType>| match (higher, lower) {
+            (None, l) => l,
+            (h, None) => h,
+            (Some(h), Some(l)) => {
+                if h.category() >= l.category() && h != DType::Bool {
+                    Some(h)
+                } else {
+                    Some(promote_types(h, l))
+                }
+            }
+        };
+        combine(self.dim, combine(self.zero, self.wrapped)).unwrap_or(DType::F32)
+    }
+}
+
+/// A Rust element type backing a dtype.
+pub trait Element: Copy + Send + Sync + PartialOrd + Default + 'static {
+    const DTYPE: DType;
+    fn to_f64(self) -> f64;
+    fn from_f64(v: f64) -> Self;
+    fn to_i64(self) -> i64;
+    fn from_i64(v: i64) -> Self;
+    fn from_bool(v: bool) -> Self;
+    fn is_nonzero(self) -> bool;
+}
+
+macro_rules! int_element {
+    ($t:ty, $d:expr) => {
+        impl Element for $t {
+            const DTYPE: DType = $d;
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+            // NOTE: float → int casts truncate toward zero like C++; out-of-range values
+            // saturate in Rust where C++ is undefined, which is the friendlier choice.
+            fn from_f64(v: f64) -> Self {
+                v as $t
+            }
+            fn to_i64(self) -> i64 {
+                self as i64
+            }
+            fn from_i64(v: i64) -> Self {
+                v as $t
+            }
+            fn from_bool(v: bool) -> Self {
+                v as $t
+            }
+            fn is_nonzero(self) -> bool {
+                self != 0
+            }
+        }
+    };
+}
+int_element!(u8, DType::U8);
+int_element!(i8, DType::I8);
+int_element!(i16, DType::I16);
+int_element!(i32, DType::I32);
+int_element!(i64, DType::I64);
+
+impl Element for bool {
+    const DTYPE: DType = DType::Bool;
+    fn to_f64(self) -> f64 {
+        self as u8 as f64
+    }
+    fn from_f64(v: f64) -> Self {
+        v != 0.0
+    }
+    fn to_i64(self) -> i64 {
+        self as i64
+    }
+    fn from_i64(v: i64) -> Self {
+        v != 0
+    }
+    fn from_bool(v: bool) -> Self {
+        v
+    }
+    fn is_nonzero(self) -> bool {
+        self
+    }
+}
+
+macro_rules! float_element {
+    ($t:ty, $d:expr, $from:expr, $to:expr) => {
+        impl Element for $t {
+            const DTYPE: DType = $d;
+            fn to_f64(self) -> f64 {
+                $to(self)
+            }
+            fn from_f64(v: f64) -> Self {
+                $from(v)
+            }
+            fn to_i64(self) -> i64 {
+                $to(self) as i64
+            }
+            fn from_i64(v: i64) -> Self {
+                $from(v as f64)
+            }
+            fn from_bool(v: bool) -> Self {
+                $from(v as u8 as f64)
+            }
+            fn is_nonzero(self) -> bool {
+                $to(self) != 0.0
+            }
+        }
+    };
+}
+float_element!(f32, DType::F32, |v: f64| v as f32, |x: f32| x as f64);
+float_element!(f64, DType::F64, |v: f64| v, |x: f64| x);
+float_element!(f16, DType::F16, f16::from_f64, f16::to_f64);
+float_element!(bf16, DType::BF16, bf16::from_f64, bf16::to_f64);
+
+/// Runs `$body` with `$T` bound to the Rust type of `$dtype`.
+#[macro_export]
+macro_rules! with_dtype {
+    ($dtype:expr, $T:ident, $body:block) => {{
+        use $crate::DType;
+        match $dtype {
+            DType::Bool => {
+                type $T = bool;
+                $body
+            }
+            DType::U8 => {
+                type $T = u8;
+                $body
+            }
+            DType::I8 => {
+                type $T = i8;
+                $body
+            }
+            DType::I16 => {
+                type $T = i16;
+                $body
+            }
+            DType::I32 => {
+                type $T = i32;
+                $body
+            }
+            DType::I64 => {
+                type $T = i64;
+                $body
+            }
+            DType::F16 => {
+                type $T = half::f16;
+                $body
+            }
+            DType::BF16 => {
+                type $T = half::bf16;
+                $body
+            }
+            DType::F32 => {
+                type $T = f32;
+                $body
+            }
+            DType::F64 => {
+                type $T = f64;
+                $body
+            }
+        }
+    }};
+}
+
+/// A Python number: what `fill_`, `full`, `clamp(min=…)` and friends receive.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Scalar {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+}
+
+impl Scalar {
+    pub fn to_f64(self) -> f64 {
+        match self {
+            Scalar::Bool(b) => b as u8 as f64,
+            Scalar::Int(i) => i as f64,
+            Scalar::Float(f) => f,
+        }
+    }
+    pub fn to_i64(self) -> i64 {
+        match self {
+            Scalar::Bool(b) => b as i64,
+            Scalar::Int(i) => i,
+            Scalar::Float(f) => f as i64,
+        }
+    }
+    /// The dtype a Python number of this kind gets as a wrapped tensor.
+    pub fn dtype(self) -> DType {
+        match self {
+            Scalar::Bool(_) => DType::Bool,
+            Scalar::Int(_) => DType::I64,
+            Scalar::Float(_) => DType::F64,
+        }
+    }
+    pub fn cast<T: Element>(self) -> T {
+        match self {
+            Scalar::Bool(b) => T::from_bool(b),
+            Scalar::Int(i) => T::from_i64(i),
+            Scalar::Float(f) => T::from_f64(f),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use DType::*;
+
+    #[test]
+    fn promotion_table() {
+        assert_eq!(promote_types(U8, I8), I16);
+        assert_eq!(promote_types(Bool, I32), I32);
+        assert_eq!(promote_types(I64, F16), F16);
+        assert_eq!(promote_types(F16, BF16), F32);
+        assert_eq!(promote_types(I16, U8), I16);
+        assert_eq!(promote_types(F32, F64), F64);
+    }
+
+    #[test]
+    fn result_type_priorities() {
+        let rt = |ops: &[(DType, Priority)]| {
+            let mut r = ResultType::default();
+            for &(d, p) in ops {
+                r.add(d, p, F32);
+            }
+            r.result()
+        };
+        // int tensor + python float -> default float
+        assert_eq!(rt(&[(I32, Priority::Dim), (F64, Priority::Wrapped)]), F32);
+        // int8 tensor + 0-dim int64 -> int8
+        assert_eq!(rt(&[(I8, Priority::Dim), (I64, Priority::ZeroDim)]), I8);
+        // int32 tensor + 0-dim float64 -> float64
+        assert_eq!(rt(&[(I32, Priority::Dim), (F64, Priority::ZeroDim)]), F64);
+        // float16 tensor + 0-dim float64 -> float16
+        assert_eq!(rt(&[(F16, Priority::Dim), (F64, Priority::ZeroDim)]), F16);
+        // bool tensor + python int -> int64
+        assert_eq!(rt(&[(Bool, Priority::Dim), (I64, Priority::Wrapped)]), I64);
+        // uint8 tensor + python int -> uint8
+        assert_eq!(rt(&[(U8, Priority::Dim), (I64, Priority::Wrapped)]), U8);
+    }
+}

@@ -1,0 +1,74 @@
+//! One error type for the engine. Every message names the op and the shapes or dtypes
+//! involved; `kind` says which Python exception the bindings raise (the only mapping).
+
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Python `RuntimeError`: shape mismatches, autograd misuse, unsupported dtypes.
+    Runtime,
+    /// Python `IndexError`: dims and indices out of range.
+    Index,
+    /// Python `TypeError`: wrong argument types or dtype combinations.
+    Type,
+    /// Python `ValueError`: bad argument values.
+    Value,
+    /// Python `NotImplementedError`: valid but not (yet) supported here.
+    NotImplemented,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub msg: String,
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    pub fn new(kind: ErrorKind, msg: impl Into<String>) -> Self {
+        Error { kind, msg: msg.into() }
+    }
+    pub fn runtime(msg: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Runtime, msg)
+    }
+    pub fn index(msg: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Index, msg)
+    }
+    pub fn type_error(msg: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Type, msg)
+    }
+    pub fn value(msg: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Value, msg)
+    }
+    pub fn not_implemented(msg: impl Into<String>) -> Self {
+        Self::new(ErrorKind::NotImplemented, msg)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.msg)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// `bail!(kind, "fmt", args)` returns an `Err` of that kind; kind is one of
+/// `runtime`, `index`, `type_error`, `value`, `not_implemented`.
+#[macro_export]
+macro_rules! bail {
+    ($kind:ident, $($arg:tt)*) => {
+        return Err($crate::Error::$kind(format!($($arg)*)))
+    };
+}
+
+/// `ensure!(cond, kind, "fmt", args)`: `bail!` unless `cond` holds.
+#[macro_export]
+macro_rules! ensure {
+    ($cond:expr, $kind:ident, $($arg:tt)*) => {
+        if !$cond {
+            $crate::bail!($kind, $($arg)*);
+        }
+    };
+}

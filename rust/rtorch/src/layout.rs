@@ -1,0 +1,366 @@
+//! The layout of a strided view: sizes, strides (in elements) and a storage offset.
+//!
+//! View ops are pure functions of a `Layout`; they never touch data. Strides are signed so
+//! kernels can walk any view, but PyTorch semantics only ever produce non-negative ones.
+
+use crate::{bail, ensure, Result};
+use smallvec::SmallVec;
+
+pub type Dims = SmallVec<[usize; 6]>;
+pub type Strides = SmallVec<[isize; 6]>;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layout {
+    pub shape: Dims,
+    pub strides: Strides,
+    pub offset: usize,
+}
+
+pub fn contiguous_strides(shape: &[usize]) -> Strides {
+    let mut strides: Strides = SmallVec::from_elem(0, shape.len());
+    let mut acc = 1isize;
+    for i in (0..shape.len()).rev() {
+        strides[i] = acc;
+        acc *= shape[i].max(1) as isize;
+    }
+    strides
+}
+
+/// Normalizes a possibly negative dim (`-1` = last); `ndim` 0 accepts -1 and 0 as torch does.
+pub fn wrap_dim(dim: i64, ndim: usize) -> Result<usize> {
+    let n = ndim.max(1) as i64;
+    if dim < -n || dim >= n {
+        bail!(
+            index,
+            "Dimension out of range (expected to be in range of [{}, {}], but got {})",
+            -n,
+            n - 1,
+            dim
+        );
+    }
+    Ok(if dim < 0 { (dim + n) as usize } else { dim as usize })
+}
+
+/// Wraps a list of dims and checks for repeats (`op` names the caller in the message).
+pub fn wrap_dims(dims: &[i64], ndim: usize, op: &str) -> Result<SmallVec<[usize; 6]>> {
+    let mut out: SmallVec<[usize; 6]> = SmallVec::new();
+    for &d in dims {
+        let w = wrap_dim(d, ndim)?;
+        ensure!(
+            !out.contains(&w),
+            runtime,
+            "{op}: dim {w} appears multiple times in the list of dims"
+        );
+        out.push(w);
+    }
+    Ok(out)
+}
+
+/// The broadcast shape of two shapes, with PyTorch's message on mismatch.
+pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Dims> {
+    let n = a.len().max(b.len());
+    let mut out: Dims = SmallVec::from_elem(0, n);
+    for i in 0..n {
+        let da = if i + a.len() >= n { a[i + a.len() - n] } else { 1 };
+        let db = if i + b.len() >= n { b[i + b.len() - n] } else { 1 };
+        out[i] = if da == db || db == 1 {
+            da
+        } else if da == 1 {
+            db
+        } else {
+            bail!(
+                runtime,
+                "The size of tensor a ({da}) must match the size of tensor b ({db}) at non-singleton dimension {i}"
+            );
+        };
+    }
+    Ok(out)
+}
+
+pub fn numel(shape: &[usize]) -> usize {
+    shape.iter().product()
+}
+
+pub fn shape_str(shape: &[usize]) -> String {
+    let parts: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+    format!("[{}]", parts.join(", "))
+}
+
+impl Layout {
+    pub fn contiguous(shape: &[usize]) -> Layout {
+        Layout {
+            shape: shape.into(),
+            strides: contiguous_strides(shape),
+            offset: 0,
+        }
+    }
+
+    pub fn ndim(&self) -> usize {
+        self.shape.len()
+    }
+
+    pub fn numel(&self) -> usize {
+        numel(&self.shape)
+    }
+
+    /// Row-major contiguous (size-1 dims may have any stride, as in PyTorch).
+    pub fn is_contiguous(&self) -> bool {
+        let mut expected = 1isize;
+        for i in (0..self.ndim()).rev() {
+            let s = self.shape[i];
+            if s == 0 {
+                return true;
+            }
+            if s != 1 {
+                if self.strides[i] != expected {
+                    return false;
+                }
+                expected *= s as isize;
+            }
+        }
+        true
+    }
+
+    /// The layout seen when this one is broadcast to `shape` (stride 0 on new/expanded dims).
+    pub fn broadcast_to(&self, shape: &[usize], op: &str) -> Result<Layout> {
+        let n = shape.len();
+        ensure!(
+            n >= self.ndim(),
+            runtime,
+            "{op}: the number of sizes provided ({n}) must be greater or equal to the number of dimensions in the tensor ({})",
+            self.ndim()
+        );
+        let lead = n - self.ndim();
+        let mut strides: Strides = SmallVec::from_elem(0, n);
+        for i in 0..n {
+            if i < lead {
+                continue;
+            }
+            let (s, st) = (self.shape[i - lead], self.strides[i - lead]);
+            if s == shape[i] {
+                strides[i] = st;
+            } else if s == 1 {
+                strides[i] = 0;
+            } else {
+                bail!(
+                    runtime,
+                    "The expanded size of the tensor ({}) must match the existing size ({s}) at non-singleton dimension {i}.  Target sizes: {}.  Tensor sizes: {}",
+                    shape[i],
+                    shape_str(shape),
+                    shape_str(&self.shape)
+                );
+            }
+        }
+        Ok(Layout {
+            shape: shape.into(),
+            strides,
+            offset: self.offset,
+        })
+    }
+
+    pub fn permute(&self, dims: &[usize]) -> Layout {
+        Layout {
+            shape: dims.iter().map(|&d| self.shape[d]).collect(),
+            strides: dims.iter().map(|&d| self.strides[d]).collect(),
+            offset: self.offset,
+        }
+    }
+
+    pub fn transpose(&self, d0: usize, d1: usize) -> Layout {
+        let mut l = self.clone();
+        l.shape.swap(d0, d1);
+        l.strides.swap(d0, d1);
+        l
+    }
+
+    pub fn narrow(&self, dim: usize, start: usize, len: usize) -> Layout {
+        let mut l = self.clone();
+        if len > 0 {
+            l.offset = (self.offset as isize + start as isize * self.strides[dim]) as usize;
+        }
+        l.shape[dim] = len;
+        l
+    }
+
+    pub fn slice(&self, dim: usize, start: usize, len: usize, step: usize) -> Layout {
+        let mut l = self.narrow(dim, start, len);
+        l.strides[dim] *= step as isize;
+        l
+    }
+
+    pub fn select(&self, dim: usize, index: usize) -> Layout {
+        let mut l = self.clone();
+        l.offset = (self.offset as isize + index as isize * self.strides[dim]) as usize;
+        l.shape.remove(dim);
+        l.strides.remove(dim);
+        l
+    }
+
+    pub fn unsqueeze(&self, dim: usize) -> Layout {
+        let mut l = self.clone();
+        let stride = if dim < self.ndim() {
+            self.strides[dim] * self.shape[dim] as isize
+        } else {
+            1
+        };
+        l.shape.insert(dim, 1);
+        l.strides.insert(dim, stride);
+        l
+    }
+
+    /// Strides for viewing this layout as `shape` without copying, if possible
+    /// (PyTorch's `computeStride`: each run of merged dims must be contiguous within itself).
+    pub fn view_strides(&self, shape: &[usize]) -> Option<Strides> {
+        let old_shape = &self.shape;
+        let old_strides = &self.strides;
+        let mut new_strides: Strides = SmallVec::from_elem(0, shape.len());
+        if numel(old_shape) == 0 || old_shape.is_empty() {
+            return Some(contiguous_strides(shape));
+        }
+        let mut view_d = shape.len() as isize - 1;
+        let mut chunk_base_stride = *old_strides.last().unwrap_or(&1);
+        let mut tensor_numel = 1usize;
+        let mut view_numel = 1usize;
+        for tensor_d in (0..old_shape.len()).rev() {
+            tensor_numel *= old_shape[tensor_d];
+            let chunk_ends = tensor_d == 0
+                || (old_shape[tensor_d - 1] != 1
+                    && old_strides[tensor_d - 1] != tensor_numel as isize * chunk_base_stride);
+            if chunk_ends {
+                while view_d >= 0 && (view_numel < tensor_numel || shape[view_d as usize] == 1) {
+                    new_strides[view_d as usize] = view_numel as isize * chunk_base_stride;
+                    view_numel *= shape[view_d as usize];
+                    view_d -= 1;
+                }
+                if view_numel != tensor_numel {
+                    return None;
+                }
+                if tensor_d > 0 {
+                    chunk_base_stride = old_strides[tensor_d - 1];
+                    tensor_numel = 1;
+                    view_numel = 1;
+                }
+            }
+        }
+        if view_d != -1 {
+            return None;
+        }
+        Some(new_strides)
+    }
+
+    /// The largest storage index (exclusive) this layout touches, or `offset` if empty.
+    pub fn storage_extent(&self) -> usize {
+        if self.numel() == 0 {
+            return self.offset;
+        }
+        let mut max = self.offset as isize;
+        for (&s, &st) in self.shape.iter().zip(&self.strides) {
+            max += (s as isize - 1) * st.max(0);
+        }
+        max as usize + 1
+    }
+
+    /// True when distinct indices can name the same element (stride 0 or overlapping dims),
+    /// which makes in-place writes ill-defined.
+    pub fn has_internal_overlap(&self) -> bool {
+        let mut dims: SmallVec<[(usize, isize); 6]> = self
+            .shape
+            .iter()
+            .zip(&self.strides)
+            .filter(|(&s, _)| s > 1)
+            .map(|(&s, &st)| (s, st.abs()))
+            .collect();
+        if dims.iter().any(|&(_, st)| st == 0) {
+            return true;
+        }
+        dims.sort_by_key(|&(_, st)| st);
+        let mut span = 0isize;
+        for (s, st) in dims {
+            if st <= span {
+                return true;
+            }
+            span += (s as isize - 1) * st;
+        }
+        false
+    }
+}
+
+/// Merges adjacent dims that are contiguous with each other in every operand, so kernels
+/// iterate over as few dims as possible. Returns (shape, per-operand strides).
+pub fn coalesce(shape: &[usize], strides: &[&[isize]]) -> (Dims, SmallVec<[Strides; 4]>) {
+    let mut out_shape: Dims = SmallVec::new();
+    let mut out_strides: SmallVec<[Strides; 4]> = strides.iter().map(|_| Strides::new()).collect();
+    for d in 0..shape.len() {
+        let s = shape[d];
+        if s == 1 {
+            continue;
+        }
+        if let Some(&last) = out_shape.last() {
+            let mergeable = strides
+                .iter()
+                .zip(out_strides.iter())
+                .all(|(st, ost)| *ost.last().unwrap() == st[d] * s as isize);
+            if mergeable {
+                let n = out_shape.len() - 1;
+                out_shape[n] = last * s;
+                for (st, ost) in strides.iter().zip(out_strides.iter_mut()) {
+                    *ost.last_mut().unwrap() = st[d];
+                }
+                continue;
+            }
+        }
+        out_shape.push(s);
+        for (st, ost) in strides.iter().zip(out_strides.iter_mut()) {
+            ost.push(st[d]);
+        }
+    }
+    (out_shape, out_strides)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broadcast_and_errors() {
+        assert_eq!(broadcast_shapes(&[3, 1], &[4]).unwrap().as_slice(), &[3, 4]);
+        let e = broadcast_shapes(&[2, 3], &[2, 4]).unwrap_err();
+        assert!(e.msg.contains("size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1"));
+    }
+
+    #[test]
+    fn view_strides_follow_torch() {
+        let l = Layout::contiguous(&[2, 3, 4]);
+        assert_eq!(l.view_strides(&[6, 4]).unwrap().as_slice(), &[4, 1]);
+        let t = l.transpose(1, 2); // [2,4,3] strides [12,1,4]
+        assert!(t.view_strides(&[2, 12]).is_none());
+        assert_eq!(t.view_strides(&[1, 2, 4, 3]).unwrap().as_slice(), &[24, 12, 1, 4]);
+    }
+
+    #[test]
+    fn coalesce_merges_contiguous() {
+        let l = Layout::contiguous(&[2, 3, 4]);
+        let (s, st) = coalesce(&l.shape, &[&l.strides]);
+        assert_eq!(s.as_slice(), &[24]);
+        assert_eq!(st[0].as_slice(), &[1]);
+        let t = l.transpose(0, 2);
+        let (s, _) = coalesce(&t.shape, &[&t.strides]);
+        assert_eq!(s.len(), 3);
+    }
+
+    #[test]
+    fn overlap_detection() {
+        let l = Layout::contiguous(&[3]);
+        assert!(!l.has_internal_overlap());
+        assert!(l.broadcast_to(&[2, 3], "expand").unwrap().has_internal_overlap());
+        let w = Layout { shape: Dims::from_slice(&[2, 2]), strides: Strides::from_slice(&[1, 1]), offset: 0 };
+        assert!(w.has_internal_overlap());
+    }
+
+    #[test]
+    fn wrap_dim_range() {
+        assert_eq!(wrap_dim(-1, 3).unwrap(), 2);
+        assert_eq!(wrap_dim(0, 0).unwrap(), 0);
+        assert_eq!(wrap_dim(3, 3).unwrap_err().kind, crate::ErrorKind::Index);
+    }
+}

@@ -1,0 +1,589 @@
+//! Binary elementwise ops with broadcasting and type promotion, forward and derivative.
+
+use super::cast::cast_for_op;
+use super::iter::{map2, SendPtr};
+use super::num::Arith;
+use super::reduce::sum_to_shape;
+use super::unary;
+use super::{default_float, inplace};
+use crate::autograd::{record, SavedTensor};
+use crate::dtype::{Priority, ResultType};
+use crate::layout::broadcast_shapes;
+use crate::{bail, ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RoundingMode {
+    True,
+    Trunc,
+    Floor,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Op {
+    /// a + alpha * b
+    Add(Scalar),
+    /// a - alpha * b
+    Sub(Scalar),
+    Mul,
+    Div(RoundingMode),
+    Rem,
+    Fmod,
+    Pow,
+    Atan2,
+    Maximum,
+    Minimum,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    LogicalAnd,
+    LogicalOr,
+    LogicalXor,
+    BitAnd,
+    BitOr,
+    BitXor,
+}
+
+fn priority(t: &Tensor) -> Priority {
+    if t.is_wrapped_number() {
+        Priority::Wrapped
+    } else if t.ndim() == 0 {
+        Priority::ZeroDim
+    } else {
+        Priority::Dim
+    }
+}
+
+/// `torch.result_type` over tensors (wrapped Python numbers included).
+pub fn result_type(ts: &[&Tensor]) -> DType {
+    let mut r = ResultType::default();
+    let df = default_float();
+    for t in ts {
+        r.add(t.dtype(), priority(t), df);
+    }
+    r.result()
+}
+
+/// PyTorch's `canCast`: no float → integral, no non-bool → bool.
+pub fn can_cast(from: DType, to: DType) -> bool {
+    !(from.is_floating_point() && to.is_integral(true)
+        || from != DType::Bool && to == DType::Bool)
+}
+
+fn op_name(op: Op) -> &'static str {
+    match op {
+        Op::Add(_) => "add",
+        Op::Sub(_) => "sub",
+        Op::Mul => "mul",
+        Op::Div(RoundingMode::True) => "div",
+        Op::Div(RoundingMode::Trunc) => "div_trunc",
+        Op::Div(RoundingMode::Floor) => "div_floor",
+        Op::Rem => "remainder",
+        Op::Fmod => "fmod",
+        Op::Pow => "pow",
+        Op::Atan2 => "atan2",
+        Op::Maximum => "maximum",
+        Op::Minimum => "minimum",
+        Op::Eq => "eq",
+        Op::Ne => "ne",
+        Op::Lt => "lt",
+        Op::Le => "le",
+        Op::Gt => "gt",
+        Op::Ge => "ge",
+        Op::LogicalAnd => "logical_and",
+        Op::LogicalOr => "logical_or",
+        Op::LogicalXor => "logical_xor",
+        Op::BitAnd => "bitwise_and",
+        Op::BitOr => "bitwise_or",
+        Op::BitXor => "bitwise_xor",
+    }
+}
+
+/// (compute dtype, output dtype) for `op` on inputs of common type `common`.
+fn dtypes(op: Op, common: DType, a: &Tensor, b: &Tensor) -> Result<(DType, DType)> {
+    let name = op_name(op);
+    Ok(match op {
+        Op::Div(RoundingMode::True) | Op::Atan2 if !common.is_floating_point() => {
+            (default_float(), default_float())
+        }
+        Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge => (common, DType::Bool),
+        Op::LogicalAnd | Op::LogicalOr | Op::LogicalXor => (DType::Bool, DType::Bool),
+        Op::BitAnd | Op::BitOr | Op::BitXor => {
+            ensure!(
+                !common.is_floating_point(),
+                runtime,
+                "\"{name}_cpu\" not implemented for '{}'",
+                common.scalar_name()
+            );
+            (common, common)
+        }
+        Op::Sub(_) if a.dtype() == DType::Bool && b.dtype() == DType::Bool => {
+            bail!(
+                runtime,
+                "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead."
+            )
+        }
+        Op::Sub(_) if a.dtype() == DType::Bool || b.dtype() == DType::Bool => {
+            bail!(
+                runtime,
+                "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
+            )
+        }
+        _ => (common, common),
+    })
+}
+
+/// Integer division family: zero divisors are an error, as in PyTorch.
+fn check_int_division(op: Op, compute: DType, b: &Tensor) -> Result<()> {
+    let divides = matches!(op, Op::Div(RoundingMode::Trunc | RoundingMode::Floor) | Op::Rem | Op::Fmod);
+    if divides && compute.is_integral(true) {
+        let has_zero = with_dtype!(b.dtype(), T, {
+            b.to_vec::<T>()?.iter().any(|v| !crate::Element::is_nonzero(*v))
+        });
+        ensure!(!has_zero, runtime, "ZeroDivisionError");
+    }
+    if op == Op::Pow && compute.is_integral(false) {
+        let neg = b.to_vec::<i64>()?.iter().any(|&v| v < 0);
+        ensure!(!neg, runtime, "Integers to negative integer powers are not allowed.");
+    }
+    Ok(())
+}
+
+/// Computes `op(a, b)` into a fresh tensor, or into `out` (which must have the broadcast
+/// shape and a dtype the result can be cast to).
+fn compute(op: Op, a: &Tensor, b: &Tensor, out: Option<&Tensor>) -> Result<Tensor> {
+    a.ensure_cpu(op_name(op))?;
+    b.ensure_cpu(op_name(op))?;
+    let common = result_type(&[a, b]);
+    let (ct, ot) = dtypes(op, common, a, b)?;
+    let shape = broadcast_shapes(a.shape(), b.shape())?;
+    check_int_division(op, ct, b)?;
+    let out = match out {
+        Some(o) => {
+            ensure!(
+                can_cast(ot, o.dtype()),
+                runtime,
+                "result type {} can't be cast to the desired output type {}",
+                ot.scalar_name(),
+                o.dtype().scalar_name()
+            );
+            ensure!(
+                o.shape() == shape.as_slice(),
+                runtime,
+                "output with shape {} doesn't match the broadcast shape {}",
+                crate::layout::shape_str(o.shape()),
+                crate::layout::shape_str(&shape)
+            );
+            if o.dtype() != ot {
+                // Compute in the op's own dtype, then convert into `out`.
+                let tmp = compute(op, a, b, None)?;
+                super::cast::copy_into(o, &tmp);
+                return Ok(o.clone());
+            }
+            o.clone()
+        }
+        None => Tensor::uninit(&shape, ot),
+    };
+    let a = cast_for_op(a, ct);
+    let b = cast_for_op(b, ct);
+    let la = a.layout().broadcast_to(&shape, op_name(op))?;
+    let lb = b.layout().broadcast_to(&shape, op_name(op))?;
+    let po = out.data_ptr_addr();
+    let (pa, pb) = (a.data_ptr_addr(), b.data_ptr_addr());
+    let os = out.strides_vec();
+    with_dtype!(ct, T, {
+        let pa = SendPtr(pa as *mut T);
+        let pb = SendPtr(pb as *mut T);
+        let sa = (pa, la.strides.as_slice());
+        let sb = (pb, lb.strides.as_slice());
+        // SAFETY: all three views are valid over `shape` for their element types.
+        unsafe {
+            if ot == DType::Bool && ct != DType::Bool || matches!(op, Op::LogicalAnd | Op::LogicalOr | Op::LogicalXor) {
+                let o = (SendPtr(po as *mut bool), os.as_slice());
+                match op {
+                    Op::Eq => map2(&shape, o, sa, sb, 1, |x: T, y: T| x == y),
+                    Op::Ne => map2(&shape, o, sa, sb, 1, |x: T, y: T| x != y),
+                    Op::Lt => map2(&shape, o, sa, sb, 1, |x: T, y: T| x < y),
+                    Op::Le => map2(&shape, o, sa, sb, 1, |x: T, y: T| x <= y),
+                    Op::Gt => map2(&shape, o, sa, sb, 1, |x: T, y: T| x > y),
+                    Op::Ge => map2(&shape, o, sa, sb, 1, |x: T, y: T| x >= y),
+                    Op::LogicalAnd => map2(&shape, o, sa, sb, 1, |x: T, y: T| x.is_nonzero() && y.is_nonzero()),
+                    Op::LogicalOr => map2(&shape, o, sa, sb, 1, |x: T, y: T| x.is_nonzero() || y.is_nonzero()),
+                    Op::LogicalXor => map2(&shape, o, sa, sb, 1, |x: T, y: T| x.is_nonzero() != y.is_nonzero()),
+                    _ => unreachable!("{op:?} has a non-bool output"),
+                }
+            } else {
+
+                let o = (SendPtr(po as *mut T), os.as_slice());
+                match op {
+                    Op::Add(alpha) if alpha == Scalar::Int(1) => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::add(x, y)),
+                    Op::Add(alpha) => {
+                        let al: T = alpha.cast();
+                        map2(&shape, o, sa, sb, 1, move |x: T, y: T| Arith::add(x, y.mul(al)))
+                    }
+                    Op::Sub(alpha) if alpha == Scalar::Int(1) => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::sub(x, y)),
+                    Op::Sub(alpha) => {
+                        let al: T = alpha.cast();
+                        map2(&shape, o, sa, sb, 1, move |x: T, y: T| Arith::sub(x, y.mul(al)))
+                    }
+                    Op::Mul => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::mul(x, y)),
+                    Op::Div(RoundingMode::True) => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::div(x, y)),
+                    Op::Div(RoundingMode::Trunc) => map2(&shape, o, sa, sb, 2, |x: T, y: T| {
+                        if T::DTYPE.is_floating_point() { T::from_f64(Arith::div(x, y).to_f64().trunc()) } else { Arith::div(x, y) }
+                    }),
+                    Op::Div(RoundingMode::Floor) => map2(&shape, o, sa, sb, 2, |x: T, y: T| Arith::floor_div(x, y)),
+                    Op::Rem => map2(&shape, o, sa, sb, 2, |x: T, y: T| Arith::rem(x, y)),
+                    Op::Fmod => map2(&shape, o, sa, sb, 2, |x: T, y: T| Arith::fmod(x, y)),
+                    Op::Pow => map2(&shape, o, sa, sb, 8, |x: T, y: T| Arith::pow(x, y)),
+                    Op::Atan2 => map2(&shape, o, sa, sb, 8, |x: T, y: T| T::from_f64(x.to_f64().atan2(y.to_f64()))),
+                    Op::Maximum => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::maximum(x, y)),
+                    Op::Minimum => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::minimum(x, y)),
+                    Op::BitAnd => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::band(x, y)),
+                    Op::BitOr => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::bor(x, y)),
+                    Op::BitXor => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::bxor(x, y)),
+                    Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge => {
+                        // bool inputs compared as bool: compute dtype is already the output dtype
+                        let o = (SendPtr(po as *mut bool), os.as_slice());
+                        match op {
+                            Op::Eq => map2(&shape, o, sa, sb, 1, |x: T, y: T| x == y),
+                            Op::Ne => map2(&shape, o, sa, sb, 1, |x: T, y: T| x != y),
+                            Op::Lt => map2(&shape, o, sa, sb, 1, |x: T, y: T| x < y),
+                            Op::Le => map2(&shape, o, sa, sb, 1, |x: T, y: T| x <= y),
+                            Op::Gt => map2(&shape, o, sa, sb, 1, |x: T, y: T| x > y),
+                            _ => map2(&shape, o, sa, sb, 1, |x: T, y: T| x >= y),
+                        }
+                    }
+                    Op::LogicalAnd | Op::LogicalOr | Op::LogicalXor => unreachable!(),
+                }
+            }
+        }
+    });
+    Ok(out)
+}
+
+// ----- forward + derivative, one function per op -----
+
+/// Reduces a broadcast gradient back to an input's shape.
+fn reduce_grad(g: Tensor, like: &[usize]) -> Result<Tensor> {
+    sum_to_shape(&g, like)
+}
+
+pub fn add_scaled(a: &Tensor, b: &Tensor, alpha: Scalar) -> Result<Tensor> {
+    if alpha != Scalar::Int(1) && !result_type(&[a, b]).is_floating_point() {
+        ensure!(
+            !matches!(alpha, Scalar::Float(_)),
+            runtime,
+            "For integral input tensors, argument alpha must not be a floating point number."
+        );
+    }
+    let out = compute(Op::Add(alpha), a, b, None)?;
+    let (sa, sb) = (a.dims(), b.dims());
+    record("AddBackward0", &[a, b], &[&out], move |ctx, g| {
+        let gb = if ctx.needs(1) {
+            let gb = if alpha == Scalar::Int(1) { g[0].clone() } else { mul_scalar(&g[0], alpha)? };
+            Some(reduce_grad(gb, &sb)?)
+        } else {
+            None
+        };
+        Ok(vec![Some(reduce_grad(g[0].clone(), &sa)?), gb])
+    });
+    Ok(out)
+}
+
+pub fn add(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    add_scaled(a, b, Scalar::Int(1))
+}
+
+pub fn sub_scaled(a: &Tensor, b: &Tensor, alpha: Scalar) -> Result<Tensor> {
+    let out = compute(Op::Sub(alpha), a, b, None)?;
+    let (sa, sb) = (a.dims(), b.dims());
+    record("SubBackward0", &[a, b], &[&out], move |ctx, g| {
+        let gb = if ctx.needs(1) {
+            let neg_alpha = match alpha {
+                Scalar::Int(i) => Scalar::Int(-i),
+                Scalar::Float(f) => Scalar::Float(-f),
+                Scalar::Bool(b) => Scalar::Int(-(b as i64)),
+            };
+            Some(reduce_grad(mul_scalar(&g[0], neg_alpha)?, &sb)?)
+        } else {
+            None
+        };
+        Ok(vec![Some(reduce_grad(g[0].clone(), &sa)?), gb])
+    });
+    Ok(out)
+}
+
+pub fn sub(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    sub_scaled(a, b, Scalar::Int(1))
+}
+
+pub fn mul(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    let out = compute(Op::Mul, a, b, None)?;
+    if crate::autograd::needs_grad(&[a, b]) {
+        let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
+        let (da, db) = (a.dims(), b.dims());
+        record("MulBackward0", &[a, b], &[&out], move |ctx, g| {
+            let ga = if ctx.needs(0) { Some(reduce_grad(mul(&g[0], &sb.unpack(ctx)?)?, &da)?) } else { None };
+            let gb = if ctx.needs(1) { Some(reduce_grad(mul(&g[0], &sa.unpack(ctx)?)?, &db)?) } else { None };
+            Ok(vec![ga, gb])
+        });
+    }
+    Ok(out)
+}
+
+pub fn mul_scalar(a: &Tensor, s: Scalar) -> Result<Tensor> {
+    mul(a, &Tensor::wrapped_scalar(s))
+}
+
+pub fn div_mode(a: &Tensor, b: &Tensor, mode: RoundingMode) -> Result<Tensor> {
+    let out = compute(Op::Div(mode), a, b, None)?;
+    if crate::autograd::needs_grad(&[a, b]) {
+        let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
+        let (da, db) = (a.dims(), b.dims());
+        record("DivBackward0", &[a, b], &[&out], move |ctx, g| {
+            if mode != RoundingMode::True {
+                // Piecewise constant: zero gradient almost everywhere.
+                return Ok(vec![
+                    Some(super::factory::zeros_like_shape(&g[0], &da)?),
+                    Some(super::factory::zeros_like_shape(&g[0], &db)?),
+                ]);
+            }
+            let b = sb.unpack(ctx)?;
+            let ga = if ctx.needs(0) { Some(reduce_grad(div(&g[0], &b)?, &da)?) } else { None };
+            let gb = if ctx.needs(1) {
+                // d(a/b)/db = -a / b^2
+                let a = sa.unpack(ctx)?;
+                let t = div(&mul(&g[0], &a)?, &mul(&b, &b)?)?;
+                Some(reduce_grad(unary::neg(&t)?, &db)?)
+            } else {
+                None
+            };
+            Ok(vec![ga, gb])
+        });
+    }
+    Ok(out)
+}
+
+pub fn div(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    div_mode(a, b, RoundingMode::True)
+}
+
+pub fn floor_divide(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    div_mode(a, b, RoundingMode::Floor)
+}
+
+fn remainder_like(op: Op, name: &'static str, a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    let out = compute(op, a, b, None)?;
+    if crate::autograd::needs_grad(&[a, b]) {
+        let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
+        let (da, db) = (a.dims(), b.dims());
+        record(name, &[a, b], &[&out], move |ctx, g| {
+            let gb = if ctx.needs(1) {
+                // a - q*b with q piecewise constant: d/db = -q
+                let mode = if op == Op::Rem { RoundingMode::Floor } else { RoundingMode::Trunc };
+                let q = compute(Op::Div(mode), &sa.unpack(ctx)?, &sb.unpack(ctx)?, None)?;
+                Some(reduce_grad(unary::neg(&mul(&g[0], &q)?)?, &db)?)
+            } else {
+                None
+            };
+            Ok(vec![Some(reduce_grad(g[0].clone(), &da)?), gb])
+        });
+    }
+    Ok(out)
+}
+
+pub fn remainder(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    remainder_like(Op::Rem, "RemainderBackward0", a, b)
+}
+
+pub fn fmod(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    remainder_like(Op::Fmod, "FmodBackward0", a, b)
+}
+
+pub fn pow(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    let out = compute(Op::Pow, a, b, None)?;
+    if crate::autograd::needs_grad(&[a, b]) {
+        let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
+        let so = SavedTensor::output(&out, 0);
+        let (da, db) = (a.dims(), b.dims());
+        record("PowBackward1", &[a, b], &[&out], move |ctx, g| {
+            let (a, b) = (sa.unpack(ctx)?, sb.unpack(ctx)?);
+            let zero = Tensor::wrapped_scalar(Scalar::Int(0));
+            let ga = if ctx.needs(0) {
+                // b * a^(b-1), defined as 0 where b == 0 (PyTorch's convention)
+                let bm1 = sub(&b, &Tensor::wrapped_scalar(Scalar::Int(1)))?;
+                let d = mul(&mul(&g[0], &b)?, &pow(&a, &bm1)?)?;
+                Some(reduce_grad(super::pointwise::where_(&eq(&b, &zero)?, &zero, &d)?, &da)?)
+            } else {
+                None
+            };
+            let gb = if ctx.needs(1) {
+                // a^b * log(a), defined as 0 where a == 0 and b >= 0
+                let d = mul(&mul(&g[0], &so.unpack(ctx)?)?, &unary::log(&a)?)?;
+                let mask = super::binary::logical_and(&eq(&a, &zero)?, &ge(&b, &zero)?)?;
+                Some(reduce_grad(super::pointwise::where_(&mask, &zero, &d)?, &db)?)
+            } else {
+                None
+            };
+            Ok(vec![ga, gb])
+        });
+    }
+    Ok(out)
+}
+
+pub fn pow_scalar(a: &Tensor, e: Scalar) -> Result<Tensor> {
+    pow(a, &Tensor::wrapped_scalar(e))
+}
+
+pub fn atan2(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    let out = compute(Op::Atan2, a, b, None)?;
+    if crate::autograd::needs_grad(&[a, b]) {
+        let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
+        let (da, db) = (a.dims(), b.dims());
+        record("Atan2Backward0", &[a, b], &[&out], move |ctx, g| {
+            let (a, b) = (sa.unpack(ctx)?, sb.unpack(ctx)?);
+            let r2 = add(&mul(&a, &a)?, &mul(&b, &b)?)?;
+            let ga = reduce_grad(div(&mul(&g[0], &b)?, &r2)?, &da)?;
+            let gb = reduce_grad(unary::neg(&div(&mul(&g[0], &a)?, &r2)?)?, &db)?;
+            Ok(vec![Some(ga), Some(gb)])
+        });
+    }
+    Ok(out)
+}
+
+fn max_min(op: Op, name: &'static str, a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    let out = compute(op, a, b, None)?;
+    if crate::autograd::needs_grad(&[a, b]) {
+        let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
+        let (da, db) = (a.dims(), b.dims());
+        record(name, &[a, b], &[&out], move |ctx, g| {
+            // Ties split the gradient evenly, as PyTorch does.
+            let (a, b) = (sa.unpack(ctx)?, sb.unpack(ctx)?);
+            let half = mul_scalar(&g[0], Scalar::Float(0.5))?;
+            let zero = Tensor::wrapped_scalar(Scalar::Int(0));
+            let a_wins = if op == Op::Maximum { gt(&a, &b)? } else { lt(&a, &b)? };
+            let b_wins = if op == Op::Maximum { lt(&a, &b)? } else { gt(&a, &b)? };
+            let tie = eq(&a, &b)?;
+            let pick = |wins: &Tensor| -> Result<Tensor> {
+                let w = super::pointwise::where_(wins, &g[0], &zero)?;
+                super::pointwise::where_(&tie, &half, &w)
+            };
+            Ok(vec![Some(reduce_grad(pick(&a_wins)?, &da)?), Some(reduce_grad(pick(&b_wins)?, &db)?)])
+        });
+    }
+    Ok(out)
+}
+
+pub fn maximum(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    max_min(Op::Maximum, "MaximumBackward0", a, b)
+}
+
+pub fn minimum(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    max_min(Op::Minimum, "MinimumBackward0", a, b)
+}
+
+// Non-differentiable: comparisons, logical and bitwise ops.
+pub fn eq(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    compute(Op::Eq, a, b, None)
+}
+pub fn ne(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    compute(Op::Ne, a, b, None)
+}
+pub fn lt(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    compute(Op::Lt, a, b, None)
+}
+pub fn le(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    compute(Op::Le, a, b, None)
+}
+pub fn gt(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    compute(Op::Gt, a, b, None)
+}
+pub fn ge(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    compute(Op::Ge, a, b, None)
+}
+pub fn logical_and(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    compute(Op::LogicalAnd, a, b, None)
+}
+pub fn logical_or(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    compute(Op::LogicalOr, a, b, None)
+}
+pub fn logical_xor(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    compute(Op::LogicalXor, a, b, None)
+}
+pub fn bitwise_and(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    compute(Op::BitAnd, a, b, None)
+}
+pub fn bitwise_or(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    compute(Op::BitOr, a, b, None)
+}
+pub fn bitwise_xor(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    compute(Op::BitXor, a, b, None)
+}
+
+/// Looks up a binary op by its PyTorch name (for the generic in-place and registry paths).
+pub fn by_name(name: &str) -> Option<fn(&Tensor, &Tensor) -> Result<Tensor>> {
+    Some(match name {
+        "add" => add,
+        "sub" => sub,
+        "mul" => mul,
+        "div" => div,
+        "floor_divide" => floor_divide,
+        "remainder" => remainder,
+        "fmod" => fmod,
+        "pow" => pow,
+        "atan2" => atan2,
+        "maximum" => maximum,
+        "minimum" => minimum,
+        "eq" => eq,
+        "ne" => ne,
+        "lt" => lt,
+        "le" => le,
+        "gt" => gt,
+        "ge" => ge,
+        "logical_and" => logical_and,
+        "logical_or" => logical_or,
+        "logical_xor" => logical_xor,
+        "bitwise_and" => bitwise_and,
+        "bitwise_or" => bitwise_or,
+        "bitwise_xor" => bitwise_xor,
+        _ => return None,
+    })
+}
+
+/// `a.add_(b, alpha=…)` and friends: in place on `a`. Without autograd the kernel writes
+/// straight into `a`; with it, `inplace` rebases `a`'s history.
+pub fn add_scaled_(a: &Tensor, b: &Tensor, alpha: Scalar) -> Result<()> {
+    if inplace::fast_path_ok(a, &[b]) {
+        inplace::check_writable(a, &[b], "add_")?;
+        let b = inplace::unalias(a, b);
+        compute(Op::Add(alpha), a, &b, Some(a))?;
+        a.bump_version();
+        return Ok(());
+    }
+    inplace::apply(a, &[b], "add_", |a| add_scaled(a, b, alpha))
+}
+
+pub fn add_(a: &Tensor, b: &Tensor) -> Result<()> {
+    add_scaled_(a, b, Scalar::Int(1))
+}
+
+/// In-place variant of any binary op by name (`mul_`, `div_`, `lt_`, …).
+pub fn binary_(name: &str, a: &Tensor, b: &Tensor) -> Result<()> {
+    let f = by_name(name).ok_or_else(|| crate::Error::runtime(format!("no in-place op {name}_")))?;
+    let op = match name {
+        "mul" => Some(Op::Mul),
+        "sub" => Some(Op::Sub(Scalar::Int(1))),
+        "div" => Some(Op::Div(RoundingMode::True)),
+        _ => None,
+    };
+    if let (Some(op), true) = (op, inplace::fast_path_ok(a, &[b])) {
+        inplace::check_writable(a, &[b], &format!("{name}_"))?;
+        let b = inplace::unalias(a, b);
+        compute(op, a, &b, Some(a))?;
+        a.bump_version();
+        return Ok(());
+    }
+    inplace::apply(a, &[b], &format!("{name}_"), |a| f(a, b))
+}

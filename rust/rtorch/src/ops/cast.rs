@@ -1,0 +1,69 @@
+//! Dtype conversion: `to(dtype)`, `copy_` across dtypes, and the cast used by promotion.
+
+use super::iter::{map1, SendPtr};
+use crate::autograd::record;
+use crate::{with_dtype, DType, Element, Result, Tensor};
+
+/// Converts one element between dtypes with C++ semantics (through i64 between integer
+/// types so large values stay exact, through f64 otherwise, `!= 0` into bool).
+#[inline(always)]
+pub fn convert<A: Element, B: Element>(a: A) -> B {
+    if B::DTYPE == DType::Bool {
+        B::from_bool(a.is_nonzero())
+    } else if A::DTYPE.is_integral(true) && B::DTYPE.is_integral(false) {
+        B::from_i64(a.to_i64())
+    } else {
+        B::from_f64(a.to_f64())
+    }
+}
+
+/// Writes `src` (already broadcast to `dst`'s shape) into `dst`, converting dtypes.
+pub(crate) fn copy_into(dst: &Tensor, src: &Tensor) {
+    let shape = dst.dims();
+    with_dtype!(src.dtype(), A, {
+        with_dtype!(dst.dtype(), B, {
+            // SAFETY: both views describe valid elements of their dtypes over `shape`.
+            unsafe {
+                map1::<A, B>(
+                    &shape,
+                    (SendPtr(dst.data_ptr::<B>()), dst.strides()),
+                    (SendPtr(src.data_ptr::<A>()), src.strides()),
+                    1,
+                    convert::<A, B>,
+                )
+            }
+        })
+    })
+}
+
+/// A contiguous copy of `t` converted to `dtype` (no autograd).
+pub(crate) fn cast_copy(t: &Tensor, dtype: DType) -> Tensor {
+    let out = Tensor::uninit(t.shape(), dtype);
+    copy_into(&out, t);
+    out
+}
+
+/// `t.to(dtype)`: `t` itself when the dtype already matches.
+pub fn to_dtype(t: &Tensor, dtype: DType) -> Result<Tensor> {
+    if t.dtype() == dtype {
+        return Ok(t.clone());
+    }
+    t.ensure_cpu("to")?;
+    let out = cast_copy(t, dtype);
+    if dtype.is_floating_point() {
+        let src = t.dtype();
+        record("ToCopyBackward0", &[t], &[&out], move |_, g| {
+            Ok(vec![Some(to_dtype(&g[0], src)?)])
+        });
+    }
+    Ok(out)
+}
+
+/// Casts for an op's computation, with no autograd node (callers record their own).
+pub(crate) fn cast_for_op(t: &Tensor, dtype: DType) -> Tensor {
+    if t.dtype() == dtype {
+        t.clone()
+    } else {
+        cast_copy(t, dtype)
+    }
+}

@@ -1,0 +1,175 @@
+//! Strided N-d iteration shared by every elementwise and reduction kernel.
+//!
+//! Dims are coalesced first, so contiguous operands become one flat loop that LLVM
+//! vectorizes; the remaining outer index space is split across the pool above `GRAIN`.
+
+use crate::layout::coalesce;
+use crate::parallel;
+
+/// Calls `body(offsets, len, inner_strides)` for each innermost run of `shape`, where
+/// `offsets[k]` is operand k's element offset from its base pointer. `cost` scales the
+/// parallelism threshold (per-element work relative to an add).
+pub fn for_each_run<const N: usize>(
+    shape: &[usize],
+    strides: [&[isize]; N],
+    cost: usize,
+    body: impl Fn([isize; N], usize, [isize; N]) + Sync + Send,
+) {
+    if shape.contains(&0) {
+        return;
+    }
+    let (cshape, cstrides) = coalesce(shape, &strides);
+    let nd = cshape.len();
+    if nd == 0 {
+        body([0; N], 1, [0; N]);
+        return;
+    }
+    let inner = cshape[nd - 1];
+    let inner_strides: [isize; N] = std::array::from_fn(|k| cstrides[k][nd - 1]);
+    let outer_shape = &cshape[..nd - 1];
+    let outer: usize = outer_shape.iter().product();
+
+    if outer == 1 {
+        // One long run: split it into pieces.
+        parallel::for_chunks(inner, cost, |s, e| {
+            let offs: [isize; N] = std::array::from_fn(|k| s as isize * inner_strides[k]);
+            body(offs, e - s, inner_strides);
+        });
+        return;
+    }
+    parallel::for_chunks(outer, inner * cost, |s, e| {
+        // Unravel `s` once, then step an odometer.
+        let mut idx: smallvec::SmallVec<[usize; 6]> = smallvec::SmallVec::from_elem(0, nd - 1);
+        let mut rem = s;
+        for d in (0..nd - 1).rev() {
+            idx[d] = rem % outer_shape[d];
+            rem /= outer_shape[d];
+        }
+        let mut offs: [isize; N] = std::array::from_fn(|k| {
+            (0..nd - 1).map(|d| idx[d] as isize * cstrides[k][d]).sum()
+        });
+        for _ in s..e {
+            body(offs, inner, inner_strides);
+            for d in (0..nd - 1).rev() {
+                idx[d] += 1;
+                for (k, o) in offs.iter_mut().enumerate() {
+                    *o += cstrides[k][d];
+                }
+                if idx[d] < outer_shape[d] {
+                    break;
+                }
+                for (k, o) in offs.iter_mut().enumerate() {
+                    *o -= cstrides[k][d] * outer_shape[d] as isize;
+                }
+                idx[d] = 0;
+            }
+        }
+    });
+}
+
+/// A raw pointer that may cross into pool threads (see NOTE [ Storage aliasing ]).
+#[derive(Clone, Copy)]
+pub struct SendPtr<T>(pub *mut T);
+unsafe impl<T> Send for SendPtr<T> {}
+unsafe impl<T> Sync for SendPtr<T> {}
+
+impl<T> SendPtr<T> {
+    /// # Safety
+    /// The offset must stay inside the allocation.
+    #[inline(always)]
+    pub unsafe fn at(self, off: isize) -> *mut T {
+        self.0.offset(off)
+    }
+}
+
+/// `out = f(a)` elementwise; `out` and `a` share `shape` (a may be broadcast).
+///
+/// # Safety
+/// Pointers and strides must describe valid views of `shape` with the given element types.
+pub unsafe fn map1<A: Copy, O: Copy>(
+    shape: &[usize],
+    out: (SendPtr<O>, &[isize]),
+    a: (SendPtr<A>, &[isize]),
+    cost: usize,
+    f: impl Fn(A) -> O + Sync + Send,
+) {
+    let (po, pa) = (out.0, a.0);
+    for_each_run(shape, [out.1, a.1], cost, |off, n, st| unsafe {
+        let o = po.at(off[0]);
+        let x = pa.at(off[1]);
+        if st == [1, 1] {
+            for i in 0..n {
+                *o.add(i) = f(*x.add(i));
+            }
+        } else {
+            for i in 0..n as isize {
+                *o.offset(i * st[0]) = f(*x.offset(i * st[1]));
+            }
+        }
+    });
+}
+
+/// `out = f(a, b)` elementwise over `shape` (a and b already broadcast to it).
+///
+/// # Safety
+/// As `map1`.
+pub unsafe fn map2<A: Copy, B: Copy, O: Copy>(
+    shape: &[usize],
+    out: (SendPtr<O>, &[isize]),
+    a: (SendPtr<A>, &[isize]),
+    b: (SendPtr<B>, &[isize]),
+    cost: usize,
+    f: impl Fn(A, B) -> O + Sync + Send,
+) {
+    let (po, pa, pb) = (out.0, a.0, b.0);
+    for_each_run(shape, [out.1, a.1, b.1], cost, |off, n, st| unsafe {
+        let o = po.at(off[0]);
+        let x = pa.at(off[1]);
+        let y = pb.at(off[2]);
+        match st {
+            [1, 1, 1] => {
+                for i in 0..n {
+                    *o.add(i) = f(*x.add(i), *y.add(i));
+                }
+            }
+            [1, 1, 0] => {
+                let yv = *y;
+                for i in 0..n {
+                    *o.add(i) = f(*x.add(i), yv);
+                }
+            }
+            [1, 0, 1] => {
+                let xv = *x;
+                for i in 0..n {
+                    *o.add(i) = f(xv, *y.add(i));
+                }
+            }
+            _ => {
+                for i in 0..n as isize {
+                    *o.offset(i * st[0]) = f(*x.offset(i * st[1]), *y.offset(i * st[2]));
+                }
+            }
+        }
+    });
+}
+
+/// `out = f(a, b, c)` elementwise over `shape`.
+///
+/// # Safety
+/// As `map1`.
+pub unsafe fn map3<A: Copy, B: Copy, C: Copy, O: Copy>(
+    shape: &[usize],
+    out: (SendPtr<O>, &[isize]),
+    a: (SendPtr<A>, &[isize]),
+    b: (SendPtr<B>, &[isize]),
+    c: (SendPtr<C>, &[isize]),
+    f: impl Fn(A, B, C) -> O + Sync + Send,
+) {
+    let (po, pa, pb, pc) = (out.0, a.0, b.0, c.0);
+    for_each_run(shape, [out.1, a.1, b.1, c.1], 1, |off, n, st| unsafe {
+        let (o, x, y, z) = (po.at(off[0]), pa.at(off[1]), pb.at(off[2]), pc.at(off[3]));
+        for i in 0..n as isize {
+            *o.offset(i * st[0]) = f(*x.offset(i * st[1]), *y.offset(i * st[2]), *z.offset(i * st[3]));
+        }
+    });
+}

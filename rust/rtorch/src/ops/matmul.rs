@@ -1,0 +1,400 @@
+//! BLAS-level products: mm, bmm, mv, dot, matmul, outer and the add* family, with their
+//! derivatives. f32/f64 GEMM goes through faer on strided views (transposed or sliced
+//! operands are never copied); half types upcast to f32; integers use a plain loop.
+
+use super::binary::{add, mul};
+use super::movement::{expand, reshape, t, transpose, unsqueeze};
+use crate::autograd::{needs_grad, record, SavedTensor};
+use crate::layout::shape_str;
+use crate::{bail, ensure, parallel, with_dtype, DType, Element, Result, Scalar, Tensor};
+use faer::{Accum, MatMut, MatRef, Par};
+
+fn check_dtypes(op: &str, a: &Tensor, b: &Tensor) -> Result<()> {
+    a.ensure_cpu(op)?;
+    b.ensure_cpu(op)?;
+    ensure!(
+        a.dtype() == b.dtype(),
+        runtime,
+        "expected m1 and m2 to have the same dtype, but got: {} != {}",
+        a.dtype().name(),
+        b.dtype().name()
+    );
+    ensure!(
+        a.dtype() != DType::Bool,
+        runtime,
+        "\"addmm_impl_cpu_\" not implemented for 'Bool'"
+    );
+    Ok(())
+}
+
+/// Normalised (rows, cols, row stride, col stride) of the last two dims at `offset`.
+fn mat_dims(t: &Tensor) -> (usize, usize, isize, isize) {
+    let n = t.ndim();
+    let (r, c) = (t.shape()[n - 2], t.shape()[n - 1]);
+    let (mut rs, mut cs) = (t.strides()[n - 2], t.strides()[n - 1]);
+    // NOTE: size-1 dims may carry any stride; faer's fast paths want unit strides there.
+    if r <= 1 {
+        rs = c.max(1) as isize;
+    }
+    if c <= 1 {
+        cs = 1;
+    }
+    (r, c, rs, cs)
+}
+
+/// `out[b] (=|+=) alpha * a[b] @ b[b]` for every batch index; `out` is fresh contiguous
+/// (so it never aliases the inputs). Batch dims of a and b are already broadcast to out's.
+fn gemm_batched(out: &Tensor, a: &Tensor, b: &Tensor, accumulate: bool, alpha: f64) {
+    let nb: usize = out.shape()[..out.ndim() - 2].iter().product();
+    let (m, k, ars, acs) = mat_dims(a);
+    let (_, n, brs, bcs) = mat_dims(b);
+    let (_, _, ors, ocs) = mat_dims(out);
+    if nb == 0 || m == 0 || n == 0 {
+        return;
+    }
+    let batch_offsets = |t: &Tensor| -> Vec<isize> {
+        let nd = t.ndim() - 2;
+        let shape = &t.shape()[..nd];
+        let strides = &t.strides()[..nd];
+        let mut offs = Vec::with_capacity(nb);
+        for i in 0..nb {
+            let (mut rem, mut off) = (i, 0isize);
+            for d in (0..nd).rev() {
+                off += (rem % shape[d]) as isize * strides[d];
+                rem /= shape[d];
+            }
+            offs.push(off);
+        }
+        offs
+    };
+    let (oa, ob, oo) = (batch_offsets(a), batch_offsets(b), batch_offsets(out));
+    let work = m * n * k;
+    macro_rules! run {
+        ($T:ty) => {{
+            let (pa, pb, po) = (a.data_ptr::<$T>() as usize, b.data_ptr::<$T>() as usize, out.data_ptr::<$T>() as usize);
+            let one = |i: usize, par: Par| unsafe {
+                let am = MatRef::<$T>::from_raw_parts((pa as *const $T).offset(oa[i]), m, k, ars, acs);
+                let bm = MatRef::<$T>::from_raw_parts((pb as *const $T).offset(ob[i]), k, n, brs, bcs);
+                let om = MatMut::<$T>::from_raw_parts_mut((po as *mut $T).offset(oo[i]), m, n, ors, ocs);
+                let acc = if accumulate { Accum::Add } else { Accum::Replace };
+                if k == 0 {
+                    if !accumulate {
+                        for r in 0..m as isize {
+                            for c in 0..n as isize {
+                                *(po as *mut $T).offset(oo[i] + r * ors + c * ocs) = 0 as $T;
+                            }
+                        }
+                    }
+                    return;
+                }
+                faer::linalg::matmul::matmul(om, acc, am, bm, alpha as $T, par);
+            };
+            if work < 48 * 48 * 48 && nb == 1 {
+                one(0, Par::Seq);
+            } else if work < 128 * 128 * 128 && nb > 1 {
+                // Many small products: parallel over the batch, sequential inside.
+                parallel::for_chunks(nb, work, |s, e| (s..e).for_each(|i| one(i, Par::Seq)));
+            } else {
+                // NOTE: Par::rayon(0) means "the current pool"; outside `install` that would be
+                // rayon's global pool, which is not fork-safe, so one thread means Seq.
+                if parallel::get_num_threads() > 1 {
+                    parallel::install(|| (0..nb).for_each(|i| one(i, Par::rayon(0))));
+                } else {
+                    (0..nb).for_each(|i| one(i, Par::Seq));
+                }
+            }
+        }};
+    }
+    match out.dtype() {
+        DType::F32 => run!(f32),
+        DType::F64 => run!(f64),
+        dt => with_dtype!(dt, T, {
+            // Integer products: a plain triple loop in i64 (wrapping, as C++ would).
+            let (pa, pb, po) = (a.data_ptr::<T>(), b.data_ptr::<T>(), out.data_ptr::<T>());
+            for i in 0..nb {
+                for r in 0..m as isize {
+                    for c in 0..n as isize {
+                        let mut s = 0i64;
+                        for j in 0..k as isize {
+                            // SAFETY: indices within the validated shapes.
+                            unsafe {
+                                let x = (*pa.offset(oa[i] + r * ars + j * acs)).to_i64();
+                                let y = (*pb.offset(ob[i] + j * brs + c * bcs)).to_i64();
+                                s = s.wrapping_add(x.wrapping_mul(y));
+                            }
+                        }
+                        unsafe {
+                            let o = po.offset(oo[i] + r * ors + c * ocs);
+                            let prev = if accumulate { (*o).to_i64() } else { 0 };
+                            *o = T::from_i64(prev.wrapping_add(s.wrapping_mul(alpha as i64)));
+                        }
+                    }
+                }
+            }
+        }),
+    }
+}
+
+/// a @ b over broadcast batch dims (no autograd); half types compute in f32.
+fn matmul_raw(a: &Tensor, b: &Tensor, batch: &[usize]) -> Result<Tensor> {
+    let dt = a.dtype();
+    if matches!(dt, DType::F16 | DType::BF16) {
+        let r = matmul_raw(
+            &super::cast::cast_copy(a, DType::F32),
+            &super::cast::cast_copy(b, DType::F32),
+            batch,
+        )?;
+        return Ok(super::cast::cast_copy(&r, dt));
+    }
+    let (m, n) = (a.shape()[a.ndim() - 2], b.shape()[b.ndim() - 1]);
+    let k = a.shape()[a.ndim() - 1];
+    let mut oshape: Vec<usize> = batch.to_vec();
+    oshape.extend([m, n]);
+    let out = Tensor::uninit(&oshape, dt);
+    let mut ash: Vec<usize> = batch.to_vec();
+    ash.extend([m, k]);
+    let mut bsh: Vec<usize> = batch.to_vec();
+    bsh.extend([k, n]);
+    let av = a.detach().view_with(a.layout().broadcast_to(&ash, "matmul")?);
+    let bv = b.detach().view_with(b.layout().broadcast_to(&bsh, "matmul")?);
+    gemm_batched(&out, &av, &bv, false, 1.0);
+    Ok(out)
+}
+
+pub fn mm(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    ensure!(a.ndim() == 2, runtime, "self must be a matrix");
+    ensure!(b.ndim() == 2, runtime, "mat2 must be a matrix");
+    check_dtypes("mm", a, b)?;
+    ensure!(
+        a.shape()[1] == b.shape()[0],
+        runtime,
+        "mat1 and mat2 shapes cannot be multiplied ({}x{} and {}x{})",
+        a.shape()[0],
+        a.shape()[1],
+        b.shape()[0],
+        b.shape()[1]
+    );
+    let out = matmul_raw(a, b, &[])?;
+    record_mm("MmBackward0", a, b, &out);
+    Ok(out)
+}
+
+/// Records the product rule for (batched) matrix products: dA = g Bᵀ, dB = Aᵀ g.
+fn record_mm(name: &'static str, a: &Tensor, b: &Tensor, out: &Tensor) {
+    if !needs_grad(&[a, b]) {
+        return;
+    }
+    let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
+    record(name, &[a, b], &[out], move |ctx, g| {
+        let ga = if ctx.needs(0) { Some(matmul(&g[0], &transpose(&sb.unpack(ctx)?, -1, -2)?)?) } else { None };
+        let gb = if ctx.needs(1) { Some(matmul(&transpose(&sa.unpack(ctx)?, -1, -2)?, &g[0])?) } else { None };
+        Ok(vec![ga, gb])
+    });
+}
+
+pub fn bmm(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    ensure!(a.ndim() == 3, runtime, "batch1 must be a 3D tensor");
+    ensure!(b.ndim() == 3, runtime, "batch2 must be a 3D tensor");
+    check_dtypes("bmm", a, b)?;
+    ensure!(
+        a.shape()[0] == b.shape()[0] && a.shape()[2] == b.shape()[1],
+        runtime,
+        "Expected size for first two dimensions of batch2 tensor to be: [{}, {}] but got: [{}, {}].",
+        a.shape()[0],
+        a.shape()[2],
+        b.shape()[0],
+        b.shape()[1]
+    );
+    let out = matmul_raw(a, b, &a.shape()[..1])?;
+    record_mm("BmmBackward0", a, b, &out);
+    Ok(out)
+}
+
+pub fn mv(a: &Tensor, v: &Tensor) -> Result<Tensor> {
+    ensure!(
+        a.ndim() == 2 && v.ndim() == 1,
+        runtime,
+        "vector + matrix @ vector expected, got {}, {}, {}",
+        1,
+        a.ndim(),
+        v.ndim()
+    );
+    check_dtypes("mv", a, v)?;
+    ensure!(
+        a.shape()[1] == v.shape()[0],
+        runtime,
+        "size mismatch, got input ({}), mat ({}x{}), vec ({})",
+        a.shape()[0],
+        a.shape()[0],
+        a.shape()[1],
+        v.shape()[0]
+    );
+    let col = v.detach().view_with(v.layout().unsqueeze(1));
+    let out = matmul_raw(a, &col, &[])?;
+    let out = out.view_with(out.layout().select(1, 0)).contiguous()?.detach();
+    if needs_grad(&[a, v]) {
+        let (sa, sv) = (SavedTensor::input(a), SavedTensor::input(v));
+        record("MvBackward0", &[a, v], &[&out], move |ctx, g| {
+            let ga = if ctx.needs(0) { Some(outer(&g[0], &sv.unpack(ctx)?)?) } else { None };
+            let gv = if ctx.needs(1) { Some(mv(&t(&sa.unpack(ctx)?)?, &g[0])?) } else { None };
+            Ok(vec![ga, gv])
+        });
+    }
+    Ok(out)
+}
+
+pub fn dot(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    ensure!(
+        a.ndim() == 1 && b.ndim() == 1,
+        runtime,
+        "1D tensors expected, but got {}D and {}D tensors",
+        a.ndim(),
+        b.ndim()
+    );
+    ensure!(
+        a.dtype() == b.dtype(),
+        runtime,
+        "dot : expected both vectors to have same dtype, but found {} and {}",
+        a.dtype().scalar_name(),
+        b.dtype().scalar_name()
+    );
+    check_dtypes("dot", a, b)?;
+    ensure!(
+        a.shape()[0] == b.shape()[0],
+        runtime,
+        "inconsistent tensor size, expected tensor [{}] and src [{}] to have the same number of elements, but got {} and {} elements respectively",
+        a.shape()[0],
+        b.shape()[0],
+        a.shape()[0],
+        b.shape()[0]
+    );
+    let row = a.detach().view_with(a.layout().unsqueeze(0));
+    let col = b.detach().view_with(b.layout().unsqueeze(1));
+    let r = matmul_raw(&row, &col, &[])?;
+    let out = reshape(&r, &[])?.detach();
+    if needs_grad(&[a, b]) {
+        let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
+        record("DotBackward0", &[a, b], &[&out], move |ctx, g| {
+            Ok(vec![Some(mul(&g[0], &sb.unpack(ctx)?)?), Some(mul(&g[0], &sa.unpack(ctx)?)?)])
+        });
+    }
+    Ok(out)
+}
+
+pub fn outer(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    ensure!(
+        a.ndim() == 1 && b.ndim() == 1,
+        runtime,
+        "outer: expected 1D tensors, but got {}D and {}D tensors",
+        a.ndim(),
+        b.ndim()
+    );
+    mul(&unsqueeze(a, 1)?, b)
+}
+
+/// `torch.matmul` for every rank combination, broadcasting batch dims.
+pub fn matmul(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    let (da, db) = (a.ndim(), b.ndim());
+    ensure!(
+        da > 0 && db > 0,
+        runtime,
+        "both arguments to matmul need to be at least 1D, but they are {da}D and {db}D"
+    );
+    match (da, db) {
+        (1, 1) => dot(a, b),
+        (2, 1) => mv(a, b),
+        (1, 2) => reshape(&mm(&unsqueeze(a, 0)?, b)?, &[-1]),
+        (2, 2) => mm(a, b),
+        _ => {
+            // Batched: promote 1-D operands to matrices, broadcast batch dims, bmm.
+            let a2 = if da == 1 { unsqueeze(a, 0)? } else { a.clone() };
+            let b2 = if db == 1 { unsqueeze(b, 1)? } else { b.clone() };
+            check_dtypes("matmul", &a2, &b2)?;
+            let (ka, kb) = (a2.shape()[a2.ndim() - 1], b2.shape()[b2.ndim() - 2]);
+            if ka != kb {
+                bail!(
+                    runtime,
+                    "Expected size for first two dimensions of batch2 tensor to be: [{}, {}] but got: [{}, {}].",
+                    ka,
+                    ka,
+                    kb,
+                    b2.shape()[b2.ndim() - 1]
+                );
+            }
+            let batch = crate::layout::broadcast_shapes(&a2.shape()[..a2.ndim() - 2], &b2.shape()[..b2.ndim() - 2])
+                .map_err(|_| {
+                    crate::Error::runtime(format!(
+                        "matmul: batch dimensions of {} and {} cannot be broadcast",
+                        shape_str(a.shape()),
+                        shape_str(b.shape())
+                    ))
+                })?;
+            let mut ash = batch.to_vec();
+            ash.extend_from_slice(&a2.shape()[a2.ndim() - 2..]);
+            let mut bsh = batch.to_vec();
+            bsh.extend_from_slice(&b2.shape()[b2.ndim() - 2..]);
+            let (ae, be) = (expand(&a2, &ash)?, expand(&b2, &bsh)?);
+            let out = matmul_raw(&ae, &be, &batch)?;
+            record_mm("BmmBackward0", &ae, &be, &out);
+            let mut r = out;
+            if da == 1 {
+                r = super::movement::squeeze_dim(&r, -2)?;
+            }
+            if db == 1 {
+                r = super::movement::squeeze_dim(&r, -1)?;
+            }
+            Ok(r)
+        }
+    }
+}
+
+fn scaled(x: &Tensor, s: Scalar) -> Result<Tensor> {
+    if s == Scalar::Int(1) || s == Scalar::Float(1.0) {
+        Ok(x.clone())
+    } else {
+        mul(x, &Tensor::wrapped_scalar(s))
+    }
+}
+
+/// `beta * input + alpha * product`, where beta = 0 ignores input (even NaN), as PyTorch.
+fn add_scaled(input: &Tensor, product: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
+    let p = scaled(product, alpha)?;
+    if beta.to_f64() == 0.0 {
+        let z = super::factory::zeros_like(input)?;
+        // Keep the broadcast shape and dtype of `input + product`.
+        return add(&mul(&z, &z)?, &p);
+    }
+    add(&scaled(input, beta)?, &p)
+}
+
+pub fn addmm(input: &Tensor, m1: &Tensor, m2: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
+    let p = mm(m1, m2)?;
+    let shape = crate::layout::broadcast_shapes(input.shape(), p.shape())?;
+    ensure!(
+        shape.as_slice() == p.shape(),
+        runtime,
+        "The expanded size of the tensor ({}) must match the existing size ({}) at non-singleton dimension 1.  Target sizes: {}.  Tensor sizes: {}",
+        p.shape()[1],
+        input.shape()[input.ndim().saturating_sub(1)],
+        shape_str(p.shape()),
+        shape_str(input.shape())
+    );
+    add_scaled(input, &p, beta, alpha)
+}
+
+pub fn addmv(input: &Tensor, mat: &Tensor, vec: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
+    add_scaled(input, &mv(mat, vec)?, beta, alpha)
+}
+
+pub fn addr(input: &Tensor, v1: &Tensor, v2: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
+    add_scaled(input, &outer(v1, v2)?, beta, alpha)
+}
+
+pub fn baddbmm(input: &Tensor, b1: &Tensor, b2: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
+    add_scaled(input, &bmm(b1, b2)?, beta, alpha)
+}
+
+pub fn addbmm(input: &Tensor, b1: &Tensor, b2: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
+    let p = super::reduce::sum(&bmm(b1, b2)?, Some(&[0]), false, None)?;
+    add_scaled(input, &p, beta, alpha)
+}

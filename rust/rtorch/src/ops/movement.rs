@@ -1,0 +1,524 @@
+//! View ops (pure layout changes) and the copies that must happen: contiguous, clone,
+//! cat, stack. Each view records a node whose backward maps the gradient back.
+
+use super::cast::copy_into;
+use crate::autograd::{needs_grad, record};
+use crate::layout::{broadcast_shapes, contiguous_strides, numel, shape_str, wrap_dim, Dims, Layout};
+use crate::{bail, ensure, Result, Tensor};
+use smallvec::SmallVec;
+use std::sync::Arc;
+
+/// A fresh contiguous copy (`clone`), differentiable.
+pub fn clone(x: &Tensor) -> Result<Tensor> {
+    x.ensure_cpu("clone")?;
+    let out = Tensor::uninit(x.shape(), x.dtype());
+    copy_into(&out, x);
+    record("CloneBackward0", &[x], &[&out], |_, g| Ok(vec![Some(g[0].clone())]));
+    Ok(out)
+}
+
+pub fn contiguous(x: &Tensor) -> Result<Tensor> {
+    if x.is_contiguous() {
+        return Ok(x.clone());
+    }
+    clone(x)
+}
+
+impl Tensor {
+    pub fn contiguous(&self) -> Result<Tensor> {
+        contiguous(self)
+    }
+}
+
+/// `dst.copy_(src)`: broadcasts and converts `src` into `dst`'s memory.
+pub fn copy_(dst: &Tensor, src: &Tensor) -> Result<()> {
+    let shape = broadcast_shapes(dst.shape(), src.shape())?;
+    ensure!(
+        shape.as_slice() == dst.shape(),
+        runtime,
+        "copy_: the source of shape {} cannot be broadcast to the destination of shape {}",
+        shape_str(src.shape()),
+        shape_str(dst.shape())
+    );
+    if super::inplace::fast_path_ok(dst, &[src]) {
+        super::inplace::check_writable(dst, &[src], "copy_")?;
+        src.ensure_cpu("copy_")?;
+        let src = super::inplace::unalias(dst, src);
+        let view = src.view_with(src.layout().broadcast_to(dst.shape(), "copy_")?);
+        copy_into(dst, &view);
+        dst.bump_version();
+        return Ok(());
+    }
+    let dims = dst.dims();
+    let src_dtype = src.dtype();
+    let src_c = src.clone();
+    super::inplace::apply(dst, &[src], "copy_", move |_| {
+        let out = super::cast::to_dtype(&expand(&src_c, &dims)?, src_dtype)?;
+        clone(&out)
+    })
+}
+
+fn view_node(name: &'static str, x: &Tensor, out: &Tensor, back: impl Fn(&Tensor) -> Result<Tensor> + Send + 'static) {
+    record(name, &[x], &[out], move |_, g| Ok(vec![Some(back(&g[0])?)]));
+}
+
+/// Infers a `-1` entry and checks the element count.
+pub fn infer_shape(shape: &[i64], n: usize, op: &str) -> Result<Dims> {
+    let mut out: Dims = SmallVec::new();
+    let mut infer = None;
+    let mut known = 1usize;
+    for (i, &d) in shape.iter().enumerate() {
+        if d == -1 {
+            ensure!(infer.is_none(), runtime, "only one dimension can be inferred");
+            infer = Some(i);
+            out.push(1);
+        } else {
+            ensure!(d >= 0, runtime, "invalid shape dimension {d}");
+            known *= d as usize;
+            out.push(d as usize);
+        }
+    }
+    let fmt = || format!("[{}]", shape.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "));
+    if let Some(i) = infer {
+        ensure!(
+            known != 0 && n % known == 0,
+            runtime,
+            "shape '{}' is invalid for input of size {n}",
+            fmt()
+        );
+        out[i] = n / known;
+    } else {
+        ensure!(known == n, runtime, "shape '{}' is invalid for input of size {n}", fmt());
+    }
+    let _ = op;
+    Ok(out)
+}
+
+pub fn view(x: &Tensor, shape: &[i64]) -> Result<Tensor> {
+    let new = infer_shape(shape, x.numel(), "view")?;
+    let Some(strides) = x.layout().view_strides(&new) else {
+        bail!(
+            runtime,
+            "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+        );
+    };
+    let out = x.view_with(Layout { shape: new, strides, offset: x.storage_offset() });
+    let old = x.dims();
+    view_node("ViewBackward0", x, &out, move |g| reshape_dims(g, &old));
+    Ok(out)
+}
+
+fn reshape_dims(x: &Tensor, shape: &[usize]) -> Result<Tensor> {
+    let s: Vec<i64> = shape.iter().map(|&d| d as i64).collect();
+    reshape(x, &s)
+}
+
+/// `reshape`: a view when the strides allow, else a copy.
+pub fn reshape(x: &Tensor, shape: &[i64]) -> Result<Tensor> {
+    let new = infer_shape(shape, x.numel(), "reshape")?;
+    if x.layout().view_strides(&new).is_some() {
+        return view(x, shape);
+    }
+    let c = clone(x)?;
+    view(&c, shape)
+}
+
+pub fn as_strided(x: &Tensor, size: &[usize], stride: &[isize], offset: Option<usize>) -> Result<Tensor> {
+    ensure!(
+        size.len() == stride.len(),
+        runtime,
+        "mismatch in length of strides and shape"
+    );
+    ensure!(stride.iter().all(|&s| s >= 0), runtime, "as_strided: Negative strides are not supported at the moment, got strides: {stride:?}");
+    let layout = Layout { shape: size.into(), strides: stride.into(), offset: offset.unwrap_or(x.storage_offset()) };
+    let need = layout.storage_extent() * x.dtype().itemsize();
+    ensure!(
+        layout.numel() == 0 || need <= x.storage().nbytes(),
+        runtime,
+        "setStorage: sizes {}, strides {:?}, storage offset {}, and itemsize {} requiring a storage size of {} are out of bounds for storage of size {}",
+        shape_str(size),
+        stride,
+        layout.offset,
+        x.dtype().itemsize(),
+        need,
+        x.storage().nbytes()
+    );
+    let out = x.view_with(layout);
+    if needs_grad(&[x]) {
+        bail!(not_implemented, "as_strided: backward through as_strided is not supported yet");
+    }
+    Ok(out)
+}
+
+pub fn permute(x: &Tensor, dims: &[i64]) -> Result<Tensor> {
+    let nd = x.ndim();
+    ensure!(
+        dims.len() == nd,
+        runtime,
+        "permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = {nd} is not equal to len(dims) = {}",
+        dims.len()
+    );
+    let d = crate::layout::wrap_dims(dims, nd, "permute")?;
+    let out = x.view_with(x.layout().permute(&d));
+    let mut inv = vec![0i64; nd];
+    for (i, &p) in d.iter().enumerate() {
+        inv[p] = i as i64;
+    }
+    view_node("PermuteBackward0", x, &out, move |g| permute(g, &inv));
+    Ok(out)
+}
+
+pub fn transpose(x: &Tensor, d0: i64, d1: i64) -> Result<Tensor> {
+    let nd = x.ndim();
+    let (a, b) = (wrap_dim(d0, nd)?, wrap_dim(d1, nd)?);
+    if nd == 0 {
+        return alias(x);
+    }
+    let out = x.view_with(x.layout().transpose(a, b));
+    view_node("TransposeBackward0", x, &out, move |g| transpose(g, a as i64, b as i64));
+    Ok(out)
+}
+
+/// A view with the same layout (`view_as(self)`, `alias`).
+pub fn alias(x: &Tensor) -> Result<Tensor> {
+    let out = x.view_with(x.layout().clone());
+    view_node("AliasBackward0", x, &out, |g| Ok(g.clone()));
+    Ok(out)
+}
+
+/// `t()`: 0-D and 1-D unchanged, 2-D transposed.
+pub fn t(x: &Tensor) -> Result<Tensor> {
+    ensure!(
+        x.ndim() <= 2,
+        runtime,
+        "t() expects a tensor with <= 2 dimensions, but self is {}D",
+        x.ndim()
+    );
+    if x.ndim() < 2 {
+        return transpose(x, 0, 0);
+    }
+    transpose(x, 0, 1)
+}
+
+pub fn expand(x: &Tensor, shape: &[usize]) -> Result<Tensor> {
+    let layout = x.layout().broadcast_to(shape, "expand")?;
+    let out = x.view_with(layout);
+    let old = x.dims();
+    view_node("ExpandBackward0", x, &out, move |g| super::reduce::sum_to_shape(g, &old));
+    Ok(out)
+}
+
+/// `expand` with PyTorch's -1 ("keep this size") convention.
+pub fn expand_i64(x: &Tensor, shape: &[i64]) -> Result<Tensor> {
+    let n = shape.len();
+    ensure!(
+        n >= x.ndim(),
+        runtime,
+        "expand({}{{{}}}, size=[{}]): the number of sizes provided ({n}) must be greater or equal to the number of dimensions in the tensor ({})",
+        x.dtype().legacy_name(),
+        shape_str(x.shape()),
+        shape.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "),
+        x.ndim()
+    );
+    let lead = n - x.ndim();
+    let mut target: Dims = SmallVec::new();
+    for (i, &d) in shape.iter().enumerate() {
+        if d == -1 {
+            ensure!(i >= lead, runtime, "The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}");
+            target.push(x.shape()[i - lead]);
+        } else {
+            ensure!(d >= 0, runtime, "Trying to create tensor with negative dimension {d}: {shape:?}");
+            target.push(d as usize);
+        }
+    }
+    expand(x, &target)
+}
+
+pub fn narrow(x: &Tensor, dim: i64, start: i64, length: i64) -> Result<Tensor> {
+    ensure!(x.ndim() > 0, runtime, "narrow() cannot be applied to a 0-dim tensor.");
+    let d = wrap_dim(dim, x.ndim())?;
+    let size = x.shape()[d] as i64;
+    let start = if start < 0 { start + size } else { start };
+    ensure!(
+        start >= 0 && start <= size,
+        index,
+        "start out of range (expected to be in range of [{}, {size}], but got {start})",
+        -size
+    );
+    ensure!(
+        length >= 0 && start + length <= size,
+        runtime,
+        "start ({start}) + length ({length}) exceeds dimension size ({size})."
+    );
+    slice(x, d, start as usize, length as usize, 1)
+}
+
+/// `x[start : start + len*step : step]` along `dim` (already validated).
+pub fn slice(x: &Tensor, dim: usize, start: usize, len: usize, step: usize) -> Result<Tensor> {
+    Ok(layout_view("SliceBackward0", x, Arc::new(move |l: &Layout| l.slice(dim, start, len, step))))
+}
+
+type LayoutFn = Arc<dyn Fn(&Layout) -> Layout + Send + Sync>;
+
+/// A view given by a layout transform that drops elements (slice, select); its backward
+/// embeds the gradient into zeros.
+fn layout_view(name: &'static str, x: &Tensor, f: LayoutFn) -> Tensor {
+    let out = x.view_with(f(x.layout()));
+    if needs_grad(&[x]) {
+        let full = x.dims();
+        record(name, &[x], &[&out], move |_, g| Ok(vec![Some(embed(&g[0], &full, f.clone())?)]));
+    }
+    out
+}
+
+/// Writes `g` into the view `f` of a zero tensor of shape `full`. Its own backward applies
+/// the same view to the incoming gradient, so higher-order gradients work.
+fn embed(g: &Tensor, full: &[usize], f: LayoutFn) -> Result<Tensor> {
+    let z = Tensor::zeros(full, g.dtype());
+    copy_into(&z.view_with(f(z.layout())), g);
+    record("EmbedBackward0", &[g], &[&z], move |_, h| Ok(vec![Some(layout_view("SliceBackward0", &h[0], f.clone()))]));
+    Ok(z)
+}
+
+pub fn select(x: &Tensor, dim: i64, index: i64) -> Result<Tensor> {
+    ensure!(x.ndim() > 0, index, "select() cannot be applied to a 0-dim tensor.");
+    let d = wrap_dim(dim, x.ndim())?;
+    let size = x.shape()[d] as i64;
+    ensure!(
+        index >= -size && index < size,
+        index,
+        "select(): index {index} out of range for tensor of size {} at dimension {d}",
+        shape_str(x.shape())
+    );
+    let i = if index < 0 { index + size } else { index } as usize;
+    Ok(layout_view("SelectBackward0", x, Arc::new(move |l: &Layout| l.select(d, i))))
+}
+
+pub fn unsqueeze(x: &Tensor, dim: i64) -> Result<Tensor> {
+    let d = wrap_dim(dim, x.ndim() + 1)?;
+    let out = x.view_with(x.layout().unsqueeze(d));
+    view_node("UnsqueezeBackward0", x, &out, move |g| squeeze_dim(g, d as i64));
+    Ok(out)
+}
+
+pub fn squeeze_dim(x: &Tensor, dim: i64) -> Result<Tensor> {
+    let d = wrap_dim(dim, x.ndim())?;
+    if x.ndim() == 0 || x.shape()[d] != 1 {
+        return alias(x);
+    }
+    let out = x.view_with(x.layout().select(d, 0));
+    view_node("SqueezeBackward1", x, &out, move |g| unsqueeze(g, d as i64));
+    Ok(out)
+}
+
+pub fn squeeze(x: &Tensor, dims: Option<&[i64]>) -> Result<Tensor> {
+    let nd = x.ndim();
+    let targets: Vec<usize> = match dims {
+        Some(ds) => crate::layout::wrap_dims(ds, nd, "squeeze")?.into_iter().filter(|&d| nd > 0 && x.shape()[d] == 1).collect(),
+        None => (0..nd).filter(|&d| x.shape()[d] == 1).collect(),
+    };
+    let mut l = x.layout().clone();
+    for &d in targets.iter().rev() {
+        l = l.select(d, 0);
+    }
+    let out = x.view_with(l);
+    let old = x.dims();
+    view_node("SqueezeBackward0", x, &out, move |g| reshape_dims(g, &old));
+    Ok(out)
+}
+
+pub fn flatten(x: &Tensor, start: i64, end: i64) -> Result<Tensor> {
+    if x.ndim() == 0 {
+        return reshape(x, &[1]);
+    }
+    let (s, e) = (wrap_dim(start, x.ndim())?, wrap_dim(end, x.ndim())?);
+    ensure!(s <= e, runtime, "flatten() has invalid args: start_dim cannot come after end_dim");
+    if s == e {
+        return alias(x);
+    }
+    let mut shape: Vec<i64> = x.shape()[..s].iter().map(|&d| d as i64).collect();
+    shape.push(numel(&x.shape()[s..=e]) as i64);
+    shape.extend(x.shape()[e + 1..].iter().map(|&d| d as i64));
+    reshape(x, &shape)
+}
+
+pub fn unflatten(x: &Tensor, dim: i64, sizes: &[i64]) -> Result<Tensor> {
+    let d = wrap_dim(dim, x.ndim())?;
+    let inner = infer_shape(sizes, x.shape()[d], "unflatten")?;
+    let mut shape: Vec<i64> = x.shape()[..d].iter().map(|&v| v as i64).collect();
+    shape.extend(inner.iter().map(|&v| v as i64));
+    shape.extend(x.shape()[d + 1..].iter().map(|&v| v as i64));
+    view(x, &shape)
+}
+
+pub fn diagonal(x: &Tensor, offset: i64, d1: i64, d2: i64) -> Result<Tensor> {
+    let nd = x.ndim();
+    let (a, b) = (wrap_dim(d1, nd)?, wrap_dim(d2, nd)?);
+    ensure!(a != b, runtime, "diagonal dimensions cannot be identical {d1}, {d2}");
+    let l = x.layout();
+    let (sa, sb) = (l.shape[a] as i64, l.shape[b] as i64);
+    let len = if offset >= 0 { (sb - offset).min(sa) } else { (sa + offset).min(sb) }.max(0) as usize;
+    let mut off = l.offset as isize;
+    if len > 0 {
+        off += if offset >= 0 { offset as isize * l.strides[b] } else { -offset as isize * l.strides[a] };
+    }
+    let mut shape: Dims = SmallVec::new();
+    let mut strides: crate::layout::Strides = SmallVec::new();
+    for i in 0..nd {
+        if i != a && i != b {
+            shape.push(l.shape[i]);
+            strides.push(l.strides[i]);
+        }
+    }
+    shape.push(len);
+    strides.push(l.strides[a] + l.strides[b]);
+    let out = x.view_with(Layout { shape, strides, offset: off as usize });
+    if needs_grad(&[x]) {
+        bail!(not_implemented, "diagonal: backward is not supported yet");
+    }
+    Ok(out)
+}
+
+pub fn split_sizes(x: &Tensor, sizes: &[usize], dim: i64) -> Result<Vec<Tensor>> {
+    let d = wrap_dim(dim, x.ndim())?;
+    let total: usize = sizes.iter().sum();
+    ensure!(
+        total == x.shape()[d],
+        runtime,
+        "split_with_sizes expects split_sizes to sum exactly to {} (input tensor's size at dimension {d}), but got split_sizes={sizes:?}",
+        x.shape()[d]
+    );
+    let mut out = Vec::with_capacity(sizes.len());
+    let mut start = 0;
+    for &s in sizes {
+        out.push(slice(x, d, start, s, 1)?);
+        start += s;
+    }
+    Ok(out)
+}
+
+pub fn split(x: &Tensor, size: usize, dim: i64) -> Result<Vec<Tensor>> {
+    ensure!(x.ndim() > 0, runtime, "split expects at least a 1-dimensional tensor");
+    let d = wrap_dim(dim, x.ndim())?;
+    let n = x.shape()[d];
+    ensure!(size > 0 || n == 0, runtime, "split_size can only be 0 if dimension size is 0, but got dimension size of {n}");
+    if n == 0 {
+        return Ok(vec![x.clone()]);
+    }
+    let sizes: Vec<usize> = (0..n.div_ceil(size)).map(|i| size.min(n - i * size)).collect();
+    split_sizes(x, &sizes, dim)
+}
+
+pub fn chunk(x: &Tensor, chunks: usize, dim: i64) -> Result<Vec<Tensor>> {
+    ensure!(chunks > 0, runtime, "chunk expects `chunks` to be greater than 0, got: {chunks}");
+    ensure!(x.ndim() > 0, runtime, "chunk expects at least a 1-dimensional tensor");
+    let d = wrap_dim(dim, x.ndim())?;
+    let n = x.shape()[d];
+    split(x, n.div_ceil(chunks).max(1), d as i64)
+}
+
+pub fn unbind(x: &Tensor, dim: i64) -> Result<Vec<Tensor>> {
+    ensure!(x.ndim() > 0, index, "Dimension specified as 0 but tensor has no dimensions");
+    let d = wrap_dim(dim, x.ndim())?;
+    (0..x.shape()[d]).map(|i| select(x, d as i64, i as i64)).collect()
+}
+
+/// `flip` copies (PyTorch semantics), reading through a reversed view.
+pub fn flip(x: &Tensor, dims: &[i64]) -> Result<Tensor> {
+    let ds = crate::layout::wrap_dims(dims, x.ndim(), "flip")?;
+    let mut l = x.layout().clone();
+    for &d in &ds {
+        if l.shape[d] > 0 {
+            l.offset = (l.offset as isize + (l.shape[d] as isize - 1) * l.strides[d]) as usize;
+        }
+        l.strides[d] = -l.strides[d];
+    }
+    let reversed = x.detach().view_with(l);
+    let out = Tensor::uninit(x.shape(), x.dtype());
+    copy_into(&out, &reversed);
+    let dv: Vec<i64> = ds.iter().map(|&d| d as i64).collect();
+    record("FlipBackward0", &[x], &[&out], move |_, g| Ok(vec![Some(flip(&g[0], &dv)?)]));
+    Ok(out)
+}
+
+pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
+    ensure!(!ts.is_empty(), runtime, "torch.cat(): expected a non-empty list of Tensors");
+    // Legacy rule: 1-D empty tensors are skipped.
+    let parts: Vec<&Tensor> = ts.iter().filter(|t| !(t.ndim() == 1 && t.numel() == 0)).collect();
+    if parts.is_empty() {
+        return clone(&ts[0]);
+    }
+    let first = parts[0];
+    ensure!(first.ndim() > 0, runtime, "zero-dimensional tensor (at position 0) cannot be concatenated");
+    let d = wrap_dim(dim, first.ndim())?;
+    let refs: Vec<&Tensor> = parts.clone();
+    let dtype = super::binary::result_type(&refs);
+    let mut shape = first.dims();
+    shape[d] = 0;
+    for (i, t) in parts.iter().enumerate() {
+        t.ensure_cpu("cat")?;
+        ensure!(t.ndim() > 0, runtime, "zero-dimensional tensor (at position {i}) cannot be concatenated");
+        ensure!(
+            t.ndim() == first.ndim(),
+            runtime,
+            "Tensors must have same number of dimensions: got {} and {}",
+            first.ndim(),
+            t.ndim()
+        );
+        for k in 0..t.ndim() {
+            ensure!(
+                k == d || t.shape()[k] == first.shape()[k],
+                runtime,
+                "Sizes of tensors must match except in dimension {d}. Expected size {} but got size {} for tensor number {i} in the list.",
+                first.shape()[k],
+                t.shape()[k]
+            );
+        }
+        shape[d] += t.shape()[d];
+    }
+    let out = Tensor::uninit(&shape, dtype);
+    let mut start = 0;
+    let mut sizes = Vec::new();
+    for t in &parts {
+        let n = t.shape()[d];
+        let target = out.view_with(out.layout().slice(d, start, n, 1));
+        copy_into(&target, t);
+        start += n;
+        sizes.push(n);
+    }
+    let inputs: Vec<&Tensor> = parts.clone();
+    record("CatBackward0", &inputs, &[&out], move |_, g| {
+        split_sizes(&g[0], &sizes, d as i64).map(|v| v.into_iter().map(Some).collect())
+    });
+    Ok(out)
+}
+
+pub fn stack(ts: &[Tensor], dim: i64) -> Result<Tensor> {
+    ensure!(!ts.is_empty(), runtime, "stack expects a non-empty TensorList");
+    let d = wrap_dim(dim, ts[0].ndim() + 1)?;
+    for (i, t) in ts.iter().enumerate() {
+        ensure!(
+            t.shape() == ts[0].shape(),
+            runtime,
+            "stack expects each tensor to be equal size, but got {} at entry 0 and {} at entry {i}",
+            shape_str(ts[0].shape()),
+            shape_str(t.shape())
+        );
+    }
+    let us: Vec<Tensor> = ts.iter().map(|t| unsqueeze(t, d as i64)).collect::<Result<_>>()?;
+    cat(&us, d as i64)
+}
+
+/// Row-major strides for `shape` (re-exported for the bindings' `stride()`).
+pub fn default_strides(shape: &[usize]) -> Vec<isize> {
+    contiguous_strides(shape).to_vec()
+}
+
+/// Broadcasts tensors to a common shape (views).
+pub fn broadcast_tensors(ts: &[Tensor]) -> Result<Vec<Tensor>> {
+    let mut shape: Dims = SmallVec::new();
+    for t in ts {
+        shape = broadcast_shapes(&shape, t.shape())?;
+    }
+    ts.iter().map(|t| expand(t, &shape)).collect()
+}

@@ -1,0 +1,349 @@
+//! Per-element arithmetic for every dtype, with PyTorch's integer and NaN semantics.
+//!
+//! Integer ops wrap on overflow (as C++ does in practice) and never panic; division by
+//! zero is rejected before a kernel runs. Half types compute in f32.
+
+use crate::Element;
+use half::{bf16, f16};
+
+pub trait Arith: Element {
+    fn add(self, o: Self) -> Self;
+    fn sub(self, o: Self) -> Self;
+    fn mul(self, o: Self) -> Self;
+    /// True division for floats; truncating division for integers.
+    fn div(self, o: Self) -> Self;
+    fn floor_div(self, o: Self) -> Self;
+    /// Python-style modulus (sign of the divisor).
+    fn rem(self, o: Self) -> Self;
+    /// C-style modulus (sign of the dividend).
+    fn fmod(self, o: Self) -> Self;
+    fn pow(self, o: Self) -> Self;
+    fn maximum(self, o: Self) -> Self;
+    fn minimum(self, o: Self) -> Self;
+    fn band(self, o: Self) -> Self;
+    fn bor(self, o: Self) -> Self;
+    fn bxor(self, o: Self) -> Self;
+    fn neg(self) -> Self;
+    fn abs(self) -> Self;
+    fn sign(self) -> Self;
+    fn bnot(self) -> Self;
+    fn is_nan(self) -> bool;
+}
+
+macro_rules! int_arith {
+    ($t:ty) => {
+        impl Arith for $t {
+            #[inline(always)]
+            fn add(self, o: Self) -> Self {
+                self.wrapping_add(o)
+            }
+            #[inline(always)]
+            fn sub(self, o: Self) -> Self {
+                self.wrapping_sub(o)
+            }
+            #[inline(always)]
+            fn mul(self, o: Self) -> Self {
+                self.wrapping_mul(o)
+            }
+            #[inline(always)]
+            fn div(self, o: Self) -> Self {
+                if o == 0 { 0 } else { self.wrapping_div(o) }
+            }
+            #[inline(always)]
+            fn floor_div(self, o: Self) -> Self {
+                if o == 0 {
+                    return 0;
+                }
+                let q = self.wrapping_div(o);
+                #[allow(unused_comparisons)]
+                let adjust = (self.wrapping_rem(o) != 0) && ((self < 0) != (o < 0));
+                if adjust { q.wrapping_sub(1) } else { q }
+            }
+            #[inline(always)]
+            fn rem(self, o: Self) -> Self {
+                if o == 0 {
+                    return 0;
+                }
+                let r = self.wrapping_rem(o);
+                #[allow(unused_comparisons)]
+                let adjust = r != 0 && ((r < 0) != (o < 0));
+                if adjust { r.wrapping_add(o) } else { r }
+            }
+            #[inline(always)]
+            fn fmod(self, o: Self) -> Self {
+                if o == 0 { 0 } else { self.wrapping_rem(o) }
+            }
+            #[inline(always)]
+            fn pow(self, o: Self) -> Self {
+                #[allow(unused_comparisons)]
+                if o < 0 {
+                    // Only reachable for bases ±1 (negative exponents are rejected otherwise).
+                    return if self == 1 { 1 } else if o % 2 == 0 { 1 } else { self };
+                }
+                self.wrapping_pow(o as u32)
+            }
+            #[inline(always)]
+            fn maximum(self, o: Self) -> Self {
+                if self >= o { self } else { o }
+            }
+            #[inline(always)]
+            fn minimum(self, o: Self) -> Self {
+                if self <= o { self } else { o }
+            }
+            #[inline(always)]
+            fn band(self, o: Self) -> Self {
+                self & o
+            }
+            #[inline(always)]
+            fn bor(self, o: Self) -> Self {
+                self | o
+            }
+            #[inline(always)]
+            fn bxor(self, o: Self) -> Self {
+                self ^ o
+            }
+            #[inline(always)]
+            fn neg(self) -> Self {
+                (0 as $t).wrapping_sub(self)
+            }
+            #[inline(always)]
+            fn abs(self) -> Self {
+                #[allow(unused_comparisons)]
+                if self < 0 { self.neg() } else { self }
+            }
+            #[inline(always)]
+            fn sign(self) -> Self {
+                #[allow(unused_comparisons)]
+                if self > 0 { 1 } else if self < 0 { (0 as $t).wrapping_sub(1) } else { 0 }
+            }
+            #[inline(always)]
+            fn bnot(self) -> Self {
+                !self
+            }
+            #[inline(always)]
+            fn is_nan(self) -> bool {
+                false
+            }
+        }
+    };
+}
+int_arith!(u8);
+int_arith!(i8);
+int_arith!(i16);
+int_arith!(i32);
+int_arith!(i64);
+
+impl Arith for bool {
+    fn add(self, o: Self) -> Self {
+        self | o
+    }
+    fn sub(self, o: Self) -> Self {
+        self ^ o
+    }
+    fn mul(self, o: Self) -> Self {
+        self & o
+    }
+    fn div(self, o: Self) -> Self {
+        self & o
+    }
+    fn floor_div(self, o: Self) -> Self {
+        self & o
+    }
+    fn rem(self, _o: Self) -> Self {
+        false
+    }
+    fn fmod(self, _o: Self) -> Self {
+        false
+    }
+    fn pow(self, o: Self) -> Self {
+        self | !o
+    }
+    fn maximum(self, o: Self) -> Self {
+        self | o
+    }
+    fn minimum(self, o: Self) -> Self {
+        self & o
+    }
+    fn band(self, o: Self) -> Self {
+        self & o
+    }
+    fn bor(self, o: Self) -> Self {
+        self | o
+    }
+    fn bxor(self, o: Self) -> Self {
+        self ^ o
+    }
+    fn neg(self) -> Self {
+        self
+    }
+    fn abs(self) -> Self {
+        self
+    }
+    fn sign(self) -> Self {
+        self
+    }
+    fn bnot(self) -> Self {
+        !self
+    }
+    fn is_nan(self) -> bool {
+        false
+    }
+}
+
+macro_rules! float_arith {
+    ($t:ty) => {
+        impl Arith for $t {
+            #[inline(always)]
+            fn add(self, o: Self) -> Self {
+                self + o
+            }
+            #[inline(always)]
+            fn sub(self, o: Self) -> Self {
+                self - o
+            }
+            #[inline(always)]
+            fn mul(self, o: Self) -> Self {
+                self * o
+            }
+            #[inline(always)]
+            fn div(self, o: Self) -> Self {
+                self / o
+            }
+            #[inline(always)]
+            fn floor_div(self, o: Self) -> Self {
+                // PyTorch's div_floor: floor of the true quotient, computed via fmod so
+                // that e.g. 0.3 // 0.1 matches Python.
+                if o == 0.0 {
+                    return self / o;
+                }
+                let m = self % o;
+                let mut d = (self - m) / o;
+                if m != 0.0 && ((o < 0.0) != (m < 0.0)) {
+                    d -= 1.0;
+                }
+                if d == 0.0 {
+                    return (0.0 as $t).copysign(self / o);
+                }
+                let f = d.floor();
+                if d - f > 0.5 { f + 1.0 } else { f }
+            }
+            #[inline(always)]
+            fn rem(self, o: Self) -> Self {
+                let m = self % o;
+                if m != 0.0 && ((m < 0.0) != (o < 0.0)) { m + o } else { m }
+            }
+            #[inline(always)]
+            fn fmod(self, o: Self) -> Self {
+                self % o
+            }
+            #[inline(always)]
+            fn pow(self, o: Self) -> Self {
+                self.powf(o)
+            }
+            #[inline(always)]
+            fn maximum(self, o: Self) -> Self {
+                if self.is_nan() || o.is_nan() { <$t>::NAN } else { self.max(o) }
+            }
+            #[inline(always)]
+            fn minimum(self, o: Self) -> Self {
+                if self.is_nan() || o.is_nan() { <$t>::NAN } else { self.min(o) }
+            }
+            fn band(self, _o: Self) -> Self {
+                self
+            }
+            fn bor(self, _o: Self) -> Self {
+                self
+            }
+            fn bxor(self, _o: Self) -> Self {
+                self
+            }
+            #[inline(always)]
+            fn neg(self) -> Self {
+                -self
+            }
+            #[inline(always)]
+            fn abs(self) -> Self {
+                self.abs()
+            }
+            #[inline(always)]
+            fn sign(self) -> Self {
+                if self > 0.0 { 1.0 } else if self < 0.0 { -1.0 } else { self * 0.0 }
+            }
+            fn bnot(self) -> Self {
+                self
+            }
+            #[inline(always)]
+            fn is_nan(self) -> bool {
+                self.is_nan()
+            }
+        }
+    };
+}
+float_arith!(f32);
+float_arith!(f64);
+
+macro_rules! half_arith {
+    ($t:ty) => {
+        impl Arith for $t {
+            fn add(self, o: Self) -> Self {
+                <$t>::from_f32(self.to_f32() + o.to_f32())
+            }
+            fn sub(self, o: Self) -> Self {
+                <$t>::from_f32(self.to_f32() - o.to_f32())
+            }
+            fn mul(self, o: Self) -> Self {
+                <$t>::from_f32(self.to_f32() * o.to_f32())
+            }
+            fn div(self, o: Self) -> Self {
+                <$t>::from_f32(self.to_f32() / o.to_f32())
+            }
+            fn floor_div(self, o: Self) -> Self {
+                <$t>::from_f32(self.to_f32().floor_div(o.to_f32()))
+            }
+            fn rem(self, o: Self) -> Self {
+                <$t>::from_f32(Arith::rem(self.to_f32(), o.to_f32()))
+            }
+            fn fmod(self, o: Self) -> Self {
+                <$t>::from_f32(self.to_f32() % o.to_f32())
+            }
+            fn pow(self, o: Self) -> Self {
+                <$t>::from_f32(self.to_f32().powf(o.to_f32()))
+            }
+            fn maximum(self, o: Self) -> Self {
+                <$t>::from_f32(Arith::maximum(self.to_f32(), o.to_f32()))
+            }
+            fn minimum(self, o: Self) -> Self {
+                <$t>::from_f32(Arith::minimum(self.to_f32(), o.to_f32()))
+            }
+            fn band(self, _o: Self) -> Self {
+                self
+            }
+            fn bor(self, _o: Self) -> Self {
+                self
+            }
+            fn bxor(self, _o: Self) -> Self {
+                self
+            }
+            fn neg(self) -> Self {
+                -self
+            }
+            fn abs(self) -> Self {
+                <$t>::from_f32(self.to_f32().abs())
+            }
+            fn sign(self) -> Self {
+                <$t>::from_f32(Arith::sign(self.to_f32()))
+            }
+            fn bnot(self) -> Self {
+                self
+            }
+            fn is_nan(self) -> bool {
+                <$t>::is_nan(self)
+            }
+        }
+    };
+}
+half_arith!(f16);
+half_arith!(bf16);
+
+/// Runs `$body` with `$T` bound to the Rust type of `$dtype`, requiring `Arith`.
+pub use crate::with_dtype as with_arith;

@@ -1,0 +1,157 @@
+//! Ternary and parameterised pointwise ops: where, clamp, lerp, masked_fill, addcmul,
+//! addcdiv. Most are composed from binary primitives, so derivatives come for free.
+
+use super::binary::{add, div, mul, result_type, sub};
+use super::cast::cast_for_op;
+use super::iter::{map3, SendPtr};
+use crate::autograd::{needs_grad, record, SavedTensor};
+use crate::layout::broadcast_shapes;
+use crate::{bail, ensure, with_dtype, DType, Result, Scalar, Tensor};
+
+/// `where(cond, a, b)`: picks from `a` where `cond` is true.
+pub fn where_(cond: &Tensor, a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    ensure!(
+        cond.dtype() == DType::Bool || cond.dtype() == DType::U8,
+        runtime,
+        "where expected condition to be a boolean tensor, but got a tensor with dtype {}",
+        cond.dtype().scalar_name()
+    );
+    for t in [cond, a, b] {
+        t.ensure_cpu("where")?;
+    }
+    let dt = result_type(&[a, b]);
+    let shape = broadcast_shapes(&broadcast_shapes(cond.shape(), a.shape())?, b.shape())?;
+    let (ac, bc) = (cast_for_op(a, dt), cast_for_op(b, dt));
+    let cb = cast_for_op(cond, DType::Bool);
+    let (lc, la, lb) = (
+        cb.layout().broadcast_to(&shape, "where")?,
+        ac.layout().broadcast_to(&shape, "where")?,
+        bc.layout().broadcast_to(&shape, "where")?,
+    );
+    let out = Tensor::uninit(&shape, dt);
+    let os = out.strides_vec();
+    with_dtype!(dt, T, {
+        // SAFETY: all views are valid over `shape`.
+        unsafe {
+            map3(
+                &shape,
+                (SendPtr(out.data_ptr::<T>()), &os),
+                (SendPtr(cb.data_ptr::<bool>()), &lc.strides),
+                (SendPtr(ac.data_ptr::<T>()), &la.strides),
+                (SendPtr(bc.data_ptr::<T>()), &lb.strides),
+                |c: bool, x: T, y: T| if c { x } else { y },
+            )
+        }
+    });
+    if needs_grad(&[a, b]) {
+        let sc = SavedTensor::input(cond);
+        let (da, db) = (a.dims(), b.dims());
+        record("WhereBackward0", &[a, b], &[&out], move |ctx, g| {
+            let c = sc.unpack(ctx)?;
+            let z = Tensor::wrapped_scalar(Scalar::Int(0));
+            let ga = super::reduce::sum_to_shape(&where_(&c, &g[0], &z)?, &da)?;
+            let gb = super::reduce::sum_to_shape(&where_(&c, &z, &g[0])?, &db)?;
+            Ok(vec![Some(ga), Some(gb)])
+        });
+    }
+    Ok(out)
+}
+
+pub fn masked_fill(x: &Tensor, mask: &Tensor, value: &Tensor) -> Result<Tensor> {
+    ensure!(
+        mask.dtype() == DType::Bool,
+        runtime,
+        "masked_fill_ only supports boolean masks, but got mask with dtype {}",
+        mask.dtype().scalar_name()
+    );
+    ensure!(
+        value.ndim() == 0,
+        runtime,
+        "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {} dimension(s).",
+        value.ndim()
+    );
+    let shape = broadcast_shapes(x.shape(), mask.shape())?;
+    ensure!(
+        shape.as_slice() == x.shape(),
+        runtime,
+        "masked_fill: the mask of shape {} must be broadcastable to the input of shape {}",
+        crate::layout::shape_str(mask.shape()),
+        crate::layout::shape_str(x.shape())
+    );
+    let v = super::cast::to_dtype(value, x.dtype())?;
+    where_(mask, &v, x)
+}
+
+/// `clamp(x, min, max)` with tensor or scalar bounds (either may be absent).
+pub fn clamp(x: &Tensor, min: Option<&Tensor>, max: Option<&Tensor>) -> Result<Tensor> {
+    if min.is_none() && max.is_none() {
+        bail!(runtime, "torch.clamp: At least one of 'min' or 'max' must not be None");
+    }
+    ensure!(x.dtype() != DType::Bool, runtime, "\"clamp_cpu\" not implemented for 'Bool'");
+    let mut r = x.clone();
+    // NaN in x propagates (maximum/minimum propagate NaN), as in PyTorch.
+    if let Some(lo) = min {
+        r = clamp_side(&r, lo, true)?;
+    }
+    if let Some(hi) = max {
+        r = clamp_side(&r, hi, false)?;
+    }
+    Ok(r)
+}
+
+fn clamp_side(x: &Tensor, bound: &Tensor, is_min: bool) -> Result<Tensor> {
+    let out = if is_min {
+        super::binary::maximum(&x.detach(), &bound.detach())?
+    } else {
+        super::binary::minimum(&x.detach(), &bound.detach())?
+    };
+    // Result dtype follows x for Python-number bounds (maximum promotes the same way).
+    if needs_grad(&[x, bound]) {
+        let (sx, sb) = (SavedTensor::input(x), SavedTensor::input(bound));
+        let (dx, dbnd) = (x.dims(), bound.dims());
+        let name = if is_min { "ClampMinBackward1" } else { "ClampMaxBackward1" };
+        record(name, &[x, bound], &[&out], move |ctx, g| {
+            // Gradient flows to x where it is inside the bound, else to the bound.
+            let (x, b) = (sx.unpack(ctx)?, sb.unpack(ctx)?);
+            let inside = if is_min { super::binary::ge(&x, &b)? } else { super::binary::le(&x, &b)? };
+            let z = Tensor::wrapped_scalar(Scalar::Int(0));
+            let gx = super::reduce::sum_to_shape(&where_(&inside, &g[0], &z)?, &dx)?;
+            let gb = super::reduce::sum_to_shape(&where_(&inside, &z, &g[0])?, &dbnd)?;
+            Ok(vec![Some(gx), Some(gb)])
+        });
+    }
+    Ok(out)
+}
+
+/// `lerp(start, end, weight) = start + weight * (end - start)`.
+pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
+    ensure!(
+        start.dtype() == end.dtype(),
+        runtime,
+        "expected dtype {} for `end` but got dtype {}",
+        start.dtype().name(),
+        end.dtype().name()
+    );
+    ensure!(
+        start.dtype().is_floating_point(),
+        runtime,
+        "\"lerp_kernel_scalar\" not implemented for '{}'",
+        start.dtype().scalar_name()
+    );
+    add(start, &mul(weight, &sub(end, start)?)?)
+}
+
+/// `addcmul(x, t1, t2, value=1) = x + value * t1 * t2`.
+pub fn addcmul(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Tensor> {
+    add(x, &mul(&mul(t1, t2)?, &Tensor::wrapped_scalar(value))?)
+}
+
+/// `addcdiv(x, t1, t2, value=1) = x + value * t1 / t2`.
+pub fn addcdiv(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Tensor> {
+    ensure!(
+        !(t1.dtype().is_integral(true) && t2.dtype().is_integral(true)),
+        runtime,
+        "Integer division with addcdiv is no longer supported, and in a future release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes."
+    );
+    add(x, &mul(&div(t1, t2)?, &Tensor::wrapped_scalar(value))?)
+}

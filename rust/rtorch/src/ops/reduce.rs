@@ -1,0 +1,659 @@
+//! Reductions and scans, forward and derivative side by side. Composite reductions
+//! (mean, var, std, norm, logsumexp, softmax) are written with primitives so their
+//! derivatives come for free.
+
+use super::binary::{add, div, eq, mul, sub};
+use super::cast::{cast_for_op, to_dtype};
+use super::iter::SendPtr;
+use super::movement::{expand, unsqueeze};
+use super::num::Arith;
+use super::unary;
+use crate::autograd::{needs_grad, record, SavedTensor};
+use crate::layout::{coalesce, wrap_dims, Dims};
+use crate::{bail, ensure, parallel, with_dtype, DType, Element, Result, Scalar, Tensor};
+use smallvec::SmallVec;
+
+/// The dims to reduce: `None` or an empty list means all of them.
+fn reduced_dims(x: &Tensor, dims: Option<&[i64]>, op: &str) -> Result<SmallVec<[usize; 6]>> {
+    match dims {
+        Some(ds) if !ds.is_empty() => wrap_dims(ds, x.ndim(), op),
+        _ => Ok((0..x.ndim()).collect()),
+    }
+}
+
+fn out_shape(x: &Tensor, rd: &[usize], keepdim: bool) -> Dims {
+    let mut s = Dims::new();
+    for (i, &d) in x.shape().iter().enumerate() {
+        if !rd.contains(&i) {
+            s.push(d);
+        } else if keepdim {
+            s.push(1);
+        }
+    }
+    s
+}
+
+/// Folds every output element's reduced elements. `fold(acc, ptr, n, stride)` consumes one
+/// run; `combine` merges partial results of a split full reduction (in order).
+fn reduce_runs<T: Copy + 'static, A: Copy + Send + Sync>(
+    x: &Tensor,
+    rd: &[usize],
+    init: A,
+    fold: impl Fn(A, *const T, usize, isize) -> A + Sync + Send,
+    combine: impl Fn(A, A) -> A,
+) -> Vec<A> {
+    let shape = x.shape();
+    let strides = x.strides();
+    let kept: Vec<usize> = (0..x.ndim()).filter(|d| !rd.contains(d)).collect();
+    let kshape: Dims = kept.iter().map(|&d| shape[d]).collect();
+    let kstrides: SmallVec<[isize; 6]> = kept.iter().map(|&d| strides[d]).collect();
+    let rshape: Dims = rd.iter().map(|&d| shape[d]).collect();
+    let rstrides: SmallVec<[isize; 6]> = rd.iter().map(|&d| strides[d]).collect();
+    let out_n: usize = kshape.iter().product();
+    let red_n: usize = rshape.iter().product();
+    let base = SendPtr(x.data_ptr::<T>());
+    if out_n == 0 {
+        return Vec::new();
+    }
+    if red_n == 0 {
+        return vec![init; out_n];
+    }
+    let (cr, crs) = coalesce(&rshape, &[&rstrides]);
+    let crs = &crs[0];
+
+    // Folds the reduced block starting at element offset `off`.
+    let fold_block = |mut acc: A, off: isize| -> A {
+        let nd = cr.len();
+        if nd == 0 {
+            return fold(acc, unsafe { base.at(off) }, 1, 1);
+        }
+        let inner = cr[nd - 1];
+        let ist = crs[nd - 1];
+        let outer: usize = cr[..nd - 1].iter().product();
+        let mut idx: SmallVec<[usize; 6]> = SmallVec::from_elem(0, nd.saturating_sub(1));
+        let mut o = off;
+        for _ in 0..outer {
+            acc = fold(acc, unsafe { base.at(o) }, inner, ist);
+            for d in (0..nd - 1).rev() {
+                idx[d] += 1;
+                o += crs[d];
+                if idx[d] < cr[d] {
+                    break;
+                }
+                o -= crs[d] * cr[d] as isize;
+                idx[d] = 0;
+            }
+        }
+        acc
+    };
+
+    if out_n == 1 && cr.len() == 1 && red_n >= parallel::GRAIN {
+        // One long run: fold chunks in parallel, combine in order (deterministic).
+        let chunks = (parallel::get_num_threads() * 4).max(1);
+        let per = red_n.div_ceil(chunks);
+        let parts = std::sync::Mutex::new(vec![init; chunks]);
+        let st = crs[0];
+        parallel::for_chunks(chunks, per, |s, e| {
+            for c in s..e {
+                let (a, b) = (c * per, ((c + 1) * per).min(red_n));
+                if a < b {
+                    let r = fold(init, unsafe { base.at(a as isize * st) }, b - a, st);
+                    parts.lock().unwrap()[c] = r;
+                }
+            }
+        });
+        let parts = parts.into_inner().unwrap();
+        let mut acc = parts[0];
+        for p in &parts[1..] {
+            acc = combine(acc, *p);
+        }
+        return vec![acc];
+    }
+
+    let mut out = vec![init; out_n];
+    let optr = SendPtr(out.as_mut_ptr());
+    parallel::for_chunks(out_n, red_n, |s, e| {
+        for o in s..e {
+            // Offset of output element `o` (row-major over the kept dims).
+            let mut rem = o;
+            let mut off = 0isize;
+            for d in (0..kshape.len()).rev() {
+                off += (rem % kshape[d]) as isize * kstrides[d];
+                rem /= kshape[d];
+            }
+            // SAFETY: each `o` is written by exactly one chunk.
+            unsafe { *optr.at(o as isize) = fold_block(init, off) };
+        }
+    });
+    out
+}
+
+fn from_vec<T: Element>(v: Vec<T>, shape: &[usize]) -> Tensor {
+    Tensor::from_slice(&v, shape).expect("reduction output size")
+}
+
+/// Sum of a run with independent lanes (vectorizes) and an f64 total per block, which
+/// keeps float32 sums accurate for long runs.
+#[inline]
+fn sum_run_f<T: Copy + Element>(p: *const T, n: usize, st: isize) -> f64 {
+    let mut total = 0f64;
+    if st == 1 && T::DTYPE == DType::F32 {
+        let s = unsafe { std::slice::from_raw_parts(p as *const f32, n) };
+        for block in s.chunks(4096) {
+            let mut lanes = [0f32; 16];
+            let mut it = block.chunks_exact(16);
+            for c in &mut it {
+                for i in 0..16 {
+                    lanes[i] += c[i];
+                }
+            }
+            let mut b: f32 = it.remainder().iter().sum();
+            b += lanes.iter().sum::<f32>();
+            total += b as f64;
+        }
+        return total;
+    }
+    if st == 1 && T::DTYPE == DType::F64 {
+        let s = unsafe { std::slice::from_raw_parts(p as *const f64, n) };
+        let mut lanes = [0f64; 8];
+        let mut it = s.chunks_exact(8);
+        for c in &mut it {
+            for i in 0..8 {
+                lanes[i] += c[i];
+            }
+        }
+        return lanes.iter().sum::<f64>() + it.remainder().iter().sum::<f64>();
+    }
+    for i in 0..n as isize {
+        total += unsafe { *p.offset(i * st) }.to_f64();
+    }
+    total
+}
+
+/// Sum without autograd in `dtype` (ints accumulate in i64, floats in f64).
+fn sum_raw(x: &Tensor, rd: &[usize], keepdim: bool, dtype: DType) -> Result<Tensor> {
+    x.ensure_cpu("sum")?;
+    let shape = out_shape(x, rd, keepdim);
+    if dtype.is_floating_point() {
+        let xin = cast_for_op(x, if x.dtype().is_floating_point() { x.dtype() } else { dtype });
+        let acc = with_dtype!(xin.dtype(), T, {
+            reduce_runs::<T, f64>(&xin, rd, 0.0, |a, p, n, st| a + sum_run_f(p, n, st), |a, b| a + b)
+        });
+        let out = from_vec(acc, &shape);
+        return to_dtype(&out, dtype).map(|t| t.detach());
+    }
+    let acc = with_dtype!(x.dtype(), T, {
+        reduce_runs::<T, i64>(x, rd, 0, |mut a, p, n, st| {
+            for i in 0..n as isize {
+                a = a.wrapping_add(unsafe { *p.offset(i * st) }.to_i64());
+            }
+            a
+        }, |a, b| a.wrapping_add(b))
+    });
+    let out = from_vec(acc, &shape);
+    Ok(super::cast::cast_for_op(&out, dtype))
+}
+
+pub fn sum(x: &Tensor, dims: Option<&[i64]>, keepdim: bool, dtype: Option<DType>) -> Result<Tensor> {
+    let rd = reduced_dims(x, dims, "sum")?;
+    let dt = dtype.unwrap_or(if x.dtype().is_integral(true) { DType::I64 } else { x.dtype() });
+    let out = sum_raw(x, &rd, keepdim, dt)?;
+    if needs_grad(&[x]) {
+        let (full, rdv) = (x.dims(), rd.clone());
+        let name = if dims.is_none() { "SumBackward0" } else { "SumBackward1" };
+        record(name, &[x], &[&out], move |_, g| Ok(vec![Some(expand_back(&g[0], &full, &rdv, keepdim)?)]));
+    }
+    Ok(out)
+}
+
+/// Broadcasts a reduced gradient back to the input shape.
+fn expand_back(g: &Tensor, full: &[usize], rd: &[usize], keepdim: bool) -> Result<Tensor> {
+    let mut g = g.clone();
+    if !keepdim {
+        for &d in rd.iter().collect::<std::collections::BTreeSet<_>>() {
+            g = unsqueeze(&g, d as i64)?;
+        }
+    }
+    expand(&g, full)
+}
+
+/// Sums `g` down to `shape` (the backward of broadcasting).
+pub fn sum_to_shape(g: &Tensor, shape: &[usize]) -> Result<Tensor> {
+    if g.shape() == shape {
+        return Ok(g.clone());
+    }
+    let lead = g.ndim() - shape.len();
+    let mut dims: Vec<i64> = (0..lead as i64).collect();
+    for (i, &s) in shape.iter().enumerate() {
+        if s == 1 && g.shape()[lead + i] != 1 {
+            dims.push((lead + i) as i64);
+        }
+    }
+    let r = if dims.is_empty() { g.clone() } else { sum(g, Some(&dims), true, None)? };
+    let target: Vec<i64> = shape.iter().map(|&d| d as i64).collect();
+    super::movement::reshape(&r, &target)
+}
+
+pub fn mean(x: &Tensor, dims: Option<&[i64]>, keepdim: bool, dtype: Option<DType>) -> Result<Tensor> {
+    let dt = dtype.unwrap_or(x.dtype());
+    ensure!(
+        dt.is_floating_point(),
+        runtime,
+        "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {}",
+        dt.scalar_name()
+    );
+    let rd = reduced_dims(x, dims, "mean")?;
+    let n: usize = rd.iter().map(|&d| x.shape()[d]).product();
+    let s = sum(&to_dtype(x, dt)?, dims, keepdim, None)?;
+    div(&s, &Tensor::wrapped_scalar(Scalar::Float(n as f64)))
+}
+
+pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -> Result<Tensor> {
+    x.ensure_cpu("prod")?;
+    let dt = dtype.unwrap_or(if x.dtype().is_integral(true) { DType::I64 } else { x.dtype() });
+    let xin = cast_for_op(x, dt);
+    let rd = match dim {
+        Some(d) => reduced_dims(x, Some(&[d]), "prod")?,
+        None => (0..x.ndim()).collect(),
+    };
+    let shape = out_shape(x, &rd, keepdim);
+    let out = with_dtype!(dt, T, {
+        let acc = reduce_runs::<T, T>(&xin, &rd, T::from_i64(1), |mut a, p, n, st| {
+            for i in 0..n as isize {
+                a = Arith::mul(a, unsafe { *p.offset(i * st) });
+            }
+            a
+        }, |a, b| Arith::mul(a, b));
+        from_vec(acc, &shape)
+    });
+    if needs_grad(&[x]) {
+        let sx = SavedTensor::input(x);
+        let full = x.dims();
+        let name = if dim.is_none() { "ProdBackward0" } else { "ProdBackward1" };
+        record(name, &[x], &[&out], move |ctx, g| {
+            // d prod / dx_i = product of the others: exclusive cumprods from both ends.
+            let x = sx.unpack(ctx)?;
+            let (xs, d) = match dim {
+                Some(d) => (x.clone(), crate::layout::wrap_dim(d, x.ndim())? as i64),
+                None => (super::movement::reshape(&x, &[-1])?, 0),
+            };
+            let others = if xs.ndim() == 0 { super::factory::ones_like(&xs)? } else { prod_others(&xs, d)? };
+            let gx = if dim.is_none() || keepdim { g[0].clone() } else { unsqueeze(&g[0], d)? };
+            let r = mul(&others, &gx)?;
+            let shp: Vec<i64> = full.iter().map(|&v| v as i64).collect();
+            Ok(vec![Some(super::movement::reshape(&r, &shp)?)])
+        });
+    }
+    Ok(out)
+}
+
+/// Product of all elements except self along `dim` (no division, so zeros are fine).
+fn prod_others(x: &Tensor, dim: i64) -> Result<Tensor> {
+    let ones = super::factory::ones_like(&super::movement::narrow(x, dim, 0, 1)?)?;
+    let n = x.shape()[crate::layout::wrap_dim(dim, x.ndim())?] as i64;
+    let left = super::movement::cat(&[ones.clone(), cumprod(&super::movement::narrow(x, dim, 0, n - 1)?, dim, None)?], dim)?;
+    let rev = super::movement::flip(x, &[dim])?;
+    let right_rev = super::movement::cat(&[ones, cumprod(&super::movement::narrow(&rev, dim, 0, n - 1)?, dim, None)?], dim)?;
+    mul(&left, &super::movement::flip(&right_rev, &[dim])?)
+}
+
+/// Max or min with indices along one dim; NaN wins, first occurrence on ties.
+fn arg_reduce(x: &Tensor, d: usize, keepdim: bool, is_max: bool) -> Result<(Tensor, Tensor)> {
+    x.ensure_cpu(if is_max { "max" } else { "min" })?;
+    ensure!(
+        x.ndim() == 0 || x.shape()[d] > 0,
+        index,
+        "{}(): Expected reduction dim {d} to have non-zero size.",
+        if is_max { "max" } else { "min" }
+    );
+    let rd = [d];
+    let rd: &[usize] = if x.ndim() == 0 { &[] } else { &rd };
+    let shape = out_shape(x, rd, keepdim);
+    let (vals, idx) = with_dtype!(x.dtype(), T, {
+        let acc = reduce_runs::<T, (T, i64, bool)>(x, rd, (T::default(), -1, false), |mut a, p, n, st| {
+            for i in 0..n as isize {
+                let v = unsafe { *p.offset(i * st) };
+                let better = if a.1 < 0 {
+                    true
+                } else if a.2 {
+                    false
+                } else if v.is_nan() {
+                    true
+                } else if is_max {
+                    v > a.0
+                } else {
+                    v < a.0
+                };
+                if better {
+                    a = (v, i as i64, v.is_nan());
+                }
+            }
+            a
+        }, |a, _| a);
+        let vals: Vec<T> = acc.iter().map(|a| a.0).collect();
+        let idx: Vec<i64> = acc.iter().map(|a| a.1.max(0)).collect();
+        (from_vec(vals, &shape), from_vec(idx, &shape))
+    });
+    Ok((vals, idx))
+}
+
+/// `max(x, dim)` / `min(x, dim)` → (values, indices).
+pub fn max_min_dim(x: &Tensor, dim: i64, keepdim: bool, is_max: bool) -> Result<(Tensor, Tensor)> {
+    let d = crate::layout::wrap_dim(dim, x.ndim())?;
+    let (vals, idx) = arg_reduce(x, d, keepdim, is_max)?;
+    if needs_grad(&[x]) {
+        let full = x.dims();
+        let si = idx.clone();
+        let name = if is_max { "MaxBackward0" } else { "MinBackward0" };
+        crate::autograd::record(name, &[x], &[&vals], move |_, g| {
+            Ok(vec![Some(select_backward(&g[0], &si, &full, d, keepdim)?)])
+        });
+    }
+    Ok((vals, idx))
+}
+
+/// Routes a gradient to the selected index along `d` (one-hot mask, differentiable).
+fn select_backward(g: &Tensor, idx: &Tensor, full: &[usize], d: usize, keepdim: bool) -> Result<Tensor> {
+    if full.is_empty() {
+        return Ok(g.clone());
+    }
+    let (g, idx) = if keepdim { (g.clone(), idx.clone()) } else { (unsqueeze(g, d as i64)?, unsqueeze(idx, d as i64)?) };
+    let mut ashape = vec![1usize; full.len()];
+    ashape[d] = full[d];
+    let ar = super::factory::arange(0.0, full[d] as f64, 1.0, DType::I64)?;
+    let ar = super::movement::reshape(&ar, &ashape.iter().map(|&v| v as i64).collect::<Vec<_>>())?;
+    let mask = eq(&ar, &idx)?;
+    let z = Tensor::wrapped_scalar(Scalar::Int(0));
+    super::pointwise::where_(&mask, &expand(&g, full)?, &z)
+}
+
+pub fn argmax_argmin(x: &Tensor, dim: Option<i64>, keepdim: bool, is_max: bool) -> Result<Tensor> {
+    let name = if is_max { "argmax" } else { "argmin" };
+    match dim {
+        Some(d) => {
+            let d = crate::layout::wrap_dim(d, x.ndim())?;
+            Ok(arg_reduce(&x.detach(), d, keepdim, is_max)?.1)
+        }
+        None => {
+            ensure!(x.numel() > 0, runtime, "{name}(): Expected reduction dim to be specified for input.numel() == 0.");
+            let flat = super::movement::reshape(&x.detach(), &[-1])?;
+            let r = arg_reduce(&flat, 0, false, is_max)?.1;
+            if keepdim {
+                let ones: Vec<i64> = vec![1; x.ndim()];
+                return super::movement::reshape(&r, &ones);
+            }
+            Ok(r)
+        }
+    }
+}
+
+/// Global `max()`/`min()`: the value only.
+pub fn max_min_all(x: &Tensor, is_max: bool) -> Result<Tensor> {
+    ensure!(
+        x.numel() > 0,
+        runtime,
+        "{}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.",
+        if is_max { "max" } else { "min" }
+    );
+    amax_amin(x, None, false, is_max, if is_max { "MaxBackward1" } else { "MinBackward1" })
+}
+
+/// `amax`/`amin`: gradient shared evenly between ties.
+pub fn amax_amin(x: &Tensor, dims: Option<&[i64]>, keepdim: bool, is_max: bool, node: &'static str) -> Result<Tensor> {
+    let rd = reduced_dims(x, dims, if is_max { "amax" } else { "amin" })?;
+    for &d in &rd {
+        ensure!(
+            x.shape()[d] > 0,
+            index,
+            "{}(): Expected reduction dim {d} to have non-zero size.",
+            if is_max { "amax" } else { "amin" }
+        );
+    }
+    let shape = out_shape(x, &rd, keepdim);
+    let out = with_dtype!(x.dtype(), T, {
+        let acc = reduce_runs::<T, Option<T>>(x, &rd, None, |mut a, p, n, st| {
+            for i in 0..n as isize {
+                let v = unsafe { *p.offset(i * st) };
+                a = Some(match a {
+                    None => v,
+                    Some(b) => if is_max { Arith::maximum(b, v) } else { Arith::minimum(b, v) },
+                });
+            }
+            a
+        }, |a, b| match (a, b) {
+            (Some(a), Some(b)) => Some(if is_max { Arith::maximum(a, b) } else { Arith::minimum(a, b) }),
+            (a, None) => a,
+            (None, b) => b,
+        });
+        from_vec(acc.into_iter().map(|a| a.unwrap_or_default()).collect::<Vec<T>>(), &shape)
+    });
+    if needs_grad(&[x]) {
+        let sx = SavedTensor::input(x);
+        let so = SavedTensor::output(&out, 0);
+        let (full, rdv) = (x.dims(), rd.clone());
+        record(node, &[x], &[&out], move |ctx, g| {
+            let y = expand_back(&so.unpack(ctx)?, &full, &rdv, keepdim)?;
+            let mask = to_dtype(&eq(&sx.unpack(ctx)?, &y)?, g[0].dtype())?;
+            let rdi: Vec<i64> = rdv.iter().map(|&d| d as i64).collect();
+            let count = sum(&mask, Some(&rdi), true, None)?;
+            let gg = expand_back(&g[0], &full, &rdv, keepdim)?;
+            Ok(vec![Some(div(&mul(&gg, &mask)?, &expand(&count, &full)?)?)])
+        });
+    }
+    Ok(out)
+}
+
+/// `var(x, dim, correction=1, keepdim)`, composed so its derivative is automatic.
+pub fn var(x: &Tensor, dims: Option<&[i64]>, correction: f64, keepdim: bool) -> Result<Tensor> {
+    ensure!(
+        x.dtype().is_floating_point(),
+        runtime,
+        "std and var only support floating point and complex dtypes"
+    );
+    let rd = reduced_dims(x, dims, "var")?;
+    let n: usize = rd.iter().map(|&d| x.shape()[d]).product();
+    let m = mean(x, dims, true, None)?;
+    let dev = sub(x, &m)?;
+    let ss = sum(&mul(&dev, &dev)?, dims, keepdim, None)?;
+    let denom = (n as f64 - correction).max(0.0);
+    div(&ss, &Tensor::wrapped_scalar(Scalar::Float(denom)))
+}
+
+pub fn std(x: &Tensor, dims: Option<&[i64]>, correction: f64, keepdim: bool) -> Result<Tensor> {
+    unary::sqrt(&var(x, dims, correction, keepdim)?)
+}
+
+/// `norm(x, p, dim, keepdim)` for p in {fro/2, inf, -inf, 0, 1, other}.
+pub fn norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<Tensor> {
+    ensure!(
+        x.dtype().is_floating_point(),
+        runtime,
+        "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {}",
+        x.dtype().scalar_name()
+    );
+    let a = unary::abs(x)?;
+    if p == f64::INFINITY {
+        return amax_amin(&a, dims, keepdim, true, "AmaxBackward0");
+    }
+    if p == f64::NEG_INFINITY {
+        return amax_amin(&a, dims, keepdim, false, "AminBackward0");
+    }
+    if p == 0.0 {
+        let nz = to_dtype(&super::binary::ne(x, &Tensor::wrapped_scalar(Scalar::Int(0)))?, x.dtype())?;
+        return sum(&nz, dims, keepdim, None);
+    }
+    if p == 1.0 {
+        return sum(&a, dims, keepdim, None);
+    }
+    if p == 2.0 {
+        let out = unary::sqrt(&sum(&mul(x, x)?, dims, keepdim, None)?.detach())?;
+        if needs_grad(&[x]) {
+            // d||x|| = x / ||x||, defined as 0 where the norm is 0 (PyTorch's convention).
+            let sx = SavedTensor::input(x);
+            let so = SavedTensor::output(&out, 0);
+            let rd = reduced_dims(x, dims, "norm")?;
+            let full = x.dims();
+            record("NormBackward1", &[x], &[&out], move |ctx, g| {
+                let n = expand_back(&so.unpack(ctx)?, &full, &rd, keepdim)?;
+                let gg = expand_back(&g[0], &full, &rd, keepdim)?;
+                let q = div(&mul(&sx.unpack(ctx)?, &gg)?, &n)?;
+                let zero = Tensor::wrapped_scalar(Scalar::Int(0));
+                Ok(vec![Some(super::pointwise::where_(&eq(&n, &zero)?, &zero, &q)?)])
+            });
+        }
+        return Ok(out);
+    }
+    let s = sum(&super::binary::pow_scalar(&a, Scalar::Float(p))?, dims, keepdim, None)?;
+    super::binary::pow_scalar(&s, Scalar::Float(1.0 / p))
+}
+
+pub fn logsumexp(x: &Tensor, dims: &[i64], keepdim: bool) -> Result<Tensor> {
+    let xf = if x.dtype().is_floating_point() { x.clone() } else { to_dtype(x, super::default_float())? };
+    if xf.numel() == 0 {
+        return unary::log(&sum(&unary::exp(&xf)?, Some(dims), keepdim, None)?);
+    }
+    // Shift by the (detached) max for stability; infinite maxima shift by 0.
+    let m = amax_amin(&xf.detach(), Some(dims), true, true, "AmaxBackward0")?;
+    let m = super::pointwise::where_(&unary::isinf(&m)?, &Tensor::wrapped_scalar(Scalar::Int(0)), &m)?;
+    let s = sum(&unary::exp(&sub(&xf, &m)?)?, Some(dims), true, None)?;
+    let r = add(&unary::log(&s)?, &m)?;
+    if keepdim {
+        return Ok(r);
+    }
+    let rd = reduced_dims(&xf, Some(dims), "logsumexp")?;
+    let mut r = r;
+    for &d in rd.iter().collect::<std::collections::BTreeSet<_>>().iter().rev() {
+        r = super::movement::squeeze_dim(&r, *d as i64)?;
+    }
+    Ok(r)
+}
+
+pub fn all_any(x: &Tensor, dim: Option<i64>, keepdim: bool, is_all: bool) -> Result<Tensor> {
+    x.ensure_cpu(if is_all { "all" } else { "any" })?;
+    let rd = match dim {
+        Some(d) => reduced_dims(x, Some(&[d]), "all")?,
+        None => (0..x.ndim()).collect(),
+    };
+    let shape = out_shape(x, &rd, keepdim);
+    let out = with_dtype!(x.dtype(), T, {
+        let acc = reduce_runs::<T, bool>(x, &rd, is_all, |mut a, p, n, st| {
+            for i in 0..n as isize {
+                let v = unsafe { *p.offset(i * st) }.is_nonzero();
+                a = if is_all { a && v } else { a || v };
+            }
+            a
+        }, |a, b| if is_all { a && b } else { a || b });
+        from_vec(acc, &shape)
+    });
+    // PyTorch keeps uint8 for uint8 inputs.
+    if x.dtype() == DType::U8 {
+        return to_dtype(&out, DType::U8);
+    }
+    Ok(out)
+}
+
+/// Inclusive scan along `dim` (cumsum / cumprod).
+fn scan(x: &Tensor, d: usize, dtype: DType, is_sum: bool) -> Result<Tensor> {
+    let xin = cast_for_op(x, dtype);
+    let out = Tensor::uninit(x.shape(), dtype);
+    if x.numel() == 0 {
+        return Ok(out);
+    }
+    let n = x.shape()[d];
+    let (xs, os) = (xin.strides()[d], out.strides()[d]);
+    let mut oshape = x.dims();
+    oshape[d] = 1;
+    with_dtype!(dtype, T, {
+        let (px, po) = (SendPtr(xin.data_ptr::<T>()), SendPtr(out.data_ptr::<T>()));
+        let xstr = xin.strides_vec();
+        let ostr = out.strides_vec();
+        super::iter::for_each_run(&oshape, [&xstr, &ostr], n, |off, len, st| unsafe {
+            for k in 0..len as isize {
+                let (xb, ob) = (px.at(off[0] + k * st[0]), po.at(off[1] + k * st[1]));
+                let mut acc: T = if is_sum { T::from_i64(0) } else { T::from_i64(1) };
+                for i in 0..n as isize {
+                    let v = *xb.offset(i * xs);
+                    acc = if is_sum { Arith::add(acc, v) } else { Arith::mul(acc, v) };
+                    *ob.offset(i * os) = acc;
+                }
+            }
+        });
+    });
+    Ok(out)
+}
+
+pub fn cumsum(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
+    x.ensure_cpu("cumsum")?;
+    let d = crate::layout::wrap_dim(dim, x.ndim())?;
+    let dt = dtype.unwrap_or(if x.dtype().is_integral(true) { DType::I64 } else { x.dtype() });
+    if x.ndim() == 0 {
+        return to_dtype(&super::movement::clone(x)?, dt);
+    }
+    let out = scan(x, d, dt, true)?;
+    record("CumsumBackward0", &[x], &[&out], move |_, g| {
+        // Reverse cumulative sum of the gradient.
+        let r = super::movement::flip(&g[0], &[d as i64])?;
+        Ok(vec![Some(super::movement::flip(&cumsum(&r, d as i64, None)?, &[d as i64])?)])
+    });
+    Ok(out)
+}
+
+pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
+    x.ensure_cpu("cumprod")?;
+    let d = crate::layout::wrap_dim(dim, x.ndim())?;
+    let dt = dtype.unwrap_or(if x.dtype().is_integral(true) { DType::I64 } else { x.dtype() });
+    if x.ndim() == 0 {
+        return to_dtype(&super::movement::clone(x)?, dt);
+    }
+    let out = scan(x, d, dt, false)?;
+    if needs_grad(&[x]) {
+        let sx = SavedTensor::input(x);
+        record("CumprodBackward0", &[x], &[&out], move |ctx, g| {
+            // dx_i = sum_{j>=i} g_j * prod_{k<=j, k!=i} x_k, written with exclusive
+            // products so zeros in x are handled without division.
+            let x = sx.unpack(ctx)?;
+            let n = x.shape()[d];
+            let mut cols = Vec::with_capacity(n);
+            for i in 0..n {
+                let mask_shape = {
+                    let mut m = vec![1usize; x.ndim()];
+                    m[d] = n;
+                    m
+                };
+                let mut onehot = vec![0.0f64; n];
+                onehot[i] = 1.0;
+                let e = to_dtype(&Tensor::from_slice(&onehot, &mask_shape)?, x.dtype())?;
+                // x with x_i replaced by 1: its cumprod gives prod_{k<=j, k!=i} for j >= i.
+                let xi = add(&mul(&x, &sub(&Tensor::wrapped_scalar(Scalar::Int(1)), &e)?)?, &e)?;
+                let c = cumprod(&xi, d as i64, None)?;
+                let tail = super::movement::narrow(&mul(&g[0], &c)?, d as i64, i as i64, (n - i) as i64)?;
+                cols.push(sum(&tail, Some(&[d as i64]), true, None)?);
+            }
+            Ok(vec![Some(super::movement::cat(&cols, d as i64)?)])
+        });
+    }
+    Ok(out)
+}
+
+pub fn softmax(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
+    let xf = softmax_input(x, dtype, "softmax")?;
+    let m = amax_amin(&xf.detach(), Some(&[dim]), true, true, "AmaxBackward0")?;
+    let e = unary::exp(&sub(&xf, &m)?)?;
+    div(&e, &sum(&e, Some(&[dim]), true, None)?)
+}
+
+pub fn log_softmax(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
+    let xf = softmax_input(x, dtype, "log_softmax")?;
+    sub(&xf, &logsumexp(&xf, &[dim], true)?)
+}
+
+fn softmax_input(x: &Tensor, dtype: Option<DType>, op: &str) -> Result<Tensor> {
+    let x = match dtype {
+        Some(d) => to_dtype(x, d)?,
+        None => x.clone(),
+    };
+    if !x.dtype().is_floating_point() {
+        bail!(runtime, "\"{op}_lastdim_kernel_impl\" not implemented for '{}'", x.dtype().scalar_name());
+    }
+    Ok(x)
+}

@@ -1,0 +1,110 @@
+//! Storage: one allocation shared by every view of it.
+//!
+//! NOTE [ Storage aliasing ]
+//! Views alias one buffer and in-place ops write through any of them, exactly as in
+//! PyTorch, so the buffer is a raw pointer rather than a `Vec` behind a lock: a lock per
+//! access would cost more than a whole small op, and Rust's aliasing rules cannot express
+//! "many writers that the user orders". Kernels get raw pointers from `Tensor::data_ptr`,
+//! and concurrent mutation from several Python threads is the user's race, as in PyTorch.
+
+use crate::Device;
+use std::alloc::{self, Layout as AllocLayout};
+use std::any::Any;
+
+const ALIGN: usize = 64;
+
+enum Owner {
+    /// Allocated here with `ALIGN` alignment.
+    Rust(AllocLayout),
+    /// Memory owned by someone else (a NumPy array); dropping the box releases it.
+    External(#[allow(dead_code)] Box<dyn Any + Send + Sync>),
+    /// Zero bytes: `ptr` is dangling and never dereferenced.
+    Empty,
+}
+
+pub struct Storage {
+    ptr: *mut u8,
+    nbytes: usize,
+    device: Device,
+    owner: Owner,
+}
+
+// SAFETY: see NOTE [ Storage aliasing ]; the buffer itself is plain memory.
+unsafe impl Send for Storage {}
+unsafe impl Sync for Storage {}
+
+impl Storage {
+    /// Uninitialized CPU memory (callers fill every byte before reading).
+    pub fn uninit(nbytes: usize) -> Storage {
+        Self::alloc(nbytes, false)
+    }
+
+    pub fn zeroed(nbytes: usize) -> Storage {
+        Self::alloc(nbytes, true)
+    }
+
+    fn alloc(nbytes: usize, zeroed: bool) -> Storage {
+        if nbytes == 0 {
+            return Storage {
+                ptr: std::ptr::NonNull::<u64>::dangling().as_ptr() as *mut u8,
+                nbytes,
+                device: Device::Cpu,
+                owner: Owner::Empty,
+            };
+        }
+        let layout = AllocLayout::from_size_align(nbytes, ALIGN).expect("allocation too large");
+        // SAFETY: nbytes > 0.
+        let ptr = unsafe {
+            if zeroed {
+                alloc::alloc_zeroed(layout)
+            } else {
+                alloc::alloc(layout)
+            }
+        };
+        if ptr.is_null() {
+            alloc::handle_alloc_error(layout);
+        }
+        Storage {
+            ptr,
+            nbytes,
+            device: Device::Cpu,
+            owner: Owner::Rust(layout),
+        }
+    }
+
+    /// Wraps foreign CPU memory without copying; `owner` keeps it alive.
+    ///
+    /// # Safety
+    /// `ptr` must be valid for reads and writes of `nbytes` for as long as `owner` lives.
+    pub unsafe fn from_external(
+        ptr: *mut u8,
+        nbytes: usize,
+        owner: Box<dyn Any + Send + Sync>,
+    ) -> Storage {
+        Storage {
+            ptr,
+            nbytes,
+            device: Device::Cpu,
+            owner: Owner::External(owner),
+        }
+    }
+
+    pub fn as_ptr(&self) -> *mut u8 {
+        self.ptr
+    }
+    pub fn nbytes(&self) -> usize {
+        self.nbytes
+    }
+    pub fn device(&self) -> Device {
+        self.device
+    }
+}
+
+impl Drop for Storage {
+    fn drop(&mut self) {
+        if let Owner::Rust(layout) = self.owner {
+            // SAFETY: allocated in `alloc` with this layout.
+            unsafe { alloc::dealloc(self.ptr, layout) }
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! The tensor handle: a cheap `Arc` clone of storage + layout + dtype + autograd metadata.
+
+use crate::autograd::{Hook, Node};
+use crate::layout::{shape_str, Dims, Layout, Strides};
+use crate::storage::Storage;
+use crate::{bail, ensure, DType, Device, Element, Result};
+use parking_lot::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct Tensor(pub(crate) Arc<TensorImpl>);
+
+pub struct TensorImpl {
+    storage: Arc<Storage>,
+    layout: Layout,
+    dtype: DType,
+    /// Shared by a storage's views and detached aliases: in-place writes bump it, and
+    /// saved tensors compare it at backward time.
+    version: Arc<AtomicU32>,
+    /// The tensor this one is a view of (PyTorch's `_base`), if any.
+    base: Option<Tensor>,
+    /// A Python number turned into a 0-dim tensor: lowest priority in type promotion.
+    wrapped_number: bool,
+    meta: Mutex<AutogradMeta>,
+}
+
+#[derive(Default)]
+pub struct AutogradMeta {
+    pub requires_grad: bool,
+    pub grad: Option<Tensor>,
+    pub grad_fn: Option<Arc<Node>>,
+    pub output_nr: usize,
+    pub retains_grad: bool,
+    /// Hooks of a leaf (non-leaf hooks live on the grad_fn, keyed by output_nr).
+    pub hooks: Vec<(u64, Hook)>,
+}
+
+impl Tensor {
+    pub(crate) fn from_parts(
+        storage: Arc<Storage>,
+        layout: Layout,
+        dtype: DType,
+        version: Arc<AtomicU32>,
+        base: Option<Tensor>,
+    ) -> Tensor {
+        Tensor(Arc::new(TensorImpl {
+            storage,
+            layout,
+            dtype,
+            version,
+            base,
+            wrapped_number: false,
+            meta: Mutex::new(AutogradMeta::default()),
+        }))
+    }
+
+    /// A fresh contiguous tensor with uninitialized contents (callers overwrite it all).
+    pub(crate) fn uninit(shape: &[usize], dtype: DType) -> Tensor {
+        let n: usize = shape.iter().product();
+        let storage = Arc::new(Storage::uninit(n * dtype.itemsize()));
+        Self::from_parts(storage, Layout::contiguous(shape), dtype, Default::default(), None)
+    }
+
+    pub fn zeros(shape: &[usize], dtype: DType) -> Tensor {
+        let n: usize = shape.iter().product();
+        let storage = Arc::new(Storage::zeroed(n * dtype.itemsize()));
+        Self::from_parts(storage, Layout::contiguous(shape), dtype, Default::default(), None)
+    }
+
+    /// Copies a slice into a new contiguous tensor of `T`'s dtype.
+    pub fn from_slice<T: Element>(data: &[T], shape: &[usize]) -> Result<Tensor> {
+        let n: usize = shape.iter().product();
+        ensure!(
+            n == data.len(),
+            runtime,
+            "from_slice: shape {} is invalid for input of size {}",
+            shape_str(shape),
+            data.len()
+        );
+        let t = Self::uninit(shape, T::DTYPE);
+        // SAFETY: t is a fresh contiguous buffer of n elements of T.
+        unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), t.data_ptr::<T>(), n) };
+        Ok(t)
+    }
+
+    pub fn scalar<T: Element>(v: T) -> Tensor {
+        Self::from_slice(&[v], &[]).unwrap()
+    }
+
+    /// Wraps storage owned elsewhere (e.g. a NumPy array) without copying.
+    pub fn from_storage(storage: Storage, layout: Layout, dtype: DType) -> Result<Tensor> {
+        ensure!(
+            layout.storage_extent() * dtype.itemsize() <= storage.nbytes() || layout.numel() == 0,
+            runtime,
+            "from_storage: layout with shape {} and strides {:?} exceeds a storage of {} bytes",
+            shape_str(&layout.shape),
+            layout.strides.as_slice(),
+            storage.nbytes()
+        );
+        Ok(Self::from_parts(Arc::new(storage), layout, dtype, Default::default(), None))
+    }
+
+    /// A 0-dim tensor standing for a Python number in type promotion.
+    pub fn wrapped_scalar(v: crate::Scalar) -> Tensor {
+        let t = match v {
+            crate::Scalar::Bool(b) => Self::scalar(b),
+            crate::Scalar::Int(i) => Self::scalar(i),
+            crate::Scalar::Float(f) => Self::scalar(f),
+        };
+        let mut inner = Arc::into_inner(t.0).unwrap();
+        inner.wrapped_number = true;
+        Tensor(Arc::new(inner))
+    }
+
+    /// A view of the same storage with another layout (PyTorch's `as_strided` core).
+    pub(crate) fn view_with(&self, layout: Layout) -> Tensor {
+        let base = Some(self.0.base.clone().unwrap_or_else(|| self.clone()));
+        Self::from_parts(self.0.storage.clone(), layout, self.0.dtype, self.0.version.clone(), base)
+    }
+
+    /// Same data, no autograd history, same version counter (PyTorch's `detach`).
+    pub fn detach(&self) -> Tensor {
+        Self::from_parts(
+            self.0.storage.clone(),
+            self.0.layout.clone(),
+            self.0.dtype,
+            self.0.version.clone(),
+            self.0.base.clone(),
+        )
+    }
+
+    /// Like `detach` but with its own version counter (PyTorch's `.data`).
+    pub fn data_alias(&self) -> Tensor {
+        Self::from_parts(
+            self.0.storage.clone(),
+            self.0.layout.clone(),
+            self.0.dtype,
+            Default::default(),
+            None,
+        )
+    }
+
+    pub fn shape(&self) -> &[usize] {
+        &self.0.layout.shape
+    }
+    pub fn dims(&self) -> Dims {
+        self.0.layout.shape.clone()
+    }
+    pub fn strides(&self) -> &[isize] {
+        &self.0.layout.strides
+    }
+    pub fn strides_vec(&self) -> Strides {
+        self.0.layout.strides.clone()
+    }
+    pub fn layout(&self) -> &Layout {
+        &self.0.layout
+    }
+    pub fn storage_offset(&self) -> usize {
+        self.0.layout.offset
+    }
+    pub fn dtype(&self) -> DType {
+        self.0.dtype
+    }
+    pub fn device(&self) -> Device {
+        self.0.storage.device()
+    }
+    pub fn ndim(&self) -> usize {
+        self.0.layout.ndim()
+    }
+    pub fn numel(&self) -> usize {
+        self.0.layout.numel()
+    }
+    pub fn is_contiguous(&self) -> bool {
+        self.0.layout.is_contiguous()
+    }
+    pub fn is_wrapped_number(&self) -> bool {
+        self.0.wrapped_number
+    }
+    pub fn storage(&self) -> &Arc<Storage> {
+        &self.0.storage
+    }
+    pub fn base(&self) -> Option<&Tensor> {
+        self.0.base.as_ref()
+    }
+    pub fn is_view(&self) -> bool {
+        self.0.base.is_some()
+    }
+    /// Identity of the underlying tensor object (for hashing in Python, `is` checks).
+    pub fn id(&self) -> usize {
+        Arc::as_ptr(&self.0) as usize
+    }
+    pub fn same(&self, other: &Tensor) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+    pub fn shares_storage(&self, other: &Tensor) -> bool {
+        Arc::ptr_eq(&self.0.storage, &other.0.storage)
+    }
+
+    /// Pointer to the first element of this view.
+    ///
+    /// NOTE: callers must use `T` matching `dtype()`; see NOTE [ Storage aliasing ].
+    pub fn data_ptr<T>(&self) -> *mut T {
+        debug_assert_eq!(std::mem::size_of::<T>(), self.0.dtype.itemsize());
+        // SAFETY: offset lies within the storage for non-empty views.
+        unsafe { (self.0.storage.as_ptr() as *mut T).add(self.0.layout.offset) }
+    }
+
+    pub fn data_ptr_addr(&self) -> usize {
+        self.0.storage.as_ptr() as usize + self.0.layout.offset * self.0.dtype.itemsize()
+    }
+
+    pub fn version(&self) -> u32 {
+        self.0.version.load(Ordering::Relaxed)
+    }
+    pub(crate) fn bump_version(&self) {
+        self.0.version.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn ensure_cpu(&self, op: &str) -> Result<()> {
+        if self.device() != Device::Cpu {
+            bail!(
+                not_implemented,
+                "{op}: no kernel for device {} yet (only the CPU has kernels)",
+                self.device()
+            );
+        }
+        Ok(())
+    }
+
+    /// The elements in row-major order, converted to `T`.
+    pub fn to_vec<T: Element>(&self) -> Result<Vec<T>> {
+        let t = crate::ops::cast::to_dtype(self, T::DTYPE)?.contiguous()?;
+        let n = t.numel();
+        let mut v = Vec::with_capacity(n);
+        // SAFETY: t is contiguous with n elements of T.
+        unsafe {
+            std::ptr::copy_nonoverlapping(t.data_ptr::<T>(), v.as_mut_ptr(), n);
+            v.set_len(n);
+        }
+        Ok(v)
+    }
+
+    // ----- autograd metadata -----
+
+    pub(crate) fn meta(&self) -> MutexGuard<'_, AutogradMeta> {
+        self.0.meta.lock()
+    }
+    pub fn requires_grad(&self) -> bool {
+        self.meta().requires_grad
+    }
+    pub fn set_requires_grad(&self, requires_grad: bool) -> Result<()> {
+        let mut m = self.meta();
+        if requires_grad {
+            ensure!(
+                self.dtype().is_floating_point(),
+                runtime,
+                "only Tensors of floating point and complex dtype can require gradients"
+            );
+        } else if m.grad_fn.is_some() {
+            bail!(
+                runtime,
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+            );
+        }
+        m.requires_grad = requires_grad;
+        Ok(())
+    }
+    pub fn grad(&self) -> Option<Tensor> {
+        self.meta().grad.clone()
+    }
+    pub fn set_grad(&self, grad: Option<Tensor>) -> Result<()> {
+        if let Some(g) = &grad {
+            ensure!(
+                g.shape() == self.shape(),
+                runtime,
+                "assigned grad has data of a different size"
+            );
+            ensure!(
+                g.dtype() == self.dtype(),
+                runtime,
+                "assigned grad has data of a different type"
+            );
+        }
+        self.meta().grad = grad;
+        Ok(())
+    }
+    pub fn grad_fn(&self) -> Option<Arc<Node>> {
+        self.meta().grad_fn.clone()
+    }
+    pub fn output_nr(&self) -> usize {
+        self.meta().output_nr
+    }
+    pub fn is_leaf(&self) -> bool {
+        self.meta().grad_fn.is_none()
+    }
+    pub fn retains_grad(&self) -> bool {
+        self.meta().retains_grad
+    }
+    /// Adds a hook on a leaf's gradient; returns its id.
+    pub fn add_leaf_hook(&self, hook: Hook) -> u64 {
+        let id = crate::autograd::next_hook_id();
+        self.meta().hooks.push((id, hook));
+        id
+    }
+    pub fn remove_leaf_hook(&self, id: u64) {
+        self.meta().hooks.retain(|(i, _)| *i != id);
+    }
+    /// `retain_grad()`: a non-leaf keeps its `.grad` after backward.
+    pub fn retain_grad(&self) -> Result<()> {
+        ensure!(
+            self.requires_grad(),
+            runtime,
+            "can't retain_grad on Tensor that has requires_grad=False"
+        );
+        if let Some(f) = self.grad_fn() {
+            f.add_retained(self.output_nr(), self);
+            self.meta().retains_grad = true;
+        }
+        Ok(())
+    }
+    pub(crate) fn set_history(&self, grad_fn: Arc<Node>, output_nr: usize) {
+        let mut m = self.meta();
+        m.requires_grad = true;
+        m.grad_fn = Some(grad_fn);
+        m.output_nr = output_nr;
+    }
+    /// `detach_()`: drop history in place.
+    pub fn detach_(&self) -> Result<()> {
+        ensure!(
+            !self.is_view() || self.base().map(|b| !b.requires_grad()).unwrap_or(true),
+            runtime,
+            "Can't detach views in-place. Use detach() instead."
+        );
+        let mut m = self.meta();
+        m.grad_fn = None;
+        m.requires_grad = false;
+        m.output_nr = 0;
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for Tensor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Tensor(shape={}, dtype={}, device={})",
+            shape_str(self.shape()),
+            self.dtype().name(),
+            self.device()
+        )
+    }
+}
