@@ -13,7 +13,7 @@ import warnings
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-SOURCE = ROOT / "python" / "rtorch" / "autograd" / "gradcheck.py"
+SOURCE = ROOT / "python" / "rtorch" / "autograd" / "_gradcheck.py"
 
 
 def _load_module():

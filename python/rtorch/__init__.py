@@ -92,7 +92,7 @@ def _function_from_method(name):
 _METHOD_FUNCTIONS = """
 neg abs sign exp expm1 log log1p log2 log10 sqrt rsqrt square sin cos tan asin acos atan
 sinh cosh tanh sigmoid relu erf reciprocal floor ceil round trunc frac isnan isinf isfinite
-nan_to_num logical_not bitwise_not add sub mul div floor_divide remainder fmod pow atan2
+nan_to_num logical_not bitwise_not add sub mul div floor_divide remainder fmod atan2
 maximum minimum eq ne lt le gt ge logical_and logical_or logical_xor bitwise_and bitwise_or
 bitwise_xor clamp masked_fill addcmul addcdiv sum mean prod max min amax amin argmax argmin
 std var norm logsumexp all any cumsum cumprod softmax log_softmax mm bmm mv dot matmul outer
@@ -119,6 +119,15 @@ arccos = acos  # noqa: F821
 arcsin = asin  # noqa: F821
 arctan = atan  # noqa: F821
 arctan2 = atan2  # noqa: F821
+
+
+def pow(input, exponent, *, out=None):  # noqa: A001
+    """`pow(tensor, exponent)` or `pow(number, tensor)`."""
+    if isinstance(input, Tensor):
+        return input.pow(exponent)
+    if isinstance(exponent, Tensor):
+        return exponent.__rpow__(input)
+    raise TypeError("pow(): argument 'input' must be Tensor or a number with a Tensor exponent")
 
 
 def is_tensor(obj):

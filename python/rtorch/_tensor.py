@@ -116,6 +116,20 @@ def _deepcopy(self, memo):
     return new
 
 
+def _generic_inplace(name):
+    def method(self, *args, **kwargs):
+        return self._apply_inplace(name, lambda x: getattr(Tensor, name)(x, *args, **kwargs))
+
+    method.__name__ = name + "_"
+    return method
+
+
+# In-place variants without a dedicated kernel: out of place, then written back.
+_GENERIC_INPLACE = """
+nan_to_num cumsum cumprod addmm addmv addr addbmm baddbmm addcmul addcdiv lerp clamp_min
+clamp_max clip
+""".split()
+
 _METHODS = {
     "__repr__": _repr,
     "__str__": _repr,
@@ -144,3 +158,6 @@ _METHODS = {
 
 for _name, _value in _METHODS.items():
     setattr(Tensor, _name, _value)
+for _name in _GENERIC_INPLACE:
+    if hasattr(Tensor, _name) and not hasattr(Tensor, _name + "_"):
+        setattr(Tensor, _name + "_", _generic_inplace(_name))

@@ -41,13 +41,13 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 
 def gradcheck(*args, **kwargs):
-    from .gradcheck import gradcheck as _gradcheck
+    from ._gradcheck import gradcheck as _gradcheck
 
     return _gradcheck(*args, **kwargs)
 
 
 def gradgradcheck(*args, **kwargs):
-    from .gradcheck import gradgradcheck as _gradgradcheck
+    from ._gradcheck import gradgradcheck as _gradgradcheck
 
     return _gradgradcheck(*args, **kwargs)
 
@@ -55,7 +55,7 @@ def gradgradcheck(*args, **kwargs):
 def __getattr__(name):
     # GradcheckError lives with gradcheck, which imports NumPy; load it on first use.
     if name == "GradcheckError":
-        from .gradcheck import GradcheckError
+        from ._gradcheck import GradcheckError
 
         return GradcheckError
     raise AttributeError(name)

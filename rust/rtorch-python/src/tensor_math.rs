@@ -19,7 +19,7 @@ fn wrap_list(py: Python<'_>, v: Vec<Tensor>) -> PyResult<Bound<'_, PyTuple>> {
 fn values_indices(py: Python<'_>, name: &str, v: Tensor, i: Tensor) -> PyResult<Py<PyAny>> {
     static MODULE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let m = MODULE.get_or_try_init(py, || -> PyResult<Py<PyAny>> { Ok(py.import("rtorch.return_types")?.into_any().unbind()) })?;
-    Ok(m.bind(py).getattr(name)?.call1(((PyTensor::wrap(v), PyTensor::wrap(i)),))?.unbind())
+    Ok(m.bind(py).getattr(name)?.call1((PyTensor::wrap(v), PyTensor::wrap(i)))?.unbind())
 }
 
 fn scalar_or_default(o: Option<&Bound<'_, PyAny>>, what: &str, default: Scalar) -> PyResult<Scalar> {
@@ -446,12 +446,25 @@ impl PyTensor {
         ok(reduce::logsumexp(&self.t, &d, keepdim))
     }
     #[pyo3(signature = (dim=None, keepdim=false))]
-    fn all(&self, dim: Option<i64>, keepdim: bool) -> R {
-        ok(reduce::all_any(&self.t, dim, keepdim, true))
+    fn all(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
+        ok(reduce::all_any(&self.t, dims(dim)?.as_deref(), keepdim, true))
     }
     #[pyo3(signature = (dim=None, keepdim=false))]
-    fn any(&self, dim: Option<i64>, keepdim: bool) -> R {
-        ok(reduce::all_any(&self.t, dim, keepdim, false))
+    fn any(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
+        ok(reduce::all_any(&self.t, dims(dim)?.as_deref(), keepdim, false))
+    }
+    /// Runs `fn(self)` (an out-of-place op) and writes the result into `self`, keeping
+    /// autograd correct: the generic in-place path for ops without a dedicated kernel.
+    fn _apply_inplace<'py>(slf: &Bound<'py, Self>, name: &str, func: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
+        let t = &slf.get().t;
+        let op = format!("{name}_");
+        rtorch::ops::inplace::apply(t, &[], &op, |x| {
+            let r = func.call1((PyTensor::wrap(x.clone()),)).map_err(crate::errors::stash)?;
+            let r = r.cast::<PyTensor>().map_err(|e| crate::errors::stash(PyErr::from(e)))?;
+            Ok(r.get().t.clone())
+        })
+        .py()?;
+        Ok(slf.clone())
     }
     #[pyo3(signature = (dim, *, dtype=None))]
     fn cumsum(&self, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {

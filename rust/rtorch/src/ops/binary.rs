@@ -111,12 +111,9 @@ fn dtypes(op: Op, common: DType, a: &Tensor, b: &Tensor) -> Result<(DType, DType
         Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge => (common, DType::Bool),
         Op::LogicalAnd | Op::LogicalOr | Op::LogicalXor => (DType::Bool, DType::Bool),
         Op::BitAnd | Op::BitOr | Op::BitXor => {
-            ensure!(
-                !common.is_floating_point(),
-                runtime,
-                "\"{name}_cpu\" not implemented for '{}'",
-                common.scalar_name()
-            );
+            if common.is_floating_point() {
+                return Err(super::unsupported(&format!("{name}_cpu"), common));
+            }
             (common, common)
         }
         Op::Sub(_) if a.dtype() == DType::Bool && b.dtype() == DType::Bool => {
@@ -131,6 +128,15 @@ fn dtypes(op: Op, common: DType, a: &Tensor, b: &Tensor) -> Result<(DType, DType
                 "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
             )
         }
+        Op::Div(RoundingMode::Floor | RoundingMode::Trunc) | Op::Rem | Op::Fmod if common == DType::Bool => {
+            let kernel = match op {
+                Op::Div(RoundingMode::Floor) => "div_floor_cpu",
+                Op::Div(_) => "div_trunc_cpu",
+                _ => &format!("{name}_cpu"),
+            };
+            return Err(super::unsupported(kernel, common));
+        }
+        Op::Pow if common == DType::Bool => return Err(super::unsupported("pow", common)),
         _ => (common, common),
     })
 }

@@ -52,17 +52,18 @@ pub fn apply(
     f: impl FnOnce(&Tensor) -> Result<Tensor>,
 ) -> Result<()> {
     check_writable(a, others, op)?;
-    let mut inputs = vec![a];
-    inputs.extend_from_slice(others);
-    let track = needs_grad(&inputs);
+    // `a`'s own history must survive the write, so the op reads a clone of it; whether the
+    // result needs history at all is only known once the op has run (any input may
+    // require grad, including ones captured by `f`).
+    let src = if needs_grad(&[a]) { super::movement::clone(a)? } else { a.clone() };
+    let out = f(&src)?;
+    let track = is_grad_enabled() && out.requires_grad();
     if track && a.is_view() {
         bail!(
             not_implemented,
-            "{op}: in-place operations on views of tensors that require grad are not supported yet; use an out-of-place op (e.g. torch.cat / torch.where) instead"
+            "{op}: in-place operations on views with autograd are not supported yet; use an out-of-place op (e.g. torch.cat / torch.where) instead"
         );
     }
-    let src = if track { super::movement::clone(a)? } else { a.clone() };
-    let out = f(&src)?;
     ensure!(
         super::binary::can_cast(out.dtype(), a.dtype()),
         runtime,

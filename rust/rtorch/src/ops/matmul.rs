@@ -19,11 +19,9 @@ fn check_dtypes(op: &str, a: &Tensor, b: &Tensor) -> Result<()> {
         a.dtype().name(),
         b.dtype().name()
     );
-    ensure!(
-        a.dtype() != DType::Bool,
-        runtime,
-        "\"addmm_impl_cpu_\" not implemented for 'Bool'"
-    );
+    if a.dtype() == DType::Bool {
+        return Err(super::unsupported(if op == "dot" { "dot" } else { "addmm_impl_cpu_" }, DType::Bool));
+    }
     Ok(())
 }
 

@@ -14,6 +14,11 @@ pub mod reduce;
 pub mod unary;
 
 use crate::DType;
+
+/// PyTorch's error for a dtype a kernel does not support (NotImplementedError).
+pub fn unsupported(kernel: &str, dtype: DType) -> crate::Error {
+    crate::Error::not_implemented(format!("\"{kernel}\" not implemented for '{}'", dtype.scalar_name()))
+}
 use std::sync::atomic::{AtomicU8, Ordering};
 
 static DEFAULT_FLOAT: AtomicU8 = AtomicU8::new(DType::F32 as u8);

@@ -267,7 +267,7 @@ macro_rules! float_arith {
             }
             #[inline(always)]
             fn sign(self) -> Self {
-                if self > 0.0 { 1.0 } else if self < 0.0 { -1.0 } else { self * 0.0 }
+                if self > 0.0 { 1.0 } else if self < 0.0 { -1.0 } else { 0.0 }
             }
             fn bnot(self) -> Self {
                 self

@@ -87,7 +87,6 @@ pub fn clamp(x: &Tensor, min: Option<&Tensor>, max: Option<&Tensor>) -> Result<T
     if min.is_none() && max.is_none() {
         bail!(runtime, "torch.clamp: At least one of 'min' or 'max' must not be None");
     }
-    ensure!(x.dtype() != DType::Bool, runtime, "\"clamp_cpu\" not implemented for 'Bool'");
     let mut r = x.clone();
     // NaN in x propagates (maximum/minimum propagate NaN), as in PyTorch.
     if let Some(lo) = min {
@@ -132,17 +131,17 @@ pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
         start.dtype().name(),
         end.dtype().name()
     );
-    ensure!(
-        start.dtype().is_floating_point(),
-        runtime,
-        "\"lerp_kernel_scalar\" not implemented for '{}'",
-        start.dtype().scalar_name()
-    );
+    if !start.dtype().is_floating_point() {
+        return Err(super::unsupported("lerp_kernel_scalar", start.dtype()));
+    }
     add(start, &mul(weight, &sub(end, start)?)?)
 }
 
 /// `addcmul(x, t1, t2, value=1) = x + value * t1 * t2`.
 pub fn addcmul(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Tensor> {
+    if result_type(&[x, t1, t2]) == DType::Bool {
+        return Err(super::unsupported("addcmul_cpu_out", DType::Bool));
+    }
     add(x, &mul(&mul(t1, t2)?, &Tensor::wrapped_scalar(value))?)
 }
 

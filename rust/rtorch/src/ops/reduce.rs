@@ -10,12 +10,14 @@ use super::num::Arith;
 use super::unary;
 use crate::autograd::{needs_grad, record, SavedTensor};
 use crate::layout::{coalesce, wrap_dims, Dims};
-use crate::{bail, ensure, parallel, with_dtype, DType, Element, Result, Scalar, Tensor};
+use crate::{ensure, parallel, with_dtype, DType, Element, Result, Scalar, Tensor};
 use smallvec::SmallVec;
 
 /// The dims to reduce: `None` or an empty list means all of them.
 fn reduced_dims(x: &Tensor, dims: Option<&[i64]>, op: &str) -> Result<SmallVec<[usize; 6]>> {
     match dims {
+        // A 0-dim tensor accepts dim 0 / -1 and has nothing to reduce.
+        Some(ds) if x.ndim() == 0 => wrap_dims(ds, 0, op).map(|_| SmallVec::new()),
         Some(ds) if !ds.is_empty() => wrap_dims(ds, x.ndim(), op),
         _ => Ok((0..x.ndim()).collect()),
     }
@@ -369,6 +371,7 @@ fn select_backward(g: &Tensor, idx: &Tensor, full: &[usize], d: usize, keepdim: 
 
 pub fn argmax_argmin(x: &Tensor, dim: Option<i64>, keepdim: bool, is_max: bool) -> Result<Tensor> {
     let name = if is_max { "argmax" } else { "argmin" };
+    ensure!(x.dtype() != DType::Bool, runtime, "{name}(): does not support bool input");
     match dim {
         Some(d) => {
             let d = crate::layout::wrap_dim(d, x.ndim())?;
@@ -528,12 +531,9 @@ pub fn logsumexp(x: &Tensor, dims: &[i64], keepdim: bool) -> Result<Tensor> {
     Ok(r)
 }
 
-pub fn all_any(x: &Tensor, dim: Option<i64>, keepdim: bool, is_all: bool) -> Result<Tensor> {
+pub fn all_any(x: &Tensor, dims: Option<&[i64]>, keepdim: bool, is_all: bool) -> Result<Tensor> {
     x.ensure_cpu(if is_all { "all" } else { "any" })?;
-    let rd = match dim {
-        Some(d) => reduced_dims(x, Some(&[d]), "all")?,
-        None => (0..x.ndim()).collect(),
-    };
+    let rd = reduced_dims(x, dims, if is_all { "all" } else { "any" })?;
     let shape = out_shape(x, &rd, keepdim);
     let out = with_dtype!(x.dtype(), T, {
         let acc = reduce_runs::<T, bool>(x, &rd, is_all, |mut a, p, n, st| {
@@ -653,7 +653,7 @@ fn softmax_input(x: &Tensor, dtype: Option<DType>, op: &str) -> Result<Tensor> {
         None => x.clone(),
     };
     if !x.dtype().is_floating_point() {
-        bail!(runtime, "\"{op}_lastdim_kernel_impl\" not implemented for '{}'", x.dtype().scalar_name());
+        return Err(super::unsupported(&format!("{op}_lastdim_kernel_impl"), x.dtype()));
     }
     Ok(x)
 }

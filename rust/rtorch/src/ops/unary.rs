@@ -6,7 +6,7 @@ use super::default_float;
 use super::iter::{map1, SendPtr};
 use super::num::Arith;
 use crate::autograd::{needs_grad, record, SavedTensor};
-use crate::{bail, ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
+use crate::{ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
 use half::{bf16, f16};
 
 /// Applies a float function; integer inputs are promoted to the default float dtype.
@@ -106,6 +106,9 @@ pub fn neg(x: &Tensor) -> Result<Tensor> {
 }
 
 pub fn abs(x: &Tensor) -> Result<Tensor> {
+    if x.dtype() == DType::Bool {
+        return Err(super::unsupported("abs_cpu", x.dtype()));
+    }
     let out = same_dtype_unary!(x, "abs", |v| Arith::abs(v));
     grad_x("AbsBackward0", x, &out, |g, x| mul(g, &sign(x)?));
     Ok(out)
@@ -233,7 +236,7 @@ pub fn sigmoid(x: &Tensor) -> Result<Tensor> {
 }
 
 pub fn relu(x: &Tensor) -> Result<Tensor> {
-    ensure!(x.dtype() != DType::Bool, runtime, "\"clamp_min_cpu\" not implemented for 'Bool'");
+    ensure!(x.dtype() != DType::Bool, runtime, "Boolean inputs not supported for relu");
     let out = same_dtype_unary!(x, "relu", |v| if v > T::default() { v } else { T::default() });
     grad_out("ReluBackward0", x, &out, |g, y| mul(g, &super::binary::gt(y, &Tensor::wrapped_scalar(Scalar::Int(0)))?));
     Ok(out)
@@ -256,6 +259,9 @@ pub fn reciprocal(x: &Tensor) -> Result<Tensor> {
 
 /// floor/ceil/round/trunc: identity on integers, zero gradient.
 fn rounding(x: &Tensor, name: &'static str, node: &'static str, f32f: fn(f32) -> f32, f64f: fn(f64) -> f64) -> Result<Tensor> {
+    if x.dtype() == DType::Bool && name != "trunc" {
+        return Err(super::unsupported(&format!("{name}_vml_cpu"), x.dtype()));
+    }
     if !x.dtype().is_floating_point() {
         return super::movement::clone(x);
     }
@@ -296,12 +302,9 @@ pub fn round_decimals(x: &Tensor, decimals: i64) -> Result<Tensor> {
 }
 
 pub fn frac(x: &Tensor) -> Result<Tensor> {
-    ensure!(
-        x.dtype().is_floating_point(),
-        runtime,
-        "\"frac_cpu\" not implemented for '{}'",
-        x.dtype().scalar_name()
-    );
+    if !x.dtype().is_floating_point() {
+        return Err(super::unsupported("frac_cpu", x.dtype()));
+    }
     let out = float_unary(x, "frac", |v| v - v.trunc(), |v| v - v.trunc(), 1)?;
     record("FracBackward0", &[x], &[&out], |_, g| Ok(vec![Some(g[0].clone())]));
     Ok(out)
@@ -325,7 +328,7 @@ pub fn logical_not(x: &Tensor) -> Result<Tensor> {
 
 pub fn bitwise_not(x: &Tensor) -> Result<Tensor> {
     if x.dtype().is_floating_point() {
-        bail!(runtime, "\"bitwise_not_cpu\" not implemented for '{}'", x.dtype().scalar_name());
+        return Err(super::unsupported("bitwise_not_cpu", x.dtype()));
     }
     Ok(same_dtype_unary!(x, "bitwise_not", |v| Arith::bnot(v)))
 }
