@@ -118,6 +118,12 @@ def _deepcopy(self, memo):
 
 def _generic_inplace(name):
     def method(self, *args, **kwargs):
+        dtype = kwargs.get("dtype")
+        if dtype is not None and dtype != self.dtype:
+            raise RuntimeError(
+                f"Bad in-place call: input tensor dtype {self.dtype} and output tensor dtype "
+                f"{dtype} should match"
+            )
         return self._apply_inplace(name, lambda x: getattr(Tensor, name)(x, *args, **kwargs))
 
     method.__name__ = name + "_"

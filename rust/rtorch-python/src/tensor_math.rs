@@ -665,7 +665,7 @@ fn var_args(dim: Option<&Bound<'_, PyAny>>, unbiased: Option<bool>, correction: 
         other => (dims(other)?, unbiased),
     };
     if unbiased.is_some() && correction.is_some() {
-        return Err(PyRuntimeError::new_err("Cannot specify both unbiased and correction"));
+        return Err(PyTypeError::new_err("std/var(): cannot specify both unbiased and correction"));
     }
     let c = correction.unwrap_or(if unbiased.unwrap_or(true) { 1.0 } else { 0.0 });
     Ok((d, c))

@@ -121,13 +121,20 @@ impl Tensor {
 
     /// Same data, no autograd history, same version counter (PyTorch's `detach`).
     pub fn detach(&self) -> Tensor {
-        Self::from_parts(
+        let t = Self::from_parts(
             self.0.storage.clone(),
             self.0.layout.clone(),
             self.0.dtype,
             self.0.version.clone(),
             self.0.base.clone(),
-        )
+        );
+        if self.0.wrapped_number {
+            // Still a Python number for type promotion.
+            let mut inner = Arc::into_inner(t.0).expect("fresh tensor");
+            inner.wrapped_number = true;
+            return Tensor(Arc::new(inner));
+        }
+        t
     }
 
     /// Like `detach` but with its own version counter (PyTorch's `.data`).

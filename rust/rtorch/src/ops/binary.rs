@@ -277,6 +277,9 @@ fn reduce_grad(g: Tensor, like: &[usize]) -> Result<Tensor> {
 }
 
 pub fn add_scaled(a: &Tensor, b: &Tensor, alpha: Scalar) -> Result<Tensor> {
+    if matches!(alpha, Scalar::Bool(_)) && result_type(&[a, b]) != DType::Bool {
+        bail!(runtime, "Boolean alpha only supported for Boolean results.");
+    }
     if alpha != Scalar::Int(1) && !result_type(&[a, b]).is_floating_point() {
         ensure!(
             !matches!(alpha, Scalar::Float(_)),

@@ -358,9 +358,10 @@ fn scaled(x: &Tensor, s: Scalar) -> Result<Tensor> {
 fn add_scaled(input: &Tensor, product: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
     let p = scaled(product, alpha)?;
     if beta.to_f64() == 0.0 {
-        let z = super::factory::zeros_like(input)?;
-        // Keep the broadcast shape and dtype of `input + product`.
-        return add(&mul(&z, &z)?, &p);
+        // Input is ignored (even NaN) but stays in the graph with a zero gradient.
+        let all = super::factory::full(input.shape(), Scalar::Bool(true), DType::Bool)?;
+        let zeroed = super::pointwise::where_(&all, &Tensor::wrapped_scalar(Scalar::Int(0)), input)?;
+        return add(&zeroed, &p);
     }
     add(&scaled(input, beta)?, &p)
 }
@@ -393,6 +394,6 @@ pub fn baddbmm(input: &Tensor, b1: &Tensor, b2: &Tensor, beta: Scalar, alpha: Sc
 }
 
 pub fn addbmm(input: &Tensor, b1: &Tensor, b2: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
-    let p = super::reduce::sum(&bmm(b1, b2)?, Some(&[0]), false, None)?;
+    let p = super::reduce::sum(&bmm(b1, b2)?, Some(&[0]), false, Some(b1.dtype()))?;
     add_scaled(input, &p, beta, alpha)
 }

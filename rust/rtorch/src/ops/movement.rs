@@ -442,7 +442,7 @@ pub fn flip(x: &Tensor, dims: &[i64]) -> Result<Tensor> {
 }
 
 pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
-    ensure!(!ts.is_empty(), runtime, "torch.cat(): expected a non-empty list of Tensors");
+    ensure!(!ts.is_empty(), value, "torch.cat(): expected a non-empty list of Tensors");
     // Legacy rule: 1-D empty tensors are skipped.
     let parts: Vec<&Tensor> = ts.iter().filter(|t| !(t.ndim() == 1 && t.numel() == 0)).collect();
     if parts.is_empty() {
@@ -486,9 +486,15 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
         start += n;
         sizes.push(n);
     }
-    let inputs: Vec<&Tensor> = parts.clone();
+    // Every input is recorded, the skipped legacy empties too (their gradient is empty).
+    let inputs: Vec<&Tensor> = ts.iter().collect();
+    let kept: Vec<bool> = ts.iter().map(|t| !(t.ndim() == 1 && t.numel() == 0)).collect();
     record("CatBackward0", &inputs, &[&out], move |_, g| {
-        split_sizes(&g[0], &sizes, d as i64).map(|v| v.into_iter().map(Some).collect())
+        let mut parts = split_sizes(&g[0], &sizes, d as i64)?.into_iter();
+        Ok(kept
+            .iter()
+            .map(|&k| if k { parts.next() } else { Some(Tensor::zeros(&[0], g[0].dtype())) })
+            .collect())
     });
     Ok(out)
 }

@@ -134,7 +134,33 @@ pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
     if !start.dtype().is_floating_point() {
         return Err(super::unsupported("lerp_kernel_scalar", start.dtype()));
     }
-    add(start, &mul(weight, &sub(end, start)?)?)
+    let (s, e, w) = (start.clone(), end.clone(), weight.clone());
+    in_f32(start, move |dt| {
+        let (s, e, w) = (up(&s, dt)?, up(&e, dt)?, up(&w, dt)?);
+        // PyTorch's formula: exact at both ends, from whichever end is nearer.
+        let diff = sub(&e, &s)?;
+        let near_start = add(&s, &mul(&w, &diff)?)?;
+        let near_end = sub(&e, &mul(&diff, &sub(&Tensor::wrapped_scalar(Scalar::Int(1)), &w)?)?)?;
+        let small = super::binary::lt(&w.detach(), &Tensor::wrapped_scalar(Scalar::Float(0.5)))?;
+        where_(&small, &near_start, &near_end)
+    })
+}
+
+/// Computes a composite op in float32 when its result dtype is a half type (PyTorch uses
+/// float "opmath" inside such kernels, rounding once at the end).
+fn in_f32(like: &Tensor, f: impl FnOnce(DType) -> Result<Tensor>) -> Result<Tensor> {
+    match like.dtype() {
+        DType::F16 | DType::BF16 => super::cast::to_dtype(&f(DType::F32)?, like.dtype()),
+        _ => f(like.dtype()),
+    }
+}
+
+/// `t` in dtype `d` if it is a tensor of a half type (wrapped numbers stay as they are).
+fn up(t: &Tensor, d: DType) -> Result<Tensor> {
+    if t.is_wrapped_number() || !matches!(t.dtype(), DType::F16 | DType::BF16) {
+        return Ok(t.clone());
+    }
+    super::cast::to_dtype(t, d)
 }
 
 /// `addcmul(x, t1, t2, value=1) = x + value * t1 * t2`.
@@ -142,7 +168,17 @@ pub fn addcmul(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
     if result_type(&[x, t1, t2]) == DType::Bool {
         return Err(super::unsupported("addcmul_cpu_out", DType::Bool));
     }
-    add(x, &mul(&mul(t1, t2)?, &Tensor::wrapped_scalar(value))?)
+    let rt = result_type(&[x, t1, t2]);
+    let (x, t1, t2) = (x.clone(), t1.clone(), t2.clone());
+    let r = in_f32_rt(rt, move |d| add(&up(&x, d)?, &mul(&mul(&up(&t1, d)?, &up(&t2, d)?)?, &Tensor::wrapped_scalar(value))?))?;
+    Ok(r)
+}
+
+fn in_f32_rt(rt: DType, f: impl FnOnce(DType) -> Result<Tensor>) -> Result<Tensor> {
+    match rt {
+        DType::F16 | DType::BF16 => super::cast::to_dtype(&f(DType::F32)?, rt),
+        _ => f(rt),
+    }
 }
 
 /// `addcdiv(x, t1, t2, value=1) = x + value * t1 / t2`.
@@ -152,5 +188,7 @@ pub fn addcdiv(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
         runtime,
         "Integer division with addcdiv is no longer supported, and in a future release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes."
     );
-    add(x, &mul(&div(t1, t2)?, &Tensor::wrapped_scalar(value))?)
+    let rt = result_type(&[x, t1, t2]);
+    let (x, t1, t2) = (x.clone(), t1.clone(), t2.clone());
+    in_f32_rt(rt, move |d| add(&up(&x, d)?, &mul(&div(&up(&t1, d)?, &up(&t2, d)?)?, &Tensor::wrapped_scalar(value))?))
 }

@@ -177,7 +177,8 @@ fn sum_raw(x: &Tensor, rd: &[usize], keepdim: bool, dtype: DType) -> Result<Tens
     x.ensure_cpu("sum")?;
     let shape = out_shape(x, rd, keepdim);
     if dtype.is_floating_point() {
-        let xin = cast_for_op(x, if x.dtype().is_floating_point() { x.dtype() } else { dtype });
+        // A requested wider dtype is applied before summing, as PyTorch does.
+        let xin = cast_for_op(x, if x.dtype().is_floating_point() && x.dtype().itemsize() >= dtype.itemsize() { x.dtype() } else { dtype });
         let acc = with_dtype!(xin.dtype(), T, {
             reduce_runs::<T, f64>(&xin, rd, 0.0, |a, p, n, st| a + sum_run_f(p, n, st), |a, b| a + b)
         });
@@ -378,7 +379,7 @@ pub fn argmax_argmin(x: &Tensor, dim: Option<i64>, keepdim: bool, is_max: bool) 
             Ok(arg_reduce(&x.detach(), d, keepdim, is_max)?.1)
         }
         None => {
-            ensure!(x.numel() > 0, runtime, "{name}(): Expected reduction dim to be specified for input.numel() == 0.");
+            ensure!(x.numel() > 0, index, "{name}(): Expected reduction dim to be specified for input.numel() == 0.");
             let flat = super::movement::reshape(&x.detach(), &[-1])?;
             let r = arg_reduce(&flat, 0, false, is_max)?.1;
             if keepdim {
@@ -589,7 +590,11 @@ pub fn cumsum(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
     if x.ndim() == 0 {
         return to_dtype(&super::movement::clone(x)?, dt);
     }
-    let out = scan(x, d, dt, true)?;
+    let out = if matches!(dt, DType::F16 | DType::BF16) {
+        cast_for_op(&scan(x, d, DType::F32, true)?, dt)
+    } else {
+        scan(x, d, dt, true)?
+    };
     record("CumsumBackward0", &[x], &[&out], move |_, g| {
         // Reverse cumulative sum of the gradient.
         let r = super::movement::flip(&g[0], &[d as i64])?;
@@ -605,7 +610,11 @@ pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
     if x.ndim() == 0 {
         return to_dtype(&super::movement::clone(x)?, dt);
     }
-    let out = scan(x, d, dt, false)?;
+    let out = if matches!(dt, DType::F16 | DType::BF16) {
+        cast_for_op(&scan(x, d, DType::F32, false)?, dt)
+    } else {
+        scan(x, d, dt, false)?
+    };
     if needs_grad(&[x]) {
         let sx = SavedTensor::input(x);
         record("CumprodBackward0", &[x], &[&out], move |ctx, g| {
@@ -635,16 +644,36 @@ pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
     Ok(out)
 }
 
+/// Runs `f` in float32 for half-precision inputs (PyTorch accumulates these in float).
+fn in_f32(x: &Tensor, f: impl FnOnce(&Tensor) -> Result<Tensor>) -> Result<Tensor> {
+    match x.dtype() {
+        DType::F16 | DType::BF16 => to_dtype(&f(&to_dtype(x, DType::F32)?)?, x.dtype()),
+        _ => f(x),
+    }
+}
+
 pub fn softmax(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
     let xf = softmax_input(x, dtype, "softmax")?;
+    crate::layout::wrap_dim(dim, xf.ndim())?;
+    if xf.numel() == 0 {
+        return super::movement::clone(&xf);
+    }
+    in_f32(&xf, |xf| softmax_f(xf, dim))
+}
+
+fn softmax_f(xf: &Tensor, dim: i64) -> Result<Tensor> {
     let m = amax_amin(&xf.detach(), Some(&[dim]), true, true, "AmaxBackward0")?;
-    let e = unary::exp(&sub(&xf, &m)?)?;
+    let e = unary::exp(&sub(xf, &m)?)?;
     div(&e, &sum(&e, Some(&[dim]), true, None)?)
 }
 
 pub fn log_softmax(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
     let xf = softmax_input(x, dtype, "log_softmax")?;
-    sub(&xf, &logsumexp(&xf, &[dim], true)?)
+    crate::layout::wrap_dim(dim, xf.ndim())?;
+    if xf.numel() == 0 {
+        return super::movement::clone(&xf);
+    }
+    in_f32(&xf, |xf| sub(xf, &logsumexp(xf, &[dim], true)?))
 }
 
 fn softmax_input(x: &Tensor, dtype: Option<DType>, op: &str) -> Result<Tensor> {

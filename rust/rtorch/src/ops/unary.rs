@@ -237,7 +237,7 @@ pub fn sigmoid(x: &Tensor) -> Result<Tensor> {
 
 pub fn relu(x: &Tensor) -> Result<Tensor> {
     ensure!(x.dtype() != DType::Bool, runtime, "Boolean inputs not supported for relu");
-    let out = same_dtype_unary!(x, "relu", |v| if v > T::default() { v } else { T::default() });
+    let out = same_dtype_unary!(x, "relu", |v| if !(v <= T::default()) { v } else { T::default() });
     grad_out("ReluBackward0", x, &out, |g, y| mul(g, &super::binary::gt(y, &Tensor::wrapped_scalar(Scalar::Int(0)))?));
     Ok(out)
 }
@@ -259,7 +259,7 @@ pub fn reciprocal(x: &Tensor) -> Result<Tensor> {
 
 /// floor/ceil/round/trunc: identity on integers, zero gradient.
 fn rounding(x: &Tensor, name: &'static str, node: &'static str, f32f: fn(f32) -> f32, f64f: fn(f64) -> f64) -> Result<Tensor> {
-    if x.dtype() == DType::Bool && name != "trunc" {
+    if x.dtype() == DType::Bool {
         return Err(super::unsupported(&format!("{name}_vml_cpu"), x.dtype()));
     }
     if !x.dtype().is_floating_point() {
