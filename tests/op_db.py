@@ -730,7 +730,9 @@ OP_DB = [
         ("noncontig", [(3, 5), (2, 3, 4), (2, 4, 5)], ["t", "slice", "t"]),
         ("empty_batch", [(3, 5), (0, 3, 4), (0, 4, 5)], None)],
         _mismatch_errors([(3, 5), (2, 3, 4), (3, 4, 5)]),
-        kwargs=True, extra=beta_zero_nan_extra([(3, 5), (2, 3, 4), (2, 4, 5)])),
+        kwargs=True, extra=beta_zero_nan_extra([(3, 5), (2, 3, 4), (2, 4, 5)]),
+        # torch's addbmm_ silently resizes a broadcast `self`; rtorch raises instead.
+        skips=(("test_variants", None, "addbmm_ resizing self is a torch quirk rtorch rejects"),)),
     blas("baddbmm", lambda i, a, b, beta=1, alpha=1: _beta_alpha(i, a @ b, beta, alpha), [
         ("basic", [(2, 3, 5), (2, 3, 4), (2, 4, 5)], None),
         ("broadcast_input", [(3, 5), (2, 3, 4), (2, 4, 5)], None),

@@ -124,6 +124,8 @@ def _generic_inplace(name):
                 f"Bad in-place call: input tensor dtype {self.dtype} and output tensor dtype "
                 f"{dtype} should match"
             )
+        if name in ("cumsum", "cumprod") and self.dtype == _C.bool:
+            raise NotImplementedError(f'"{name}_out_cpu" not implemented for \'Bool\'')
         return self._apply_inplace(name, lambda x: getattr(Tensor, name)(x, *args, **kwargs))
 
     method.__name__ = name + "_"

@@ -306,6 +306,11 @@ pub fn add(a: &Tensor, b: &Tensor) -> Result<Tensor> {
 }
 
 pub fn sub_scaled(a: &Tensor, b: &Tensor, alpha: Scalar) -> Result<Tensor> {
+    ensure!(
+        !(matches!(alpha, Scalar::Float(_)) && !result_type(&[a, b]).is_floating_point()),
+        runtime,
+        "For integral input tensors, argument alpha must not be a floating point number."
+    );
     let out = compute(Op::Sub(alpha), a, b, None)?;
     let (sa, sb) = (a.dims(), b.dims());
     record("SubBackward0", &[a, b], &[&out], move |ctx, g| {

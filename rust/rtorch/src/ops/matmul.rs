@@ -360,7 +360,7 @@ fn add_scaled(input: &Tensor, product: &Tensor, beta: Scalar, alpha: Scalar) -> 
     if beta.to_f64() == 0.0 {
         // Input is ignored (even NaN) but stays in the graph with a zero gradient.
         let all = super::factory::full(input.shape(), Scalar::Bool(true), DType::Bool)?;
-        let zeroed = super::pointwise::where_(&all, &Tensor::wrapped_scalar(Scalar::Int(0)), input)?;
+        let zeroed = super::pointwise::where_(&all, &Tensor::zeros(&[], input.dtype()), input)?;
         return add(&zeroed, &p);
     }
     add(&scaled(input, beta)?, &p)

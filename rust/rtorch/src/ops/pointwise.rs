@@ -140,7 +140,14 @@ pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
         // PyTorch's formula: exact at both ends, from whichever end is nearer.
         let diff = sub(&e, &s)?;
         let near_start = add(&s, &mul(&w, &diff)?)?;
-        let near_end = sub(&e, &mul(&diff, &sub(&Tensor::wrapped_scalar(Scalar::Int(1)), &w)?)?)?;
+        // NOTE: 1 - w of a Python number stays a Python number (two wrapped scalars would
+        // promote to the default float dtype and lose float64 precision).
+        let one_minus_w = if w.is_wrapped_number() {
+            Tensor::wrapped_scalar(Scalar::Float(1.0 - w.to_vec::<f64>()?[0]))
+        } else {
+            sub(&Tensor::wrapped_scalar(Scalar::Int(1)), &w)?
+        };
+        let near_end = sub(&e, &mul(&diff, &one_minus_w)?)?;
         let small = super::binary::lt(&w.detach(), &Tensor::wrapped_scalar(Scalar::Float(0.5)))?;
         where_(&small, &near_start, &near_end)
     })

@@ -622,6 +622,9 @@ pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
             // products so zeros in x are handled without division.
             let x = sx.unpack(ctx)?;
             let n = x.shape()[d];
+            if n == 0 || x.numel() == 0 {
+                return Ok(vec![Some(super::factory::zeros_like(&x)?)]);
+            }
             let mut cols = Vec::with_capacity(n);
             for i in 0..n {
                 let mask_shape = {
