@@ -27,7 +27,7 @@ from op_db_samples import ALL_DTYPES, FLOAT_DTYPES, INT_DTYPES, describe, make_t
 
 DEFAULT_SEED = 0
 DEFAULT_N = 5000
-MAX_REPORTED = 10
+MAX_REPORTED = int(os.environ.get("RTORCH_FUZZ_REPORT", "10"))
 
 # Looser than test_ops: fuzzed reductions over hundreds of elements may sum
 # in a different order than torch does.

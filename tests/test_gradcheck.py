@@ -54,6 +54,8 @@ def _randn(lib, *shape, seed, grad=True):
 
 def _functions(lib):
     """Custom autograd Functions with correct forwards and chosen backwards."""
+    if not hasattr(lib.autograd, "Function"):
+        pytest.skip("autograd.Function is not in rtorch yet (a later milestone)")
 
     class WrongSquare(lib.autograd.Function):
         # d(x^2)/dx is 2x; this claims 3x.

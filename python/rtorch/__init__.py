@@ -92,9 +92,8 @@ def _function_from_method(name):
 _METHOD_FUNCTIONS = """
 neg abs sign exp expm1 log log1p log2 log10 sqrt rsqrt square sin cos tan asin acos atan
 sinh cosh tanh sigmoid relu erf reciprocal floor ceil round trunc frac isnan isinf isfinite
-nan_to_num logical_not bitwise_not add sub mul div floor_divide remainder fmod atan2
-maximum minimum eq ne lt le gt ge logical_and logical_or logical_xor bitwise_and bitwise_or
-bitwise_xor clamp masked_fill addcmul addcdiv sum mean prod max min amax amin argmax argmin
+nan_to_num logical_not bitwise_not add sub mul div floor_divide fmod atan2
+maximum minimum eq ne lt le gt ge logical_and logical_or logical_xor clamp masked_fill addcmul addcdiv sum mean prod max min amax amin argmax argmin
 std var norm logsumexp all any cumsum cumprod softmax log_softmax mm bmm mv dot matmul outer
 ger addmm addmv addr addbmm baddbmm reshape transpose swapaxes permute t squeeze unsqueeze
 flatten unflatten narrow select split chunk unbind diagonal flip clone as_strided numel
@@ -121,13 +120,31 @@ arctan = atan  # noqa: F821
 arctan2 = atan2  # noqa: F821
 
 
-def pow(input, exponent, *, out=None):  # noqa: A001
-    """`pow(tensor, exponent)` or `pow(number, tensor)`."""
-    if isinstance(input, Tensor):
-        return input.pow(exponent)
-    if isinstance(exponent, Tensor):
-        return exponent.__rpow__(input)
-    raise TypeError("pow(): argument 'input' must be Tensor or a number with a Tensor exponent")
+def _number_first(name, reflected):
+    # torch.<name>(number, tensor) overloads: the tensor's reflected operator.
+    def function(input, other, *, out=None):
+        if isinstance(input, Tensor):
+            return getattr(Tensor, name)(input, other)
+        if isinstance(other, Tensor) and _C._is_number(input):
+            return getattr(other, reflected)(input)
+        raise TypeError(f"{name}(): argument 'input' must be Tensor, not {type(input).__name__}")
+
+    function.__name__ = name
+    return function
+
+
+pow = _number_first("pow", "__rpow__")  # noqa: A001
+remainder = _number_first("remainder", "__rmod__")
+bitwise_and = _number_first("bitwise_and", "__rand__")
+bitwise_or = _number_first("bitwise_or", "__ror__")
+bitwise_xor = _number_first("bitwise_xor", "__rxor__")
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None):
+    """Sets how tensors print (PyTorch's options and defaults)."""
+    from . import _tensor_str
+
+    _tensor_str.set_printoptions(precision, threshold, edgeitems, linewidth, profile, sci_mode)
 
 
 def is_tensor(obj):

@@ -69,6 +69,9 @@ unary_methods!(
     bitwise_not / bitwise_not_
 );
 
+/// Binary ops whose `other` must be a tensor in PyTorch (no Python-number overload).
+const TENSOR_ONLY: &[&str] = &["atan2", "maximum", "minimum", "logical_and", "logical_or", "logical_xor"];
+
 /// One method per plain binary op (tensor or number operand) and its in-place form.
 macro_rules! binary_methods {
     ($($name:ident / $inplace:ident),* $(,)?) => {
@@ -76,6 +79,13 @@ macro_rules! binary_methods {
         impl PyTensor {
             $(
                 fn $name(&self, other: &Bound<'_, PyAny>) -> R {
+                    if TENSOR_ONLY.contains(&stringify!($name)) && !other.is_instance_of::<PyTensor>() {
+                        return Err(PyTypeError::new_err(format!(
+                            "{}(): argument 'other' (position 2) must be Tensor, not {}",
+                            stringify!($name),
+                            other.get_type().name()?
+                        )));
+                    }
                     let b = operand_req(other, stringify!($name), "other")?;
                     ok(heavy(other.py(), self.t.numel().max(b.numel()), || binary::$name(&self.t, &b)))
                 }
@@ -354,9 +364,13 @@ impl PyTensor {
     fn nan_to_num(&self, nan: f64, posinf: Option<f64>, neginf: Option<f64>) -> R {
         ok(unary::nan_to_num(&self.t, nan, posinf, neginf))
     }
-    #[pyo3(signature = (*, decimals=0))]
-    fn round(&self, decimals: i64) -> R {
-        ok(unary::round_decimals(&self.t, decimals))
+    #[pyo3(signature = (*, decimals=None))]
+    fn round(&self, decimals: Option<i64>) -> R {
+        match decimals {
+            None => ok(unary::round(&self.t)),
+            Some(0) if !self.t.dtype().is_floating_point() => Err(crate::errors::to_py(rtorch::ops::unsupported("round_vml_cpu", self.t.dtype()))),
+            Some(d) => ok(unary::round_decimals(&self.t, d)),
+        }
     }
     #[pyo3(signature = (*, decimals=0))]
     fn round_<'py>(slf: &Bound<'py, Self>, decimals: i64) -> PyResult<Bound<'py, Self>> {
@@ -375,26 +389,34 @@ impl PyTensor {
 
     // ----- reductions -----
 
-    #[pyo3(signature = (dim=None, keepdim=false, *, dtype=None))]
-    fn sum(&self, py: Python<'_>, dim: Option<&Bound<'_, PyAny>>, keepdim: bool, dtype: Option<&Bound<'_, PyAny>>) -> R {
+    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None))]
+    fn sum(&self, py: Python<'_>, dim: Option<&Bound<'_, PyAny>>, keepdim: Option<bool>, dtype: Option<&Bound<'_, PyAny>>) -> R {
+        let keepdim = keepdim_arg("sum", dim, keepdim)?;
         let (d, dt) = (dims(dim)?, convert::dtype(dtype)?);
         ok(heavy(py, self.t.numel(), || reduce::sum(&self.t, d.as_deref(), keepdim, dt)))
     }
-    #[pyo3(signature = (dim=None, keepdim=false, *, dtype=None))]
-    fn mean(&self, py: Python<'_>, dim: Option<&Bound<'_, PyAny>>, keepdim: bool, dtype: Option<&Bound<'_, PyAny>>) -> R {
+    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None))]
+    fn mean(&self, py: Python<'_>, dim: Option<&Bound<'_, PyAny>>, keepdim: Option<bool>, dtype: Option<&Bound<'_, PyAny>>) -> R {
+        let keepdim = keepdim_arg("mean", dim, keepdim)?;
         let (d, dt) = (dims(dim)?, convert::dtype(dtype)?);
         ok(heavy(py, self.t.numel(), || reduce::mean(&self.t, d.as_deref(), keepdim, dt)))
     }
-    #[pyo3(signature = (dim=None, keepdim=false, *, dtype=None))]
-    fn prod(&self, dim: Option<i64>, keepdim: bool, dtype: Option<&Bound<'_, PyAny>>) -> R {
+    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None))]
+    fn prod(&self, dim: Option<i64>, keepdim: Option<bool>, dtype: Option<&Bound<'_, PyAny>>) -> R {
+        if keepdim.is_some() && dim.is_none() {
+            return Err(PyTypeError::new_err("prod() received an invalid combination of arguments - got (Tensor, keepdim=bool)"));
+        }
+        let keepdim = keepdim.unwrap_or(false);
         ok(reduce::prod(&self.t, dim, keepdim, convert::dtype(dtype)?))
     }
-    #[pyo3(signature = (dim=None, keepdim=false))]
-    fn max(&self, py: Python<'_>, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> PyResult<Py<PyAny>> {
+    #[pyo3(signature = (dim=None, keepdim=None))]
+    fn max(&self, py: Python<'_>, dim: Option<&Bound<'_, PyAny>>, keepdim: Option<bool>) -> PyResult<Py<PyAny>> {
+        let keepdim = keepdim_arg("max", dim, keepdim)?;
         self.max_min(py, dim, keepdim, true)
     }
-    #[pyo3(signature = (dim=None, keepdim=false))]
-    fn min(&self, py: Python<'_>, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> PyResult<Py<PyAny>> {
+    #[pyo3(signature = (dim=None, keepdim=None))]
+    fn min(&self, py: Python<'_>, dim: Option<&Bound<'_, PyAny>>, keepdim: Option<bool>) -> PyResult<Py<PyAny>> {
+        let keepdim = keepdim_arg("min", dim, keepdim)?;
         self.max_min(py, dim, keepdim, false)
     }
     #[pyo3(signature = (dim=None, keepdim=false))]
@@ -642,6 +664,16 @@ impl PyTensor {
             }
         }
     }
+}
+
+/// PyTorch has no `(input, keepdim=...)` overload: keepdim needs a dim.
+fn keepdim_arg(op: &str, dim: Option<&Bound<'_, PyAny>>, keepdim: Option<bool>) -> PyResult<bool> {
+    if keepdim.is_some() && dim.is_none_or(|d| d.is_none()) {
+        return Err(PyTypeError::new_err(format!(
+            "{op}() received an invalid combination of arguments - got (Tensor, keepdim=bool)"
+        )));
+    }
+    Ok(keepdim.unwrap_or(false))
 }
 
 fn rounding(mode: Option<&str>) -> PyResult<binary::RoundingMode> {

@@ -150,7 +150,7 @@ fn check_int_division(op: Op, compute: DType, b: &Tensor) -> Result<()> {
         });
         ensure!(!has_zero, runtime, "ZeroDivisionError");
     }
-    if op == Op::Pow && compute.is_integral(false) {
+    if op == Op::Pow && compute.is_integral(false) && b.is_wrapped_number() {
         let neg = b.to_vec::<i64>()?.iter().any(|&v| v < 0);
         ensure!(!neg, runtime, "Integers to negative integer powers are not allowed.");
     }

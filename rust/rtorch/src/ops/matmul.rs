@@ -354,8 +354,22 @@ fn scaled(x: &Tensor, s: Scalar) -> Result<Tensor> {
     }
 }
 
+/// PyTorch's rules for beta/alpha against the result dtype.
+fn check_scalars(result: DType, beta: Scalar, alpha: Scalar) -> Result<()> {
+    for (name, v) in [("beta", beta), ("alpha", alpha)] {
+        if result.is_integral(true) && matches!(v, Scalar::Float(_)) {
+            bail!(runtime, "For integral input tensors, argument {name} must not be a floating point number.");
+        }
+        if result != DType::Bool && matches!(v, Scalar::Bool(_)) {
+            bail!(runtime, "Boolean {name} only supported for Boolean results.");
+        }
+    }
+    Ok(())
+}
+
 /// `beta * input + alpha * product`, where beta = 0 ignores input (even NaN), as PyTorch.
 fn add_scaled(input: &Tensor, product: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
+    check_scalars(super::binary::result_type(&[input, product]), beta, alpha)?;
     let p = scaled(product, alpha)?;
     if beta.to_f64() == 0.0 {
         // Input is ignored (even NaN) but stays in the graph with a zero gradient.
@@ -382,11 +396,22 @@ pub fn addmm(input: &Tensor, m1: &Tensor, m2: &Tensor, beta: Scalar, alpha: Scal
 }
 
 pub fn addmv(input: &Tensor, mat: &Tensor, vec: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
+    ensure!(
+        input.ndim() <= 1 && mat.ndim() == 2 && vec.ndim() == 1,
+        runtime,
+        "vector + matrix @ vector expected, got {}, {}, {}",
+        input.ndim(),
+        mat.ndim(),
+        vec.ndim()
+    );
     add_scaled(input, &mv(mat, vec)?, beta, alpha)
 }
 
 pub fn addr(input: &Tensor, v1: &Tensor, v2: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
-    add_scaled(input, &outer(v1, v2)?, beta, alpha)
+    // The outer product is formed in the result dtype (no rounding to a narrower input type).
+    let rt = super::binary::result_type(&[input, v1, v2]);
+    let (a, b) = (super::cast::to_dtype(v1, rt)?, super::cast::to_dtype(v2, rt)?);
+    add_scaled(input, &outer(&a, &b)?, beta, alpha)
 }
 
 pub fn baddbmm(input: &Tensor, b1: &Tensor, b2: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {

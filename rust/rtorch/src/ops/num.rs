@@ -77,8 +77,10 @@ macro_rules! int_arith {
             fn pow(self, o: Self) -> Self {
                 #[allow(unused_comparisons)]
                 if o < 0 {
-                    // Only reachable for bases ±1 (negative exponents are rejected otherwise).
-                    return if self == 1 { 1 } else if o % 2 == 0 { 1 } else { self };
+                    // Integer reciprocals truncate to 0 except for bases ±1, as in PyTorch.
+                    #[allow(unused_comparisons)]
+                    let minus_one = self < 0 && self == (0 as $t).wrapping_sub(1);
+                    return if self == 1 { 1 } else if minus_one { if o % 2 == 0 { 1 } else { self } } else { 0 };
                 }
                 self.wrapping_pow(o as u32)
             }

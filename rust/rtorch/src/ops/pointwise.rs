@@ -70,14 +70,7 @@ pub fn masked_fill(x: &Tensor, mask: &Tensor, value: &Tensor) -> Result<Tensor> 
         "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with {} dimension(s).",
         value.ndim()
     );
-    let shape = broadcast_shapes(x.shape(), mask.shape())?;
-    ensure!(
-        shape.as_slice() == x.shape(),
-        runtime,
-        "masked_fill: the mask of shape {} must be broadcastable to the input of shape {}",
-        crate::layout::shape_str(mask.shape()),
-        crate::layout::shape_str(x.shape())
-    );
+    broadcast_shapes(x.shape(), mask.shape())?;
     let v = super::cast::to_dtype(value, x.dtype())?;
     where_(mask, &v, x)
 }
@@ -86,6 +79,17 @@ pub fn masked_fill(x: &Tensor, mask: &Tensor, value: &Tensor) -> Result<Tensor> 
 pub fn clamp(x: &Tensor, min: Option<&Tensor>, max: Option<&Tensor>) -> Result<Tensor> {
     if min.is_none() && max.is_none() {
         bail!(runtime, "torch.clamp: At least one of 'min' or 'max' must not be None");
+    }
+    let mut bounds = vec![x];
+    bounds.extend(min);
+    bounds.extend(max);
+    if result_type(&bounds) == DType::Bool {
+        let kernel = match (min, max) {
+            (Some(_), Some(_)) => "clamp_scalar_cpu",
+            (Some(_), None) => "clamp_min_scalar_cpu",
+            _ => "clamp_max_scalar_cpu",
+        };
+        return Err(super::unsupported(kernel, DType::Bool));
     }
     let mut r = x.clone();
     // NaN in x propagates (maximum/minimum propagate NaN), as in PyTorch.

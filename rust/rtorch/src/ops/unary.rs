@@ -289,7 +289,9 @@ pub fn round_decimals(x: &Tensor, decimals: i64) -> Result<Tensor> {
     if decimals == 0 {
         return round(x);
     }
-    ensure!(x.dtype().is_floating_point(), runtime, "round_decimals: \"round_cpu\" not implemented for '{}'", x.dtype().scalar_name());
+    if !x.dtype().is_floating_point() {
+        return Err(super::unsupported("round_cpu", x.dtype()));
+    }
     let scale = 10f64.powi(decimals.unsigned_abs() as i32);
     let (f32f, f64f): (Box<dyn Fn(f32) -> f32 + Sync + Send>, Box<dyn Fn(f64) -> f64 + Sync + Send>) = if decimals > 0 {
         (Box::new(move |v: f32| (v * scale as f32).round_ties_even() / scale as f32), Box::new(move |v: f64| (v * scale).round_ties_even() / scale))
