@@ -139,7 +139,10 @@ fn run(
 
     let targets: Vec<Target> = inputs.unwrap_or(&[]).iter().map(target_of).collect();
     let mut captured: Vec<Option<Tensor>> = vec![None; targets.len()];
-    let leaf_target = |id: usize| targets.iter().position(|t| matches!(t, Target::Leaf(l) if *l == id));
+    // Every position asking for this leaf (the same tensor may be passed twice).
+    let leaf_target = |id: usize| -> Vec<usize> {
+        (0..targets.len()).filter(|&i| matches!(targets[i], Target::Leaf(l) if l == id)).collect()
+    };
 
     // Pass 1: dependency counts over every node reachable from the roots.
     let mut deps: HashMap<NodeKey, usize> = HashMap::new();
@@ -178,7 +181,7 @@ fn run(
                 }
                 let hits_target = targets.iter().any(|t| matches!(t, Target::Node(k, _) if *k == key(n)))
                     || n.next.iter().flatten().any(|e| match e {
-                        Edge::Leaf(t) => leaf_target(t.id()).is_some(),
+                        Edge::Leaf(t) => !leaf_target(t.id()).is_empty(),
                         Edge::Node(c, _) => needed.contains(&key(c)),
                     });
                 if hits_target {
@@ -321,7 +324,7 @@ fn call_backward(node: &Arc<Node>, grads: Vec<Option<Tensor>>, retain_graph: boo
 fn deliver_leaf(
     t: &Tensor,
     g: Tensor,
-    leaf_target: &dyn Fn(usize) -> Option<usize>,
+    leaf_target: &dyn Fn(usize) -> Vec<usize>,
     captured: &mut [Option<Tensor>],
     accumulate_leaves: bool,
     create_graph: bool,
@@ -334,8 +337,12 @@ fn deliver_leaf(
             g = new;
         }
     }
-    if let Some(i) = leaf_target(t.id()) {
-        return accumulate(&mut captured[i], g);
+    let positions = leaf_target(t.id());
+    if !positions.is_empty() {
+        for i in positions {
+            accumulate(&mut captured[i], g.clone())?;
+        }
+        return Ok(());
     }
     if !accumulate_leaves {
         return Ok(());

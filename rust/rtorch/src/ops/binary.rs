@@ -306,6 +306,9 @@ pub fn add(a: &Tensor, b: &Tensor) -> Result<Tensor> {
 }
 
 pub fn sub_scaled(a: &Tensor, b: &Tensor, alpha: Scalar) -> Result<Tensor> {
+    if matches!(alpha, Scalar::Bool(_)) && result_type(&[a, b]) != DType::Bool {
+        bail!(runtime, "Boolean alpha only supported for Boolean results.");
+    }
     ensure!(
         !(matches!(alpha, Scalar::Float(_)) && !result_type(&[a, b]).is_floating_point()),
         runtime,

@@ -367,9 +367,21 @@ fn check_scalars(result: DType, beta: Scalar, alpha: Scalar) -> Result<()> {
     Ok(())
 }
 
+/// A beta/alpha converted to the result dtype's kind (addmm and friends truncate a float
+/// alpha for integer results instead of promoting).
+fn coerce(s: Scalar, rt: DType) -> Scalar {
+    match rt {
+        DType::Bool => Scalar::Bool(s.to_f64() != 0.0),
+        d if d.is_floating_point() => Scalar::Float(s.to_f64()),
+        _ => Scalar::Int(s.to_i64()),
+    }
+}
+
 /// `beta * input + alpha * product`, where beta = 0 ignores input (even NaN), as PyTorch.
 fn add_scaled(input: &Tensor, product: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
-    check_scalars(super::binary::result_type(&[input, product]), beta, alpha)?;
+    input.layout().broadcast_to(product.shape(), "addmm")?;
+    let rt = super::binary::result_type(&[input, product]);
+    let (beta, alpha) = (coerce(beta, rt), coerce(alpha, rt));
     let p = scaled(product, alpha)?;
     if beta.to_f64() == 0.0 {
         // Input is ignored (even NaN) but stays in the graph with a zero gradient.
@@ -381,18 +393,7 @@ fn add_scaled(input: &Tensor, product: &Tensor, beta: Scalar, alpha: Scalar) -> 
 }
 
 pub fn addmm(input: &Tensor, m1: &Tensor, m2: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
-    let p = mm(m1, m2)?;
-    let shape = crate::layout::broadcast_shapes(input.shape(), p.shape())?;
-    ensure!(
-        shape.as_slice() == p.shape(),
-        runtime,
-        "The expanded size of the tensor ({}) must match the existing size ({}) at non-singleton dimension 1.  Target sizes: {}.  Tensor sizes: {}",
-        p.shape()[1],
-        input.shape()[input.ndim().saturating_sub(1)],
-        shape_str(p.shape()),
-        shape_str(input.shape())
-    );
-    add_scaled(input, &p, beta, alpha)
+    add_scaled(input, &mm(m1, m2)?, beta, alpha)
 }
 
 pub fn addmv(input: &Tensor, mat: &Tensor, vec: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
@@ -410,6 +411,7 @@ pub fn addmv(input: &Tensor, mat: &Tensor, vec: &Tensor, beta: Scalar, alpha: Sc
 pub fn addr(input: &Tensor, v1: &Tensor, v2: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
     // The outer product is formed in the result dtype (no rounding to a narrower input type).
     let rt = super::binary::result_type(&[input, v1, v2]);
+    check_scalars(rt, beta, alpha)?;
     let (a, b) = (super::cast::to_dtype(v1, rt)?, super::cast::to_dtype(v2, rt)?);
     add_scaled(input, &outer(&a, &b)?, beta, alpha)
 }

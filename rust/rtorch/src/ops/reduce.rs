@@ -679,7 +679,6 @@ pub fn log_softmax(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor>
     in_f32(&xf, |xf| {
         // (x - max) - log(sum(exp(x - max))), PyTorch's order of operations.
         let m = amax_amin(&xf.detach(), Some(&[dim]), true, true, "AmaxBackward0")?;
-        let m = super::pointwise::where_(&unary::isinf(&m)?, &Tensor::wrapped_scalar(Scalar::Int(0)), &m)?;
         let shifted = sub(xf, &m)?;
         sub(&shifted, &unary::log(&sum(&unary::exp(&shifted)?, Some(&[dim]), true, None)?)?)
     })
