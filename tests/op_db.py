@@ -675,9 +675,10 @@ OP_DB = [
     reduction("softmax", _softmax(False), reduction_samples(
         full=False, tuple_dims=False, keepdim=False, dtype_kw=True), dtypes=F_ONLY,
         errors=_needs_dim_errors),
+    # float16: torch's vectorised kernel rounds differently by up to 2 ulp.
     reduction("log_softmax", _softmax(True), reduction_samples(
         full=False, tuple_dims=False, keepdim=False, dtype_kw=True), dtypes=F_ONLY,
-        errors=_needs_dim_errors),
+        errors=_needs_dim_errors, tol={"float16": (2e-3, 1e-3)}),
     # --- joining
     OpInfo("cat", "join", join_samples(), ref=_cat, method=False, error_inputs=_cat_errors),
     OpInfo("stack", "join", join_samples(stack=True), ref=lambda ts, dim=0: np.stack(ts, axis=dim),

@@ -124,7 +124,9 @@ def _generic_inplace(name):
                 f"Bad in-place call: input tensor dtype {self.dtype} and output tensor dtype "
                 f"{dtype} should match"
             )
-        if name in ("cumsum", "cumprod") and self.dtype == _C.bool and self.dim() > 0:
+        if name in ("cumsum", "cumprod") and self.dtype == _C.bool:
+            if self.dim() == 0:
+                return self  # a one-element scan is the element itself
             raise NotImplementedError(f'"{name}_out_cpu" not implemented for \'Bool\'')
         return self._apply_inplace(name, lambda x: getattr(Tensor, name)(x, *args, **kwargs))
 

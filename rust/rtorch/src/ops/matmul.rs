@@ -393,6 +393,13 @@ fn add_scaled(input: &Tensor, product: &Tensor, beta: Scalar, alpha: Scalar) -> 
 }
 
 pub fn addmm(input: &Tensor, m1: &Tensor, m2: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
+    ensure!(
+        input.dtype() == m1.dtype() && m1.dtype() == m2.dtype(),
+        runtime,
+        "self and mat2 must have the same dtype, but got {} and {}",
+        input.dtype().scalar_name(),
+        if input.dtype() != m1.dtype() { m1.dtype() } else { m2.dtype() }.scalar_name()
+    );
     add_scaled(input, &mm(m1, m2)?, beta, alpha)
 }
 
@@ -405,6 +412,14 @@ pub fn addmv(input: &Tensor, mat: &Tensor, vec: &Tensor, beta: Scalar, alpha: Sc
         mat.ndim(),
         vec.ndim()
     );
+    ensure!(
+        input.dtype() == mat.dtype() && mat.dtype() == vec.dtype(),
+        runtime,
+        "addmv input tensors must have the same dtype, but got {}, {}, and {}",
+        input.dtype().scalar_name(),
+        mat.dtype().scalar_name(),
+        vec.dtype().scalar_name()
+    );
     add_scaled(input, &mv(mat, vec)?, beta, alpha)
 }
 
@@ -416,11 +431,41 @@ pub fn addr(input: &Tensor, v1: &Tensor, v2: &Tensor, beta: Scalar, alpha: Scala
     add_scaled(input, &outer(&a, &b)?, beta, alpha)
 }
 
+fn c10_name(d: DType) -> &'static str {
+    match d {
+        DType::Bool => "bool",
+        DType::U8 => "unsigned char",
+        DType::I8 => "signed char",
+        DType::I16 => "short int",
+        DType::I32 => "int",
+        DType::I64 => "long int",
+        DType::F16 => "c10::Half",
+        DType::BF16 => "c10::BFloat16",
+        DType::F32 => "float",
+        DType::F64 => "double",
+    }
+}
+
 pub fn baddbmm(input: &Tensor, b1: &Tensor, b2: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
+    ensure!(
+        input.dtype() == b1.dtype() && b1.dtype() == b2.dtype(),
+        runtime,
+        "Input dtypes must be the same, got: input {}, batch1: {}, batch2: {}",
+        c10_name(input.dtype()),
+        c10_name(b1.dtype()),
+        c10_name(b2.dtype())
+    );
     add_scaled(input, &bmm(b1, b2)?, beta, alpha)
 }
 
 pub fn addbmm(input: &Tensor, b1: &Tensor, b2: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
+    ensure!(
+        input.dtype() == b1.dtype() && b1.dtype() == b2.dtype(),
+        runtime,
+        "self and mat2 must have the same dtype, but got {} and {}",
+        input.dtype().scalar_name(),
+        if input.dtype() != b1.dtype() { b1.dtype() } else { b2.dtype() }.scalar_name()
+    );
     let p = super::reduce::sum(&bmm(b1, b2)?, Some(&[0]), false, Some(b1.dtype()))?;
     add_scaled(input, &p, beta, alpha)
 }

@@ -405,6 +405,13 @@ pub fn max_min_all(x: &Tensor, is_max: bool) -> Result<Tensor> {
 /// `amax`/`amin`: gradient shared evenly between ties.
 pub fn amax_amin(x: &Tensor, dims: Option<&[i64]>, keepdim: bool, is_max: bool, node: &'static str) -> Result<Tensor> {
     let rd = reduced_dims(x, dims, if is_max { "amax" } else { "amin" })?;
+    let all = dims.is_none_or(|d| d.is_empty());
+    ensure!(
+        !(all && x.numel() == 0),
+        runtime,
+        "{}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.",
+        if is_max { "amax" } else { "amin" }
+    );
     for &d in &rd {
         ensure!(
             x.shape()[d] > 0,
@@ -476,6 +483,15 @@ pub fn norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<T
         x.dtype().scalar_name()
     );
     let a = unary::abs(x)?;
+    if p.is_infinite() {
+        let rd = reduced_dims(x, dims, "norm")?;
+        ensure!(
+            x.numel() > 0 || rd.iter().all(|&d| x.shape()[d] > 0) && dims.is_some_and(|d| !d.is_empty()),
+            runtime,
+            "linalg.vector_norm cannot compute the {} norm on an empty tensor because the operation does not have an identity",
+            if p > 0.0 { "inf" } else { "-inf" }
+        );
+    }
     if p == f64::INFINITY {
         return amax_amin(&a, dims, keepdim, true, "AmaxBackward0");
     }
@@ -656,8 +672,8 @@ fn in_f32(x: &Tensor, f: impl FnOnce(&Tensor) -> Result<Tensor>) -> Result<Tenso
 }
 
 pub fn softmax(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
+    crate::layout::wrap_dim(dim, x.ndim())?;
     let xf = softmax_input(x, dtype, "softmax")?;
-    crate::layout::wrap_dim(dim, xf.ndim())?;
     if xf.numel() == 0 {
         return super::movement::clone(&xf);
     }
@@ -671,8 +687,8 @@ fn softmax_f(xf: &Tensor, dim: i64) -> Result<Tensor> {
 }
 
 pub fn log_softmax(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
+    crate::layout::wrap_dim(dim, x.ndim())?;
     let xf = softmax_input(x, dtype, "log_softmax")?;
-    crate::layout::wrap_dim(dim, xf.ndim())?;
     if xf.numel() == 0 {
         return super::movement::clone(&xf);
     }
@@ -685,6 +701,7 @@ pub fn log_softmax(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor>
 }
 
 fn softmax_input(x: &Tensor, dtype: Option<DType>, op: &str) -> Result<Tensor> {
+    let _ = (x.ndim(), op);
     let x = match dtype {
         Some(d) => to_dtype(x, d)?,
         None => x.clone(),
