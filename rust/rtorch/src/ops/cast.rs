@@ -20,6 +20,10 @@ pub fn convert<A: Element, B: Element>(a: A) -> B {
 /// Writes `src` (already broadcast to `dst`'s shape) into `dst`, converting dtypes.
 pub(crate) fn copy_into(dst: &Tensor, src: &Tensor) {
     let shape = dst.dims();
+    let (cs, cst) = crate::layout::coalesce(&shape, &[dst.strides(), src.strides()]);
+    if cs.len() == 2 && cst[0][1] == 1 && cst[1][0] == 1 && cst[1][1] != 1 && cs[0] * cs[1] >= 4096 {
+        return copy_transposed(dst, src, (cs[0], cs[1]), cst[0][0], cst[1][1]);
+    }
     with_dtype!(src.dtype(), A, {
         with_dtype!(dst.dtype(), B, {
             // SAFETY: both views describe valid elements of their dtypes over `shape`.
@@ -32,6 +36,35 @@ pub(crate) fn copy_into(dst: &Tensor, src: &Tensor) {
                     convert::<A, B>,
                 )
             }
+        })
+    })
+}
+
+/// Copies `rows x cols` where `dst` walks rows (stride `ds`, unit columns) and `src` walks
+/// columns (unit rows, stride `ss`): a transpose. Done in square tiles so that both sides
+/// stay in cache; row tiles run in parallel.
+fn copy_transposed(dst: &Tensor, src: &Tensor, (rows, cols): (usize, usize), ds: isize, ss: isize) {
+    const B: usize = 32;
+    with_dtype!(src.dtype(), A, {
+        with_dtype!(dst.dtype(), T, {
+            let (pd, ps) = (SendPtr(dst.data_ptr::<T>()), SendPtr(src.data_ptr::<A>()));
+            crate::parallel::for_chunks(rows.div_ceil(B), B * cols, |s, e| {
+                for tr in s..e {
+                    let (r0, r1) = (tr * B, ((tr + 1) * B).min(rows));
+                    for c0 in (0..cols).step_by(B) {
+                        let c1 = (c0 + B).min(cols);
+                        for r in r0..r1 {
+                            for c in c0..c1 {
+                                // SAFETY: r < rows, c < cols index valid elements of both views.
+                                unsafe {
+                                    *pd.at(r as isize * ds + c as isize) =
+                                        convert::<A, T>(*ps.at(r as isize + c as isize * ss));
+                                }
+                            }
+                        }
+                    }
+                }
+            });
         })
     })
 }

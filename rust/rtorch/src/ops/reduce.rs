@@ -672,12 +672,83 @@ fn in_f32(x: &Tensor, f: impl FnOnce(&Tensor) -> Result<Tensor>) -> Result<Tenso
 }
 
 pub fn softmax(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
-    crate::layout::wrap_dim(dim, x.ndim())?;
+    let d = crate::layout::wrap_dim(dim, x.ndim())?;
     let xf = softmax_input(x, dtype, "softmax")?;
     if xf.numel() == 0 {
         return super::movement::clone(&xf);
     }
+    if x.ndim() > 0 && d == x.ndim() - 1 {
+        return in_f32(&xf, |xf| softmax_lastdim(xf, false));
+    }
     in_f32(&xf, |xf| softmax_f(xf, dim))
+}
+
+/// Fused softmax / log_softmax over the last dim (f32/f64): one pass for the max, one for
+/// the sum of exponentials, one to write, per row; rows in parallel. The derivative is
+/// written with tensor ops so double backward works.
+fn softmax_lastdim(x: &Tensor, log: bool) -> Result<Tensor> {
+    let xc = super::movement::contiguous(&x.detach())?;
+    let n = *x.shape().last().unwrap();
+    let rows = x.numel() / n.max(1);
+    let out = Tensor::uninit(x.shape(), x.dtype());
+    macro_rules! run {
+        ($T:ty, $exp:expr) => {{
+            let (px, po) = (SendPtr(xc.data_ptr::<$T>()), SendPtr(out.data_ptr::<$T>()));
+            parallel::for_chunks(rows, n * 4, |s, e| {
+                for r in s..e {
+                    // SAFETY: row r lies within both contiguous buffers.
+                    let (xr, or) = unsafe {
+                        (
+                            std::slice::from_raw_parts(px.at((r * n) as isize), n),
+                            std::slice::from_raw_parts_mut(po.at((r * n) as isize), n),
+                        )
+                    };
+                    let (mut m, mut nan) = (<$T>::NEG_INFINITY, false);
+                    for &v in xr {
+                        m = if v > m { v } else { m };
+                        nan |= v.is_nan();
+                    }
+                    if nan {
+                        m = <$T>::NAN;
+                    }
+                    super::iter::map_slices(or, xr, &|v: $T| $exp(v - m));
+                    let sum = sum_run_f(or.as_ptr(), n, 1) as $T;
+                    if log {
+                        let lse = sum.ln();
+                        for (o, &v) in or.iter_mut().zip(xr) {
+                            *o = (v - m) - lse;
+                        }
+                    } else {
+                        let inv = 1.0 / sum;
+                        for o in or.iter_mut() {
+                            *o *= inv;
+                        }
+                    }
+                }
+            });
+        }};
+    }
+    match x.dtype() {
+        DType::F32 => run!(f32, super::num::exp_f32),
+        _ => run!(f64, f64::exp),
+    }
+    let last = x.ndim() as i64 - 1;
+    if needs_grad(&[x]) {
+        let so = SavedTensor::output(&out, 0);
+        let name = if log { "LogSoftmaxBackward0" } else { "SoftmaxBackward0" };
+        record(name, &[x], &[&out], move |ctx, g| {
+            let y = so.unpack(ctx)?;
+            let gx = if log {
+                // g - softmax * sum(g)
+                sub(&g[0], &mul(&unary::exp(&y)?, &sum(&g[0], Some(&[last]), true, None)?)?)?
+            } else {
+                // y * (g - sum(g * y))
+                mul(&y, &sub(&g[0], &sum(&mul(&g[0], &y)?, Some(&[last]), true, None)?)?)?
+            };
+            Ok(vec![Some(gx)])
+        });
+    }
+    Ok(out)
 }
 
 fn softmax_f(xf: &Tensor, dim: i64) -> Result<Tensor> {
@@ -687,10 +758,13 @@ fn softmax_f(xf: &Tensor, dim: i64) -> Result<Tensor> {
 }
 
 pub fn log_softmax(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
-    crate::layout::wrap_dim(dim, x.ndim())?;
+    let d = crate::layout::wrap_dim(dim, x.ndim())?;
     let xf = softmax_input(x, dtype, "log_softmax")?;
     if xf.numel() == 0 {
         return super::movement::clone(&xf);
+    }
+    if x.ndim() > 0 && d == x.ndim() - 1 {
+        return in_f32(&xf, |xf| softmax_lastdim(xf, true));
     }
     in_f32(&xf, |xf| {
         // (x - max) - log(sum(exp(x - max))), PyTorch's order of operations.

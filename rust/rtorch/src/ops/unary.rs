@@ -21,6 +21,15 @@ fn float_unary(
     let dt = if x.dtype().is_floating_point() { x.dtype() } else { default_float() };
     let xin = cast_for_op(x, dt);
     let out = Tensor::uninit(x.shape(), dt);
+    if xin.is_contiguous() && matches!(dt, DType::F32 | DType::F64) {
+        // Fresh output, contiguous input: plain slices, which LLVM vectorizes reliably.
+        let n = x.numel();
+        match dt {
+            DType::F32 => contiguous_map(n, xin.data_ptr::<f32>(), out.data_ptr::<f32>(), cost, f32f),
+            _ => contiguous_map(n, xin.data_ptr::<f64>(), out.data_ptr::<f64>(), cost, f64f),
+        }
+        return Ok(out);
+    }
     let o = out.strides_vec();
     // SAFETY: `out` and `xin` are valid views of the same shape and dtype `dt`.
     unsafe {
@@ -33,6 +42,21 @@ fn float_unary(
         }
     }
     Ok(out)
+}
+
+/// `out[i] = f(x[i])` over `n` contiguous elements in parallel chunks.
+fn contiguous_map<T: Copy + Send + Sync>(n: usize, x: *mut T, out: *mut T, cost: usize, f: impl Fn(T) -> T + Sync + Send) {
+    let (px, po) = (SendPtr(x), SendPtr(out));
+    crate::parallel::for_chunks(n, cost, |s, e| {
+        // SAFETY: `out` is a fresh buffer distinct from `x`; chunks are disjoint.
+        let (xs, os) = unsafe {
+            (
+                std::slice::from_raw_parts(px.at(s as isize), e - s),
+                std::slice::from_raw_parts_mut(po.at(s as isize), e - s),
+            )
+        };
+        super::iter::map_slices(os, xs, &f);
+    });
 }
 
 /// Applies `f` in the input's own dtype (any dtype).
@@ -121,7 +145,7 @@ pub fn sign(x: &Tensor) -> Result<Tensor> {
 }
 
 pub fn exp(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "exp", f32::exp, f64::exp, 4)?;
+    let out = float_unary(x, "exp", super::num::exp_f32, f64::exp, 4)?;
     grad_out("ExpBackward0", x, &out, mul);
     Ok(out)
 }
