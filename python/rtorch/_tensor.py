@@ -125,8 +125,8 @@ def _generic_inplace(name):
                 f"{dtype} should match"
             )
         if name in ("cumsum", "cumprod") and self.dtype == _C.bool:
-            if self.dim() == 0:
-                return self  # a one-element scan is the element itself
+            if self.dim() == 0 or self.numel() == 0:
+                return self  # nothing to scan beyond the element itself
             raise NotImplementedError(f'"{name}_out_cpu" not implemented for \'Bool\'')
         return self._apply_inplace(name, lambda x: getattr(Tensor, name)(x, *args, **kwargs))
 
