@@ -175,8 +175,7 @@ def record(case, group, ns):
     ok = "n/a" if value is None else ("pass" if value <= limit else "FAIL")
     times = " ".join(f"{fmt_time(ns[lib]):>10}" for lib in LIBS)
     print(
-        f"{case:28} {times} {fmt_ratio(rt_torch):>8} {fmt_ratio(rt_np):>7}"
-        f"  {target:8} {ok}",
+        f"{case:28} {times} {fmt_ratio(rt_torch):>8} {fmt_ratio(rt_np):>7}  {target:8} {ok}",
         flush=True,
     )
     return {
@@ -270,9 +269,7 @@ def main():
     # The loop and wrapper cost is the same for every library; subtracting it
     # keeps the small per-op ratios honest.  Noise only ever adds time, so the
     # fastest batch is the best estimate of it.
-    noop = make_call(
-        libs["rtorch"], rands["rtorch"], [(1,), (1,)], lambda m, a, b: None
-    )
+    noop = make_call(libs["rtorch"], rands["rtorch"], [(1,), (1,)], lambda m, a, b: None)
     loop_ns = min(measure({"noop": noop}, budget_s, min_reps)["noop"])
     print(f"loop overhead {loop_ns:.0f} ns/call, subtracted from every time\n")
     print(

@@ -32,4 +32,7 @@ for step in range(501):
     if step % 100 == 0:
         print(f"step {step:4d}  loss {loss.item():.5f}")
 
-print("final prediction at x=pi/2:", round(((torch.tensor([[math.pi / 2]]) @ w1 + b1).tanh() @ w2 + b2).item(), 3))
+print(
+    "final prediction at x=pi/2:",
+    round(((torch.tensor([[math.pi / 2]]) @ w1 + b1).tanh() @ w2 + b2).item(), 3),
+)

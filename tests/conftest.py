@@ -49,9 +49,7 @@ TORCH = _import_torch()
 @pytest.fixture(scope="session")
 def lib():
     if LIB is None:
-        pytest.skip(
-            "rtorch is not importable (set RTORCH_TEST_STANDIN=torch to use torch)"
-        )
+        pytest.skip("rtorch is not importable (set RTORCH_TEST_STANDIN=torch to use torch)")
     return LIB
 
 

@@ -179,9 +179,7 @@ def _max_like(npf, argf):
     def f(x, axis=None, keepdims=False):
         if axis is None:
             return npf(x)
-        return npf(x, axis=axis, keepdims=keepdims), argf(
-            x, axis=axis, keepdims=keepdims
-        )
+        return npf(x, axis=axis, keepdims=keepdims), argf(x, axis=axis, keepdims=keepdims)
 
     red = _reduce(f)
 
@@ -216,11 +214,7 @@ def _norm(x, p="fro", dim=None, keepdim=False, dtype=None):
 
 
 def _logsumexp(x, dim, keepdim=False):
-    f = _reduce(
-        lambda v, axis, keepdims: np.log(
-            np.sum(np.exp(v), axis=axis, keepdims=keepdims)
-        )
-    )
+    f = _reduce(lambda v, axis, keepdims: np.log(np.sum(np.exp(v), axis=axis, keepdims=keepdims)))
     return f(_as_float(x), dim=dim, keepdim=keepdim)
 
 
@@ -290,12 +284,8 @@ def _generic_errors(kind, dtypes, nargs=2):
                 SampleInput((t((3, 4)),), {"dim": -3}, name="neg_dim_out_of_range"),
                 IndexError,
             )
-            yield ErrorInput(
-                SampleInput((t(()),), {"dim": 1}, name="0d_dim1"), IndexError
-            )
-            yield ErrorInput(
-                SampleInput((t((3, 4)),), {"dim": 0.5}, name="float_dim"), TypeError
-            )
+            yield ErrorInput(SampleInput((t(()),), {"dim": 1}, name="0d_dim1"), IndexError)
+            yield ErrorInput(SampleInput((t((3, 4)),), {"dim": 0.5}, name="float_dim"), TypeError)
 
     return gen
 
@@ -314,9 +304,7 @@ def _errors(fn):
 
     def gen(lib, rng):
         for args, kwargs, exc in fn(lib, rng):
-            yield ErrorInput(
-                SampleInput(tuple(args), dict(kwargs), name=exc.__name__), exc
-            )
+            yield ErrorInput(SampleInput(tuple(args), dict(kwargs), name=exc.__name__), exc)
 
     return gen
 
@@ -538,9 +526,7 @@ def blas(name, ref, shapes, errors, dtypes=NO_BOOL, kwargs=False, extra=None, **
         kind="blas",
         ref=ref,
         dtypes=dtypes,
-        sample_inputs=blas_samples(
-            shapes, beta_alpha_kwargs if kwargs else None, extra
-        ),
+        sample_inputs=blas_samples(shapes, beta_alpha_kwargs if kwargs else None, extra),
         error_inputs=errors,
         **kw,
     )

@@ -64,7 +64,9 @@ class SampleInput:
     grad: bool = True
 
     def __repr__(self):
-        return f"SampleInput<{self.name}>(args={describe(self.args)}, kwargs={describe(self.kwargs)})"
+        return (
+            f"SampleInput<{self.name}>(args={describe(self.args)}, kwargs={describe(self.kwargs)})"
+        )
 
 
 @dataclass
@@ -131,9 +133,7 @@ def make_expanded(lib, arr, dtype, shape):
 
 def _tensor_factory(lib, rng, dtype, low, high, nonzero=False, discrete=False):
     def t(shape, layout="contig", d=dtype):
-        return make_tensor(
-            lib, make_values(rng, shape, d, low, high, nonzero, discrete), d, layout
-        )
+        return make_tensor(lib, make_values(rng, shape, d, low, high, nonzero, discrete), d, layout)
 
     def expanded(small_shape, shape, d=dtype):
         return make_expanded(
@@ -218,9 +218,7 @@ def binary_samples(
         la, lb = value_range(lhs)
         ra, rb = value_range(rhs)
         a, a_exp = _tensor_factory(lib, rng, dtype, la, lb, discrete=discrete)
-        b, _ = _tensor_factory(
-            lib, rng, dtype, ra, rb, nonzero=nonzero, discrete=discrete
-        )
+        b, _ = _tensor_factory(lib, rng, dtype, ra, rb, nonzero=nonzero, discrete=discrete)
         yield SampleInput((a((3, 4)), b((3, 4))), name="same_shape")
         yield SampleInput((a((3, 1)), b((1, 4))), name="broadcast_both")
         yield SampleInput((a((2, 3, 4)), b((4,))), name="broadcast_rank")
@@ -236,12 +234,8 @@ def binary_samples(
         for s in scalars:
             yield SampleInput((a((3, 4)), s), name=f"scalar_{type(s).__name__}")
         for pd, shape in mixed_partners(dtype, mixed):
-            yield SampleInput(
-                (a((3, 4)), b(shape, d=pd)), name=f"mixed_{pd}{list(shape)}"
-            )
-            yield SampleInput(
-                (a(shape, d=pd), b((3, 4))), name=f"mixed_{pd}{list(shape)}_lhs"
-            )
+            yield SampleInput((a((3, 4)), b(shape, d=pd)), name=f"mixed_{pd}{list(shape)}")
+            yield SampleInput((a(shape, d=pd), b((3, 4))), name=f"mixed_{pd}{list(shape)}_lhs")
         for kw in kwargs(dtype) if callable(kwargs) else kwargs or ():
             yield SampleInput((a((3, 4)), b((4,))), dict(kw), name=f"kw_{sorted(kw)}")
         if dtype in FLOAT_DTYPES:
@@ -288,12 +282,8 @@ def reduction_samples(
         yield SampleInput((t((3, 4)),), {"dim": 1}, name="dim1")
         yield SampleInput((t((3, 4)),), {"dim": 0}, name="dim0")
         if keepdim:
-            yield SampleInput(
-                (t((2, 3, 4)),), {"dim": -1, "keepdim": True}, name="keepdim"
-            )
-            yield SampleInput(
-                (t((2, 3, 4)),), {"dim": 1, "keepdim": False}, name="nokeepdim"
-            )
+            yield SampleInput((t((2, 3, 4)),), {"dim": -1, "keepdim": True}, name="keepdim")
+            yield SampleInput((t((2, 3, 4)),), {"dim": 1, "keepdim": False}, name="nokeepdim")
         if tuple_dims:
             yield SampleInput((t((2, 3, 4)),), {"dim": (0, 2)}, name="dim_tuple")
             kw = {"dim": (-1, 0)}
@@ -306,9 +296,7 @@ def reduction_samples(
         yield SampleInput((t((4, 3), "t"),), {"dim": 0}, name="transposed")
         yield SampleInput((t((2, 3, 5), "slice"),), {"dim": 1}, name="strided")
         # Reducing along the expanded dim makes every value a tie for max/min.
-        yield SampleInput(
-            (expanded((1, 4), (3, 4)),), {"dim": 0}, name="expanded", grad=False
-        )
+        yield SampleInput((expanded((1, 4), (3, 4)),), {"dim": 0}, name="expanded", grad=False)
         yield SampleInput((t((0, 3)),), {"dim": 1}, name="empty_keep_dim")
         if empty_full:
             yield SampleInput((t((0, 3)),), {"dim": 0}, name="empty_reduced_dim")
@@ -347,16 +335,12 @@ def join_samples(stack=False):
                 yield SampleInput(([t((2, 3)), t((2, 3), d=pd)],), name=f"mixed_{pd}")
             return
         yield SampleInput(([t((2, 3)), t((4, 3))],), name="dim0")
-        yield SampleInput(
-            ([t((2, 3)), t((2, 1)), t((2, 0))],), {"dim": 1}, name="dim1_with_empty"
-        )
+        yield SampleInput(([t((2, 3)), t((2, 1)), t((2, 0))],), {"dim": 1}, name="dim1_with_empty")
         yield SampleInput(([t((2, 3, 2)), t((2, 1, 2))],), {"dim": -2}, name="dim_neg")
         yield SampleInput(([t((0,)), t((2, 3))],), name="legacy_empty_1d")
         yield SampleInput(([t((0, 3)), t((0, 3))],), name="all_empty")
         yield SampleInput(([t((3,))],), name="single")
-        yield SampleInput(
-            ((t((4, 3), "t"), t((2, 3), "slice")),), name="noncontig_tuple"
-        )
+        yield SampleInput(((t((4, 3), "t"), t((2, 3), "slice")),), name="noncontig_tuple")
         yield SampleInput(([expanded((1, 3), (2, 3)), t((1, 3))],), name="expanded")
         yield SampleInput(([t((2, 3)), t((2, 4))],), {"dim": 1}, name="dim1")
         for pd, _ in mixed_partners(dtype, "any"):
@@ -443,9 +427,7 @@ def clamp_samples(lib, dtype, rng):
     yield SampleInput((t((3, 4)),), {"max": hi}, name="max_only")
     yield SampleInput((t((3, 4)), lo, hi), name="positional")
     if dtype != "bool":  # no bool kernel for tensor bounds
-        yield SampleInput(
-            (t((3, 4)),), {"min": t((4,)), "max": t((3, 1))}, name="tensor_bounds"
-        )
+        yield SampleInput((t((3, 4)),), {"min": t((4,)), "max": t((3, 1))}, name="tensor_bounds")
     yield SampleInput((t(()),), {"min": lo}, name="0d")
     yield SampleInput((t((0, 3)),), {"min": lo, "max": hi}, name="empty")
     yield SampleInput((t((4, 3), "t"),), {"min": lo, "max": hi}, name="noncontig")
@@ -471,9 +453,7 @@ def lerp_samples(lib, dtype, rng):
     yield SampleInput((t(()), t(()), w(())), name="0d")
     yield SampleInput((t((3, 4)), t((3, 4)), w(())), name="0d_weight")
     yield SampleInput((t((0, 3)), t((0, 3)), 0.5), name="empty")
-    yield SampleInput(
-        (t((4, 3), "t"), t((4, 3), "slice"), w((4, 3), "t")), name="noncontig"
-    )
+    yield SampleInput((t((4, 3), "t"), t((4, 3), "slice"), w((4, 3), "t")), name="noncontig")
     yield SampleInput((t((3, 4)), t((3, 4))), {"weight": 0.25}, name="weight_kw")
 
 
@@ -493,9 +473,7 @@ def where_samples(lib, dtype, rng):
     yield SampleInput((c((3, 4)), s, t((4,))), name="scalar_self")
     yield SampleInput((c(()), t(()), t(())), name="0d")
     yield SampleInput((c((0, 3)), t((0, 3)), t((3,))), name="empty")
-    yield SampleInput(
-        (c((4, 3), "t"), t((4, 3), "slice"), t((4, 3), "t")), name="noncontig"
-    )
+    yield SampleInput((c((4, 3), "t"), t((4, 3), "slice"), t((4, 3), "t")), name="noncontig")
     for pd, shape in mixed_partners(dtype, "any"):
         yield SampleInput((c((3, 4)), t((3, 4)), t(shape, d=pd)), name=f"mixed_{pd}")
 
@@ -521,14 +499,10 @@ def addc_samples(nonzero):
         v = 2 if dtype in INT_AND_BOOL else 0.5
         yield SampleInput((t((3, 4)), t((3, 4)), d((3, 4))), name="same_shape")
         yield SampleInput((t((3, 1)), t((4,)), d((3, 4))), name="broadcast")
-        yield SampleInput(
-            (t((3, 4)), t((3, 4)), d((3, 4))), {"value": v}, name="value_kw"
-        )
+        yield SampleInput((t((3, 4)), t((3, 4)), d((3, 4))), {"value": v}, name="value_kw")
         yield SampleInput((t(()), t(()), d(())), name="0d")
         yield SampleInput((t((0, 3)), t((0, 3)), d((3,))), name="empty")
-        yield SampleInput(
-            (t((4, 3), "t"), t((4, 3), "slice"), d((4, 3), "t")), name="noncontig"
-        )
+        yield SampleInput((t((4, 3), "t"), t((4, 3), "slice"), d((4, 3), "t")), name="noncontig")
 
     return gen
 
@@ -539,9 +513,7 @@ def max_extra(lib, dtype, rng, t):
 
 
 def std_extra(lib, dtype, rng, t):
-    yield SampleInput(
-        (t((3, 4)),), {"dim": 1, "unbiased": False}, name="unbiased_false"
-    )
+    yield SampleInput((t((3, 4)),), {"dim": 1, "unbiased": False}, name="unbiased_false")
     yield SampleInput(
         (t((3, 4)),),
         {"dim": (0, 1), "correction": 0, "keepdim": True},

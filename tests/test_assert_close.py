@@ -185,8 +185,7 @@ CASES = {
         lambda L: (_t(L, 1.5), _t(L, 1.0), {}),
         (
             AssertionError,
-            SCALARS
-            + "1.0 but got 1.5.\nAbsolute difference: 0.5 (up to 1e-05 allowed)\n"
+            SCALARS + "1.0 but got 1.5.\nAbsolute difference: 0.5 (up to 1e-05 allowed)\n"
             "Relative difference: 0.5 (up to 1.3e-06 allowed)",
         ),
     ),
@@ -200,8 +199,7 @@ CASES = {
         lambda L: (1.0, 1.5, {}),
         (
             AssertionError,
-            SCALARS
-            + "1.5 but got 1.0.\nAbsolute difference: 0.5 (up to 1e-07 allowed)",
+            SCALARS + "1.5 but got 1.0.\nAbsolute difference: 0.5 (up to 1e-07 allowed)",
         ),
     ),
     "python_int_vs_float": (
@@ -345,9 +343,7 @@ def test_many_random_float_cases_agree_with_torch(env):
     for dtype in ("float16", "bfloat16", "float32", "float64"):
         for scale in (1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2):
             base = rng.standard_normal(6) * 10
-            other = base * (
-                1 + scale * rng.standard_normal(6)
-            ) + scale * rng.standard_normal(6)
+            other = base * (1 + scale * rng.standard_normal(6)) + scale * rng.standard_normal(6)
             ours = _outcome(
                 module.assert_close,
                 _t(lib, base.tolist(), dtype),

@@ -340,9 +340,7 @@ def test_float64_input_does_not_warn(env):
 def test_no_input_requires_grad(env):
     lib, module, _ = env
     x = _randn(lib, 3, seed=0, grad=False)
-    with pytest.raises(
-        ValueError, match="at least one input tensor to require gradient"
-    ):
+    with pytest.raises(ValueError, match="at least one input tensor to require gradient"):
         module.gradcheck(lambda a: a * 2, (x,))
     torch = _reference_torch()
     if torch is not None:
@@ -419,9 +417,7 @@ def test_gradgradcheck_cases(env, name):
     lib, module, _ = env
     build, expected = GRADGRAD_CASES[name]
     func, inputs, grads = build(lib)
-    result, message = _outcome(
-        module.gradgradcheck, func, inputs, {"grad_outputs": grads}
-    )
+    result, message = _outcome(module.gradgradcheck, func, inputs, {"grad_outputs": grads})
     if expected is None:
         assert (result, message) == (True, None)
     else:
@@ -434,9 +430,7 @@ def test_gradgradcheck_cases(env, name):
     if torch is not None:
         func, inputs, grads = build(torch)
         kwargs = {"grad_outputs": grads}
-        ref_result, ref_message = _outcome(
-            torch.autograd.gradgradcheck, func, inputs, kwargs
-        )
+        ref_result, ref_message = _outcome(torch.autograd.gradgradcheck, func, inputs, kwargs)
         assert result == ref_result
         if expected is not None:
             assert message.splitlines()[0] == ref_message.splitlines()[0]

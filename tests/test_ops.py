@@ -101,9 +101,7 @@ def call(library, op, sample):
 
 def assert_values(actual, expected, rtol, atol, ctx):
     actual, expected = np.asarray(actual), np.asarray(expected)
-    assert actual.shape == expected.shape, (
-        f"{ctx}: shape {actual.shape} != {expected.shape}"
-    )
+    assert actual.shape == expected.shape, f"{ctx}: shape {actual.shape} != {expected.shape}"
     if actual.dtype.kind in "biu" and expected.dtype.kind in "biu":
         ok = np.array_equal(actual.astype(np.int64), expected.astype(np.int64))
     else:
@@ -131,9 +129,7 @@ def assert_same(actual, expected, table, overrides, dtype, ctx):
         assert isinstance(actual, Raised) and isinstance(expected, Raised), (
             f"{ctx}: got {actual!r}, torch gave {expected!r}"
         )
-        assert actual.type is expected.type, (
-            f"{ctx}: raised {actual!r}, torch raised {expected!r}"
-        )
+        assert actual.type is expected.type, f"{ctx}: raised {actual!r}, torch raised {expected!r}"
         return
     if isinstance(expected, (tuple, list)):
         assert isinstance(actual, (tuple, list)) and len(actual) == len(expected), (
@@ -143,9 +139,7 @@ def assert_same(actual, expected, table, overrides, dtype, ctx):
             assert_same(a, e, table, overrides, dtype, f"{ctx}[{i}]")
         return
     if not is_tensor(expected):
-        assert not is_tensor(actual) and actual == expected, (
-            f"{ctx}: {actual!r} != {expected!r}"
-        )
+        assert not is_tensor(actual) and actual == expected, f"{ctx}: {actual!r} != {expected!r}"
         return
     assert is_tensor(actual), f"{ctx}: expected a tensor, got {type(actual).__name__}"
     rd = dtype_name(expected.dtype)
@@ -163,9 +157,7 @@ def ctx_of(op, dtype, sample):
     return f"{op.name}[{dtype}] {sample!r}"
 
 
-SUPPORTED = [
-    pytest.param(op, d, id=f"{op.name}-{d}") for op in OP_DB for d in op.dtypes
-]
+SUPPORTED = [pytest.param(op, d, id=f"{op.name}-{d}") for op in OP_DB for d in op.dtypes]
 UNSUPPORTED = [
     pytest.param(op, d, id=f"{op.name}-{d}")
     for op in OP_DB
@@ -173,9 +165,7 @@ UNSUPPORTED = [
     if d not in op.dtypes
 ]
 GRADCHECK = [
-    pytest.param(op, id=op.name)
-    for op in OP_DB
-    if op.differentiable and "float64" in op.dtypes
+    pytest.param(op, id=op.name) for op in OP_DB if op.differentiable and "float64" in op.dtypes
 ]
 GRADGRADCHECK = [
     pytest.param(op, id=op.name)
@@ -188,9 +178,7 @@ GRAD_PARITY = [
     if op.differentiable
     for d in op.grad_dtypes()
 ]
-WITH_ERRORS = [
-    pytest.param(op, id=op.name) for op in OP_DB if op.error_inputs is not None
-]
+WITH_ERRORS = [pytest.param(op, id=op.name) for op in OP_DB if op.error_inputs is not None]
 
 
 # ---------------------------------------------------------------- (a) numpy reference
@@ -214,9 +202,7 @@ def ref_inputs(obj):
 
 def check_ref(actual, expected, op, dtype, ctx):
     if isinstance(actual, (tuple, list)):
-        assert isinstance(expected, tuple) and len(expected) == len(actual), (
-            f"{ctx}: structure"
-        )
+        assert isinstance(expected, tuple) and len(expected) == len(actual), f"{ctx}: structure"
         for i, (a, e) in enumerate(zip(actual, expected)):
             check_ref(a, e, op, dtype, f"{ctx}[{i}]")
         return
@@ -264,9 +250,7 @@ def test_unsupported_dtype_raises(op, dtype):
     s = samples(op, dtype)[0]
     got = outcome(call, lib, op, s)
     expected = op.unsupported_exc.__name__
-    assert isinstance(got, Raised), (
-        f"{ctx_of(op, dtype, s)}: expected {expected}, got a result"
-    )
+    assert isinstance(got, Raised), f"{ctx_of(op, dtype, s)}: expected {expected}, got a result"
     assert got.type is op.unsupported_exc, (
         f"{ctx_of(op, dtype, s)}: expected {expected}, got {got!r}"
     )
@@ -283,9 +267,7 @@ def test_error_inputs(op):
     for ei in op.error_inputs(lib, rng_for(op.name, "errors")):
         ctx = f"{op.name} {ei.sample!r}"
         got = outcome(call, lib, op, ei.sample)
-        assert isinstance(got, Raised), (
-            f"{ctx}: expected {ei.exc.__name__}, got a result"
-        )
+        assert isinstance(got, Raised), f"{ctx}: expected {ei.exc.__name__}, got a result"
         assert got.type is ei.exc, f"{ctx}: expected {ei.exc.__name__}, got {got!r}"
     if TORCH is not None:
         for ei in op.error_inputs(TORCH, rng_for(op.name, "errors")):
@@ -345,18 +327,12 @@ def grad_fn(library, op, sample, dtypes):
 
 def numel(sample):
     return sum(
-        int(np.prod(t.shape))
-        for t in tree_leaves((sample.args, sample.kwargs))
-        if is_tensor(t)
+        int(np.prod(t.shape)) for t in tree_leaves((sample.args, sample.kwargs)) if is_tensor(t)
     )
 
 
-def grad_samples(
-    op, dtype, library=None, limit=MAX_GRAD_SAMPLES, max_numel=MAX_GRAD_NUMEL
-):
-    picked = [
-        s for s in samples(op, dtype, library) if s.grad and numel(s) <= max_numel
-    ]
+def grad_samples(op, dtype, library=None, limit=MAX_GRAD_SAMPLES, max_numel=MAX_GRAD_NUMEL):
+    picked = [s for s in samples(op, dtype, library) if s.grad and numel(s) <= max_numel]
     return picked[:limit]
 
 
@@ -375,14 +351,10 @@ def test_gradcheck(op):
 @pytest.mark.parametrize("op", GRADGRADCHECK)
 def test_gradgradcheck(op):
     maybe_skip(op, "test_gradgradcheck")
-    for s in grad_samples(
-        op, "float64", limit=MAX_GRADGRAD_SAMPLES, max_numel=MAX_GRADGRAD_NUMEL
-    ):
+    for s in grad_samples(op, "float64", limit=MAX_GRADGRAD_SAMPLES, max_numel=MAX_GRADGRAD_NUMEL):
         f, leaves = grad_fn(lib, op, s, ("float64",))
         if leaves:
-            assert lib.autograd.gradgradcheck(f, tuple(leaves)), ctx_of(
-                op, "float64", s
-            )
+            assert lib.autograd.gradgradcheck(f, tuple(leaves)), ctx_of(op, "float64", s)
 
 
 def compute_grads(library, op, sample, dtype):
@@ -395,9 +367,7 @@ def compute_grads(library, op, sample, dtype):
         return None
     rng = rng_for(op.name, dtype, sample.name, "grad_output")
     gos = [
-        library.tensor(
-            make_values(rng, tuple(o.shape), dtype_name(o.dtype)), dtype=o.dtype
-        )
+        library.tensor(make_values(rng, tuple(o.shape), dtype_name(o.dtype)), dtype=o.dtype)
         for o in outs
     ]
     return tuple(library.autograd.grad(outs, leaves, gos, allow_unused=True))
@@ -425,9 +395,7 @@ def noncontiguous_copy(t):
 def test_noncontiguous(op, dtype):
     maybe_skip(op, "test_noncontiguous", dtype)
     for s in samples(op, dtype):
-        contig = tree_map(
-            lambda x: x.contiguous() if is_tensor(x) else x, (s.args, s.kwargs)
-        )
+        contig = tree_map(lambda x: x.contiguous() if is_tensor(x) else x, (s.args, s.kwargs))
         strided = tree_map(
             lambda x: noncontiguous_copy(x) if is_tensor(x) else x, (s.args, s.kwargs)
         )
@@ -486,9 +454,7 @@ def check_inplace(op, dtype, x, rest, kwargs, expected, torch_sample, ctx):
     if torch_sample is not None:
         # Only torch knows which dtype/shape mismatches in-place ops tolerate.
         ty = torch_sample.args[0].clone()
-        want = outcome(
-            getattr(ty, op.name + "_"), *torch_sample.args[1:], **torch_sample.kwargs
-        )
+        want = outcome(getattr(ty, op.name + "_"), *torch_sample.args[1:], **torch_sample.kwargs)
         assert_same(got, want, PARITY_TOL, op.tol, dtype, "in-place " + ctx)
         if not isinstance(got, Raised):
             assert_same(y, ty, PARITY_TOL, op.tol, dtype, "in-place (self) " + ctx)
@@ -498,13 +464,9 @@ def check_inplace(op, dtype, x, rest, kwargs, expected, torch_sample, ctx):
         return
     if tuple(y.shape) == tuple(x.shape):
         # (torch's addbmm_ may resize self to the broadcast shape, which reallocates.)
-        assert y.data_ptr() == ptr and got.data_ptr() == ptr, (
-            f"in-place {ctx}: storage changed"
-        )
+        assert y.data_ptr() == ptr and got.data_ptr() == ptr, f"in-place {ctx}: storage changed"
     if same_meta:
-        assert_same(
-            y, expected, PARITY_TOL, op.tol, dtype, "in-place vs function " + ctx
-        )
+        assert_same(y, expected, PARITY_TOL, op.tol, dtype, "in-place vs function " + ctx)
 
 
 # ---------------------------------------------------------------- (g) registry coverage

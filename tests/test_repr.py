@@ -151,9 +151,7 @@ OPTION_ARRAYS = [
 
 def build(lib, arr, dtype, mode=None):
     """The same tensor in torch or rtorch, through their common API only."""
-    t = lib.tensor(
-        arr.tolist(), dtype=getattr(lib, dtype), requires_grad=mode is not None
-    )
+    t = lib.tensor(arr.tolist(), dtype=getattr(lib, dtype), requires_grad=mode is not None)
     if arr.size == 0:
         t = t.reshape(arr.shape)
     if mode == "grad_fn":

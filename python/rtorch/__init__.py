@@ -5,13 +5,21 @@ re-exports: the engine lives in `rtorch._C` (Rust), Python-side behaviour in the
 family modules next to this file.
 """
 
-from . import _C
+from . import (
+    _C,
+    _tensor,
+    autograd,
+    cuda,
+    return_types,
+)
 from ._C import (
     Generator,
     Tensor,
     arange,
     as_tensor,
     bernoulli,
+    bfloat16,
+    bool,
     broadcast_tensors,
     can_cast,
     cat,
@@ -21,12 +29,19 @@ from ._C import (
     empty,
     empty_like,
     eye,
+    float16,
+    float32,
+    float64,
     from_numpy,
     full,
     full_like,
     get_default_dtype,
     get_num_threads,
     initial_seed,
+    int8,
+    int16,
+    int32,
+    int64,
     is_grad_enabled,
     is_inference_mode_enabled,
     lerp,
@@ -46,35 +61,22 @@ from ._C import (
     set_num_threads,
     stack,
     tensor,
+    uint8,
     where,
     zeros,
     zeros_like,
 )
-from ._C import (  # noqa: A004 - dtype names shadow builtins exactly as in PyTorch
-    bfloat16,
-    bool,
-    float16,
-    float32,
-    float64,
-    int8,
-    int16,
-    int32,
-    int64,
-    uint8,
-)
-from . import _tensor  # noqa: F401 - attaches the Python-side Tensor methods
 from ._size import Size
-from . import autograd, cuda, return_types  # noqa: F401
 from .autograd.grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
 
 __version__ = _C.__version__
 
 # PyTorch's dtype aliases.
 half = float16
-float = float32  # noqa: A001
+float = float32
 double = float64
 short = int16
-int = int32  # noqa: A001
+int = int32
 long = int64
 layout = type("layout", (), {"__repr__": lambda self: "torch.strided"})
 strided = layout()
@@ -89,21 +91,122 @@ def _function_from_method(name):
 
 
 # Functions that are the Tensor method of the same name.
-_METHOD_FUNCTIONS = """
-neg abs sign exp expm1 log log1p log2 log10 sqrt rsqrt square sin cos tan asin acos atan
-sinh cosh tanh sigmoid relu erf reciprocal floor ceil round trunc frac isnan isinf isfinite
-nan_to_num logical_not bitwise_not add sub mul div floor_divide fmod atan2
-maximum minimum eq ne lt le gt ge logical_and logical_or logical_xor clamp masked_fill addcmul addcdiv sum mean prod max min amax amin argmax argmin
-std var norm logsumexp all any cumsum cumprod softmax log_softmax mm bmm mv dot matmul outer
-ger addmm addmv addr addbmm baddbmm reshape transpose swapaxes permute t squeeze unsqueeze
-flatten unflatten narrow select split chunk unbind diagonal flip clone as_strided numel
-""".split()
+_METHOD_FUNCTIONS = [
+    "neg",
+    "abs",
+    "sign",
+    "exp",
+    "expm1",
+    "log",
+    "log1p",
+    "log2",
+    "log10",
+    "sqrt",
+    "rsqrt",
+    "square",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "erf",
+    "reciprocal",
+    "floor",
+    "ceil",
+    "round",
+    "trunc",
+    "frac",
+    "isnan",
+    "isinf",
+    "isfinite",
+    "nan_to_num",
+    "logical_not",
+    "bitwise_not",
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "floor_divide",
+    "fmod",
+    "atan2",
+    "maximum",
+    "minimum",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+    "clamp",
+    "masked_fill",
+    "addcmul",
+    "addcdiv",
+    "sum",
+    "mean",
+    "prod",
+    "max",
+    "min",
+    "amax",
+    "amin",
+    "argmax",
+    "argmin",
+    "std",
+    "var",
+    "norm",
+    "logsumexp",
+    "all",
+    "any",
+    "cumsum",
+    "cumprod",
+    "softmax",
+    "log_softmax",
+    "mm",
+    "bmm",
+    "mv",
+    "dot",
+    "matmul",
+    "outer",
+    "ger",
+    "addmm",
+    "addmv",
+    "addr",
+    "addbmm",
+    "baddbmm",
+    "reshape",
+    "transpose",
+    "swapaxes",
+    "permute",
+    "t",
+    "squeeze",
+    "unsqueeze",
+    "flatten",
+    "unflatten",
+    "narrow",
+    "select",
+    "split",
+    "chunk",
+    "unbind",
+    "diagonal",
+    "flip",
+    "clone",
+    "as_strided",
+    "numel",
+]
 for _name in _METHOD_FUNCTIONS:
     globals()[_name] = _function_from_method(_name)
 del _name
 
 # Common aliases of those functions.
-absolute = abs  # noqa: F821
+absolute = abs
 multiply = mul  # noqa: F821
 subtract = sub  # noqa: F821
 divide = div  # noqa: F821
@@ -133,14 +236,16 @@ def _number_first(name, reflected):
     return function
 
 
-pow = _number_first("pow", "__rpow__")  # noqa: A001
+pow = _number_first("pow", "__rpow__")
 remainder = _number_first("remainder", "__rmod__")
 bitwise_and = _number_first("bitwise_and", "__rand__")
 bitwise_or = _number_first("bitwise_or", "__ror__")
 bitwise_xor = _number_first("bitwise_xor", "__rxor__")
 
 
-def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None):
+def set_printoptions(
+    precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None
+):
     """Sets how tensors print (PyTorch's options and defaults)."""
     from . import _tensor_str
 
@@ -170,11 +275,15 @@ def set_rng_state(new_state):
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, generator=None):
-    return rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad, generator=generator)
+    return rand(
+        *input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad, generator=generator
+    )
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, generator=None):
-    return randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad, generator=generator)
+    return randn(
+        *input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad, generator=generator
+    )
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False):
@@ -184,7 +293,9 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_g
 
 
 def broadcast_shapes(*shapes):
-    return Size(broadcast_tensors(*[zeros(s).expand(s) if s else zeros(()) for s in shapes])[0].shape)
+    return Size(
+        broadcast_tensors(*[zeros(s).expand(s) if s else zeros(()) for s in shapes])[0].shape
+    )
 
 
 def __getattr__(name):

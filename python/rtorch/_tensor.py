@@ -127,7 +127,7 @@ def _generic_inplace(name):
         if name in ("cumsum", "cumprod") and self.dtype == _C.bool:
             if self.dim() == 0 or self.numel() == 0:
                 return self  # nothing to scan beyond the element itself
-            raise NotImplementedError(f'"{name}_out_cpu" not implemented for \'Bool\'')
+            raise NotImplementedError(f"\"{name}_out_cpu\" not implemented for 'Bool'")
         return self._apply_inplace(name, lambda x: getattr(Tensor, name)(x, *args, **kwargs))
 
     method.__name__ = name + "_"
@@ -135,10 +135,22 @@ def _generic_inplace(name):
 
 
 # In-place variants without a dedicated kernel: out of place, then written back.
-_GENERIC_INPLACE = """
-nan_to_num cumsum cumprod addmm addmv addr addbmm baddbmm addcmul addcdiv lerp clamp_min
-clamp_max clip
-""".split()
+_GENERIC_INPLACE = [
+    "nan_to_num",
+    "cumsum",
+    "cumprod",
+    "addmm",
+    "addmv",
+    "addr",
+    "addbmm",
+    "baddbmm",
+    "addcmul",
+    "addcdiv",
+    "lerp",
+    "clamp_min",
+    "clamp_max",
+    "clip",
+]
 
 _METHODS = {
     "__repr__": _repr,

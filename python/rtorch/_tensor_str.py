@@ -196,9 +196,7 @@ def _body(t, indent):
         if cut[-1]:
             items[edge:edge] = [" ..."]
         per_line = max(1, math.floor((_opts["linewidth"] - indent) / item_width))
-        rows = [
-            ", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line)
-        ]
+        rows = [", ".join(items[i : i + per_line]) for i in range(0, len(items), per_line)]
         return "[" + (",\n" + " " * (indent + 1)).join(rows) + "]"
 
     def nested(values, d, indent):
@@ -251,9 +249,7 @@ def tensor_repr(t):
     else:
         if not _opts["edgeitems"]:
             suffixes.append(size)
-        default_complex = (
-            "torch.complex128" if default == "torch.float64" else "torch.complex64"
-        )
+        default_complex = "torch.complex128" if default == "torch.float64" else "torch.complex64"
         if dtype not in (default, default_complex, "torch.int64", "torch.bool"):
             suffixes.append("dtype=" + dtype)
         body = _body(t.detach(), indent)

@@ -12,5 +12,5 @@ def _make(name):
     return type(name, (base,), {"__repr__": __repr__, "__slots__": ()})
 
 
-max = _make("max")  # noqa: A001
-min = _make("min")  # noqa: A001
+max = _make("max")
+min = _make("min")

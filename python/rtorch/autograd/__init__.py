@@ -11,7 +11,14 @@ def _tensors(x):
     return [x] if isinstance(x, _C.Tensor) else list(x)
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None):
+def backward(
+    tensors,
+    grad_tensors=None,
+    retain_graph=None,
+    create_graph=False,
+    grad_variables=None,
+    inputs=None,
+):
     """Accumulates gradients of `tensors` into the `.grad` of graph leaves."""
     if grad_variables is not None:
         grad_tensors = grad_variables
@@ -25,7 +32,17 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     _C._backward(tensors, grad_tensors, retain_graph, create_graph, inputs)
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph=False,
+    only_inputs=True,
+    allow_unused=None,
+    is_grads_batched=False,
+    materialize_grads=False,
+):
     """Returns the gradients of `outputs` with respect to `inputs` (a tuple)."""
     if is_grads_batched:
         raise NotImplementedError("rtorch: is_grads_batched=True is not supported yet")
@@ -63,12 +80,12 @@ def __getattr__(name):
 
 __all__ = [
     "backward",
+    "enable_grad",
     "grad",
     "gradcheck",
     "gradgradcheck",
-    "no_grad",
-    "enable_grad",
-    "set_grad_enabled",
     "inference_mode",
     "is_grad_enabled",
+    "no_grad",
+    "set_grad_enabled",
 ]

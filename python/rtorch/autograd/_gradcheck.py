@@ -113,9 +113,7 @@ def _numerical_jacobians(lib, func, inputs, diff_inputs, func_out, eps):
     for _, inp in diff_inputs:
         n_in = inp.numel()
         per_output = [
-            np.zeros((n_in, o.numel()))
-            if lib.is_tensor(o) and o.is_floating_point()
-            else None
+            np.zeros((n_in, o.numel())) if lib.is_tensor(o) and o.is_floating_point() else None
             for o in func_out
         ]
         with lib.no_grad():
@@ -219,14 +217,10 @@ def _gradcheck(func, inputs, eps, atol, rtol, nondet_tol, check_grad_dtypes):
     inputs = _as_tuple(inputs)
     diff_inputs = _differentiable_inputs(lib, inputs)
     func_out = _as_tuple(func(*inputs))
-    out_idx = [
-        i for i, o in enumerate(func_out) if lib.is_tensor(o) and o.requires_grad
-    ]
+    out_idx = [i for i, o in enumerate(func_out) if lib.is_tensor(o) and o.requires_grad]
     for i in out_idx:
         if getattr(func_out[i].dtype, "is_complex", False):
-            raise NotImplementedError(
-                "gradcheck: complex outputs are not supported yet"
-            )
+            raise NotImplementedError("gradcheck: complex outputs are not supported yet")
 
     numerical = _numerical_jacobians(lib, func, inputs, diff_inputs, func_out, eps)
 
@@ -235,9 +229,7 @@ def _gradcheck(func, inputs, eps, atol, rtol, nondet_tol, check_grad_dtypes):
         for per_output in numerical:
             for jac in per_output:
                 if jac is not None and np.any(jac != 0):
-                    raise GradcheckError(
-                        "Numerical gradient for function expected to be zero"
-                    )
+                    raise GradcheckError("Numerical gradient for function expected to be zero")
         return True
 
     # The in-place perturbation bumped the inputs' version counters, which
@@ -400,13 +392,9 @@ def gradgradcheck(
     def first_order_grads(*args):
         args = [x.requires_grad_() if need else x for x, need in zip(args, needs_grad)]
         ins, gos = args[:n_inputs], args[n_inputs:]
-        outs = [
-            o for o in _as_tuple(func(*ins)) if lib.is_tensor(o) and o.requires_grad
-        ]
+        outs = [o for o in _as_tuple(func(*ins)) if lib.is_tensor(o) and o.requires_grad]
         wrt = [x for x, need in zip(ins, needs_grad) if need]
-        grads = lib.autograd.grad(
-            outs, wrt, grad_outputs=gos, create_graph=True, allow_unused=True
-        )
+        grads = lib.autograd.grad(outs, wrt, grad_outputs=gos, create_graph=True, allow_unused=True)
         return tuple(g for g in grads if g is not None)
 
     return gradcheck(

@@ -17,7 +17,9 @@ class _GradModeContext:
 
     def __call__(self, func):
         if inspect.isgeneratorfunction(func):
-            raise TypeError("rtorch: grad-mode decorators on generator functions are not supported yet")
+            raise TypeError(
+                "rtorch: grad-mode decorators on generator functions are not supported yet"
+            )
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):

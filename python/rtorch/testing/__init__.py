@@ -97,8 +97,7 @@ def _tolerances(names, rtol, atol):
         missing = "rtol" if rtol is None else "atol"
         raise _Failure(
             ValueError,
-            "Both 'rtol' and 'atol' must be either specified or omitted, "
-            f"but got no {missing}.",
+            f"Both 'rtol' and 'atol' must be either specified or omitted, but got no {missing}.",
         )
     if rtol is not None:
         return rtol, atol
@@ -195,9 +194,7 @@ def _tensor_mismatch_msg(a, e, close, name, rtol, atol):
             # Integer differences are taken in int64; their ratio is a float32
             # (PyTorch's default dtype for true division of integers).
             abs_diff = np.abs(a.astype(np.int64) - e.astype(np.int64))
-            rel_diff = abs_diff.astype(np.float32) / np.abs(e.astype(np.int64)).astype(
-                np.float32
-            )
+            rel_diff = abs_diff.astype(np.float32) / np.abs(e.astype(np.int64)).astype(np.float32)
         else:
             rnd = _rounder(name)
             abs_diff = np.abs(rnd(a - e))
@@ -348,8 +345,7 @@ def _collect_pairs(actual, expected, path, options):
         if len(actual) != len(expected):
             raise _Failure(
                 AssertionError,
-                "The length of the sequences mismatch: "
-                f"{len(actual)} != {len(expected)}",
+                f"The length of the sequences mismatch: {len(actual)} != {len(expected)}",
                 path,
             )
         pairs = []

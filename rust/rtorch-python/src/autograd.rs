@@ -31,8 +31,19 @@ impl PyNode {
             .map(|e| -> PyResult<Py<PyAny>> {
                 Ok(match e {
                     None => (py.None(), 0).into_pyobject(py)?.into_any().unbind(),
-                    Some(Edge::Node(n, nr)) => (PyNode { node: n.clone() }, *nr).into_pyobject(py)?.into_any().unbind(),
-                    Some(Edge::Leaf(t)) => (AccumulateGrad { variable: t.clone() }, 0).into_pyobject(py)?.into_any().unbind(),
+                    Some(Edge::Node(n, nr)) => (PyNode { node: n.clone() }, *nr)
+                        .into_pyobject(py)?
+                        .into_any()
+                        .unbind(),
+                    Some(Edge::Leaf(t)) => (
+                        AccumulateGrad {
+                            variable: t.clone(),
+                        },
+                        0,
+                    )
+                        .into_pyobject(py)?
+                        .into_any()
+                        .unbind(),
                 })
             })
             .collect::<PyResult<_>>()?;
@@ -41,13 +52,22 @@ impl PyNode {
     /// A hook on the node's outputs' gradients: `hook(grad_inputs, grad_outputs)` is not
     /// supported yet; register hooks on tensors instead.
     fn register_hook(&self, _hook: Py<PyAny>) -> PyResult<()> {
-        Err(PyRuntimeError::new_err("rtorch: Node.register_hook is not supported yet; use Tensor.register_hook"))
+        Err(PyRuntimeError::new_err(
+            "rtorch: Node.register_hook is not supported yet; use Tensor.register_hook",
+        ))
     }
     fn __repr__(&self) -> String {
-        format!("<{} object at {:#x}>", self.node.name, Arc::as_ptr(&self.node) as usize)
+        format!(
+            "<{} object at {:#x}>",
+            self.node.name,
+            Arc::as_ptr(&self.node) as usize
+        )
     }
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other.cast::<PyNode>().map(|o| Arc::ptr_eq(&o.get().node, &self.node)).unwrap_or(false)
+        other
+            .cast::<PyNode>()
+            .map(|o| Arc::ptr_eq(&o.get().node, &self.node))
+            .unwrap_or(false)
     }
     fn __hash__(&self) -> usize {
         Arc::as_ptr(&self.node) as usize
@@ -83,7 +103,9 @@ fn py_hook(f: Py<PyAny>) -> Hook {
             if r.is_none(py) {
                 return Ok(None);
             }
-            let t = r.cast_bound::<PyTensor>(py).map_err(|e| stash(PyErr::from(e)))?;
+            let t = r
+                .cast_bound::<PyTensor>(py)
+                .map_err(|e| stash(PyErr::from(e)))?;
             Ok(Some(t.get().t.clone()))
         })
     })
@@ -113,8 +135,14 @@ impl PyTensor {
     }
 }
 
-fn opt_grads(py: Python<'_>, grads: Option<&Bound<'_, PyAny>>, n: usize) -> PyResult<Vec<Option<Tensor>>> {
-    let Some(g) = grads.filter(|g| !g.is_none()) else { return Ok(vec![None; n]) };
+fn opt_grads(
+    py: Python<'_>,
+    grads: Option<&Bound<'_, PyAny>>,
+    n: usize,
+) -> PyResult<Vec<Option<Tensor>>> {
+    let Some(g) = grads.filter(|g| !g.is_none()) else {
+        return Ok(vec![None; n]);
+    };
     if let Ok(t) = g.cast::<PyTensor>() {
         return Ok(vec![Some(t.get().t.clone())]);
     }
@@ -140,24 +168,52 @@ fn tensors_arg(o: &Bound<'_, PyAny>) -> PyResult<Vec<Tensor>> {
 
 #[pyfunction]
 #[pyo3(signature = (tensors, grad_tensors=None, retain_graph=None, create_graph=false, inputs=None))]
-pub fn _backward(py: Python<'_>, tensors: &Bound<'_, PyAny>, grad_tensors: Option<&Bound<'_, PyAny>>, retain_graph: Option<bool>, create_graph: bool, inputs: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+pub fn _backward(
+    py: Python<'_>,
+    tensors: &Bound<'_, PyAny>,
+    grad_tensors: Option<&Bound<'_, PyAny>>,
+    retain_graph: Option<bool>,
+    create_graph: bool,
+    inputs: Option<&Bound<'_, PyAny>>,
+) -> PyResult<()> {
     let roots = tensors_arg(tensors)?;
     let grads = opt_grads(py, grad_tensors, roots.len())?;
-    let inputs = inputs.filter(|i| !i.is_none()).map(tensors_arg).transpose()?;
+    let inputs = inputs
+        .filter(|i| !i.is_none())
+        .map(tensors_arg)
+        .transpose()?;
     let retain = retain_graph.unwrap_or(create_graph);
-    py.detach(|| autograd::backward(&roots, &grads, retain, create_graph, inputs.as_deref())).py()
+    py.detach(|| autograd::backward(&roots, &grads, retain, create_graph, inputs.as_deref()))
+        .py()
 }
 
 #[pyfunction]
 #[pyo3(signature = (outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=false, allow_unused=None))]
 #[allow(clippy::too_many_arguments)]
-pub fn _grad<'py>(py: Python<'py>, outputs: &Bound<'_, PyAny>, inputs: &Bound<'_, PyAny>, grad_outputs: Option<&Bound<'_, PyAny>>, retain_graph: Option<bool>, create_graph: bool, allow_unused: Option<bool>) -> PyResult<Bound<'py, PyTuple>> {
+pub fn _grad<'py>(
+    py: Python<'py>,
+    outputs: &Bound<'_, PyAny>,
+    inputs: &Bound<'_, PyAny>,
+    grad_outputs: Option<&Bound<'_, PyAny>>,
+    retain_graph: Option<bool>,
+    create_graph: bool,
+    allow_unused: Option<bool>,
+) -> PyResult<Bound<'py, PyTuple>> {
     let outs = tensors_arg(outputs)?;
     let ins = tensors_arg(inputs)?;
     let grads = opt_grads(py, grad_outputs, outs.len())?;
     let retain = retain_graph.unwrap_or(create_graph);
     let r = py
-        .detach(|| autograd::grad(&outs, &grads, &ins, retain, create_graph, allow_unused.unwrap_or(false)))
+        .detach(|| {
+            autograd::grad(
+                &outs,
+                &grads,
+                &ins,
+                retain,
+                create_graph,
+                allow_unused.unwrap_or(false),
+            )
+        })
         .py()?;
     PyTuple::new(py, r.into_iter().map(|g| g.map(PyTensor::wrap)))
 }

@@ -19,7 +19,9 @@ pub fn scalar(obj: &Bound<'_, PyAny>) -> PyResult<Option<Scalar>> {
     if obj.is_instance_of::<PyInt>() {
         return match obj.extract::<i64>() {
             Ok(i) => Ok(Some(Scalar::Int(i))),
-            Err(_) => Err(PyRuntimeError::new_err(format!("Overflow when unpacking long: {obj}"))),
+            Err(_) => Err(PyRuntimeError::new_err(format!(
+                "Overflow when unpacking long: {obj}"
+            ))),
         };
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
@@ -50,7 +52,10 @@ pub fn operand_req(obj: &Bound<'_, PyAny>, op: &str, arg: &str) -> PyResult<Tens
     operand(obj)?.ok_or_else(|| {
         PyTypeError::new_err(format!(
             "{op}(): argument '{arg}' must be Tensor, not {}",
-            obj.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+            obj.get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
         ))
     })
 }
@@ -65,7 +70,10 @@ pub fn scalar_req(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Scalar> {
     }
     Err(PyTypeError::new_err(format!(
         "{what} must be a number, not {}",
-        obj.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+        obj.get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_default()
     )))
 }
 
@@ -134,7 +142,10 @@ pub fn index_arg(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
     obj.extract::<i64>().map_err(|_| {
         PyTypeError::new_err(format!(
             "expected an integer, but got {}",
-            obj.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+            obj.get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
         ))
     })
 }
@@ -143,7 +154,9 @@ pub fn usizes(v: &[i64], op: &str) -> PyResult<Vec<usize>> {
     v.iter()
         .map(|&d| {
             usize::try_from(d).map_err(|_| {
-                PyRuntimeError::new_err(format!("{op}: Trying to create tensor with negative dimension {d}: {v:?}"))
+                PyRuntimeError::new_err(format!(
+                    "{op}: Trying to create tensor with negative dimension {d}: {v:?}"
+                ))
             })
         })
         .collect()
@@ -185,7 +198,9 @@ pub fn device(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Device>> {
     if let Ok(i) = obj.extract::<usize>() {
         return Ok(Some(Device::Cuda(i)));
     }
-    let s: String = obj.extract().map_err(|_| PyTypeError::new_err("device must be a string, int or rtorch.device"))?;
+    let s: String = obj
+        .extract()
+        .map_err(|_| PyTypeError::new_err("device must be a string, int or rtorch.device"))?;
     Ok(Some(parse_device(&s)?))
 }
 
@@ -198,7 +213,12 @@ enum Val {
     F(f64),
 }
 
-fn walk(obj: &Bound<'_, PyAny>, depth: usize, shape: &mut Vec<usize>, out: &mut Vec<Val>) -> PyResult<()> {
+fn walk(
+    obj: &Bound<'_, PyAny>,
+    depth: usize,
+    shape: &mut Vec<usize>,
+    out: &mut Vec<Val>,
+) -> PyResult<()> {
     if let Some(s) = scalar(obj)? {
         if depth < shape.len() {
             return Err(PyValueError::new_err(format!(
@@ -232,12 +252,18 @@ fn walk(obj: &Bound<'_, PyAny>, depth: usize, shape: &mut Vec<usize>, out: &mut 
         }
         match t.dtype() {
             DType::Bool => out.extend(t.to_vec::<bool>().py()?.into_iter().map(Val::B)),
-            d if d.is_floating_point() => out.extend(t.to_vec::<f64>().py()?.into_iter().map(Val::F)),
+            d if d.is_floating_point() => {
+                out.extend(t.to_vec::<f64>().py()?.into_iter().map(Val::F))
+            }
             _ => out.extend(t.to_vec::<i64>().py()?.into_iter().map(Val::I)),
         }
         return Ok(());
     }
-    let obj = if obj.hasattr("__array_interface__")? { obj.call_method0("tolist")? } else { obj.clone() };
+    let obj = if obj.hasattr("__array_interface__")? {
+        obj.call_method0("tolist")?
+    } else {
+        obj.clone()
+    };
     let Ok(seq) = obj.cast::<PySequence>() else {
         return Err(PyTypeError::new_err(format!(
             "Could not infer dtype of {}",
@@ -267,7 +293,11 @@ pub fn tensor_from_data(obj: &Bound<'_, PyAny>, dtype: Option<DType>) -> PyResul
     if obj.hasattr("__array_interface__")? && !obj.is_instance_of::<PyTensor>() {
         let src = from_numpy(obj, true)?;
         let target = dtype.unwrap_or(src.dtype());
-        return Ok(rtorch::ops::cast::to_dtype(&rtorch::ops::movement::clone(&src).py()?, target).py()?.detach());
+        return Ok(
+            rtorch::ops::cast::to_dtype(&rtorch::ops::movement::clone(&src).py()?, target)
+                .py()?
+                .detach(),
+        );
     }
     let mut shape = Vec::new();
     let mut vals = Vec::new();
@@ -288,11 +318,25 @@ pub fn tensor_from_data(obj: &Bound<'_, PyAny>, dtype: Option<DType>) -> PyResul
             Tensor::from_slice(&v, &shape)
         }
         DType::I64 => {
-            let v: Vec<i64> = vals.iter().map(|v| match *v { Val::B(b) => b as i64, Val::I(i) => i, Val::F(f) => f as i64 }).collect();
+            let v: Vec<i64> = vals
+                .iter()
+                .map(|v| match *v {
+                    Val::B(b) => b as i64,
+                    Val::I(i) => i,
+                    Val::F(f) => f as i64,
+                })
+                .collect();
             Tensor::from_slice(&v, &shape)
         }
         _ => {
-            let v: Vec<f64> = vals.iter().map(|v| match *v { Val::B(b) => b as u8 as f64, Val::I(i) => i as f64, Val::F(f) => f }).collect();
+            let v: Vec<f64> = vals
+                .iter()
+                .map(|v| match *v {
+                    Val::B(b) => b as u8 as f64,
+                    Val::I(i) => i as f64,
+                    Val::F(f) => f,
+                })
+                .collect();
             // NOTE: Python floats are doubles; go straight to the target dtype so that
             // e.g. 0.1 rounds once, as in PyTorch.
             Tensor::from_slice(&v, &shape)
@@ -343,7 +387,8 @@ pub fn from_numpy(arr: &Bound<'_, PyAny>, for_copy: bool) -> PyResult<Tensor> {
     let ai = arr.getattr("__array_interface__")?;
     let ai = ai.cast::<PyDict>()?;
     let get = |k: &str| -> PyResult<Bound<'_, PyAny>> {
-        ai.get_item(k)?.ok_or_else(|| PyValueError::new_err(format!("__array_interface__ lacks '{k}'")))
+        ai.get_item(k)?
+            .ok_or_else(|| PyValueError::new_err(format!("__array_interface__ lacks '{k}'")))
     };
     let typestr: String = get("typestr")?.extract()?;
     let dt = numpy_dtype(&typestr).filter(|_| !typestr.starts_with('>')).ok_or_else(|| {
@@ -372,10 +417,20 @@ pub fn from_numpy(arr: &Bound<'_, PyAny>, for_copy: bool) -> PyResult<Tensor> {
         _ => rtorch::layout::contiguous_strides(&shape).to_vec(),
     };
     let _ = for_copy;
-    let layout = Layout { shape: shape.as_slice().into(), strides: strides.as_slice().into(), offset: 0 };
+    let layout = Layout {
+        shape: shape.as_slice().into(),
+        strides: strides.as_slice().into(),
+        offset: 0,
+    };
     let nbytes = layout.storage_extent() * dt.itemsize();
     // SAFETY: the array owns `nbytes` bytes at `ptr` and lives as long as the storage.
-    let storage = unsafe { Storage::from_external(ptr as *mut u8, nbytes, Box::new(PyOwner(arr.clone().unbind()))) };
+    let storage = unsafe {
+        Storage::from_external(
+            ptr as *mut u8,
+            nbytes,
+            Box::new(PyOwner(arr.clone().unbind())),
+        )
+    };
     Tensor::from_storage(storage, layout, dt).py()
 }
 

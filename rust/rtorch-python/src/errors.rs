@@ -1,6 +1,8 @@
 //! The one place engine errors become Python exceptions.
 
-use pyo3::exceptions::{PyIndexError, PyNotImplementedError, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{
+    PyIndexError, PyNotImplementedError, PyRuntimeError, PyTypeError, PyValueError,
+};
 use pyo3::PyErr;
 use rtorch::{Error, ErrorKind};
 use std::cell::RefCell;

@@ -8,7 +8,7 @@ use crate::tensor_math::tensor_list;
 use crate::types::{dtype_obj, PyDType};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyFloat, PyTuple};
+use pyo3::types::PyTuple;
 use rtorch::ops::{binary, factory, movement, pointwise};
 use rtorch::random::Generator;
 use rtorch::{DType, Device, Scalar, Tensor};
@@ -24,11 +24,18 @@ impl PyGenerator {
     #[pyo3(signature = (device=None))]
     fn new(device: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         if let Some(Device::Cuda(_)) = convert::device(device)? {
-            return Err(PyRuntimeError::new_err("rtorch: CUDA generators are not supported yet"));
+            return Err(PyRuntimeError::new_err(
+                "rtorch: CUDA generators are not supported yet",
+            ));
         }
-        Ok(PyGenerator { g: Generator::new(rtorch::random::DEFAULT_SEED) })
+        Ok(PyGenerator {
+            g: Generator::new(rtorch::random::DEFAULT_SEED),
+        })
     }
-    fn manual_seed<'py>(slf: &Bound<'py, Self>, seed: &Bound<'_, PyAny>) -> PyResult<Bound<'py, Self>> {
+    fn manual_seed<'py>(
+        slf: &Bound<'py, Self>,
+        seed: &Bound<'_, PyAny>,
+    ) -> PyResult<Bound<'py, Self>> {
         slf.borrow().g.manual_seed(seed_value(seed)?);
         Ok(slf.clone())
     }
@@ -39,16 +46,24 @@ impl PyGenerator {
         self.g.initial_seed()
     }
     fn get_state(&self) -> PyResult<PyTensor> {
-        ok(Tensor::from_slice(&self.g.get_state(), &[self.g.get_state().len()]))
+        ok(Tensor::from_slice(
+            &self.g.get_state(),
+            &[self.g.get_state().len()],
+        ))
     }
-    fn set_state<'py>(slf: &Bound<'py, Self>, state: &Bound<'_, PyTensor>) -> PyResult<Bound<'py, Self>> {
+    fn set_state<'py>(
+        slf: &Bound<'py, Self>,
+        state: &Bound<'_, PyTensor>,
+    ) -> PyResult<Bound<'py, Self>> {
         let bytes = state.get().t.to_vec::<u8>().py()?;
         slf.borrow().g.set_state(&bytes).py()?;
         Ok(slf.clone())
     }
     #[getter]
     fn device(&self) -> crate::types::PyDevice {
-        crate::types::PyDevice { device: Device::Cpu }
+        crate::types::PyDevice {
+            device: Device::Cpu,
+        }
     }
 }
 
@@ -70,7 +85,9 @@ fn gen_of(g: Option<&Bound<'_, PyGenerator>>) -> Option<Generator> {
 fn check_device(device: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
     match convert::device(device)? {
         Some(Device::Cuda(_)) => Err(if rtorch::device::cuda_is_available() {
-            pyo3::exceptions::PyNotImplementedError::new_err("rtorch: CUDA tensors are not implemented yet")
+            pyo3::exceptions::PyNotImplementedError::new_err(
+                "rtorch: CUDA tensors are not implemented yet",
+            )
         } else {
             PyRuntimeError::new_err(
                 "Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU and installed a driver from http://www.nvidia.com/Download/index.aspx",
@@ -90,7 +107,13 @@ fn finish(t: Tensor, requires_grad: bool) -> R {
 
 #[pyfunction]
 #[pyo3(signature = (data, *, dtype=None, device=None, requires_grad=false, pin_memory=false))]
-pub fn tensor(data: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, pin_memory: bool) -> R {
+pub fn tensor(
+    data: &Bound<'_, PyAny>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    requires_grad: bool,
+    pin_memory: bool,
+) -> R {
     let _ = pin_memory;
     check_device(device)?;
     let t = convert::tensor_from_data(data, convert::dtype(dtype)?)?;
@@ -99,7 +122,11 @@ pub fn tensor(data: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device:
 
 #[pyfunction]
 #[pyo3(signature = (data, dtype=None, device=None))]
-pub fn as_tensor(data: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>) -> R {
+pub fn as_tensor(
+    data: &Bound<'_, PyAny>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+) -> R {
     check_device(device)?;
     let dt = convert::dtype(dtype)?;
     if let Ok(t) = data.cast::<PyTensor>() {
@@ -131,7 +158,14 @@ fn factory_dtype(dtype: Option<&Bound<'_, PyAny>>) -> PyResult<DType> {
 
 #[pyfunction]
 #[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
-pub fn zeros(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+pub fn zeros(
+    size: &Bound<'_, PyTuple>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    requires_grad: bool,
+    layout: Option<&Bound<'_, PyAny>>,
+    out: Option<&Bound<'_, PyAny>>,
+) -> R {
     let _ = (layout, out);
     check_device(device)?;
     let s = convert::usizes(&convert::sizes(size)?, "zeros")?;
@@ -140,18 +174,37 @@ pub fn zeros(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device
 
 #[pyfunction]
 #[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
-pub fn ones(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+pub fn ones(
+    size: &Bound<'_, PyTuple>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    requires_grad: bool,
+    layout: Option<&Bound<'_, PyAny>>,
+    out: Option<&Bound<'_, PyAny>>,
+) -> R {
     let _ = (layout, out);
     check_device(device)?;
     let s = convert::usizes(&convert::sizes(size)?, "ones")?;
-    finish(factory::full(&s, Scalar::Int(1), factory_dtype(dtype)?).py()?, requires_grad)
+    finish(
+        factory::full(&s, Scalar::Int(1), factory_dtype(dtype)?).py()?,
+        requires_grad,
+    )
 }
 
 /// `empty` returns zeroed memory: it costs the same (calloc) and is never garbage.
 #[pyfunction]
 #[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, layout=None, pin_memory=false, memory_format=None, out=None))]
 #[allow(clippy::too_many_arguments)]
-pub fn empty(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, pin_memory: bool, memory_format: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+pub fn empty(
+    size: &Bound<'_, PyTuple>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    requires_grad: bool,
+    layout: Option<&Bound<'_, PyAny>>,
+    pin_memory: bool,
+    memory_format: Option<&Bound<'_, PyAny>>,
+    out: Option<&Bound<'_, PyAny>>,
+) -> R {
     let _ = (layout, pin_memory, memory_format, out);
     check_device(device)?;
     let s = convert::usizes(&convert::sizes(size)?, "empty")?;
@@ -170,7 +223,15 @@ fn fill_dtype(v: Scalar) -> DType {
 #[pyfunction]
 #[pyo3(signature = (size, fill_value, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
 #[allow(clippy::too_many_arguments)]
-pub fn full(size: &Bound<'_, PyAny>, fill_value: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+pub fn full(
+    size: &Bound<'_, PyAny>,
+    fill_value: &Bound<'_, PyAny>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    requires_grad: bool,
+    layout: Option<&Bound<'_, PyAny>>,
+    out: Option<&Bound<'_, PyAny>>,
+) -> R {
     let _ = (layout, out);
     check_device(device)?;
     let s = convert::usizes(&convert::sizes(&PyTuple::new(size.py(), [size])?)?, "full")?;
@@ -185,48 +246,98 @@ fn like_dtype(input: &Tensor, dtype: Option<&Bound<'_, PyAny>>) -> PyResult<DTyp
 
 #[pyfunction]
 #[pyo3(signature = (input, *, dtype=None, device=None, requires_grad=false, layout=None, memory_format=None))]
-pub fn zeros_like(input: &Bound<'_, PyTensor>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
+pub fn zeros_like(
+    input: &Bound<'_, PyTensor>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    requires_grad: bool,
+    layout: Option<&Bound<'_, PyAny>>,
+    memory_format: Option<&Bound<'_, PyAny>>,
+) -> R {
     let _ = (layout, memory_format);
     check_device(device)?;
     let t = &input.get().t;
-    finish(Tensor::zeros(t.shape(), like_dtype(t, dtype)?), requires_grad)
+    finish(
+        Tensor::zeros(t.shape(), like_dtype(t, dtype)?),
+        requires_grad,
+    )
 }
 
 #[pyfunction]
 #[pyo3(signature = (input, *, dtype=None, device=None, requires_grad=false, layout=None, memory_format=None))]
-pub fn empty_like(input: &Bound<'_, PyTensor>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
+pub fn empty_like(
+    input: &Bound<'_, PyTensor>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    requires_grad: bool,
+    layout: Option<&Bound<'_, PyAny>>,
+    memory_format: Option<&Bound<'_, PyAny>>,
+) -> R {
     zeros_like(input, dtype, device, requires_grad, layout, memory_format)
 }
 
 #[pyfunction]
 #[pyo3(signature = (input, *, dtype=None, device=None, requires_grad=false, layout=None, memory_format=None))]
-pub fn ones_like(input: &Bound<'_, PyTensor>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
+pub fn ones_like(
+    input: &Bound<'_, PyTensor>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    requires_grad: bool,
+    layout: Option<&Bound<'_, PyAny>>,
+    memory_format: Option<&Bound<'_, PyAny>>,
+) -> R {
     let _ = (layout, memory_format);
     check_device(device)?;
     let t = &input.get().t;
-    finish(factory::full(t.shape(), Scalar::Int(1), like_dtype(t, dtype)?).py()?, requires_grad)
+    finish(
+        factory::full(t.shape(), Scalar::Int(1), like_dtype(t, dtype)?).py()?,
+        requires_grad,
+    )
 }
 
 #[pyfunction]
 #[pyo3(signature = (input, fill_value, *, dtype=None, device=None, requires_grad=false, layout=None, memory_format=None))]
 #[allow(clippy::too_many_arguments)]
-pub fn full_like(input: &Bound<'_, PyTensor>, fill_value: &Bound<'_, PyAny>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
+pub fn full_like(
+    input: &Bound<'_, PyTensor>,
+    fill_value: &Bound<'_, PyAny>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    requires_grad: bool,
+    layout: Option<&Bound<'_, PyAny>>,
+    memory_format: Option<&Bound<'_, PyAny>>,
+) -> R {
     let _ = (layout, memory_format);
     check_device(device)?;
     let t = &input.get().t;
     let v = convert::scalar_req(fill_value, "full_like(): argument 'fill_value'")?;
-    finish(factory::full(t.shape(), v, like_dtype(t, dtype)?).py()?, requires_grad)
+    finish(
+        factory::full(t.shape(), v, like_dtype(t, dtype)?).py()?,
+        requires_grad,
+    )
 }
 
 /// `arange(end)`, `arange(start, end, step=1)`: int64 unless a bound is a float.
 #[pyfunction]
 #[pyo3(signature = (start, end=None, step=None, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
 #[allow(clippy::too_many_arguments)]
-pub fn arange(start: &Bound<'_, PyAny>, end: Option<&Bound<'_, PyAny>>, step: Option<&Bound<'_, PyAny>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+pub fn arange(
+    start: &Bound<'_, PyAny>,
+    end: Option<&Bound<'_, PyAny>>,
+    step: Option<&Bound<'_, PyAny>>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    requires_grad: bool,
+    layout: Option<&Bound<'_, PyAny>>,
+    out: Option<&Bound<'_, PyAny>>,
+) -> R {
     let _ = (layout, out);
     check_device(device)?;
     let (s, e) = match end {
-        Some(e) if !e.is_none() => (convert::scalar_req(start, "start")?, convert::scalar_req(e, "end")?),
+        Some(e) if !e.is_none() => (
+            convert::scalar_req(start, "start")?,
+            convert::scalar_req(e, "end")?,
+        ),
         _ => (Scalar::Int(0), convert::scalar_req(start, "end")?),
     };
     let st = match step {
@@ -234,44 +345,95 @@ pub fn arange(start: &Bound<'_, PyAny>, end: Option<&Bound<'_, PyAny>>, step: Op
         _ => Scalar::Int(1),
     };
     let any_float = [s, e, st].iter().any(|v| matches!(v, Scalar::Float(_)));
-    let dt = convert::dtype(dtype)?.unwrap_or(if any_float { rtorch::ops::default_float() } else { DType::I64 });
-    finish(factory::arange(s.to_f64(), e.to_f64(), st.to_f64(), dt).py()?, requires_grad)
+    let dt = convert::dtype(dtype)?.unwrap_or(if any_float {
+        rtorch::ops::default_float()
+    } else {
+        DType::I64
+    });
+    finish(
+        factory::arange(s.to_f64(), e.to_f64(), st.to_f64(), dt).py()?,
+        requires_grad,
+    )
 }
 
 #[pyfunction]
 #[pyo3(signature = (start, end, steps, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
 #[allow(clippy::too_many_arguments)]
-pub fn linspace(start: f64, end: f64, steps: i64, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+pub fn linspace(
+    start: f64,
+    end: f64,
+    steps: i64,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    requires_grad: bool,
+    layout: Option<&Bound<'_, PyAny>>,
+    out: Option<&Bound<'_, PyAny>>,
+) -> R {
     let _ = (layout, out);
     check_device(device)?;
-    finish(factory::linspace(start, end, steps, factory_dtype(dtype)?).py()?, requires_grad)
+    finish(
+        factory::linspace(start, end, steps, factory_dtype(dtype)?).py()?,
+        requires_grad,
+    )
 }
 
 #[pyfunction]
 #[pyo3(signature = (start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
 #[allow(clippy::too_many_arguments)]
-pub fn logspace(start: f64, end: f64, steps: i64, base: f64, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+pub fn logspace(
+    start: f64,
+    end: f64,
+    steps: i64,
+    base: f64,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    requires_grad: bool,
+    layout: Option<&Bound<'_, PyAny>>,
+    out: Option<&Bound<'_, PyAny>>,
+) -> R {
     let _ = (layout, out);
     check_device(device)?;
-    finish(factory::logspace(start, end, steps, base, factory_dtype(dtype)?).py()?, requires_grad)
+    finish(
+        factory::logspace(start, end, steps, base, factory_dtype(dtype)?).py()?,
+        requires_grad,
+    )
 }
 
 #[pyfunction]
 #[pyo3(signature = (n, m=None, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
 #[allow(clippy::too_many_arguments)]
-pub fn eye(n: i64, m: Option<i64>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+pub fn eye(
+    n: i64,
+    m: Option<i64>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    requires_grad: bool,
+    layout: Option<&Bound<'_, PyAny>>,
+    out: Option<&Bound<'_, PyAny>>,
+) -> R {
     let _ = (layout, out);
     check_device(device)?;
     let m = m.unwrap_or(n);
     if n < 0 || m < 0 {
-        return Err(PyRuntimeError::new_err(format!("n must be greater or equal to 0, got {}", n.min(m))));
+        return Err(PyRuntimeError::new_err(format!(
+            "n must be greater or equal to 0, got {}",
+            n.min(m)
+        )));
     }
-    finish(factory::eye(n as usize, m as usize, factory_dtype(dtype)?).py()?, requires_grad)
+    finish(
+        factory::eye(n as usize, m as usize, factory_dtype(dtype)?).py()?,
+        requires_grad,
+    )
 }
 
 // ----- random -----
 
-fn sampled(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, requires_grad: bool, f: impl FnOnce(&Tensor) -> rtorch::Result<()>) -> R {
+fn sampled(
+    size: &Bound<'_, PyTuple>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    requires_grad: bool,
+    f: impl FnOnce(&Tensor) -> rtorch::Result<()>,
+) -> R {
     let s = convert::usizes(&convert::sizes(size)?, "rand")?;
     let t = Tensor::zeros(&s, factory_dtype(dtype)?);
     f(&t).py()?;
@@ -281,21 +443,41 @@ fn sampled(size: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, requires
 #[pyfunction]
 #[pyo3(signature = (*size, generator=None, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
 #[allow(clippy::too_many_arguments)]
-pub fn rand(size: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerator>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+pub fn rand(
+    size: &Bound<'_, PyTuple>,
+    generator: Option<&Bound<'_, PyGenerator>>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    requires_grad: bool,
+    layout: Option<&Bound<'_, PyAny>>,
+    out: Option<&Bound<'_, PyAny>>,
+) -> R {
     let _ = (layout, out);
     check_device(device)?;
     let g = generator_opt(generator);
-    sampled(size, dtype, requires_grad, |t| factory::uniform_raw(t, 0.0, 1.0, g.as_ref()))
+    sampled(size, dtype, requires_grad, |t| {
+        factory::uniform_raw(t, 0.0, 1.0, g.as_ref())
+    })
 }
 
 #[pyfunction]
 #[pyo3(signature = (*size, generator=None, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
 #[allow(clippy::too_many_arguments)]
-pub fn randn(size: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerator>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+pub fn randn(
+    size: &Bound<'_, PyTuple>,
+    generator: Option<&Bound<'_, PyGenerator>>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    requires_grad: bool,
+    layout: Option<&Bound<'_, PyAny>>,
+    out: Option<&Bound<'_, PyAny>>,
+) -> R {
     let _ = (layout, out);
     check_device(device)?;
     let g = generator_opt(generator);
-    sampled(size, dtype, requires_grad, |t| factory::normal_raw(t, 0.0, 1.0, g.as_ref()))
+    sampled(size, dtype, requires_grad, |t| {
+        factory::normal_raw(t, 0.0, 1.0, g.as_ref())
+    })
 }
 
 fn generator_opt(g: Option<&Bound<'_, PyGenerator>>) -> Option<Generator> {
@@ -306,7 +488,15 @@ fn generator_opt(g: Option<&Bound<'_, PyGenerator>>) -> Option<Generator> {
 #[pyfunction]
 #[pyo3(signature = (*args, generator=None, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
 #[allow(clippy::too_many_arguments)]
-pub fn randint(args: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerator>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+pub fn randint(
+    args: &Bound<'_, PyTuple>,
+    generator: Option<&Bound<'_, PyGenerator>>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    requires_grad: bool,
+    layout: Option<&Bound<'_, PyAny>>,
+    out: Option<&Bound<'_, PyAny>>,
+) -> R {
     let _ = (layout, out);
     check_device(device)?;
     let (low, high, size) = match args.len() {
@@ -314,7 +504,10 @@ pub fn randint(args: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerat
         3 => (convert::index_arg(&args.get_item(0)?)?, convert::index_arg(&args.get_item(1)?)?, args.get_item(2)?),
         _ => return Err(PyTypeError::new_err("randint() received an invalid combination of arguments: expected (high, size) or (low, high, size)")),
     };
-    let s = convert::usizes(&convert::sizes(&PyTuple::new(size.py(), [size])?)?, "randint")?;
+    let s = convert::usizes(
+        &convert::sizes(&PyTuple::new(size.py(), [size])?)?,
+        "randint",
+    )?;
     let t = Tensor::zeros(&s, convert::dtype(dtype)?.unwrap_or(DType::I64));
     factory::randint_raw(&t, low, high, gen_of(generator).as_ref()).py()?;
     finish(t, requires_grad)
@@ -323,26 +516,48 @@ pub fn randint(args: &Bound<'_, PyTuple>, generator: Option<&Bound<'_, PyGenerat
 #[pyfunction]
 #[pyo3(signature = (n, *, generator=None, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
 #[allow(clippy::too_many_arguments)]
-pub fn randperm(n: i64, generator: Option<&Bound<'_, PyGenerator>>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, requires_grad: bool, layout: Option<&Bound<'_, PyAny>>, out: Option<&Bound<'_, PyAny>>) -> R {
+pub fn randperm(
+    n: i64,
+    generator: Option<&Bound<'_, PyGenerator>>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    requires_grad: bool,
+    layout: Option<&Bound<'_, PyAny>>,
+    out: Option<&Bound<'_, PyAny>>,
+) -> R {
     let _ = (layout, out);
     check_device(device)?;
     if n < 0 {
-        return Err(PyRuntimeError::new_err(format!("n must be non-negative, got{n}")));
+        return Err(PyRuntimeError::new_err(format!(
+            "n must be non-negative, got{n}"
+        )));
     }
     let dt = convert::dtype(dtype)?.unwrap_or(DType::I64);
-    finish(factory::randperm(n as usize, dt, gen_of(generator).as_ref()).py()?, requires_grad)
+    finish(
+        factory::randperm(n as usize, dt, gen_of(generator).as_ref()).py()?,
+        requires_grad,
+    )
 }
 
 #[pyfunction]
 #[pyo3(signature = (input, *, generator=None))]
 pub fn bernoulli(input: &Bound<'_, PyTensor>, generator: Option<&Bound<'_, PyGenerator>>) -> R {
-    ok(factory::bernoulli(&input.get().t, gen_of(generator).as_ref()))
+    ok(factory::bernoulli(
+        &input.get().t,
+        gen_of(generator).as_ref(),
+    ))
 }
 
 /// In-place samplers (`uniform_`, `normal_`, `random_`), via a contiguous buffer.
 #[pyfunction]
 #[pyo3(signature = (t, kind, a, b, generator=None))]
-pub fn _sample_(t: &Bound<'_, PyTensor>, kind: &str, a: f64, b: Option<f64>, generator: Option<&Bound<'_, PyGenerator>>) -> PyResult<()> {
+pub fn _sample_(
+    t: &Bound<'_, PyTensor>,
+    kind: &str,
+    a: f64,
+    b: Option<f64>,
+    generator: Option<&Bound<'_, PyGenerator>>,
+) -> PyResult<()> {
     let t = &t.get().t;
     let g = gen_of(generator);
     let buf = Tensor::zeros(t.shape(), t.dtype());
@@ -352,9 +567,22 @@ pub fn _sample_(t: &Bound<'_, PyTensor>, kind: &str, a: f64, b: Option<f64>, gen
         "random" => {
             let hi = match b {
                 Some(h) => h as i64,
-                None if t.dtype().is_floating_point() => 1i64 << (match t.dtype() { DType::F16 => 11, DType::BF16 => 8, DType::F32 => 24, _ => 53 }) + 1,
+                None if t.dtype().is_floating_point() => {
+                    1i64 << (match t.dtype() {
+                        DType::F16 => 11,
+                        DType::BF16 => 8,
+                        DType::F32 => 24,
+                        _ => 53,
+                    }) + 1
+                }
                 None if t.dtype() == DType::Bool => 2,
-                None => match t.dtype() { DType::U8 => 256, DType::I8 => 128, DType::I16 => 1 << 15, DType::I32 => 1 << 31, _ => i64::MAX },
+                None => match t.dtype() {
+                    DType::U8 => 256,
+                    DType::I8 => 128,
+                    DType::I16 => 1 << 15,
+                    DType::I32 => 1 << 31,
+                    _ => i64::MAX,
+                },
             };
             factory::randint_raw(&buf, a as i64, hi, g.as_ref())
         }
@@ -386,14 +614,21 @@ pub fn initial_seed() -> u64 {
 
 #[pyfunction]
 pub fn default_generator() -> PyGenerator {
-    PyGenerator { g: rtorch::random::default_generator().clone() }
+    PyGenerator {
+        g: rtorch::random::default_generator().clone(),
+    }
 }
 
 // ----- joining, selection -----
 
 #[pyfunction]
 #[pyo3(signature = (tensors, dim=0, *, out=None))]
-pub fn cat(py: Python<'_>, tensors: &Bound<'_, PyAny>, dim: i64, out: Option<&Bound<'_, PyAny>>) -> R {
+pub fn cat(
+    py: Python<'_>,
+    tensors: &Bound<'_, PyAny>,
+    dim: i64,
+    out: Option<&Bound<'_, PyAny>>,
+) -> R {
     let _ = out;
     let ts = tensor_list(tensors)?;
     let n: usize = ts.iter().map(|t| t.numel()).sum();
@@ -409,9 +644,15 @@ pub fn stack(tensors: &Bound<'_, PyAny>, dim: i64, out: Option<&Bound<'_, PyAny>
 
 #[pyfunction]
 #[pyo3(name = "where", signature = (condition, input=None, other=None))]
-pub fn where_(condition: &Bound<'_, PyTensor>, input: Option<&Bound<'_, PyAny>>, other: Option<&Bound<'_, PyAny>>) -> R {
+pub fn where_(
+    condition: &Bound<'_, PyTensor>,
+    input: Option<&Bound<'_, PyAny>>,
+    other: Option<&Bound<'_, PyAny>>,
+) -> R {
     let (Some(x), Some(y)) = (input, other) else {
-        return Err(PyRuntimeError::new_err("rtorch: where(condition) (nonzero) is not supported yet; pass input and other"));
+        return Err(PyRuntimeError::new_err(
+            "rtorch: where(condition) (nonzero) is not supported yet; pass input and other",
+        ));
     };
     let x = operand_req(x, "where", "input")?;
     let y = operand_req(y, "where", "other")?;
@@ -420,17 +661,30 @@ pub fn where_(condition: &Bound<'_, PyTensor>, input: Option<&Bound<'_, PyAny>>,
 
 #[pyfunction]
 #[pyo3(signature = (*tensors))]
-pub fn broadcast_tensors<'py>(py: Python<'py>, tensors: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyTuple>> {
+pub fn broadcast_tensors<'py>(
+    py: Python<'py>,
+    tensors: &Bound<'py, PyTuple>,
+) -> PyResult<Bound<'py, PyTuple>> {
     let ts = if tensors.len() == 1 && !tensors.get_item(0)?.is_instance_of::<PyTensor>() {
         tensor_list(&tensors.get_item(0)?)?
     } else {
         tensor_list(tensors.as_any())?
     };
-    PyTuple::new(py, movement::broadcast_tensors(&ts).py()?.into_iter().map(PyTensor::wrap))
+    PyTuple::new(
+        py,
+        movement::broadcast_tensors(&ts)
+            .py()?
+            .into_iter()
+            .map(PyTensor::wrap),
+    )
 }
 
 #[pyfunction]
-pub fn lerp(input: &Bound<'_, PyTensor>, end: &Bound<'_, PyTensor>, weight: &Bound<'_, PyAny>) -> R {
+pub fn lerp(
+    input: &Bound<'_, PyTensor>,
+    end: &Bound<'_, PyTensor>,
+    weight: &Bound<'_, PyAny>,
+) -> R {
     let w = operand_req(weight, "lerp", "weight")?;
     ok(pointwise::lerp(&input.get().t, &end.get().t, &w))
 }
@@ -438,15 +692,26 @@ pub fn lerp(input: &Bound<'_, PyTensor>, end: &Bound<'_, PyTensor>, weight: &Bou
 // ----- dtypes, promotion, global state -----
 
 #[pyfunction]
-pub fn result_type(py: Python<'_>, tensor: &Bound<'_, PyAny>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyDType>> {
+pub fn result_type(
+    py: Python<'_>,
+    tensor: &Bound<'_, PyAny>,
+    other: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyDType>> {
     let a = operand_req(tensor, "result_type", "tensor")?;
     let b = operand_req(other, "result_type", "other")?;
     Ok(dtype_obj(py, binary::result_type(&[&a, &b])))
 }
 
 #[pyfunction]
-pub fn promote_types(py: Python<'_>, type1: &Bound<'_, PyDType>, type2: &Bound<'_, PyDType>) -> Py<PyDType> {
-    dtype_obj(py, rtorch::dtype::promote_types(type1.get().dtype, type2.get().dtype))
+pub fn promote_types(
+    py: Python<'_>,
+    type1: &Bound<'_, PyDType>,
+    type2: &Bound<'_, PyDType>,
+) -> Py<PyDType> {
+    dtype_obj(
+        py,
+        rtorch::dtype::promote_types(type1.get().dtype, type2.get().dtype),
+    )
 }
 
 #[pyfunction]
@@ -456,7 +721,8 @@ pub fn can_cast(from_: &Bound<'_, PyDType>, to: &Bound<'_, PyDType>) -> bool {
 
 #[pyfunction]
 pub fn set_default_dtype(d: &Bound<'_, PyAny>) -> PyResult<()> {
-    let dt = convert::dtype(Some(d))?.ok_or_else(|| PyTypeError::new_err("dtype must not be None"))?;
+    let dt =
+        convert::dtype(Some(d))?.ok_or_else(|| PyTypeError::new_err("dtype must not be None"))?;
     rtorch::ops::set_default_float(dt).py()
 }
 
@@ -468,7 +734,9 @@ pub fn get_default_dtype(py: Python<'_>) -> Py<PyDType> {
 #[pyfunction]
 pub fn set_num_threads(n: i64) -> PyResult<()> {
     if n <= 0 {
-        return Err(PyRuntimeError::new_err("set_num_threads expects a positive integer"));
+        return Err(PyRuntimeError::new_err(
+            "set_num_threads expects a positive integer",
+        ));
     }
     rtorch::parallel::set_num_threads(n as usize);
     Ok(())
@@ -506,5 +774,5 @@ pub fn list_ops(py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
 
 #[pyfunction]
 pub fn _is_number(o: &Bound<'_, PyAny>) -> PyResult<bool> {
-    Ok(convert::scalar(o)?.is_some() || o.is_instance_of::<PyFloat>())
+    Ok(convert::scalar(o)?.is_some())
 }

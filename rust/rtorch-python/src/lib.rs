@@ -9,6 +9,7 @@ mod errors;
 mod functions;
 mod tensor;
 mod tensor_math;
+mod tensor_views;
 mod types;
 
 use pyo3::prelude::*;
@@ -32,19 +33,52 @@ fn _C(m: &Bound<'_, PyModule>) -> PyResult<()> {
         ($($f:path),* $(,)?) => { $( m.add_function(wrap_pyfunction!($f, m)?)?; )* };
     }
     add_fns!(
-        functions::tensor, functions::as_tensor, functions::from_numpy, functions::zeros,
-        functions::ones, functions::empty, functions::full, functions::zeros_like,
-        functions::ones_like, functions::empty_like, functions::full_like, functions::arange,
-        functions::linspace, functions::logspace, functions::eye, functions::rand,
-        functions::randn, functions::randint, functions::randperm, functions::bernoulli,
-        functions::_sample_, functions::manual_seed, functions::seed, functions::initial_seed,
-        functions::default_generator, functions::cat, functions::stack, functions::where_,
-        functions::broadcast_tensors, functions::lerp, functions::result_type,
-        functions::promote_types, functions::can_cast, functions::set_default_dtype,
-        functions::get_default_dtype, functions::set_num_threads, functions::get_num_threads,
-        functions::cuda_is_available, functions::cuda_device_count, functions::list_ops,
-        functions::_is_number, autograd::_backward, autograd::_grad, autograd::is_grad_enabled,
-        autograd::_set_grad_enabled, autograd::is_inference_mode_enabled,
+        functions::tensor,
+        functions::as_tensor,
+        functions::from_numpy,
+        functions::zeros,
+        functions::ones,
+        functions::empty,
+        functions::full,
+        functions::zeros_like,
+        functions::ones_like,
+        functions::empty_like,
+        functions::full_like,
+        functions::arange,
+        functions::linspace,
+        functions::logspace,
+        functions::eye,
+        functions::rand,
+        functions::randn,
+        functions::randint,
+        functions::randperm,
+        functions::bernoulli,
+        functions::_sample_,
+        functions::manual_seed,
+        functions::seed,
+        functions::initial_seed,
+        functions::default_generator,
+        functions::cat,
+        functions::stack,
+        functions::where_,
+        functions::broadcast_tensors,
+        functions::lerp,
+        functions::result_type,
+        functions::promote_types,
+        functions::can_cast,
+        functions::set_default_dtype,
+        functions::get_default_dtype,
+        functions::set_num_threads,
+        functions::get_num_threads,
+        functions::cuda_is_available,
+        functions::cuda_device_count,
+        functions::list_ops,
+        functions::_is_number,
+        autograd::_backward,
+        autograd::_grad,
+        autograd::is_grad_enabled,
+        autograd::_set_grad_enabled,
+        autograd::is_inference_mode_enabled,
         autograd::_set_inference_mode,
     );
     Ok(())

@@ -40,7 +40,10 @@ pub fn ok(t: rtorch::Result<Tensor>) -> R {
 }
 
 fn type_name(o: &Bound<'_, PyAny>) -> String {
-    o.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+    o.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_default()
 }
 
 /// Applies one basic index item (`int`, `slice`, `None`, `...`) handling; returns the view.
@@ -52,8 +55,15 @@ fn index_view(t: &Tensor, idx: &Bound<'_, PyAny>) -> PyResult<Tensor> {
     };
     let consumes = |o: &Bound<'_, PyAny>| !(o.is_none() || o.is_instance_of::<PyEllipsis>());
     let n_consume = items.iter().filter(|o| consumes(o)).count();
-    if items.iter().filter(|o| o.is_instance_of::<PyEllipsis>()).count() > 1 {
-        return Err(PyIndexError::new_err("an index can only have a single ellipsis ('...')"));
+    if items
+        .iter()
+        .filter(|o| o.is_instance_of::<PyEllipsis>())
+        .count()
+        > 1
+    {
+        return Err(PyIndexError::new_err(
+            "an index can only have a single ellipsis ('...')",
+        ));
     }
     if n_consume > t.ndim() {
         return Err(PyIndexError::new_err(format!(
@@ -166,7 +176,9 @@ impl PyTensor {
     }
     #[getter]
     fn device(&self) -> PyDevice {
-        PyDevice { device: self.t.device() }
+        PyDevice {
+            device: self.t.device(),
+        }
     }
     #[getter]
     fn is_cuda(&self) -> bool {
@@ -241,7 +253,10 @@ impl PyTensor {
         self.t.set_requires_grad(v).py()
     }
     #[pyo3(signature = (requires_grad=true))]
-    fn requires_grad_<'py>(slf: &Bound<'py, Self>, requires_grad: bool) -> PyResult<Bound<'py, Self>> {
+    fn requires_grad_<'py>(
+        slf: &Bound<'py, Self>,
+        requires_grad: bool,
+    ) -> PyResult<Bound<'py, Self>> {
         slf.get().t.set_requires_grad(requires_grad).py()?;
         Ok(slf.clone())
     }
@@ -259,7 +274,9 @@ impl PyTensor {
     }
     #[getter]
     fn grad_fn(&self) -> Option<crate::autograd::PyNode> {
-        self.t.grad_fn().map(|n| crate::autograd::PyNode { node: n })
+        self.t
+            .grad_fn()
+            .map(|n| crate::autograd::PyNode { node: n })
     }
     #[getter]
     fn output_nr(&self) -> usize {
@@ -297,7 +314,19 @@ impl PyTensor {
         convert::scalar_to_py(py, convert::item(&self.t)?)
     }
     fn tolist(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let a = convert::to_numpy(py, &cast::to_dtype(&self.t, if self.t.dtype() == DType::BF16 { DType::F32 } else { self.t.dtype() }).py()?, true)?;
+        let a = convert::to_numpy(
+            py,
+            &cast::to_dtype(
+                &self.t,
+                if self.t.dtype() == DType::BF16 {
+                    DType::F32
+                } else {
+                    self.t.dtype()
+                },
+            )
+            .py()?,
+            true,
+        )?;
         Ok(a.bind(py).call_method0("tolist")?.unbind())
     }
     #[pyo3(signature = (*, force=false))]
@@ -305,7 +334,12 @@ impl PyTensor {
         convert::to_numpy(py, &self.t, force)
     }
     #[pyo3(signature = (dtype=None, copy=None))]
-    fn __array__(&self, py: Python<'_>, dtype: Option<&Bound<'_, PyAny>>, copy: Option<bool>) -> PyResult<Py<PyAny>> {
+    fn __array__(
+        &self,
+        py: Python<'_>,
+        dtype: Option<&Bound<'_, PyAny>>,
+        copy: Option<bool>,
+    ) -> PyResult<Py<PyAny>> {
         let _ = copy;
         let a = convert::to_numpy(py, &self.t.detach(), true)?;
         match dtype {
@@ -326,7 +360,11 @@ impl PyTensor {
         if self.t.numel() != 1 {
             return Err(PyRuntimeError::new_err(format!(
                 "Boolean value of Tensor with {} values is ambiguous",
-                if self.t.numel() == 0 { "no".to_string() } else { "more than one".to_string() }
+                if self.t.numel() == 0 {
+                    "no".to_string()
+                } else {
+                    "more than one".to_string()
+                }
             )));
         }
         Ok(match convert::item(&self.t)? {
@@ -355,7 +393,12 @@ impl PyTensor {
     fn __getitem__(&self, idx: &Bound<'_, PyAny>) -> R {
         Ok(PyTensor::wrap(index_view(&self.t, idx)?))
     }
-    fn __setitem__(&self, py: Python<'_>, idx: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn __setitem__(
+        &self,
+        py: Python<'_>,
+        idx: &Bound<'_, PyAny>,
+        value: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
         let view = index_view(&self.t, idx)?;
         let src = match operand(value)? {
             Some(v) => v,
@@ -402,20 +445,34 @@ impl PyTensor {
     fn __rmod__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
         rbinop(&self.t, o, binary::remainder)
     }
-    fn __pow__(&self, o: &Bound<'_, PyAny>, _m: Option<&Bound<'_, PyAny>>) -> PyResult<Option<PyTensor>> {
+    fn __pow__(
+        &self,
+        o: &Bound<'_, PyAny>,
+        _m: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Option<PyTensor>> {
         binop(&self.t, o, binary::pow)
     }
-    fn __rpow__(&self, o: &Bound<'_, PyAny>, _m: Option<&Bound<'_, PyAny>>) -> PyResult<Option<PyTensor>> {
+    fn __rpow__(
+        &self,
+        o: &Bound<'_, PyAny>,
+        _m: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Option<PyTensor>> {
         rbinop(&self.t, o, binary::pow)
     }
     fn __matmul__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
-        let Ok(b) = o.cast::<PyTensor>() else { return Ok(None) };
+        let Ok(b) = o.cast::<PyTensor>() else {
+            return Ok(None);
+        };
         let b = &b.get().t;
         let work = self.t.numel().max(b.numel()) * 8;
-        heavy(o.py(), work, || rtorch::ops::matmul::matmul(&self.t, b)).py().map(|t| Some(PyTensor::wrap(t)))
+        heavy(o.py(), work, || rtorch::ops::matmul::matmul(&self.t, b))
+            .py()
+            .map(|t| Some(PyTensor::wrap(t)))
     }
     fn __rmatmul__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
-        let Ok(a) = o.cast::<PyTensor>() else { return Ok(None) };
+        let Ok(a) = o.cast::<PyTensor>() else {
+            return Ok(None);
+        };
         ok(rtorch::ops::matmul::matmul(&a.get().t, &self.t)).map(Some)
     }
     fn __and__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
@@ -503,15 +560,29 @@ impl PyTensor {
 }
 
 /// `a op b` for a tensor or Python number `b`; `None` lets Python try the reflection.
-fn binop(a: &Tensor, o: &Bound<'_, PyAny>, f: fn(&Tensor, &Tensor) -> rtorch::Result<Tensor>) -> PyResult<Option<PyTensor>> {
-    let Some(b) = operand(o)? else { return Ok(None) };
+fn binop(
+    a: &Tensor,
+    o: &Bound<'_, PyAny>,
+    f: fn(&Tensor, &Tensor) -> rtorch::Result<Tensor>,
+) -> PyResult<Option<PyTensor>> {
+    let Some(b) = operand(o)? else {
+        return Ok(None);
+    };
     let n = a.numel().max(b.numel());
-    heavy(o.py(), n, || f(a, &b)).py().map(|t| Some(PyTensor::wrap(t)))
+    heavy(o.py(), n, || f(a, &b))
+        .py()
+        .map(|t| Some(PyTensor::wrap(t)))
 }
 
 /// `b op a` (reflected operators: the Python number is on the left).
-fn rbinop(a: &Tensor, o: &Bound<'_, PyAny>, f: fn(&Tensor, &Tensor) -> rtorch::Result<Tensor>) -> PyResult<Option<PyTensor>> {
-    let Some(b) = operand(o)? else { return Ok(None) };
+fn rbinop(
+    a: &Tensor,
+    o: &Bound<'_, PyAny>,
+    f: fn(&Tensor, &Tensor) -> rtorch::Result<Tensor>,
+) -> PyResult<Option<PyTensor>> {
+    let Some(b) = operand(o)? else {
+        return Ok(None);
+    };
     f(&b, a).py().map(|t| Some(PyTensor::wrap(t)))
 }
 

@@ -7,29 +7,33 @@ use crate::tensor::{heavy, ok, PyTensor, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyList, PyTuple};
-use rtorch::ops::{binary, cast, factory, matmul, movement, pointwise, reduce, unary};
-use rtorch::{DType, Device, Scalar, Tensor};
-
-fn wrap_list(py: Python<'_>, v: Vec<Tensor>) -> PyResult<Bound<'_, PyTuple>> {
-    PyTuple::new(py, v.into_iter().map(PyTensor::wrap))
-}
+use rtorch::ops::{binary, cast, matmul, pointwise, reduce, scan, softmax, unary};
+use rtorch::{Scalar, Tensor};
 
 /// `torch.return_types.<name>(values, indices)`.
 fn values_indices(py: Python<'_>, name: &str, v: Tensor, i: Tensor) -> PyResult<Py<PyAny>> {
     static MODULE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let m = MODULE.get_or_try_init(py, || -> PyResult<Py<PyAny>> { Ok(py.import("rtorch.return_types")?.into_any().unbind()) })?;
-    Ok(m.bind(py).getattr(name)?.call1((PyTensor::wrap(v), PyTensor::wrap(i)))?.unbind())
+    let m = MODULE.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        Ok(py.import("rtorch.return_types")?.into_any().unbind())
+    })?;
+    Ok(m.bind(py)
+        .getattr(name)?
+        .call1((PyTensor::wrap(v), PyTensor::wrap(i)))?
+        .unbind())
 }
 
-fn scalar_or_default(o: Option<&Bound<'_, PyAny>>, what: &str, default: Scalar) -> PyResult<Scalar> {
+fn scalar_or_default(
+    o: Option<&Bound<'_, PyAny>>,
+    what: &str,
+    default: Scalar,
+) -> PyResult<Scalar> {
     match o {
         Some(o) => scalar_req(o, what),
         None => Ok(default),
     }
 }
 
-fn not_available_cuda() -> PyErr {
+pub fn not_available_cuda() -> PyErr {
     if rtorch::device::cuda_is_available() {
         pyo3::exceptions::PyNotImplementedError::new_err(
             "rtorch: CUDA tensors are not implemented yet (the CUDA backend is a later milestone)",
@@ -61,16 +65,48 @@ macro_rules! unary_methods {
 }
 
 unary_methods!(
-    neg / neg_, abs / abs_, sign / sign_, exp / exp_, expm1 / expm1_, log / log_, log1p / log1p_,
-    log2 / log2_, log10 / log10_, sqrt / sqrt_, rsqrt / rsqrt_, square / square_, sin / sin_,
-    cos / cos_, tan / tan_, asin / asin_, acos / acos_, atan / atan_, sinh / sinh_, cosh / cosh_,
-    tanh / tanh_, sigmoid / sigmoid_, relu / relu_, erf / erf_, reciprocal / reciprocal_,
-    floor / floor_, ceil / ceil_, trunc / trunc_, frac / frac_, logical_not / logical_not_,
+    neg / neg_,
+    abs / abs_,
+    sign / sign_,
+    exp / exp_,
+    expm1 / expm1_,
+    log / log_,
+    log1p / log1p_,
+    log2 / log2_,
+    log10 / log10_,
+    sqrt / sqrt_,
+    rsqrt / rsqrt_,
+    square / square_,
+    sin / sin_,
+    cos / cos_,
+    tan / tan_,
+    asin / asin_,
+    acos / acos_,
+    atan / atan_,
+    sinh / sinh_,
+    cosh / cosh_,
+    tanh / tanh_,
+    sigmoid / sigmoid_,
+    relu / relu_,
+    erf / erf_,
+    reciprocal / reciprocal_,
+    floor / floor_,
+    ceil / ceil_,
+    trunc / trunc_,
+    frac / frac_,
+    logical_not / logical_not_,
     bitwise_not / bitwise_not_
 );
 
 /// Binary ops whose `other` must be a tensor in PyTorch (no Python-number overload).
-const TENSOR_ONLY: &[&str] = &["atan2", "maximum", "minimum", "logical_and", "logical_or", "logical_xor"];
+const TENSOR_ONLY: &[&str] = &[
+    "atan2",
+    "maximum",
+    "minimum",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+];
 
 /// One method per plain binary op (tensor or number operand) and its in-place form.
 macro_rules! binary_methods {
@@ -99,10 +135,25 @@ macro_rules! binary_methods {
 }
 
 binary_methods!(
-    mul / mul_, floor_divide / floor_divide_, remainder / remainder_, fmod / fmod_, pow / pow_,
-    atan2 / atan2_, maximum / maximum_, minimum / minimum_, eq / eq_, ne / ne_, lt / lt_, le / le_,
-    gt / gt_, ge / ge_, logical_and / logical_and_, logical_or / logical_or_,
-    logical_xor / logical_xor_, bitwise_and / bitwise_and_, bitwise_or / bitwise_or_,
+    mul / mul_,
+    floor_divide / floor_divide_,
+    remainder / remainder_,
+    fmod / fmod_,
+    pow / pow_,
+    atan2 / atan2_,
+    maximum / maximum_,
+    minimum / minimum_,
+    eq / eq_,
+    ne / ne_,
+    lt / lt_,
+    le / le_,
+    gt / gt_,
+    ge / ge_,
+    logical_and / logical_and_,
+    logical_or / logical_or_,
+    logical_xor / logical_xor_,
+    bitwise_and / bitwise_and_,
+    bitwise_or / bitwise_or_,
     bitwise_xor / bitwise_xor_
 );
 
@@ -114,10 +165,16 @@ impl PyTensor {
     fn add(&self, other: &Bound<'_, PyAny>, alpha: Option<&Bound<'_, PyAny>>) -> R {
         let b = operand_req(other, "add", "other")?;
         let a = scalar_or_default(alpha, "alpha", Scalar::Int(1))?;
-        ok(heavy(other.py(), self.t.numel().max(b.numel()), || binary::add_scaled(&self.t, &b, a)))
+        ok(heavy(other.py(), self.t.numel().max(b.numel()), || {
+            binary::add_scaled(&self.t, &b, a)
+        }))
     }
     #[pyo3(signature = (other, *, alpha=None))]
-    fn add_<'py>(slf: &Bound<'py, Self>, other: &Bound<'_, PyAny>, alpha: Option<&Bound<'_, PyAny>>) -> PyResult<Bound<'py, Self>> {
+    fn add_<'py>(
+        slf: &Bound<'py, Self>,
+        other: &Bound<'_, PyAny>,
+        alpha: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Bound<'py, Self>> {
         let b = operand_req(other, "add_", "other")?;
         let a = scalar_or_default(alpha, "alpha", Scalar::Int(1))?;
         let t = &slf.get().t;
@@ -131,7 +188,11 @@ impl PyTensor {
         ok(binary::sub_scaled(&self.t, &b, a))
     }
     #[pyo3(signature = (other, *, alpha=None))]
-    fn sub_<'py>(slf: &Bound<'py, Self>, other: &Bound<'_, PyAny>, alpha: Option<&Bound<'_, PyAny>>) -> PyResult<Bound<'py, Self>> {
+    fn sub_<'py>(
+        slf: &Bound<'py, Self>,
+        other: &Bound<'_, PyAny>,
+        alpha: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Bound<'py, Self>> {
         let b = operand_req(other, "sub_", "other")?;
         let a = scalar_or_default(alpha, "alpha", Scalar::Int(1))?;
         let t = &slf.get().t;
@@ -142,166 +203,25 @@ impl PyTensor {
     fn div(&self, other: &Bound<'_, PyAny>, rounding_mode: Option<&str>) -> R {
         let b = operand_req(other, "div", "other")?;
         let mode = rounding(rounding_mode)?;
-        ok(heavy(other.py(), self.t.numel().max(b.numel()), || binary::div_mode(&self.t, &b, mode)))
+        ok(heavy(other.py(), self.t.numel().max(b.numel()), || {
+            binary::div_mode(&self.t, &b, mode)
+        }))
     }
     #[pyo3(signature = (other, *, rounding_mode=None))]
-    fn div_<'py>(slf: &Bound<'py, Self>, other: &Bound<'_, PyAny>, rounding_mode: Option<&str>) -> PyResult<Bound<'py, Self>> {
+    fn div_<'py>(
+        slf: &Bound<'py, Self>,
+        other: &Bound<'_, PyAny>,
+        rounding_mode: Option<&str>,
+    ) -> PyResult<Bound<'py, Self>> {
         let b = operand_req(other, "div_", "other")?;
         let mode = rounding(rounding_mode)?;
         let t = &slf.get().t;
         if mode == binary::RoundingMode::True {
             binary::binary_("div", t, &b).py()?;
         } else {
-            rtorch::ops::inplace::apply(t, &[&b], "div_", |x| binary::div_mode(x, &b, mode)).py()?;
+            rtorch::ops::inplace::apply(t, &[&b], "div_", |x| binary::div_mode(x, &b, mode))
+                .py()?;
         }
-        Ok(slf.clone())
-    }
-
-    // ----- views -----
-
-    #[pyo3(signature = (*shape))]
-    fn view(&self, shape: &Bound<'_, PyTuple>) -> R {
-        if shape.len() == 1 {
-            if let Ok(d) = convert::dtype(Some(&shape.get_item(0)?)) {
-                if let Some(d) = d {
-                    return Err(PyRuntimeError::new_err(format!(
-                        "rtorch: view(dtype) is not supported yet (requested {})",
-                        d.name()
-                    )));
-                }
-            }
-        }
-        ok(movement::view(&self.t, &convert::sizes(shape)?))
-    }
-    #[pyo3(signature = (*shape))]
-    fn reshape(&self, shape: &Bound<'_, PyTuple>) -> R {
-        ok(movement::reshape(&self.t, &convert::sizes(shape)?))
-    }
-    fn view_as(&self, other: &Bound<'_, PyTensor>) -> R {
-        let s: Vec<i64> = other.get().t.shape().iter().map(|&d| d as i64).collect();
-        ok(movement::view(&self.t, &s))
-    }
-    fn reshape_as(&self, other: &Bound<'_, PyTensor>) -> R {
-        let s: Vec<i64> = other.get().t.shape().iter().map(|&d| d as i64).collect();
-        ok(movement::reshape(&self.t, &s))
-    }
-    #[pyo3(signature = (*dims))]
-    fn permute(&self, dims: &Bound<'_, PyTuple>) -> R {
-        ok(movement::permute(&self.t, &convert::sizes(dims)?))
-    }
-    fn transpose(&self, dim0: i64, dim1: i64) -> R {
-        ok(movement::transpose(&self.t, dim0, dim1))
-    }
-    fn swapaxes(&self, dim0: i64, dim1: i64) -> R {
-        ok(movement::transpose(&self.t, dim0, dim1))
-    }
-    fn t(&self) -> R {
-        ok(movement::t(&self.t))
-    }
-    #[getter(T)]
-    fn big_t(&self) -> R {
-        let n = self.t.ndim() as i64;
-        let rev: Vec<i64> = (0..n).rev().collect();
-        ok(movement::permute(&self.t, &rev))
-    }
-    #[getter(mT)]
-    fn m_t(&self) -> R {
-        if self.t.ndim() < 2 {
-            return Err(PyRuntimeError::new_err(format!(
-                "tensor.mT is only supported on matrices or batches of matrices. Got {}-D tensor.",
-                self.t.ndim()
-            )));
-        }
-        ok(movement::transpose(&self.t, -2, -1))
-    }
-    #[pyo3(signature = (*sizes))]
-    fn expand(&self, sizes: &Bound<'_, PyTuple>) -> R {
-        ok(movement::expand_i64(&self.t, &convert::sizes(sizes)?))
-    }
-    fn expand_as(&self, other: &Bound<'_, PyTensor>) -> R {
-        ok(movement::expand(&self.t, other.get().t.shape()))
-    }
-    fn narrow(&self, dim: i64, start: &Bound<'_, PyAny>, length: i64) -> R {
-        ok(movement::narrow(&self.t, dim, convert::index_arg(start)?, length))
-    }
-    fn select(&self, dim: i64, index: &Bound<'_, PyAny>) -> R {
-        ok(movement::select(&self.t, dim, convert::index_arg(index)?))
-    }
-    fn unsqueeze(&self, dim: i64) -> R {
-        ok(movement::unsqueeze(&self.t, dim))
-    }
-    #[pyo3(signature = (dim=None))]
-    fn squeeze(&self, dim: Option<&Bound<'_, PyAny>>) -> R {
-        let d = dims(dim)?;
-        ok(movement::squeeze(&self.t, d.as_deref()))
-    }
-    #[pyo3(signature = (start_dim=0, end_dim=-1))]
-    fn flatten(&self, start_dim: i64, end_dim: i64) -> R {
-        ok(movement::flatten(&self.t, start_dim, end_dim))
-    }
-    fn unflatten(&self, dim: i64, sizes: Vec<i64>) -> R {
-        ok(movement::unflatten(&self.t, dim, &sizes))
-    }
-    #[pyo3(signature = (dim=0))]
-    fn unbind<'py>(&self, py: Python<'py>, dim: i64) -> PyResult<Bound<'py, PyTuple>> {
-        wrap_list(py, movement::unbind(&self.t, dim).py()?)
-    }
-    #[pyo3(signature = (split_size_or_sections, dim=0))]
-    fn split<'py>(&self, py: Python<'py>, split_size_or_sections: &Bound<'_, PyAny>, dim: i64) -> PyResult<Bound<'py, PyTuple>> {
-        let parts = if let Ok(n) = split_size_or_sections.extract::<usize>() {
-            movement::split(&self.t, n, dim)
-        } else {
-            let sizes: Vec<usize> = split_size_or_sections.extract()?;
-            movement::split_sizes(&self.t, &sizes, dim)
-        };
-        wrap_list(py, parts.py()?)
-    }
-    #[pyo3(signature = (chunks, dim=0))]
-    fn chunk<'py>(&self, py: Python<'py>, chunks: usize, dim: i64) -> PyResult<Bound<'py, PyTuple>> {
-        wrap_list(py, movement::chunk(&self.t, chunks, dim).py()?)
-    }
-    #[pyo3(signature = (offset=0, dim1=0, dim2=1))]
-    fn diagonal(&self, offset: i64, dim1: i64, dim2: i64) -> R {
-        ok(movement::diagonal(&self.t, offset, dim1, dim2))
-    }
-    #[pyo3(signature = (size, stride, storage_offset=None))]
-    fn as_strided(&self, size: Vec<usize>, stride: Vec<isize>, storage_offset: Option<usize>) -> R {
-        ok(movement::as_strided(&self.t, &size, &stride, storage_offset))
-    }
-    #[pyo3(signature = (*dims))]
-    fn flip(&self, dims: &Bound<'_, PyTuple>) -> R {
-        ok(movement::flip(&self.t, &convert::sizes(dims)?))
-    }
-    #[pyo3(signature = (memory_format=None))]
-    fn contiguous(&self, py: Python<'_>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
-        let _ = memory_format;
-        ok(heavy(py, self.t.numel(), || movement::contiguous(&self.t)))
-    }
-    #[pyo3(signature = (*, memory_format=None))]
-    fn clone(&self, py: Python<'_>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
-        let _ = memory_format;
-        ok(heavy(py, self.t.numel(), || movement::clone(&self.t)))
-    }
-
-    // ----- in-place fills and copies -----
-
-    #[pyo3(signature = (src, non_blocking=false))]
-    fn copy_<'py>(slf: &Bound<'py, Self>, src: &Bound<'_, PyTensor>, non_blocking: bool) -> PyResult<Bound<'py, Self>> {
-        let _ = non_blocking;
-        let (t, s) = (&slf.get().t, &src.get().t);
-        heavy(slf.py(), t.numel(), || movement::copy_(t, s)).py()?;
-        Ok(slf.clone())
-    }
-    fn fill_<'py>(slf: &Bound<'py, Self>, value: &Bound<'_, PyAny>) -> PyResult<Bound<'py, Self>> {
-        let v = scalar_req(value, "fill_(): argument 'value'")?;
-        let t = &slf.get().t;
-        let src = factory::full(&[], v, t.dtype()).py()?;
-        movement::copy_(t, &src).py()?;
-        Ok(slf.clone())
-    }
-    fn zero_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, Self>> {
-        let t = &slf.get().t;
-        movement::copy_(t, &Tensor::zeros(&[], t.dtype())).py()?;
         Ok(slf.clone())
     }
 
@@ -309,8 +229,28 @@ impl PyTensor {
 
     #[pyo3(signature = (min=None, max=None))]
     fn clamp(&self, min: Option<&Bound<'_, PyAny>>, max: Option<&Bound<'_, PyAny>>) -> R {
-        let lo = min.filter(|o| !o.is_none()).map(|o| operand_req(o, "clamp", "min")).transpose()?;
-        let hi = max.filter(|o| !o.is_none()).map(|o| operand_req(o, "clamp", "max")).transpose()?;
+        if let (Some(a), Some(b)) = (min.filter(|o| !o.is_none()), max.filter(|o| !o.is_none())) {
+            // A 0-dim tensor passes as a number; a real tensor cannot pair with a number.
+            let tensorish = |o: &Bound<'_, PyAny>| {
+                o.cast::<PyTensor>()
+                    .map(|t| t.get().t.ndim() > 0)
+                    .unwrap_or(false)
+            };
+            let number = |o: &Bound<'_, PyAny>| !o.is_instance_of::<PyTensor>();
+            if (tensorish(a) && number(b)) || (tensorish(b) && number(a)) {
+                return Err(PyTypeError::new_err(
+                    "clamp() received an invalid combination of arguments - min and max must both be Tensors or both be Numbers",
+                ));
+            }
+        }
+        let lo = min
+            .filter(|o| !o.is_none())
+            .map(|o| operand_req(o, "clamp", "min"))
+            .transpose()?;
+        let hi = max
+            .filter(|o| !o.is_none())
+            .map(|o| operand_req(o, "clamp", "max"))
+            .transpose()?;
         ok(pointwise::clamp(&self.t, lo.as_ref(), hi.as_ref()))
     }
     #[pyo3(signature = (min=None, max=None))]
@@ -318,11 +258,24 @@ impl PyTensor {
         self.clamp(min, max)
     }
     #[pyo3(signature = (min=None, max=None))]
-    fn clamp_<'py>(slf: &Bound<'py, Self>, min: Option<&Bound<'_, PyAny>>, max: Option<&Bound<'_, PyAny>>) -> PyResult<Bound<'py, Self>> {
+    fn clamp_<'py>(
+        slf: &Bound<'py, Self>,
+        min: Option<&Bound<'_, PyAny>>,
+        max: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Bound<'py, Self>> {
         let t = &slf.get().t;
-        let lo = min.filter(|o| !o.is_none()).map(|o| operand_req(o, "clamp_", "min")).transpose()?;
-        let hi = max.filter(|o| !o.is_none()).map(|o| operand_req(o, "clamp_", "max")).transpose()?;
-        rtorch::ops::inplace::apply(t, &[], "clamp_", |x| pointwise::clamp(x, lo.as_ref(), hi.as_ref())).py()?;
+        let lo = min
+            .filter(|o| !o.is_none())
+            .map(|o| operand_req(o, "clamp_", "min"))
+            .transpose()?;
+        let hi = max
+            .filter(|o| !o.is_none())
+            .map(|o| operand_req(o, "clamp_", "max"))
+            .transpose()?;
+        rtorch::ops::inplace::apply(t, &[], "clamp_", |x| {
+            pointwise::clamp(x, lo.as_ref(), hi.as_ref())
+        })
+        .py()?;
         Ok(slf.clone())
     }
     fn clamp_min(&self, min: &Bound<'_, PyAny>) -> R {
@@ -344,21 +297,48 @@ impl PyTensor {
         let v = operand_req(value, "masked_fill", "value")?;
         ok(pointwise::masked_fill(&self.t, &mask.get().t, &v))
     }
-    fn masked_fill_<'py>(slf: &Bound<'py, Self>, mask: &Bound<'_, PyTensor>, value: &Bound<'_, PyAny>) -> PyResult<Bound<'py, Self>> {
+    fn masked_fill_<'py>(
+        slf: &Bound<'py, Self>,
+        mask: &Bound<'_, PyTensor>,
+        value: &Bound<'_, PyAny>,
+    ) -> PyResult<Bound<'py, Self>> {
         let v = operand_req(value, "masked_fill_", "value")?;
         let (t, m) = (&slf.get().t, &mask.get().t);
-        rtorch::ops::inplace::apply(t, &[&v], "masked_fill_", |x| pointwise::masked_fill(x, m, &v)).py()?;
+        rtorch::ops::inplace::apply(t, &[&v], "masked_fill_", |x| {
+            pointwise::masked_fill(x, m, &v)
+        })
+        .py()?;
         Ok(slf.clone())
     }
     #[pyo3(signature = (tensor1, tensor2, *, value=None))]
-    fn addcmul(&self, tensor1: &Bound<'_, PyTensor>, tensor2: &Bound<'_, PyTensor>, value: Option<&Bound<'_, PyAny>>) -> R {
+    fn addcmul(
+        &self,
+        tensor1: &Bound<'_, PyTensor>,
+        tensor2: &Bound<'_, PyTensor>,
+        value: Option<&Bound<'_, PyAny>>,
+    ) -> R {
         let v = scalar_or_default(value, "value", Scalar::Int(1))?;
-        ok(pointwise::addcmul(&self.t, &tensor1.get().t, &tensor2.get().t, v))
+        ok(pointwise::addcmul(
+            &self.t,
+            &tensor1.get().t,
+            &tensor2.get().t,
+            v,
+        ))
     }
     #[pyo3(signature = (tensor1, tensor2, *, value=None))]
-    fn addcdiv(&self, tensor1: &Bound<'_, PyTensor>, tensor2: &Bound<'_, PyTensor>, value: Option<&Bound<'_, PyAny>>) -> R {
+    fn addcdiv(
+        &self,
+        tensor1: &Bound<'_, PyTensor>,
+        tensor2: &Bound<'_, PyTensor>,
+        value: Option<&Bound<'_, PyAny>>,
+    ) -> R {
         let v = scalar_or_default(value, "value", Scalar::Int(1))?;
-        ok(pointwise::addcdiv(&self.t, &tensor1.get().t, &tensor2.get().t, v))
+        ok(pointwise::addcdiv(
+            &self.t,
+            &tensor1.get().t,
+            &tensor2.get().t,
+            v,
+        ))
     }
     #[pyo3(signature = (nan=0.0, posinf=None, neginf=None))]
     fn nan_to_num(&self, nan: f64, posinf: Option<f64>, neginf: Option<f64>) -> R {
@@ -368,13 +348,18 @@ impl PyTensor {
     fn round(&self, decimals: Option<i64>) -> R {
         match decimals {
             None => ok(unary::round(&self.t)),
-            Some(0) if !self.t.dtype().is_floating_point() => Err(crate::errors::to_py(rtorch::ops::unsupported("round_vml_cpu", self.t.dtype()))),
+            Some(0) if !self.t.dtype().is_floating_point() => Err(crate::errors::to_py(
+                rtorch::ops::unsupported("round_vml_cpu", self.t.dtype()),
+            )),
             Some(d) => ok(unary::round_decimals(&self.t, d)),
         }
     }
     #[pyo3(signature = (*, decimals=0))]
     fn round_<'py>(slf: &Bound<'py, Self>, decimals: i64) -> PyResult<Bound<'py, Self>> {
-        rtorch::ops::inplace::apply(&slf.get().t, &[], "round_", |x| unary::round_decimals(x, decimals)).py()?;
+        rtorch::ops::inplace::apply(&slf.get().t, &[], "round_", |x| {
+            unary::round_decimals(x, decimals)
+        })
+        .py()?;
         Ok(slf.clone())
     }
     fn isnan(&self) -> R {
@@ -390,42 +375,82 @@ impl PyTensor {
     // ----- reductions -----
 
     #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None))]
-    fn sum(&self, py: Python<'_>, dim: Option<&Bound<'_, PyAny>>, keepdim: Option<bool>, dtype: Option<&Bound<'_, PyAny>>) -> R {
+    fn sum(
+        &self,
+        py: Python<'_>,
+        dim: Option<&Bound<'_, PyAny>>,
+        keepdim: Option<bool>,
+        dtype: Option<&Bound<'_, PyAny>>,
+    ) -> R {
         let keepdim = keepdim_arg("sum", dim, keepdim)?;
         let (d, dt) = (dims(dim)?, convert::dtype(dtype)?);
-        ok(heavy(py, self.t.numel(), || reduce::sum(&self.t, d.as_deref(), keepdim, dt)))
+        ok(heavy(py, self.t.numel(), || {
+            reduce::sum(&self.t, d.as_deref(), keepdim, dt)
+        }))
     }
     #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None))]
-    fn mean(&self, py: Python<'_>, dim: Option<&Bound<'_, PyAny>>, keepdim: Option<bool>, dtype: Option<&Bound<'_, PyAny>>) -> R {
+    fn mean(
+        &self,
+        py: Python<'_>,
+        dim: Option<&Bound<'_, PyAny>>,
+        keepdim: Option<bool>,
+        dtype: Option<&Bound<'_, PyAny>>,
+    ) -> R {
         let keepdim = keepdim_arg("mean", dim, keepdim)?;
         let (d, dt) = (dims(dim)?, convert::dtype(dtype)?);
-        ok(heavy(py, self.t.numel(), || reduce::mean(&self.t, d.as_deref(), keepdim, dt)))
+        ok(heavy(py, self.t.numel(), || {
+            reduce::mean(&self.t, d.as_deref(), keepdim, dt)
+        }))
     }
     #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None))]
     fn prod(&self, dim: Option<i64>, keepdim: Option<bool>, dtype: Option<&Bound<'_, PyAny>>) -> R {
         if keepdim.is_some() && dim.is_none() {
-            return Err(PyTypeError::new_err("prod() received an invalid combination of arguments - got (Tensor, keepdim=bool)"));
+            return Err(PyTypeError::new_err(
+                "prod() received an invalid combination of arguments - got (Tensor, keepdim=bool)",
+            ));
         }
         let keepdim = keepdim.unwrap_or(false);
         ok(reduce::prod(&self.t, dim, keepdim, convert::dtype(dtype)?))
     }
     #[pyo3(signature = (dim=None, keepdim=None))]
-    fn max(&self, py: Python<'_>, dim: Option<&Bound<'_, PyAny>>, keepdim: Option<bool>) -> PyResult<Py<PyAny>> {
+    fn max(
+        &self,
+        py: Python<'_>,
+        dim: Option<&Bound<'_, PyAny>>,
+        keepdim: Option<bool>,
+    ) -> PyResult<Py<PyAny>> {
         let keepdim = keepdim_arg("max", dim, keepdim)?;
         self.max_min(py, dim, keepdim, true)
     }
     #[pyo3(signature = (dim=None, keepdim=None))]
-    fn min(&self, py: Python<'_>, dim: Option<&Bound<'_, PyAny>>, keepdim: Option<bool>) -> PyResult<Py<PyAny>> {
+    fn min(
+        &self,
+        py: Python<'_>,
+        dim: Option<&Bound<'_, PyAny>>,
+        keepdim: Option<bool>,
+    ) -> PyResult<Py<PyAny>> {
         let keepdim = keepdim_arg("min", dim, keepdim)?;
         self.max_min(py, dim, keepdim, false)
     }
     #[pyo3(signature = (dim=None, keepdim=false))]
     fn amax(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
-        ok(reduce::amax_amin(&self.t, dims(dim)?.as_deref(), keepdim, true, "AmaxBackward0"))
+        ok(reduce::amax_amin(
+            &self.t,
+            dims(dim)?.as_deref(),
+            keepdim,
+            true,
+            "AmaxBackward0",
+        ))
     }
     #[pyo3(signature = (dim=None, keepdim=false))]
     fn amin(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
-        ok(reduce::amax_amin(&self.t, dims(dim)?.as_deref(), keepdim, false, "AminBackward0"))
+        ok(reduce::amax_amin(
+            &self.t,
+            dims(dim)?.as_deref(),
+            keepdim,
+            false,
+            "AminBackward0",
+        ))
     }
     #[pyo3(signature = (dim=None, keepdim=false))]
     fn argmax(&self, dim: Option<i64>, keepdim: bool) -> R {
@@ -435,24 +460,58 @@ impl PyTensor {
     fn argmin(&self, dim: Option<i64>, keepdim: bool) -> R {
         ok(reduce::argmax_argmin(&self.t, dim, keepdim, false))
     }
-    #[pyo3(signature = (dim=None, unbiased=None, keepdim=false, *, correction=None))]
-    fn var(&self, dim: Option<&Bound<'_, PyAny>>, unbiased: Option<bool>, keepdim: bool, correction: Option<f64>) -> R {
+    #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None))]
+    fn var(
+        &self,
+        dim: Option<&Bound<'_, PyAny>>,
+        unbiased: Option<bool>,
+        keepdim: Option<bool>,
+        correction: Option<f64>,
+    ) -> R {
+        if dim.is_none() && unbiased.is_some() && keepdim.is_some() {
+            return Err(PyTypeError::new_err(
+                "var() received an invalid combination of arguments - got (Tensor, unbiased=bool, keepdim=bool)",
+            ));
+        }
+        let keepdim = keepdim.unwrap_or(false);
         let (d, c) = var_args(dim, unbiased, correction)?;
         ok(reduce::var(&self.t, d.as_deref(), c, keepdim))
     }
-    #[pyo3(signature = (dim=None, unbiased=None, keepdim=false, *, correction=None))]
-    fn std(&self, dim: Option<&Bound<'_, PyAny>>, unbiased: Option<bool>, keepdim: bool, correction: Option<f64>) -> R {
+    #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None))]
+    fn std(
+        &self,
+        dim: Option<&Bound<'_, PyAny>>,
+        unbiased: Option<bool>,
+        keepdim: Option<bool>,
+        correction: Option<f64>,
+    ) -> R {
+        if dim.is_none() && unbiased.is_some() && keepdim.is_some() {
+            return Err(PyTypeError::new_err(
+                "std() received an invalid combination of arguments - got (Tensor, unbiased=bool, keepdim=bool)",
+            ));
+        }
+        let keepdim = keepdim.unwrap_or(false);
         let (d, c) = var_args(dim, unbiased, correction)?;
         ok(reduce::std(&self.t, d.as_deref(), c, keepdim))
     }
     #[pyo3(signature = (p=None, dim=None, keepdim=false, dtype=None))]
-    fn norm(&self, p: Option<&Bound<'_, PyAny>>, dim: Option<&Bound<'_, PyAny>>, keepdim: bool, dtype: Option<&Bound<'_, PyAny>>) -> R {
+    fn norm(
+        &self,
+        p: Option<&Bound<'_, PyAny>>,
+        dim: Option<&Bound<'_, PyAny>>,
+        keepdim: bool,
+        dtype: Option<&Bound<'_, PyAny>>,
+    ) -> R {
         let p = match p {
             None => 2.0,
             Some(o) if o.is_none() => 2.0,
             Some(o) => match o.extract::<String>() {
                 Ok(s) if s == "fro" => 2.0,
-                Ok(s) => return Err(PyRuntimeError::new_err(format!("norm: unsupported p={s:?} (only 'fro' and numbers)"))),
+                Ok(s) => {
+                    return Err(PyRuntimeError::new_err(format!(
+                        "norm: unsupported p={s:?} (only 'fro' and numbers)"
+                    )))
+                }
                 Err(_) => o.extract::<f64>()?,
             },
         };
@@ -465,24 +524,42 @@ impl PyTensor {
     #[pyo3(signature = (dim, keepdim=false))]
     fn logsumexp(&self, dim: &Bound<'_, PyAny>, keepdim: bool) -> R {
         let d = dims(Some(dim))?.unwrap_or_default();
-        ok(reduce::logsumexp(&self.t, &d, keepdim))
+        ok(softmax::logsumexp(&self.t, &d, keepdim))
     }
     #[pyo3(signature = (dim=None, keepdim=false))]
     fn all(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
-        ok(reduce::all_any(&self.t, dims(dim)?.as_deref(), keepdim, true))
+        ok(reduce::all_any(
+            &self.t,
+            dims(dim)?.as_deref(),
+            keepdim,
+            true,
+        ))
     }
     #[pyo3(signature = (dim=None, keepdim=false))]
     fn any(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
-        ok(reduce::all_any(&self.t, dims(dim)?.as_deref(), keepdim, false))
+        ok(reduce::all_any(
+            &self.t,
+            dims(dim)?.as_deref(),
+            keepdim,
+            false,
+        ))
     }
     /// Runs `fn(self)` (an out-of-place op) and writes the result into `self`, keeping
     /// autograd correct: the generic in-place path for ops without a dedicated kernel.
-    fn _apply_inplace<'py>(slf: &Bound<'py, Self>, name: &str, func: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
+    fn _apply_inplace<'py>(
+        slf: &Bound<'py, Self>,
+        name: &str,
+        func: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, Self>> {
         let t = &slf.get().t;
         let op = format!("{name}_");
         rtorch::ops::inplace::apply(t, &[], &op, |x| {
-            let r = func.call1((PyTensor::wrap(x.clone()),)).map_err(crate::errors::stash)?;
-            let r = r.cast::<PyTensor>().map_err(|e| crate::errors::stash(PyErr::from(e)))?;
+            let r = func
+                .call1((PyTensor::wrap(x.clone()),))
+                .map_err(crate::errors::stash)?;
+            let r = r
+                .cast::<PyTensor>()
+                .map_err(|e| crate::errors::stash(PyErr::from(e)))?;
             Ok(r.get().t.clone())
         })
         .py()?;
@@ -490,21 +567,25 @@ impl PyTensor {
     }
     #[pyo3(signature = (dim, *, dtype=None))]
     fn cumsum(&self, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {
-        ok(reduce::cumsum(&self.t, dim, convert::dtype(dtype)?))
+        ok(scan::cumsum(&self.t, dim, convert::dtype(dtype)?))
     }
     #[pyo3(signature = (dim, *, dtype=None))]
     fn cumprod(&self, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {
-        ok(reduce::cumprod(&self.t, dim, convert::dtype(dtype)?))
+        ok(scan::cumprod(&self.t, dim, convert::dtype(dtype)?))
     }
     #[pyo3(signature = (dim, dtype=None))]
     fn softmax(&self, py: Python<'_>, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {
         let dt = convert::dtype(dtype)?;
-        ok(heavy(py, self.t.numel(), || reduce::softmax(&self.t, dim, dt)))
+        ok(heavy(py, self.t.numel(), || {
+            softmax::softmax(&self.t, dim, dt)
+        }))
     }
     #[pyo3(signature = (dim, dtype=None))]
     fn log_softmax(&self, py: Python<'_>, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {
         let dt = convert::dtype(dtype)?;
-        ok(heavy(py, self.t.numel(), || reduce::log_softmax(&self.t, dim, dt)))
+        ok(heavy(py, self.t.numel(), || {
+            softmax::log_softmax(&self.t, dim, dt)
+        }))
     }
 
     // ----- BLAS -----
@@ -534,127 +615,116 @@ impl PyTensor {
         ok(matmul::outer(&self.t, &vec2.get().t))
     }
     #[pyo3(signature = (mat1, mat2, *, beta=None, alpha=None))]
-    fn addmm(&self, py: Python<'_>, mat1: &Bound<'_, PyTensor>, mat2: &Bound<'_, PyTensor>, beta: Option<&Bound<'_, PyAny>>, alpha: Option<&Bound<'_, PyAny>>) -> R {
-        let (b, a) = (scalar_or_default(beta, "beta", Scalar::Int(1))?, scalar_or_default(alpha, "alpha", Scalar::Int(1))?);
+    fn addmm(
+        &self,
+        py: Python<'_>,
+        mat1: &Bound<'_, PyTensor>,
+        mat2: &Bound<'_, PyTensor>,
+        beta: Option<&Bound<'_, PyAny>>,
+        alpha: Option<&Bound<'_, PyAny>>,
+    ) -> R {
+        let (b, a) = (
+            scalar_or_default(beta, "beta", Scalar::Int(1))?,
+            scalar_or_default(alpha, "alpha", Scalar::Int(1))?,
+        );
         let (m1, m2) = (&mat1.get().t, &mat2.get().t);
-        ok(heavy(py, m1.numel() * 8, || matmul::addmm(&self.t, m1, m2, b, a)))
+        ok(heavy(py, m1.numel() * 8, || {
+            matmul::addmm(&self.t, m1, m2, b, a)
+        }))
     }
     #[pyo3(signature = (mat, vec, *, beta=None, alpha=None))]
-    fn addmv(&self, mat: &Bound<'_, PyTensor>, vec: &Bound<'_, PyTensor>, beta: Option<&Bound<'_, PyAny>>, alpha: Option<&Bound<'_, PyAny>>) -> R {
-        let (b, a) = (scalar_or_default(beta, "beta", Scalar::Int(1))?, scalar_or_default(alpha, "alpha", Scalar::Int(1))?);
+    fn addmv(
+        &self,
+        mat: &Bound<'_, PyTensor>,
+        vec: &Bound<'_, PyTensor>,
+        beta: Option<&Bound<'_, PyAny>>,
+        alpha: Option<&Bound<'_, PyAny>>,
+    ) -> R {
+        let (b, a) = (
+            scalar_or_default(beta, "beta", Scalar::Int(1))?,
+            scalar_or_default(alpha, "alpha", Scalar::Int(1))?,
+        );
         ok(matmul::addmv(&self.t, &mat.get().t, &vec.get().t, b, a))
     }
     #[pyo3(signature = (vec1, vec2, *, beta=None, alpha=None))]
-    fn addr(&self, vec1: &Bound<'_, PyTensor>, vec2: &Bound<'_, PyTensor>, beta: Option<&Bound<'_, PyAny>>, alpha: Option<&Bound<'_, PyAny>>) -> R {
-        let (b, a) = (scalar_or_default(beta, "beta", Scalar::Int(1))?, scalar_or_default(alpha, "alpha", Scalar::Int(1))?);
+    fn addr(
+        &self,
+        vec1: &Bound<'_, PyTensor>,
+        vec2: &Bound<'_, PyTensor>,
+        beta: Option<&Bound<'_, PyAny>>,
+        alpha: Option<&Bound<'_, PyAny>>,
+    ) -> R {
+        let (b, a) = (
+            scalar_or_default(beta, "beta", Scalar::Int(1))?,
+            scalar_or_default(alpha, "alpha", Scalar::Int(1))?,
+        );
         ok(matmul::addr(&self.t, &vec1.get().t, &vec2.get().t, b, a))
     }
     #[pyo3(signature = (batch1, batch2, *, beta=None, alpha=None))]
-    fn addbmm(&self, batch1: &Bound<'_, PyTensor>, batch2: &Bound<'_, PyTensor>, beta: Option<&Bound<'_, PyAny>>, alpha: Option<&Bound<'_, PyAny>>) -> R {
-        let (b, a) = (scalar_or_default(beta, "beta", Scalar::Int(1))?, scalar_or_default(alpha, "alpha", Scalar::Int(1))?);
-        ok(matmul::addbmm(&self.t, &batch1.get().t, &batch2.get().t, b, a))
+    fn addbmm(
+        &self,
+        batch1: &Bound<'_, PyTensor>,
+        batch2: &Bound<'_, PyTensor>,
+        beta: Option<&Bound<'_, PyAny>>,
+        alpha: Option<&Bound<'_, PyAny>>,
+    ) -> R {
+        let (b, a) = (
+            scalar_or_default(beta, "beta", Scalar::Int(1))?,
+            scalar_or_default(alpha, "alpha", Scalar::Int(1))?,
+        );
+        ok(matmul::addbmm(
+            &self.t,
+            &batch1.get().t,
+            &batch2.get().t,
+            b,
+            a,
+        ))
     }
     #[pyo3(signature = (batch1, batch2, *, beta=None, alpha=None))]
-    fn baddbmm(&self, batch1: &Bound<'_, PyTensor>, batch2: &Bound<'_, PyTensor>, beta: Option<&Bound<'_, PyAny>>, alpha: Option<&Bound<'_, PyAny>>) -> R {
-        let (b, a) = (scalar_or_default(beta, "beta", Scalar::Int(1))?, scalar_or_default(alpha, "alpha", Scalar::Int(1))?);
-        ok(matmul::baddbmm(&self.t, &batch1.get().t, &batch2.get().t, b, a))
-    }
-
-    // ----- dtype and device conversion -----
-
-    /// `to(dtype)`, `to(device)`, `to(device, dtype)`, `to(tensor)`, with keywords.
-    #[pyo3(signature = (*args, dtype=None, device=None, non_blocking=false, copy=false))]
-    fn to(&self, py: Python<'_>, args: &Bound<'_, PyTuple>, dtype: Option<&Bound<'_, PyAny>>, device: Option<&Bound<'_, PyAny>>, non_blocking: bool, copy: bool) -> R {
-        let _ = non_blocking;
-        let mut dt = convert::dtype(dtype)?;
-        let mut dev = convert::device(device)?;
-        for a in args.iter() {
-            if let Ok(other) = a.cast::<PyTensor>() {
-                dt = Some(other.get().t.dtype());
-                dev = Some(other.get().t.device());
-            } else if let Ok(Some(d)) = convert::dtype(Some(&a)) {
-                dt = Some(d);
-            } else if let Ok(Some(d)) = convert::device(Some(&a)) {
-                dev = Some(d);
-            } else {
-                return Err(PyTypeError::new_err(format!("to() received an invalid combination of arguments: {a}")));
-            }
-        }
-        if let Some(d) = dev {
-            if d != self.t.device() {
-                return Err(not_available_cuda());
-            }
-        }
-        let target = dt.unwrap_or(self.t.dtype());
-        if target == self.t.dtype() && !copy {
-            return Ok(PyTensor::wrap(self.t.clone()));
-        }
-        if target == self.t.dtype() {
-            return ok(movement::clone(&self.t));
-        }
-        ok(heavy(py, self.t.numel(), || cast::to_dtype(&self.t, target)))
-    }
-    #[pyo3(signature = (device=None, non_blocking=false))]
-    fn cuda(&self, device: Option<&Bound<'_, PyAny>>, non_blocking: bool) -> R {
-        let _ = (device, non_blocking);
-        Err(not_available_cuda())
-    }
-    #[pyo3(signature = (memory_format=None))]
-    fn cpu(&self, memory_format: Option<&Bound<'_, PyAny>>) -> R {
-        let _ = memory_format;
-        if self.t.device() == Device::Cpu {
-            return Ok(PyTensor::wrap(self.t.clone()));
-        }
-        Err(not_available_cuda())
-    }
-    #[pyo3(signature = (dtype=None))]
-    fn r#type(&self, py: Python<'_>, dtype: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
-        match convert::dtype(dtype)? {
-            None => Ok(format!("torch.{}", self.t.dtype().legacy_name()).into_pyobject(py)?.into_any().unbind()),
-            Some(d) => Ok(Py::new(py, PyTensor::wrap(cast::to_dtype(&self.t, d).py()?))?.into_any()),
-        }
-    }
-    fn float(&self) -> R {
-        ok(cast::to_dtype(&self.t, DType::F32))
-    }
-    fn double(&self) -> R {
-        ok(cast::to_dtype(&self.t, DType::F64))
-    }
-    fn half(&self) -> R {
-        ok(cast::to_dtype(&self.t, DType::F16))
-    }
-    fn bfloat16(&self) -> R {
-        ok(cast::to_dtype(&self.t, DType::BF16))
-    }
-    fn long(&self) -> R {
-        ok(cast::to_dtype(&self.t, DType::I64))
-    }
-    fn int(&self) -> R {
-        ok(cast::to_dtype(&self.t, DType::I32))
-    }
-    fn short(&self) -> R {
-        ok(cast::to_dtype(&self.t, DType::I16))
-    }
-    fn char(&self) -> R {
-        ok(cast::to_dtype(&self.t, DType::I8))
-    }
-    fn byte(&self) -> R {
-        ok(cast::to_dtype(&self.t, DType::U8))
-    }
-    fn bool(&self) -> R {
-        ok(cast::to_dtype(&self.t, DType::Bool))
+    fn baddbmm(
+        &self,
+        batch1: &Bound<'_, PyTensor>,
+        batch2: &Bound<'_, PyTensor>,
+        beta: Option<&Bound<'_, PyAny>>,
+        alpha: Option<&Bound<'_, PyAny>>,
+    ) -> R {
+        let (b, a) = (
+            scalar_or_default(beta, "beta", Scalar::Int(1))?,
+            scalar_or_default(alpha, "alpha", Scalar::Int(1))?,
+        );
+        ok(matmul::baddbmm(
+            &self.t,
+            &batch1.get().t,
+            &batch2.get().t,
+            b,
+            a,
+        ))
     }
 }
 
 impl PyTensor {
-    fn max_min(&self, py: Python<'_>, dim: Option<&Bound<'_, PyAny>>, keepdim: bool, is_max: bool) -> PyResult<Py<PyAny>> {
+    fn max_min(
+        &self,
+        py: Python<'_>,
+        dim: Option<&Bound<'_, PyAny>>,
+        keepdim: bool,
+        is_max: bool,
+    ) -> PyResult<Py<PyAny>> {
         let name = if is_max { "max" } else { "min" };
         match dim {
-            None => Ok(Py::new(py, PyTensor::wrap(reduce::max_min_all(&self.t, is_max).py()?))?.into_any()),
+            None => Ok(Py::new(
+                py,
+                PyTensor::wrap(reduce::max_min_all(&self.t, is_max).py()?),
+            )?
+            .into_any()),
             Some(o) if o.is_instance_of::<PyTensor>() => {
                 // `max(other)` is `maximum`.
                 let b = &o.cast::<PyTensor>()?.get().t;
-                let r = if is_max { binary::maximum(&self.t, b) } else { binary::minimum(&self.t, b) };
+                let r = if is_max {
+                    binary::maximum(&self.t, b)
+                } else {
+                    binary::minimum(&self.t, b)
+                };
                 Ok(Py::new(py, PyTensor::wrap(r.py()?))?.into_any())
             }
             Some(o) => {
@@ -691,13 +761,19 @@ fn rounding(mode: Option<&str>) -> PyResult<binary::RoundingMode> {
 
 /// PyTorch's var/std argument forms: `(dim, unbiased, keepdim)`, `(unbiased)`,
 /// `(dim, *, correction)`.
-fn var_args(dim: Option<&Bound<'_, PyAny>>, unbiased: Option<bool>, correction: Option<f64>) -> PyResult<(Option<Vec<i64>>, f64)> {
+fn var_args(
+    dim: Option<&Bound<'_, PyAny>>,
+    unbiased: Option<bool>,
+    correction: Option<f64>,
+) -> PyResult<(Option<Vec<i64>>, f64)> {
     let (d, unbiased) = match dim {
         Some(o) if o.is_instance_of::<pyo3::types::PyBool>() => (None, Some(o.extract::<bool>()?)),
         other => (dims(other)?, unbiased),
     };
     if unbiased.is_some() && correction.is_some() {
-        return Err(PyTypeError::new_err("std/var(): cannot specify both unbiased and correction"));
+        return Err(PyTypeError::new_err(
+            "std/var(): cannot specify both unbiased and correction",
+        ));
     }
     let c = correction.unwrap_or(if unbiased.unwrap_or(true) { 1.0 } else { 0.0 });
     Ok((d, c))
@@ -711,11 +787,13 @@ pub fn tensor_list(seq: &Bound<'_, PyAny>) -> PyResult<Vec<Tensor>> {
             PyTypeError::new_err(format!(
                 "expected Tensor as element {} in argument 0, but got {}",
                 out.len(),
-                item.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+                item.get_type()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default()
             ))
         })?;
         out.push(t.get().t.clone());
     }
-    let _ = PyList::empty(seq.py());
     Ok(out)
 }

@@ -45,7 +45,10 @@ static DTYPES: PyOnceLock<Vec<Py<PyDType>>> = PyOnceLock::new();
 /// The singleton dtype object (so `t.dtype is rtorch.float32` holds).
 pub fn dtype_obj(py: Python<'_>, d: DType) -> Py<PyDType> {
     let all = DTYPES.get_or_init(py, || {
-        ALL_DTYPES.iter().map(|&dtype| Py::new(py, PyDType { dtype }).unwrap()).collect()
+        ALL_DTYPES
+            .iter()
+            .map(|&dtype| Py::new(py, PyDType { dtype }).unwrap())
+            .collect()
     });
     all[d as usize].clone_ref(py)
 }
@@ -57,10 +60,16 @@ pub struct PyDevice {
 }
 
 pub fn parse_device(s: &str) -> PyResult<Device> {
-    let (kind, idx) = match s.split_once(':') {
-        Some((k, i)) => (k, Some(i.parse::<usize>().map_err(|_| PyRuntimeError::new_err(format!("Invalid device string: '{s}'")))?)),
-        None => (s, None),
-    };
+    let (kind, idx) =
+        match s.split_once(':') {
+            Some((k, i)) => (
+                k,
+                Some(i.parse::<usize>().map_err(|_| {
+                    PyRuntimeError::new_err(format!("Invalid device string: '{s}'"))
+                })?),
+            ),
+            None => (s, None),
+        };
     match kind {
         "cpu" => Ok(Device::Cpu),
         "cuda" => Ok(Device::Cuda(idx.unwrap_or(0))),
@@ -79,9 +88,13 @@ impl PyDevice {
             return Ok(*d.get());
         }
         if let Ok(i) = r#type.extract::<usize>() {
-            return Ok(PyDevice { device: Device::Cuda(i) });
+            return Ok(PyDevice {
+                device: Device::Cuda(i),
+            });
         }
-        let s: String = r#type.extract().map_err(|_| PyTypeError::new_err("device() expects a string or an int"))?;
+        let s: String = r#type
+            .extract()
+            .map_err(|_| PyTypeError::new_err("device() expects a string or an int"))?;
         let mut device = parse_device(&s)?;
         if let (Device::Cuda(_), Some(i)) = (device, index) {
             device = Device::Cuda(i);

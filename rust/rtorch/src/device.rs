@@ -45,7 +45,9 @@ pub fn cuda_device_count() -> usize {
             if !unsafe { cudarc::driver::sys::is_culib_present() } {
                 return 0;
             }
-            cudarc::driver::CudaContext::device_count().map(|n| n as usize).unwrap_or(0)
+            cudarc::driver::CudaContext::device_count()
+                .map(|n| n as usize)
+                .unwrap_or(0)
         })
         .unwrap_or(0)
     })

@@ -276,8 +276,18 @@ float_element!(f32, DType::F32, |v: f64| v as f32, |x: f32| x as f64);
 float_element!(f64, DType::F64, |v: f64| v, |x: f64| x);
 // NOTE: PyTorch converts double to half types through float (two roundings); doing the
 // same keeps values identical to PyTorch's.
-float_element!(f16, DType::F16, |v: f64| f16::from_f32(v as f32), f16::to_f64);
-float_element!(bf16, DType::BF16, |v: f64| bf16::from_f32(v as f32), bf16::to_f64);
+float_element!(
+    f16,
+    DType::F16,
+    |v: f64| f16::from_f32(v as f32),
+    f16::to_f64
+);
+float_element!(
+    bf16,
+    DType::BF16,
+    |v: f64| bf16::from_f32(v as f32),
+    bf16::to_f64
+);
 
 /// Runs `$body` with `$T` bound to the Rust type of `$dtype`.
 #[macro_export]

@@ -38,7 +38,11 @@ pub fn wrap_dim(dim: i64, ndim: usize) -> Result<usize> {
             dim
         );
     }
-    Ok(if dim < 0 { (dim + n) as usize } else { dim as usize })
+    Ok(if dim < 0 {
+        (dim + n) as usize
+    } else {
+        dim as usize
+    })
 }
 
 /// Wraps a list of dims and checks for repeats (`op` names the caller in the message).
@@ -61,8 +65,16 @@ pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Result<Dims> {
     let n = a.len().max(b.len());
     let mut out: Dims = SmallVec::from_elem(0, n);
     for i in 0..n {
-        let da = if i + a.len() >= n { a[i + a.len() - n] } else { 1 };
-        let db = if i + b.len() >= n { b[i + b.len() - n] } else { 1 };
+        let da = if i + a.len() >= n {
+            a[i + a.len() - n]
+        } else {
+            1
+        };
+        let db = if i + b.len() >= n {
+            b[i + b.len() - n]
+        } else {
+            1
+        };
         out[i] = if da == db || db == 1 {
             da
         } else if da == 1 {
@@ -325,7 +337,9 @@ mod tests {
     fn broadcast_and_errors() {
         assert_eq!(broadcast_shapes(&[3, 1], &[4]).unwrap().as_slice(), &[3, 4]);
         let e = broadcast_shapes(&[2, 3], &[2, 4]).unwrap_err();
-        assert!(e.msg.contains("size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1"));
+        assert!(e.msg.contains(
+            "size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1"
+        ));
     }
 
     #[test]
@@ -334,7 +348,10 @@ mod tests {
         assert_eq!(l.view_strides(&[6, 4]).unwrap().as_slice(), &[4, 1]);
         let t = l.transpose(1, 2); // [2,4,3] strides [12,1,4]
         assert!(t.view_strides(&[2, 12]).is_none());
-        assert_eq!(t.view_strides(&[1, 2, 4, 3]).unwrap().as_slice(), &[24, 12, 1, 4]);
+        assert_eq!(
+            t.view_strides(&[1, 2, 4, 3]).unwrap().as_slice(),
+            &[24, 12, 1, 4]
+        );
     }
 
     #[test]
@@ -352,8 +369,15 @@ mod tests {
     fn overlap_detection() {
         let l = Layout::contiguous(&[3]);
         assert!(!l.has_internal_overlap());
-        assert!(l.broadcast_to(&[2, 3], "expand").unwrap().has_internal_overlap());
-        let w = Layout { shape: Dims::from_slice(&[2, 2]), strides: Strides::from_slice(&[1, 1]), offset: 0 };
+        assert!(l
+            .broadcast_to(&[2, 3], "expand")
+            .unwrap()
+            .has_internal_overlap());
+        let w = Layout {
+            shape: Dims::from_slice(&[2, 2]),
+            strides: Strides::from_slice(&[1, 1]),
+            offset: 0,
+        };
         assert!(w.has_internal_overlap());
     }
 

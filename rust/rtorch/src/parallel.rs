@@ -24,7 +24,9 @@ extern "C" fn after_fork_in_child() {
 }
 
 fn default_threads() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
 }
 
 pub fn get_num_threads() -> usize {
@@ -116,7 +118,11 @@ mod tests {
                 for_chunks(1 << 20, 1, |s, e| {
                     sum.fetch_add(e - s, Ordering::Relaxed);
                 });
-                libc::_exit(if sum.load(Ordering::Relaxed) == 1 << 20 { 0 } else { 1 });
+                libc::_exit(if sum.load(Ordering::Relaxed) == 1 << 20 {
+                    0
+                } else {
+                    1
+                });
             }
             // Wait at most ~20 s for the child.
             let mut status = 0;

@@ -61,7 +61,11 @@ pub struct GenState {
 
 impl GenState {
     fn new(seed: u64) -> Self {
-        GenState { seed, mt: Mt19937::new(seed), next_normal: None }
+        GenState {
+            seed,
+            mt: Mt19937::new(seed),
+            next_normal: None,
+        }
     }
 
     pub fn random(&mut self) -> u32 {
@@ -77,7 +81,11 @@ impl GenState {
     /// Uniform [0, 1) with `digits` mantissa bits: 32-bit draws below 32 digits.
     pub fn uniform(&mut self, digits: u32) -> f64 {
         let mask = (1u64 << digits) - 1;
-        let v = if digits > 32 { self.random64() } else { self.random() as u64 };
+        let v = if digits > 32 {
+            self.random64()
+        } else {
+            self.random() as u64
+        };
         (v & mask) as f64 / (1u64 << digits) as f64
     }
 
@@ -150,7 +158,11 @@ impl Generator {
         let rest = &bytes[N * 4..];
         s.mt.index = (u64::from_le_bytes(rest[0..8].try_into().unwrap()) as usize).min(N);
         s.seed = u64::from_le_bytes(rest[8..16].try_into().unwrap());
-        s.next_normal = if rest[16] != 0 { Some(f64::from_le_bytes(rest[17..25].try_into().unwrap())) } else { None };
+        s.next_normal = if rest[16] != 0 {
+            Some(f64::from_le_bytes(rest[17..25].try_into().unwrap()))
+        } else {
+            None
+        };
         Ok(())
     }
 }

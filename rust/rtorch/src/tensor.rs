@@ -59,13 +59,25 @@ impl Tensor {
     pub(crate) fn uninit(shape: &[usize], dtype: DType) -> Tensor {
         let n: usize = shape.iter().product();
         let storage = Arc::new(Storage::uninit(n * dtype.itemsize()));
-        Self::from_parts(storage, Layout::contiguous(shape), dtype, Default::default(), None)
+        Self::from_parts(
+            storage,
+            Layout::contiguous(shape),
+            dtype,
+            Default::default(),
+            None,
+        )
     }
 
     pub fn zeros(shape: &[usize], dtype: DType) -> Tensor {
         let n: usize = shape.iter().product();
         let storage = Arc::new(Storage::zeroed(n * dtype.itemsize()));
-        Self::from_parts(storage, Layout::contiguous(shape), dtype, Default::default(), None)
+        Self::from_parts(
+            storage,
+            Layout::contiguous(shape),
+            dtype,
+            Default::default(),
+            None,
+        )
     }
 
     /// Copies a slice into a new contiguous tensor of `T`'s dtype.
@@ -98,7 +110,13 @@ impl Tensor {
             layout.strides.as_slice(),
             storage.nbytes()
         );
-        Ok(Self::from_parts(Arc::new(storage), layout, dtype, Default::default(), None))
+        Ok(Self::from_parts(
+            Arc::new(storage),
+            layout,
+            dtype,
+            Default::default(),
+            None,
+        ))
     }
 
     /// A 0-dim tensor standing for a Python number in type promotion.
@@ -116,7 +134,13 @@ impl Tensor {
     /// A view of the same storage with another layout (PyTorch's `as_strided` core).
     pub(crate) fn view_with(&self, layout: Layout) -> Tensor {
         let base = Some(self.0.base.clone().unwrap_or_else(|| self.clone()));
-        Self::from_parts(self.0.storage.clone(), layout, self.0.dtype, self.0.version.clone(), base)
+        Self::from_parts(
+            self.0.storage.clone(),
+            layout,
+            self.0.dtype,
+            self.0.version.clone(),
+            base,
+        )
     }
 
     /// Same data, no autograd history, same version counter (PyTorch's `detach`).

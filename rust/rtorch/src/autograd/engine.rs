@@ -67,7 +67,16 @@ pub fn backward(
     create_graph: bool,
     inputs: Option<&[Tensor]>,
 ) -> Result<()> {
-    run(roots, grad_outputs, retain_graph, create_graph, inputs, true, false).map(|_| ())
+    run(
+        roots,
+        grad_outputs,
+        retain_graph,
+        create_graph,
+        inputs,
+        true,
+        false,
+    )
+    .map(|_| ())
 }
 
 /// `torch.autograd.grad`: return gradients for `inputs` without touching `.grad`.
@@ -86,7 +95,15 @@ pub fn grad(
             "One of the differentiated Tensors does not require grad (input {i})"
         );
     }
-    let out = run(roots, grad_outputs, retain_graph, create_graph, Some(inputs), false, allow_unused)?;
+    let out = run(
+        roots,
+        grad_outputs,
+        retain_graph,
+        create_graph,
+        Some(inputs),
+        false,
+        allow_unused,
+    )?;
     Ok(out)
 }
 
@@ -117,7 +134,11 @@ fn root_grads(roots: &[Tensor], grad_outputs: &[Option<Tensor>]) -> Result<Vec<T
                 out.push(g);
             }
             None => {
-                ensure!(r.numel() == 1, runtime, "grad can be implicitly created only for scalar outputs");
+                ensure!(
+                    r.numel() == 1,
+                    runtime,
+                    "grad can be implicitly created only for scalar outputs"
+                );
                 out.push(ops::factory::ones_like(r)?);
             }
         }
@@ -141,7 +162,9 @@ fn run(
     let mut captured: Vec<Option<Tensor>> = vec![None; targets.len()];
     // Every position asking for this leaf (the same tensor may be passed twice).
     let leaf_target = |id: usize| -> Vec<usize> {
-        (0..targets.len()).filter(|&i| matches!(targets[i], Target::Leaf(l) if l == id)).collect()
+        (0..targets.len())
+            .filter(|&i| matches!(targets[i], Target::Leaf(l) if l == id))
+            .collect()
     };
 
     // Pass 1: dependency counts over every node reachable from the roots.
@@ -179,7 +202,9 @@ fn run(
                 if needed.contains(&key(n)) {
                     continue;
                 }
-                let hits_target = targets.iter().any(|t| matches!(t, Target::Node(k, _) if *k == key(n)))
+                let hits_target = targets
+                    .iter()
+                    .any(|t| matches!(t, Target::Node(k, _) if *k == key(n)))
                     || n.next.iter().flatten().any(|e| match e {
                         Edge::Leaf(t) => !leaf_target(t.id()).is_empty(),
                         Edge::Node(c, _) => needed.contains(&key(c)),
@@ -199,13 +224,24 @@ fn run(
     for (r, g) in roots.iter().zip(root_grads) {
         match r.grad_fn() {
             Some(f) => {
-                let buf = buffers.entry(key(&f)).or_insert_with(|| vec![None; f.outputs.len()]);
+                let buf = buffers
+                    .entry(key(&f))
+                    .or_insert_with(|| vec![None; f.outputs.len()]);
                 accumulate(&mut buf[r.output_nr()], g)?;
-                if deps.get(&key(&f)).copied().unwrap_or(0) == 0 && !ready.iter().any(|x| Arc::ptr_eq(&x.1, &f)) {
+                if deps.get(&key(&f)).copied().unwrap_or(0) == 0
+                    && !ready.iter().any(|x| Arc::ptr_eq(&x.1, &f))
+                {
                     ready.push(Ready(f.seq, f));
                 }
             }
-            None => deliver_leaf(r, g, &leaf_target, &mut captured, accumulate_leaves, create_graph)?,
+            None => deliver_leaf(
+                r,
+                g,
+                &leaf_target,
+                &mut captured,
+                accumulate_leaves,
+                create_graph,
+            )?,
         }
     }
 
@@ -230,7 +266,9 @@ fn run(
             let Some(edge) = edge else { continue };
             match edge {
                 Edge::Node(child, nr) => {
-                    let buf = buffers.entry(key(child)).or_insert_with(|| vec![None; child.outputs.len()]);
+                    let buf = buffers
+                        .entry(key(child))
+                        .or_insert_with(|| vec![None; child.outputs.len()]);
                     if let Some(g) = g {
                         accumulate(&mut buf[*nr], g)?;
                     }
@@ -242,7 +280,14 @@ fn run(
                 }
                 Edge::Leaf(t) => {
                     if let Some(g) = g {
-                        deliver_leaf(t, g, &leaf_target, &mut captured, accumulate_leaves, create_graph)?;
+                        deliver_leaf(
+                            t,
+                            g,
+                            &leaf_target,
+                            &mut captured,
+                            accumulate_leaves,
+                            create_graph,
+                        )?;
                     }
                 }
             }
@@ -284,7 +329,11 @@ fn run_pre_hooks(node: &Arc<Node>, grads: &mut [Option<Tensor>]) -> Result<()> {
     Ok(())
 }
 
-fn call_backward(node: &Arc<Node>, grads: Vec<Option<Tensor>>, retain_graph: bool) -> Result<Vec<Option<Tensor>>> {
+fn call_backward(
+    node: &Arc<Node>,
+    grads: Vec<Option<Tensor>>,
+    retain_graph: bool,
+) -> Result<Vec<Option<Tensor>>> {
     let mut full = Vec::with_capacity(grads.len());
     for (g, (shape, dtype)) in grads.into_iter().zip(&node.outputs) {
         full.push(match g {
@@ -292,11 +341,7 @@ fn call_backward(node: &Arc<Node>, grads: Vec<Option<Tensor>>, retain_graph: boo
             None => Tensor::zeros(shape, *dtype),
         });
     }
-    let needs = node
-        .next
-        .iter()
-        .map(|e| e.is_some())
-        .collect();
+    let needs = node.next.iter().map(|e| e.is_some()).collect();
     let ctx = Ctx { node, needs };
     let mut slot = node.backward.lock();
     let Some(f) = slot.as_mut() else {
@@ -347,7 +392,11 @@ fn deliver_leaf(
     if !accumulate_leaves {
         return Ok(());
     }
-    let g = if g.dtype() != t.dtype() { ops::cast::to_dtype(&g, t.dtype())? } else { g };
+    let g = if g.dtype() != t.dtype() {
+        ops::cast::to_dtype(&g, t.dtype())?
+    } else {
+        g
+    };
     let prev = t.meta().grad.clone();
     match prev {
         None => {
@@ -356,7 +405,11 @@ fn deliver_leaf(
             let unshared = std::sync::Arc::strong_count(&g.0) == 1
                 && std::sync::Arc::strong_count(g.storage()) == 1
                 && g.is_contiguous();
-            let new = if create_graph || unshared { g } else { ops::movement::clone(&g)? };
+            let new = if create_graph || unshared {
+                g
+            } else {
+                ops::movement::clone(&g)?
+            };
             let new = if create_graph { new } else { new.detach() };
             t.meta().grad = Some(new);
         }

@@ -115,7 +115,10 @@ impl Node {
 
     pub fn add_retained(&self, output_nr: usize, t: &Tensor) {
         let mut r = self.retained.lock();
-        if !r.iter().any(|(nr, w)| *nr == output_nr && w.ptr_eq(&Arc::downgrade(&t.0))) {
+        if !r
+            .iter()
+            .any(|(nr, w)| *nr == output_nr && w.ptr_eq(&Arc::downgrade(&t.0)))
+        {
             r.push((output_nr, Arc::downgrade(&t.0)));
         }
     }
@@ -189,11 +192,21 @@ pub struct SavedTensor {
 
 impl SavedTensor {
     pub fn input(t: &Tensor) -> SavedTensor {
-        SavedTensor { data: t.clone(), version: t.version(), is_output: false, output_nr: 0 }
+        SavedTensor {
+            data: t.clone(),
+            version: t.version(),
+            is_output: false,
+            output_nr: 0,
+        }
     }
 
     pub fn output(t: &Tensor, output_nr: usize) -> SavedTensor {
-        SavedTensor { data: t.detach(), version: t.version(), is_output: true, output_nr }
+        SavedTensor {
+            data: t.detach(),
+            version: t.version(),
+            is_output: true,
+            output_nr,
+        }
     }
 
     pub fn unpack(&self, ctx: &Ctx) -> Result<Tensor> {

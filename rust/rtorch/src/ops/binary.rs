@@ -68,8 +68,7 @@ pub fn result_type(ts: &[&Tensor]) -> DType {
 
 /// PyTorch's `canCast`: no float → integral, no non-bool → bool.
 pub fn can_cast(from: DType, to: DType) -> bool {
-    !(from.is_floating_point() && to.is_integral(true)
-        || from != DType::Bool && to == DType::Bool)
+    !(from.is_floating_point() && to.is_integral(true) || from != DType::Bool && to == DType::Bool)
 }
 
 fn op_name(op: Op) -> &'static str {
@@ -128,7 +127,9 @@ fn dtypes(op: Op, common: DType, a: &Tensor, b: &Tensor) -> Result<(DType, DType
                 "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
             )
         }
-        Op::Div(RoundingMode::Floor | RoundingMode::Trunc) | Op::Rem | Op::Fmod if common == DType::Bool => {
+        Op::Div(RoundingMode::Floor | RoundingMode::Trunc) | Op::Rem | Op::Fmod
+            if common == DType::Bool =>
+        {
             let kernel = match op {
                 Op::Div(RoundingMode::Floor) => "div_floor_cpu",
                 Op::Div(_) => "div_trunc_cpu",
@@ -143,16 +144,25 @@ fn dtypes(op: Op, common: DType, a: &Tensor, b: &Tensor) -> Result<(DType, DType
 
 /// Integer division family: zero divisors are an error, as in PyTorch.
 fn check_int_division(op: Op, compute: DType, b: &Tensor) -> Result<()> {
-    let divides = matches!(op, Op::Div(RoundingMode::Trunc | RoundingMode::Floor) | Op::Rem | Op::Fmod);
+    let divides = matches!(
+        op,
+        Op::Div(RoundingMode::Trunc | RoundingMode::Floor) | Op::Rem | Op::Fmod
+    );
     if divides && compute.is_integral(true) {
         let has_zero = with_dtype!(b.dtype(), T, {
-            b.to_vec::<T>()?.iter().any(|v| !crate::Element::is_nonzero(*v))
+            b.to_vec::<T>()?
+                .iter()
+                .any(|v| !crate::Element::is_nonzero(*v))
         });
         ensure!(!has_zero, runtime, "ZeroDivisionError");
     }
     if op == Op::Pow && compute.is_integral(false) && b.is_wrapped_number() {
         let neg = b.to_vec::<i64>()?.iter().any(|&v| v < 0);
-        ensure!(!neg, runtime, "Integers to negative integer powers are not allowed.");
+        ensure!(
+            !neg,
+            runtime,
+            "Integers to negative integer powers are not allowed."
+        );
     }
     Ok(())
 }
@@ -206,7 +216,9 @@ fn compute(op: Op, a: &Tensor, b: &Tensor, out: Option<&Tensor>) -> Result<Tenso
         let sb = (pb, lb.strides.as_slice());
         // SAFETY: all three views are valid over `shape` for their element types.
         unsafe {
-            if ot == DType::Bool && ct != DType::Bool || matches!(op, Op::LogicalAnd | Op::LogicalOr | Op::LogicalXor) {
+            if ot == DType::Bool && ct != DType::Bool
+                || matches!(op, Op::LogicalAnd | Op::LogicalOr | Op::LogicalXor)
+            {
                 let o = (SendPtr(po as *mut bool), os.as_slice());
                 match op {
                     Op::Eq => map2(&shape, o, sa, sb, 1, |x: T, y: T| x == y),
@@ -215,35 +227,58 @@ fn compute(op: Op, a: &Tensor, b: &Tensor, out: Option<&Tensor>) -> Result<Tenso
                     Op::Le => map2(&shape, o, sa, sb, 1, |x: T, y: T| x <= y),
                     Op::Gt => map2(&shape, o, sa, sb, 1, |x: T, y: T| x > y),
                     Op::Ge => map2(&shape, o, sa, sb, 1, |x: T, y: T| x >= y),
-                    Op::LogicalAnd => map2(&shape, o, sa, sb, 1, |x: T, y: T| x.is_nonzero() && y.is_nonzero()),
-                    Op::LogicalOr => map2(&shape, o, sa, sb, 1, |x: T, y: T| x.is_nonzero() || y.is_nonzero()),
-                    Op::LogicalXor => map2(&shape, o, sa, sb, 1, |x: T, y: T| x.is_nonzero() != y.is_nonzero()),
+                    Op::LogicalAnd => map2(&shape, o, sa, sb, 1, |x: T, y: T| {
+                        x.is_nonzero() && y.is_nonzero()
+                    }),
+                    Op::LogicalOr => map2(&shape, o, sa, sb, 1, |x: T, y: T| {
+                        x.is_nonzero() || y.is_nonzero()
+                    }),
+                    Op::LogicalXor => map2(&shape, o, sa, sb, 1, |x: T, y: T| {
+                        x.is_nonzero() != y.is_nonzero()
+                    }),
                     _ => unreachable!("{op:?} has a non-bool output"),
                 }
             } else {
-
                 let o = (SendPtr(po as *mut T), os.as_slice());
                 match op {
-                    Op::Add(alpha) if alpha == Scalar::Int(1) => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::add(x, y)),
+                    Op::Add(alpha) if alpha == Scalar::Int(1) => {
+                        map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::add(x, y))
+                    }
                     Op::Add(alpha) => {
                         let al: T = alpha.cast();
-                        map2(&shape, o, sa, sb, 1, move |x: T, y: T| Arith::add(x, y.mul(al)))
+                        map2(&shape, o, sa, sb, 1, move |x: T, y: T| {
+                            Arith::add(x, y.mul(al))
+                        })
                     }
-                    Op::Sub(alpha) if alpha == Scalar::Int(1) => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::sub(x, y)),
+                    Op::Sub(alpha) if alpha == Scalar::Int(1) => {
+                        map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::sub(x, y))
+                    }
                     Op::Sub(alpha) => {
                         let al: T = alpha.cast();
-                        map2(&shape, o, sa, sb, 1, move |x: T, y: T| Arith::sub(x, y.mul(al)))
+                        map2(&shape, o, sa, sb, 1, move |x: T, y: T| {
+                            Arith::sub(x, y.mul(al))
+                        })
                     }
                     Op::Mul => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::mul(x, y)),
-                    Op::Div(RoundingMode::True) => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::div(x, y)),
+                    Op::Div(RoundingMode::True) => {
+                        map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::div(x, y))
+                    }
                     Op::Div(RoundingMode::Trunc) => map2(&shape, o, sa, sb, 2, |x: T, y: T| {
-                        if T::DTYPE.is_floating_point() { T::from_f64(Arith::div(x, y).to_f64().trunc()) } else { Arith::div(x, y) }
+                        if T::DTYPE.is_floating_point() {
+                            T::from_f64(Arith::div(x, y).to_f64().trunc())
+                        } else {
+                            Arith::div(x, y)
+                        }
                     }),
-                    Op::Div(RoundingMode::Floor) => map2(&shape, o, sa, sb, 2, |x: T, y: T| Arith::floor_div(x, y)),
+                    Op::Div(RoundingMode::Floor) => {
+                        map2(&shape, o, sa, sb, 2, |x: T, y: T| Arith::floor_div(x, y))
+                    }
                     Op::Rem => map2(&shape, o, sa, sb, 2, |x: T, y: T| Arith::rem(x, y)),
                     Op::Fmod => map2(&shape, o, sa, sb, 2, |x: T, y: T| Arith::fmod(x, y)),
                     Op::Pow => map2(&shape, o, sa, sb, 8, |x: T, y: T| Arith::pow(x, y)),
-                    Op::Atan2 => map2(&shape, o, sa, sb, 8, |x: T, y: T| T::from_f64(x.to_f64().atan2(y.to_f64()))),
+                    Op::Atan2 => map2(&shape, o, sa, sb, 8, |x: T, y: T| {
+                        T::from_f64(x.to_f64().atan2(y.to_f64()))
+                    }),
                     Op::Maximum => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::maximum(x, y)),
                     Op::Minimum => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::minimum(x, y)),
                     Op::BitAnd => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::band(x, y)),
@@ -291,7 +326,11 @@ pub fn add_scaled(a: &Tensor, b: &Tensor, alpha: Scalar) -> Result<Tensor> {
     let (sa, sb) = (a.dims(), b.dims());
     record("AddBackward0", &[a, b], &[&out], move |ctx, g| {
         let gb = if ctx.needs(1) {
-            let gb = if alpha == Scalar::Int(1) { g[0].clone() } else { mul_scalar(&g[0], alpha)? };
+            let gb = if alpha == Scalar::Int(1) {
+                g[0].clone()
+            } else {
+                mul_scalar(&g[0], alpha)?
+            };
             Some(reduce_grad(gb, &sb)?)
         } else {
             None
@@ -342,8 +381,16 @@ pub fn mul(a: &Tensor, b: &Tensor) -> Result<Tensor> {
         let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
         let (da, db) = (a.dims(), b.dims());
         record("MulBackward0", &[a, b], &[&out], move |ctx, g| {
-            let ga = if ctx.needs(0) { Some(reduce_grad(mul(&g[0], &sb.unpack(ctx)?)?, &da)?) } else { None };
-            let gb = if ctx.needs(1) { Some(reduce_grad(mul(&g[0], &sa.unpack(ctx)?)?, &db)?) } else { None };
+            let ga = if ctx.needs(0) {
+                Some(reduce_grad(mul(&g[0], &sb.unpack(ctx)?)?, &da)?)
+            } else {
+                None
+            };
+            let gb = if ctx.needs(1) {
+                Some(reduce_grad(mul(&g[0], &sa.unpack(ctx)?)?, &db)?)
+            } else {
+                None
+            };
             Ok(vec![ga, gb])
         });
     }
@@ -368,7 +415,11 @@ pub fn div_mode(a: &Tensor, b: &Tensor, mode: RoundingMode) -> Result<Tensor> {
                 ]);
             }
             let b = sb.unpack(ctx)?;
-            let ga = if ctx.needs(0) { Some(reduce_grad(div(&g[0], &b)?, &da)?) } else { None };
+            let ga = if ctx.needs(0) {
+                Some(reduce_grad(div(&g[0], &b)?, &da)?)
+            } else {
+                None
+            };
             let gb = if ctx.needs(1) {
                 // d(a/b)/db = -a / b^2
                 let a = sa.unpack(ctx)?;
@@ -399,7 +450,11 @@ fn remainder_like(op: Op, name: &'static str, a: &Tensor, b: &Tensor) -> Result<
         record(name, &[a, b], &[&out], move |ctx, g| {
             let gb = if ctx.needs(1) {
                 // a - q*b with q piecewise constant: d/db = -q
-                let mode = if op == Op::Rem { RoundingMode::Floor } else { RoundingMode::Trunc };
+                let mode = if op == Op::Rem {
+                    RoundingMode::Floor
+                } else {
+                    RoundingMode::Trunc
+                };
                 let q = compute(Op::Div(mode), &sa.unpack(ctx)?, &sb.unpack(ctx)?, None)?;
                 Some(reduce_grad(unary::neg(&mul(&g[0], &q)?)?, &db)?)
             } else {
@@ -432,7 +487,10 @@ pub fn pow(a: &Tensor, b: &Tensor) -> Result<Tensor> {
                 // b * a^(b-1), defined as 0 where b == 0 (PyTorch's convention)
                 let bm1 = sub(&b, &Tensor::wrapped_scalar(Scalar::Int(1)))?;
                 let d = mul(&mul(&g[0], &b)?, &pow(&a, &bm1)?)?;
-                Some(reduce_grad(super::pointwise::where_(&eq(&b, &zero)?, &zero, &d)?, &da)?)
+                Some(reduce_grad(
+                    super::pointwise::where_(&eq(&b, &zero)?, &zero, &d)?,
+                    &da,
+                )?)
             } else {
                 None
             };
@@ -440,7 +498,10 @@ pub fn pow(a: &Tensor, b: &Tensor) -> Result<Tensor> {
                 // a^b * log(a), defined as 0 where a == 0 and b >= 0
                 let d = mul(&mul(&g[0], &so.unpack(ctx)?)?, &unary::log(&a)?)?;
                 let mask = super::binary::logical_and(&eq(&a, &zero)?, &ge(&b, &zero)?)?;
-                Some(reduce_grad(super::pointwise::where_(&mask, &zero, &d)?, &db)?)
+                Some(reduce_grad(
+                    super::pointwise::where_(&mask, &zero, &d)?,
+                    &db,
+                )?)
             } else {
                 None
             };
@@ -480,14 +541,25 @@ fn max_min(op: Op, name: &'static str, a: &Tensor, b: &Tensor) -> Result<Tensor>
             let (a, b) = (sa.unpack(ctx)?, sb.unpack(ctx)?);
             let half = mul_scalar(&g[0], Scalar::Float(0.5))?;
             let zero = Tensor::wrapped_scalar(Scalar::Int(0));
-            let a_wins = if op == Op::Maximum { gt(&a, &b)? } else { lt(&a, &b)? };
-            let b_wins = if op == Op::Maximum { lt(&a, &b)? } else { gt(&a, &b)? };
+            let a_wins = if op == Op::Maximum {
+                gt(&a, &b)?
+            } else {
+                lt(&a, &b)?
+            };
+            let b_wins = if op == Op::Maximum {
+                lt(&a, &b)?
+            } else {
+                gt(&a, &b)?
+            };
             let tie = eq(&a, &b)?;
             let pick = |wins: &Tensor| -> Result<Tensor> {
                 let w = super::pointwise::where_(wins, &g[0], &zero)?;
                 super::pointwise::where_(&tie, &half, &w)
             };
-            Ok(vec![Some(reduce_grad(pick(&a_wins)?, &da)?), Some(reduce_grad(pick(&b_wins)?, &db)?)])
+            Ok(vec![
+                Some(reduce_grad(pick(&a_wins)?, &da)?),
+                Some(reduce_grad(pick(&b_wins)?, &db)?),
+            ])
         });
     }
     Ok(out)
@@ -588,7 +660,8 @@ pub fn add_(a: &Tensor, b: &Tensor) -> Result<()> {
 
 /// In-place variant of any binary op by name (`mul_`, `div_`, `lt_`, …).
 pub fn binary_(name: &str, a: &Tensor, b: &Tensor) -> Result<()> {
-    let f = by_name(name).ok_or_else(|| crate::Error::runtime(format!("no in-place op {name}_")))?;
+    let f =
+        by_name(name).ok_or_else(|| crate::Error::runtime(format!("no in-place op {name}_")))?;
     let op = match name {
         "mul" => Some(Op::Mul),
         "sub" => Some(Op::Sub(Scalar::Int(1))),

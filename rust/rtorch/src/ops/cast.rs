@@ -21,7 +21,8 @@ pub fn convert<A: Element, B: Element>(a: A) -> B {
 pub(crate) fn copy_into(dst: &Tensor, src: &Tensor) {
     let shape = dst.dims();
     let (cs, cst) = crate::layout::coalesce(&shape, &[dst.strides(), src.strides()]);
-    if cs.len() == 2 && cst[0][1] == 1 && cst[1][0] == 1 && cst[1][1] != 1 && cs[0] * cs[1] >= 4096 {
+    if cs.len() == 2 && cst[0][1] == 1 && cst[1][0] == 1 && cst[1][1] != 1 && cs[0] * cs[1] >= 4096
+    {
         return copy_transposed(dst, src, (cs[0], cs[1]), cst[0][0], cst[1][1]);
     }
     with_dtype!(src.dtype(), A, {

@@ -18,7 +18,13 @@ pub(crate) fn fill_raw(t: &Tensor, value: Scalar) {
         let p = t.data_ptr::<T>();
         // SAFETY: `t` is a valid view; the source operand is a stride-0 read of `v`.
         unsafe {
-            map1::<T, T>(&shape, (SendPtr(p), t.strides()), (SendPtr(&v as *const T as *mut T), &vec![0; shape.len()]), 1, |x| x)
+            map1::<T, T>(
+                &shape,
+                (SendPtr(p), t.strides()),
+                (SendPtr(&v as *const T as *mut T), &vec![0; shape.len()]),
+                1,
+                |x| x,
+            )
         }
     });
 }
@@ -75,11 +81,19 @@ pub fn arange(start: f64, end: f64, step: f64, dtype: DType) -> Result<Tensor> {
 pub fn linspace(start: f64, end: f64, steps: i64, dtype: DType) -> Result<Tensor> {
     ensure!(steps >= 0, runtime, "number of steps must be non-negative");
     let n = steps as usize;
-    let step = if n > 1 { (end - start) / (n - 1) as f64 } else { 0.0 };
+    let step = if n > 1 {
+        (end - start) / (n - 1) as f64
+    } else {
+        0.0
+    };
     let half = n / 2;
     let mut v = Vec::with_capacity(n);
     for i in 0..n {
-        v.push(if i < half { start + step * i as f64 } else { end - step * (n - 1 - i) as f64 });
+        v.push(if i < half {
+            start + step * i as f64
+        } else {
+            end - step * (n - 1 - i) as f64
+        });
     }
     with_dtype!(dtype, T, {
         let vals: Vec<T> = v.iter().map(|&x| T::from_f64(x)).collect();
@@ -123,7 +137,11 @@ fn mantissa_digits(dtype: DType) -> u32 {
 
 fn check_float(op: &str, dtype: DType) -> Result<()> {
     if !dtype.is_floating_point() {
-        bail!(runtime, "\"{op}\" not implemented for '{}'", dtype.scalar_name());
+        bail!(
+            runtime,
+            "\"{op}\" not implemented for '{}'",
+            dtype.scalar_name()
+        );
     }
     Ok(())
 }
@@ -158,7 +176,11 @@ fn round_to(v: f64, dtype: DType) -> f64 {
 /// Box–Muller over pre-drawn uniforms for n >= 16, scalar sampling otherwise).
 pub fn normal_raw(t: &Tensor, mean: f64, std: f64, g: Option<&Generator>) -> Result<()> {
     check_float("normal_kernel_cpu", t.dtype())?;
-    ensure!(std >= 0.0, runtime, "normal expects std >= 0.0, but found std {std}");
+    ensure!(
+        std >= 0.0,
+        runtime,
+        "normal expects std >= 0.0, but found std {std}"
+    );
     let g = gen_or_default(g);
     let mut s = g.0.lock();
     let n = t.numel();
@@ -218,7 +240,11 @@ pub fn randint_raw(t: &Tensor, low: i64, high: i64, g: Option<&Generator>) -> Re
     with_dtype!(t.dtype(), T, {
         let p = t.data_ptr::<T>();
         for i in 0..t.numel() {
-            let v = if wide { s.random64() } else { s.random() as u64 };
+            let v = if wide {
+                s.random64()
+            } else {
+                s.random() as u64
+            };
             let r = ((v % range) as i128 + low as i128) as i64;
             // SAFETY: contiguous, i < numel.
             unsafe { *p.add(i) = T::from_i64(r) };
@@ -232,7 +258,11 @@ pub fn randperm(n: usize, dtype: DType, g: Option<&Generator>) -> Result<Tensor>
     let mut s = g.0.lock();
     let mut r: Vec<i64> = (0..n as i64).collect();
     for i in 0..n.saturating_sub(1) {
-        let z = if n - i >= 1 << 24 { s.random64() % (n - i) as u64 } else { s.random() as u64 % (n - i) as u64 };
+        let z = if n - i >= 1 << 24 {
+            s.random64() % (n - i) as u64
+        } else {
+            s.random() as u64 % (n - i) as u64
+        };
         r.swap(i, i + z as usize);
     }
     drop(s);
@@ -253,6 +283,12 @@ pub fn bernoulli(p: &Tensor, g: Option<&Generator>) -> Result<Tensor> {
     let mut s = g.0.lock();
     let out = Tensor::uninit(p.shape(), p.dtype());
     let mut it = probs.into_iter();
-    fill_serial(&out, || if s.uniform(24) < it.next().unwrap() { 1.0 } else { 0.0 });
+    fill_serial(&out, || {
+        if s.uniform(24) < it.next().unwrap() {
+            1.0
+        } else {
+            0.0
+        }
+    });
     Ok(out)
 }

@@ -55,7 +55,11 @@ pub fn apply(
     // `a`'s own history must survive the write, so the op reads a clone of it; whether the
     // result needs history at all is only known once the op has run (any input may
     // require grad, including ones captured by `f`).
-    let src = if needs_grad(&[a]) { super::movement::clone(a)? } else { a.clone() };
+    let src = if needs_grad(&[a]) {
+        super::movement::clone(a)?
+    } else {
+        a.clone()
+    };
     let out = f(&src)?;
     let track = is_grad_enabled() && out.requires_grad();
     if track && a.is_view() {

@@ -45,9 +45,8 @@ pub fn for_each_run<const N: usize>(
             idx[d] = rem % outer_shape[d];
             rem /= outer_shape[d];
         }
-        let mut offs: [isize; N] = std::array::from_fn(|k| {
-            (0..nd - 1).map(|d| idx[d] as isize * cstrides[k][d]).sum()
-        });
+        let mut offs: [isize; N] =
+            std::array::from_fn(|k| (0..nd - 1).map(|d| idx[d] as isize * cstrides[k][d]).sum());
         for _ in s..e {
             body(offs, inner, inner_strides);
             for d in (0..nd - 1).rev() {
@@ -177,7 +176,11 @@ pub unsafe fn map3<A: Copy, B: Copy, C: Copy, O: Copy>(
     for_each_run(shape, [out.1, a.1, b.1, c.1], 1, |off, n, st| unsafe {
         let (o, x, y, z) = (po.at(off[0]), pa.at(off[1]), pb.at(off[2]), pc.at(off[3]));
         for i in 0..n as isize {
-            *o.offset(i * st[0]) = f(*x.offset(i * st[1]), *y.offset(i * st[2]), *z.offset(i * st[3]));
+            *o.offset(i * st[0]) = f(
+                *x.offset(i * st[1]),
+                *y.offset(i * st[2]),
+                *z.offset(i * st[3]),
+            );
         }
     });
 }
@@ -189,7 +192,8 @@ pub unsafe fn map3<A: Copy, B: Copy, C: Copy, O: Copy>(
 pub fn map_slices<A: Copy, O: Copy>(out: &mut [O], x: &[A], f: &impl Fn(A) -> O) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
             // SAFETY: the CPU supports the features this copy was compiled for.
             return unsafe { map_slices_avx2(out, x, f) };
         }

@@ -19,8 +19,15 @@ fn check_dtypes(op: &str, a: &Tensor, b: &Tensor) -> Result<()> {
         a.dtype().name(),
         b.dtype().name()
     );
-    if a.dtype() == DType::Bool {
-        return Err(super::unsupported(if op == "dot" { "dot" } else { "addmm_impl_cpu_" }, DType::Bool));
+    if a.dtype() == DType::Bool && a.numel() > 0 && b.numel() > 0 {
+        return Err(super::unsupported(
+            if op == "dot" {
+                "dot"
+            } else {
+                "addmm_impl_cpu_"
+            },
+            DType::Bool,
+        ));
     }
     Ok(())
 }
@@ -69,12 +76,23 @@ fn gemm_batched(out: &Tensor, a: &Tensor, b: &Tensor, accumulate: bool, alpha: f
     let work = m * n * k;
     macro_rules! run {
         ($T:ty) => {{
-            let (pa, pb, po) = (a.data_ptr::<$T>() as usize, b.data_ptr::<$T>() as usize, out.data_ptr::<$T>() as usize);
+            let (pa, pb, po) = (
+                a.data_ptr::<$T>() as usize,
+                b.data_ptr::<$T>() as usize,
+                out.data_ptr::<$T>() as usize,
+            );
             let one = |i: usize, par: Par| unsafe {
-                let am = MatRef::<$T>::from_raw_parts((pa as *const $T).offset(oa[i]), m, k, ars, acs);
-                let bm = MatRef::<$T>::from_raw_parts((pb as *const $T).offset(ob[i]), k, n, brs, bcs);
-                let om = MatMut::<$T>::from_raw_parts_mut((po as *mut $T).offset(oo[i]), m, n, ors, ocs);
-                let acc = if accumulate { Accum::Add } else { Accum::Replace };
+                let am =
+                    MatRef::<$T>::from_raw_parts((pa as *const $T).offset(oa[i]), m, k, ars, acs);
+                let bm =
+                    MatRef::<$T>::from_raw_parts((pb as *const $T).offset(ob[i]), k, n, brs, bcs);
+                let om =
+                    MatMut::<$T>::from_raw_parts_mut((po as *mut $T).offset(oo[i]), m, n, ors, ocs);
+                let acc = if accumulate {
+                    Accum::Add
+                } else {
+                    Accum::Replace
+                };
                 if k == 0 {
                     if !accumulate {
                         for r in 0..m as isize {
@@ -153,8 +171,12 @@ fn matmul_raw(a: &Tensor, b: &Tensor, batch: &[usize]) -> Result<Tensor> {
     ash.extend([m, k]);
     let mut bsh: Vec<usize> = batch.to_vec();
     bsh.extend([k, n]);
-    let av = a.detach().view_with(a.layout().broadcast_to(&ash, "matmul")?);
-    let bv = b.detach().view_with(b.layout().broadcast_to(&bsh, "matmul")?);
+    let av = a
+        .detach()
+        .view_with(a.layout().broadcast_to(&ash, "matmul")?);
+    let bv = b
+        .detach()
+        .view_with(b.layout().broadcast_to(&bsh, "matmul")?);
     gemm_batched(&out, &av, &bv, false, 1.0);
     Ok(out)
 }
@@ -162,7 +184,6 @@ fn matmul_raw(a: &Tensor, b: &Tensor, batch: &[usize]) -> Result<Tensor> {
 pub fn mm(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     ensure!(a.ndim() == 2, runtime, "self must be a matrix");
     ensure!(b.ndim() == 2, runtime, "mat2 must be a matrix");
-    check_dtypes("mm", a, b)?;
     ensure!(
         a.shape()[1] == b.shape()[0],
         runtime,
@@ -172,6 +193,7 @@ pub fn mm(a: &Tensor, b: &Tensor) -> Result<Tensor> {
         b.shape()[0],
         b.shape()[1]
     );
+    check_dtypes("mm", a, b)?;
     let out = matmul_raw(a, b, &[])?;
     record_mm("MmBackward0", a, b, &out);
     Ok(out)
@@ -184,8 +206,16 @@ fn record_mm(name: &'static str, a: &Tensor, b: &Tensor, out: &Tensor) {
     }
     let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
     record(name, &[a, b], &[out], move |ctx, g| {
-        let ga = if ctx.needs(0) { Some(matmul(&g[0], &transpose(&sb.unpack(ctx)?, -1, -2)?)?) } else { None };
-        let gb = if ctx.needs(1) { Some(matmul(&transpose(&sa.unpack(ctx)?, -1, -2)?, &g[0])?) } else { None };
+        let ga = if ctx.needs(0) {
+            Some(matmul(&g[0], &transpose(&sb.unpack(ctx)?, -1, -2)?)?)
+        } else {
+            None
+        };
+        let gb = if ctx.needs(1) {
+            Some(matmul(&transpose(&sa.unpack(ctx)?, -1, -2)?, &g[0])?)
+        } else {
+            None
+        };
         Ok(vec![ga, gb])
     });
 }
@@ -229,12 +259,23 @@ pub fn mv(a: &Tensor, v: &Tensor) -> Result<Tensor> {
     );
     let col = v.detach().view_with(v.layout().unsqueeze(1));
     let out = matmul_raw(a, &col, &[])?;
-    let out = out.view_with(out.layout().select(1, 0)).contiguous()?.detach();
+    let out = out
+        .view_with(out.layout().select(1, 0))
+        .contiguous()?
+        .detach();
     if needs_grad(&[a, v]) {
         let (sa, sv) = (SavedTensor::input(a), SavedTensor::input(v));
         record("MvBackward0", &[a, v], &[&out], move |ctx, g| {
-            let ga = if ctx.needs(0) { Some(outer(&g[0], &sv.unpack(ctx)?)?) } else { None };
-            let gv = if ctx.needs(1) { Some(mv(&t(&sa.unpack(ctx)?)?, &g[0])?) } else { None };
+            let ga = if ctx.needs(0) {
+                Some(outer(&g[0], &sv.unpack(ctx)?)?)
+            } else {
+                None
+            };
+            let gv = if ctx.needs(1) {
+                Some(mv(&t(&sa.unpack(ctx)?)?, &g[0])?)
+            } else {
+                None
+            };
             Ok(vec![ga, gv])
         });
     }
@@ -273,7 +314,10 @@ pub fn dot(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     if needs_grad(&[a, b]) {
         let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
         record("DotBackward0", &[a, b], &[&out], move |ctx, g| {
-            Ok(vec![Some(mul(&g[0], &sb.unpack(ctx)?)?), Some(mul(&g[0], &sa.unpack(ctx)?)?)])
+            Ok(vec![
+                Some(mul(&g[0], &sb.unpack(ctx)?)?),
+                Some(mul(&g[0], &sa.unpack(ctx)?)?),
+            ])
         });
     }
     Ok(out)
@@ -319,14 +363,17 @@ pub fn matmul(a: &Tensor, b: &Tensor) -> Result<Tensor> {
                     b2.shape()[b2.ndim() - 1]
                 );
             }
-            let batch = crate::layout::broadcast_shapes(&a2.shape()[..a2.ndim() - 2], &b2.shape()[..b2.ndim() - 2])
-                .map_err(|_| {
-                    crate::Error::runtime(format!(
-                        "matmul: batch dimensions of {} and {} cannot be broadcast",
-                        shape_str(a.shape()),
-                        shape_str(b.shape())
-                    ))
-                })?;
+            let batch = crate::layout::broadcast_shapes(
+                &a2.shape()[..a2.ndim() - 2],
+                &b2.shape()[..b2.ndim() - 2],
+            )
+            .map_err(|_| {
+                crate::Error::runtime(format!(
+                    "matmul: batch dimensions of {} and {} cannot be broadcast",
+                    shape_str(a.shape()),
+                    shape_str(b.shape())
+                ))
+            })?;
             let mut ash = batch.to_vec();
             ash.extend_from_slice(&a2.shape()[a2.ndim() - 2..]);
             let mut bsh = batch.to_vec();
@@ -358,10 +405,16 @@ fn scaled(x: &Tensor, s: Scalar) -> Result<Tensor> {
 fn check_scalars(result: DType, beta: Scalar, alpha: Scalar) -> Result<()> {
     for (name, v) in [("beta", beta), ("alpha", alpha)] {
         if result.is_integral(true) && matches!(v, Scalar::Float(_)) {
-            bail!(runtime, "For integral input tensors, argument {name} must not be a floating point number.");
+            bail!(
+                runtime,
+                "For integral input tensors, argument {name} must not be a floating point number."
+            );
         }
         if result != DType::Bool && matches!(v, Scalar::Bool(_)) {
-            bail!(runtime, "Boolean {name} only supported for Boolean results.");
+            bail!(
+                runtime,
+                "Boolean {name} only supported for Boolean results."
+            );
         }
     }
     Ok(())
@@ -369,19 +422,38 @@ fn check_scalars(result: DType, beta: Scalar, alpha: Scalar) -> Result<()> {
 
 /// A beta/alpha converted to the result dtype's kind (addmm and friends truncate a float
 /// alpha for integer results instead of promoting).
-fn coerce(s: Scalar, rt: DType) -> Scalar {
-    match rt {
-        DType::Bool => Scalar::Bool(s.to_f64() != 0.0),
-        d if d.is_floating_point() => Scalar::Float(s.to_f64()),
+fn coerce(s: Scalar, rt: DType) -> Result<Scalar> {
+    let v = s.to_f64();
+    let (lo, hi, name) = match rt {
+        DType::U8 => (0.0, 255.0, "uint8_t"),
+        DType::I8 => (-128.0, 127.0, "int8_t"),
+        DType::I16 => (-32768.0, 32767.0, "int16_t"),
+        DType::I32 => (-2147483648.0, 2147483647.0, "int"),
+        _ => (f64::NEG_INFINITY, f64::INFINITY, ""),
+    };
+    ensure!(
+        v >= lo && v <= hi,
+        runtime,
+        "value cannot be converted to type {name} without overflow"
+    );
+    Ok(match rt {
+        DType::Bool => Scalar::Bool(v != 0.0),
+        d if d.is_floating_point() => Scalar::Float(v),
         _ => Scalar::Int(s.to_i64()),
-    }
+    })
 }
 
 /// `beta * input + alpha * product`, where beta = 0 ignores input (even NaN), as PyTorch.
 fn add_scaled(input: &Tensor, product: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
     input.layout().broadcast_to(product.shape(), "addmm")?;
     let rt = super::binary::result_type(&[input, product]);
-    let (beta, alpha) = (coerce(beta, rt), coerce(alpha, rt));
+    let (beta, alpha) = (coerce(beta, rt)?, coerce(alpha, rt)?);
+    if alpha.to_f64() == 0.0 {
+        // alpha = 0 ignores the product (even inf/NaN in it), as PyTorch does.
+        let all = super::factory::full(product.shape(), Scalar::Bool(true), DType::Bool)?;
+        let zero = super::pointwise::where_(&all, &Tensor::zeros(&[], product.dtype()), product)?;
+        return add_scaled(input, &zero, beta, Scalar::Int(1));
+    }
     let p = scaled(product, alpha)?;
     if beta.to_f64() == 0.0 {
         // Input is ignored (even NaN) but stays in the graph with a zero gradient.
@@ -392,18 +464,40 @@ fn add_scaled(input: &Tensor, product: &Tensor, beta: Scalar, alpha: Scalar) -> 
     add(&scaled(input, beta)?, &p)
 }
 
-pub fn addmm(input: &Tensor, m1: &Tensor, m2: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
+pub fn addmm(
+    input: &Tensor,
+    m1: &Tensor,
+    m2: &Tensor,
+    beta: Scalar,
+    alpha: Scalar,
+) -> Result<Tensor> {
+    if m1.ndim() == 2 && m2.ndim() == 2 {
+        input
+            .layout()
+            .broadcast_to(&[m1.shape()[0], m2.shape()[1]], "addmm")?;
+    }
     ensure!(
         input.dtype() == m1.dtype() && m1.dtype() == m2.dtype(),
         runtime,
         "self and mat2 must have the same dtype, but got {} and {}",
         input.dtype().scalar_name(),
-        if input.dtype() != m1.dtype() { m1.dtype() } else { m2.dtype() }.scalar_name()
+        if input.dtype() != m1.dtype() {
+            m1.dtype()
+        } else {
+            m2.dtype()
+        }
+        .scalar_name()
     );
     add_scaled(input, &mm(m1, m2)?, beta, alpha)
 }
 
-pub fn addmv(input: &Tensor, mat: &Tensor, vec: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
+pub fn addmv(
+    input: &Tensor,
+    mat: &Tensor,
+    vec: &Tensor,
+    beta: Scalar,
+    alpha: Scalar,
+) -> Result<Tensor> {
     ensure!(
         input.ndim() <= 1 && mat.ndim() == 2 && vec.ndim() == 1,
         runtime,
@@ -423,11 +517,20 @@ pub fn addmv(input: &Tensor, mat: &Tensor, vec: &Tensor, beta: Scalar, alpha: Sc
     add_scaled(input, &mv(mat, vec)?, beta, alpha)
 }
 
-pub fn addr(input: &Tensor, v1: &Tensor, v2: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
+pub fn addr(
+    input: &Tensor,
+    v1: &Tensor,
+    v2: &Tensor,
+    beta: Scalar,
+    alpha: Scalar,
+) -> Result<Tensor> {
     // The outer product is formed in the result dtype (no rounding to a narrower input type).
     let rt = super::binary::result_type(&[input, v1, v2]);
     check_scalars(rt, beta, alpha)?;
-    let (a, b) = (super::cast::to_dtype(v1, rt)?, super::cast::to_dtype(v2, rt)?);
+    let (a, b) = (
+        super::cast::to_dtype(v1, rt)?,
+        super::cast::to_dtype(v2, rt)?,
+    );
     add_scaled(input, &outer(&a, &b)?, beta, alpha)
 }
 
@@ -446,7 +549,13 @@ fn c10_name(d: DType) -> &'static str {
     }
 }
 
-pub fn baddbmm(input: &Tensor, b1: &Tensor, b2: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
+pub fn baddbmm(
+    input: &Tensor,
+    b1: &Tensor,
+    b2: &Tensor,
+    beta: Scalar,
+    alpha: Scalar,
+) -> Result<Tensor> {
     ensure!(
         input.dtype() == b1.dtype() && b1.dtype() == b2.dtype(),
         runtime,
@@ -458,13 +567,24 @@ pub fn baddbmm(input: &Tensor, b1: &Tensor, b2: &Tensor, beta: Scalar, alpha: Sc
     add_scaled(input, &bmm(b1, b2)?, beta, alpha)
 }
 
-pub fn addbmm(input: &Tensor, b1: &Tensor, b2: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
+pub fn addbmm(
+    input: &Tensor,
+    b1: &Tensor,
+    b2: &Tensor,
+    beta: Scalar,
+    alpha: Scalar,
+) -> Result<Tensor> {
     ensure!(
         input.dtype() == b1.dtype() && b1.dtype() == b2.dtype(),
         runtime,
         "self and mat2 must have the same dtype, but got {} and {}",
         input.dtype().scalar_name(),
-        if input.dtype() != b1.dtype() { b1.dtype() } else { b2.dtype() }.scalar_name()
+        if input.dtype() != b1.dtype() {
+            b1.dtype()
+        } else {
+            b2.dtype()
+        }
+        .scalar_name()
     );
     let p = super::reduce::sum(&bmm(b1, b2)?, Some(&[0]), false, Some(b1.dtype()))?;
     add_scaled(input, &p, beta, alpha)

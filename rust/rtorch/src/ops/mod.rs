@@ -11,13 +11,18 @@ pub mod movement;
 pub mod num;
 pub mod pointwise;
 pub mod reduce;
+pub mod scan;
+pub mod softmax;
 pub mod unary;
 
 use crate::DType;
 
 /// PyTorch's error for a dtype a kernel does not support (NotImplementedError).
 pub fn unsupported(kernel: &str, dtype: DType) -> crate::Error {
-    crate::Error::not_implemented(format!("\"{kernel}\" not implemented for '{}'", dtype.scalar_name()))
+    crate::Error::not_implemented(format!(
+        "\"{kernel}\" not implemented for '{}'",
+        dtype.scalar_name()
+    ))
 }
 use std::sync::atomic::{AtomicU8, Ordering};
 
@@ -59,7 +64,11 @@ pub struct OpInfo {
 }
 
 const fn op(name: &'static str, kind: Kind, differentiable: bool) -> OpInfo {
-    OpInfo { name, kind, differentiable }
+    OpInfo {
+        name,
+        kind,
+        differentiable,
+    }
 }
 
 use Kind::*;

@@ -3,7 +3,9 @@
 
 use super::cast::copy_into;
 use crate::autograd::{needs_grad, record};
-use crate::layout::{broadcast_shapes, contiguous_strides, numel, shape_str, wrap_dim, Dims, Layout};
+use crate::layout::{
+    broadcast_shapes, contiguous_strides, numel, shape_str, wrap_dim, Dims, Layout,
+};
 use crate::{bail, ensure, Result, Tensor};
 use smallvec::SmallVec;
 use std::sync::Arc;
@@ -13,7 +15,9 @@ pub fn clone(x: &Tensor) -> Result<Tensor> {
     x.ensure_cpu("clone")?;
     let out = Tensor::uninit(x.shape(), x.dtype());
     copy_into(&out, x);
-    record("CloneBackward0", &[x], &[&out], |_, g| Ok(vec![Some(g[0].clone())]));
+    record("CloneBackward0", &[x], &[&out], |_, g| {
+        Ok(vec![Some(g[0].clone())])
+    });
     Ok(out)
 }
 
@@ -58,7 +62,12 @@ pub fn copy_(dst: &Tensor, src: &Tensor) -> Result<()> {
     })
 }
 
-fn view_node(name: &'static str, x: &Tensor, out: &Tensor, back: impl Fn(&Tensor) -> Result<Tensor> + Send + 'static) {
+fn view_node(
+    name: &'static str,
+    x: &Tensor,
+    out: &Tensor,
+    back: impl Fn(&Tensor) -> Result<Tensor> + Send + 'static,
+) {
     record(name, &[x], &[out], move |_, g| Ok(vec![Some(back(&g[0])?)]));
 }
 
@@ -69,7 +78,11 @@ pub fn infer_shape(shape: &[i64], n: usize, op: &str) -> Result<Dims> {
     let mut known = 1usize;
     for (i, &d) in shape.iter().enumerate() {
         if d == -1 {
-            ensure!(infer.is_none(), runtime, "only one dimension can be inferred");
+            ensure!(
+                infer.is_none(),
+                runtime,
+                "only one dimension can be inferred"
+            );
             infer = Some(i);
             out.push(1);
         } else {
@@ -78,7 +91,16 @@ pub fn infer_shape(shape: &[i64], n: usize, op: &str) -> Result<Dims> {
             out.push(d as usize);
         }
     }
-    let fmt = || format!("[{}]", shape.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "));
+    let fmt = || {
+        format!(
+            "[{}]",
+            shape
+                .iter()
+                .map(|d| d.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
     if let Some(i) = infer {
         ensure!(
             known != 0 && n % known == 0,
@@ -88,7 +110,12 @@ pub fn infer_shape(shape: &[i64], n: usize, op: &str) -> Result<Dims> {
         );
         out[i] = n / known;
     } else {
-        ensure!(known == n, runtime, "shape '{}' is invalid for input of size {n}", fmt());
+        ensure!(
+            known == n,
+            runtime,
+            "shape '{}' is invalid for input of size {n}",
+            fmt()
+        );
     }
     let _ = op;
     Ok(out)
@@ -102,7 +129,11 @@ pub fn view(x: &Tensor, shape: &[i64]) -> Result<Tensor> {
             "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead."
         );
     };
-    let out = x.view_with(Layout { shape: new, strides, offset: x.storage_offset() });
+    let out = x.view_with(Layout {
+        shape: new,
+        strides,
+        offset: x.storage_offset(),
+    });
     let old = x.dims();
     view_node("ViewBackward0", x, &out, move |g| reshape_dims(g, &old));
     Ok(out)
@@ -123,14 +154,27 @@ pub fn reshape(x: &Tensor, shape: &[i64]) -> Result<Tensor> {
     view(&c, shape)
 }
 
-pub fn as_strided(x: &Tensor, size: &[usize], stride: &[isize], offset: Option<usize>) -> Result<Tensor> {
+pub fn as_strided(
+    x: &Tensor,
+    size: &[usize],
+    stride: &[isize],
+    offset: Option<usize>,
+) -> Result<Tensor> {
     ensure!(
         size.len() == stride.len(),
         runtime,
         "mismatch in length of strides and shape"
     );
-    ensure!(stride.iter().all(|&s| s >= 0), runtime, "as_strided: Negative strides are not supported at the moment, got strides: {stride:?}");
-    let layout = Layout { shape: size.into(), strides: stride.into(), offset: offset.unwrap_or(x.storage_offset()) };
+    ensure!(
+        stride.iter().all(|&s| s >= 0),
+        runtime,
+        "as_strided: Negative strides are not supported at the moment, got strides: {stride:?}"
+    );
+    let layout = Layout {
+        shape: size.into(),
+        strides: stride.into(),
+        offset: offset.unwrap_or(x.storage_offset()),
+    };
     let need = layout.storage_extent() * x.dtype().itemsize();
     ensure!(
         layout.numel() == 0 || need <= x.storage().nbytes(),
@@ -145,7 +189,10 @@ pub fn as_strided(x: &Tensor, size: &[usize], stride: &[isize], offset: Option<u
     );
     let out = x.view_with(layout);
     if needs_grad(&[x]) {
-        bail!(not_implemented, "as_strided: backward through as_strided is not supported yet");
+        bail!(
+            not_implemented,
+            "as_strided: backward through as_strided is not supported yet"
+        );
     }
     Ok(out)
 }
@@ -175,7 +222,9 @@ pub fn transpose(x: &Tensor, d0: i64, d1: i64) -> Result<Tensor> {
         return alias(x);
     }
     let out = x.view_with(x.layout().transpose(a, b));
-    view_node("TransposeBackward0", x, &out, move |g| transpose(g, a as i64, b as i64));
+    view_node("TransposeBackward0", x, &out, move |g| {
+        transpose(g, a as i64, b as i64)
+    });
     Ok(out)
 }
 
@@ -204,7 +253,9 @@ pub fn expand(x: &Tensor, shape: &[usize]) -> Result<Tensor> {
     let layout = x.layout().broadcast_to(shape, "expand")?;
     let out = x.view_with(layout);
     let old = x.dims();
-    view_node("ExpandBackward0", x, &out, move |g| super::reduce::sum_to_shape(g, &old));
+    view_node("ExpandBackward0", x, &out, move |g| {
+        super::reduce::sum_to_shape(g, &old)
+    });
     Ok(out)
 }
 
@@ -227,7 +278,11 @@ pub fn expand_i64(x: &Tensor, shape: &[i64]) -> Result<Tensor> {
             ensure!(i >= lead, runtime, "The expanded size of the tensor (-1) isn't allowed in a leading, non-existing dimension {i}");
             target.push(x.shape()[i - lead]);
         } else {
-            ensure!(d >= 0, runtime, "Trying to create tensor with negative dimension {d}: {shape:?}");
+            ensure!(
+                d >= 0,
+                runtime,
+                "Trying to create tensor with negative dimension {d}: {shape:?}"
+            );
             target.push(d as usize);
         }
     }
@@ -235,7 +290,11 @@ pub fn expand_i64(x: &Tensor, shape: &[i64]) -> Result<Tensor> {
 }
 
 pub fn narrow(x: &Tensor, dim: i64, start: i64, length: i64) -> Result<Tensor> {
-    ensure!(x.ndim() > 0, runtime, "narrow() cannot be applied to a 0-dim tensor.");
+    ensure!(
+        x.ndim() > 0,
+        runtime,
+        "narrow() cannot be applied to a 0-dim tensor."
+    );
     let d = wrap_dim(dim, x.ndim())?;
     let size = x.shape()[d] as i64;
     let start = if start < 0 { start + size } else { start };
@@ -255,7 +314,11 @@ pub fn narrow(x: &Tensor, dim: i64, start: i64, length: i64) -> Result<Tensor> {
 
 /// `x[start : start + len*step : step]` along `dim` (already validated).
 pub fn slice(x: &Tensor, dim: usize, start: usize, len: usize, step: usize) -> Result<Tensor> {
-    Ok(layout_view("SliceBackward0", x, Arc::new(move |l: &Layout| l.slice(dim, start, len, step))))
+    Ok(layout_view(
+        "SliceBackward0",
+        x,
+        Arc::new(move |l: &Layout| l.slice(dim, start, len, step)),
+    ))
 }
 
 type LayoutFn = Arc<dyn Fn(&Layout) -> Layout + Send + Sync>;
@@ -266,7 +329,9 @@ fn layout_view(name: &'static str, x: &Tensor, f: LayoutFn) -> Tensor {
     let out = x.view_with(f(x.layout()));
     if needs_grad(&[x]) {
         let full = x.dims();
-        record(name, &[x], &[&out], move |_, g| Ok(vec![Some(embed(&g[0], &full, f.clone())?)]));
+        record(name, &[x], &[&out], move |_, g| {
+            Ok(vec![Some(embed(&g[0], &full, f.clone())?)])
+        });
     }
     out
 }
@@ -276,12 +341,18 @@ fn layout_view(name: &'static str, x: &Tensor, f: LayoutFn) -> Tensor {
 fn embed(g: &Tensor, full: &[usize], f: LayoutFn) -> Result<Tensor> {
     let z = Tensor::zeros(full, g.dtype());
     copy_into(&z.view_with(f(z.layout())), g);
-    record("EmbedBackward0", &[g], &[&z], move |_, h| Ok(vec![Some(layout_view("SliceBackward0", &h[0], f.clone()))]));
+    record("EmbedBackward0", &[g], &[&z], move |_, h| {
+        Ok(vec![Some(layout_view("SliceBackward0", &h[0], f.clone()))])
+    });
     Ok(z)
 }
 
 pub fn select(x: &Tensor, dim: i64, index: i64) -> Result<Tensor> {
-    ensure!(x.ndim() > 0, index, "select() cannot be applied to a 0-dim tensor.");
+    ensure!(
+        x.ndim() > 0,
+        index,
+        "select() cannot be applied to a 0-dim tensor."
+    );
     let d = wrap_dim(dim, x.ndim())?;
     let size = x.shape()[d] as i64;
     ensure!(
@@ -291,13 +362,19 @@ pub fn select(x: &Tensor, dim: i64, index: i64) -> Result<Tensor> {
         shape_str(x.shape())
     );
     let i = if index < 0 { index + size } else { index } as usize;
-    Ok(layout_view("SelectBackward0", x, Arc::new(move |l: &Layout| l.select(d, i))))
+    Ok(layout_view(
+        "SelectBackward0",
+        x,
+        Arc::new(move |l: &Layout| l.select(d, i)),
+    ))
 }
 
 pub fn unsqueeze(x: &Tensor, dim: i64) -> Result<Tensor> {
     let d = wrap_dim(dim, x.ndim() + 1)?;
     let out = x.view_with(x.layout().unsqueeze(d));
-    view_node("UnsqueezeBackward0", x, &out, move |g| squeeze_dim(g, d as i64));
+    view_node("UnsqueezeBackward0", x, &out, move |g| {
+        squeeze_dim(g, d as i64)
+    });
     Ok(out)
 }
 
@@ -314,7 +391,10 @@ pub fn squeeze_dim(x: &Tensor, dim: i64) -> Result<Tensor> {
 pub fn squeeze(x: &Tensor, dims: Option<&[i64]>) -> Result<Tensor> {
     let nd = x.ndim();
     let targets: Vec<usize> = match dims {
-        Some(ds) => crate::layout::wrap_dims(ds, nd, "squeeze")?.into_iter().filter(|&d| nd > 0 && x.shape()[d] == 1).collect(),
+        Some(ds) => crate::layout::wrap_dims(ds, nd, "squeeze")?
+            .into_iter()
+            .filter(|&d| nd > 0 && x.shape()[d] == 1)
+            .collect(),
         None => (0..nd).filter(|&d| x.shape()[d] == 1).collect(),
     };
     let mut l = x.layout().clone();
@@ -332,7 +412,11 @@ pub fn flatten(x: &Tensor, start: i64, end: i64) -> Result<Tensor> {
         return reshape(x, &[1]);
     }
     let (s, e) = (wrap_dim(start, x.ndim())?, wrap_dim(end, x.ndim())?);
-    ensure!(s <= e, runtime, "flatten() has invalid args: start_dim cannot come after end_dim");
+    ensure!(
+        s <= e,
+        runtime,
+        "flatten() has invalid args: start_dim cannot come after end_dim"
+    );
     if s == e {
         return alias(x);
     }
@@ -354,13 +438,26 @@ pub fn unflatten(x: &Tensor, dim: i64, sizes: &[i64]) -> Result<Tensor> {
 pub fn diagonal(x: &Tensor, offset: i64, d1: i64, d2: i64) -> Result<Tensor> {
     let nd = x.ndim();
     let (a, b) = (wrap_dim(d1, nd)?, wrap_dim(d2, nd)?);
-    ensure!(a != b, runtime, "diagonal dimensions cannot be identical {d1}, {d2}");
+    ensure!(
+        a != b,
+        runtime,
+        "diagonal dimensions cannot be identical {d1}, {d2}"
+    );
     let l = x.layout();
     let (sa, sb) = (l.shape[a] as i64, l.shape[b] as i64);
-    let len = if offset >= 0 { (sb - offset).min(sa) } else { (sa + offset).min(sb) }.max(0) as usize;
+    let len = if offset >= 0 {
+        (sb - offset).min(sa)
+    } else {
+        (sa + offset).min(sb)
+    }
+    .max(0) as usize;
     let mut off = l.offset as isize;
     if len > 0 {
-        off += if offset >= 0 { offset as isize * l.strides[b] } else { -offset as isize * l.strides[a] };
+        off += if offset >= 0 {
+            offset as isize * l.strides[b]
+        } else {
+            -offset as isize * l.strides[a]
+        };
     }
     let mut shape: Dims = SmallVec::new();
     let mut strides: crate::layout::Strides = SmallVec::new();
@@ -372,7 +469,11 @@ pub fn diagonal(x: &Tensor, offset: i64, d1: i64, d2: i64) -> Result<Tensor> {
     }
     shape.push(len);
     strides.push(l.strides[a] + l.strides[b]);
-    let out = x.view_with(Layout { shape, strides, offset: off as usize });
+    let out = x.view_with(Layout {
+        shape,
+        strides,
+        offset: off as usize,
+    });
     if needs_grad(&[x]) {
         bail!(not_implemented, "diagonal: backward is not supported yet");
     }
@@ -398,29 +499,53 @@ pub fn split_sizes(x: &Tensor, sizes: &[usize], dim: i64) -> Result<Vec<Tensor>>
 }
 
 pub fn split(x: &Tensor, size: usize, dim: i64) -> Result<Vec<Tensor>> {
-    ensure!(x.ndim() > 0, runtime, "split expects at least a 1-dimensional tensor");
+    ensure!(
+        x.ndim() > 0,
+        runtime,
+        "split expects at least a 1-dimensional tensor"
+    );
     let d = wrap_dim(dim, x.ndim())?;
     let n = x.shape()[d];
-    ensure!(size > 0 || n == 0, runtime, "split_size can only be 0 if dimension size is 0, but got dimension size of {n}");
+    ensure!(
+        size > 0 || n == 0,
+        runtime,
+        "split_size can only be 0 if dimension size is 0, but got dimension size of {n}"
+    );
     if n == 0 {
         return Ok(vec![x.clone()]);
     }
-    let sizes: Vec<usize> = (0..n.div_ceil(size)).map(|i| size.min(n - i * size)).collect();
+    let sizes: Vec<usize> = (0..n.div_ceil(size))
+        .map(|i| size.min(n - i * size))
+        .collect();
     split_sizes(x, &sizes, dim)
 }
 
 pub fn chunk(x: &Tensor, chunks: usize, dim: i64) -> Result<Vec<Tensor>> {
-    ensure!(chunks > 0, runtime, "chunk expects `chunks` to be greater than 0, got: {chunks}");
-    ensure!(x.ndim() > 0, runtime, "chunk expects at least a 1-dimensional tensor");
+    ensure!(
+        chunks > 0,
+        runtime,
+        "chunk expects `chunks` to be greater than 0, got: {chunks}"
+    );
+    ensure!(
+        x.ndim() > 0,
+        runtime,
+        "chunk expects at least a 1-dimensional tensor"
+    );
     let d = wrap_dim(dim, x.ndim())?;
     let n = x.shape()[d];
     split(x, n.div_ceil(chunks).max(1), d as i64)
 }
 
 pub fn unbind(x: &Tensor, dim: i64) -> Result<Vec<Tensor>> {
-    ensure!(x.ndim() > 0, index, "Dimension specified as 0 but tensor has no dimensions");
+    ensure!(
+        x.ndim() > 0,
+        index,
+        "Dimension specified as 0 but tensor has no dimensions"
+    );
     let d = wrap_dim(dim, x.ndim())?;
-    (0..x.shape()[d]).map(|i| select(x, d as i64, i as i64)).collect()
+    (0..x.shape()[d])
+        .map(|i| select(x, d as i64, i as i64))
+        .collect()
 }
 
 /// `flip` copies (PyTorch semantics), reading through a reversed view.
@@ -437,27 +562,45 @@ pub fn flip(x: &Tensor, dims: &[i64]) -> Result<Tensor> {
     let out = Tensor::uninit(x.shape(), x.dtype());
     copy_into(&out, &reversed);
     let dv: Vec<i64> = ds.iter().map(|&d| d as i64).collect();
-    record("FlipBackward0", &[x], &[&out], move |_, g| Ok(vec![Some(flip(&g[0], &dv)?)]));
+    record("FlipBackward0", &[x], &[&out], move |_, g| {
+        Ok(vec![Some(flip(&g[0], &dv)?)])
+    });
     Ok(out)
 }
 
 pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
-    ensure!(!ts.is_empty(), value, "torch.cat(): expected a non-empty list of Tensors");
+    ensure!(
+        !ts.is_empty(),
+        value,
+        "torch.cat(): expected a non-empty list of Tensors"
+    );
     // Legacy rule: 1-D empty tensors are skipped.
-    let parts: Vec<&Tensor> = ts.iter().filter(|t| !(t.ndim() == 1 && t.numel() == 0)).collect();
+    let parts: Vec<&Tensor> = ts
+        .iter()
+        .filter(|t| !(t.ndim() == 1 && t.numel() == 0))
+        .collect();
     if parts.is_empty() {
         return clone(&ts[0]);
     }
     let first = parts[0];
-    ensure!(first.ndim() > 0, runtime, "zero-dimensional tensor (at position 0) cannot be concatenated");
+    ensure!(
+        first.ndim() > 0,
+        runtime,
+        "zero-dimensional tensor (at position 0) cannot be concatenated"
+    );
     let d = wrap_dim(dim, first.ndim())?;
-    let refs: Vec<&Tensor> = parts.clone();
+    // Skipped legacy empties still take part in type promotion.
+    let refs: Vec<&Tensor> = ts.iter().collect();
     let dtype = super::binary::result_type(&refs);
     let mut shape = first.dims();
     shape[d] = 0;
     for (i, t) in parts.iter().enumerate() {
         t.ensure_cpu("cat")?;
-        ensure!(t.ndim() > 0, runtime, "zero-dimensional tensor (at position {i}) cannot be concatenated");
+        ensure!(
+            t.ndim() > 0,
+            runtime,
+            "zero-dimensional tensor (at position {i}) cannot be concatenated"
+        );
         ensure!(
             t.ndim() == first.ndim(),
             runtime,
@@ -488,19 +631,32 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
     }
     // Every input is recorded, the skipped legacy empties too (their gradient is empty).
     let inputs: Vec<&Tensor> = ts.iter().collect();
-    let kept: Vec<bool> = ts.iter().map(|t| !(t.ndim() == 1 && t.numel() == 0)).collect();
+    let kept: Vec<bool> = ts
+        .iter()
+        .map(|t| !(t.ndim() == 1 && t.numel() == 0))
+        .collect();
     record("CatBackward0", &inputs, &[&out], move |_, g| {
         let mut parts = split_sizes(&g[0], &sizes, d as i64)?.into_iter();
         Ok(kept
             .iter()
-            .map(|&k| if k { parts.next() } else { Some(Tensor::zeros(&[0], g[0].dtype())) })
+            .map(|&k| {
+                if k {
+                    parts.next()
+                } else {
+                    Some(Tensor::zeros(&[0], g[0].dtype()))
+                }
+            })
             .collect())
     });
     Ok(out)
 }
 
 pub fn stack(ts: &[Tensor], dim: i64) -> Result<Tensor> {
-    ensure!(!ts.is_empty(), runtime, "stack expects a non-empty TensorList");
+    ensure!(
+        !ts.is_empty(),
+        runtime,
+        "stack expects a non-empty TensorList"
+    );
     let d = wrap_dim(dim, ts[0].ndim() + 1)?;
     for (i, t) in ts.iter().enumerate() {
         ensure!(
@@ -511,7 +667,10 @@ pub fn stack(ts: &[Tensor], dim: i64) -> Result<Tensor> {
             shape_str(t.shape())
         );
     }
-    let us: Vec<Tensor> = ts.iter().map(|t| unsqueeze(t, d as i64)).collect::<Result<_>>()?;
+    let us: Vec<Tensor> = ts
+        .iter()
+        .map(|t| unsqueeze(t, d as i64))
+        .collect::<Result<_>>()?;
     cat(&us, d as i64)
 }
 

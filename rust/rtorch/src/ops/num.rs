@@ -47,7 +47,11 @@ macro_rules! int_arith {
             }
             #[inline(always)]
             fn div(self, o: Self) -> Self {
-                if o == 0 { 0 } else { self.wrapping_div(o) }
+                if o == 0 {
+                    0
+                } else {
+                    self.wrapping_div(o)
+                }
             }
             #[inline(always)]
             fn floor_div(self, o: Self) -> Self {
@@ -57,7 +61,11 @@ macro_rules! int_arith {
                 let q = self.wrapping_div(o);
                 #[allow(unused_comparisons)]
                 let adjust = (self.wrapping_rem(o) != 0) && ((self < 0) != (o < 0));
-                if adjust { q.wrapping_sub(1) } else { q }
+                if adjust {
+                    q.wrapping_sub(1)
+                } else {
+                    q
+                }
             }
             #[inline(always)]
             fn rem(self, o: Self) -> Self {
@@ -67,11 +75,19 @@ macro_rules! int_arith {
                 let r = self.wrapping_rem(o);
                 #[allow(unused_comparisons)]
                 let adjust = r != 0 && ((r < 0) != (o < 0));
-                if adjust { r.wrapping_add(o) } else { r }
+                if adjust {
+                    r.wrapping_add(o)
+                } else {
+                    r
+                }
             }
             #[inline(always)]
             fn fmod(self, o: Self) -> Self {
-                if o == 0 { 0 } else { self.wrapping_rem(o) }
+                if o == 0 {
+                    0
+                } else {
+                    self.wrapping_rem(o)
+                }
             }
             #[inline(always)]
             fn pow(self, o: Self) -> Self {
@@ -80,17 +96,35 @@ macro_rules! int_arith {
                     // Integer reciprocals truncate to 0 except for bases ±1, as in PyTorch.
                     #[allow(unused_comparisons)]
                     let minus_one = self < 0 && self == (0 as $t).wrapping_sub(1);
-                    return if self == 1 { 1 } else if minus_one { if o % 2 == 0 { 1 } else { self } } else { 0 };
+                    return if self == 1 {
+                        1
+                    } else if minus_one {
+                        if o % 2 == 0 {
+                            1
+                        } else {
+                            self
+                        }
+                    } else {
+                        0
+                    };
                 }
                 self.wrapping_pow(o as u32)
             }
             #[inline(always)]
             fn maximum(self, o: Self) -> Self {
-                if self >= o { self } else { o }
+                if self >= o {
+                    self
+                } else {
+                    o
+                }
             }
             #[inline(always)]
             fn minimum(self, o: Self) -> Self {
-                if self <= o { self } else { o }
+                if self <= o {
+                    self
+                } else {
+                    o
+                }
             }
             #[inline(always)]
             fn band(self, o: Self) -> Self {
@@ -111,12 +145,22 @@ macro_rules! int_arith {
             #[inline(always)]
             fn abs(self) -> Self {
                 #[allow(unused_comparisons)]
-                if self < 0 { self.neg() } else { self }
+                if self < 0 {
+                    self.neg()
+                } else {
+                    self
+                }
             }
             #[inline(always)]
             fn sign(self) -> Self {
                 #[allow(unused_comparisons)]
-                if self > 0 { 1 } else if self < 0 { (0 as $t).wrapping_sub(1) } else { 0 }
+                if self > 0 {
+                    1
+                } else if self < 0 {
+                    (0 as $t).wrapping_sub(1)
+                } else {
+                    0
+                }
             }
             #[inline(always)]
             fn bnot(self) -> Self {
@@ -227,12 +271,20 @@ macro_rules! float_arith {
                     return (0.0 as $t).copysign(self / o);
                 }
                 let f = d.floor();
-                if d - f > 0.5 { f + 1.0 } else { f }
+                if d - f > 0.5 {
+                    f + 1.0
+                } else {
+                    f
+                }
             }
             #[inline(always)]
             fn rem(self, o: Self) -> Self {
                 let m = self % o;
-                if m != 0.0 && ((m < 0.0) != (o < 0.0)) { m + o } else { m }
+                if m != 0.0 && ((m < 0.0) != (o < 0.0)) {
+                    m + o
+                } else {
+                    m
+                }
             }
             #[inline(always)]
             fn fmod(self, o: Self) -> Self {
@@ -244,11 +296,19 @@ macro_rules! float_arith {
             }
             #[inline(always)]
             fn maximum(self, o: Self) -> Self {
-                if self.is_nan() || o.is_nan() { <$t>::NAN } else { self.max(o) }
+                if self.is_nan() || o.is_nan() {
+                    <$t>::NAN
+                } else {
+                    self.max(o)
+                }
             }
             #[inline(always)]
             fn minimum(self, o: Self) -> Self {
-                if self.is_nan() || o.is_nan() { <$t>::NAN } else { self.min(o) }
+                if self.is_nan() || o.is_nan() {
+                    <$t>::NAN
+                } else {
+                    self.min(o)
+                }
             }
             fn band(self, _o: Self) -> Self {
                 self
@@ -269,7 +329,13 @@ macro_rules! float_arith {
             }
             #[inline(always)]
             fn sign(self) -> Self {
-                if self > 0.0 { 1.0 } else if self < 0.0 { -1.0 } else { 0.0 }
+                if self > 0.0 {
+                    1.0
+                } else if self < 0.0 {
+                    -1.0
+                } else {
+                    0.0
+                }
             }
             fn bnot(self) -> Self {
                 self
@@ -361,7 +427,13 @@ pub fn exp_f32(x: f32) -> f32 {
     const LN2_LO: f32 = 1.428_606_8e-6;
     // Adding 1.5 * 2^23 rounds to the nearest integer without a rounding instruction.
     const SHIFT: f32 = 12_582_912.0;
-    let xc = if x > 89.0 { 89.0 } else if x < -104.0 { -104.0 } else { x };
+    let xc = if x > 89.0 {
+        89.0
+    } else if x < -104.0 {
+        -104.0
+    } else {
+        x
+    };
     let kf = xc * LOG2E + SHIFT;
     let k = kf - SHIFT;
     // NOTE: `k as i32` is a saturating cast that SSE2 cannot vectorize; the integer is
@@ -372,7 +444,8 @@ pub fn exp_f32(x: f32) -> f32 {
         + r * (1.0
             + r * (0.5
                 + r * (1.0 / 6.0
-                    + r * (1.0 / 24.0 + r * (1.0 / 120.0 + r * (1.0 / 720.0 + r * (1.0 / 5040.0)))))));
+                    + r * (1.0 / 24.0
+                        + r * (1.0 / 120.0 + r * (1.0 / 720.0 + r * (1.0 / 5040.0)))))));
     let k1 = ki >> 1;
     let k2 = ki - k1;
     let s1 = f32::from_bits(((k1 + 127) as u32) << 23);

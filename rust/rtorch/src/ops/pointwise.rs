@@ -78,7 +78,10 @@ pub fn masked_fill(x: &Tensor, mask: &Tensor, value: &Tensor) -> Result<Tensor> 
 /// `clamp(x, min, max)` with tensor or scalar bounds (either may be absent).
 pub fn clamp(x: &Tensor, min: Option<&Tensor>, max: Option<&Tensor>) -> Result<Tensor> {
     if min.is_none() && max.is_none() {
-        bail!(runtime, "torch.clamp: At least one of 'min' or 'max' must not be None");
+        bail!(
+            runtime,
+            "torch.clamp: At least one of 'min' or 'max' must not be None"
+        );
     }
     let mut bounds = vec![x];
     bounds.extend(min);
@@ -112,11 +115,19 @@ fn clamp_side(x: &Tensor, bound: &Tensor, is_min: bool) -> Result<Tensor> {
     if needs_grad(&[x, bound]) {
         let (sx, sb) = (SavedTensor::input(x), SavedTensor::input(bound));
         let (dx, dbnd) = (x.dims(), bound.dims());
-        let name = if is_min { "ClampMinBackward1" } else { "ClampMaxBackward1" };
+        let name = if is_min {
+            "ClampMinBackward1"
+        } else {
+            "ClampMaxBackward1"
+        };
         record(name, &[x, bound], &[&out], move |ctx, g| {
             // Gradient flows to x where it is inside the bound, else to the bound.
             let (x, b) = (sx.unpack(ctx)?, sb.unpack(ctx)?);
-            let inside = if is_min { super::binary::ge(&x, &b)? } else { super::binary::le(&x, &b)? };
+            let inside = if is_min {
+                super::binary::ge(&x, &b)?
+            } else {
+                super::binary::le(&x, &b)?
+            };
             let z = Tensor::wrapped_scalar(Scalar::Int(0));
             let gx = super::reduce::sum_to_shape(&where_(&inside, &g[0], &z)?, &dx)?;
             let gb = super::reduce::sum_to_shape(&where_(&inside, &z, &g[0])?, &dbnd)?;
@@ -152,7 +163,15 @@ pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
             sub(&Tensor::wrapped_scalar(Scalar::Int(1)), &w)?
         };
         let near_end = sub(&e, &mul(&diff, &one_minus_w)?)?;
-        let small = super::binary::lt(&w.detach(), &Tensor::wrapped_scalar(Scalar::Float(0.5)))?;
+        let wd = if w.dtype() == DType::Bool {
+            super::cast::to_dtype(&w.detach(), dt)?
+        } else {
+            w.detach()
+        };
+        let small = super::binary::lt(
+            &super::unary::abs(&wd)?,
+            &Tensor::wrapped_scalar(Scalar::Float(0.5)),
+        )?;
         where_(&small, &near_start, &near_end)
     })
 }
@@ -181,7 +200,15 @@ pub fn addcmul(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
     }
     let rt = result_type(&[x, t1, t2]);
     let (x, t1, t2) = (x.clone(), t1.clone(), t2.clone());
-    let r = in_f32_rt(rt, move |d| add(&up(&x, d)?, &mul(&mul(&up(&t1, d)?, &up(&t2, d)?)?, &Tensor::wrapped_scalar(value))?))?;
+    let r = in_f32_rt(rt, move |d| {
+        add(
+            &up(&x, d)?,
+            &mul(
+                &mul(&up(&t1, d)?, &up(&t2, d)?)?,
+                &Tensor::wrapped_scalar(value),
+            )?,
+        )
+    })?;
     Ok(r)
 }
 
@@ -201,5 +228,13 @@ pub fn addcdiv(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
     );
     let rt = result_type(&[x, t1, t2]);
     let (x, t1, t2) = (x.clone(), t1.clone(), t2.clone());
-    in_f32_rt(rt, move |d| add(&up(&x, d)?, &mul(&div(&up(&t1, d)?, &up(&t2, d)?)?, &Tensor::wrapped_scalar(value))?))
+    in_f32_rt(rt, move |d| {
+        add(
+            &up(&x, d)?,
+            &mul(
+                &div(&up(&t1, d)?, &up(&t2, d)?)?,
+                &Tensor::wrapped_scalar(value),
+            )?,
+        )
+    })
 }

@@ -2,7 +2,7 @@
 //! (mean, var, std, norm, logsumexp, softmax) are written with primitives so their
 //! derivatives come for free.
 
-use super::binary::{add, div, eq, mul, sub};
+use super::binary::{div, eq, mul, sub};
 use super::cast::{cast_for_op, to_dtype};
 use super::iter::SendPtr;
 use super::movement::{expand, unsqueeze};
@@ -10,11 +10,15 @@ use super::num::Arith;
 use super::unary;
 use crate::autograd::{needs_grad, record, SavedTensor};
 use crate::layout::{coalesce, wrap_dims, Dims};
-use crate::{ensure, parallel, with_dtype, DType, Element, Result, Scalar, Tensor};
+use crate::{bail, ensure, parallel, with_dtype, DType, Element, Result, Scalar, Tensor};
 use smallvec::SmallVec;
 
 /// The dims to reduce: `None` or an empty list means all of them.
-fn reduced_dims(x: &Tensor, dims: Option<&[i64]>, op: &str) -> Result<SmallVec<[usize; 6]>> {
+pub(crate) fn reduced_dims(
+    x: &Tensor,
+    dims: Option<&[i64]>,
+    op: &str,
+) -> Result<SmallVec<[usize; 6]>> {
     match dims {
         // A 0-dim tensor accepts dim 0 / -1 and has nothing to reduce.
         Some(ds) if x.ndim() == 0 => wrap_dims(ds, 0, op).map(|_| SmallVec::new()),
@@ -137,7 +141,7 @@ fn from_vec<T: Element>(v: Vec<T>, shape: &[usize]) -> Tensor {
 /// Sum of a run with independent lanes (vectorizes) and an f64 total per block, which
 /// keeps float32 sums accurate for long runs.
 #[inline]
-fn sum_run_f<T: Copy + Element>(p: *const T, n: usize, st: isize) -> f64 {
+pub(crate) fn sum_run_f<T: Copy + Element>(p: *const T, n: usize, st: isize) -> f64 {
     let mut total = 0f64;
     if st == 1 && T::DTYPE == DType::F32 {
         let s = unsafe { std::slice::from_raw_parts(p as *const f32, n) };
@@ -178,33 +182,67 @@ fn sum_raw(x: &Tensor, rd: &[usize], keepdim: bool, dtype: DType) -> Result<Tens
     let shape = out_shape(x, rd, keepdim);
     if dtype.is_floating_point() {
         // A requested wider dtype is applied before summing, as PyTorch does.
-        let xin = cast_for_op(x, if x.dtype().is_floating_point() && x.dtype().itemsize() >= dtype.itemsize() { x.dtype() } else { dtype });
+        let xin = cast_for_op(
+            x,
+            if x.dtype().is_floating_point() && x.dtype().itemsize() >= dtype.itemsize() {
+                x.dtype()
+            } else {
+                dtype
+            },
+        );
         let acc = with_dtype!(xin.dtype(), T, {
-            reduce_runs::<T, f64>(&xin, rd, 0.0, |a, p, n, st| a + sum_run_f(p, n, st), |a, b| a + b)
+            reduce_runs::<T, f64>(
+                &xin,
+                rd,
+                0.0,
+                |a, p, n, st| a + sum_run_f(p, n, st),
+                |a, b| a + b,
+            )
         });
         let out = from_vec(acc, &shape);
         return to_dtype(&out, dtype).map(|t| t.detach());
     }
     let acc = with_dtype!(x.dtype(), T, {
-        reduce_runs::<T, i64>(x, rd, 0, |mut a, p, n, st| {
-            for i in 0..n as isize {
-                a = a.wrapping_add(unsafe { *p.offset(i * st) }.to_i64());
-            }
-            a
-        }, |a, b| a.wrapping_add(b))
+        reduce_runs::<T, i64>(
+            x,
+            rd,
+            0,
+            |mut a, p, n, st| {
+                for i in 0..n as isize {
+                    a = a.wrapping_add(unsafe { *p.offset(i * st) }.to_i64());
+                }
+                a
+            },
+            |a, b| a.wrapping_add(b),
+        )
     });
     let out = from_vec(acc, &shape);
     Ok(super::cast::cast_for_op(&out, dtype))
 }
 
-pub fn sum(x: &Tensor, dims: Option<&[i64]>, keepdim: bool, dtype: Option<DType>) -> Result<Tensor> {
+pub fn sum(
+    x: &Tensor,
+    dims: Option<&[i64]>,
+    keepdim: bool,
+    dtype: Option<DType>,
+) -> Result<Tensor> {
     let rd = reduced_dims(x, dims, "sum")?;
-    let dt = dtype.unwrap_or(if x.dtype().is_integral(true) { DType::I64 } else { x.dtype() });
+    let dt = dtype.unwrap_or(if x.dtype().is_integral(true) {
+        DType::I64
+    } else {
+        x.dtype()
+    });
     let out = sum_raw(x, &rd, keepdim, dt)?;
     if needs_grad(&[x]) {
         let (full, rdv) = (x.dims(), rd.clone());
-        let name = if dims.is_none() { "SumBackward0" } else { "SumBackward1" };
-        record(name, &[x], &[&out], move |_, g| Ok(vec![Some(expand_back(&g[0], &full, &rdv, keepdim)?)]));
+        let name = if dims.is_none() {
+            "SumBackward0"
+        } else {
+            "SumBackward1"
+        };
+        record(name, &[x], &[&out], move |_, g| {
+            Ok(vec![Some(expand_back(&g[0], &full, &rdv, keepdim)?)])
+        });
     }
     Ok(out)
 }
@@ -232,12 +270,21 @@ pub fn sum_to_shape(g: &Tensor, shape: &[usize]) -> Result<Tensor> {
             dims.push((lead + i) as i64);
         }
     }
-    let r = if dims.is_empty() { g.clone() } else { sum(g, Some(&dims), true, None)? };
+    let r = if dims.is_empty() {
+        g.clone()
+    } else {
+        sum(g, Some(&dims), true, None)?
+    };
     let target: Vec<i64> = shape.iter().map(|&d| d as i64).collect();
     super::movement::reshape(&r, &target)
 }
 
-pub fn mean(x: &Tensor, dims: Option<&[i64]>, keepdim: bool, dtype: Option<DType>) -> Result<Tensor> {
+pub fn mean(
+    x: &Tensor,
+    dims: Option<&[i64]>,
+    keepdim: bool,
+    dtype: Option<DType>,
+) -> Result<Tensor> {
     let dt = dtype.unwrap_or(x.dtype());
     ensure!(
         dt.is_floating_point(),
@@ -253,7 +300,11 @@ pub fn mean(x: &Tensor, dims: Option<&[i64]>, keepdim: bool, dtype: Option<DType
 
 pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -> Result<Tensor> {
     x.ensure_cpu("prod")?;
-    let dt = dtype.unwrap_or(if x.dtype().is_integral(true) { DType::I64 } else { x.dtype() });
+    let dt = dtype.unwrap_or(if x.dtype().is_integral(true) {
+        DType::I64
+    } else {
+        x.dtype()
+    });
     let xin = cast_for_op(x, dt);
     let rd = match dim {
         Some(d) => reduced_dims(x, Some(&[d]), "prod")?,
@@ -261,18 +312,28 @@ pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -
     };
     let shape = out_shape(x, &rd, keepdim);
     let out = with_dtype!(dt, T, {
-        let acc = reduce_runs::<T, T>(&xin, &rd, T::from_i64(1), |mut a, p, n, st| {
-            for i in 0..n as isize {
-                a = Arith::mul(a, unsafe { *p.offset(i * st) });
-            }
-            a
-        }, |a, b| Arith::mul(a, b));
+        let acc = reduce_runs::<T, T>(
+            &xin,
+            &rd,
+            T::from_i64(1),
+            |mut a, p, n, st| {
+                for i in 0..n as isize {
+                    a = Arith::mul(a, unsafe { *p.offset(i * st) });
+                }
+                a
+            },
+            |a, b| Arith::mul(a, b),
+        );
         from_vec(acc, &shape)
     });
     if needs_grad(&[x]) {
         let sx = SavedTensor::input(x);
         let full = x.dims();
-        let name = if dim.is_none() { "ProdBackward0" } else { "ProdBackward1" };
+        let name = if dim.is_none() {
+            "ProdBackward0"
+        } else {
+            "ProdBackward1"
+        };
         record(name, &[x], &[&out], move |ctx, g| {
             // d prod / dx_i = product of the others: exclusive cumprods from both ends.
             let x = sx.unpack(ctx)?;
@@ -280,8 +341,16 @@ pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -
                 Some(d) => (x.clone(), crate::layout::wrap_dim(d, x.ndim())? as i64),
                 None => (super::movement::reshape(&x, &[-1])?, 0),
             };
-            let others = if xs.ndim() == 0 { super::factory::ones_like(&xs)? } else { prod_others(&xs, d)? };
-            let gx = if dim.is_none() || keepdim { g[0].clone() } else { unsqueeze(&g[0], d)? };
+            let others = if xs.ndim() == 0 {
+                super::factory::ones_like(&xs)?
+            } else {
+                prod_others(&xs, d)?
+            };
+            let gx = if dim.is_none() || keepdim {
+                g[0].clone()
+            } else {
+                unsqueeze(&g[0], d)?
+            };
             let r = mul(&others, &gx)?;
             let shp: Vec<i64> = full.iter().map(|&v| v as i64).collect();
             Ok(vec![Some(super::movement::reshape(&r, &shp)?)])
@@ -294,9 +363,21 @@ pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -
 fn prod_others(x: &Tensor, dim: i64) -> Result<Tensor> {
     let ones = super::factory::ones_like(&super::movement::narrow(x, dim, 0, 1)?)?;
     let n = x.shape()[crate::layout::wrap_dim(dim, x.ndim())?] as i64;
-    let left = super::movement::cat(&[ones.clone(), cumprod(&super::movement::narrow(x, dim, 0, n - 1)?, dim, None)?], dim)?;
+    let left = super::movement::cat(
+        &[
+            ones.clone(),
+            super::scan::cumprod(&super::movement::narrow(x, dim, 0, n - 1)?, dim, None)?,
+        ],
+        dim,
+    )?;
     let rev = super::movement::flip(x, &[dim])?;
-    let right_rev = super::movement::cat(&[ones, cumprod(&super::movement::narrow(&rev, dim, 0, n - 1)?, dim, None)?], dim)?;
+    let right_rev = super::movement::cat(
+        &[
+            ones,
+            super::scan::cumprod(&super::movement::narrow(&rev, dim, 0, n - 1)?, dim, None)?,
+        ],
+        dim,
+    )?;
     mul(&left, &super::movement::flip(&right_rev, &[dim])?)
 }
 
@@ -313,26 +394,32 @@ fn arg_reduce(x: &Tensor, d: usize, keepdim: bool, is_max: bool) -> Result<(Tens
     let rd: &[usize] = if x.ndim() == 0 { &[] } else { &rd };
     let shape = out_shape(x, rd, keepdim);
     let (vals, idx) = with_dtype!(x.dtype(), T, {
-        let acc = reduce_runs::<T, (T, i64, bool)>(x, rd, (T::default(), -1, false), |mut a, p, n, st| {
-            for i in 0..n as isize {
-                let v = unsafe { *p.offset(i * st) };
-                let better = if a.1 < 0 {
-                    true
-                } else if a.2 {
-                    false
-                } else if v.is_nan() {
-                    true
-                } else if is_max {
-                    v > a.0
-                } else {
-                    v < a.0
-                };
-                if better {
-                    a = (v, i as i64, v.is_nan());
+        let acc = reduce_runs::<T, (T, i64, bool)>(
+            x,
+            rd,
+            (T::default(), -1, false),
+            |mut a, p, n, st| {
+                for i in 0..n as isize {
+                    let v = unsafe { *p.offset(i * st) };
+                    let better = if a.1 < 0 {
+                        true
+                    } else if a.2 {
+                        false
+                    } else if v.is_nan() {
+                        true
+                    } else if is_max {
+                        v > a.0
+                    } else {
+                        v < a.0
+                    };
+                    if better {
+                        a = (v, i as i64, v.is_nan());
+                    }
                 }
-            }
-            a
-        }, |a, _| a);
+                a
+            },
+            |a, _| a,
+        );
         let vals: Vec<T> = acc.iter().map(|a| a.0).collect();
         let idx: Vec<i64> = acc.iter().map(|a| a.1.max(0)).collect();
         (from_vec(vals, &shape), from_vec(idx, &shape))
@@ -347,7 +434,11 @@ pub fn max_min_dim(x: &Tensor, dim: i64, keepdim: bool, is_max: bool) -> Result<
     if needs_grad(&[x]) {
         let full = x.dims();
         let si = idx.clone();
-        let name = if is_max { "MaxBackward0" } else { "MinBackward0" };
+        let name = if is_max {
+            "MaxBackward0"
+        } else {
+            "MinBackward0"
+        };
         crate::autograd::record(name, &[x], &[&vals], move |_, g| {
             Ok(vec![Some(select_backward(&g[0], &si, &full, d, keepdim)?)])
         });
@@ -356,11 +447,21 @@ pub fn max_min_dim(x: &Tensor, dim: i64, keepdim: bool, is_max: bool) -> Result<
 }
 
 /// Routes a gradient to the selected index along `d` (one-hot mask, differentiable).
-fn select_backward(g: &Tensor, idx: &Tensor, full: &[usize], d: usize, keepdim: bool) -> Result<Tensor> {
+fn select_backward(
+    g: &Tensor,
+    idx: &Tensor,
+    full: &[usize],
+    d: usize,
+    keepdim: bool,
+) -> Result<Tensor> {
     if full.is_empty() {
         return Ok(g.clone());
     }
-    let (g, idx) = if keepdim { (g.clone(), idx.clone()) } else { (unsqueeze(g, d as i64)?, unsqueeze(idx, d as i64)?) };
+    let (g, idx) = if keepdim {
+        (g.clone(), idx.clone())
+    } else {
+        (unsqueeze(g, d as i64)?, unsqueeze(idx, d as i64)?)
+    };
     let mut ashape = vec![1usize; full.len()];
     ashape[d] = full[d];
     let ar = super::factory::arange(0.0, full[d] as f64, 1.0, DType::I64)?;
@@ -372,14 +473,22 @@ fn select_backward(g: &Tensor, idx: &Tensor, full: &[usize], d: usize, keepdim: 
 
 pub fn argmax_argmin(x: &Tensor, dim: Option<i64>, keepdim: bool, is_max: bool) -> Result<Tensor> {
     let name = if is_max { "argmax" } else { "argmin" };
-    ensure!(x.dtype() != DType::Bool, runtime, "{name}(): does not support bool input");
+    ensure!(
+        x.dtype() != DType::Bool,
+        runtime,
+        "{name}(): does not support bool input"
+    );
     match dim {
         Some(d) => {
             let d = crate::layout::wrap_dim(d, x.ndim())?;
             Ok(arg_reduce(&x.detach(), d, keepdim, is_max)?.1)
         }
         None => {
-            ensure!(x.numel() > 0, index, "{name}(): Expected reduction dim to be specified for input.numel() == 0.");
+            ensure!(
+                x.numel() > 0,
+                index,
+                "{name}(): Expected reduction dim to be specified for input.numel() == 0."
+            );
             let flat = super::movement::reshape(&x.detach(), &[-1])?;
             let r = arg_reduce(&flat, 0, false, is_max)?.1;
             if keepdim {
@@ -399,11 +508,37 @@ pub fn max_min_all(x: &Tensor, is_max: bool) -> Result<Tensor> {
         "{}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.",
         if is_max { "max" } else { "min" }
     );
-    amax_amin(x, None, false, is_max, if is_max { "MaxBackward1" } else { "MinBackward1" })
+    amax_amin(
+        x,
+        None,
+        false,
+        is_max,
+        if is_max {
+            "MaxBackward1"
+        } else {
+            "MinBackward1"
+        },
+    )
 }
 
 /// `amax`/`amin`: gradient shared evenly between ties.
-pub fn amax_amin(x: &Tensor, dims: Option<&[i64]>, keepdim: bool, is_max: bool, node: &'static str) -> Result<Tensor> {
+pub fn amax_amin(
+    x: &Tensor,
+    dims: Option<&[i64]>,
+    keepdim: bool,
+    is_max: bool,
+    node: &'static str,
+) -> Result<Tensor> {
+    // PyTorch reports an empty reduced dim before a repeated one.
+    for &d in dims.unwrap_or(&[]) {
+        let w = crate::layout::wrap_dim(d, x.ndim())?;
+        ensure!(
+            x.ndim() == 0 || x.shape()[w] > 0,
+            index,
+            "{}(): Expected reduction dim {w} to have non-zero size.",
+            if is_max { "amax" } else { "amin" }
+        );
+    }
     let rd = reduced_dims(x, dims, if is_max { "amax" } else { "amin" })?;
     let all = dims.is_none_or(|d| d.is_empty());
     ensure!(
@@ -422,21 +557,42 @@ pub fn amax_amin(x: &Tensor, dims: Option<&[i64]>, keepdim: bool, is_max: bool, 
     }
     let shape = out_shape(x, &rd, keepdim);
     let out = with_dtype!(x.dtype(), T, {
-        let acc = reduce_runs::<T, Option<T>>(x, &rd, None, |mut a, p, n, st| {
-            for i in 0..n as isize {
-                let v = unsafe { *p.offset(i * st) };
-                a = Some(match a {
-                    None => v,
-                    Some(b) => if is_max { Arith::maximum(b, v) } else { Arith::minimum(b, v) },
-                });
-            }
-            a
-        }, |a, b| match (a, b) {
-            (Some(a), Some(b)) => Some(if is_max { Arith::maximum(a, b) } else { Arith::minimum(a, b) }),
-            (a, None) => a,
-            (None, b) => b,
-        });
-        from_vec(acc.into_iter().map(|a| a.unwrap_or_default()).collect::<Vec<T>>(), &shape)
+        let acc = reduce_runs::<T, Option<T>>(
+            x,
+            &rd,
+            None,
+            |mut a, p, n, st| {
+                for i in 0..n as isize {
+                    let v = unsafe { *p.offset(i * st) };
+                    a = Some(match a {
+                        None => v,
+                        Some(b) => {
+                            if is_max {
+                                Arith::maximum(b, v)
+                            } else {
+                                Arith::minimum(b, v)
+                            }
+                        }
+                    });
+                }
+                a
+            },
+            |a, b| match (a, b) {
+                (Some(a), Some(b)) => Some(if is_max {
+                    Arith::maximum(a, b)
+                } else {
+                    Arith::minimum(a, b)
+                }),
+                (a, None) => a,
+                (None, b) => b,
+            },
+        );
+        from_vec(
+            acc.into_iter()
+                .map(|a| a.unwrap_or_default())
+                .collect::<Vec<T>>(),
+            &shape,
+        )
     });
     if needs_grad(&[x]) {
         let sx = SavedTensor::input(x);
@@ -482,6 +638,14 @@ pub fn norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<T
         "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {}",
         x.dtype().scalar_name()
     );
+    if let Some(ds) = dims.filter(|d| d.len() > 2) {
+        let list: Vec<String> = ds.iter().map(|d| d.to_string()).collect();
+        bail!(
+            runtime,
+            "linalg.matrix_norm: dim must be a 2-tuple. Got {}",
+            list.join(" ")
+        );
+    }
     let a = unary::abs(x)?;
     if p.is_infinite() {
         let rd = reduced_dims(x, dims, "norm")?;
@@ -499,7 +663,10 @@ pub fn norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<T
         return amax_amin(&a, dims, keepdim, false, "AminBackward0");
     }
     if p == 0.0 {
-        let nz = to_dtype(&super::binary::ne(x, &Tensor::wrapped_scalar(Scalar::Int(0)))?, x.dtype())?;
+        let nz = to_dtype(
+            &super::binary::ne(x, &Tensor::wrapped_scalar(Scalar::Int(0)))?,
+            x.dtype(),
+        )?;
         return sum(&nz, dims, keepdim, None);
     }
     if p == 1.0 {
@@ -518,34 +685,22 @@ pub fn norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<T
                 let gg = expand_back(&g[0], &full, &rd, keepdim)?;
                 let q = div(&mul(&sx.unpack(ctx)?, &gg)?, &n)?;
                 let zero = Tensor::wrapped_scalar(Scalar::Int(0));
-                Ok(vec![Some(super::pointwise::where_(&eq(&n, &zero)?, &zero, &q)?)])
+                Ok(vec![Some(super::pointwise::where_(
+                    &eq(&n, &zero)?,
+                    &zero,
+                    &q,
+                )?)])
             });
         }
         return Ok(out);
     }
-    let s = sum(&super::binary::pow_scalar(&a, Scalar::Float(p))?, dims, keepdim, None)?;
+    let s = sum(
+        &super::binary::pow_scalar(&a, Scalar::Float(p))?,
+        dims,
+        keepdim,
+        None,
+    )?;
     super::binary::pow_scalar(&s, Scalar::Float(1.0 / p))
-}
-
-pub fn logsumexp(x: &Tensor, dims: &[i64], keepdim: bool) -> Result<Tensor> {
-    let xf = if x.dtype().is_floating_point() { x.clone() } else { to_dtype(x, super::default_float())? };
-    if xf.numel() == 0 {
-        return unary::log(&sum(&unary::exp(&xf)?, Some(dims), keepdim, None)?);
-    }
-    // Shift by the (detached) max for stability; infinite maxima shift by 0.
-    let m = amax_amin(&xf.detach(), Some(dims), true, true, "AmaxBackward0")?;
-    let m = super::pointwise::where_(&unary::isinf(&m)?, &Tensor::wrapped_scalar(Scalar::Int(0)), &m)?;
-    let s = sum(&unary::exp(&sub(&xf, &m)?)?, Some(dims), true, None)?;
-    let r = add(&unary::log(&s)?, &m)?;
-    if keepdim {
-        return Ok(r);
-    }
-    let rd = reduced_dims(&xf, Some(dims), "logsumexp")?;
-    let mut r = r;
-    for &d in rd.iter().collect::<std::collections::BTreeSet<_>>().iter().rev() {
-        r = super::movement::squeeze_dim(&r, *d as i64)?;
-    }
-    Ok(r)
 }
 
 pub fn all_any(x: &Tensor, dims: Option<&[i64]>, keepdim: bool, is_all: bool) -> Result<Tensor> {
@@ -553,13 +708,19 @@ pub fn all_any(x: &Tensor, dims: Option<&[i64]>, keepdim: bool, is_all: bool) ->
     let rd = reduced_dims(x, dims, if is_all { "all" } else { "any" })?;
     let shape = out_shape(x, &rd, keepdim);
     let out = with_dtype!(x.dtype(), T, {
-        let acc = reduce_runs::<T, bool>(x, &rd, is_all, |mut a, p, n, st| {
-            for i in 0..n as isize {
-                let v = unsafe { *p.offset(i * st) }.is_nonzero();
-                a = if is_all { a && v } else { a || v };
-            }
-            a
-        }, |a, b| if is_all { a && b } else { a || b });
+        let acc = reduce_runs::<T, bool>(
+            x,
+            &rd,
+            is_all,
+            |mut a, p, n, st| {
+                for i in 0..n as isize {
+                    let v = unsafe { *p.offset(i * st) }.is_nonzero();
+                    a = if is_all { a && v } else { a || v };
+                }
+                a
+            },
+            |a, b| if is_all { a && b } else { a || b },
+        );
         from_vec(acc, &shape)
     });
     // PyTorch keeps uint8 for uint8 inputs.
@@ -567,221 +728,4 @@ pub fn all_any(x: &Tensor, dims: Option<&[i64]>, keepdim: bool, is_all: bool) ->
         return to_dtype(&out, DType::U8);
     }
     Ok(out)
-}
-
-/// Inclusive scan along `dim` (cumsum / cumprod).
-fn scan(x: &Tensor, d: usize, dtype: DType, is_sum: bool) -> Result<Tensor> {
-    let xin = cast_for_op(x, dtype);
-    let out = Tensor::uninit(x.shape(), dtype);
-    if x.numel() == 0 {
-        return Ok(out);
-    }
-    let n = x.shape()[d];
-    let (xs, os) = (xin.strides()[d], out.strides()[d]);
-    let mut oshape = x.dims();
-    oshape[d] = 1;
-    with_dtype!(dtype, T, {
-        let (px, po) = (SendPtr(xin.data_ptr::<T>()), SendPtr(out.data_ptr::<T>()));
-        let xstr = xin.strides_vec();
-        let ostr = out.strides_vec();
-        super::iter::for_each_run(&oshape, [&xstr, &ostr], n, |off, len, st| unsafe {
-            for k in 0..len as isize {
-                let (xb, ob) = (px.at(off[0] + k * st[0]), po.at(off[1] + k * st[1]));
-                let mut acc: T = if is_sum { T::from_i64(0) } else { T::from_i64(1) };
-                for i in 0..n as isize {
-                    let v = *xb.offset(i * xs);
-                    acc = if is_sum { Arith::add(acc, v) } else { Arith::mul(acc, v) };
-                    *ob.offset(i * os) = acc;
-                }
-            }
-        });
-    });
-    Ok(out)
-}
-
-pub fn cumsum(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
-    x.ensure_cpu("cumsum")?;
-    let d = crate::layout::wrap_dim(dim, x.ndim())?;
-    let dt = dtype.unwrap_or(if x.dtype().is_integral(true) { DType::I64 } else { x.dtype() });
-    if x.ndim() == 0 {
-        return to_dtype(&super::movement::clone(x)?, dt);
-    }
-    let out = if matches!(dt, DType::F16 | DType::BF16) {
-        cast_for_op(&scan(x, d, DType::F32, true)?, dt)
-    } else {
-        scan(x, d, dt, true)?
-    };
-    record("CumsumBackward0", &[x], &[&out], move |_, g| {
-        // Reverse cumulative sum of the gradient.
-        let r = super::movement::flip(&g[0], &[d as i64])?;
-        Ok(vec![Some(super::movement::flip(&cumsum(&r, d as i64, None)?, &[d as i64])?)])
-    });
-    Ok(out)
-}
-
-pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
-    x.ensure_cpu("cumprod")?;
-    let d = crate::layout::wrap_dim(dim, x.ndim())?;
-    let dt = dtype.unwrap_or(if x.dtype().is_integral(true) { DType::I64 } else { x.dtype() });
-    if x.ndim() == 0 {
-        return to_dtype(&super::movement::clone(x)?, dt);
-    }
-    let out = if matches!(dt, DType::F16 | DType::BF16) {
-        cast_for_op(&scan(x, d, DType::F32, false)?, dt)
-    } else {
-        scan(x, d, dt, false)?
-    };
-    if needs_grad(&[x]) {
-        let sx = SavedTensor::input(x);
-        record("CumprodBackward0", &[x], &[&out], move |ctx, g| {
-            // dx_i = sum_{j>=i} g_j * prod_{k<=j, k!=i} x_k, written with exclusive
-            // products so zeros in x are handled without division.
-            let x = sx.unpack(ctx)?;
-            let n = x.shape()[d];
-            if n == 0 || x.numel() == 0 {
-                return Ok(vec![Some(super::factory::zeros_like(&x)?)]);
-            }
-            let mut cols = Vec::with_capacity(n);
-            for i in 0..n {
-                let mask_shape = {
-                    let mut m = vec![1usize; x.ndim()];
-                    m[d] = n;
-                    m
-                };
-                let mut onehot = vec![0.0f64; n];
-                onehot[i] = 1.0;
-                let e = to_dtype(&Tensor::from_slice(&onehot, &mask_shape)?, x.dtype())?;
-                // x with x_i replaced by 1: its cumprod gives prod_{k<=j, k!=i} for j >= i.
-                let xi = add(&mul(&x, &sub(&Tensor::wrapped_scalar(Scalar::Int(1)), &e)?)?, &e)?;
-                let c = cumprod(&xi, d as i64, None)?;
-                let tail = super::movement::narrow(&mul(&g[0], &c)?, d as i64, i as i64, (n - i) as i64)?;
-                cols.push(sum(&tail, Some(&[d as i64]), true, None)?);
-            }
-            Ok(vec![Some(super::movement::cat(&cols, d as i64)?)])
-        });
-    }
-    Ok(out)
-}
-
-/// Runs `f` in float32 for half-precision inputs (PyTorch accumulates these in float).
-fn in_f32(x: &Tensor, f: impl FnOnce(&Tensor) -> Result<Tensor>) -> Result<Tensor> {
-    match x.dtype() {
-        DType::F16 | DType::BF16 => to_dtype(&f(&to_dtype(x, DType::F32)?)?, x.dtype()),
-        _ => f(x),
-    }
-}
-
-pub fn softmax(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
-    let d = crate::layout::wrap_dim(dim, x.ndim())?;
-    let xf = softmax_input(x, dtype, "softmax")?;
-    if xf.numel() == 0 {
-        return super::movement::clone(&xf);
-    }
-    if x.ndim() > 0 && d == x.ndim() - 1 {
-        return in_f32(&xf, |xf| softmax_lastdim(xf, false));
-    }
-    in_f32(&xf, |xf| softmax_f(xf, dim))
-}
-
-/// Fused softmax / log_softmax over the last dim (f32/f64): one pass for the max, one for
-/// the sum of exponentials, one to write, per row; rows in parallel. The derivative is
-/// written with tensor ops so double backward works.
-fn softmax_lastdim(x: &Tensor, log: bool) -> Result<Tensor> {
-    let xc = super::movement::contiguous(&x.detach())?;
-    let n = *x.shape().last().unwrap();
-    let rows = x.numel() / n.max(1);
-    let out = Tensor::uninit(x.shape(), x.dtype());
-    macro_rules! run {
-        ($T:ty, $exp:expr) => {{
-            let (px, po) = (SendPtr(xc.data_ptr::<$T>()), SendPtr(out.data_ptr::<$T>()));
-            parallel::for_chunks(rows, n * 4, |s, e| {
-                for r in s..e {
-                    // SAFETY: row r lies within both contiguous buffers.
-                    let (xr, or) = unsafe {
-                        (
-                            std::slice::from_raw_parts(px.at((r * n) as isize), n),
-                            std::slice::from_raw_parts_mut(po.at((r * n) as isize), n),
-                        )
-                    };
-                    let (mut m, mut nan) = (<$T>::NEG_INFINITY, false);
-                    for &v in xr {
-                        m = if v > m { v } else { m };
-                        nan |= v.is_nan();
-                    }
-                    if nan {
-                        m = <$T>::NAN;
-                    }
-                    super::iter::map_slices(or, xr, &|v: $T| $exp(v - m));
-                    let sum = sum_run_f(or.as_ptr(), n, 1) as $T;
-                    if log {
-                        let lse = sum.ln();
-                        for (o, &v) in or.iter_mut().zip(xr) {
-                            *o = (v - m) - lse;
-                        }
-                    } else {
-                        let inv = 1.0 / sum;
-                        for o in or.iter_mut() {
-                            *o *= inv;
-                        }
-                    }
-                }
-            });
-        }};
-    }
-    match x.dtype() {
-        DType::F32 => run!(f32, super::num::exp_f32),
-        _ => run!(f64, f64::exp),
-    }
-    let last = x.ndim() as i64 - 1;
-    if needs_grad(&[x]) {
-        let so = SavedTensor::output(&out, 0);
-        let name = if log { "LogSoftmaxBackward0" } else { "SoftmaxBackward0" };
-        record(name, &[x], &[&out], move |ctx, g| {
-            let y = so.unpack(ctx)?;
-            let gx = if log {
-                // g - softmax * sum(g)
-                sub(&g[0], &mul(&unary::exp(&y)?, &sum(&g[0], Some(&[last]), true, None)?)?)?
-            } else {
-                // y * (g - sum(g * y))
-                mul(&y, &sub(&g[0], &sum(&mul(&g[0], &y)?, Some(&[last]), true, None)?)?)?
-            };
-            Ok(vec![Some(gx)])
-        });
-    }
-    Ok(out)
-}
-
-fn softmax_f(xf: &Tensor, dim: i64) -> Result<Tensor> {
-    let m = amax_amin(&xf.detach(), Some(&[dim]), true, true, "AmaxBackward0")?;
-    let e = unary::exp(&sub(xf, &m)?)?;
-    div(&e, &sum(&e, Some(&[dim]), true, None)?)
-}
-
-pub fn log_softmax(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
-    let d = crate::layout::wrap_dim(dim, x.ndim())?;
-    let xf = softmax_input(x, dtype, "log_softmax")?;
-    if xf.numel() == 0 {
-        return super::movement::clone(&xf);
-    }
-    if x.ndim() > 0 && d == x.ndim() - 1 {
-        return in_f32(&xf, |xf| softmax_lastdim(xf, true));
-    }
-    in_f32(&xf, |xf| {
-        // (x - max) - log(sum(exp(x - max))), PyTorch's order of operations.
-        let m = amax_amin(&xf.detach(), Some(&[dim]), true, true, "AmaxBackward0")?;
-        let shifted = sub(xf, &m)?;
-        sub(&shifted, &unary::log(&sum(&unary::exp(&shifted)?, Some(&[dim]), true, None)?)?)
-    })
-}
-
-fn softmax_input(x: &Tensor, dtype: Option<DType>, op: &str) -> Result<Tensor> {
-    let _ = (x.ndim(), op);
-    let x = match dtype {
-        Some(d) => to_dtype(x, d)?,
-        None => x.clone(),
-    };
-    if !x.dtype().is_floating_point() {
-        return Err(super::unsupported(&format!("{op}_lastdim_kernel_impl"), x.dtype()));
-    }
-    Ok(x)
 }

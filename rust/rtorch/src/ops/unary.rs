@@ -18,14 +18,20 @@ fn float_unary(
     cost: usize,
 ) -> Result<Tensor> {
     x.ensure_cpu(name)?;
-    let dt = if x.dtype().is_floating_point() { x.dtype() } else { default_float() };
+    let dt = if x.dtype().is_floating_point() {
+        x.dtype()
+    } else {
+        default_float()
+    };
     let xin = cast_for_op(x, dt);
     let out = Tensor::uninit(x.shape(), dt);
     if xin.is_contiguous() && matches!(dt, DType::F32 | DType::F64) {
         // Fresh output, contiguous input: plain slices, which LLVM vectorizes reliably.
         let n = x.numel();
         match dt {
-            DType::F32 => contiguous_map(n, xin.data_ptr::<f32>(), out.data_ptr::<f32>(), cost, f32f),
+            DType::F32 => {
+                contiguous_map(n, xin.data_ptr::<f32>(), out.data_ptr::<f32>(), cost, f32f)
+            }
             _ => contiguous_map(n, xin.data_ptr::<f64>(), out.data_ptr::<f64>(), cost, f64f),
         }
         return Ok(out);
@@ -34,10 +40,34 @@ fn float_unary(
     // SAFETY: `out` and `xin` are valid views of the same shape and dtype `dt`.
     unsafe {
         match dt {
-            DType::F32 => map1(x.shape(), (SendPtr(out.data_ptr::<f32>()), &o), (SendPtr(xin.data_ptr::<f32>()), xin.strides()), cost, f32f),
-            DType::F64 => map1(x.shape(), (SendPtr(out.data_ptr::<f64>()), &o), (SendPtr(xin.data_ptr::<f64>()), xin.strides()), cost, f64f),
-            DType::F16 => map1(x.shape(), (SendPtr(out.data_ptr::<f16>()), &o), (SendPtr(xin.data_ptr::<f16>()), xin.strides()), cost, move |v: f16| f16::from_f32(f32f(v.to_f32()))),
-            DType::BF16 => map1(x.shape(), (SendPtr(out.data_ptr::<bf16>()), &o), (SendPtr(xin.data_ptr::<bf16>()), xin.strides()), cost, move |v: bf16| bf16::from_f32(f32f(v.to_f32()))),
+            DType::F32 => map1(
+                x.shape(),
+                (SendPtr(out.data_ptr::<f32>()), &o),
+                (SendPtr(xin.data_ptr::<f32>()), xin.strides()),
+                cost,
+                f32f,
+            ),
+            DType::F64 => map1(
+                x.shape(),
+                (SendPtr(out.data_ptr::<f64>()), &o),
+                (SendPtr(xin.data_ptr::<f64>()), xin.strides()),
+                cost,
+                f64f,
+            ),
+            DType::F16 => map1(
+                x.shape(),
+                (SendPtr(out.data_ptr::<f16>()), &o),
+                (SendPtr(xin.data_ptr::<f16>()), xin.strides()),
+                cost,
+                move |v: f16| f16::from_f32(f32f(v.to_f32())),
+            ),
+            DType::BF16 => map1(
+                x.shape(),
+                (SendPtr(out.data_ptr::<bf16>()), &o),
+                (SendPtr(xin.data_ptr::<bf16>()), xin.strides()),
+                cost,
+                move |v: bf16| bf16::from_f32(f32f(v.to_f32())),
+            ),
             _ => unreachable!(),
         }
     }
@@ -45,7 +75,13 @@ fn float_unary(
 }
 
 /// `out[i] = f(x[i])` over `n` contiguous elements in parallel chunks.
-fn contiguous_map<T: Copy + Send + Sync>(n: usize, x: *mut T, out: *mut T, cost: usize, f: impl Fn(T) -> T + Sync + Send) {
+fn contiguous_map<T: Copy + Send + Sync>(
+    n: usize,
+    x: *mut T,
+    out: *mut T,
+    cost: usize,
+    f: impl Fn(T) -> T + Sync + Send,
+) {
     let (px, po) = (SendPtr(x), SendPtr(out));
     crate::parallel::for_chunks(n, cost, |s, e| {
         // SAFETY: `out` is a fresh buffer distinct from `x`; chunks are disjoint.
@@ -69,7 +105,13 @@ macro_rules! same_dtype_unary {
         with_dtype!(x.dtype(), T, {
             // SAFETY: same shape and dtype.
             unsafe {
-                map1(x.shape(), (SendPtr(out.data_ptr::<T>()), &o), (SendPtr(x.data_ptr::<T>()), x.strides()), 1, |$v: T| $body)
+                map1(
+                    x.shape(),
+                    (SendPtr(out.data_ptr::<T>()), &o),
+                    (SendPtr(x.data_ptr::<T>()), x.strides()),
+                    1,
+                    |$v: T| $body,
+                )
             }
         });
         out
@@ -86,7 +128,13 @@ macro_rules! bool_unary {
         with_dtype!(x.dtype(), T, {
             // SAFETY: same shape; output is bool.
             unsafe {
-                map1(x.shape(), (SendPtr(out.data_ptr::<bool>()), &o), (SendPtr(x.data_ptr::<T>()), x.strides()), 1, |$v: T| $body)
+                map1(
+                    x.shape(),
+                    (SendPtr(out.data_ptr::<bool>()), &o),
+                    (SendPtr(x.data_ptr::<T>()), x.strides()),
+                    1,
+                    |$v: T| $body,
+                )
             }
         });
         out
@@ -97,21 +145,32 @@ macro_rules! bool_unary {
 fn grad_x(name: &'static str, x: &Tensor, out: &Tensor, f: fn(&Tensor, &Tensor) -> Result<Tensor>) {
     if needs_grad(&[x]) {
         let sx = SavedTensor::input(x);
-        record(name, &[x], &[out], move |ctx, g| Ok(vec![Some(f(&g[0], &sx.unpack(ctx)?)?)]));
+        record(name, &[x], &[out], move |ctx, g| {
+            Ok(vec![Some(f(&g[0], &sx.unpack(ctx)?)?)])
+        });
     }
 }
 
 /// Records a node whose derivative needs the output: `dx = f(g, out)`.
-fn grad_out(name: &'static str, x: &Tensor, out: &Tensor, f: fn(&Tensor, &Tensor) -> Result<Tensor>) {
+fn grad_out(
+    name: &'static str,
+    x: &Tensor,
+    out: &Tensor,
+    f: fn(&Tensor, &Tensor) -> Result<Tensor>,
+) {
     if needs_grad(&[x]) {
         let so = SavedTensor::output(out, 0);
-        record(name, &[x], &[out], move |ctx, g| Ok(vec![Some(f(&g[0], &so.unpack(ctx)?)?)]));
+        record(name, &[x], &[out], move |ctx, g| {
+            Ok(vec![Some(f(&g[0], &so.unpack(ctx)?)?)])
+        });
     }
 }
 
 /// Records a node with zero derivative (step functions).
 fn grad_zero(name: &'static str, x: &Tensor, out: &Tensor) {
-    record(name, &[x], &[out], |_, g| Ok(vec![Some(super::factory::zeros_like(&g[0])?)]));
+    record(name, &[x], &[out], |_, g| {
+        Ok(vec![Some(super::factory::zeros_like(&g[0])?)])
+    });
 }
 
 fn s(v: f64) -> Tensor {
@@ -125,7 +184,9 @@ pub fn neg(x: &Tensor) -> Result<Tensor> {
         "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
     );
     let out = same_dtype_unary!(x, "neg", |v| Arith::neg(v));
-    record("NegBackward0", &[x], &[&out], |_, g| Ok(vec![Some(neg(&g[0])?)]));
+    record("NegBackward0", &[x], &[&out], |_, g| {
+        Ok(vec![Some(neg(&g[0])?)])
+    });
     Ok(out)
 }
 
@@ -170,13 +231,17 @@ pub fn log1p(x: &Tensor) -> Result<Tensor> {
 
 pub fn log2(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, "log2", f32::log2, f64::log2, 4)?;
-    grad_x("Log2Backward0", x, &out, |g, x| div(g, &mul(x, &s(std::f64::consts::LN_2))?));
+    grad_x("Log2Backward0", x, &out, |g, x| {
+        div(g, &mul(x, &s(std::f64::consts::LN_2))?)
+    });
     Ok(out)
 }
 
 pub fn log10(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, "log10", f32::log10, f64::log10, 4)?;
-    grad_x("Log10Backward0", x, &out, |g, x| div(g, &mul(x, &s(std::f64::consts::LN_10))?));
+    grad_x("Log10Backward0", x, &out, |g, x| {
+        div(g, &mul(x, &s(std::f64::consts::LN_10))?)
+    });
     Ok(out)
 }
 
@@ -189,13 +254,19 @@ pub fn sqrt(x: &Tensor) -> Result<Tensor> {
 pub fn rsqrt(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, "rsqrt", |v| 1.0 / v.sqrt(), |v| 1.0 / v.sqrt(), 2)?;
     // d/dx x^-1/2 = -1/2 x^-3/2 = -1/2 y^3
-    grad_out("RsqrtBackward0", x, &out, |g, y| mul(g, &mul(&mul(y, &mul(y, y)?)?, &s(-0.5))?));
+    grad_out("RsqrtBackward0", x, &out, |g, y| {
+        mul(g, &mul(&mul(y, &mul(y, y)?)?, &s(-0.5))?)
+    });
     Ok(out)
 }
 
 pub fn square(x: &Tensor) -> Result<Tensor> {
     // PyTorch computes square as pow(x, 2): bool becomes int64.
-    let x2 = if x.dtype() == DType::Bool { super::cast::to_dtype(x, DType::I64)? } else { x.clone() };
+    let x2 = if x.dtype() == DType::Bool {
+        super::cast::to_dtype(x, DType::I64)?
+    } else {
+        x.clone()
+    };
     super::binary::pow_scalar(&x2, Scalar::Int(2))
 }
 
@@ -213,25 +284,33 @@ pub fn cos(x: &Tensor) -> Result<Tensor> {
 
 pub fn tan(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, "tan", f32::tan, f64::tan, 4)?;
-    grad_out("TanBackward0", x, &out, |g, y| mul(g, &add(&mul(y, y)?, &s(1.0))?));
+    grad_out("TanBackward0", x, &out, |g, y| {
+        mul(g, &add(&mul(y, y)?, &s(1.0))?)
+    });
     Ok(out)
 }
 
 pub fn asin(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, "asin", f32::asin, f64::asin, 4)?;
-    grad_x("AsinBackward0", x, &out, |g, x| div(g, &sqrt(&sub(&s(1.0), &mul(x, x)?)?)?));
+    grad_x("AsinBackward0", x, &out, |g, x| {
+        div(g, &sqrt(&sub(&s(1.0), &mul(x, x)?)?)?)
+    });
     Ok(out)
 }
 
 pub fn acos(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, "acos", f32::acos, f64::acos, 4)?;
-    grad_x("AcosBackward0", x, &out, |g, x| neg(&div(g, &sqrt(&sub(&s(1.0), &mul(x, x)?)?)?)?));
+    grad_x("AcosBackward0", x, &out, |g, x| {
+        neg(&div(g, &sqrt(&sub(&s(1.0), &mul(x, x)?)?)?)?)
+    });
     Ok(out)
 }
 
 pub fn atan(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, "atan", f32::atan, f64::atan, 4)?;
-    grad_x("AtanBackward0", x, &out, |g, x| div(g, &add(&mul(x, x)?, &s(1.0))?));
+    grad_x("AtanBackward0", x, &out, |g, x| {
+        div(g, &add(&mul(x, x)?, &s(1.0))?)
+    });
     Ok(out)
 }
 
@@ -249,20 +328,43 @@ pub fn cosh(x: &Tensor) -> Result<Tensor> {
 
 pub fn tanh(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, "tanh", f32::tanh, f64::tanh, 4)?;
-    grad_out("TanhBackward0", x, &out, |g, y| mul(g, &sub(&s(1.0), &mul(y, y)?)?));
+    grad_out("TanhBackward0", x, &out, |g, y| {
+        mul(g, &sub(&s(1.0), &mul(y, y)?)?)
+    });
     Ok(out)
 }
 
 pub fn sigmoid(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "sigmoid", |v| 1.0 / (1.0 + (-v).exp()), |v| 1.0 / (1.0 + (-v).exp()), 4)?;
-    grad_out("SigmoidBackward0", x, &out, |g, y| mul(g, &mul(y, &sub(&s(1.0), y)?)?));
+    let out = float_unary(
+        x,
+        "sigmoid",
+        |v| 1.0 / (1.0 + (-v).exp()),
+        |v| 1.0 / (1.0 + (-v).exp()),
+        4,
+    )?;
+    grad_out("SigmoidBackward0", x, &out, |g, y| {
+        mul(g, &mul(y, &sub(&s(1.0), y)?)?)
+    });
     Ok(out)
 }
 
 pub fn relu(x: &Tensor) -> Result<Tensor> {
-    ensure!(x.dtype() != DType::Bool, runtime, "Boolean inputs not supported for relu");
-    let out = same_dtype_unary!(x, "relu", |v| if !(v <= T::default()) { v } else { T::default() });
-    grad_out("ReluBackward0", x, &out, |g, y| mul(g, &super::binary::gt(y, &Tensor::wrapped_scalar(Scalar::Int(0)))?));
+    ensure!(
+        x.dtype() != DType::Bool,
+        runtime,
+        "Boolean inputs not supported for relu"
+    );
+    let out = same_dtype_unary!(x, "relu", |v| if !(v <= T::default()) {
+        v
+    } else {
+        T::default()
+    });
+    grad_out("ReluBackward0", x, &out, |g, y| {
+        mul(
+            g,
+            &super::binary::gt(y, &Tensor::wrapped_scalar(Scalar::Int(0)))?,
+        )
+    });
     Ok(out)
 }
 
@@ -270,19 +372,33 @@ pub fn erf(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, "erf", libm::erff, libm::erf, 8)?;
     // d/dx erf(x) = 2/sqrt(pi) exp(-x^2)
     grad_x("ErfBackward0", x, &out, |g, x| {
-        mul(g, &mul(&exp(&neg(&mul(x, x)?)?)?, &s(std::f64::consts::FRAC_2_SQRT_PI))?)
+        mul(
+            g,
+            &mul(
+                &exp(&neg(&mul(x, x)?)?)?,
+                &s(std::f64::consts::FRAC_2_SQRT_PI),
+            )?,
+        )
     });
     Ok(out)
 }
 
 pub fn reciprocal(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, "reciprocal", |v| 1.0 / v, |v| 1.0 / v, 1)?;
-    grad_out("ReciprocalBackward0", x, &out, |g, y| neg(&mul(g, &mul(y, y)?)?));
+    grad_out("ReciprocalBackward0", x, &out, |g, y| {
+        neg(&mul(g, &mul(y, y)?)?)
+    });
     Ok(out)
 }
 
 /// floor/ceil/round/trunc: identity on integers, zero gradient.
-fn rounding(x: &Tensor, name: &'static str, node: &'static str, f32f: fn(f32) -> f32, f64f: fn(f64) -> f64) -> Result<Tensor> {
+fn rounding(
+    x: &Tensor,
+    name: &'static str,
+    node: &'static str,
+    f32f: fn(f32) -> f32,
+    f64f: fn(f64) -> f64,
+) -> Result<Tensor> {
     if x.dtype() == DType::Bool {
         return Err(super::unsupported(&format!("{name}_vml_cpu"), x.dtype()));
     }
@@ -302,7 +418,13 @@ pub fn ceil(x: &Tensor) -> Result<Tensor> {
 }
 /// Rounds half to even, as PyTorch (and NumPy) do.
 pub fn round(x: &Tensor) -> Result<Tensor> {
-    rounding(x, "round", "RoundBackward0", f32::round_ties_even, f64::round_ties_even)
+    rounding(
+        x,
+        "round",
+        "RoundBackward0",
+        f32::round_ties_even,
+        f64::round_ties_even,
+    )
 }
 pub fn trunc(x: &Tensor) -> Result<Tensor> {
     rounding(x, "trunc", "TruncBackward0", f32::trunc, f64::trunc)
@@ -317,10 +439,19 @@ pub fn round_decimals(x: &Tensor, decimals: i64) -> Result<Tensor> {
         return Err(super::unsupported("round_cpu", x.dtype()));
     }
     let scale = 10f64.powi(decimals.unsigned_abs() as i32);
-    let (f32f, f64f): (Box<dyn Fn(f32) -> f32 + Sync + Send>, Box<dyn Fn(f64) -> f64 + Sync + Send>) = if decimals > 0 {
-        (Box::new(move |v: f32| (v * scale as f32).round_ties_even() / scale as f32), Box::new(move |v: f64| (v * scale).round_ties_even() / scale))
+    let (f32f, f64f): (
+        Box<dyn Fn(f32) -> f32 + Sync + Send>,
+        Box<dyn Fn(f64) -> f64 + Sync + Send>,
+    ) = if decimals > 0 {
+        (
+            Box::new(move |v: f32| (v * scale as f32).round_ties_even() / scale as f32),
+            Box::new(move |v: f64| (v * scale).round_ties_even() / scale),
+        )
     } else {
-        (Box::new(move |v: f32| (v / scale as f32).round_ties_even() * scale as f32), Box::new(move |v: f64| (v / scale).round_ties_even() * scale))
+        (
+            Box::new(move |v: f32| (v / scale as f32).round_ties_even() * scale as f32),
+            Box::new(move |v: f64| (v / scale).round_ties_even() * scale),
+        )
     };
     let out = float_unary(x, "round", |v| f32f(v), |v| f64f(v), 2)?;
     grad_zero("RoundBackward1", x, &out);
@@ -332,7 +463,9 @@ pub fn frac(x: &Tensor) -> Result<Tensor> {
         return Err(super::unsupported("frac_cpu", x.dtype()));
     }
     let out = float_unary(x, "frac", |v| v - v.trunc(), |v| v - v.trunc(), 1)?;
-    record("FracBackward0", &[x], &[&out], |_, g| Ok(vec![Some(g[0].clone())]));
+    record("FracBackward0", &[x], &[&out], |_, g| {
+        Ok(vec![Some(g[0].clone())])
+    });
     Ok(out)
 }
 
@@ -360,7 +493,12 @@ pub fn bitwise_not(x: &Tensor) -> Result<Tensor> {
 }
 
 /// `nan_to_num(x, nan=0.0, posinf=None, neginf=None)`: None means the dtype's extremes.
-pub fn nan_to_num(x: &Tensor, nan: f64, posinf: Option<f64>, neginf: Option<f64>) -> Result<Tensor> {
+pub fn nan_to_num(
+    x: &Tensor,
+    nan: f64,
+    posinf: Option<f64>,
+    neginf: Option<f64>,
+) -> Result<Tensor> {
     if !x.dtype().is_floating_point() {
         return super::movement::clone(x);
     }
@@ -447,6 +585,7 @@ pub fn by_name(name: &str) -> Option<fn(&Tensor) -> Result<Tensor>> {
 
 /// In-place unary op by name (`exp_`, `relu_`, …).
 pub fn unary_(name: &str, x: &Tensor) -> Result<()> {
-    let f = by_name(name).ok_or_else(|| crate::Error::runtime(format!("no in-place op {name}_")))?;
+    let f =
+        by_name(name).ok_or_else(|| crate::Error::runtime(format!("no in-place op {name}_")))?;
     super::inplace::apply(x, &[], &format!("{name}_"), f)
 }

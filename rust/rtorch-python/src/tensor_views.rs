@@ -1,0 +1,292 @@
+//! `rtorch.Tensor` methods that change shape, layout, dtype or device, and in-place fills.
+
+use crate::convert::{self, dims, scalar_req};
+use crate::errors::IntoPy;
+use crate::tensor::{heavy, ok, PyTensor, R};
+use crate::tensor_math::not_available_cuda;
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+use rtorch::ops::{cast, factory, movement};
+use rtorch::{DType, Device, Tensor};
+
+fn wrap_list(py: Python<'_>, v: Vec<Tensor>) -> PyResult<Bound<'_, PyTuple>> {
+    PyTuple::new(py, v.into_iter().map(PyTensor::wrap))
+}
+
+#[pymethods]
+impl PyTensor {
+    // ----- views -----
+
+    #[pyo3(signature = (*shape))]
+    fn view(&self, shape: &Bound<'_, PyTuple>) -> R {
+        if shape.len() == 1 {
+            if let Ok(d) = convert::dtype(Some(&shape.get_item(0)?)) {
+                if let Some(d) = d {
+                    return Err(PyRuntimeError::new_err(format!(
+                        "rtorch: view(dtype) is not supported yet (requested {})",
+                        d.name()
+                    )));
+                }
+            }
+        }
+        ok(movement::view(&self.t, &convert::sizes(shape)?))
+    }
+    #[pyo3(signature = (*shape))]
+    fn reshape(&self, shape: &Bound<'_, PyTuple>) -> R {
+        ok(movement::reshape(&self.t, &convert::sizes(shape)?))
+    }
+    fn view_as(&self, other: &Bound<'_, PyTensor>) -> R {
+        let s: Vec<i64> = other.get().t.shape().iter().map(|&d| d as i64).collect();
+        ok(movement::view(&self.t, &s))
+    }
+    fn reshape_as(&self, other: &Bound<'_, PyTensor>) -> R {
+        let s: Vec<i64> = other.get().t.shape().iter().map(|&d| d as i64).collect();
+        ok(movement::reshape(&self.t, &s))
+    }
+    #[pyo3(signature = (*dims))]
+    fn permute(&self, dims: &Bound<'_, PyTuple>) -> R {
+        ok(movement::permute(&self.t, &convert::sizes(dims)?))
+    }
+    fn transpose(&self, dim0: i64, dim1: i64) -> R {
+        ok(movement::transpose(&self.t, dim0, dim1))
+    }
+    fn swapaxes(&self, dim0: i64, dim1: i64) -> R {
+        ok(movement::transpose(&self.t, dim0, dim1))
+    }
+    fn t(&self) -> R {
+        ok(movement::t(&self.t))
+    }
+    #[getter(T)]
+    fn big_t(&self) -> R {
+        let n = self.t.ndim() as i64;
+        let rev: Vec<i64> = (0..n).rev().collect();
+        ok(movement::permute(&self.t, &rev))
+    }
+    #[getter(mT)]
+    fn m_t(&self) -> R {
+        if self.t.ndim() < 2 {
+            return Err(PyRuntimeError::new_err(format!(
+                "tensor.mT is only supported on matrices or batches of matrices. Got {}-D tensor.",
+                self.t.ndim()
+            )));
+        }
+        ok(movement::transpose(&self.t, -2, -1))
+    }
+    #[pyo3(signature = (*sizes))]
+    fn expand(&self, sizes: &Bound<'_, PyTuple>) -> R {
+        ok(movement::expand_i64(&self.t, &convert::sizes(sizes)?))
+    }
+    fn expand_as(&self, other: &Bound<'_, PyTensor>) -> R {
+        ok(movement::expand(&self.t, other.get().t.shape()))
+    }
+    fn narrow(&self, dim: i64, start: &Bound<'_, PyAny>, length: i64) -> R {
+        ok(movement::narrow(
+            &self.t,
+            dim,
+            convert::index_arg(start)?,
+            length,
+        ))
+    }
+    fn select(&self, dim: i64, index: &Bound<'_, PyAny>) -> R {
+        ok(movement::select(&self.t, dim, convert::index_arg(index)?))
+    }
+    fn unsqueeze(&self, dim: i64) -> R {
+        ok(movement::unsqueeze(&self.t, dim))
+    }
+    #[pyo3(signature = (dim=None))]
+    fn squeeze(&self, dim: Option<&Bound<'_, PyAny>>) -> R {
+        let d = dims(dim)?;
+        ok(movement::squeeze(&self.t, d.as_deref()))
+    }
+    #[pyo3(signature = (start_dim=0, end_dim=-1))]
+    fn flatten(&self, start_dim: i64, end_dim: i64) -> R {
+        ok(movement::flatten(&self.t, start_dim, end_dim))
+    }
+    fn unflatten(&self, dim: i64, sizes: Vec<i64>) -> R {
+        ok(movement::unflatten(&self.t, dim, &sizes))
+    }
+    #[pyo3(signature = (dim=0))]
+    fn unbind<'py>(&self, py: Python<'py>, dim: i64) -> PyResult<Bound<'py, PyTuple>> {
+        wrap_list(py, movement::unbind(&self.t, dim).py()?)
+    }
+    #[pyo3(signature = (split_size_or_sections, dim=0))]
+    fn split<'py>(
+        &self,
+        py: Python<'py>,
+        split_size_or_sections: &Bound<'_, PyAny>,
+        dim: i64,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let parts = if let Ok(n) = split_size_or_sections.extract::<usize>() {
+            movement::split(&self.t, n, dim)
+        } else {
+            let sizes: Vec<usize> = split_size_or_sections.extract()?;
+            movement::split_sizes(&self.t, &sizes, dim)
+        };
+        wrap_list(py, parts.py()?)
+    }
+    #[pyo3(signature = (chunks, dim=0))]
+    fn chunk<'py>(
+        &self,
+        py: Python<'py>,
+        chunks: usize,
+        dim: i64,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        wrap_list(py, movement::chunk(&self.t, chunks, dim).py()?)
+    }
+    #[pyo3(signature = (offset=0, dim1=0, dim2=1))]
+    fn diagonal(&self, offset: i64, dim1: i64, dim2: i64) -> R {
+        ok(movement::diagonal(&self.t, offset, dim1, dim2))
+    }
+    #[pyo3(signature = (size, stride, storage_offset=None))]
+    fn as_strided(&self, size: Vec<usize>, stride: Vec<isize>, storage_offset: Option<usize>) -> R {
+        ok(movement::as_strided(
+            &self.t,
+            &size,
+            &stride,
+            storage_offset,
+        ))
+    }
+    #[pyo3(signature = (*dims))]
+    fn flip(&self, dims: &Bound<'_, PyTuple>) -> R {
+        ok(movement::flip(&self.t, &convert::sizes(dims)?))
+    }
+    #[pyo3(signature = (memory_format=None))]
+    fn contiguous(&self, py: Python<'_>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
+        let _ = memory_format;
+        ok(heavy(py, self.t.numel(), || movement::contiguous(&self.t)))
+    }
+    #[pyo3(signature = (*, memory_format=None))]
+    fn clone(&self, py: Python<'_>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
+        let _ = memory_format;
+        ok(heavy(py, self.t.numel(), || movement::clone(&self.t)))
+    }
+
+    // ----- in-place fills and copies -----
+
+    #[pyo3(signature = (src, non_blocking=false))]
+    fn copy_<'py>(
+        slf: &Bound<'py, Self>,
+        src: &Bound<'_, PyTensor>,
+        non_blocking: bool,
+    ) -> PyResult<Bound<'py, Self>> {
+        let _ = non_blocking;
+        let (t, s) = (&slf.get().t, &src.get().t);
+        heavy(slf.py(), t.numel(), || movement::copy_(t, s)).py()?;
+        Ok(slf.clone())
+    }
+    fn fill_<'py>(slf: &Bound<'py, Self>, value: &Bound<'_, PyAny>) -> PyResult<Bound<'py, Self>> {
+        let v = scalar_req(value, "fill_(): argument 'value'")?;
+        let t = &slf.get().t;
+        let src = factory::full(&[], v, t.dtype()).py()?;
+        movement::copy_(t, &src).py()?;
+        Ok(slf.clone())
+    }
+    fn zero_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, Self>> {
+        let t = &slf.get().t;
+        movement::copy_(t, &Tensor::zeros(&[], t.dtype())).py()?;
+        Ok(slf.clone())
+    }
+
+    // ----- dtype and device conversion -----
+
+    /// `to(dtype)`, `to(device)`, `to(device, dtype)`, `to(tensor)`, with keywords.
+    #[pyo3(signature = (*args, dtype=None, device=None, non_blocking=false, copy=false))]
+    fn to(
+        &self,
+        py: Python<'_>,
+        args: &Bound<'_, PyTuple>,
+        dtype: Option<&Bound<'_, PyAny>>,
+        device: Option<&Bound<'_, PyAny>>,
+        non_blocking: bool,
+        copy: bool,
+    ) -> R {
+        let _ = non_blocking;
+        let mut dt = convert::dtype(dtype)?;
+        let mut dev = convert::device(device)?;
+        for a in args.iter() {
+            if let Ok(other) = a.cast::<PyTensor>() {
+                dt = Some(other.get().t.dtype());
+                dev = Some(other.get().t.device());
+            } else if let Ok(Some(d)) = convert::dtype(Some(&a)) {
+                dt = Some(d);
+            } else if let Ok(Some(d)) = convert::device(Some(&a)) {
+                dev = Some(d);
+            } else {
+                return Err(PyTypeError::new_err(format!(
+                    "to() received an invalid combination of arguments: {a}"
+                )));
+            }
+        }
+        if let Some(d) = dev {
+            if d != self.t.device() {
+                return Err(not_available_cuda());
+            }
+        }
+        let target = dt.unwrap_or(self.t.dtype());
+        if target == self.t.dtype() && !copy {
+            return Ok(PyTensor::wrap(self.t.clone()));
+        }
+        if target == self.t.dtype() {
+            return ok(movement::clone(&self.t));
+        }
+        ok(heavy(py, self.t.numel(), || {
+            cast::to_dtype(&self.t, target)
+        }))
+    }
+    #[pyo3(signature = (device=None, non_blocking=false))]
+    fn cuda(&self, device: Option<&Bound<'_, PyAny>>, non_blocking: bool) -> R {
+        let _ = (device, non_blocking);
+        Err(not_available_cuda())
+    }
+    #[pyo3(signature = (memory_format=None))]
+    fn cpu(&self, memory_format: Option<&Bound<'_, PyAny>>) -> R {
+        let _ = memory_format;
+        if self.t.device() == Device::Cpu {
+            return Ok(PyTensor::wrap(self.t.clone()));
+        }
+        Err(not_available_cuda())
+    }
+    #[pyo3(signature = (dtype=None))]
+    fn r#type(&self, py: Python<'_>, dtype: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
+        match convert::dtype(dtype)? {
+            None => Ok(format!("torch.{}", self.t.dtype().legacy_name())
+                .into_pyobject(py)?
+                .into_any()
+                .unbind()),
+            Some(d) => {
+                Ok(Py::new(py, PyTensor::wrap(cast::to_dtype(&self.t, d).py()?))?.into_any())
+            }
+        }
+    }
+    fn float(&self) -> R {
+        ok(cast::to_dtype(&self.t, DType::F32))
+    }
+    fn double(&self) -> R {
+        ok(cast::to_dtype(&self.t, DType::F64))
+    }
+    fn half(&self) -> R {
+        ok(cast::to_dtype(&self.t, DType::F16))
+    }
+    fn bfloat16(&self) -> R {
+        ok(cast::to_dtype(&self.t, DType::BF16))
+    }
+    fn long(&self) -> R {
+        ok(cast::to_dtype(&self.t, DType::I64))
+    }
+    fn int(&self) -> R {
+        ok(cast::to_dtype(&self.t, DType::I32))
+    }
+    fn short(&self) -> R {
+        ok(cast::to_dtype(&self.t, DType::I16))
+    }
+    fn char(&self) -> R {
+        ok(cast::to_dtype(&self.t, DType::I8))
+    }
+    fn byte(&self) -> R {
+        ok(cast::to_dtype(&self.t, DType::U8))
+    }
+    fn bool(&self) -> R {
+        ok(cast::to_dtype(&self.t, DType::Bool))
+    }
+}

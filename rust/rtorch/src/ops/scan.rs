@@ -1,0 +1,126 @@
+//! Scans along a dim (cumsum, cumprod), forward and derivative side by side.
+
+use super::binary::{add, mul, sub};
+use super::cast::{cast_for_op, to_dtype};
+use super::iter::SendPtr;
+use super::num::Arith;
+use super::reduce::sum;
+use crate::autograd::{needs_grad, record, SavedTensor};
+use crate::{with_dtype, DType, Element, Result, Scalar, Tensor};
+
+/// Inclusive scan along `dim` (cumsum / cumprod).
+fn scan(x: &Tensor, d: usize, dtype: DType, is_sum: bool) -> Result<Tensor> {
+    let xin = cast_for_op(x, dtype);
+    let out = Tensor::uninit(x.shape(), dtype);
+    if x.numel() == 0 {
+        return Ok(out);
+    }
+    let n = x.shape()[d];
+    let (xs, os) = (xin.strides()[d], out.strides()[d]);
+    let mut oshape = x.dims();
+    oshape[d] = 1;
+    with_dtype!(dtype, T, {
+        let (px, po) = (SendPtr(xin.data_ptr::<T>()), SendPtr(out.data_ptr::<T>()));
+        let xstr = xin.strides_vec();
+        let ostr = out.strides_vec();
+        super::iter::for_each_run(&oshape, [&xstr, &ostr], n, |off, len, st| unsafe {
+            for k in 0..len as isize {
+                let (xb, ob) = (px.at(off[0] + k * st[0]), po.at(off[1] + k * st[1]));
+                let mut acc: T = if is_sum {
+                    T::from_i64(0)
+                } else {
+                    T::from_i64(1)
+                };
+                for i in 0..n as isize {
+                    let v = *xb.offset(i * xs);
+                    acc = if is_sum {
+                        Arith::add(acc, v)
+                    } else {
+                        Arith::mul(acc, v)
+                    };
+                    *ob.offset(i * os) = acc;
+                }
+            }
+        });
+    });
+    Ok(out)
+}
+
+pub fn cumsum(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
+    x.ensure_cpu("cumsum")?;
+    let d = crate::layout::wrap_dim(dim, x.ndim())?;
+    let dt = dtype.unwrap_or(if x.dtype().is_integral(true) {
+        DType::I64
+    } else {
+        x.dtype()
+    });
+    if x.ndim() == 0 {
+        return to_dtype(&super::movement::clone(x)?, dt);
+    }
+    let out = if matches!(dt, DType::F16 | DType::BF16) {
+        cast_for_op(&scan(x, d, DType::F32, true)?, dt)
+    } else {
+        scan(x, d, dt, true)?
+    };
+    record("CumsumBackward0", &[x], &[&out], move |_, g| {
+        // Reverse cumulative sum of the gradient.
+        let r = super::movement::flip(&g[0], &[d as i64])?;
+        Ok(vec![Some(super::movement::flip(
+            &cumsum(&r, d as i64, None)?,
+            &[d as i64],
+        )?)])
+    });
+    Ok(out)
+}
+
+pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
+    x.ensure_cpu("cumprod")?;
+    let d = crate::layout::wrap_dim(dim, x.ndim())?;
+    let dt = dtype.unwrap_or(if x.dtype().is_integral(true) {
+        DType::I64
+    } else {
+        x.dtype()
+    });
+    if x.ndim() == 0 {
+        return to_dtype(&super::movement::clone(x)?, dt);
+    }
+    let out = if matches!(dt, DType::F16 | DType::BF16) {
+        cast_for_op(&scan(x, d, DType::F32, false)?, dt)
+    } else {
+        scan(x, d, dt, false)?
+    };
+    if needs_grad(&[x]) {
+        let sx = SavedTensor::input(x);
+        record("CumprodBackward0", &[x], &[&out], move |ctx, g| {
+            // dx_i = sum_{j>=i} g_j * prod_{k<=j, k!=i} x_k, written with exclusive
+            // products so zeros in x are handled without division.
+            let x = sx.unpack(ctx)?;
+            let n = x.shape()[d];
+            if n == 0 || x.numel() == 0 {
+                return Ok(vec![Some(super::factory::zeros_like(&x)?)]);
+            }
+            let mut cols = Vec::with_capacity(n);
+            for i in 0..n {
+                let mask_shape = {
+                    let mut m = vec![1usize; x.ndim()];
+                    m[d] = n;
+                    m
+                };
+                let mut onehot = vec![0.0f64; n];
+                onehot[i] = 1.0;
+                let e = to_dtype(&Tensor::from_slice(&onehot, &mask_shape)?, x.dtype())?;
+                // x with x_i replaced by 1: its cumprod gives prod_{k<=j, k!=i} for j >= i.
+                let xi = add(
+                    &mul(&x, &sub(&Tensor::wrapped_scalar(Scalar::Int(1)), &e)?)?,
+                    &e,
+                )?;
+                let c = cumprod(&xi, d as i64, None)?;
+                let tail =
+                    super::movement::narrow(&mul(&g[0], &c)?, d as i64, i as i64, (n - i) as i64)?;
+                cols.push(sum(&tail, Some(&[d as i64]), true, None)?);
+            }
+            Ok(vec![Some(super::movement::cat(&cols, d as i64)?)])
+        });
+    }
+    Ok(out)
+}
