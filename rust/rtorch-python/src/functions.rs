@@ -97,6 +97,16 @@ fn check_device(device: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
     }
 }
 
+/// `out=` is not supported yet; refusing it beats silently not writing the result.
+fn no_out(out: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+    match out {
+        Some(o) if !o.is_none() => Err(pyo3::exceptions::PyNotImplementedError::new_err(
+            "rtorch: the out= argument is not supported yet",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Applies `requires_grad=` of a factory.
 fn finish(t: Tensor, requires_grad: bool) -> R {
     if requires_grad {
@@ -166,7 +176,8 @@ pub fn zeros(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    let _ = (layout, out);
+    no_out(out)?;
+    let _ = layout;
     check_device(device)?;
     let s = convert::usizes(&convert::sizes(size)?, "zeros")?;
     finish(Tensor::zeros(&s, factory_dtype(dtype)?), requires_grad)
@@ -182,7 +193,8 @@ pub fn ones(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    let _ = (layout, out);
+    no_out(out)?;
+    let _ = layout;
     check_device(device)?;
     let s = convert::usizes(&convert::sizes(size)?, "ones")?;
     finish(
@@ -205,7 +217,8 @@ pub fn empty(
     memory_format: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    let _ = (layout, pin_memory, memory_format, out);
+    no_out(out)?;
+    let _ = (layout, pin_memory, memory_format);
     check_device(device)?;
     let s = convert::usizes(&convert::sizes(size)?, "empty")?;
     finish(Tensor::zeros(&s, factory_dtype(dtype)?), requires_grad)
@@ -232,7 +245,8 @@ pub fn full(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    let _ = (layout, out);
+    no_out(out)?;
+    let _ = layout;
     check_device(device)?;
     let s = convert::usizes(&convert::sizes(&PyTuple::new(size.py(), [size])?)?, "full")?;
     let v = convert::scalar_req(fill_value, "full(): argument 'fill_value'")?;
@@ -331,7 +345,8 @@ pub fn arange(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    let _ = (layout, out);
+    no_out(out)?;
+    let _ = layout;
     check_device(device)?;
     let (s, e) = match end {
         Some(e) if !e.is_none() => (
@@ -369,7 +384,8 @@ pub fn linspace(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    let _ = (layout, out);
+    no_out(out)?;
+    let _ = layout;
     check_device(device)?;
     finish(
         factory::linspace(start, end, steps, factory_dtype(dtype)?).py()?,
@@ -391,7 +407,8 @@ pub fn logspace(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    let _ = (layout, out);
+    no_out(out)?;
+    let _ = layout;
     check_device(device)?;
     finish(
         factory::logspace(start, end, steps, base, factory_dtype(dtype)?).py()?,
@@ -411,7 +428,8 @@ pub fn eye(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    let _ = (layout, out);
+    no_out(out)?;
+    let _ = layout;
     check_device(device)?;
     let m = m.unwrap_or(n);
     if n < 0 || m < 0 {
@@ -452,7 +470,8 @@ pub fn rand(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    let _ = (layout, out);
+    no_out(out)?;
+    let _ = layout;
     check_device(device)?;
     let g = generator_opt(generator);
     sampled(size, dtype, requires_grad, |t| {
@@ -472,7 +491,8 @@ pub fn randn(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    let _ = (layout, out);
+    no_out(out)?;
+    let _ = layout;
     check_device(device)?;
     let g = generator_opt(generator);
     sampled(size, dtype, requires_grad, |t| {
@@ -497,7 +517,8 @@ pub fn randint(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    let _ = (layout, out);
+    no_out(out)?;
+    let _ = layout;
     check_device(device)?;
     let (low, high, size) = match args.len() {
         2 => (0, convert::index_arg(&args.get_item(0)?)?, args.get_item(1)?),
@@ -525,7 +546,8 @@ pub fn randperm(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    let _ = (layout, out);
+    no_out(out)?;
+    let _ = layout;
     check_device(device)?;
     if n < 0 {
         return Err(PyRuntimeError::new_err(format!(
@@ -629,7 +651,7 @@ pub fn cat(
     dim: i64,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    let _ = out;
+    no_out(out)?;
     let ts = tensor_list(tensors)?;
     let n: usize = ts.iter().map(|t| t.numel()).sum();
     ok(heavy(py, n, || movement::cat(&ts, dim)))
@@ -638,7 +660,7 @@ pub fn cat(
 #[pyfunction]
 #[pyo3(signature = (tensors, dim=0, *, out=None))]
 pub fn stack(tensors: &Bound<'_, PyAny>, dim: i64, out: Option<&Bound<'_, PyAny>>) -> R {
-    let _ = out;
+    no_out(out)?;
     ok(movement::stack(&tensor_list(tensors)?, dim))
 }
 
