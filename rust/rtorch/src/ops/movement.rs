@@ -551,6 +551,9 @@ pub fn unbind(x: &Tensor, dim: i64) -> Result<Vec<Tensor>> {
 /// `flip` copies (PyTorch semantics), reading through a reversed view.
 pub fn flip(x: &Tensor, dims: &[i64]) -> Result<Tensor> {
     let ds = crate::layout::wrap_dims(dims, x.ndim(), "flip")?;
+    if x.ndim() == 0 {
+        return clone(x);
+    }
     let mut l = x.layout().clone();
     for &d in &ds {
         if l.shape[d] > 0 {

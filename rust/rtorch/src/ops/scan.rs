@@ -46,22 +46,35 @@ fn scan(x: &Tensor, d: usize, dtype: DType, is_sum: bool) -> Result<Tensor> {
     Ok(out)
 }
 
-pub fn cumsum(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
-    x.ensure_cpu("cumsum")?;
+/// The scan's dim and result: integers accumulate in int64, half types in float32, and a
+/// 0-dim input is its own scan.
+fn scan_forward(
+    x: &Tensor,
+    dim: i64,
+    dtype: Option<DType>,
+    op: &str,
+    is_sum: bool,
+) -> Result<(usize, Tensor)> {
+    x.ensure_cpu(op)?;
     let d = crate::layout::wrap_dim(dim, x.ndim())?;
-    let dt = dtype.unwrap_or(if x.dtype().is_integral(true) {
+    let default = if x.dtype().is_integral(true) {
         DType::I64
     } else {
         x.dtype()
-    });
-    if x.ndim() == 0 {
-        return to_dtype(&super::movement::clone(x)?, dt);
-    }
-    let out = if matches!(dt, DType::F16 | DType::BF16) {
-        cast_for_op(&scan(x, d, DType::F32, true)?, dt)
-    } else {
-        scan(x, d, dt, true)?
     };
+    let dt = dtype.unwrap_or(default);
+    let out = if x.ndim() == 0 {
+        to_dtype(&super::movement::clone(x)?, dt)?.detach()
+    } else if matches!(dt, DType::F16 | DType::BF16) {
+        cast_for_op(&scan(x, d, DType::F32, is_sum)?, dt)
+    } else {
+        scan(x, d, dt, is_sum)?
+    };
+    Ok((d, out))
+}
+
+pub fn cumsum(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
+    let (d, out) = scan_forward(x, dim, dtype, "cumsum", true)?;
     record("CumsumBackward0", &[x], &[&out], move |_, g| {
         // Reverse cumulative sum of the gradient.
         let r = super::movement::flip(&g[0], &[d as i64])?;
@@ -74,27 +87,16 @@ pub fn cumsum(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
 }
 
 pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
-    x.ensure_cpu("cumprod")?;
-    let d = crate::layout::wrap_dim(dim, x.ndim())?;
-    let dt = dtype.unwrap_or(if x.dtype().is_integral(true) {
-        DType::I64
-    } else {
-        x.dtype()
-    });
-    if x.ndim() == 0 {
-        return to_dtype(&super::movement::clone(x)?, dt);
-    }
-    let out = if matches!(dt, DType::F16 | DType::BF16) {
-        cast_for_op(&scan(x, d, DType::F32, false)?, dt)
-    } else {
-        scan(x, d, dt, false)?
-    };
+    let (d, out) = scan_forward(x, dim, dtype, "cumprod", false)?;
     if needs_grad(&[x]) {
         let sx = SavedTensor::input(x);
         record("CumprodBackward0", &[x], &[&out], move |ctx, g| {
             // dx_i = sum_{j>=i} g_j * prod_{k<=j, k!=i} x_k, written with exclusive
             // products so zeros in x are handled without division.
             let x = sx.unpack(ctx)?;
+            if x.ndim() == 0 {
+                return Ok(vec![Some(g[0].clone())]);
+            }
             let n = x.shape()[d];
             if n == 0 || x.numel() == 0 {
                 return Ok(vec![Some(super::factory::zeros_like(&x)?)]);
