@@ -70,9 +70,28 @@ fn softmax_lastdim(x: &Tensor, log: bool) -> Result<Tensor> {
     let n = *x.shape().last().unwrap();
     let rows = x.numel() / n.max(1);
     let out = Tensor::uninit(x.shape(), x.dtype());
-    macro_rules! run {
-        ($T:ty, $exp:expr) => {{
-            let (px, po) = (SendPtr(xc.data_ptr::<$T>()), SendPtr(out.data_ptr::<$T>()));
+    match x.dtype() {
+        DType::F32 => {
+            let (px, po) = (
+                SendPtr(xc.data_ptr::<f32>()),
+                SendPtr(out.data_ptr::<f32>()),
+            );
+            // SAFETY: rows s..e lie within both contiguous buffers of rows * n elements.
+            parallel::for_chunks(rows, n * 4, |s, e| unsafe {
+                rows_f32(
+                    px.at((s * n) as isize),
+                    po.at((s * n) as isize),
+                    e - s,
+                    n,
+                    log,
+                )
+            });
+        }
+        _ => {
+            let (px, po) = (
+                SendPtr(xc.data_ptr::<f64>()),
+                SendPtr(out.data_ptr::<f64>()),
+            );
             parallel::for_chunks(rows, n * 4, |s, e| {
                 for r in s..e {
                     // SAFETY: row r lies within both contiguous buffers.
@@ -82,34 +101,17 @@ fn softmax_lastdim(x: &Tensor, log: bool) -> Result<Tensor> {
                             std::slice::from_raw_parts_mut(po.at((r * n) as isize), n),
                         )
                     };
-                    let (mut m, mut nan) = (<$T>::NEG_INFINITY, false);
+                    let mut m = f64::NEG_INFINITY;
                     for &v in xr {
-                        m = if v > m { v } else { m };
-                        nan |= v.is_nan();
+                        m = if v > m || v.is_nan() { v } else { m };
                     }
-                    if nan {
-                        m = <$T>::NAN;
+                    for (o, &v) in or.iter_mut().zip(xr) {
+                        *o = (v - m).exp();
                     }
-                    super::iter::map_slices(or, xr, &|v: $T| $exp(v - m));
-                    let sum = sum_run_f(or.as_ptr(), n, 1) as $T;
-                    if log {
-                        let lse = sum.ln();
-                        for (o, &v) in or.iter_mut().zip(xr) {
-                            *o = (v - m) - lse;
-                        }
-                    } else {
-                        let inv = 1.0 / sum;
-                        for o in or.iter_mut() {
-                            *o *= inv;
-                        }
-                    }
+                    finish_row(or, xr, m, sum_run_f(or.as_ptr(), n, 1), log);
                 }
             });
-        }};
-    }
-    match x.dtype() {
-        DType::F32 => run!(f32, super::num::exp_f32),
-        _ => run!(f64, f64::exp),
+        }
     }
     let last = x.ndim() as i64 - 1;
     if needs_grad(&[x]) {
@@ -138,6 +140,118 @@ fn softmax_lastdim(x: &Tensor, log: bool) -> Result<Tensor> {
         });
     }
     Ok(out)
+}
+
+/// Softmax of `rows` contiguous float32 rows of length `n`, in a copy compiled for the
+/// widest vector unit the CPU has (chosen at run time; the wheel targets baseline x86-64).
+///
+/// # Safety
+/// `x` and `out` must each point to `rows * n` valid elements.
+unsafe fn rows_f32(x: *const f32, out: *mut f32, rows: usize, n: usize, log: bool) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::is_x86_feature_detected as has;
+        if has!("avx512f") && has!("avx512dq") && has!("avx512vl") && has!("fma") {
+            return rows_f32_avx512(x, out, rows, n, log);
+        }
+        if has!("avx2") && has!("fma") {
+            return rows_f32_avx2(x, out, rows, n, log);
+        }
+    }
+    rows_f32_body(x, out, rows, n, log)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
+unsafe fn rows_f32_avx512(x: *const f32, out: *mut f32, rows: usize, n: usize, log: bool) {
+    rows_f32_body(x, out, rows, n, log)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn rows_f32_avx2(x: *const f32, out: *mut f32, rows: usize, n: usize, log: bool) {
+    rows_f32_body(x, out, rows, n, log)
+}
+
+/// Lanes of the independent accumulators: 16 fills one AVX-512 register (two AVX2 ones),
+/// which lets LLVM vectorize the max and sum passes without reassociating floats itself.
+const LANES: usize = 16;
+
+#[inline(always)]
+unsafe fn rows_f32_body(x: *const f32, out: *mut f32, rows: usize, n: usize, log: bool) {
+    for r in 0..rows {
+        let xr = std::slice::from_raw_parts(x.add(r * n), n);
+        let or = std::slice::from_raw_parts_mut(out.add(r * n), n);
+        // Pass 1: the max. NOTE: NaNs are skipped here on purpose: a NaN input makes its
+        // exponential, hence the row's sum, NaN, and so every output of the row, as in PyTorch.
+        let mut mx = [f32::NEG_INFINITY; LANES];
+        let mut it = xr.chunks_exact(LANES);
+        for c in &mut it {
+            for i in 0..LANES {
+                mx[i] = if c[i] > mx[i] { c[i] } else { mx[i] };
+            }
+        }
+        let mut m = f32::NEG_INFINITY;
+        for &v in it.remainder().iter().chain(mx.iter()) {
+            m = if v > m { v } else { m };
+        }
+        // Pass 2: exponentials and their sum, in LANES partial sums.
+        let mut acc = [0f32; LANES];
+        let mut xs = xr.chunks_exact(LANES);
+        let mut os = or.chunks_exact_mut(LANES);
+        for (c, o) in (&mut xs).zip(&mut os) {
+            for i in 0..LANES {
+                let e = super::num::exp_f32(c[i] - m);
+                o[i] = e;
+                acc[i] += e;
+            }
+        }
+        let mut sum = acc.iter().sum::<f32>();
+        for (o, &v) in os.into_remainder().iter_mut().zip(xs.remainder()) {
+            *o = super::num::exp_f32(v - m);
+            sum += *o;
+        }
+        finish_row(or, xr, m, sum, log);
+    }
+}
+
+trait RowFloat: Copy + std::ops::Sub<Output = Self> + std::ops::Mul<Output = Self> {
+    fn ln(self) -> Self;
+    fn recip(self) -> Self;
+}
+
+impl RowFloat for f32 {
+    fn ln(self) -> Self {
+        f32::ln(self)
+    }
+    fn recip(self) -> Self {
+        1.0 / self
+    }
+}
+
+impl RowFloat for f64 {
+    fn ln(self) -> Self {
+        f64::ln(self)
+    }
+    fn recip(self) -> Self {
+        1.0 / self
+    }
+}
+
+/// Pass 4: scale by the sum, or for log_softmax write `(x - max) - log(sum)`.
+#[inline(always)]
+fn finish_row<T: RowFloat>(or: &mut [T], xr: &[T], m: T, sum: T, log: bool) {
+    if log {
+        let lse = sum.ln();
+        for (o, &v) in or.iter_mut().zip(xr) {
+            *o = (v - m) - lse;
+        }
+    } else {
+        let inv = sum.recip();
+        for o in or.iter_mut() {
+            *o = *o * inv;
+        }
+    }
 }
 
 fn softmax_f(xf: &Tensor, dim: i64) -> Result<Tensor> {
