@@ -36,3 +36,27 @@ def test_softmax_last_dim_rows(dtype, n, log):
     tol = 2e-6 if dtype == "float32" else 1e-12
     np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
     assert np.isnan(got[0]).all()
+
+
+@pytest.mark.parametrize("n", [1, 31, 32, 33, 4095, 4097, 100_003, 3_000_001])
+def test_float32_sum_runs(n):
+    rng = np.random.default_rng(n)
+    x = rng.standard_normal(n).astype(np.float32) + 0.5
+    got = rtorch.from_numpy(x).sum().item()
+    want = x.astype(np.float64).sum()
+    assert abs(got - want) <= 1e-6 * np.abs(x).astype(np.float64).sum()
+    # Rows of a 2-d tensor reduce through the same run kernel.
+    m = x[: (n // 7) * 7].reshape(7, -1)
+    if m.size:
+        got = rtorch.from_numpy(m).sum(1).numpy()
+        np.testing.assert_allclose(got, m.astype(np.float64).sum(1), rtol=1e-5, atol=1e-3)
+
+
+@pytest.mark.parametrize("zeroed", [True, False])
+def test_large_buffers_are_usable(zeroed):
+    # Buffers of 4 MiB and more take the huge-page allocation path.
+    n = (8 << 20) // 4 + 3
+    t = rtorch.zeros(n) if zeroed else rtorch.empty(n).fill_(2.0)
+    assert t.sum().item() == (0.0 if zeroed else 2.0 * n)
+    u = t + 1
+    assert u[-1].item() == (1.0 if zeroed else 3.0)

@@ -185,6 +185,46 @@ pub unsafe fn map3<A: Copy, B: Copy, C: Copy, O: Copy>(
     });
 }
 
+/// The vector extensions a kernel may be compiled for, detected once at run time.
+///
+/// NOTE [ Run-time ISA dispatch ]
+/// The wheel targets baseline x86-64 (SSE2) so it runs anywhere. Hot kernels are written
+/// once as `#[inline(always)]` scalar code and instantiated again inside
+/// `#[target_feature]` functions, where LLVM vectorizes the same loops 8 or 16 lanes
+/// wide; callers pick a copy with `isa()`. Only kernels that are compute-bound in cache
+/// get extra copies, because each one adds code to the wheel.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Isa {
+    Baseline,
+    Avx2,
+    Avx512,
+}
+
+pub fn isa() -> Isa {
+    use std::sync::atomic::{AtomicU8, Ordering};
+    static CACHE: AtomicU8 = AtomicU8::new(0);
+    match CACHE.load(Ordering::Relaxed) {
+        1 => return Isa::Baseline,
+        2 => return Isa::Avx2,
+        3 => return Isa::Avx512,
+        _ => {}
+    }
+    #[allow(unused_mut)]
+    let mut found = Isa::Baseline;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::is_x86_feature_detected as has;
+        if has!("avx2") && has!("fma") {
+            found = Isa::Avx2;
+            if has!("avx512f") && has!("avx512dq") && has!("avx512vl") {
+                found = Isa::Avx512;
+            }
+        }
+    }
+    CACHE.store(found as u8 + 1, Ordering::Relaxed);
+    found
+}
+
 /// `out[i] = f(x[i])` over slices, compiled twice: for AVX2+FMA when the CPU has them
 /// (chosen at run time, so the wheel still runs on any x86-64) and for the baseline.
 /// Results are identical: Rust never fuses a multiply and an add on its own.
@@ -192,8 +232,7 @@ pub unsafe fn map3<A: Copy, B: Copy, C: Copy, O: Copy>(
 pub fn map_slices<A: Copy, O: Copy>(out: &mut [O], x: &[A], f: &impl Fn(A) -> O) {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
+        if isa() != Isa::Baseline {
             // SAFETY: the CPU supports the features this copy was compiled for.
             return unsafe { map_slices_avx2(out, x, f) };
         }

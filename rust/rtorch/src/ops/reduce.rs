@@ -4,7 +4,7 @@
 
 use super::binary::{div, eq, mul, sub};
 use super::cast::{cast_for_op, to_dtype};
-use super::iter::SendPtr;
+use super::iter::{Isa, SendPtr};
 use super::movement::{expand, unsqueeze};
 use super::num::Arith;
 use super::unary;
@@ -144,20 +144,16 @@ fn from_vec<T: Element>(v: Vec<T>, shape: &[usize]) -> Tensor {
 pub(crate) fn sum_run_f<T: Copy + Element>(p: *const T, n: usize, st: isize) -> f64 {
     let mut total = 0f64;
     if st == 1 && T::DTYPE == DType::F32 {
+        // SAFETY: a contiguous run of n f32 (T is f32 here).
         let s = unsafe { std::slice::from_raw_parts(p as *const f32, n) };
-        for block in s.chunks(4096) {
-            let mut lanes = [0f32; 16];
-            let mut it = block.chunks_exact(16);
-            for c in &mut it {
-                for i in 0..16 {
-                    lanes[i] += c[i];
-                }
-            }
-            let mut b: f32 = it.remainder().iter().sum();
-            b += lanes.iter().sum::<f32>();
-            total += b as f64;
+        #[cfg(target_arch = "x86_64")]
+        match super::iter::isa() {
+            // SAFETY: the CPU has the features these copies were compiled for.
+            Isa::Avx512 => return unsafe { sum_f32_avx512(s) },
+            Isa::Avx2 => return unsafe { sum_f32_avx2(s) },
+            Isa::Baseline => {}
         }
-        return total;
+        return sum_f32_body(s);
     }
     if st == 1 && T::DTYPE == DType::F64 {
         let s = unsafe { std::slice::from_raw_parts(p as *const f64, n) };
@@ -174,6 +170,37 @@ pub(crate) fn sum_run_f<T: Copy + Element>(p: *const T, n: usize, st: isize) -> 
         total += unsafe { *p.offset(i * st) }.to_f64();
     }
     total
+}
+
+#[inline(always)]
+fn sum_f32_body(s: &[f32]) -> f64 {
+    let mut total = 0f64;
+    for block in s.chunks(4096) {
+        let mut lanes = [0f32; 32];
+        let mut it = block.chunks_exact(32);
+        for c in &mut it {
+            for i in 0..32 {
+                lanes[i] += c[i];
+            }
+        }
+        let mut b: f32 = it.remainder().iter().sum();
+        b += lanes.iter().sum::<f32>();
+        total += b as f64;
+    }
+    total
+}
+
+// See NOTE [ Run-time ISA dispatch ].
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
+unsafe fn sum_f32_avx512(s: &[f32]) -> f64 {
+    sum_f32_body(s)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn sum_f32_avx2(s: &[f32]) -> f64 {
+    sum_f32_body(s)
 }
 
 /// Sum without autograd in `dtype` (ints accumulate in i64, floats in f64).

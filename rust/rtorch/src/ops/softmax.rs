@@ -2,7 +2,7 @@
 
 use super::binary::{add, div, mul, sub};
 use super::cast::to_dtype;
-use super::iter::SendPtr;
+use super::iter::{Isa, SendPtr};
 use super::reduce::{amax_amin, reduced_dims, sum, sum_run_f};
 use super::unary;
 use crate::autograd::{needs_grad, record, SavedTensor};
@@ -143,20 +143,16 @@ fn softmax_lastdim(x: &Tensor, log: bool) -> Result<Tensor> {
 }
 
 /// Softmax of `rows` contiguous float32 rows of length `n`, in a copy compiled for the
-/// widest vector unit the CPU has (chosen at run time; the wheel targets baseline x86-64).
+/// widest vector unit the CPU has (see NOTE [ Run-time ISA dispatch ]).
 ///
 /// # Safety
 /// `x` and `out` must each point to `rows * n` valid elements.
 unsafe fn rows_f32(x: *const f32, out: *mut f32, rows: usize, n: usize, log: bool) {
     #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::is_x86_feature_detected as has;
-        if has!("avx512f") && has!("avx512dq") && has!("avx512vl") && has!("fma") {
-            return rows_f32_avx512(x, out, rows, n, log);
-        }
-        if has!("avx2") && has!("fma") {
-            return rows_f32_avx2(x, out, rows, n, log);
-        }
+    match super::iter::isa() {
+        Isa::Avx512 => return rows_f32_avx512(x, out, rows, n, log),
+        Isa::Avx2 => return rows_f32_avx2(x, out, rows, n, log),
+        Isa::Baseline => {}
     }
     rows_f32_body(x, out, rows, n, log)
 }
