@@ -34,6 +34,11 @@ pub struct AutogradMeta {
     pub retains_grad: bool,
     /// Hooks of a leaf (non-leaf hooks live on the grad_fn, keyed by output_nr).
     pub hooks: Vec<(u64, Hook)>,
+    /// A view created with grad mode on: its history follows in-place changes of its
+    /// base (see NOTE [ Views and in-place autograd ]).
+    pub diff_view: bool,
+    /// The version counter's value when this view's history was last set.
+    pub view_version: u32,
 }
 
 impl Tensor {
@@ -134,23 +139,30 @@ impl Tensor {
     /// A view of the same storage with another layout (PyTorch's `as_strided` core).
     pub(crate) fn view_with(&self, layout: Layout) -> Tensor {
         let base = Some(self.0.base.clone().unwrap_or_else(|| self.clone()));
-        Self::from_parts(
+        let t = Self::from_parts(
             self.0.storage.clone(),
             layout,
             self.0.dtype,
             self.0.version.clone(),
             base,
-        )
+        );
+        {
+            let mut m = t.0.meta.lock();
+            m.diff_view = crate::autograd::is_grad_enabled();
+            m.view_version = t.version();
+        }
+        t
     }
 
-    /// Same data, no autograd history, same version counter (PyTorch's `detach`).
+    /// Same data, no autograd history, same version counter (PyTorch's `detach`; like
+    /// PyTorch's, the result is not a view as far as autograd is concerned).
     pub fn detach(&self) -> Tensor {
         let t = Self::from_parts(
             self.0.storage.clone(),
             self.0.layout.clone(),
             self.0.dtype,
             self.0.version.clone(),
-            self.0.base.clone(),
+            None,
         );
         if self.0.wrapped_number {
             // Still a Python number for type promotion.
@@ -275,7 +287,35 @@ impl Tensor {
     // ----- autograd metadata -----
 
     pub(crate) fn meta(&self) -> MutexGuard<'_, AutogradMeta> {
+        if self.0.base.is_some() {
+            self.refresh_view_history();
+        }
         self.0.meta.lock()
+    }
+
+    /// A view whose base changed in place since its history was set gets the history
+    /// `AsStridedBackward0(base)`; see NOTE [ Views and in-place autograd ].
+    fn refresh_view_history(&self) {
+        let Some(base) = &self.0.base else { return };
+        let stale = {
+            let m = self.0.meta.lock();
+            m.diff_view && m.view_version != self.version()
+        };
+        if stale && self.dtype().is_floating_point() && base.requires_grad() {
+            match crate::ops::view_grad::Region::new(base.layout(), self.layout(), "view") {
+                Ok(r) => crate::ops::view_grad::set_view_history(self, base, r),
+                Err(_) => self.mark_view_fresh(),
+            }
+        }
+    }
+
+    pub(crate) fn mark_view_fresh(&self) {
+        let v = self.version();
+        self.0.meta.lock().view_version = v;
+    }
+
+    pub fn is_differentiable_view(&self) -> bool {
+        self.0.base.is_some() && self.0.meta.lock().diff_view
     }
     pub fn requires_grad(&self) -> bool {
         self.meta().requires_grad

@@ -4,12 +4,11 @@
 //! Without autograd an in-place op writes straight into its tensor. With autograd the op
 //! runs out of place on a clone that carries the tensor's history (so whatever the op
 //! saves is never overwritten), the result is copied in, and the tensor's history is
-//! rebased onto the op's node, which is what PyTorch's rebase_history achieves. In-place
-//! writes to views of tensors that require grad (PyTorch's CopySlices) are refused with
-//! an error rather than risking a wrong gradient.
+//! rebased onto the op's node, which is what PyTorch's rebase_history achieves. Writes
+//! into views rebase the view's base instead; see NOTE [ Views and in-place autograd ].
 
 use super::cast::copy_into;
-use crate::autograd::{is_grad_enabled, needs_grad, set_grad_enabled};
+use crate::autograd::{is_grad_enabled, needs_grad, record_node, set_grad_enabled};
 use crate::layout::shape_str;
 use crate::{bail, ensure, Result, Tensor};
 
@@ -60,13 +59,26 @@ pub fn apply(
     } else {
         a.clone()
     };
-    let out = f(&src)?;
-    let track = is_grad_enabled() && out.requires_grad();
-    if track && a.is_view() {
-        bail!(
-            not_implemented,
-            "{op}: in-place operations on views with autograd are not supported yet; use an out-of-place op (e.g. torch.cat / torch.where) instead"
+    let mut out = f(&src)?;
+    if is_grad_enabled() && a.requires_grad() && !out.requires_grad() {
+        // The write replaces values that had history with constants (`fill_`, `zero_`,
+        // `copy_` from a constant): from here on their gradient is zero, so the result
+        // gets a node that passes nothing back to the old history.
+        if !out.dtype().is_floating_point() {
+            out = super::cast::to_dtype(&out, a.dtype())?;
+        }
+        record_node(
+            backward_name(op).into(),
+            &[&src],
+            &[&out],
+            Box::new(|_, _| Ok(vec![None])),
         );
+    }
+    let track = is_grad_enabled() && out.requires_grad();
+    if track {
+        if let Some(base) = a.base() {
+            super::view_grad::check_view_write(a, base)?;
+        }
     }
     ensure!(
         super::binary::can_cast(out.dtype(), a.dtype()),
@@ -87,9 +99,25 @@ pub fn apply(
     set_grad_enabled(prev);
     a.bump_version();
     if track {
-        if let Some(f) = out.grad_fn() {
+        if a.is_view() {
+            super::view_grad::copy_slices(a, &out)?;
+        } else if let Some(f) = out.grad_fn() {
             a.set_history(f, out.output_nr());
         }
     }
     Ok(())
+}
+
+/// PyTorch's node name for an in-place op: `fill_` -> `FillBackward0`.
+fn backward_name(op: &str) -> String {
+    let base = op.trim_end_matches('_');
+    let mut name = String::new();
+    for part in base.split('_') {
+        let mut c = part.chars();
+        if let Some(first) = c.next() {
+            name.extend(first.to_uppercase());
+            name.push_str(c.as_str());
+        }
+    }
+    name + "Backward0"
 }

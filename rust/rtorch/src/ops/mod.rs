@@ -14,6 +14,7 @@ pub mod reduce;
 pub mod scan;
 pub mod softmax;
 pub mod unary;
+pub mod view_grad;
 
 use crate::DType;
 

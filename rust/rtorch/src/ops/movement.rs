@@ -188,12 +188,7 @@ pub fn as_strided(
         x.storage().nbytes()
     );
     let out = x.view_with(layout);
-    if needs_grad(&[x]) {
-        bail!(
-            not_implemented,
-            "as_strided: backward through as_strided is not supported yet"
-        );
-    }
+    super::view_grad::as_strided_grad(x, &out)?;
     Ok(out)
 }
 
@@ -443,7 +438,15 @@ pub fn diagonal(x: &Tensor, offset: i64, d1: i64, d2: i64) -> Result<Tensor> {
         runtime,
         "diagonal dimensions cannot be identical {d1}, {d2}"
     );
-    let l = x.layout();
+    Ok(layout_view(
+        "DiagonalBackward0",
+        x,
+        Arc::new(move |l: &Layout| diagonal_layout(l, offset, a, b)),
+    ))
+}
+
+/// The diagonal of dims `a` and `b` (shifted by `offset`) as the last dim of a view.
+fn diagonal_layout(l: &Layout, offset: i64, a: usize, b: usize) -> Layout {
     let (sa, sb) = (l.shape[a] as i64, l.shape[b] as i64);
     let len = if offset >= 0 {
         (sb - offset).min(sa)
@@ -461,7 +464,7 @@ pub fn diagonal(x: &Tensor, offset: i64, d1: i64, d2: i64) -> Result<Tensor> {
     }
     let mut shape: Dims = SmallVec::new();
     let mut strides: crate::layout::Strides = SmallVec::new();
-    for i in 0..nd {
+    for i in 0..l.ndim() {
         if i != a && i != b {
             shape.push(l.shape[i]);
             strides.push(l.strides[i]);
@@ -469,15 +472,11 @@ pub fn diagonal(x: &Tensor, offset: i64, d1: i64, d2: i64) -> Result<Tensor> {
     }
     shape.push(len);
     strides.push(l.strides[a] + l.strides[b]);
-    let out = x.view_with(Layout {
+    Layout {
         shape,
         strides,
         offset: off as usize,
-    });
-    if needs_grad(&[x]) {
-        bail!(not_implemented, "diagonal: backward is not supported yet");
     }
-    Ok(out)
 }
 
 pub fn split_sizes(x: &Tensor, sizes: &[usize], dim: i64) -> Result<Vec<Tensor>> {
