@@ -90,97 +90,9 @@ def _function_from_method(name):
     return getattr(Tensor, name)
 
 
-# Functions that are the Tensor method of the same name.
-_METHOD_FUNCTIONS = [
-    "neg",
-    "abs",
-    "sign",
-    "exp",
-    "expm1",
-    "log",
-    "log1p",
-    "log2",
-    "log10",
-    "sqrt",
-    "rsqrt",
-    "square",
-    "sin",
-    "cos",
-    "tan",
-    "asin",
-    "acos",
-    "atan",
-    "sinh",
-    "cosh",
-    "tanh",
-    "sigmoid",
-    "relu",
-    "erf",
-    "reciprocal",
-    "floor",
-    "ceil",
-    "round",
-    "trunc",
-    "frac",
-    "isnan",
-    "isinf",
-    "isfinite",
-    "nan_to_num",
-    "logical_not",
-    "bitwise_not",
-    "add",
-    "sub",
-    "mul",
-    "div",
-    "floor_divide",
-    "fmod",
-    "atan2",
-    "maximum",
-    "minimum",
-    "eq",
-    "ne",
-    "lt",
-    "le",
-    "gt",
-    "ge",
-    "logical_and",
-    "logical_or",
-    "logical_xor",
-    "clamp",
-    "masked_fill",
-    "addcmul",
-    "addcdiv",
-    "sum",
-    "mean",
-    "prod",
-    "max",
-    "min",
-    "amax",
-    "amin",
-    "argmax",
-    "argmin",
-    "std",
-    "var",
-    "norm",
-    "logsumexp",
-    "all",
-    "any",
-    "cumsum",
-    "cumprod",
-    "softmax",
-    "log_softmax",
-    "mm",
-    "bmm",
-    "mv",
-    "dot",
-    "matmul",
-    "outer",
-    "ger",
-    "addmm",
-    "addmv",
-    "addr",
-    "addbmm",
-    "baddbmm",
+# Functions that are the Tensor method of the same name: every registry op that is not
+# already a function above (so adding an op needs no edit here), and the view functions.
+_VIEW_FUNCTIONS = [
     "reshape",
     "transpose",
     "swapaxes",
@@ -201,12 +113,18 @@ _METHOD_FUNCTIONS = [
     "as_strided",
     "numel",
 ]
+_METHOD_FUNCTIONS = [
+    op["name"]
+    for op in _C.list_ops()
+    if op["name"] not in globals() and hasattr(Tensor, op["name"])
+] + _VIEW_FUNCTIONS
 for _name in _METHOD_FUNCTIONS:
     globals()[_name] = _function_from_method(_name)
 del _name
 
 # Common aliases of those functions.
 absolute = abs
+ger = outer  # noqa: F821
 multiply = mul  # noqa: F821
 subtract = sub  # noqa: F821
 divide = div  # noqa: F821

@@ -782,8 +782,7 @@ pub fn cuda_device_count() -> usize {
 /// The engine's op registry, for the generic tests.
 #[pyfunction]
 pub fn list_ops(py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
-    rtorch::ops::REGISTRY
-        .iter()
+    rtorch::ops::registry()
         .map(|op| {
             let d = pyo3::types::PyDict::new(py);
             d.set_item("name", op.name)?;

@@ -11,6 +11,33 @@ use crate::dtype::{Priority, ResultType};
 use crate::layout::broadcast_shapes;
 use crate::{bail, ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
 
+/// This family's entries in the op registry (see `ops::FAMILIES`).
+pub const OPS: &[super::OpInfo] = &[
+    super::op("add", super::Kind::Binary, true),
+    super::op("sub", super::Kind::Binary, true),
+    super::op("mul", super::Kind::Binary, true),
+    super::op("div", super::Kind::Binary, true),
+    super::op("floor_divide", super::Kind::Binary, false),
+    super::op("remainder", super::Kind::Binary, true),
+    super::op("fmod", super::Kind::Binary, true),
+    super::op("pow", super::Kind::Binary, true),
+    super::op("atan2", super::Kind::Binary, true),
+    super::op("maximum", super::Kind::Binary, true),
+    super::op("minimum", super::Kind::Binary, true),
+    super::op("eq", super::Kind::Binary, false),
+    super::op("ne", super::Kind::Binary, false),
+    super::op("lt", super::Kind::Binary, false),
+    super::op("le", super::Kind::Binary, false),
+    super::op("gt", super::Kind::Binary, false),
+    super::op("ge", super::Kind::Binary, false),
+    super::op("logical_and", super::Kind::Binary, false),
+    super::op("logical_or", super::Kind::Binary, false),
+    super::op("logical_xor", super::Kind::Binary, false),
+    super::op("bitwise_and", super::Kind::Binary, false),
+    super::op("bitwise_or", super::Kind::Binary, false),
+    super::op("bitwise_xor", super::Kind::Binary, false),
+];
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum RoundingMode {
     True,

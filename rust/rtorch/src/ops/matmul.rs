@@ -9,6 +9,21 @@ use crate::layout::shape_str;
 use crate::{bail, ensure, parallel, with_dtype, DType, Element, Result, Scalar, Tensor};
 use faer::{Accum, MatMut, MatRef, Par};
 
+/// This family's entries in the op registry (see `ops::FAMILIES`).
+pub const OPS: &[super::OpInfo] = &[
+    super::op("mm", super::Kind::Blas, true),
+    super::op("bmm", super::Kind::Blas, true),
+    super::op("mv", super::Kind::Blas, true),
+    super::op("dot", super::Kind::Blas, true),
+    super::op("matmul", super::Kind::Blas, true),
+    super::op("outer", super::Kind::Blas, true),
+    super::op("addmm", super::Kind::Blas, true),
+    super::op("addmv", super::Kind::Blas, true),
+    super::op("addr", super::Kind::Blas, true),
+    super::op("addbmm", super::Kind::Blas, true),
+    super::op("baddbmm", super::Kind::Blas, true),
+];
+
 fn check_dtypes(op: &str, a: &Tensor, b: &Tensor) -> Result<()> {
     a.ensure_cpu(op)?;
     b.ensure_cpu(op)?;

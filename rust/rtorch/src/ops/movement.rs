@@ -10,6 +10,12 @@ use crate::{bail, ensure, Result, Tensor};
 use smallvec::SmallVec;
 use std::sync::Arc;
 
+/// This family's entries in the op registry (see `ops::FAMILIES`).
+pub const OPS: &[super::OpInfo] = &[
+    super::op("cat", super::Kind::Join, true),
+    super::op("stack", super::Kind::Join, true),
+];
+
 /// A fresh contiguous copy (`clone`), differentiable.
 pub fn clone(x: &Tensor) -> Result<Tensor> {
     x.ensure_cpu("clone")?;

@@ -8,6 +8,16 @@ use crate::autograd::{needs_grad, record, SavedTensor};
 use crate::layout::broadcast_shapes;
 use crate::{bail, ensure, with_dtype, DType, Result, Scalar, Tensor};
 
+/// This family's entries in the op registry (see `ops::FAMILIES`).
+pub const OPS: &[super::OpInfo] = &[
+    super::op("clamp", super::Kind::Pointwise, true),
+    super::op("lerp", super::Kind::Pointwise, true),
+    super::op("where", super::Kind::Pointwise, true),
+    super::op("masked_fill", super::Kind::Pointwise, true),
+    super::op("addcmul", super::Kind::Pointwise, true),
+    super::op("addcdiv", super::Kind::Pointwise, true),
+];
+
 /// `where(cond, a, b)`: picks from `a` where `cond` is true.
 pub fn where_(cond: &Tensor, a: &Tensor, b: &Tensor) -> Result<Tensor> {
     ensure!(

@@ -13,6 +13,24 @@ use crate::layout::{coalesce, wrap_dims, Dims};
 use crate::{bail, ensure, parallel, with_dtype, DType, Element, Result, Scalar, Tensor};
 use smallvec::SmallVec;
 
+/// This family's entries in the op registry (see `ops::FAMILIES`).
+pub const OPS: &[super::OpInfo] = &[
+    super::op("sum", super::Kind::Reduction, true),
+    super::op("mean", super::Kind::Reduction, true),
+    super::op("prod", super::Kind::Reduction, true),
+    super::op("max", super::Kind::Reduction, true),
+    super::op("min", super::Kind::Reduction, true),
+    super::op("amax", super::Kind::Reduction, true),
+    super::op("amin", super::Kind::Reduction, true),
+    super::op("argmax", super::Kind::Reduction, false),
+    super::op("argmin", super::Kind::Reduction, false),
+    super::op("std", super::Kind::Reduction, true),
+    super::op("var", super::Kind::Reduction, true),
+    super::op("norm", super::Kind::Reduction, true),
+    super::op("all", super::Kind::Reduction, false),
+    super::op("any", super::Kind::Reduction, false),
+];
+
 /// The dims to reduce: `None` or an empty list means all of them.
 pub(crate) fn reduced_dims(
     x: &Tensor,

@@ -8,6 +8,12 @@ use super::reduce::sum;
 use crate::autograd::{needs_grad, record, SavedTensor};
 use crate::{with_dtype, DType, Element, Result, Scalar, Tensor};
 
+/// This family's entries in the op registry (see `ops::FAMILIES`).
+pub const OPS: &[super::OpInfo] = &[
+    super::op("cumsum", super::Kind::Reduction, true),
+    super::op("cumprod", super::Kind::Reduction, true),
+];
+
 /// Inclusive scan along `dim` (cumsum / cumprod).
 fn scan(x: &Tensor, d: usize, dtype: DType, is_sum: bool) -> Result<Tensor> {
     let xin = cast_for_op(x, dtype);

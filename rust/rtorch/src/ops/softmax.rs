@@ -8,6 +8,13 @@ use super::unary;
 use crate::autograd::{needs_grad, record, SavedTensor};
 use crate::{parallel, DType, Result, Scalar, Tensor};
 
+/// This family's entries in the op registry (see `ops::FAMILIES`).
+pub const OPS: &[super::OpInfo] = &[
+    super::op("logsumexp", super::Kind::Reduction, true),
+    super::op("softmax", super::Kind::Reduction, true),
+    super::op("log_softmax", super::Kind::Reduction, true),
+];
+
 pub fn logsumexp(x: &Tensor, dims: &[i64], keepdim: bool) -> Result<Tensor> {
     let xf = if x.dtype().is_floating_point() {
         x.clone()

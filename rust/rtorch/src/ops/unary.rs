@@ -9,6 +9,46 @@ use crate::autograd::{needs_grad, record, SavedTensor};
 use crate::{ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
 use half::{bf16, f16};
 
+/// This family's entries in the op registry (see `ops::FAMILIES`).
+pub const OPS: &[super::OpInfo] = &[
+    super::op("neg", super::Kind::Unary, true),
+    super::op("abs", super::Kind::Unary, true),
+    super::op("sign", super::Kind::Unary, true),
+    super::op("exp", super::Kind::Unary, true),
+    super::op("expm1", super::Kind::Unary, true),
+    super::op("log", super::Kind::Unary, true),
+    super::op("log1p", super::Kind::Unary, true),
+    super::op("log2", super::Kind::Unary, true),
+    super::op("log10", super::Kind::Unary, true),
+    super::op("sqrt", super::Kind::Unary, true),
+    super::op("rsqrt", super::Kind::Unary, true),
+    super::op("square", super::Kind::Unary, true),
+    super::op("sin", super::Kind::Unary, true),
+    super::op("cos", super::Kind::Unary, true),
+    super::op("tan", super::Kind::Unary, true),
+    super::op("asin", super::Kind::Unary, true),
+    super::op("acos", super::Kind::Unary, true),
+    super::op("atan", super::Kind::Unary, true),
+    super::op("sinh", super::Kind::Unary, true),
+    super::op("cosh", super::Kind::Unary, true),
+    super::op("tanh", super::Kind::Unary, true),
+    super::op("sigmoid", super::Kind::Unary, true),
+    super::op("relu", super::Kind::Unary, true),
+    super::op("erf", super::Kind::Unary, true),
+    super::op("reciprocal", super::Kind::Unary, true),
+    super::op("floor", super::Kind::Unary, true),
+    super::op("ceil", super::Kind::Unary, true),
+    super::op("round", super::Kind::Unary, true),
+    super::op("trunc", super::Kind::Unary, true),
+    super::op("frac", super::Kind::Unary, true),
+    super::op("isnan", super::Kind::Unary, false),
+    super::op("isinf", super::Kind::Unary, false),
+    super::op("isfinite", super::Kind::Unary, false),
+    super::op("nan_to_num", super::Kind::Unary, true),
+    super::op("logical_not", super::Kind::Unary, false),
+    super::op("bitwise_not", super::Kind::Unary, false),
+];
+
 /// Applies a float function; integer inputs are promoted to the default float dtype.
 fn float_unary(
     x: &Tensor,
