@@ -468,13 +468,7 @@ impl PyTensor {
         keepdim: Option<bool>,
         correction: Option<f64>,
     ) -> R {
-        if dim.is_none() && unbiased.is_some() && keepdim.is_some() {
-            return Err(PyTypeError::new_err(
-                "var() received an invalid combination of arguments - got (Tensor, unbiased=bool, keepdim=bool)",
-            ));
-        }
-        let keepdim = keepdim.unwrap_or(false);
-        let (d, c) = var_args(dim, unbiased, correction)?;
+        let (d, c, keepdim) = var_args("var", dim, unbiased, keepdim, correction)?;
         ok(reduce::var(&self.t, d.as_deref(), c, keepdim))
     }
     #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None))]
@@ -485,13 +479,7 @@ impl PyTensor {
         keepdim: Option<bool>,
         correction: Option<f64>,
     ) -> R {
-        if dim.is_none() && unbiased.is_some() && keepdim.is_some() {
-            return Err(PyTypeError::new_err(
-                "std() received an invalid combination of arguments - got (Tensor, unbiased=bool, keepdim=bool)",
-            ));
-        }
-        let keepdim = keepdim.unwrap_or(false);
-        let (d, c) = var_args(dim, unbiased, correction)?;
+        let (d, c, keepdim) = var_args("std", dim, unbiased, keepdim, correction)?;
         ok(reduce::std(&self.t, d.as_deref(), c, keepdim))
     }
     #[pyo3(signature = (p=None, dim=None, keepdim=false, dtype=None))]
@@ -614,92 +602,42 @@ impl PyTensor {
     fn ger(&self, vec2: &Bound<'_, PyTensor>) -> R {
         ok(matmul::outer(&self.t, &vec2.get().t))
     }
-    #[pyo3(signature = (mat1, mat2, *, beta=None, alpha=None))]
-    fn addmm(
-        &self,
-        py: Python<'_>,
-        mat1: &Bound<'_, PyTensor>,
-        mat2: &Bound<'_, PyTensor>,
-        beta: Option<&Bound<'_, PyAny>>,
-        alpha: Option<&Bound<'_, PyAny>>,
-    ) -> R {
-        let (b, a) = (
-            scalar_or_default(beta, "beta", Scalar::Int(1))?,
-            scalar_or_default(alpha, "alpha", Scalar::Int(1))?,
-        );
-        let (m1, m2) = (&mat1.get().t, &mat2.get().t);
-        ok(heavy(py, m1.numel() * 8, || {
-            matmul::addmm(&self.t, m1, m2, b, a)
-        }))
-    }
-    #[pyo3(signature = (mat, vec, *, beta=None, alpha=None))]
-    fn addmv(
-        &self,
-        mat: &Bound<'_, PyTensor>,
-        vec: &Bound<'_, PyTensor>,
-        beta: Option<&Bound<'_, PyAny>>,
-        alpha: Option<&Bound<'_, PyAny>>,
-    ) -> R {
-        let (b, a) = (
-            scalar_or_default(beta, "beta", Scalar::Int(1))?,
-            scalar_or_default(alpha, "alpha", Scalar::Int(1))?,
-        );
-        ok(matmul::addmv(&self.t, &mat.get().t, &vec.get().t, b, a))
-    }
-    #[pyo3(signature = (vec1, vec2, *, beta=None, alpha=None))]
-    fn addr(
-        &self,
-        vec1: &Bound<'_, PyTensor>,
-        vec2: &Bound<'_, PyTensor>,
-        beta: Option<&Bound<'_, PyAny>>,
-        alpha: Option<&Bound<'_, PyAny>>,
-    ) -> R {
-        let (b, a) = (
-            scalar_or_default(beta, "beta", Scalar::Int(1))?,
-            scalar_or_default(alpha, "alpha", Scalar::Int(1))?,
-        );
-        ok(matmul::addr(&self.t, &vec1.get().t, &vec2.get().t, b, a))
-    }
-    #[pyo3(signature = (batch1, batch2, *, beta=None, alpha=None))]
-    fn addbmm(
-        &self,
-        batch1: &Bound<'_, PyTensor>,
-        batch2: &Bound<'_, PyTensor>,
-        beta: Option<&Bound<'_, PyAny>>,
-        alpha: Option<&Bound<'_, PyAny>>,
-    ) -> R {
-        let (b, a) = (
-            scalar_or_default(beta, "beta", Scalar::Int(1))?,
-            scalar_or_default(alpha, "alpha", Scalar::Int(1))?,
-        );
-        ok(matmul::addbmm(
-            &self.t,
-            &batch1.get().t,
-            &batch2.get().t,
-            b,
-            a,
-        ))
-    }
-    #[pyo3(signature = (batch1, batch2, *, beta=None, alpha=None))]
-    fn baddbmm(
-        &self,
-        batch1: &Bound<'_, PyTensor>,
-        batch2: &Bound<'_, PyTensor>,
-        beta: Option<&Bound<'_, PyAny>>,
-        alpha: Option<&Bound<'_, PyAny>>,
-    ) -> R {
-        let (b, a) = (
-            scalar_or_default(beta, "beta", Scalar::Int(1))?,
-            scalar_or_default(alpha, "alpha", Scalar::Int(1))?,
-        );
-        ok(matmul::baddbmm(
-            &self.t,
-            &batch1.get().t,
-            &batch2.get().t,
-            b,
-            a,
-        ))
-    }
+}
+
+/// The `add*` BLAS methods, `beta * self + alpha * op(a, b)`, keyword-only beta/alpha.
+macro_rules! add_blas_methods {
+    ($($name:ident($a:ident, $b:ident) => $f:path;)*) => {
+        #[pymethods]
+        impl PyTensor {
+            $(
+                #[pyo3(signature = ($a, $b, *, beta=None, alpha=None))]
+                fn $name(
+                    &self,
+                    py: Python<'_>,
+                    $a: &Bound<'_, PyTensor>,
+                    $b: &Bound<'_, PyTensor>,
+                    beta: Option<&Bound<'_, PyAny>>,
+                    alpha: Option<&Bound<'_, PyAny>>,
+                ) -> R {
+                    let (b, a) = (
+                        scalar_or_default(beta, "beta", Scalar::Int(1))?,
+                        scalar_or_default(alpha, "alpha", Scalar::Int(1))?,
+                    );
+                    let (x, y) = (&$a.get().t, &$b.get().t);
+                    let work = x.numel().saturating_mul(y.shape().last().copied().unwrap_or(1));
+                    ok(heavy(py, work, || $f(&self.t, x, y, b, a)))
+                }
+            )*
+        }
+    };
+}
+
+add_blas_methods! {
+    addmm(mat1, mat2) => matmul::addmm;
+    addmv(mat, vec) => matmul::addmv;
+    addr(vec1, vec2) => matmul::addr;
+    addbmm(batch1, batch2) => matmul::addbmm;
+    baddbmm(batch1, batch2) => matmul::baddbmm;
 }
 
 impl PyTensor {
@@ -761,11 +699,20 @@ fn rounding(mode: Option<&str>) -> PyResult<binary::RoundingMode> {
 
 /// PyTorch's var/std argument forms: `(dim, unbiased, keepdim)`, `(unbiased)`,
 /// `(dim, *, correction)`.
+/// The arguments of `var` / `std`: (dims, correction, keepdim), with PyTorch's overloads
+/// (`var(unbiased)`, `var(dim, unbiased, keepdim)`, `var(dim, *, correction)`).
 fn var_args(
+    op: &str,
     dim: Option<&Bound<'_, PyAny>>,
     unbiased: Option<bool>,
+    keepdim: Option<bool>,
     correction: Option<f64>,
-) -> PyResult<(Option<Vec<i64>>, f64)> {
+) -> PyResult<(Option<Vec<i64>>, f64, bool)> {
+    if dim.is_none() && unbiased.is_some() && keepdim.is_some() {
+        return Err(PyTypeError::new_err(format!(
+            "{op}() received an invalid combination of arguments - got (Tensor, unbiased=bool, keepdim=bool)"
+        )));
+    }
     let (d, unbiased) = match dim {
         Some(o) if o.is_instance_of::<pyo3::types::PyBool>() => (None, Some(o.extract::<bool>()?)),
         other => (dims(other)?, unbiased),
@@ -776,7 +723,7 @@ fn var_args(
         ));
     }
     let c = correction.unwrap_or(if unbiased.unwrap_or(true) { 1.0 } else { 0.0 });
-    Ok((d, c))
+    Ok((d, c, keepdim.unwrap_or(false)))
 }
 
 pub fn tensor_list(seq: &Bound<'_, PyAny>) -> PyResult<Vec<Tensor>> {

@@ -62,22 +62,17 @@ impl Tensor {
 
     /// A fresh contiguous tensor with uninitialized contents (callers overwrite it all).
     pub(crate) fn uninit(shape: &[usize], dtype: DType) -> Tensor {
-        let n: usize = shape.iter().product();
-        let storage = Arc::new(Storage::uninit(n * dtype.itemsize()));
-        Self::from_parts(
-            storage,
-            Layout::contiguous(shape),
-            dtype,
-            Default::default(),
-            None,
-        )
+        Self::fresh(shape, dtype, Storage::uninit)
     }
 
     pub fn zeros(shape: &[usize], dtype: DType) -> Tensor {
+        Self::fresh(shape, dtype, Storage::zeroed)
+    }
+
+    fn fresh(shape: &[usize], dtype: DType, alloc: fn(usize) -> Storage) -> Tensor {
         let n: usize = shape.iter().product();
-        let storage = Arc::new(Storage::zeroed(n * dtype.itemsize()));
         Self::from_parts(
-            storage,
+            Arc::new(alloc(n * dtype.itemsize())),
             Layout::contiguous(shape),
             dtype,
             Default::default(),
