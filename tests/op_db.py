@@ -33,6 +33,7 @@ from op_db_samples import (
     masked_fill_samples,
     max_extra,
     nan_to_num_extra,
+    nonzero_samples,
     norm_extra,
     pow_extra,
     reduction_samples,
@@ -142,6 +143,15 @@ def _clamp(x, min=None, max=None):  # torch's keyword names
     if max is not None:
         r = np.minimum(r, max)
     return r
+
+
+def _nonzero(x, as_tuple=False):
+    idx = np.argwhere(x)
+    if as_tuple:
+        if x.ndim == 0:
+            return (np.zeros(idx.shape[0], dtype=np.int64),)
+        return tuple(idx[:, d] for d in range(idx.shape[1]))
+    return idx
 
 
 def _masked_fill(x, mask, value):
@@ -615,6 +625,7 @@ OP_DB = [
                ((_t(lib, rng)((3,)), _t(lib, rng)((2,)), 0.5), {}, RuntimeError)])),
     OpInfo("where", "other", where_samples, ref=np.where, method=False,
            error_inputs=_where_errors),
+    OpInfo("nonzero", "other", nonzero_samples, ref=_nonzero, differentiable=False),
     OpInfo("masked_fill", "other", masked_fill_samples, ref=_masked_fill, inplace=True,
            error_inputs=_masked_fill_errors),
     OpInfo("addcmul", "other", addc_samples(False), ref=lambda i, a, b, value=1: i + value * a * b,

@@ -492,6 +492,18 @@ def masked_fill_samples(lib, dtype, rng):
     yield SampleInput((t((3, 4)), m((3, 4))), {"value": s}, name="value_kw")
 
 
+def nonzero_samples(lib, dtype, rng):
+    # Small integers so that many elements are exactly zero.
+    t, e = _tensor_factory(lib, rng, dtype, -1, 2, discrete=True)
+    yield SampleInput((t((3, 4)),), name="2d")
+    yield SampleInput((t((2, 3, 4)),), name="3d")
+    yield SampleInput((t(()),), name="0d")
+    yield SampleInput((t((0, 3)),), name="empty")
+    yield SampleInput((t((4, 3), "t"),), name="noncontig")
+    yield SampleInput((e((1, 4), (3, 4)),), name="expanded")
+    yield SampleInput((t((3, 4)),), {"as_tuple": True}, name="as_tuple")
+
+
 def addc_samples(nonzero):
     def gen(lib, dtype, rng):
         t, _ = _tensor_factory(lib, rng, dtype, -3, 3)

@@ -361,6 +361,8 @@ def gen_other(g, op):
         else:
             value = g.tensor(() if g.chance(0.9) else (2,), x.dtype)
         return (x, mask, value), {}
+    if op.name == "nonzero":
+        return (x,), ({"as_tuple": True} if g.chance(0.3) else {})
     if op.name in ("addcmul", "addcdiv"):
         t1 = g.tensor(g.partner_shape(shape), x.dtype if g.chance(0.85) else None)
         t2 = g.tensor(g.partner_shape(shape), x.dtype if g.chance(0.85) else None)

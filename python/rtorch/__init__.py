@@ -125,6 +125,9 @@ del _name
 # Common aliases of those functions.
 absolute = abs
 ger = outer  # noqa: F821
+argwhere = Tensor.argwhere
+movedim = moveaxis = Tensor.movedim
+swapdims = Tensor.swapdims
 multiply = mul  # noqa: F821
 subtract = sub  # noqa: F821
 divide = div  # noqa: F821

@@ -116,6 +116,36 @@ def _deepcopy(self, memo):
     return new
 
 
+def _wrap_dim(d, nd):
+    lo, hi = -max(nd, 1), max(nd, 1) - 1
+    if not lo <= d <= hi:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{lo}, {hi}], but got {d})"
+        )
+    return d % max(nd, 1)
+
+
+def movedim(self, source, destination):
+    src = [source] if isinstance(source, int) else list(source)
+    dst = [destination] if isinstance(destination, int) else list(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({src} dims) should contain "
+            f"the same number of dims as destination ({dst} dims)"
+        )
+    nd = self.dim()
+    s = [_wrap_dim(d, nd) for d in src]
+    d = [_wrap_dim(x, nd) for x in dst]
+    for name, dims, given in (("source", s, src), ("destination", d, dst)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({given})")
+    order = [None] * nd
+    for a, b in zip(s, d):
+        order[b] = a
+    rest = iter(i for i in range(nd) if i not in s)
+    return self.permute([o if o is not None else next(rest) for o in order])
+
+
 def _generic_inplace(name):
     def method(self, *args, **kwargs):
         dtype = kwargs.get("dtype")
@@ -174,6 +204,9 @@ _METHODS = {
     "bernoulli_": bernoulli_,
     "bernoulli": _bernoulli,
     "type_as": type_as,
+    "movedim": movedim,
+    "moveaxis": movedim,
+    "swapdims": lambda self, dim0, dim1: self.transpose(dim0, dim1),
     "is_shared": lambda self: False,
     "layout": property(lambda self: __import__("rtorch").strided),
 }

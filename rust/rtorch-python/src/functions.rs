@@ -8,7 +8,7 @@ use crate::tensor_math::tensor_list;
 use crate::types::{dtype_obj, PyDType};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{IntoPyDict, PyTuple};
 use rtorch::ops::{binary, factory, movement, pointwise};
 use rtorch::random::Generator;
 use rtorch::{DType, Device, Scalar, Tensor};
@@ -670,15 +670,23 @@ pub fn where_(
     condition: &Bound<'_, PyTensor>,
     input: Option<&Bound<'_, PyAny>>,
     other: Option<&Bound<'_, PyAny>>,
-) -> R {
+) -> PyResult<Py<PyAny>> {
+    let py = condition.py();
     let (Some(x), Some(y)) = (input, other) else {
-        return Err(PyRuntimeError::new_err(
-            "rtorch: where(condition) (nonzero) is not supported yet; pass input and other",
-        ));
+        if input.is_some() || other.is_some() {
+            return Err(PyTypeError::new_err(
+                "where() missing required argument: pass both input and other, or neither",
+            ));
+        }
+        // `where(condition)` is `nonzero(condition, as_tuple=True)`.
+        return condition
+            .call_method("nonzero", (), Some(&[("as_tuple", true)].into_py_dict(py)?))
+            .map(|r| r.unbind());
     };
     let x = operand_req(x, "where", "input")?;
     let y = operand_req(y, "where", "other")?;
-    ok(pointwise::where_(&condition.get().t, &x, &y))
+    let out = pointwise::where_(&condition.get().t, &x, &y).py()?;
+    Ok(Py::new(py, PyTensor::wrap(out))?.into_any())
 }
 
 #[pyfunction]

@@ -7,7 +7,7 @@ use crate::tensor::{heavy, ok, PyTensor, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use rtorch::ops::{binary, cast, matmul, pointwise, reduce, scan, softmax, unary};
+use rtorch::ops::{binary, cast, indexing, matmul, pointwise, reduce, scan, softmax, unary};
 use rtorch::{Scalar, Tensor};
 
 /// `torch.return_types.<name>(values, indices)`.
@@ -630,6 +630,35 @@ macro_rules! add_blas_methods {
             )*
         }
     };
+}
+
+#[pymethods]
+impl PyTensor {
+    /// `[n, ndim]` coordinates of the non-zero elements, or with `as_tuple` one 1-D
+    /// tensor per dimension (what `torch.where(condition)` returns).
+    #[pyo3(signature = (*, as_tuple=false))]
+    fn nonzero(&self, py: Python<'_>, as_tuple: bool) -> PyResult<Py<PyAny>> {
+        let idx = indexing::nonzero(&self.t).py()?;
+        if !as_tuple {
+            return Ok(Py::new(py, PyTensor::wrap(idx))?.into_any());
+        }
+        let cols = (0..self.t.ndim().max(1))
+            .map(|d| {
+                let col = if self.t.ndim() == 0 {
+                    // One all-zero column with a row per hit, as PyTorch returns.
+                    let n = idx.shape()[0];
+                    rtorch::ops::factory::full(&[n], Scalar::Int(0), rtorch::DType::I64)
+                } else {
+                    rtorch::ops::movement::select(&idx, 1, d as i64)
+                };
+                col.py().map(PyTensor::wrap)
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(pyo3::types::PyTuple::new(py, cols)?.into_any().unbind())
+    }
+    fn argwhere(&self) -> R {
+        ok(indexing::nonzero(&self.t))
+    }
 }
 
 add_blas_methods! {

@@ -4,6 +4,7 @@
 pub mod binary;
 pub mod cast;
 pub mod factory;
+pub mod indexing;
 pub mod inplace;
 pub mod iter;
 pub mod matmul;
@@ -53,6 +54,7 @@ pub enum Kind {
     Reduction,
     Join,
     Blas,
+    Index,
 }
 
 /// One registry entry (OpInfo-like): the Rust tests walk it with a float64
@@ -83,6 +85,7 @@ pub const FAMILIES: &[&[OpInfo]] = &[
     scan::OPS,
     movement::OPS,
     matmul::OPS,
+    indexing::OPS,
 ];
 
 /// Every public op of the engine, family by family.
