@@ -60,3 +60,35 @@ def test_large_buffers_are_usable(zeroed):
     assert t.sum().item() == (0.0 if zeroed else 2.0 * n)
     u = t + 1
     assert u[-1].item() == (1.0 if zeroed else 3.0)
+
+
+HUGE = [
+    # Element counts that overflow: an error, never a wrapped (tiny) buffer.
+    lambda: rtorch.empty(2**62),
+    lambda: rtorch.zeros(2**31, 2**31),
+    lambda: rtorch.eye(2**31),
+    lambda: rtorch.ones(1, 1).expand(2**40, 2**40),
+    lambda: rtorch.zeros(3).as_strided((2**62, 2**62), (0, 0)),
+    # Allocations that cannot succeed: an error, never an abort of the process. Each is
+    # at least 2**46 elements, beyond the 47-bit address space even where the kernel
+    # overcommits memory.
+    lambda: rtorch.empty(2**46),
+    lambda: rtorch.rand(2**46),
+    lambda: rtorch.arange(0, 2**50),
+    lambda: rtorch.linspace(0, 1, 2**46),
+    lambda: rtorch.randperm(2**46),
+    lambda: rtorch.ones(3).expand(2**46, 3).contiguous(),
+    lambda: rtorch.ones(2**23)[:, None] * rtorch.ones(2**23),
+    lambda: rtorch.ones(1, dtype=rtorch.int32).expand(2**46).double(),
+    lambda: rtorch.ones(2**23, 1) @ rtorch.ones(1, 2**23),
+]
+
+
+@pytest.mark.parametrize("make", HUGE, ids=range(len(HUGE)))
+def test_impossible_sizes_raise_runtime_error(make):
+    with pytest.raises(RuntimeError, match="overflow|not enough memory"):
+        make()
+
+
+def test_empty_shapes_with_huge_sizes_are_fine():
+    assert rtorch.empty(0, 2**62, 2**62).numel() == 0

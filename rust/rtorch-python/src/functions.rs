@@ -180,7 +180,10 @@ pub fn zeros(
     let _ = layout;
     check_device(device)?;
     let s = convert::usizes(&convert::sizes(size)?, "zeros")?;
-    finish(Tensor::zeros(&s, factory_dtype(dtype)?), requires_grad)
+    finish(
+        Tensor::try_zeros(&s, factory_dtype(dtype)?).py()?,
+        requires_grad,
+    )
 }
 
 #[pyfunction]
@@ -221,7 +224,10 @@ pub fn empty(
     let _ = (layout, pin_memory, memory_format);
     check_device(device)?;
     let s = convert::usizes(&convert::sizes(size)?, "empty")?;
-    finish(Tensor::zeros(&s, factory_dtype(dtype)?), requires_grad)
+    finish(
+        Tensor::try_zeros(&s, factory_dtype(dtype)?).py()?,
+        requires_grad,
+    )
 }
 
 /// The dtype `full` infers from its fill value.
@@ -272,7 +278,7 @@ pub fn zeros_like(
     check_device(device)?;
     let t = &input.get().t;
     finish(
-        Tensor::zeros(t.shape(), like_dtype(t, dtype)?),
+        Tensor::try_zeros(t.shape(), like_dtype(t, dtype)?).py()?,
         requires_grad,
     )
 }
@@ -453,7 +459,7 @@ fn sampled(
     f: impl FnOnce(&Tensor) -> rtorch::Result<()>,
 ) -> R {
     let s = convert::usizes(&convert::sizes(size)?, "rand")?;
-    let t = Tensor::zeros(&s, factory_dtype(dtype)?);
+    let t = Tensor::try_zeros(&s, factory_dtype(dtype)?).py()?;
     f(&t).py()?;
     finish(t, requires_grad)
 }
@@ -529,7 +535,7 @@ pub fn randint(
         &convert::sizes(&PyTuple::new(size.py(), [size])?)?,
         "randint",
     )?;
-    let t = Tensor::zeros(&s, convert::dtype(dtype)?.unwrap_or(DType::I64));
+    let t = Tensor::try_zeros(&s, convert::dtype(dtype)?.unwrap_or(DType::I64)).py()?;
     factory::randint_raw(&t, low, high, gen_of(generator).as_ref()).py()?;
     finish(t, requires_grad)
 }

@@ -141,7 +141,7 @@ impl PyTensor {
             return Ok(PyTensor::wrap(convert::tensor_from_data(&first, Some(df))?));
         }
         let s = convert::usizes(&convert::sizes(args)?, "Tensor")?;
-        Ok(PyTensor::wrap(Tensor::zeros(&s, df)))
+        Ok(PyTensor::wrap(Tensor::try_zeros(&s, df).py()?))
     }
 
     // ----- properties -----

@@ -93,6 +93,25 @@ pub fn numel(shape: &[usize]) -> usize {
     shape.iter().product()
 }
 
+/// The element count of `shape`, or PyTorch's error when it (in bytes of the widest dtype)
+/// does not fit an `isize`: a wrapped product would be a silently wrong tensor.
+pub fn checked_numel(shape: &[usize], op: &str) -> Result<usize> {
+    let n = shape
+        .iter()
+        .try_fold(1usize, |a, &d| a.checked_mul(d))
+        .filter(|&n| n <= (isize::MAX as usize) / 8);
+    match n {
+        Some(n) => Ok(n),
+        // An empty shape never overflows, whatever its other sizes.
+        None if shape.contains(&0) => Ok(0),
+        None => bail!(
+            runtime,
+            "{op}: the number of elements of a tensor of shape {} overflows (integer multiplication overflow)",
+            shape_str(shape)
+        ),
+    }
+}
+
 pub fn shape_str(shape: &[usize]) -> String {
     let parts: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
     format!("[{}]", parts.join(", "))
@@ -163,6 +182,7 @@ impl Layout {
                 );
             }
         }
+        checked_numel(shape, op)?;
         Ok(Layout {
             shape: shape.into(),
             strides,

@@ -7,7 +7,7 @@
 //! "many writers that the user orders". Kernels get raw pointers from `Tensor::data_ptr`,
 //! and concurrent mutation from several Python threads is the user's race, as in PyTorch.
 
-use crate::Device;
+use crate::{Device, Result};
 use std::alloc::{self, Layout as AllocLayout};
 use std::any::Any;
 
@@ -57,26 +57,33 @@ unsafe impl Sync for Storage {}
 
 impl Storage {
     /// Uninitialized CPU memory (callers fill every byte before reading).
-    pub fn uninit(nbytes: usize) -> Storage {
+    pub fn uninit(nbytes: usize) -> Result<Storage> {
         Self::alloc(nbytes, false)
     }
 
-    pub fn zeroed(nbytes: usize) -> Storage {
+    pub fn zeroed(nbytes: usize) -> Result<Storage> {
         Self::alloc(nbytes, true)
     }
 
-    fn alloc(nbytes: usize, zeroed: bool) -> Storage {
+    /// NOTE: a failed allocation is an error, never `handle_alloc_error` (which aborts the
+    /// process): a too-large tensor must be a Python RuntimeError, as in PyTorch.
+    fn alloc(nbytes: usize, zeroed: bool) -> Result<Storage> {
         if nbytes == 0 {
-            return Storage {
+            return Ok(Storage {
                 ptr: std::ptr::NonNull::<u64>::dangling().as_ptr() as *mut u8,
                 nbytes,
                 device: Device::Cpu,
                 owner: Owner::Empty,
-            };
+            });
         }
         let huge = nbytes >= HUGE_MIN;
         let align = if huge { HUGE_PAGE } else { ALIGN };
-        let layout = AllocLayout::from_size_align(nbytes, align).expect("allocation too large");
+        let oom = || {
+            crate::Error::runtime(format!(
+                "DefaultCPUAllocator: not enough memory: you tried to allocate {nbytes} bytes."
+            ))
+        };
+        let layout = AllocLayout::from_size_align(nbytes, align).map_err(|_| oom())?;
         // SAFETY: nbytes > 0.
         let ptr = unsafe {
             if zeroed && !huge {
@@ -86,7 +93,7 @@ impl Storage {
             }
         };
         if ptr.is_null() {
-            alloc::handle_alloc_error(layout);
+            return Err(oom());
         }
         if huge {
             advise_huge_pages(ptr, nbytes);
@@ -95,12 +102,12 @@ impl Storage {
                 unsafe { std::ptr::write_bytes(ptr, 0, nbytes) };
             }
         }
-        Storage {
+        Ok(Storage {
             ptr,
             nbytes,
             device: Device::Cpu,
             owner: Owner::Rust(layout),
-        }
+        })
     }
 
     /// Wraps foreign CPU memory without copying; `owner` keeps it alive.

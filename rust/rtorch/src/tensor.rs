@@ -61,23 +61,35 @@ impl Tensor {
     }
 
     /// A fresh contiguous tensor with uninitialized contents (callers overwrite it all).
+    ///
+    /// NOTE: panics when the memory cannot be had. Op outputs use it because their size
+    /// is bounded by inputs that already exist (or by `expand`/`as_strided`, which check
+    /// `layout::checked_numel`); factories, whose size the user picks, use `try_uninit`.
     pub(crate) fn uninit(shape: &[usize], dtype: DType) -> Tensor {
-        Self::fresh(shape, dtype, Storage::uninit)
+        Self::try_uninit(shape, dtype).unwrap_or_else(|e| panic!("{}", e.msg))
     }
 
     pub fn zeros(shape: &[usize], dtype: DType) -> Tensor {
+        Self::try_zeros(shape, dtype).unwrap_or_else(|e| panic!("{}", e.msg))
+    }
+
+    pub fn try_uninit(shape: &[usize], dtype: DType) -> Result<Tensor> {
+        Self::fresh(shape, dtype, Storage::uninit)
+    }
+
+    pub fn try_zeros(shape: &[usize], dtype: DType) -> Result<Tensor> {
         Self::fresh(shape, dtype, Storage::zeroed)
     }
 
-    fn fresh(shape: &[usize], dtype: DType, alloc: fn(usize) -> Storage) -> Tensor {
-        let n: usize = shape.iter().product();
-        Self::from_parts(
-            Arc::new(alloc(n * dtype.itemsize())),
+    fn fresh(shape: &[usize], dtype: DType, alloc: fn(usize) -> Result<Storage>) -> Result<Tensor> {
+        let n = crate::layout::checked_numel(shape, "empty")?;
+        Ok(Self::from_parts(
+            Arc::new(alloc(n * dtype.itemsize())?),
             Layout::contiguous(shape),
             dtype,
             Default::default(),
             None,
-        )
+        ))
     }
 
     /// Copies a slice into a new contiguous tensor of `T`'s dtype.

@@ -227,10 +227,10 @@ fn compute(op: Op, a: &Tensor, b: &Tensor, out: Option<&Tensor>) -> Result<Tenso
             }
             o.clone()
         }
-        None => Tensor::uninit(&shape, ot),
+        None => Tensor::try_uninit(&shape, ot)?,
     };
-    let a = cast_for_op(a, ct);
-    let b = cast_for_op(b, ct);
+    let a = cast_for_op(a, ct)?;
+    let b = cast_for_op(b, ct)?;
     let la = a.layout().broadcast_to(&shape, op_name(op))?;
     let lb = b.layout().broadcast_to(&shape, op_name(op))?;
     let po = out.data_ptr_addr();
@@ -673,7 +673,7 @@ pub fn by_name(name: &str) -> Option<fn(&Tensor, &Tensor) -> Result<Tensor>> {
 pub fn add_scaled_(a: &Tensor, b: &Tensor, alpha: Scalar) -> Result<()> {
     if inplace::fast_path_ok(a, &[b]) {
         inplace::check_writable(a, &[b], "add_")?;
-        let b = inplace::unalias(a, b);
+        let b = inplace::unalias(a, b)?;
         compute(Op::Add(alpha), a, &b, Some(a))?;
         a.bump_version();
         return Ok(());
@@ -697,7 +697,7 @@ pub fn binary_(name: &str, a: &Tensor, b: &Tensor) -> Result<()> {
     };
     if let (Some(op), true) = (op, inplace::fast_path_ok(a, &[b])) {
         inplace::check_writable(a, &[b], &format!("{name}_"))?;
-        let b = inplace::unalias(a, b);
+        let b = inplace::unalias(a, b)?;
         compute(op, a, &b, Some(a))?;
         a.bump_version();
         return Ok(());

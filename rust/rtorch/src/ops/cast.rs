@@ -71,10 +71,10 @@ fn copy_transposed(dst: &Tensor, src: &Tensor, (rows, cols): (usize, usize), ds:
 }
 
 /// A contiguous copy of `t` converted to `dtype` (no autograd).
-pub(crate) fn cast_copy(t: &Tensor, dtype: DType) -> Tensor {
-    let out = Tensor::uninit(t.shape(), dtype);
+pub(crate) fn cast_copy(t: &Tensor, dtype: DType) -> Result<Tensor> {
+    let out = Tensor::try_uninit(t.shape(), dtype)?;
     copy_into(&out, t);
-    out
+    Ok(out)
 }
 
 /// `t.to(dtype)`: `t` itself when the dtype already matches.
@@ -83,7 +83,7 @@ pub fn to_dtype(t: &Tensor, dtype: DType) -> Result<Tensor> {
         return Ok(t.clone());
     }
     t.ensure_cpu("to")?;
-    let out = cast_copy(t, dtype);
+    let out = cast_copy(t, dtype)?;
     if dtype.is_floating_point() {
         let src = t.dtype();
         record("ToCopyBackward0", &[t], &[&out], move |_, g| {
@@ -94,9 +94,9 @@ pub fn to_dtype(t: &Tensor, dtype: DType) -> Result<Tensor> {
 }
 
 /// Casts for an op's computation, with no autograd node (callers record their own).
-pub(crate) fn cast_for_op(t: &Tensor, dtype: DType) -> Tensor {
+pub(crate) fn cast_for_op(t: &Tensor, dtype: DType) -> Result<Tensor> {
     if t.dtype() == dtype {
-        t.clone()
+        Ok(t.clone())
     } else {
         cast_copy(t, dtype)
     }

@@ -5,7 +5,7 @@ use crate::random::{default_generator, Generator};
 use crate::{bail, ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
 
 pub fn full(shape: &[usize], value: Scalar, dtype: DType) -> Result<Tensor> {
-    let t = Tensor::uninit(shape, dtype);
+    let t = Tensor::try_uninit(shape, dtype)?;
     fill_raw(&t, value);
     Ok(t)
 }
@@ -29,8 +29,21 @@ pub(crate) fn fill_raw(t: &Tensor, value: Scalar) {
     });
 }
 
+/// An empty Vec with room for `n` elements, or PyTorch's out-of-memory error (a plain
+/// `Vec::with_capacity` aborts the process when the allocation fails).
+fn try_vec<T>(n: usize) -> Result<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| {
+        crate::Error::runtime(format!(
+            "DefaultCPUAllocator: not enough memory: you tried to allocate {} bytes.",
+            n.saturating_mul(std::mem::size_of::<T>())
+        ))
+    })?;
+    Ok(v)
+}
+
 pub fn zeros_like(x: &Tensor) -> Result<Tensor> {
-    Ok(Tensor::zeros(x.shape(), x.dtype()))
+    Tensor::try_zeros(x.shape(), x.dtype())
 }
 
 pub fn ones_like(x: &Tensor) -> Result<Tensor> {
@@ -38,7 +51,7 @@ pub fn ones_like(x: &Tensor) -> Result<Tensor> {
 }
 
 pub fn zeros_like_shape(like: &Tensor, shape: &[usize]) -> Result<Tensor> {
-    Ok(Tensor::zeros(shape, like.dtype()))
+    Tensor::try_zeros(shape, like.dtype())
 }
 
 /// Number of elements of `arange(start, end, step)`, with PyTorch's checks.
@@ -59,7 +72,7 @@ fn arange_len(start: f64, end: f64, step: f64) -> Result<usize> {
 
 pub fn arange(start: f64, end: f64, step: f64, dtype: DType) -> Result<Tensor> {
     let n = arange_len(start, end, step)?;
-    let t = Tensor::uninit(&[n], dtype);
+    let t = Tensor::try_uninit(&[n], dtype)?;
     with_dtype!(dtype, T, {
         let p = t.data_ptr::<T>();
         for i in 0..n {
@@ -87,7 +100,7 @@ pub fn linspace(start: f64, end: f64, steps: i64, dtype: DType) -> Result<Tensor
         0.0
     };
     let half = n / 2;
-    let mut v = Vec::with_capacity(n);
+    let mut v = try_vec::<f64>(n)?;
     for i in 0..n {
         v.push(if i < half {
             start + step * i as f64
@@ -111,7 +124,7 @@ pub fn logspace(start: f64, end: f64, steps: i64, base: f64, dtype: DType) -> Re
 }
 
 pub fn eye(n: usize, m: usize, dtype: DType) -> Result<Tensor> {
-    let t = Tensor::zeros(&[n, m], dtype);
+    let t = Tensor::try_zeros(&[n, m], dtype)?;
     with_dtype!(dtype, T, {
         let p = t.data_ptr::<T>();
         for i in 0..n.min(m) {
@@ -256,7 +269,8 @@ pub fn randint_raw(t: &Tensor, low: i64, high: i64, g: Option<&Generator>) -> Re
 pub fn randperm(n: usize, dtype: DType, g: Option<&Generator>) -> Result<Tensor> {
     let g = gen_or_default(g);
     let mut s = g.0.lock();
-    let mut r: Vec<i64> = (0..n as i64).collect();
+    let mut r = try_vec::<i64>(n)?;
+    r.extend(0..n as i64);
     for i in 0..n.saturating_sub(1) {
         let z = if n - i >= 1 << 24 {
             s.random64() % (n - i) as u64
@@ -281,7 +295,7 @@ pub fn bernoulli(p: &Tensor, g: Option<&Generator>) -> Result<Tensor> {
     );
     let g = gen_or_default(g);
     let mut s = g.0.lock();
-    let out = Tensor::uninit(p.shape(), p.dtype());
+    let out = Tensor::try_uninit(p.shape(), p.dtype())?;
     let mut it = probs.into_iter();
     fill_serial(&out, || {
         if s.uniform(24) < it.next().unwrap() {

@@ -12,7 +12,7 @@ pub fn nonzero(x: &Tensor) -> Result<Tensor> {
     x.ensure_cpu("nonzero")?;
     let nd = x.ndim();
     // Casting to bool is exactly "!= 0" for every dtype, NaN included.
-    let b = cast_copy(x, DType::Bool);
+    let b = cast_copy(x, DType::Bool)?;
     // SAFETY: `b` is a fresh contiguous bool tensor of numel elements.
     let flags = unsafe { std::slice::from_raw_parts(b.data_ptr::<bool>(), b.numel()) };
     let n = flags.iter().filter(|&&f| f).count();

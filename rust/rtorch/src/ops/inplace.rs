@@ -35,11 +35,11 @@ pub fn check_writable(a: &Tensor, _others: &[&Tensor], op: &str) -> Result<()> {
 }
 
 /// `b`, or a copy of it when it partially overlaps `a` (reading while writing).
-pub fn unalias(a: &Tensor, b: &Tensor) -> Tensor {
+pub fn unalias(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     if a.shares_storage(b) && a.layout() != b.layout() {
         super::cast::cast_copy(b, b.dtype())
     } else {
-        b.clone()
+        Ok(b.clone())
     }
 }
 
@@ -95,7 +95,7 @@ pub fn apply(
         shape_str(out.shape())
     );
     let prev = set_grad_enabled(false);
-    copy_into(a, &unalias(a, &out));
+    copy_into(a, &unalias(a, &out)?);
     set_grad_enabled(prev);
     a.bump_version();
     if track {

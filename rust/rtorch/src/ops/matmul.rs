@@ -171,17 +171,17 @@ fn matmul_raw(a: &Tensor, b: &Tensor, batch: &[usize]) -> Result<Tensor> {
     let dt = a.dtype();
     if matches!(dt, DType::F16 | DType::BF16) {
         let r = matmul_raw(
-            &super::cast::cast_copy(a, DType::F32),
-            &super::cast::cast_copy(b, DType::F32),
+            &super::cast::cast_copy(a, DType::F32)?,
+            &super::cast::cast_copy(b, DType::F32)?,
             batch,
         )?;
-        return Ok(super::cast::cast_copy(&r, dt));
+        return Ok(super::cast::cast_copy(&r, dt)?);
     }
     let (m, n) = (a.shape()[a.ndim() - 2], b.shape()[b.ndim() - 1]);
     let k = a.shape()[a.ndim() - 1];
     let mut oshape: Vec<usize> = batch.to_vec();
     oshape.extend([m, n]);
-    let out = Tensor::uninit(&oshape, dt);
+    let out = Tensor::try_uninit(&oshape, dt)?;
     let mut ash: Vec<usize> = batch.to_vec();
     ash.extend([m, k]);
     let mut bsh: Vec<usize> = batch.to_vec();

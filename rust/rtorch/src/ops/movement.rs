@@ -19,7 +19,7 @@ pub const OPS: &[super::OpInfo] = &[
 /// A fresh contiguous copy (`clone`), differentiable.
 pub fn clone(x: &Tensor) -> Result<Tensor> {
     x.ensure_cpu("clone")?;
-    let out = Tensor::uninit(x.shape(), x.dtype());
+    let out = Tensor::try_uninit(x.shape(), x.dtype())?;
     copy_into(&out, x);
     record("CloneBackward0", &[x], &[&out], |_, g| {
         Ok(vec![Some(g[0].clone())])
@@ -53,7 +53,7 @@ pub fn copy_(dst: &Tensor, src: &Tensor) -> Result<()> {
     if super::inplace::fast_path_ok(dst, &[src]) {
         super::inplace::check_writable(dst, &[src], "copy_")?;
         src.ensure_cpu("copy_")?;
-        let src = super::inplace::unalias(dst, src);
+        let src = super::inplace::unalias(dst, src)?;
         let view = src.view_with(src.layout().broadcast_to(dst.shape(), "copy_")?);
         copy_into(dst, &view);
         dst.bump_version();
@@ -181,6 +181,7 @@ pub fn as_strided(
         strides: stride.into(),
         offset: offset.unwrap_or(x.storage_offset()),
     };
+    crate::layout::checked_numel(size, "as_strided")?;
     let need = layout.storage_extent() * x.dtype().itemsize();
     ensure!(
         layout.numel() == 0 || need <= x.storage().nbytes(),
@@ -340,7 +341,7 @@ fn layout_view(name: &'static str, x: &Tensor, f: LayoutFn) -> Tensor {
 /// Writes `g` into the view `f` of a zero tensor of shape `full`. Its own backward applies
 /// the same view to the incoming gradient, so higher-order gradients work.
 fn embed(g: &Tensor, full: &[usize], f: LayoutFn) -> Result<Tensor> {
-    let z = Tensor::zeros(full, g.dtype());
+    let z = Tensor::try_zeros(full, g.dtype())?;
     copy_into(&z.view_with(f(z.layout())), g);
     record("EmbedBackward0", &[g], &[&z], move |_, h| {
         Ok(vec![Some(layout_view("SliceBackward0", &h[0], f.clone()))])
@@ -567,7 +568,7 @@ pub fn flip(x: &Tensor, dims: &[i64]) -> Result<Tensor> {
         l.strides[d] = -l.strides[d];
     }
     let reversed = x.detach().view_with(l);
-    let out = Tensor::uninit(x.shape(), x.dtype());
+    let out = Tensor::try_uninit(x.shape(), x.dtype())?;
     copy_into(&out, &reversed);
     let dv: Vec<i64> = ds.iter().map(|&d| d as i64).collect();
     record("FlipBackward0", &[x], &[&out], move |_, g| {
@@ -627,7 +628,7 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
         }
         shape[d] += t.shape()[d];
     }
-    let out = Tensor::uninit(&shape, dtype);
+    let out = Tensor::try_uninit(&shape, dtype)?;
     let mut start = 0;
     let mut sizes = Vec::new();
     for t in &parts {

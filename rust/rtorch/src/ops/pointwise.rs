@@ -31,14 +31,14 @@ pub fn where_(cond: &Tensor, a: &Tensor, b: &Tensor) -> Result<Tensor> {
     }
     let dt = result_type(&[a, b]);
     let shape = broadcast_shapes(&broadcast_shapes(cond.shape(), a.shape())?, b.shape())?;
-    let (ac, bc) = (cast_for_op(a, dt), cast_for_op(b, dt));
-    let cb = cast_for_op(cond, DType::Bool);
+    let (ac, bc) = (cast_for_op(a, dt)?, cast_for_op(b, dt)?);
+    let cb = cast_for_op(cond, DType::Bool)?;
     let (lc, la, lb) = (
         cb.layout().broadcast_to(&shape, "where")?,
         ac.layout().broadcast_to(&shape, "where")?,
         bc.layout().broadcast_to(&shape, "where")?,
     );
-    let out = Tensor::uninit(&shape, dt);
+    let out = Tensor::try_uninit(&shape, dt)?;
     let os = out.strides_vec();
     with_dtype!(dt, T, {
         // SAFETY: all views are valid over `shape`.

@@ -234,7 +234,7 @@ fn sum_raw(x: &Tensor, rd: &[usize], keepdim: bool, dtype: DType) -> Result<Tens
             } else {
                 dtype
             },
-        );
+        )?;
         let acc = with_dtype!(xin.dtype(), T, {
             reduce_runs::<T, f64>(
                 &xin,
@@ -262,7 +262,7 @@ fn sum_raw(x: &Tensor, rd: &[usize], keepdim: bool, dtype: DType) -> Result<Tens
         )
     });
     let out = from_vec(acc, &shape);
-    Ok(super::cast::cast_for_op(&out, dtype))
+    Ok(super::cast::cast_for_op(&out, dtype)?)
 }
 
 pub fn sum(
@@ -350,7 +350,7 @@ pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -
     } else {
         x.dtype()
     });
-    let xin = cast_for_op(x, dt);
+    let xin = cast_for_op(x, dt)?;
     let rd = match dim {
         Some(d) => reduced_dims(x, Some(&[d]), "prod")?,
         None => (0..x.ndim()).collect(),

@@ -16,8 +16,8 @@ pub const OPS: &[super::OpInfo] = &[
 
 /// Inclusive scan along `dim` (cumsum / cumprod).
 fn scan(x: &Tensor, d: usize, dtype: DType, is_sum: bool) -> Result<Tensor> {
-    let xin = cast_for_op(x, dtype);
-    let out = Tensor::uninit(x.shape(), dtype);
+    let xin = cast_for_op(x, dtype)?;
+    let out = Tensor::try_uninit(x.shape(), dtype)?;
     if x.numel() == 0 {
         return Ok(out);
     }
@@ -72,7 +72,7 @@ fn scan_forward(
     let out = if x.ndim() == 0 {
         to_dtype(&super::movement::clone(x)?, dt)?.detach()
     } else if matches!(dt, DType::F16 | DType::BF16) {
-        cast_for_op(&scan(x, d, DType::F32, is_sum)?, dt)
+        cast_for_op(&scan(x, d, DType::F32, is_sum)?, dt)?
     } else {
         scan(x, d, dt, is_sum)?
     };

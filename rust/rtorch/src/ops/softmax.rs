@@ -76,7 +76,7 @@ fn softmax_lastdim(x: &Tensor, log: bool) -> Result<Tensor> {
     let xc = super::movement::contiguous(&x.detach())?;
     let n = *x.shape().last().unwrap();
     let rows = x.numel() / n.max(1);
-    let out = Tensor::uninit(x.shape(), x.dtype());
+    let out = Tensor::try_uninit(x.shape(), x.dtype())?;
     match x.dtype() {
         DType::F32 => {
             let (px, po) = (

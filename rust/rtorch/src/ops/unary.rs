@@ -63,8 +63,8 @@ fn float_unary(
     } else {
         default_float()
     };
-    let xin = cast_for_op(x, dt);
-    let out = Tensor::uninit(x.shape(), dt);
+    let xin = cast_for_op(x, dt)?;
+    let out = Tensor::try_uninit(x.shape(), dt)?;
     if xin.is_contiguous() && matches!(dt, DType::F32 | DType::F64) {
         // Fresh output, contiguous input: plain slices, which LLVM vectorizes reliably.
         let n = x.numel();
@@ -140,7 +140,7 @@ macro_rules! same_dtype_unary {
     ($x:expr, $name:expr, |$v:ident| $body:expr) => {{
         let x: &Tensor = $x;
         x.ensure_cpu($name)?;
-        let out = Tensor::uninit(x.shape(), x.dtype());
+        let out = Tensor::try_uninit(x.shape(), x.dtype())?;
         let o = out.strides_vec();
         with_dtype!(x.dtype(), T, {
             // SAFETY: same shape and dtype.
@@ -163,7 +163,7 @@ macro_rules! bool_unary {
     ($x:expr, $name:expr, |$v:ident| $body:expr) => {{
         let x: &Tensor = $x;
         x.ensure_cpu($name)?;
-        let out = Tensor::uninit(x.shape(), DType::Bool);
+        let out = Tensor::try_uninit(x.shape(), DType::Bool)?;
         let o = out.strides_vec();
         with_dtype!(x.dtype(), T, {
             // SAFETY: same shape; output is bool.

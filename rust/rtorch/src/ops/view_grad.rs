@@ -61,7 +61,11 @@ impl Region {
     /// A zeroed buffer laid out like the base (no history).
     fn buffer(&self, dtype: DType) -> Tensor {
         Tensor::from_parts(
-            Arc::new(Storage::zeroed(self.extent * dtype.itemsize())),
+            // The buffer is no larger than the base, which exists.
+            Arc::new(
+                Storage::zeroed(self.extent * dtype.itemsize())
+                    .unwrap_or_else(|e| panic!("{}", e.msg)),
+            ),
             self.base.clone(),
             dtype,
             Default::default(),
@@ -77,7 +81,7 @@ impl Region {
     pub fn gather(self: &Arc<Self>, g: &Tensor) -> Result<Tensor> {
         let buf = self.buffer(g.dtype());
         copy_into(&buf, g);
-        let out = super::cast::cast_copy(&self.view_of(&buf), g.dtype());
+        let out = super::cast::cast_copy(&self.view_of(&buf), g.dtype())?;
         if needs_grad(&[g]) {
             let r = self.clone();
             record("AsStridedBackward0", &[g], &[&out], move |_, h| {
@@ -92,7 +96,7 @@ impl Region {
     pub fn scatter(self: &Arc<Self>, h: &Tensor) -> Result<Tensor> {
         let buf = self.buffer(h.dtype());
         if self.overlap {
-            accumulate_into(&self.view_of(&buf), h);
+            accumulate_into(&self.view_of(&buf), h)?;
         } else {
             copy_into(&self.view_of(&buf), h);
         }
@@ -122,8 +126,8 @@ impl Region {
 
 /// `dst[i] += src[i]` one element at a time, in order, so that elements `dst` names more
 /// than once receive every contribution.
-fn accumulate_into(dst: &Tensor, src: &Tensor) {
-    let src = super::cast::cast_copy(src, dst.dtype());
+fn accumulate_into(dst: &Tensor, src: &Tensor) -> Result<()> {
+    let src = super::cast::cast_copy(src, dst.dtype())?;
     let shape = dst.dims();
     let strides = dst.strides_vec();
     with_dtype!(dst.dtype(), T, {
@@ -147,6 +151,7 @@ fn accumulate_into(dst: &Tensor, src: &Tensor) {
             }
         }
     });
+    Ok(())
 }
 
 /// Errors PyTorch raises before a recorded in-place write into the view `a`.
