@@ -312,6 +312,27 @@ pub fn tensor_from_data(obj: &Bound<'_, PyAny>, dtype: Option<DType>) -> PyResul
         DType::Bool
     };
     let dt = dtype.unwrap_or(inferred);
+    // Python numbers that do not fit a requested signed integer dtype are an error, as in
+    // PyTorch (uint8 wraps there, so it does here).
+    let range = match dt {
+        DType::I8 => Some((i8::MIN as f64, i8::MAX as f64)),
+        DType::I16 => Some((i16::MIN as f64, i16::MAX as f64)),
+        DType::I32 => Some((i32::MIN as f64, i32::MAX as f64)),
+        _ => None,
+    };
+    if let Some((lo, hi)) = range {
+        let bad = vals.iter().any(|v| match *v {
+            Val::I(i) => (i as f64) < lo || (i as f64) > hi,
+            Val::F(f) => f.is_finite() && (f < lo || f > hi),
+            Val::B(_) => false,
+        });
+        if bad {
+            return Err(PyRuntimeError::new_err(format!(
+                "value cannot be converted to type {} without overflow",
+                dt.name()
+            )));
+        }
+    }
     let t = match inferred {
         DType::Bool => {
             let v: Vec<bool> = vals.iter().map(|v| matches!(v, Val::B(true))).collect();

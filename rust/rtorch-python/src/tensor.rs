@@ -28,6 +28,16 @@ pub struct PyTensor {
 }
 
 impl PyTensor {
+    /// `float(t)` / `int(t)` of a tensor that is not one element: PyTorch's ValueError.
+    fn check_one_element(&self) -> PyResult<()> {
+        if self.t.numel() != 1 {
+            return Err(PyValueError::new_err(
+                "only one element tensors can be converted to Python scalars",
+            ));
+        }
+        Ok(())
+    }
+
     pub fn wrap(t: Tensor) -> PyTensor {
         PyTensor { t }
     }
@@ -80,22 +90,12 @@ fn index_view(t: &Tensor, idx: &Bound<'_, PyAny>) -> PyResult<Tensor> {
         } else if o.is_instance_of::<PyEllipsis>() {
             dim += t.ndim() - n_consume;
         } else if let Ok(s) = o.cast::<PySlice>() {
-            let size = out.shape()[dim] as isize;
-            let step: Option<isize> = s.getattr("step")?.extract()?;
-            let step = step.unwrap_or(1);
-            if step <= 0 {
+            // Python's own clamping, which also takes ints beyond 64 bits.
+            let ind = s.indices(out.shape()[dim] as isize)?;
+            if ind.step <= 0 {
                 return Err(PyValueError::new_err("step must be greater than zero"));
             }
-            let clampi = |v: Option<isize>, default: isize| -> isize {
-                match v {
-                    None => default,
-                    Some(v) if v < 0 => (v + size).max(0),
-                    Some(v) => v.min(size),
-                }
-            };
-            let start = clampi(s.getattr("start")?.extract()?, 0);
-            let stop = clampi(s.getattr("stop")?.extract()?, size).max(start);
-            let len = ((stop - start) + step - 1) / step;
+            let (start, len, step) = (ind.start, ind.slicelength, ind.step);
             out = movement::slice(&out, dim, start as usize, len as usize, step as usize).py()?;
             dim += 1;
         } else if let Ok(i) = convert::index_arg(o) {
@@ -374,9 +374,11 @@ impl PyTensor {
         })
     }
     fn __float__(&self) -> PyResult<f64> {
+        self.check_one_element()?;
         Ok(convert::item(&self.t)?.to_f64())
     }
     fn __int__(&self) -> PyResult<i64> {
+        self.check_one_element()?;
         Ok(convert::item(&self.t)?.to_i64())
     }
     fn __index__(&self) -> PyResult<i64> {

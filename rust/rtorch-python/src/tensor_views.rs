@@ -139,13 +139,16 @@ impl PyTensor {
         ok(movement::diagonal(&self.t, offset, dim1, dim2))
     }
     #[pyo3(signature = (size, stride, storage_offset=None))]
-    fn as_strided(&self, size: Vec<usize>, stride: Vec<isize>, storage_offset: Option<usize>) -> R {
-        ok(movement::as_strided(
-            &self.t,
-            &size,
-            &stride,
-            storage_offset,
-        ))
+    fn as_strided(&self, size: Vec<usize>, stride: Vec<isize>, storage_offset: Option<i64>) -> R {
+        let offset = match storage_offset {
+            Some(o) if o < 0 => {
+                return Err(PyRuntimeError::new_err(format!(
+                    "Tensor: invalid storage offset {o}"
+                )))
+            }
+            o => o.map(|o| o as usize),
+        };
+        ok(movement::as_strided(&self.t, &size, &stride, offset))
     }
     #[pyo3(signature = (*dims))]
     fn flip(&self, dims: &Bound<'_, PyTuple>) -> R {

@@ -173,6 +173,11 @@ fn fill_serial(t: &Tensor, mut f: impl FnMut() -> f64) {
 /// `uniform_(from, to)` into contiguous `t` (no autograd).
 pub fn uniform_raw(t: &Tensor, from: f64, to: f64, g: Option<&Generator>) -> Result<()> {
     check_float("check_uniform_bounds", t.dtype())?;
+    crate::ensure!(
+        from <= to,
+        runtime,
+        "uniform_ expects to return a [from, to) range, but found from={from} > to={to}"
+    );
     let g = gen_or_default(g);
     let mut s = g.0.lock();
     let digits = mantissa_digits(t.dtype());
