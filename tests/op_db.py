@@ -145,6 +145,27 @@ def _clamp(x, min=None, max=None):  # torch's keyword names
     return r
 
 
+def _shift(left):
+    """torch's shifts: by a negative amount or the width or more, 0 to the left and the
+    sign to the right."""
+
+    def ref(a, b):
+        a, b = np.asarray(a), np.asarray(b)
+        rt = np.result_type(a, b)
+        bits = rt.itemsize * 8
+        a64, b64 = np.broadcast_arrays(a.astype(np.int64), b.astype(np.int64))
+        bad = (b64 < 0) | (b64 >= bits)
+        safe = np.where(bad, 0, b64)
+        if left:
+            out = np.where(bad, 0, np.left_shift(a64, safe))
+        else:
+            fill = np.where(a64 < 0, -1, 0) if rt.kind == "i" else 0
+            out = np.where(bad, fill, np.right_shift(a64, safe))
+        return out.astype(rt)
+
+    return ref
+
+
 def _nonzero(x, as_tuple=False):
     idx = np.argwhere(x)
     if as_tuple:
@@ -616,6 +637,9 @@ OP_DB = [
              samples=binary_samples(scalars=(3, True), mixed="int"))
       for n, f in [("bitwise_and", np.bitwise_and), ("bitwise_or", np.bitwise_or),
                    ("bitwise_xor", np.bitwise_xor)]],
+    *[binary(n, f, dtypes=INT_DTYPES, differentiable=False,
+             samples=binary_samples(scalars=(3,), mixed="int"))
+      for n, f in [("bitwise_left_shift", _shift(True)), ("bitwise_right_shift", _shift(False))]],
     # --- other elementwise
     OpInfo("clamp", "other", clamp_samples, ref=_clamp, inplace=True, error_inputs=_errors(
         lambda lib, rng: [((_t(lib, rng)((3,)),), {}, RuntimeError)])),

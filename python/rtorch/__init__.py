@@ -162,6 +162,8 @@ remainder = _number_first("remainder", "__rmod__")
 bitwise_and = _number_first("bitwise_and", "__rand__")
 bitwise_or = _number_first("bitwise_or", "__ror__")
 bitwise_xor = _number_first("bitwise_xor", "__rxor__")
+bitwise_left_shift = _number_first("bitwise_left_shift", "__rlshift__")
+bitwise_right_shift = _number_first("bitwise_right_shift", "__rrshift__")
 
 
 def set_printoptions(

@@ -480,6 +480,24 @@ impl PyTensor {
     fn __and__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
         binop(&self.t, o, binary::bitwise_and)
     }
+    fn __lshift__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        binop(&self.t, o, binary::bitwise_left_shift)
+    }
+    fn __rlshift__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        rbinop(&self.t, o, binary::bitwise_left_shift)
+    }
+    fn __rshift__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        binop(&self.t, o, binary::bitwise_right_shift)
+    }
+    fn __rrshift__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+        rbinop(&self.t, o, binary::bitwise_right_shift)
+    }
+    fn __ilshift__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
+        inplace_binop(&self.t, o, "bitwise_left_shift")
+    }
+    fn __irshift__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
+        inplace_binop(&self.t, o, "bitwise_right_shift")
+    }
     fn __rand__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
         rbinop(&self.t, o, binary::bitwise_and)
     }

@@ -154,7 +154,9 @@ binary_methods!(
     logical_xor / logical_xor_,
     bitwise_and / bitwise_and_,
     bitwise_or / bitwise_or_,
-    bitwise_xor / bitwise_xor_
+    bitwise_xor / bitwise_xor_,
+    bitwise_left_shift / bitwise_left_shift_,
+    bitwise_right_shift / bitwise_right_shift_
 );
 
 #[pymethods]

@@ -36,6 +36,8 @@ pub const OPS: &[super::OpInfo] = &[
     super::op("bitwise_and", super::Kind::Binary, false),
     super::op("bitwise_or", super::Kind::Binary, false),
     super::op("bitwise_xor", super::Kind::Binary, false),
+    super::op("bitwise_left_shift", super::Kind::Binary, false),
+    super::op("bitwise_right_shift", super::Kind::Binary, false),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -71,6 +73,8 @@ enum Op {
     BitAnd,
     BitOr,
     BitXor,
+    Shl,
+    Shr,
 }
 
 fn priority(t: &Tensor) -> Priority {
@@ -124,6 +128,8 @@ fn op_name(op: Op) -> &'static str {
         Op::BitAnd => "bitwise_and",
         Op::BitOr => "bitwise_or",
         Op::BitXor => "bitwise_xor",
+        Op::Shl => "bitwise_left_shift",
+        Op::Shr => "bitwise_right_shift",
     }
 }
 
@@ -139,6 +145,17 @@ fn dtypes(op: Op, common: DType, a: &Tensor, b: &Tensor) -> Result<(DType, DType
         Op::BitAnd | Op::BitOr | Op::BitXor => {
             if common.is_floating_point() {
                 return Err(super::unsupported(&format!("{name}_cpu"), common));
+            }
+            (common, common)
+        }
+        Op::Shl | Op::Shr => {
+            if common.is_floating_point() || common == DType::Bool {
+                let kernel = if op == Op::Shl {
+                    "lshift_cpu"
+                } else {
+                    "rshift_cpu"
+                };
+                return Err(super::unsupported(kernel, common));
             }
             (common, common)
         }
@@ -311,6 +328,14 @@ fn compute(op: Op, a: &Tensor, b: &Tensor, out: Option<&Tensor>) -> Result<Tenso
                     Op::BitAnd => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::band(x, y)),
                     Op::BitOr => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::bor(x, y)),
                     Op::BitXor => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::bxor(x, y)),
+                    Op::Shl | Op::Shr => {
+                        let bits = 8 * T::DTYPE.itemsize() as i64;
+                        let signed = T::DTYPE != DType::U8;
+                        let left = op == Op::Shl;
+                        map2(&shape, o, sa, sb, 1, move |x: T, y: T| {
+                            T::from_i64(shift(x.to_i64(), y.to_i64(), bits, signed, left))
+                        })
+                    }
                     Op::Eq | Op::Ne | Op::Lt | Op::Le | Op::Gt | Op::Ge => {
                         // bool inputs compared as bool: compute dtype is already the output dtype
                         let o = (SendPtr(po as *mut bool), os.as_slice());
@@ -637,6 +662,26 @@ pub fn bitwise_or(a: &Tensor, b: &Tensor) -> Result<Tensor> {
 pub fn bitwise_xor(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     compute(Op::BitXor, a, b, None)
 }
+pub fn bitwise_left_shift(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    compute(Op::Shl, a, b, None)
+}
+pub fn bitwise_right_shift(a: &Tensor, b: &Tensor) -> Result<Tensor> {
+    compute(Op::Shr, a, b, None)
+}
+
+/// PyTorch's shifts on a `bits`-wide integer: a shift by a negative amount or by the
+/// width or more gives 0 to the left, and the sign (0 or -1; 0 when unsigned) to the right.
+#[inline(always)]
+fn shift(x: i64, y: i64, bits: i64, signed: bool, left: bool) -> i64 {
+    let out_of_range = y < 0 || y >= bits;
+    match (left, out_of_range) {
+        (true, true) => 0,
+        (true, false) => x.wrapping_shl(y as u32),
+        (false, true) if signed && x < 0 => -1,
+        (false, true) => 0,
+        (false, false) => x >> y,
+    }
+}
 
 /// Looks up a binary op by its PyTorch name (for the generic in-place and registry paths).
 pub fn by_name(name: &str) -> Option<fn(&Tensor, &Tensor) -> Result<Tensor>> {
@@ -664,6 +709,8 @@ pub fn by_name(name: &str) -> Option<fn(&Tensor, &Tensor) -> Result<Tensor>> {
         "bitwise_and" => bitwise_and,
         "bitwise_or" => bitwise_or,
         "bitwise_xor" => bitwise_xor,
+        "bitwise_left_shift" => bitwise_left_shift,
+        "bitwise_right_shift" => bitwise_right_shift,
         _ => return None,
     })
 }
