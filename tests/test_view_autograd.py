@@ -176,3 +176,50 @@ def test_constant_write_cuts_the_gradient():
         assert b.requires_grad
         (g,) = rtorch.autograd.grad(b.sum(), x)
         assert g.abs().sum().item() == 0.0
+
+
+def random_view_program(lib, seed, x0):
+    """Random views of one buffer and in-place writes through them; returns the loss and
+    its gradient. The same seed gives the same program in either library."""
+    rng = np.random.default_rng(seed)
+    x = lib.tensor(x0, dtype=lib.float64, requires_grad=True)
+    b = x * 1.0
+    views = [b]
+    for _ in range(6):
+        kind = rng.integers(6)
+        base = views[rng.integers(len(views))]
+        if base.dim() == 0:
+            base = b
+        if kind == 0:
+            d = int(rng.integers(base.dim()))
+            n = base.shape[d]
+            if n > 1:
+                s = int(rng.integers(n - 1))
+                views.append(base.narrow(d, s, n - s))
+        elif kind == 1:
+            views.append(base.t() if base.dim() == 2 else base.unsqueeze(0))
+        elif kind == 2:
+            d = int(rng.integers(base.dim()))
+            views.append(base.select(d, int(rng.integers(base.shape[d]))))
+        elif kind == 3:
+            views[rng.integers(len(views))].mul_(x.sum() * 0.1 + 1)
+        elif kind == 4:
+            v = views[rng.integers(len(views))]
+            v.add_(v * 0.5)
+        else:
+            v = views[rng.integers(len(views))]
+            if v.dim() > 0 and v.shape[0] > 0:
+                v[0] = x[0, 0] ** 2
+    loss = sum((v * (i + 1)).sum() for i, v in enumerate(views)) + (b**2).sum()
+    (g,) = lib.autograd.grad(loss, x)
+    return loss.item(), g.numpy()
+
+
+@pytest.mark.skipif(torch is None, reason="torch (the oracle) is not installed")
+def test_random_view_programs_match_torch():
+    for seed in range(150):
+        x0 = np.random.default_rng(seed + 1000).standard_normal((3, 4))
+        got = random_view_program(rtorch, seed, x0)
+        want = random_view_program(torch, seed, x0)
+        assert got[0] == pytest.approx(want[0], rel=1e-10), seed
+        np.testing.assert_allclose(got[1], want[1], rtol=1e-9, atol=1e-9, err_msg=str(seed))
