@@ -148,6 +148,28 @@ def import_time_ns(module, runs):
     return statistics.median(times)
 
 
+FRESH_CASE = "add 4x4, fresh process"
+
+
+def fresh_process_op_ns(module, runs):
+    """`a + b` on 4x4 inputs in a new interpreter that never sets the thread count, as a
+    user's script runs; the other cases pin it with set_num_threads, which would hide
+    per-op costs of the default configuration."""
+    ones = "m.ones((4, 4))" if module == "numpy" else "m.ones(4, 4)"
+    code = (
+        f"import timeit, {module} as m; a = {ones}; b = {ones}; "
+        "print(min(timeit.repeat(lambda: a + b, number=20000, repeat=5)) / 20000)"
+    )
+    times = []
+    for _ in range(runs):
+        cmd = [sys.executable, "-c", code]
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            return None
+        times.append(float(proc.stdout.split()[-1]) * 1e9)
+    return statistics.median(times)
+
+
 # --- reporting ---------------------------------------------------------------
 
 
@@ -294,6 +316,14 @@ def main():
         del calls, times
         gc.collect()  # free the 16M inputs before the next case allocates its own
         results.append(record(name, group, ns))
+
+    if wanted in FRESH_CASE:
+        ns = {}
+        for lib in LIBS:
+            module = "torch" if lib == "rtorch" and args.stand_in else lib
+            found = lib == "rtorch" or importlib.util.find_spec(module) is not None
+            ns[lib] = fresh_process_op_ns(module, import_runs) if found else None
+        results.append(record(FRESH_CASE, "overhead", ns))
 
     if wanted in "import rtorch":
         ns = {}

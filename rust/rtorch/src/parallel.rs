@@ -23,6 +23,10 @@ extern "C" fn after_fork_in_child() {
     FORK_GENERATION.fetch_add(1, Ordering::SeqCst);
 }
 
+/// The default thread count, looked up once.
+///
+/// NOTE: `available_parallelism` reads cgroup files on Linux (tens of microseconds), so
+/// it must never run per op: it is resolved on first use and stored in `NUM_THREADS`.
 fn default_threads() -> usize {
     std::thread::available_parallelism()
         .map(|n| n.get())
@@ -31,7 +35,12 @@ fn default_threads() -> usize {
 
 pub fn get_num_threads() -> usize {
     match NUM_THREADS.load(Ordering::Relaxed) {
-        0 => default_threads(),
+        0 => {
+            let n = default_threads().max(1);
+            // A concurrent set_num_threads wins over this default.
+            let _ = NUM_THREADS.compare_exchange(0, n, Ordering::Relaxed, Ordering::Relaxed);
+            NUM_THREADS.load(Ordering::Relaxed)
+        }
         n => n,
     }
 }
@@ -81,8 +90,12 @@ pub fn install<R: Send>(f: impl FnOnce() -> R + Send) -> R {
 
 /// Calls `f(start, end)` over `0..n` split into chunks, in parallel when `n * cost` is large.
 pub fn for_chunks(n: usize, cost: usize, f: impl Fn(usize, usize) + Sync + Send) {
+    if n.saturating_mul(cost.max(1)) < GRAIN || n < 2 {
+        f(0, n);
+        return;
+    }
     let threads = get_num_threads();
-    if n.saturating_mul(cost.max(1)) < GRAIN || threads <= 1 || n < 2 {
+    if threads <= 1 {
         f(0, n);
         return;
     }
