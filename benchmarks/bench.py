@@ -136,8 +136,8 @@ def measure(calls, budget_s, min_reps):
     return times
 
 
-def import_time_ns(module, runs):
-    code = f"import time; t=time.perf_counter(); import {module}; print(time.perf_counter()-t)"
+def subprocess_median_ns(code, runs):
+    """Median of the seconds that `code`, run in a fresh interpreter, prints last, in ns."""
     times = []
     for _ in range(runs):
         cmd = [sys.executable, "-c", code]
@@ -146,6 +146,11 @@ def import_time_ns(module, runs):
             return None
         times.append(float(proc.stdout.split()[-1]) * 1e9)
     return statistics.median(times)
+
+
+def import_time_ns(module, runs):
+    code = f"import time; t=time.perf_counter(); import {module}; print(time.perf_counter()-t)"
+    return subprocess_median_ns(code, runs)
 
 
 FRESH_CASE = "add 4x4, fresh process"
@@ -160,14 +165,7 @@ def fresh_process_op_ns(module, runs):
         f"import timeit, {module} as m; a = {ones}; b = {ones}; "
         "print(min(timeit.repeat(lambda: a + b, number=20000, repeat=5)) / 20000)"
     )
-    times = []
-    for _ in range(runs):
-        cmd = [sys.executable, "-c", code]
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        if proc.returncode != 0:
-            return None
-        times.append(float(proc.stdout.split()[-1]) * 1e9)
-    return statistics.median(times)
+    return subprocess_median_ns(code, runs)
 
 
 # --- reporting ---------------------------------------------------------------

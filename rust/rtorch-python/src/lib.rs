@@ -7,6 +7,7 @@ mod autograd;
 mod convert;
 mod errors;
 mod functions;
+mod random;
 mod tensor;
 mod tensor_math;
 mod tensor_views;
@@ -21,7 +22,7 @@ fn _C(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<tensor::PyTensor>()?;
     m.add_class::<types::PyDType>()?;
     m.add_class::<types::PyDevice>()?;
-    m.add_class::<functions::PyGenerator>()?;
+    m.add_class::<random::PyGenerator>()?;
     m.add_class::<autograd::PyNode>()?;
     m.add_class::<autograd::AccumulateGrad>()?;
     m.add_class::<convert::ArrayHolder>()?;
@@ -48,16 +49,16 @@ fn _C(m: &Bound<'_, PyModule>) -> PyResult<()> {
         functions::linspace,
         functions::logspace,
         functions::eye,
-        functions::rand,
-        functions::randn,
-        functions::randint,
-        functions::randperm,
-        functions::bernoulli,
-        functions::_sample_,
-        functions::manual_seed,
-        functions::seed,
-        functions::initial_seed,
-        functions::default_generator,
+        random::rand,
+        random::randn,
+        random::randint,
+        random::randperm,
+        random::bernoulli,
+        random::_sample_,
+        random::manual_seed,
+        random::seed,
+        random::initial_seed,
+        random::default_generator,
         functions::cat,
         functions::stack,
         functions::where_,

@@ -606,6 +606,23 @@ impl PyTensor {
     }
 }
 
+/// `nonzero(as_tuple=True)` and `where(condition)`: one 1-D index tensor per dimension.
+pub fn nonzero_tuple(py: Python<'_>, t: &Tensor) -> PyResult<Py<PyAny>> {
+    let idx = indexing::nonzero(t).py()?;
+    let cols = (0..t.ndim().max(1))
+        .map(|d| {
+            let col = if t.ndim() == 0 {
+                // One all-zero column with a row per hit, as PyTorch returns.
+                rtorch::ops::factory::full(&[idx.shape()[0]], Scalar::Int(0), rtorch::DType::I64)
+            } else {
+                rtorch::ops::movement::select(&idx, 1, d as i64)
+            };
+            col.py().map(PyTensor::wrap)
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok(pyo3::types::PyTuple::new(py, cols)?.into_any().unbind())
+}
+
 /// The `add*` BLAS methods, `beta * self + alpha * op(a, b)`, keyword-only beta/alpha.
 macro_rules! add_blas_methods {
     ($($name:ident($a:ident, $b:ident) => $f:path;)*) => {
@@ -640,23 +657,10 @@ impl PyTensor {
     /// tensor per dimension (what `torch.where(condition)` returns).
     #[pyo3(signature = (*, as_tuple=false))]
     fn nonzero(&self, py: Python<'_>, as_tuple: bool) -> PyResult<Py<PyAny>> {
-        let idx = indexing::nonzero(&self.t).py()?;
-        if !as_tuple {
-            return Ok(Py::new(py, PyTensor::wrap(idx))?.into_any());
+        if as_tuple {
+            return nonzero_tuple(py, &self.t);
         }
-        let cols = (0..self.t.ndim().max(1))
-            .map(|d| {
-                let col = if self.t.ndim() == 0 {
-                    // One all-zero column with a row per hit, as PyTorch returns.
-                    let n = idx.shape()[0];
-                    rtorch::ops::factory::full(&[n], Scalar::Int(0), rtorch::DType::I64)
-                } else {
-                    rtorch::ops::movement::select(&idx, 1, d as i64)
-                };
-                col.py().map(PyTensor::wrap)
-            })
-            .collect::<PyResult<Vec<_>>>()?;
-        Ok(pyo3::types::PyTuple::new(py, cols)?.into_any().unbind())
+        Ok(Py::new(py, PyTensor::wrap(indexing::nonzero(&self.t).py()?))?.into_any())
     }
     fn argwhere(&self) -> R {
         ok(indexing::nonzero(&self.t))

@@ -146,19 +146,20 @@ impl Tensor {
     /// A view of the same storage with another layout (PyTorch's `as_strided` core).
     pub(crate) fn view_with(&self, layout: Layout) -> Tensor {
         let base = Some(self.0.base.clone().unwrap_or_else(|| self.clone()));
-        let t = Self::from_parts(
-            self.0.storage.clone(),
+        let meta = AutogradMeta {
+            diff_view: crate::autograd::is_grad_enabled(),
+            view_version: self.version(),
+            ..Default::default()
+        };
+        Tensor(Arc::new(TensorImpl {
+            storage: self.0.storage.clone(),
             layout,
-            self.0.dtype,
-            self.0.version.clone(),
+            dtype: self.0.dtype,
+            version: self.0.version.clone(),
             base,
-        );
-        {
-            let mut m = t.0.meta.lock();
-            m.diff_view = crate::autograd::is_grad_enabled();
-            m.view_version = t.version();
-        }
-        t
+            wrapped_number: false,
+            meta: Mutex::new(meta),
+        }))
     }
 
     /// Same data, no autograd history, same version counter (PyTorch's `detach`; like
