@@ -18,6 +18,14 @@ def _iter(self):
     return iter(self.unbind(0))
 
 
+def _array_wrap(self, array, context=None, return_scalar=False):
+    # NumPy computed `tensor op ndarray` (the operator gave NotImplemented); the result
+    # becomes a tensor again. Bool arrays come back as uint8, as in PyTorch.
+    if array.dtype == bool:
+        array = array.astype("uint8")
+    return _C.from_numpy(array)
+
+
 def _format(self, spec):
     if self.dim() == 0:
         return self.item().__format__(spec)
@@ -191,6 +199,7 @@ _METHODS = {
     "__reversed__": _reversed,
     "__deepcopy__": _deepcopy,
     "__array_priority__": 1000,
+    "__array_wrap__": _array_wrap,
     "backward": backward,
     "register_hook": register_hook,
     "new_zeros": _new(_C.zeros),

@@ -27,14 +27,21 @@ pub fn scalar(obj: &Bound<'_, PyAny>) -> PyResult<Option<Scalar>> {
     if let Ok(f) = obj.cast::<PyFloat>() {
         return Ok(Some(Scalar::Float(f.value())));
     }
-    // NumPy scalars: np.bool_, integer and floating types.
-    if obj.hasattr("dtype")? && obj.hasattr("item")? && !obj.is_instance_of::<PyTensor>() {
-        let ndim: usize = obj.getattr("ndim").and_then(|n| n.extract()).unwrap_or(1);
-        if ndim == 0 {
-            return scalar(&obj.call_method0("item")?);
-        }
+    // NumPy scalars (np.bool_, integer and floating types) are numbers; a 0-d ndarray is
+    // not (PyTorch hands it to NumPy, see NOTE [ Operators and foreign operands ]).
+    if obj.hasattr("dtype")? && !obj.is_instance_of::<PyTensor>() && is_numpy_generic(obj)? {
+        return scalar(&obj.call_method0("item")?);
     }
     Ok(None)
+}
+
+fn is_numpy_generic(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    static GENERIC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let py = obj.py();
+    let generic = GENERIC.get_or_try_init(py, || -> PyResult<_> {
+        Ok(py.import("numpy")?.getattr("generic")?.unbind())
+    })?;
+    obj.is_instance(generic.bind(py))
 }
 
 use pyo3::exceptions::PyRuntimeError;
@@ -45,6 +52,19 @@ pub fn operand(obj: &Bound<'_, PyAny>) -> PyResult<Option<Tensor>> {
         return Ok(Some(t.get().t.clone()));
     }
     Ok(scalar(obj)?.map(Tensor::wrapped_scalar))
+}
+
+/// An operator's right-hand side: extraction fails for a foreign object, which pyo3 turns
+/// into `NotImplemented` for operator slots (in-place ones included).
+pub struct Operand(pub Tensor);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Operand {
+    type Error = PyErr;
+    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        operand(&obj)?
+            .map(Operand)
+            .ok_or_else(|| PyTypeError::new_err("not a tensor operand"))
+    }
 }
 
 /// Like `operand` but raising PyTorch's TypeError for anything else.

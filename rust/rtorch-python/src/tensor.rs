@@ -63,7 +63,11 @@ fn index_view(t: &Tensor, idx: &Bound<'_, PyAny>) -> PyResult<Tensor> {
     } else {
         vec![idx.clone()]
     };
-    let consumes = |o: &Bound<'_, PyAny>| !(o.is_none() || o.is_instance_of::<PyEllipsis>());
+    let consumes = |o: &Bound<'_, PyAny>| {
+        !(o.is_none()
+            || o.is_instance_of::<PyEllipsis>()
+            || o.is_exact_instance_of::<pyo3::types::PyBool>())
+    };
     let n_consume = items.iter().filter(|o| consumes(o)).count();
     if items
         .iter()
@@ -89,6 +93,14 @@ fn index_view(t: &Tensor, idx: &Bound<'_, PyAny>) -> PyResult<Tensor> {
             dim += 1;
         } else if o.is_instance_of::<PyEllipsis>() {
             dim += t.ndim() - n_consume;
+        } else if let Ok(b) = o.cast_exact::<pyo3::types::PyBool>() {
+            // A Python bool is not the integer 0/1: it adds a dim of size 1 (True) or 0
+            // (False), so `x[False] = v` writes nothing, as in PyTorch.
+            out = movement::unsqueeze(&out, dim as i64).py()?;
+            if !b.is_true() {
+                out = movement::slice(&out, dim, 0, 0, 1).py()?;
+            }
+            dim += 1;
         } else if let Ok(s) = o.cast::<PySlice>() {
             // Python's own clamping, which also takes ints beyond 64 bits.
             let ind = s.indices(out.shape()[dim] as isize)?;
@@ -155,7 +167,7 @@ impl PyTensor {
         match dim {
             None => Ok(size_obj(py, self.t.shape())?.unbind()),
             Some(d) => {
-                let d = rtorch::layout::wrap_dim(d, self.t.ndim()).py()?;
+                let d = rtorch::layout::wrap_dim_strict(d, self.t.ndim()).py()?;
                 Ok(self.t.shape()[d].into_pyobject(py)?.into_any().unbind())
             }
         }
@@ -165,7 +177,7 @@ impl PyTensor {
         match dim {
             None => Ok(PyTuple::new(py, self.t.strides())?.into_any().unbind()),
             Some(d) => {
-                let d = rtorch::layout::wrap_dim(d, self.t.ndim()).py()?;
+                let d = rtorch::layout::wrap_dim_strict(d, self.t.ndim()).py()?;
                 Ok(self.t.strides()[d].into_pyobject(py)?.into_any().unbind())
             }
         }
@@ -393,7 +405,18 @@ impl PyTensor {
         self.t.id()
     }
     fn __getitem__(&self, idx: &Bound<'_, PyAny>) -> R {
-        Ok(PyTensor::wrap(index_view(&self.t, idx)?))
+        let view = index_view(&self.t, idx)?;
+        // A bool index is advanced indexing in PyTorch: the result is a copy.
+        let has_bool = match idx.cast::<PyTuple>() {
+            Ok(tup) => tup
+                .iter()
+                .any(|o| o.is_exact_instance_of::<pyo3::types::PyBool>()),
+            Err(_) => idx.is_exact_instance_of::<pyo3::types::PyBool>(),
+        };
+        if has_bool {
+            return ok(movement::clone(&view));
+        }
+        Ok(PyTensor::wrap(view))
     }
     fn __setitem__(
         &self,
@@ -406,129 +429,128 @@ impl PyTensor {
             Some(v) => v,
             None => convert::tensor_from_data(value, Some(self.t.dtype()))?,
         };
+        // PyTorch drops leading unit dims of the value (`x[0] = ones(1, 1, 3)`).
+        let extra = src.ndim().saturating_sub(view.ndim());
+        let src = if extra > 0 && src.shape()[..extra].iter().all(|&s| s == 1) {
+            let keep: Vec<i64> = src.shape()[extra..].iter().map(|&s| s as i64).collect();
+            movement::reshape(&src, &keep).py()?
+        } else {
+            src
+        };
         heavy(py, view.numel(), || movement::copy_(&view, &src)).py()
     }
 
     // ----- operators -----
 
-    fn __add__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __add__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::add)
     }
-    fn __radd__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __radd__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         rbinop(&self.t, o, binary::add)
     }
-    fn __sub__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __sub__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::sub)
     }
-    fn __rsub__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __rsub__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         rbinop(&self.t, o, binary::sub)
     }
-    fn __mul__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __mul__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::mul)
     }
-    fn __rmul__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __rmul__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         rbinop(&self.t, o, binary::mul)
     }
-    fn __truediv__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __truediv__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::div)
     }
-    fn __rtruediv__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __rtruediv__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         rbinop(&self.t, o, binary::div)
     }
-    fn __floordiv__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __floordiv__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::floor_divide)
     }
-    fn __rfloordiv__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __rfloordiv__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         rbinop(&self.t, o, binary::floor_divide)
     }
-    fn __mod__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __mod__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::remainder)
     }
-    fn __rmod__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __rmod__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         rbinop(&self.t, o, binary::remainder)
     }
-    fn __pow__(
-        &self,
-        o: &Bound<'_, PyAny>,
-        _m: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Option<PyTensor>> {
+    fn __pow__(&self, o: &Bound<'_, PyAny>, _m: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::pow)
     }
-    fn __rpow__(
-        &self,
-        o: &Bound<'_, PyAny>,
-        _m: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Option<PyTensor>> {
+    fn __rpow__(&self, o: &Bound<'_, PyAny>, _m: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         rbinop(&self.t, o, binary::pow)
     }
-    fn __matmul__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __matmul__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let Ok(b) = o.cast::<PyTensor>() else {
-            return Ok(None);
+            return Ok(o.py().NotImplemented());
         };
         let b = &b.get().t;
         let work = self.t.numel().max(b.numel()) * 8;
-        heavy(o.py(), work, || rtorch::ops::matmul::matmul(&self.t, b))
-            .py()
-            .map(|t| Some(PyTensor::wrap(t)))
+        let out = heavy(o.py(), work, || rtorch::ops::matmul::matmul(&self.t, b));
+        into_py(o.py(), out)
     }
-    fn __rmatmul__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __rmatmul__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let Ok(a) = o.cast::<PyTensor>() else {
-            return Ok(None);
+            return Ok(o.py().NotImplemented());
         };
-        ok(rtorch::ops::matmul::matmul(&a.get().t, &self.t)).map(Some)
+        into_py(o.py(), rtorch::ops::matmul::matmul(&a.get().t, &self.t))
     }
-    fn __and__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __and__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::bitwise_and)
     }
-    fn __lshift__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __lshift__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::bitwise_left_shift)
     }
-    fn __rlshift__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __rlshift__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         rbinop(&self.t, o, binary::bitwise_left_shift)
     }
-    fn __rshift__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __rshift__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::bitwise_right_shift)
     }
-    fn __rrshift__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __rrshift__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         rbinop(&self.t, o, binary::bitwise_right_shift)
     }
-    fn __ilshift__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
-        inplace_binop(&self.t, o, "bitwise_left_shift")
+    fn __ilshift__(&self, py: Python<'_>, o: convert::Operand) -> PyResult<()> {
+        inplace_binop(py, &self.t, o, "bitwise_left_shift")
     }
-    fn __irshift__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
-        inplace_binop(&self.t, o, "bitwise_right_shift")
+    fn __irshift__(&self, py: Python<'_>, o: convert::Operand) -> PyResult<()> {
+        inplace_binop(py, &self.t, o, "bitwise_right_shift")
     }
-    fn __rand__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __rand__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         rbinop(&self.t, o, binary::bitwise_and)
     }
-    fn __or__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __or__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::bitwise_or)
     }
-    fn __ror__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __ror__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         rbinop(&self.t, o, binary::bitwise_or)
     }
-    fn __xor__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __xor__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::bitwise_xor)
     }
-    fn __rxor__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __rxor__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         rbinop(&self.t, o, binary::bitwise_xor)
     }
-    fn __eq__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __eq__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::eq)
     }
-    fn __ne__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __ne__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::ne)
     }
-    fn __lt__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __lt__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::lt)
     }
-    fn __le__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __le__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::le)
     }
-    fn __gt__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __gt__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::gt)
     }
-    fn __ge__(&self, o: &Bound<'_, PyAny>) -> PyResult<Option<PyTensor>> {
+    fn __ge__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::ge)
     }
     fn __neg__(&self) -> R {
@@ -546,52 +568,64 @@ impl PyTensor {
         }
         ok(unary::bitwise_not(&self.t))
     }
-    fn __iadd__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
-        let b = convert::operand_req(o, "add_", "other")?;
-        heavy(o.py(), self.t.numel(), || binary::add_(&self.t, &b)).py()
+    fn __iadd__(&self, py: Python<'_>, o: convert::Operand) -> PyResult<()> {
+        inplace_binop(py, &self.t, o, "add")
     }
-    fn __isub__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
-        inplace_binop(&self.t, o, "sub")
+    fn __isub__(&self, py: Python<'_>, o: convert::Operand) -> PyResult<()> {
+        inplace_binop(py, &self.t, o, "sub")
     }
-    fn __imul__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
-        inplace_binop(&self.t, o, "mul")
+    fn __imul__(&self, py: Python<'_>, o: convert::Operand) -> PyResult<()> {
+        inplace_binop(py, &self.t, o, "mul")
     }
-    fn __itruediv__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
-        inplace_binop(&self.t, o, "div")
+    fn __itruediv__(&self, py: Python<'_>, o: convert::Operand) -> PyResult<()> {
+        inplace_binop(py, &self.t, o, "div")
     }
-    fn __ifloordiv__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
-        inplace_binop(&self.t, o, "floor_divide")
+    fn __ifloordiv__(&self, py: Python<'_>, o: convert::Operand) -> PyResult<()> {
+        inplace_binop(py, &self.t, o, "floor_divide")
     }
-    fn __imod__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
-        inplace_binop(&self.t, o, "remainder")
+    fn __imod__(&self, py: Python<'_>, o: convert::Operand) -> PyResult<()> {
+        inplace_binop(py, &self.t, o, "remainder")
     }
-    fn __ipow__(&self, o: &Bound<'_, PyAny>, _m: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-        inplace_binop(&self.t, o, "pow")
+    fn __ipow__(
+        &self,
+        py: Python<'_>,
+        o: convert::Operand,
+        _m: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        inplace_binop(py, &self.t, o, "pow")
     }
-    fn __iand__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
-        inplace_binop(&self.t, o, "bitwise_and")
+    fn __iand__(&self, py: Python<'_>, o: convert::Operand) -> PyResult<()> {
+        inplace_binop(py, &self.t, o, "bitwise_and")
     }
-    fn __ior__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
-        inplace_binop(&self.t, o, "bitwise_or")
+    fn __ior__(&self, py: Python<'_>, o: convert::Operand) -> PyResult<()> {
+        inplace_binop(py, &self.t, o, "bitwise_or")
     }
-    fn __ixor__(&self, o: &Bound<'_, PyAny>) -> PyResult<()> {
-        inplace_binop(&self.t, o, "bitwise_xor")
+    fn __ixor__(&self, py: Python<'_>, o: convert::Operand) -> PyResult<()> {
+        inplace_binop(py, &self.t, o, "bitwise_xor")
     }
 }
 
-/// `a op b` for a tensor or Python number `b`; `None` lets Python try the reflection.
+// NOTE [ Operators and foreign operands ]
+// An operand that is neither a tensor nor a number PyTorch accepts (a list, a Fraction, a
+// str, an ndarray) gives `NotImplemented`, never `None`: Python then tries the other side
+// (`ndarray.__radd__` computes in NumPy and `__array_wrap__` makes the result a tensor,
+// exactly as with torch) or raises TypeError.
+
+fn into_py(py: Python<'_>, t: rtorch::Result<Tensor>) -> PyResult<Py<PyAny>> {
+    Ok(Py::new(py, PyTensor::wrap(t.py()?))?.into_any())
+}
+
+/// `a op b` for a tensor or Python number `b`.
 fn binop(
     a: &Tensor,
     o: &Bound<'_, PyAny>,
     f: fn(&Tensor, &Tensor) -> rtorch::Result<Tensor>,
-) -> PyResult<Option<PyTensor>> {
+) -> PyResult<Py<PyAny>> {
     let Some(b) = operand(o)? else {
-        return Ok(None);
+        return Ok(o.py().NotImplemented());
     };
     let n = a.numel().max(b.numel());
-    heavy(o.py(), n, || f(a, &b))
-        .py()
-        .map(|t| Some(PyTensor::wrap(t)))
+    into_py(o.py(), heavy(o.py(), n, || f(a, &b)))
 }
 
 /// `b op a` (reflected operators: the Python number is on the left).
@@ -599,14 +633,27 @@ fn rbinop(
     a: &Tensor,
     o: &Bound<'_, PyAny>,
     f: fn(&Tensor, &Tensor) -> rtorch::Result<Tensor>,
-) -> PyResult<Option<PyTensor>> {
+) -> PyResult<Py<PyAny>> {
     let Some(b) = operand(o)? else {
-        return Ok(None);
+        return Ok(o.py().NotImplemented());
     };
-    f(&b, a).py().map(|t| Some(PyTensor::wrap(t)))
+    into_py(o.py(), f(&b, a))
 }
 
-pub fn inplace_binop(a: &Tensor, o: &Bound<'_, PyAny>, name: &str) -> PyResult<()> {
+/// `a op= b`; a foreign `b` never gets here (`Operand` fails to extract: NotImplemented).
+fn inplace_binop(py: Python<'_>, a: &Tensor, b: convert::Operand, name: &str) -> PyResult<()> {
+    inplace_tensor(py, a, &b.0, name)
+}
+
+fn inplace_tensor(py: Python<'_>, a: &Tensor, b: &Tensor, name: &str) -> PyResult<()> {
+    if name == "add" {
+        return heavy(py, a.numel(), || binary::add_(a, b)).py();
+    }
+    heavy(py, a.numel(), || binary::binary_(name, a, b)).py()
+}
+
+/// `a.op_(b)`: a foreign `b` is PyTorch's TypeError.
+pub fn inplace_method(a: &Tensor, o: &Bound<'_, PyAny>, name: &str) -> PyResult<()> {
     let b = convert::operand_req(o, &format!("{name}_"), "other")?;
-    heavy(o.py(), a.numel(), || binary::binary_(name, a, &b)).py()
+    inplace_tensor(o.py(), a, &b, name)
 }

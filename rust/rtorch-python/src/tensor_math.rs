@@ -126,7 +126,7 @@ macro_rules! binary_methods {
                     ok(heavy(other.py(), self.t.numel().max(b.numel()), || binary::$name(&self.t, &b)))
                 }
                 fn $inplace<'py>(slf: &Bound<'py, Self>, other: &Bound<'_, PyAny>) -> PyResult<Bound<'py, Self>> {
-                    crate::tensor::inplace_binop(&slf.get().t, other, stringify!($name))?;
+                    crate::tensor::inplace_method(&slf.get().t, other, stringify!($name))?;
                     Ok(slf.clone())
                 }
             )*

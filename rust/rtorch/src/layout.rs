@@ -45,6 +45,17 @@ pub fn wrap_dim(dim: i64, ndim: usize) -> Result<usize> {
     })
 }
 
+/// `wrap_dim` for ops that index a real dimension (`size(d)`, `unflatten`, `split`…): a 0-dim
+/// tensor has none, so PyTorch's IndexError instead of the scalar allowance.
+pub fn wrap_dim_strict(dim: i64, ndim: usize) -> Result<usize> {
+    ensure!(
+        ndim > 0,
+        index,
+        "Dimension specified as {dim} but tensor has no dimensions"
+    );
+    wrap_dim(dim, ndim)
+}
+
 /// Wraps a list of dims and checks for repeats (`op` names the caller in the message).
 pub fn wrap_dims(dims: &[i64], ndim: usize, op: &str) -> Result<SmallVec<[usize; 6]>> {
     let mut out: SmallVec<[usize; 6]> = SmallVec::new();

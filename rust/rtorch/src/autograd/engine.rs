@@ -397,8 +397,10 @@ fn deliver_leaf(
     } else {
         g
     };
-    let prev = t.meta().grad.clone();
-    match prev {
+    // The leaf's metadata lock is held for the whole read-modify-write: threads running
+    // backward on graphs that share a leaf (the GIL is released) must not lose a sum.
+    let mut m = t.meta();
+    match m.grad.clone() {
         None => {
             // Steal the gradient only when nothing else can see it (e.g. `add`'s backward
             // hands one tensor to both inputs); otherwise store a copy, as PyTorch does.
@@ -410,12 +412,10 @@ fn deliver_leaf(
             } else {
                 ops::movement::clone(&g)?
             };
-            let new = if create_graph { new } else { new.detach() };
-            t.meta().grad = Some(new);
+            m.grad = Some(if create_graph { new } else { new.detach() });
         }
         Some(prev) if create_graph => {
-            let sum = ops::binary::add(&prev, &g)?;
-            t.meta().grad = Some(sum);
+            m.grad = Some(ops::binary::add(&prev, &g)?);
         }
         Some(prev) => {
             // In place, so references to `.grad` taken earlier see the sum (PyTorch's `+=`).

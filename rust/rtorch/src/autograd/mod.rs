@@ -129,6 +129,49 @@ impl Node {
     }
 }
 
+// NOTE [ Freeing deep graphs ]
+// A graph is a chain of `Arc<Node>`s: through `next` edges and through tensors captured by
+// backward closures (whose `grad_fn` is the previous node). Dropping the head would
+// recurse once per node and overflow the stack near 50,000 nodes (a training loop that
+// never calls backward builds such chains). Instead, a node being dropped while another
+// node's drop is running on this thread hands its parts to a thread-local queue, and the
+// outermost drop empties that queue in a loop: depth stays constant, cost stays linear.
+type NodeParts = (
+    Vec<Option<Edge>>,
+    Option<BackwardFn>,
+    Vec<(usize, u64, Hook)>,
+);
+
+thread_local! {
+    static DROPPING: Cell<bool> = const { Cell::new(false) };
+    static DROP_QUEUE: std::cell::RefCell<Vec<NodeParts>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        let parts: NodeParts = (
+            std::mem::take(&mut self.next),
+            self.backward.get_mut().take(),
+            std::mem::take(self.pre_hooks.get_mut()),
+        );
+        match DROPPING.try_with(|d| d.replace(true)) {
+            // Thread teardown: the thread-locals are gone; drop in place.
+            Err(_) => return,
+            Ok(true) => {
+                // If the queue is gone too, the closure (and `parts`) drops right here.
+                let _ = DROP_QUEUE.try_with(move |q| q.borrow_mut().push(parts));
+                return;
+            }
+            Ok(false) => {}
+        }
+        drop(parts);
+        while let Some(p) = DROP_QUEUE.with(|q| q.borrow_mut().pop()) {
+            drop(p);
+        }
+        DROPPING.with(|d| d.set(false));
+    }
+}
+
 /// The edge a gradient for `t` should flow into (None if `t` doesn't require grad).
 pub fn gradient_edge(t: &Tensor) -> Option<Edge> {
     let m = t.meta();

@@ -392,13 +392,15 @@ pub fn squeeze_dim(x: &Tensor, dim: i64) -> Result<Tensor> {
 
 pub fn squeeze(x: &Tensor, dims: Option<&[i64]>) -> Result<Tensor> {
     let nd = x.ndim();
-    let targets: Vec<usize> = match dims {
+    let mut targets: Vec<usize> = match dims {
         Some(ds) => crate::layout::wrap_dims(ds, nd, "squeeze")?
             .into_iter()
             .filter(|&d| nd > 0 && x.shape()[d] == 1)
             .collect(),
         None => (0..nd).filter(|&d| x.shape()[d] == 1).collect(),
     };
+    // Dims may come in any order; removing from the back keeps the others' positions.
+    targets.sort_unstable();
     let mut l = x.layout().clone();
     for &d in targets.iter().rev() {
         l = l.select(d, 0);
@@ -429,7 +431,9 @@ pub fn flatten(x: &Tensor, start: i64, end: i64) -> Result<Tensor> {
 }
 
 pub fn unflatten(x: &Tensor, dim: i64, sizes: &[i64]) -> Result<Tensor> {
-    let d = wrap_dim(dim, x.ndim())?;
+    let d = crate::layout::wrap_dim_strict(dim, x.ndim()).map_err(|e| {
+        crate::Error::runtime(format!("unflatten got an unexpected error:\n{}", e.msg))
+    })?;
     let inner = infer_shape(sizes, x.shape()[d], "unflatten")?;
     let mut shape: Vec<i64> = x.shape()[..d].iter().map(|&v| v as i64).collect();
     shape.extend(inner.iter().map(|&v| v as i64));
@@ -487,6 +491,11 @@ fn diagonal_layout(l: &Layout, offset: i64, a: usize, b: usize) -> Layout {
 }
 
 pub fn split_sizes(x: &Tensor, sizes: &[usize], dim: i64) -> Result<Vec<Tensor>> {
+    ensure!(
+        x.ndim() > 0,
+        runtime,
+        "split expects at least a 1-dimensional tensor"
+    );
     let d = wrap_dim(dim, x.ndim())?;
     let total: usize = sizes.iter().sum();
     ensure!(
@@ -495,7 +504,7 @@ pub fn split_sizes(x: &Tensor, sizes: &[usize], dim: i64) -> Result<Vec<Tensor>>
         "split_with_sizes expects split_sizes to sum exactly to {} (input tensor's size at dimension {d}), but got split_sizes={sizes:?}",
         x.shape()[d]
     );
-    let mut out = Vec::with_capacity(sizes.len());
+    let mut out = try_vec(sizes.len(), "split_with_sizes")?;
     let mut start = 0;
     for &s in sizes {
         out.push(slice(x, d, start, s, 1)?);
@@ -518,11 +527,10 @@ pub fn split(x: &Tensor, size: usize, dim: i64) -> Result<Vec<Tensor>> {
         "split_size can only be 0 if dimension size is 0, but got dimension size of {n}"
     );
     if n == 0 {
-        return Ok(vec![x.clone()]);
+        return split_sizes(x, &[0], dim);
     }
-    let sizes: Vec<usize> = (0..n.div_ceil(size))
-        .map(|i| size.min(n - i * size))
-        .collect();
+    let mut sizes = try_vec(n.div_ceil(size), "split")?;
+    sizes.extend((0..n.div_ceil(size)).map(|i| size.min(n - i * size)));
     split_sizes(x, &sizes, dim)
 }
 
@@ -539,7 +547,25 @@ pub fn chunk(x: &Tensor, chunks: usize, dim: i64) -> Result<Vec<Tensor>> {
     );
     let d = wrap_dim(dim, x.ndim())?;
     let n = x.shape()[d];
+    if n == 0 {
+        // PyTorch: `chunks` empty pieces, not one.
+        let mut sizes = try_vec::<usize>(chunks, "chunk")?;
+        sizes.resize(chunks, 0);
+        return split_sizes(x, &sizes, dim);
+    }
     split(x, n.div_ceil(chunks).max(1), d as i64)
+}
+
+/// An empty Vec with room for `n` items, or PyTorch's RuntimeError when `n` cannot be held
+/// (e.g. iterating `zeros(2**62, 0)`): counting that high would hang instead.
+fn try_vec<T>(n: usize, op: &str) -> Result<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| {
+        crate::Error::runtime(format!(
+            "{op}: cannot create std::vector larger than max_size() ({n} items)"
+        ))
+    })?;
+    Ok(v)
 }
 
 pub fn unbind(x: &Tensor, dim: i64) -> Result<Vec<Tensor>> {
@@ -549,9 +575,11 @@ pub fn unbind(x: &Tensor, dim: i64) -> Result<Vec<Tensor>> {
         "Dimension specified as 0 but tensor has no dimensions"
     );
     let d = wrap_dim(dim, x.ndim())?;
-    (0..x.shape()[d])
-        .map(|i| select(x, d as i64, i as i64))
-        .collect()
+    let mut out = try_vec(x.shape()[d], "unbind")?;
+    for i in 0..x.shape()[d] {
+        out.push(select(x, d as i64, i as i64)?);
+    }
+    Ok(out)
 }
 
 /// `flip` copies (PyTorch semantics), reading through a reversed view.

@@ -57,13 +57,15 @@ fn out_shape(x: &Tensor, rd: &[usize], keepdim: bool) -> Dims {
     s
 }
 
-/// Folds every output element's reduced elements. `fold(acc, ptr, n, stride)` consumes one
-/// run; `combine` merges partial results of a split full reduction (in order).
+/// Folds every output element's reduced elements. `fold(acc, ptr, first, n, stride)` consumes
+/// one run whose first element is number `first` of the reduced block (row-major), which
+/// arg-reductions need for their indices; `combine(left, right)` merges the partial results
+/// of a split full reduction, left to right.
 fn reduce_runs<T: Copy + 'static, A: Copy + Send + Sync>(
     x: &Tensor,
     rd: &[usize],
     init: A,
-    fold: impl Fn(A, *const T, usize, isize) -> A + Sync + Send,
+    fold: impl Fn(A, *const T, usize, usize, isize) -> A + Sync + Send,
     combine: impl Fn(A, A) -> A,
 ) -> Vec<A> {
     let shape = x.shape();
@@ -89,15 +91,15 @@ fn reduce_runs<T: Copy + 'static, A: Copy + Send + Sync>(
     let fold_block = |mut acc: A, off: isize| -> A {
         let nd = cr.len();
         if nd == 0 {
-            return fold(acc, unsafe { base.at(off) }, 1, 1);
+            return fold(acc, unsafe { base.at(off) }, 0, 1, 1);
         }
         let inner = cr[nd - 1];
         let ist = crs[nd - 1];
         let outer: usize = cr[..nd - 1].iter().product();
         let mut idx: SmallVec<[usize; 6]> = SmallVec::from_elem(0, nd.saturating_sub(1));
         let mut o = off;
-        for _ in 0..outer {
-            acc = fold(acc, unsafe { base.at(o) }, inner, ist);
+        for k in 0..outer {
+            acc = fold(acc, unsafe { base.at(o) }, k * inner, inner, ist);
             for d in (0..nd - 1).rev() {
                 idx[d] += 1;
                 o += crs[d];
@@ -121,7 +123,7 @@ fn reduce_runs<T: Copy + 'static, A: Copy + Send + Sync>(
             for c in s..e {
                 let (a, b) = (c * per, ((c + 1) * per).min(red_n));
                 if a < b {
-                    let r = fold(init, unsafe { base.at(a as isize * st) }, b - a, st);
+                    let r = fold(init, unsafe { base.at(a as isize * st) }, a, b - a, st);
                     parts.lock().unwrap()[c] = r;
                 }
             }
@@ -240,7 +242,7 @@ fn sum_raw(x: &Tensor, rd: &[usize], keepdim: bool, dtype: DType) -> Result<Tens
                 &xin,
                 rd,
                 0.0,
-                |a, p, n, st| a + sum_run_f(p, n, st),
+                |a, p, _, n, st| a + sum_run_f(p, n, st),
                 |a, b| a + b,
             )
         });
@@ -252,7 +254,7 @@ fn sum_raw(x: &Tensor, rd: &[usize], keepdim: bool, dtype: DType) -> Result<Tens
             x,
             rd,
             0,
-            |mut a, p, n, st| {
+            |mut a, p, _, n, st| {
                 for i in 0..n as isize {
                     a = a.wrapping_add(unsafe { *p.offset(i * st) }.to_i64());
                 }
@@ -361,7 +363,7 @@ pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -
             &xin,
             &rd,
             T::from_i64(1),
-            |mut a, p, n, st| {
+            |mut a, p, _, n, st| {
                 for i in 0..n as isize {
                     a = Arith::mul(a, unsafe { *p.offset(i * st) });
                 }
@@ -439,31 +441,38 @@ fn arg_reduce(x: &Tensor, d: usize, keepdim: bool, is_max: bool) -> Result<(Tens
     let rd: &[usize] = if x.ndim() == 0 { &[] } else { &rd };
     let shape = out_shape(x, rd, keepdim);
     let (vals, idx) = with_dtype!(x.dtype(), T, {
+        // (value, index, is_nan); index -1 = nothing seen yet. NaN wins, then the first
+        // occurrence: `left` of a combine is always the earlier part of the run.
+        let pick = move |a: (T, i64, bool), b: (T, i64, bool)| -> (T, i64, bool) {
+            let b_better = if a.1 < 0 {
+                true
+            } else if b.1 < 0 || a.2 {
+                false
+            } else if b.2 {
+                true
+            } else if is_max {
+                b.0 > a.0
+            } else {
+                b.0 < a.0
+            };
+            if b_better {
+                b
+            } else {
+                a
+            }
+        };
         let acc = reduce_runs::<T, (T, i64, bool)>(
             x,
             rd,
             (T::default(), -1, false),
-            |mut a, p, n, st| {
-                for i in 0..n as isize {
-                    let v = unsafe { *p.offset(i * st) };
-                    let better = if a.1 < 0 {
-                        true
-                    } else if a.2 {
-                        false
-                    } else if v.is_nan() {
-                        true
-                    } else if is_max {
-                        v > a.0
-                    } else {
-                        v < a.0
-                    };
-                    if better {
-                        a = (v, i as i64, v.is_nan());
-                    }
+            |mut a, p, first, n, st| {
+                for i in 0..n {
+                    let v = unsafe { *p.offset(i as isize * st) };
+                    a = pick(a, (v, (first + i) as i64, v.is_nan()));
                 }
                 a
             },
-            |a, _| a,
+            pick,
         );
         let vals: Vec<T> = acc.iter().map(|a| a.0).collect();
         let idx: Vec<i64> = acc.iter().map(|a| a.1.max(0)).collect();
@@ -606,7 +615,7 @@ pub fn amax_amin(
             x,
             &rd,
             None,
-            |mut a, p, n, st| {
+            |mut a, p, _, n, st| {
                 for i in 0..n as isize {
                     let v = unsafe { *p.offset(i * st) };
                     a = Some(match a {
@@ -757,7 +766,7 @@ pub fn all_any(x: &Tensor, dims: Option<&[i64]>, keepdim: bool, is_all: bool) ->
             x,
             &rd,
             is_all,
-            |mut a, p, n, st| {
+            |mut a, p, _, n, st| {
                 for i in 0..n as isize {
                     let v = unsafe { *p.offset(i * st) }.is_nonzero();
                     a = if is_all { a && v } else { a || v };
