@@ -1,0 +1,52 @@
+"""Differences the fuzzer tolerates.
+
+``ALLOWED``: permanent.  Each entry is a torch behaviour rtorch deliberately does not
+copy, or a situation whose result torch leaves undefined.  An entry names an op (or
+``*``), a kind and a *tag* the generator attaches to the step when it builds exactly
+that situation, so no entry silences an op as a whole.
+
+``KNOWN_OPEN``: temporary.  (op, kind) pairs failing today, each with a one-line
+description; remove an entry when its fix lands (the pytest slice then guards it).
+Crashes, hangs and panics never go here.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Allowed:
+    op: str  # op label, or "*"
+    kind: str
+    tag: str  # a tag the step must carry
+    reason: str
+
+
+ALLOWED = [
+    Allowed(
+        "*",
+        "value",
+        "ub-cast",
+        "float -> integer conversion of nan/inf/out-of-range values is undefined behaviour "
+        "in torch (C++ cast); its results vary by platform and code path",
+    ),
+]
+
+# (op, kind) -> what is wrong today.
+KNOWN_OPEN = {}
+
+NEVER_OPEN = {"crash", "hang", "panic", "fuzzer_error"}
+assert not any(kind in NEVER_OPEN for _, kind in KNOWN_OPEN), "crashes must stay visible"
+
+
+def classify(finding):
+    """'allowed', 'known_open' or 'new' for a finding (a dict or a Finding)."""
+    get = finding.get if isinstance(finding, dict) else lambda k: getattr(finding, k)
+    op, kind, tags = get("op"), get("kind"), set(get("tags") or ())
+    if kind in NEVER_OPEN:
+        return "new"
+    for a in ALLOWED:
+        if a.op in ("*", op) and a.kind == kind and a.tag in tags:
+            return "allowed"
+    if (op, kind) in KNOWN_OPEN:
+        return "known_open"
+    return "new"

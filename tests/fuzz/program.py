@@ -1,0 +1,336 @@
+"""A fuzz program: steps of Python source run in torch and rtorch side by side.
+
+Each step is a statement (``t4 = t1.transpose(0, 1)``, ``t4[1:] += 2.5``,
+``t2.sum().backward()``) compiled once and executed in two namespaces, one whose
+``lib`` is torch and one whose ``lib`` is rtorch, each with its own copy of the
+constant arrays ``C``.  Torch runs first; the generator reads torch's results
+(shapes, dtypes) to build the next step, so programs are deterministic per seed.
+
+After each step the outcomes are compared (see ``compare.py``): the step's result,
+extra checks the step asks for (leaf gradients after ``backward``), every variable
+sharing storage with a tensor written in place (a write through a view must show in
+the base), the aliasing relation of new results with earlier variables, and
+exceptions.  A variable involved in a difference is *tainted*: later steps reading
+it run in torch only, so one bug is reported once, not once per later step.
+
+Values are compared only when the step's inputs are bit-identical in both libraries;
+after a step whose result is merely close (different rounding), value differences
+downstream are counted as ``noise``, not findings.
+"""
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from .compare import exact, is_panic, is_tensor, outcome_diff, to_numpy, value_diff
+from .gen import Ref, src
+
+# Differences that need bit-identical inputs to be meaningful.
+VALUE_KINDS = {"value", "shape", "grad"}
+
+
+@dataclass
+class Step:
+    src: str
+    op: str
+    out: str | None = None  # the variable the step assigns, if any
+    reads: list = field(default_factory=list)
+    writes: list = field(default_factory=list)  # variables modified in place
+    register: bool = True  # make ``out`` available to later steps
+    meta_only: bool = False  # values are unspecified (empty, empty_like)
+    returns_self: str | None = None  # ``out`` must be this very object
+    checks: list = field(default_factory=list)  # (expression, kind) compared afterwards
+    tags: set = field(default_factory=set)  # situations the allow-list may name
+    note: str = ""  # operand kinds etc., for reports
+
+
+@dataclass
+class Finding:
+    op: str
+    kind: str
+    msg: str
+    step: int
+    src: str
+    tags: tuple = ()
+    note: str = ""
+
+
+def storage_key(lib_name, t):
+    """An id shared by tensors viewing the same memory (None for empty tensors)."""
+    try:
+        if t.numel() == 0:
+            return None
+        if lib_name == "torch":
+            return t.untyped_storage().data_ptr()
+        return t._storage_id()
+    except Exception:  # noqa: BLE001 - an odd object simply has no storage
+        return None
+
+
+def _run(ns, code):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            exec(code, ns)  # noqa: S102 - the fuzzer's own generated source
+            return "ok", None
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as e:  # noqa: BLE001 - pyo3 panics derive BaseException
+            return "raised", e
+
+
+def _eval(ns, expr):
+    return _run(ns, compile(f"_check = {expr}", "<check>", "exec")) + (ns.pop("_check", None),)
+
+
+class Program:
+    def __init__(self, seed, torch, rtorch, verbose=False):
+        self.seed = seed
+        self.libs = {"torch": torch, "rtorch": rtorch}
+        self.consts = []
+        self.ns = {name: self._namespace(lib) for name, lib in self.libs.items()}
+        self.vars = []  # registered result names, in order
+        self.tainted = set()
+        self.inexact = set()  # values close to torch's but not identical
+        self.lineage_inexact = set()  # computed from some inexact value
+        self.leaves = []  # leaves that require grad
+        self.steps = []
+        self.findings = []
+        self.calls = 0
+        self.noise = 0
+        self.skipped = 0
+        self.verbose = verbose
+        self._names = 0
+        self._refs = None
+        self.pending_leaves = []  # leaf-creation steps the next step needs
+        self.creator = {}  # variable -> op label of the step that made it
+
+    @staticmethod
+    def _namespace(lib):
+        return {"lib": lib, "np": np, "math": math, "Fraction": Fraction, "C": []}
+
+    # ------------------------------------------------------------ variables
+
+    def new_name(self, prefix="t"):
+        self._names += 1
+        return f"{prefix}{self._names}"
+
+    def const(self, array):
+        self.consts.append(np.asarray(array))
+        for ns in self.ns.values():
+            ns["C"].append(np.array(array, copy=True))
+        return f"C[{len(self.consts) - 1}]"
+
+    def tensor_refs(self):
+        """Usable tensor variables as ``Ref``s (elements of sequences included)."""
+        if self._refs is not None:
+            return self._refs
+        refs = []
+        ns = self.ns["torch"]
+        for name in self.vars:
+            if name in self.tainted or name not in ns:
+                continue
+            value = ns[name]
+            if is_tensor(value):
+                refs.append(_ref(name, value))
+            elif isinstance(value, (tuple, list)):
+                refs += [_ref(f"{name}[{i}]", v) for i, v in enumerate(value) if is_tensor(v)]
+        self._refs = refs
+        return refs
+
+    def new_leaf(self, values, dtype, layout, requires_grad):
+        """Queue the creation of a leaf tensor; returns its ``Ref``."""
+        name = self.new_name()
+        shape = tuple(values.shape)
+        store = values
+        suffix = ""
+        if layout == "t":
+            store = np.ascontiguousarray(np.swapaxes(values, -1, -2))
+            suffix = ".transpose(-1, -2)"
+        elif layout == "slice":
+            store = np.zeros(shape[:-1] + (2 * shape[-1] + 1,), dtype=values.dtype)
+            store[..., 1::2] = values
+            suffix = "[..., 1::2]"
+        elif layout == "expand":
+            store = np.ascontiguousarray(values[:1])
+            suffix = f".expand{src(shape)}"
+        c = self.const(store)
+        grad = ", requires_grad=True" if requires_grad else ""
+        step = Step(f"{name} = lib.tensor({c}, dtype=lib.{dtype}{grad}){suffix}", "tensor", name)
+        if requires_grad:
+            self.leaves.append(name)
+        self.pending_leaves.append(step)
+        return Ref(name, shape, dtype, requires_grad)
+
+    # ------------------------------------------------------------ running
+
+    def run(self, step):
+        """Run ``step`` in both libraries and record differences."""
+        self.steps.append(step)
+        self._refs = None
+        code = compile(step.src, f"<step {len(self.steps)}>", "exec")
+        torch_out = self._outcome("torch", code, step)
+        if any(r in self.tainted for r in step.reads):
+            self.skipped += 1
+            if step.out and step.register and torch_out[0] == "ok":
+                self.vars.append(step.out)
+            self._taint(step)
+            return torch_out, None
+        self.calls += 1
+        rtorch_out = self._outcome("rtorch", code, step)
+        diffs = outcome_diff(rtorch_out, torch_out)
+        if not diffs and torch_out[0] == "ok":
+            diffs = self._compare_results(step, rtorch_out[1], torch_out[1])
+        if diffs:
+            self._record(step, diffs)
+        if step.out and step.register and torch_out[0] == "ok" and step.out not in self.vars:
+            self.vars.append(step.out)
+            self.creator[step.out] = step.op
+        return torch_out, rtorch_out
+
+    def _outcome(self, lib_name, code, step):
+        ns = self.ns[lib_name]
+        status, exc = _run(ns, code)
+        if status == "raised":
+            return status, exc
+        return "ok", ns.get(step.out) if step.out else None
+
+    def _inputs_inexact(self, step):
+        return any(r in self.inexact for r in step.reads)
+
+    def _record(self, step, diffs):
+        noisy = self._inputs_inexact(step) or (
+            step.op.startswith("backward") and any(r in self.lineage_inexact for r in step.reads)
+        )
+        for kind, msg in dict(diffs).items():
+            if noisy and kind in VALUE_KINDS:
+                self.noise += 1
+                continue
+            self.findings.append(
+                Finding(
+                    step.op,
+                    kind,
+                    msg,
+                    len(self.steps),
+                    step.src,
+                    tuple(sorted(step.tags)),
+                    step.note,
+                )
+            )
+        self._taint(step)
+
+    def _taint(self, step):
+        names = set(step.writes)
+        if step.out:
+            names.add(step.out)
+        names |= self._aliases(names)
+        self.tainted |= names
+        self._refs = None
+
+    def _aliases(self, names, lib_name="torch"):
+        """Registered variables sharing storage with any of ``names``."""
+        ns = self.ns[lib_name]
+        keys = {storage_key(lib_name, ns[n]) for n in names if is_tensor(ns.get(n))}
+        keys.discard(None)
+        if not keys:
+            return set()
+        return {
+            v for v in self.vars if is_tensor(ns.get(v)) and storage_key(lib_name, ns[v]) in keys
+        }
+
+    def _compare_results(self, step, got, want):
+        diffs = []
+        nt, nr = self.ns["torch"], self.ns["rtorch"]
+        if step.out:
+            diffs += value_diff(got, want, step.meta_only)
+            self._track_exactness(step, [step.out])
+            if step.returns_self and (nt[step.out] is nt[step.returns_self]) != (
+                nr[step.out] is nr[step.returns_self]
+            ):
+                diffs.append(("alias", f"in-place result is not {step.returns_self} itself"))
+            diffs += self._alias_relation(step)
+        if step.writes:
+            diffs += self._check_writes(step)
+        for expr, kind in step.checks:
+            want_v, got_v = _eval(nt, expr), _eval(nr, expr)
+            found = outcome_diff(got_v[:2], want_v[:2])
+            if not found and want_v[0] == "ok":
+                found = value_diff(got_v[2], want_v[2])
+            diffs += [
+                (kind if k in ("value", "shape", "type") else k, f"{expr}: {m}") for k, m in found
+            ]
+        return diffs
+
+    def _alias_relation(self, step):
+        """Does the new result share memory with the same earlier variables in both?"""
+        nt, nr = self.ns["torch"], self.ns["rtorch"]
+        want, got = nt.get(step.out), nr.get(step.out)
+        if not (is_tensor(want) and is_tensor(got)) or step.returns_self:
+            return []
+        earlier = [v for v in self.vars if v not in self.tainted and is_tensor(nt.get(v))]
+        kt, kr = storage_key("torch", want), storage_key("rtorch", got)
+        if kt is None or kr is None:
+            return []
+        shared_t = {v for v in earlier if storage_key("torch", nt[v]) == kt}
+        shared_r = {
+            v for v in earlier if is_tensor(nr.get(v)) and storage_key("rtorch", nr[v]) == kr
+        }
+        if shared_t != shared_r:
+            return [
+                (
+                    "alias",
+                    (
+                        f"{step.out} shares memory with {sorted(shared_r) or 'nothing'} in "
+                        f"rtorch, {sorted(shared_t) or 'nothing'} in torch"
+                    ),
+                )
+            ]
+        return []
+
+    def _check_writes(self, step):
+        """Every variable viewing written memory must show the write, in both libraries."""
+        nt, nr = self.ns["torch"], self.ns["rtorch"]
+        group = set(step.writes) | self._aliases(step.writes)
+        diffs = []
+        for name in sorted(group):
+            if name in self.tainted or not is_tensor(nr.get(name)):
+                continue
+            found = value_diff(nr[name], nt[name])
+            if name not in step.writes:
+                found = [("alias" if k == "value" else k, f"{name}: {m}") for k, m in found]
+            diffs += found
+        self._track_exactness(step, sorted(group))
+        return diffs
+
+    def _track_exactness(self, step, names):
+        nt, nr = self.ns["torch"], self.ns["rtorch"]
+        lineage = any(r in self.lineage_inexact for r in step.reads)
+        for name in names:
+            a, b = nr.get(name), nt.get(name)
+            seq_a = a if isinstance(a, (tuple, list)) else [a]
+            seq_b = b if isinstance(b, (tuple, list)) else [b]
+            same = len(seq_a) == len(seq_b)
+            for x, y in zip(seq_a, seq_b):
+                if is_tensor(x) and is_tensor(y):
+                    try:
+                        same = same and x.shape == y.shape and exact(to_numpy(x), to_numpy(y))
+                    except Exception:  # noqa: BLE001 - unreadable values count as inexact
+                        same = False
+            if same:
+                self.inexact.discard(name)
+            else:
+                self.inexact.add(name)
+            if lineage or not same:
+                self.lineage_inexact.add(name)
+
+
+def _ref(name, t):
+    dtype = str(t.dtype).rsplit(".", 1)[-1]
+    return Ref(name, tuple(t.shape), dtype, bool(t.requires_grad))
+
+
+def panicked(outcome):
+    return outcome is not None and outcome[0] == "raised" and is_panic(outcome[1])
