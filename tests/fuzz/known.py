@@ -16,7 +16,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Allowed:
     op: str  # op label, or "*"
-    kind: str
+    kinds: tuple  # "value", or "alias" for the value of another view of the memory
     tag: str  # a tag the step must carry
     reason: str
 
@@ -24,7 +24,7 @@ class Allowed:
 ALLOWED = [
     Allowed(
         "*",
-        "value",
+        ("value", "alias"),
         "ub-cast",
         "float -> integer conversion of nan/inf/out-of-range values is undefined behaviour "
         "in torch (C++ cast); its results vary by platform and code path",
@@ -45,7 +45,7 @@ def classify(finding):
     if kind in NEVER_OPEN:
         return "new"
     for a in ALLOWED:
-        if a.op in ("*", op) and a.kind == kind and a.tag in tags:
+        if a.op in ("*", op) and kind in a.kinds and a.tag in tags:
             return "allowed"
     if (op, kind) in KNOWN_OPEN:
         return "known_open"

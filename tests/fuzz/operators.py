@@ -84,10 +84,14 @@ def operand(g, x):
     return g.pick([None, None, (1, 2)]), "other"
 
 
-def _label(name, reflected=False, inplace=False):
-    if inplace:
-        return f"__i{name}__"
-    return f"__r{name}__" if reflected else f"__{name}__"
+# Operands other than tensors and Python numbers go through their own conversion and
+# dispatch paths (NumPy's operator protocol, sequences): their label names them.
+FOREIGN = {"np_scalar", "ndarray", "list", "Fraction", "str", "other"}
+
+
+def _label(name, reflected=False, inplace=False, kind=None):
+    label = f"__i{name}__" if inplace else f"__r{name}__" if reflected else f"__{name}__"
+    return f"{label}[{kind}]" if kind in FOREIGN else label
 
 
 def operator_step(g):
@@ -113,7 +117,7 @@ def operator_step(g):
     tags = {f"operand:{kind}"}
     if kind in ("int", "float") and isinstance(y, (int, float)) and abs(y) >= 2**31:
         tags.add("huge-scalar")
-    step = Step(text, _label(BINARY[sym], reflected), out, refs_in([x, y]), tags=tags)
+    step = Step(text, _label(BINARY[sym], reflected, kind=kind), out, refs_in([x, y]), tags=tags)
     step.note = f"{kind} operand{' on the left' if reflected else ''}"
     yield step
 
@@ -136,7 +140,14 @@ def inplace_operator_step(g, x):
     ):
         tags.add("ub-cast")
     text = f"_prev = {x.name}\n{x.name} {sym}= {src(y)}"
-    step = Step(text, _label(BINARY[sym], inplace=True), None, refs_in([x, y]), [x.name], tags=tags)
+    step = Step(
+        text,
+        _label(BINARY[sym], inplace=True, kind=kind),
+        None,
+        refs_in([x, y]),
+        [x.name],
+        tags=tags,
+    )
     step.checks = [(f"_prev is {x.name}", "alias")]
     step.note = f"{kind} operand"
     yield step

@@ -240,10 +240,12 @@ def setitem_step(g, target=None):
     region = peek(g, f"{x.name}[{text}]")
     shape = tuple(region.shape) if region is not None else ()
     r = g.rng.random()
+    label = "setitem"
     if r < 0.3:
         value = g.scalar(x.dtype if g.chance(0.7) else None)
     elif r < 0.4:
         value = g.pick([np.float32(1.5), np.int64(-2), np.bool_(True), np.float64(math.nan)])
+        label = "setitem[np_scalar]"
     elif r < 0.55:
         value = g.tensor((), x.dtype if g.chance(0.7) else None)
     elif r < 0.9:
@@ -253,11 +255,12 @@ def setitem_step(g, target=None):
             g.values(g.partner_shape(shape), "float64" if g.chance(0.5) else "int64")
         )
         value = Ref(c, (), "float64")
+        label = "setitem[ndarray]"
     if x.dtype not in FLOAT_DTYPES and isinstance(value, float) and not math.isfinite(value):
         tags.add("ub-cast")
     if x.dtype not in FLOAT_DTYPES and isinstance(value, Ref) and value.dtype in FLOAT_DTYPES:
         tags.add("ub-cast")  # float -> int conversion of nan/inf/out-of-range is undefined
-    op = "setitem[advanced]" if "advanced-index" in tags else "setitem"
+    op = "setitem[advanced]" if "advanced-index" in tags else label
     reads = [x.name] + refs_in(value)
     yield Step(f"{x.name}[{text}] = {src(value)}", op, None, reads, writes=[x.name], tags=tags)
 
@@ -311,10 +314,15 @@ def write_step(g, x):
             arg = g.tensor(g.partner_shape(x.shape))
             text = f"{out} = {x.name}.copy_({src(arg)})"
         tags = set()
-        if kind == "copy_" and x.dtype not in FLOAT_DTYPES and arg.dtype in FLOAT_DTYPES:
+        float_arg = isinstance(arg, Ref) and arg.dtype in FLOAT_DTYPES
+        if kind != "zero_" and x.dtype not in FLOAT_DTYPES and (float_arg or arg_nonfinite(arg)):
             tags.add("ub-cast")
         reads = [x.name] + refs_in(arg)
         yield Step(text, kind, out, reads, [x.name], False, returns_self=x.name, tags=tags)
+
+
+def arg_nonfinite(x):
+    return isinstance(x, float) and not math.isfinite(x)
 
 
 def inplace_step(g):

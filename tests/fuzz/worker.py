@@ -9,6 +9,7 @@ import faulthandler
 import json
 import os
 import sys
+import time
 import traceback
 from dataclasses import asdict
 
@@ -25,11 +26,22 @@ def main():
     from .programs import run_program
 
     torch.set_num_threads(1)
+    # Self-test hook (tests/test_fuzz.py): "abort:SEED,hang:SEED" make those programs
+    # abort or hang, to check that the parent's watchdog reports them.
+    sabotage = dict(
+        reversed(item.split(":"))
+        for item in os.environ.get("RTORCH_FUZZ_SELFTEST", "").split(",")
+        if item
+    )
     proto.write("READY\n")
     proto.flush()
     for line in sys.stdin:
         seed = int(line)
         print(f"--- program {seed}", file=sys.stderr, flush=True)
+        if sabotage.get(str(seed)) == "abort":
+            os.abort()
+        if sabotage.get(str(seed)) == "hang":
+            time.sleep(3600)
         try:
             p = run_program(seed, torch, rtorch)
         except Exception:  # noqa: BLE001 - a bug of the fuzzer itself, reported as such
