@@ -90,7 +90,10 @@ def norm_strides(t):
 
 
 def grad_fn_name(t):
-    fn = t.grad_fn
+    try:
+        fn = t.grad_fn
+    except RuntimeError as e:  # torch: a multi-output view modified in place
+        return f"<raised {type(e).__name__}>"
     if fn is None:
         return None
     name = fn.name() if hasattr(fn, "name") else type(fn).__name__

@@ -132,7 +132,7 @@ class Gen:
         self.rng = rng
         self.program = program
         self.preferred = ALL_DTYPES
-        self.reuse = 0.65
+        self.reuse = 0.75
         self.forced = None  # the next tensor() call returns this (a write target)
 
     # ------------------------------------------------------------ plain choices

@@ -256,6 +256,7 @@ def op_call(g, name, op):
         method, inplace = op.method, op.inplace
     out = g.program.new_name()
     reads = refs_in(args) + refs_in(kwargs)
+    tags = {"dim=()"} if kwargs.get("dim") in ((), []) else set()
     form = g.pick(["function", "method", "inplace"])
     if form == "inplace" and inplace and args and _is_inplace_target(args[0]):
         head = f"{args[0].name}.{name}_"
@@ -269,12 +270,12 @@ def op_call(g, name, op):
             writes=[tgt],
             register=False,
             returns_self=tgt,
+            tags=tags,
         )
     if form != "function" and method and args and isinstance(args[0], Ref):
-        return Step(
-            f"{out} = " + call_src(f"{args[0].name}.{name}", args[1:], kwargs), name, out, reads
-        )
-    return Step(f"{out} = " + call_src(f"lib.{name}", args, kwargs), name, out, reads)
+        text = f"{out} = " + call_src(f"{args[0].name}.{name}", args[1:], kwargs)
+        return Step(text, name, out, reads, tags=tags)
+    return Step(f"{out} = " + call_src(f"lib.{name}", args, kwargs), name, out, reads, tags=tags)
 
 
 # ------------------------------------------------------------ bad arguments

@@ -170,9 +170,14 @@ class Program:
     def run(self, step):
         """Run ``step`` in both libraries and record differences."""
         self.steps.append(step)
+        step.writes = [w.split("[")[0] for w in step.writes]  # a sequence's element: its sequence
         self._refs = None
         code = compile(step.src, f"<step {len(self.steps)}>", "exec")
+        target = self.ns["torch"].get(step.returns_self)
+        before = tuple(target.shape) if is_tensor(target) else None
         torch_out = self._outcome("torch", code, step)
+        if before is not None and torch_out[0] == "ok" and tuple(target.shape) != before:
+            step.tags.add("torch-resized-self")
         if any(r in self.tainted for r in step.reads):
             self.skipped += 1
             if step.out and step.register and torch_out[0] == "ok":
@@ -186,6 +191,10 @@ class Program:
             diffs = self._compare_results(step, rtorch_out[1], torch_out[1])
         if diffs:
             self._record(step, diffs)
+        elif step.writes and "raised" in (torch_out[0], rtorch_out[0]):
+            # An in-place op that raised may have written part of its output first (torch
+            # does, for an integer division by zero): the target's values are unspecified.
+            self._taint(step)
         if step.out and step.register and torch_out[0] == "ok" and step.out not in self.vars:
             self.vars.append(step.out)
             self.creator[step.out] = step.op
@@ -233,13 +242,16 @@ class Program:
     def _aliases(self, names, lib_name="torch"):
         """Registered variables sharing storage with any of ``names``."""
         ns = self.ns[lib_name]
-        keys = {storage_key(lib_name, ns[n]) for n in names if is_tensor(ns.get(n))}
-        keys.discard(None)
+
+        def keys_of(name):
+            value = ns.get(name)
+            values = value if isinstance(value, (tuple, list)) else [value]
+            return {storage_key(lib_name, t) for t in values if is_tensor(t)} - {None}
+
+        keys = set().union(*(keys_of(n) for n in names)) if names else set()
         if not keys:
             return set()
-        return {
-            v for v in self.vars if is_tensor(ns.get(v)) and storage_key(lib_name, ns[v]) in keys
-        }
+        return {v for v in self.vars if keys_of(v) & keys}
 
     def _compare_results(self, step, got, want):
         diffs = []
@@ -296,7 +308,7 @@ class Program:
         group = set(step.writes) | self._aliases(step.writes)
         diffs = []
         for name in sorted(group):
-            if name in self.tainted or not is_tensor(nr.get(name)):
+            if name in self.tainted or name not in nr:
                 continue
             found = value_diff(nr[name], nt[name])
             if name not in step.writes:

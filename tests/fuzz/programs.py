@@ -1,6 +1,6 @@
 """Building and running one random program from its seed.
 
-A program is 3 to 10 steps drawn from the categories below (weights in ``CATEGORIES``),
+A program is 4 to 12 steps drawn from the categories below (weights in ``CATEGORIES``),
 plus the leaf tensors they need.  ``run_program(seed, ...)`` is deterministic: the
 same seed gives the same program, which is what ``--replay SEED`` relies on.
 """
@@ -34,7 +34,7 @@ CATEGORIES = [
     (steps.inplace_step, 5),
     (factories.factory_step, 9),
     (steps.conversion_step, 5),
-    (steps.backward_step, 6),
+    (steps.backward_step, 10),
     (bad_step, 3),
 ]
 
@@ -54,7 +54,7 @@ def run_program(seed, torch, rtorch, verbose=False):
     g = Gen(rng, p)
     weights = np.array([w for _, w in CATEGORIES], dtype=float)
     weights /= weights.sum()
-    n_steps = g.integer(3, 10)
+    n_steps = g.integer(4, 12)
     done = 0
     while done < n_steps:
         category = CATEGORIES[int(rng.choice(len(CATEGORIES), p=weights))][0]

@@ -27,11 +27,7 @@ def plain_target(g, **kw):
     found = [r for r in g.existing(**kw) if "[" not in r.name]
     if found and g.chance(0.8):
         return g.pick(found)
-    return (
-        g.tensor(**kw)
-        if not kw
-        else g.leaf(kw.get("shape") or g.shape(), kw.get("dtype") or g.dtype())
-    )
+    return g.leaf(kw.get("shape") or g.shape(), kw.get("dtype") or g.dtype())
 
 
 def factor_shape(g, numel, max_ndim=4, valid=False):
