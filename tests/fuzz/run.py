@@ -8,6 +8,7 @@ tell whether it reproduces by itself.
 """
 
 import argparse
+import itertools
 import json
 import os
 import queue
@@ -42,10 +43,27 @@ class WorkerDied(Exception):
     pass
 
 
+def extension_mtime():
+    """Modification time of rtorch's compiled extension (None if not found).
+
+    Rebuilding the extension while workers have it mapped kills them with SIGBUS; such a
+    death is not rtorch's fault, so the program is rerun instead of reported.
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("rtorch")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = spec.submodule_search_locations[0]
+    names = [n for n in os.listdir(folder) if n.startswith("_C") and n.endswith((".so", ".pyd"))]
+    return max((os.stat(os.path.join(folder, n)).st_mtime for n in names), default=None)
+
+
 class Worker:
     """One child process; ``run(seed)`` -> result dict, or raises WorkerDied / TimeoutError."""
 
     def __init__(self):
+        self.built = extension_mtime()
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the worker
         self.proc = subprocess.Popen(
             WORKER_CMD,
@@ -116,6 +134,7 @@ class Report:
     programs: int = 0
     calls: int = 0
     noise: int = 0
+    rebuilds: int = 0  # workers lost to a rebuild of the extension (programs rerun)
     findings: list = field(default_factory=list)  # dicts with seed, op, kind, msg, ...
     crashes: list = field(default_factory=list)  # dicts with seed, kind, detail, alone
 
@@ -145,7 +164,7 @@ class Report:
         return (
             f"calls={self.calls} programs={self.programs} crashes={len(self.crashes) - hangs} "
             f"hangs={hangs} mismatches={mismatches} distinct={len(self.distinct())} "
-            f"(allowed={allowed} noise={self.noise})"
+            f"(allowed={allowed} noise={self.noise} rebuilds={self.rebuilds})"
         )
 
     def failures(self):
@@ -176,6 +195,10 @@ def fuzz(seeds, jobs=2, timeout=30.0, progress=None):
         with lock:
             return next(seeds, None)
 
+    def requeue(seed):
+        nonlocal seeds
+        seeds = itertools.chain([seed], seeds)
+
     def drive():
         worker = Worker()
         while (seed := next_seed()) is not None:
@@ -183,7 +206,13 @@ def fuzz(seeds, jobs=2, timeout=30.0, progress=None):
                 result = worker.run(seed, timeout)
             except (WorkerDied, TimeoutError) as e:
                 crash = _crash_record(worker, seed, e, timeout)
+                rebuilt = worker.built != extension_mtime()
                 worker = Worker()
+                if rebuilt:  # the extension changed under the worker: run the seed again
+                    with lock:
+                        report.rebuilds += 1
+                        requeue(seed)
+                    continue
                 crash["alone"] = _reproduces_alone(seed, timeout)
                 with lock:
                     report.crashes.append(crash)
