@@ -122,16 +122,72 @@ for _name in _METHOD_FUNCTIONS:
     globals()[_name] = _function_from_method(_name)
 del _name
 
+
+def _wrap_number(name, number, other, true_division=False):
+    # PyTorch wraps a Python number given as `input` into a 0-dim "wrapped number" tensor,
+    # which promotes like a number, not like a tensor. Python cannot make a wrapped number,
+    # so the number becomes a 0-dim tensor of the dtype the operation will compute in: it
+    # then promotes to exactly what the wrapped number would, and its value is converted
+    # only once, as PyTorch does. A bool stays bool (the lowest category never decides the
+    # result, and `sub` must still see a bool operand).
+    if not _C._is_number(number):
+        raise TypeError(
+            f"{name}(): argument 'input' (position 1) must be Tensor, not {type(number).__name__}"
+        )
+    dtype = result_type(number, number)
+    if dtype != _C.bool and (isinstance(other, Tensor) or _C._is_number(other)):
+        dtype = result_type(other, number)
+        if true_division and not dtype.is_floating_point:
+            dtype = get_default_dtype()  # integers divide in the default float dtype
+    return full((), number, dtype=dtype)
+
+
+def _number_first(name, second="other", *, with_number=True):
+    # torch.<name>(input, other) where `input` may also be a Python number; with_number=False:
+    # only when `other` is a tensor (PyTorch's `Number self, Tensor other` overloads).
+    method = getattr(Tensor, name)
+
+    def function(input, *args, **kwargs):
+        if second in kwargs:
+            kwargs["other"] = kwargs.pop(second)
+        if not isinstance(input, Tensor):
+            other = args[0] if args else kwargs.get("other")
+            if not with_number and _C._is_number(input) and not isinstance(other, Tensor):
+                raise TypeError(
+                    f"{name}() received an invalid combination of arguments - got "
+                    f"({type(input).__name__}, {type(other).__name__})"
+                )
+            true_division = name == "div" and kwargs.get("rounding_mode") is None
+            input = _wrap_number(name, input, other, true_division)
+        return method(input, *args, **kwargs)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = method.__doc__
+    return function
+
+
+add = _number_first("add")
+sub = _number_first("sub")
+mul = _number_first("mul")
+div = _number_first("div")
+floor_divide = _number_first("floor_divide")
+pow = _number_first("pow", "exponent", with_number=False)
+remainder = _number_first("remainder", with_number=False)
+bitwise_and = _number_first("bitwise_and", with_number=False)
+bitwise_or = _number_first("bitwise_or", with_number=False)
+bitwise_xor = _number_first("bitwise_xor", with_number=False)
+bitwise_left_shift = _number_first("bitwise_left_shift", with_number=False)
+bitwise_right_shift = _number_first("bitwise_right_shift", with_number=False)
+
 # Common aliases of those functions.
 absolute = abs
 ger = outer  # noqa: F821
 argwhere = Tensor.argwhere
 movedim = moveaxis = Tensor.movedim
 swapdims = Tensor.swapdims
-multiply = mul  # noqa: F821
-subtract = sub  # noqa: F821
-divide = div  # noqa: F821
-true_divide = div  # noqa: F821
+multiply = mul
+subtract = sub
+divide = true_divide = div
 negative = neg  # noqa: F821
 greater = gt  # noqa: F821
 greater_equal = ge  # noqa: F821
@@ -142,28 +198,6 @@ arccos = acos  # noqa: F821
 arcsin = asin  # noqa: F821
 arctan = atan  # noqa: F821
 arctan2 = atan2  # noqa: F821
-
-
-def _number_first(name, reflected):
-    # torch.<name>(number, tensor) overloads: the tensor's reflected operator.
-    def function(input, other, *, out=None):
-        if isinstance(input, Tensor):
-            return getattr(Tensor, name)(input, other)
-        if isinstance(other, Tensor) and _C._is_number(input):
-            return getattr(other, reflected)(input)
-        raise TypeError(f"{name}(): argument 'input' must be Tensor, not {type(input).__name__}")
-
-    function.__name__ = name
-    return function
-
-
-pow = _number_first("pow", "__rpow__")
-remainder = _number_first("remainder", "__rmod__")
-bitwise_and = _number_first("bitwise_and", "__rand__")
-bitwise_or = _number_first("bitwise_or", "__ror__")
-bitwise_xor = _number_first("bitwise_xor", "__rxor__")
-bitwise_left_shift = _number_first("bitwise_left_shift", "__rlshift__")
-bitwise_right_shift = _number_first("bitwise_right_shift", "__rrshift__")
 
 
 def set_printoptions(
@@ -199,20 +233,38 @@ def set_rng_state(new_state):
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, generator=None):
     return rand(
-        *input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad, generator=generator
+        *input.shape,
+        dtype=dtype or input.dtype,
+        device=input.device if device is None else device,
+        requires_grad=requires_grad,
+        generator=generator,
     )
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, generator=None):
     return randn(
-        *input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad, generator=generator
+        *input.shape,
+        dtype=dtype or input.dtype,
+        device=input.device if device is None else device,
+        requires_grad=requires_grad,
+        generator=generator,
     )
 
 
-def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False):
+def randint_like(
+    input, low=0, high=None, *, dtype=None, device=None, requires_grad=False, generator=None
+):
     if high is None:
         low, high = 0, low
-    return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype)
+    return randint(
+        low,
+        high,
+        tuple(input.shape),
+        dtype=dtype or input.dtype,
+        device=input.device if device is None else device,
+        requires_grad=requires_grad,
+        generator=generator,
+    )
 
 
 def broadcast_shapes(*shapes):

@@ -1,5 +1,8 @@
 """Tensor behaviour written in Python (attached to the Rust class `rtorch._C.Tensor`):
-printing, iteration, backward and hooks, and the `new_*` constructors."""
+printing, iteration, backward and hooks, the `new_*` constructors, `type()`, `H`/`mH`/`mT`
+and pickling."""
+
+import warnings
 
 from . import _C
 from ._C import Tensor
@@ -64,18 +67,44 @@ def register_hook(self, hook):
 
 
 def _new(factory):
-    def method(self, *size, dtype=None, device=None, requires_grad=False, **kw):
-        return factory(*size, dtype=dtype or self.dtype, requires_grad=requires_grad, **kw)
+    # dtype and device default to this tensor's; the factory refuses an unavailable device.
+    def method(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None):
+        if size is not None:
+            if args:
+                raise TypeError(f"{method.__name__}() got multiple values for argument 'size'")
+            args = (size,)
+        elif not args:
+            raise TypeError(f'{method.__name__}() missing 1 required positional arguments: "size"')
+        return factory(
+            *args,
+            dtype=dtype or self.dtype,
+            device=self.device if device is None else device,
+            requires_grad=requires_grad,
+            layout=layout,
+        )
 
+    method.__name__ = method.__qualname__ = "new_" + factory.__name__
     return method
 
 
-def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
-    return _C.full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None):
+    return _C.full(
+        size,
+        fill_value,
+        dtype=dtype or self.dtype,
+        device=self.device if device is None else device,
+        requires_grad=requires_grad,
+        layout=layout,
+    )
 
 
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
-    return _C.tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    return _C.tensor(
+        data,
+        dtype=dtype or self.dtype,
+        device=self.device if device is None else device,
+        requires_grad=requires_grad,
+    )
 
 
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
@@ -109,6 +138,72 @@ def type_as(self, other):
     return self.to(other.dtype)
 
 
+_type_name = Tensor.type  # the Rust method: 'torch.FloatTensor' for a float32 tensor
+_DTYPES = [_C.bool, _C.uint8, _C.int8, _C.int16, _C.int32, _C.int64]
+_DTYPES += [_C.float16, _C.bfloat16, _C.float32, _C.float64]
+_LEGACY_TYPES = {_type_name(_C.empty(0, dtype=d)): d for d in _DTYPES}
+
+
+def _type(self, dtype=None, non_blocking=False):
+    """With no argument the legacy type name ('torch.FloatTensor'); else this tensor
+    converted to a dtype or a legacy type name (itself when nothing changes)."""
+    if dtype is None:
+        return _type_name(self)
+    device = None
+    if isinstance(dtype, str):
+        name = dtype
+        if name.startswith("torch.cuda."):
+            name, device = "torch." + name[len("torch.cuda.") :], "cuda"
+        if name not in _LEGACY_TYPES:
+            raise ValueError(f"invalid type: '{dtype}'")
+        dtype = _LEGACY_TYPES[name]
+    elif not isinstance(dtype, _C.dtype):
+        raise TypeError("dtype must be a type, str, or dtype object")
+    if device is None and dtype == self.dtype:
+        return self
+    return self.to(dtype=dtype, device=device)
+
+
+_mT = Tensor.mT  # the Rust property
+
+
+def _deprecated_on_0d(attr, advice):
+    warnings.warn(f"Tensor.{attr} is deprecated on 0-D tensors. {advice}", stacklevel=3)
+
+
+def _matrix_transpose(self):
+    if self.dim() == 0:
+        _deprecated_on_0d("mT", "This function is the identity in these cases.")
+        return self
+    return _mT.__get__(self)
+
+
+def _adjoint(self):
+    # The conjugate transpose; every rtorch dtype is real, so the plain transpose.
+    if self.dim() == 0:
+        _deprecated_on_0d("mH", "Consider using x.conj().")
+        return self
+    if self.dim() < 2:
+        raise RuntimeError(
+            "tensor.mH is only supported on matrices or batches of matrices. "
+            f"Got {self.dim()}-D tensor."
+        )
+    return _mT.__get__(self)
+
+
+def _adjoint_2d(self):
+    if self.dim() == 0:
+        _deprecated_on_0d("H", "Consider using x.conj().")
+        return self
+    if self.dim() != 2:
+        hint = " For batches of matrices, consider using tensor.mH" if self.dim() > 2 else ""
+        raise RuntimeError(
+            f"tensor.H is only supported on matrices (2-D tensors). Got {self.dim()}-D tensor."
+            + hint
+        )
+    return _mT.__get__(self)
+
+
 def _contains(self, element):
     return (self == element).any().item()
 
@@ -117,11 +212,40 @@ def _reversed(self):
     return self.flip(0) if self.dim() > 0 else self
 
 
+def _copy(self):
+    # copy.copy: a new leaf on the same data, as in PyTorch.
+    alias = self.detach()
+    return alias.requires_grad_() if self.requires_grad else alias
+
+
 def _deepcopy(self, memo):
     new = self.detach().clone()
     new.requires_grad_(self.requires_grad)
     memo[id(self)] = new
     return new
+
+
+def _reduce_ex(self, protocol):
+    # Pickled by value: a C-contiguous NumPy copy of the data (a view pickles as an independent
+    # tensor), the dtype's name and requires_grad. bfloat16, which NumPy lacks, travels as its
+    # bit patterns (the high halves of the exactly equal float32 values).
+    import numpy as np
+
+    data = self.detach()
+    if data.dtype == _C.bfloat16:
+        array = (data.float().numpy().view(np.uint32) >> 16).astype(np.uint16)
+    else:
+        array = np.array(data.numpy(), order="C")
+    return _rebuild_tensor, (array, str(self.dtype).rsplit(".", 1)[-1], self.requires_grad)
+
+
+def _rebuild_tensor(array, dtype_name, requires_grad):
+    import numpy as np
+
+    if dtype_name == "bfloat16":
+        array = (array.astype(np.uint32) << 16).view(np.float32)
+    tensor = _C.from_numpy(array).to(getattr(_C, dtype_name))
+    return tensor.requires_grad_() if requires_grad else tensor
 
 
 def _wrap_dim(d, nd):
@@ -147,6 +271,8 @@ def movedim(self, source, destination):
     for name, dims, given in (("source", s, src), ("destination", d, dst)):
         if len(set(dims)) != len(dims):
             raise RuntimeError(f"movedim: repeated dim in `{name}` ({given})")
+    if nd == 0:
+        return self.permute(())  # 0 and -1 both name the one position of a 0-dim tensor
     order = [None] * nd
     for a, b in zip(s, d):
         order[b] = a
@@ -197,11 +323,17 @@ _METHODS = {
     "__format__": _format,
     "__contains__": _contains,
     "__reversed__": _reversed,
+    "__copy__": _copy,
     "__deepcopy__": _deepcopy,
+    "__reduce_ex__": _reduce_ex,
     "__array_priority__": 1000,
     "__array_wrap__": _array_wrap,
     "backward": backward,
     "register_hook": register_hook,
+    "type": _type,
+    "mT": property(_matrix_transpose),
+    "mH": property(_adjoint),
+    "H": property(_adjoint_2d),
     "new_zeros": _new(_C.zeros),
     "new_ones": _new(_C.ones),
     "new_empty": _new(_C.empty),
