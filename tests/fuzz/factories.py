@@ -154,7 +154,8 @@ def like_step(g):
             if name == "new_full":
                 args += (g.scalar(None),)
     meta = name in ("empty_like", "new_empty")
-    yield Step(f"{out} = " + call_src(head, args, kw), name, out, refs_in(args), meta_only=meta)
+    reads = [x.name.split("[")[0]] + refs_in(args)
+    yield Step(f"{out} = " + call_src(head, args, kw), name, out, reads, meta_only=meta)
 
 
 def data_step(g):

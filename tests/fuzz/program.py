@@ -96,6 +96,7 @@ class Program:
         self.tainted = set()
         self.inexact = set()  # values close to torch's but not identical
         self.lineage_inexact = set()  # computed from some inexact value
+        self.unspecified = set()  # made by empty()/empty_like(): values are garbage
         self.leaves = []  # leaves that require grad
         self.steps = []
         self.findings = []
@@ -125,13 +126,18 @@ class Program:
         return f"C[{len(self.consts) - 1}]"
 
     def tensor_refs(self):
-        """Usable tensor variables as ``Ref``s (elements of sequences included)."""
+        """Tensor variables as ``Ref``s (elements of sequences included).
+
+        Tainted variables are included: what the generator sees must not depend on
+        rtorch's behaviour, or fixing a bug would change every later program.  Steps
+        reading them run in torch only.
+        """
         if self._refs is not None:
             return self._refs
         refs = []
         ns = self.ns["torch"]
         for name in self.vars:
-            if name in self.tainted or name not in ns:
+            if name not in ns:
                 continue
             value = ns[name]
             if is_tensor(value):
@@ -186,6 +192,11 @@ class Program:
             return torch_out, None
         self.calls += 1
         rtorch_out = self._outcome("rtorch", code, step)
+        if rtorch_out[0] == "raised" and type(rtorch_out[1]) is NameError:
+            # A variable rtorch never made (it raised where torch did not): nothing to compare.
+            self.skipped += 1
+            self._taint(step)
+            return torch_out, None
         diffs = outcome_diff(rtorch_out, torch_out)
         if not diffs and torch_out[0] == "ok":
             diffs = self._compare_results(step, rtorch_out[1], torch_out[1])
@@ -195,6 +206,9 @@ class Program:
             # An in-place op that raised may have written part of its output first (torch
             # does, for an integer division by zero): the target's values are unspecified.
             self._taint(step)
+        if step.meta_only and step.out:
+            self.unspecified.add(step.out)
+            self.inexact.add(step.out)
         if step.out and step.register and torch_out[0] == "ok" and step.out not in self.vars:
             self.vars.append(step.out)
             self.creator[step.out] = step.op
@@ -310,7 +324,7 @@ class Program:
         for name in sorted(group):
             if name in self.tainted or name not in nr:
                 continue
-            found = value_diff(nr[name], nt[name])
+            found = value_diff(nr[name], nt[name], meta_only=name in self.unspecified)
             if name not in step.writes:
                 found = [("alias" if k == "value" else k, f"{name}: {m}") for k, m in found]
             diffs += found
@@ -321,6 +335,8 @@ class Program:
         nt, nr = self.ns["torch"], self.ns["rtorch"]
         lineage = any(r in self.lineage_inexact for r in step.reads)
         for name in names:
+            if name in self.unspecified:
+                continue
             a, b = nr.get(name), nt.get(name)
             seq_a = a if isinstance(a, (tuple, list)) else [a]
             seq_b = b if isinstance(b, (tuple, list)) else [b]
