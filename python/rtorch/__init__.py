@@ -123,16 +123,22 @@ for _name in _METHOD_FUNCTIONS:
 del _name
 
 
-def _wrap_number(name, number, other, true_division=False):
+def _number_input(name, number, other, with_number=True, true_division=False):
     # PyTorch wraps a Python number given as `input` into a 0-dim "wrapped number" tensor,
     # which promotes like a number, not like a tensor. Python cannot make a wrapped number,
     # so the number becomes a 0-dim tensor of the dtype the operation will compute in: it
     # then promotes to exactly what the wrapped number would, and its value is converted
     # only once, as PyTorch does. A bool stays bool (the lowest category never decides the
-    # result, and `sub` must still see a bool operand).
+    # result, and `sub` must still see a bool operand). with_number=False: PyTorch's
+    # `Number self, Tensor other` overloads, which need a tensor `other`.
     if not _C._is_number(number):
         raise TypeError(
             f"{name}(): argument 'input' (position 1) must be Tensor, not {type(number).__name__}"
+        )
+    if not with_number and not isinstance(other, Tensor):
+        raise TypeError(
+            f"{name}() received an invalid combination of arguments - got "
+            f"({type(number).__name__}, {type(other).__name__})"
         )
     dtype = result_type(number, number)
     if dtype != _C.bool and (isinstance(other, Tensor) or _C._is_number(other)):
@@ -142,36 +148,57 @@ def _wrap_number(name, number, other, true_division=False):
     return full((), number, dtype=dtype)
 
 
-def _number_first(name, second="other", *, with_number=True):
-    # torch.<name>(input, other) where `input` may also be a Python number; with_number=False:
-    # only when `other` is a tensor (PyTorch's `Number self, Tensor other` overloads).
+# The functions below take a number as `input` too. They are plain functions with explicit
+# keywords (forwarding **kwargs, even empty, would cost every call pyo3's slow path) calling
+# the methods through module globals (cheaper than looking them up on the class each call).
+_tensor_add, _tensor_sub, _tensor_div, _tensor_pow = Tensor.add, Tensor.sub, Tensor.div, Tensor.pow
+
+
+def add(input, other, *, alpha=None):
+    if not isinstance(input, Tensor):
+        input = _number_input("add", input, other)
+    if alpha is None:
+        return _tensor_add(input, other)
+    return _tensor_add(input, other, alpha=alpha)
+
+
+def sub(input, other, *, alpha=None):
+    if not isinstance(input, Tensor):
+        input = _number_input("sub", input, other)
+    if alpha is None:
+        return _tensor_sub(input, other)
+    return _tensor_sub(input, other, alpha=alpha)
+
+
+def div(input, other, *, rounding_mode=None):
+    if not isinstance(input, Tensor):
+        input = _number_input("div", input, other, true_division=rounding_mode is None)
+    if rounding_mode is None:
+        return _tensor_div(input, other)
+    return _tensor_div(input, other, rounding_mode=rounding_mode)
+
+
+def pow(input, exponent):
+    if not isinstance(input, Tensor):
+        input = _number_input("pow", input, exponent, with_number=False)
+    return _tensor_pow(input, exponent)
+
+
+def _number_first(name, *, with_number=True):
     method = getattr(Tensor, name)
 
-    def function(input, *args, **kwargs):
-        if second in kwargs:
-            kwargs["other"] = kwargs.pop(second)
+    def function(input, other):
         if not isinstance(input, Tensor):
-            other = args[0] if args else kwargs.get("other")
-            if not with_number and _C._is_number(input) and not isinstance(other, Tensor):
-                raise TypeError(
-                    f"{name}() received an invalid combination of arguments - got "
-                    f"({type(input).__name__}, {type(other).__name__})"
-                )
-            true_division = name == "div" and kwargs.get("rounding_mode") is None
-            input = _wrap_number(name, input, other, true_division)
-        return method(input, *args, **kwargs)
+            input = _number_input(name, input, other, with_number)
+        return method(input, other)
 
     function.__name__ = function.__qualname__ = name
     function.__doc__ = method.__doc__
     return function
 
 
-add = _number_first("add")
-sub = _number_first("sub")
 mul = _number_first("mul")
-div = _number_first("div")
 floor_divide = _number_first("floor_divide")
-pow = _number_first("pow", "exponent", with_number=False)
 remainder = _number_first("remainder", with_number=False)
 bitwise_and = _number_first("bitwise_and", with_number=False)
 bitwise_or = _number_first("bitwise_or", with_number=False)
