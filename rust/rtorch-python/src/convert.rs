@@ -30,7 +30,13 @@ pub fn scalar(obj: &Bound<'_, PyAny>) -> PyResult<Option<Scalar>> {
     // NumPy scalars (np.bool_, integer and floating types) are numbers; a 0-d ndarray is
     // not (PyTorch hands it to NumPy, see NOTE [ Operators and foreign operands ]).
     if obj.hasattr("dtype")? && !obj.is_instance_of::<PyTensor>() && is_numpy_generic(obj)? {
-        return scalar(&obj.call_method0("item")?);
+        let v = obj.call_method0("item")?;
+        // NOTE: PyTorch reads `np.bool_` as a float number (`ones(3) - np.bool_(True)` is
+        // zeros, `bool_tensor + np.bool_(True)` is float32), not as a Python bool.
+        if let Ok(b) = v.cast_exact::<PyBool>() {
+            return Ok(Some(Scalar::Float(b.is_true() as u8 as f64)));
+        }
+        return scalar(&v);
     }
     Ok(None)
 }

@@ -437,13 +437,19 @@ pub fn broadcast_tensors<'py>(
     } else {
         tensor_list(tensors.as_any())?
     };
-    PyTuple::new(
-        py,
-        movement::broadcast_tensors(&ts)
-            .py()?
-            .into_iter()
-            .map(PyTensor::wrap),
-    )
+    let items: Vec<Bound<'py, PyAny>> =
+        if tensors.len() == 1 && !tensors.get_item(0)?.is_instance_of::<PyTensor>() {
+            tensors.get_item(0)?.try_iter()?.collect::<PyResult<_>>()?
+        } else {
+            tensors.iter().collect()
+        };
+    let outs = movement::broadcast_tensors(&ts).py()?;
+    let outs = outs
+        .into_iter()
+        .zip(&items)
+        .map(|(t, orig)| crate::tensor::same_or_wrap(orig.cast::<PyTensor>()?, t))
+        .collect::<PyResult<Vec<_>>>()?;
+    PyTuple::new(py, outs)
 }
 
 #[pyfunction]

@@ -389,9 +389,16 @@ impl PyTensor {
         self.check_one_element()?;
         Ok(convert::item(&self.t)?.to_f64())
     }
-    fn __int__(&self) -> PyResult<i64> {
+    fn __int__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.check_one_element()?;
-        Ok(convert::item(&self.t)?.to_i64())
+        match convert::item(&self.t)? {
+            // Python's own float -> int: exact for big values, ValueError for NaN and
+            // OverflowError for infinities, as in PyTorch.
+            Scalar::Float(f) => Ok(pyo3::types::PyFloat::new(py, f)
+                .call_method0("__int__")?
+                .unbind()),
+            s => Ok(s.to_i64().into_pyobject(py)?.into_any().unbind()),
+        }
     }
     fn __index__(&self) -> PyResult<i64> {
         if self.t.dtype().is_floating_point() || self.t.numel() != 1 {
@@ -415,6 +422,10 @@ impl PyTensor {
         };
         if has_bool {
             return ok(movement::clone(&view));
+        }
+        if view.id() == self.t.id() {
+            // `x[...]` (or `x[()]`) is still a new view of `x`, with AliasBackward0.
+            return ok(movement::alias(&view));
         }
         Ok(PyTensor::wrap(view))
     }
@@ -463,8 +474,16 @@ impl PyTensor {
     fn __truediv__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::div)
     }
+    /// PyTorch defines `b / a` as `a.reciprocal() * b` (same rounding, same graph, and a
+    /// foreign `b` such as an ndarray goes on to NumPy through `*`).
     fn __rtruediv__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        rbinop(&self.t, o, binary::div)
+        let py = o.py();
+        let recip = Bound::new(py, PyTensor::wrap(unary::reciprocal(&self.t).py()?))?;
+        match recip.mul(o) {
+            Ok(r) => Ok(r.unbind()),
+            Err(e) if e.is_instance_of::<PyTypeError>(py) => Ok(py.NotImplemented()),
+            Err(e) => Err(e),
+        }
     }
     fn __floordiv__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::floor_divide)
@@ -536,6 +555,11 @@ impl PyTensor {
         rbinop(&self.t, o, binary::bitwise_xor)
     }
     fn __eq__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        // NOTE: unlike the other operators, PyTorch's `==` takes an ndarray as a tensor.
+        if o.hasattr("__array_interface__")? && operand(o)?.is_none() {
+            let b = convert::tensor_from_data(o, None)?;
+            return into_py(o.py(), binary::eq(&self.t, &b));
+        }
         binop(&self.t, o, binary::eq)
     }
     fn __ne__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
@@ -610,6 +634,15 @@ impl PyTensor {
 // str, an ndarray) gives `NotImplemented`, never `None`: Python then tries the other side
 // (`ndarray.__radd__` computes in NumPy and `__array_wrap__` makes the result a tensor,
 // exactly as with torch) or raises TypeError.
+
+/// `t` as a Python object: `orig` itself when `t` is the very tensor `orig` wraps (ops that
+/// PyTorch answers with their input, e.g. a flatten that merges nothing).
+pub fn same_or_wrap(orig: &Bound<'_, PyTensor>, t: Tensor) -> PyResult<Py<PyAny>> {
+    if t.id() == orig.get().t.id() {
+        return Ok(orig.clone().into_any().unbind());
+    }
+    Ok(Py::new(orig.py(), PyTensor::wrap(t))?.into_any())
+}
 
 fn into_py(py: Python<'_>, t: rtorch::Result<Tensor>) -> PyResult<Py<PyAny>> {
     Ok(Py::new(py, PyTensor::wrap(t.py()?))?.into_any())

@@ -100,8 +100,9 @@ impl PyTensor {
         ok(movement::squeeze(&self.t, d.as_deref()))
     }
     #[pyo3(signature = (start_dim=0, end_dim=-1))]
-    fn flatten(&self, start_dim: i64, end_dim: i64) -> R {
-        ok(movement::flatten(&self.t, start_dim, end_dim))
+    fn flatten<'py>(slf: &Bound<'py, Self>, start_dim: i64, end_dim: i64) -> PyResult<Py<PyAny>> {
+        let t = movement::flatten(&slf.get().t, start_dim, end_dim).py()?;
+        crate::tensor::same_or_wrap(slf, t)
     }
     fn unflatten(&self, dim: i64, sizes: Vec<i64>) -> R {
         ok(movement::unflatten(&self.t, dim, &sizes))
@@ -182,12 +183,12 @@ impl PyTensor {
         let v = scalar_req(value, "fill_(): argument 'value'")?;
         let t = &slf.get().t;
         let src = factory::full(&[], v, t.dtype()).py()?;
-        movement::copy_(t, &src).py()?;
+        movement::fill_(t, &src, "fill_").py()?;
         Ok(slf.clone())
     }
     fn zero_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, Self>> {
         let t = &slf.get().t;
-        movement::copy_(t, &Tensor::zeros(&[], t.dtype())).py()?;
+        movement::fill_(t, &Tensor::zeros(&[], t.dtype()), "zero_").py()?;
         Ok(slf.clone())
     }
 

@@ -56,6 +56,87 @@ pub fn wrap_dim_strict(dim: i64, ndim: usize) -> Result<usize> {
     wrap_dim(dim, ndim)
 }
 
+// NOTE [ Output layout of elementwise ops ]
+// PyTorch's elementwise outputs keep the memory order of their inputs: `x.t().exp()` has
+// `x.t()`'s strides, so `stride()`, `is_contiguous()` and whether `.view()` succeeds all
+// depend on it. The rule: when every input has the output's shape and the same dense,
+// non-overlapping strides, the output takes those strides. Otherwise dims are ordered
+// innermost-first by the inputs' strides (the first input that tells two dims apart
+// decides; broadcast dims, stride 0, tell nothing; equal strides put the smaller dim
+// inside), and the output is dense in that order. All-contiguous inputs give a
+// contiguous output, so the common case costs one comparison per input.
+
+/// Strides for a fresh elementwise output of `shape` whose inputs, already broadcast to
+/// `shape`, have the `inputs` strides.
+pub fn output_strides(shape: &[usize], inputs: &[&[isize]]) -> Strides {
+    let contiguous = contiguous_strides(shape);
+    let nd = shape.len();
+    if nd <= 1 || inputs.is_empty() {
+        return contiguous;
+    }
+    let first = inputs[0];
+    if inputs.iter().all(|s| *s == first) && is_dense(shape, first) {
+        return first.iter().copied().collect();
+    }
+    // 1: dim `a` goes outside `b`; -1: inside; 0: the inputs don't say.
+    let order = |a: usize, b: usize| -> i32 {
+        for s in inputs {
+            let (sa, sb) = (s[a], s[b]);
+            if sa == 0 || sb == 0 {
+                continue;
+            }
+            if sa != sb {
+                return if sa > sb { 1 } else { -1 };
+            }
+            if shape[a] > shape[b] {
+                return 1;
+            }
+        }
+        0
+    };
+    // perm[0] is the innermost dim. Insertion sort that only moves a dim past others the
+    // inputs clearly order, and keeps today's order where they are ambiguous.
+    let mut perm: Vec<usize> = (0..nd).rev().collect();
+    for i in 1..nd {
+        let mut cur = i;
+        for j in (0..i).rev() {
+            match order(perm[j], perm[cur]) {
+                1 => {
+                    perm.swap(j, cur);
+                    cur = j;
+                }
+                -1 => break,
+                _ => {}
+            }
+        }
+    }
+    if perm.iter().enumerate().all(|(i, &d)| d == nd - 1 - i) {
+        return contiguous;
+    }
+    let mut out: Strides = SmallVec::from_elem(0, nd);
+    let mut acc = 1isize;
+    for &d in &perm {
+        out[d] = acc;
+        acc *= shape[d] as isize;
+    }
+    out
+}
+
+/// Whether a view of `shape` with `strides` covers a block of exactly numel elements
+/// (PyTorch's `is_non_overlapping_and_dense`).
+pub fn is_dense(shape: &[usize], strides: &[isize]) -> bool {
+    let mut dims: SmallVec<[usize; 6]> = (0..shape.len()).filter(|&d| shape[d] != 1).collect();
+    dims.sort_by_key(|&d| strides[d]);
+    let mut expected = 1isize;
+    for d in dims {
+        if strides[d] != expected {
+            return false;
+        }
+        expected *= shape[d] as isize;
+    }
+    true
+}
+
 /// Wraps a list of dims and checks for repeats (`op` names the caller in the message).
 pub fn wrap_dims(dims: &[i64], ndim: usize, op: &str) -> Result<SmallVec<[usize; 6]>> {
     let mut out: SmallVec<[usize; 6]> = SmallVec::new();
@@ -306,6 +387,9 @@ impl Layout {
     /// True when distinct indices can name the same element (stride 0 or overlapping dims),
     /// which makes in-place writes ill-defined.
     pub fn has_internal_overlap(&self) -> bool {
+        if self.shape.contains(&0) {
+            return false; // no elements, nothing to collide
+        }
         let mut dims: SmallVec<[(usize, isize); 6]> = self
             .shape
             .iter()

@@ -77,6 +77,24 @@ impl Tensor {
         Self::fresh(shape, dtype, Storage::uninit)
     }
 
+    /// A fresh elementwise output: its strides follow the inputs' memory order (`inputs`
+    /// are their strides broadcast to `shape`; NOTE [ Output layout of elementwise ops ]).
+    pub fn try_uninit_like(shape: &[usize], dtype: DType, inputs: &[&[isize]]) -> Result<Tensor> {
+        let strides = crate::layout::output_strides(shape, inputs);
+        let n = crate::layout::checked_numel(shape, "empty")?;
+        Ok(Self::from_parts(
+            Arc::new(Storage::uninit(n * dtype.itemsize())?),
+            Layout {
+                shape: shape.iter().copied().collect(),
+                strides,
+                offset: 0,
+            },
+            dtype,
+            Default::default(),
+            None,
+        ))
+    }
+
     pub fn try_zeros(shape: &[usize], dtype: DType) -> Result<Tensor> {
         Self::fresh(shape, dtype, Storage::zeroed)
     }
@@ -263,6 +281,9 @@ impl Tensor {
 
     pub fn version(&self) -> u32 {
         self.0.version.load(Ordering::Relaxed)
+    }
+    pub(crate) fn version_counter(&self) -> Arc<AtomicU32> {
+        self.0.version.clone()
     }
     pub(crate) fn bump_version(&self) {
         self.0.version.fetch_add(1, Ordering::Relaxed);

@@ -410,7 +410,7 @@ fn deliver_leaf(
             let new = if create_graph || unshared {
                 g
             } else {
-                ops::movement::clone(&g)?
+                ops::movement::clone_contiguous(&g)?
             };
             m.grad = Some(if create_graph { new } else { new.detach() });
         }

@@ -12,7 +12,7 @@ use crate::{bail, DType, Result, Tensor};
 use parking_lot::Mutex;
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Weak};
 
 pub use engine::{backward, grad};
@@ -83,6 +83,10 @@ pub struct Node {
     pub(crate) pre_hooks: Mutex<Vec<(usize, u64, Hook)>>,
     /// Non-leaf outputs that asked for `retain_grad()`.
     pub(crate) retained: Mutex<Vec<(usize, Weak<crate::tensor::TensorImpl>)>>,
+    /// Outputs that an in-place op wrote into another tensor: (`output_nr`, that tensor's
+    /// version counter, its version right after the write). A saved output is then that
+    /// tensor, so a later in-place write to it must fail unpacking, as in PyTorch.
+    inplace_outputs: Mutex<Vec<(usize, Arc<AtomicU32>, u32)>>,
 }
 
 impl Node {
@@ -100,7 +104,24 @@ impl Node {
             backward: Mutex::new(Some(backward)),
             pre_hooks: Mutex::new(Vec::new()),
             retained: Mutex::new(Vec::new()),
+            inplace_outputs: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Output `output_nr` now lives in `t` (an in-place op wrote it there).
+    pub(crate) fn set_inplace_output(&self, output_nr: usize, t: &Tensor) {
+        let mut v = self.inplace_outputs.lock();
+        v.retain(|(nr, _, _)| *nr != output_nr);
+        v.push((output_nr, t.version_counter(), t.version()));
+    }
+
+    /// `(current, expected)` versions when output `output_nr` was modified in place after
+    /// an in-place op produced it.
+    fn inplace_output_changed(&self, output_nr: usize) -> Option<(u32, u32)> {
+        let v = self.inplace_outputs.lock();
+        let (_, counter, at) = v.iter().find(|(nr, _, _)| *nr == output_nr)?;
+        let now = counter.load(Ordering::Relaxed);
+        (now != *at).then_some((now, *at))
     }
 
     pub fn add_pre_hook(&self, output_nr: usize, hook: Hook) -> u64 {
@@ -253,7 +274,13 @@ impl SavedTensor {
     }
 
     pub fn unpack(&self, ctx: &Ctx) -> Result<Tensor> {
-        if self.data.version() != self.version {
+        let inplace = if self.is_output {
+            ctx.node.inplace_output_changed(self.output_nr)
+        } else {
+            None
+        };
+        let (now, expected) = inplace.unwrap_or((self.data.version(), self.version));
+        if now != expected {
             let owner = if self.is_output {
                 format!("output {} of {}", self.output_nr, ctx.node.name)
             } else {
@@ -268,8 +295,8 @@ impl SavedTensor {
                 self.data.dtype().legacy_name(),
                 crate::layout::shape_str(self.data.shape()),
                 owner,
-                self.data.version(),
-                self.version
+                now,
+                expected
             );
         }
         if self.is_output {

@@ -211,6 +211,50 @@ fn check_int_division(op: Op, compute: DType, b: &Tensor) -> Result<()> {
     Ok(())
 }
 
+// NOTE [ Half ops with a scalar ]
+// PyTorch computes float16/bfloat16 arithmetic in float32 and reads a 0-dim second operand
+// (a Python number or a 0-dim tensor) straight into float32, never rounding it to half
+// first: `h * 1.1` multiplies by 1.1f, `h // 0.1` divides by 0.1f (999 for 100, not
+// 1000), and `h * int32(2147483646)` multiplies by 2^31 instead of inf. Only the result is
+// rounded to half.
+fn half_with_scalar(
+    op: Op,
+    ct: DType,
+    ot: DType,
+    a: &Tensor,
+    b: &Tensor,
+    out: Option<&Tensor>,
+    shape: &[usize],
+) -> Result<Option<Tensor>> {
+    // NOTE: with an `alpha`, and for `sub` (PyTorch's add with alpha -1), the scalar is
+    // rounded to half after all (measured: `h.add(0.1, alpha=3)` equals
+    // `h + half(0.1) * 3`, and bfloat16 `h - 0.3` equals `h - bf16(0.3)`).
+    let arithmetic =
+        matches!(op, Op::Mul | Op::Div(_)) || matches!(op, Op::Add(al) if al == Scalar::Int(1));
+    // An `out` (in-place) that the generic path would reject goes there for its error.
+    let out_ok = out.is_none_or(|o| o.dtype() == ot && o.shape() == shape);
+    if !(arithmetic && out_ok && matches!(ct, DType::F16 | DType::BF16))
+        || !(b.ndim() == 0 && a.ndim() > 0)
+    {
+        return Ok(None);
+    }
+    let wide = compute(
+        op,
+        &cast_for_op(a, DType::F32)?,
+        &cast_for_op(b, DType::F32)?,
+        None,
+    )?;
+    let out = match out {
+        Some(o) => o.clone(),
+        None => {
+            let la = a.layout().broadcast_to(shape, op_name(op))?;
+            Tensor::try_uninit_like(shape, ot, &[&la.strides])?
+        }
+    };
+    super::cast::copy_into(&out, &wide);
+    Ok(Some(out))
+}
+
 /// Computes `op(a, b)` into a fresh tensor, or into `out` (which must have the broadcast
 /// shape and a dtype the result can be cast to).
 fn compute(op: Op, a: &Tensor, b: &Tensor, out: Option<&Tensor>) -> Result<Tensor> {
@@ -220,6 +264,9 @@ fn compute(op: Op, a: &Tensor, b: &Tensor, out: Option<&Tensor>) -> Result<Tenso
     let (ct, ot) = dtypes(op, common, a, b)?;
     let shape = broadcast_shapes(a.shape(), b.shape())?;
     check_int_division(op, ct, b)?;
+    if let Some(r) = half_with_scalar(op, ct, ot, a, b, out, &shape)? {
+        return Ok(r);
+    }
     let out = match out {
         Some(o) => {
             ensure!(
@@ -244,7 +291,12 @@ fn compute(op: Op, a: &Tensor, b: &Tensor, out: Option<&Tensor>) -> Result<Tenso
             }
             o.clone()
         }
-        None => Tensor::try_uninit(&shape, ot)?,
+        None => {
+            // The inputs' memory order, before any dtype cast copies them.
+            let la = a.layout().broadcast_to(&shape, op_name(op))?;
+            let lb = b.layout().broadcast_to(&shape, op_name(op))?;
+            Tensor::try_uninit_like(&shape, ot, &[&la.strides, &lb.strides])?
+        }
     };
     let a = cast_for_op(a, ct)?;
     let b = cast_for_op(b, ct)?;
@@ -736,6 +788,18 @@ pub fn add_(a: &Tensor, b: &Tensor) -> Result<()> {
 pub fn binary_(name: &str, a: &Tensor, b: &Tensor) -> Result<()> {
     let f =
         by_name(name).ok_or_else(|| crate::Error::runtime(format!("no in-place op {name}_")))?;
+    if name.starts_with("bitwise_") {
+        // PyTorch checks that the result fits `a` before it looks for a kernel
+        // (`int_tensor &= 1.5` is a cast error, not a missing float kernel).
+        let common = result_type(&[a, b]);
+        ensure!(
+            can_cast(common, a.dtype()),
+            runtime,
+            "result type {} can't be cast to the desired output type {}",
+            common.scalar_name(),
+            a.dtype().scalar_name()
+        );
+    }
     let op = match name {
         "mul" => Some(Op::Mul),
         "sub" => Some(Op::Sub(Scalar::Int(1))),

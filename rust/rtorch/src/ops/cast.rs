@@ -83,7 +83,8 @@ pub fn to_dtype(t: &Tensor, dtype: DType) -> Result<Tensor> {
         return Ok(t.clone());
     }
     t.ensure_cpu("to")?;
-    let out = cast_copy(t, dtype)?;
+    let out = Tensor::try_uninit_like(t.shape(), dtype, &[t.strides()])?;
+    copy_into(&out, t);
     if dtype.is_floating_point() {
         let src = t.dtype();
         record("ToCopyBackward0", &[t], &[&out], move |_, g| {

@@ -20,8 +20,10 @@ pub fn fast_path_ok(a: &Tensor, others: &[&Tensor]) -> bool {
 /// Rejects writes that would be ill-defined or silently wrong.
 pub fn check_writable(a: &Tensor, _others: &[&Tensor], op: &str) -> Result<()> {
     a.ensure_cpu(op)?;
+    // NOTE: `fill_`/`zero_` write one value, so aliased elements agree: PyTorch allows
+    // them on expanded tensors.
     ensure!(
-        !a.layout().has_internal_overlap(),
+        matches!(op, "fill_" | "zero_") || !a.layout().has_internal_overlap(),
         runtime,
         "unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation."
     );
@@ -60,18 +62,25 @@ pub fn apply(
         a.clone()
     };
     let mut out = f(&src)?;
-    if is_grad_enabled() && a.requires_grad() && !out.requires_grad() {
-        // The write replaces values that had history with constants (`fill_`, `zero_`,
-        // `copy_` from a constant): from here on their gradient is zero, so the result
-        // gets a node that passes nothing back to the old history.
+    // In-place comparisons have a (zero) derivative in PyTorch, so an `other` that requires
+    // grad gives the result history too; other non-differentiable ops (`logical_and_`) don't.
+    let comparison = matches!(op, "eq_" | "ne_" | "lt_" | "le_" | "gt_" | "ge_");
+    let any_grad = a.requires_grad() || comparison && others.iter().any(|t| t.requires_grad());
+    if is_grad_enabled() && any_grad && !out.requires_grad() && a.dtype().is_floating_point() {
+        // The write replaces values with constants or with a non-differentiable result
+        // (`fill_`, `zero_`, `copy_` from a constant, `le_`…): their gradient is zero from
+        // here on, but the result still has history, as in PyTorch.
         if !out.dtype().is_floating_point() {
             out = super::cast::to_dtype(&out, a.dtype())?;
         }
+        let mut inputs: Vec<&Tensor> = vec![&src];
+        inputs.extend_from_slice(others);
+        let n = inputs.len();
         record_node(
             backward_name(op).into(),
-            &[&src],
+            &inputs,
             &[&out],
-            Box::new(|_, _| Ok(vec![None])),
+            Box::new(move |_, _| Ok(vec![None; n])),
         );
     }
     let track = is_grad_enabled() && out.requires_grad();
@@ -102,6 +111,7 @@ pub fn apply(
         if a.is_view() {
             super::view_grad::copy_slices(a, &out)?;
         } else if let Some(f) = out.grad_fn() {
+            f.set_inplace_output(out.output_nr(), a);
             a.set_history(f, out.output_nr());
         }
     }

@@ -16,10 +16,19 @@ pub const OPS: &[super::OpInfo] = &[
     super::op("stack", super::Kind::Join, true),
 ];
 
-/// A fresh contiguous copy (`clone`), differentiable.
+/// A fresh copy (`clone`) laid out like `x` (PyTorch's `preserve_format`), differentiable.
 pub fn clone(x: &Tensor) -> Result<Tensor> {
+    let out = Tensor::try_uninit_like(x.shape(), x.dtype(), &[x.strides()])?;
+    clone_into(x, out)
+}
+
+/// A fresh contiguous copy, differentiable.
+pub fn clone_contiguous(x: &Tensor) -> Result<Tensor> {
+    clone_into(x, Tensor::try_uninit(x.shape(), x.dtype())?)
+}
+
+fn clone_into(x: &Tensor, out: Tensor) -> Result<Tensor> {
     x.ensure_cpu("clone")?;
-    let out = Tensor::try_uninit(x.shape(), x.dtype())?;
     copy_into(&out, x);
     record("CloneBackward0", &[x], &[&out], |_, g| {
         Ok(vec![Some(g[0].clone())])
@@ -31,7 +40,7 @@ pub fn contiguous(x: &Tensor) -> Result<Tensor> {
     if x.is_contiguous() {
         return Ok(x.clone());
     }
-    clone(x)
+    clone_contiguous(x)
 }
 
 impl Tensor {
@@ -42,6 +51,16 @@ impl Tensor {
 
 /// `dst.copy_(src)`: broadcasts and converts `src` into `dst`'s memory.
 pub fn copy_(dst: &Tensor, src: &Tensor) -> Result<()> {
+    copy_as(dst, src, "copy_")
+}
+
+/// `dst.fill_(value)` / `zero_()` for a 0-dim `value`: unlike `copy_`, allowed on expanded
+/// tensors (every alias gets the same value).
+pub fn fill_(dst: &Tensor, value: &Tensor, op: &str) -> Result<()> {
+    copy_as(dst, value, op)
+}
+
+fn copy_as(dst: &Tensor, src: &Tensor, op: &str) -> Result<()> {
     let shape = broadcast_shapes(dst.shape(), src.shape())?;
     ensure!(
         shape.as_slice() == dst.shape(),
@@ -51,7 +70,7 @@ pub fn copy_(dst: &Tensor, src: &Tensor) -> Result<()> {
         shape_str(dst.shape())
     );
     if super::inplace::fast_path_ok(dst, &[src]) {
-        super::inplace::check_writable(dst, &[src], "copy_")?;
+        super::inplace::check_writable(dst, &[src], op)?;
         src.ensure_cpu("copy_")?;
         let src = super::inplace::unalias(dst, src)?;
         let view = src.view_with(src.layout().broadcast_to(dst.shape(), "copy_")?);
@@ -62,7 +81,7 @@ pub fn copy_(dst: &Tensor, src: &Tensor) -> Result<()> {
     let dims = dst.dims();
     let src_dtype = src.dtype();
     let src_c = src.clone();
-    super::inplace::apply(dst, &[src], "copy_", move |_| {
+    super::inplace::apply(dst, &[src], op, move |_| {
         let out = super::cast::to_dtype(&expand(&src_c, &dims)?, src_dtype)?;
         clone(&out)
     })
@@ -156,7 +175,7 @@ pub fn reshape(x: &Tensor, shape: &[i64]) -> Result<Tensor> {
     if x.layout().view_strides(&new).is_some() {
         return view(x, shape);
     }
-    let c = clone(x)?;
+    let c = clone_contiguous(x)?;
     view(&c, shape)
 }
 
@@ -422,7 +441,8 @@ pub fn flatten(x: &Tensor, start: i64, end: i64) -> Result<Tensor> {
         "flatten() has invalid args: start_dim cannot come after end_dim"
     );
     if s == e {
-        return alias(x);
+        // PyTorch returns the input itself when no dims merge.
+        return Ok(x.clone());
     }
     let mut shape: Vec<i64> = x.shape()[..s].iter().map(|&d| d as i64).collect();
     shape.push(numel(&x.shape()[s..=e]) as i64);
@@ -431,9 +451,14 @@ pub fn flatten(x: &Tensor, start: i64, end: i64) -> Result<Tensor> {
 }
 
 pub fn unflatten(x: &Tensor, dim: i64, sizes: &[i64]) -> Result<Tensor> {
-    let d = crate::layout::wrap_dim_strict(dim, x.ndim()).map_err(|e| {
-        crate::Error::runtime(format!("unflatten got an unexpected error:\n{}", e.msg))
-    })?;
+    let d = wrap_dim(dim, x.ndim())?;
+    // A dim PyTorch accepts for a 0-dim input (0 or -1) then fails indexing, reported as a
+    // RuntimeError around the IndexError.
+    ensure!(
+        x.ndim() > 0,
+        runtime,
+        "unflatten got an unexpected error:\nDimension specified as {dim} but tensor has no dimensions"
+    );
     let inner = infer_shape(sizes, x.shape()[d], "unflatten")?;
     let mut shape: Vec<i64> = x.shape()[..d].iter().map(|&v| v as i64).collect();
     shape.extend(inner.iter().map(|&v| v as i64));
@@ -722,5 +747,14 @@ pub fn broadcast_tensors(ts: &[Tensor]) -> Result<Vec<Tensor>> {
     for t in ts {
         shape = broadcast_shapes(&shape, t.shape())?;
     }
-    ts.iter().map(|t| expand(t, &shape)).collect()
+    // An input that already has the broadcast shape is returned itself, as in PyTorch.
+    ts.iter()
+        .map(|t| {
+            if t.shape() == shape.as_slice() {
+                Ok(t.clone())
+            } else {
+                expand(t, &shape)
+            }
+        })
+        .collect()
 }

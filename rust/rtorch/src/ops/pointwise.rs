@@ -31,14 +31,18 @@ pub fn where_(cond: &Tensor, a: &Tensor, b: &Tensor) -> Result<Tensor> {
     }
     let dt = result_type(&[a, b]);
     let shape = broadcast_shapes(&broadcast_shapes(cond.shape(), a.shape())?, b.shape())?;
+    let layouts = |c: &Tensor, a: &Tensor, b: &Tensor| -> Result<[crate::layout::Layout; 3]> {
+        Ok([
+            c.layout().broadcast_to(&shape, "where")?,
+            a.layout().broadcast_to(&shape, "where")?,
+            b.layout().broadcast_to(&shape, "where")?,
+        ])
+    };
+    let [lc, la, lb] = layouts(cond, a, b)?;
+    let out = Tensor::try_uninit_like(&shape, dt, &[&lc.strides, &la.strides, &lb.strides])?;
     let (ac, bc) = (cast_for_op(a, dt)?, cast_for_op(b, dt)?);
     let cb = cast_for_op(cond, DType::Bool)?;
-    let (lc, la, lb) = (
-        cb.layout().broadcast_to(&shape, "where")?,
-        ac.layout().broadcast_to(&shape, "where")?,
-        bc.layout().broadcast_to(&shape, "where")?,
-    );
-    let out = Tensor::try_uninit(&shape, dt)?;
+    let [lc, la, lb] = layouts(&cb, &ac, &bc)?;
     let os = out.strides_vec();
     with_dtype!(dt, T, {
         // SAFETY: all views are valid over `shape`.

@@ -721,7 +721,14 @@ pub fn norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<T
             &super::binary::ne(x, &Tensor::wrapped_scalar(Scalar::Int(0)))?,
             x.dtype(),
         )?;
-        return sum(&nz, dims, keepdim, None);
+        let out = sum(&nz, dims, keepdim, None)?;
+        // Piecewise constant, so the gradient is zero; PyTorch still records the node.
+        let full = x.dims();
+        let dt = x.dtype();
+        record("LinalgVectorNormBackward0", &[x], &[&out], move |_, _| {
+            Ok(vec![Some(Tensor::try_zeros(&full, dt)?)])
+        });
+        return Ok(out);
     }
     if p == 1.0 {
         return sum(&a, dims, keepdim, None);

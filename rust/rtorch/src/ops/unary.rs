@@ -64,9 +64,13 @@ fn float_unary(
         default_float()
     };
     let xin = cast_for_op(x, dt)?;
-    let out = Tensor::try_uninit(x.shape(), dt)?;
-    if xin.is_contiguous() && matches!(dt, DType::F32 | DType::F64) {
-        // Fresh output, contiguous input: plain slices, which LLVM vectorizes reliably.
+    let out = Tensor::try_uninit_like(x.shape(), dt, &[x.strides()])?;
+    if xin.strides() == out.strides()
+        && crate::layout::is_dense(x.shape(), xin.strides())
+        && matches!(dt, DType::F32 | DType::F64)
+    {
+        // Fresh output laid out like a dense input: both are plain slices in the same
+        // element order, which LLVM vectorizes reliably.
         let n = x.numel();
         match dt {
             DType::F32 => {
@@ -140,7 +144,7 @@ macro_rules! same_dtype_unary {
     ($x:expr, $name:expr, |$v:ident| $body:expr) => {{
         let x: &Tensor = $x;
         x.ensure_cpu($name)?;
-        let out = Tensor::try_uninit(x.shape(), x.dtype())?;
+        let out = Tensor::try_uninit_like(x.shape(), x.dtype(), &[x.strides()])?;
         let o = out.strides_vec();
         with_dtype!(x.dtype(), T, {
             // SAFETY: same shape and dtype.
@@ -163,7 +167,7 @@ macro_rules! bool_unary {
     ($x:expr, $name:expr, |$v:ident| $body:expr) => {{
         let x: &Tensor = $x;
         x.ensure_cpu($name)?;
-        let out = Tensor::try_uninit(x.shape(), DType::Bool)?;
+        let out = Tensor::try_uninit_like(x.shape(), DType::Bool, &[x.strides()])?;
         let o = out.strides_vec();
         with_dtype!(x.dtype(), T, {
             // SAFETY: same shape; output is bool.
