@@ -145,7 +145,11 @@ def _number_input(name, number, other, with_number=True, true_division=False):
         dtype = result_type(other, number)
         if true_division and not dtype.is_floating_point:
             dtype = get_default_dtype()  # integers divide in the default float dtype
-    return full((), number, dtype=dtype)
+    if dtype.is_floating_point or dtype == _C.bool:
+        return full((), number, dtype=dtype)
+    # An integer number wraps into a narrower integer dtype, as a wrapped number does
+    # (`add(300, uint8_tensor)`); `full` would raise its overflow error.
+    return full((), number, dtype=_C.int64).to(dtype)
 
 
 # The functions below take a number as `input` too. They are plain functions with explicit

@@ -78,6 +78,22 @@ impl DType {
         }
     }
 
+    /// The C++ type name in PyTorch's conversion errors ("... to type int8_t ...").
+    pub fn c_name(self) -> &'static str {
+        match self {
+            DType::Bool => "bool",
+            DType::U8 => "uint8_t",
+            DType::I8 => "int8_t",
+            DType::I16 => "int16_t",
+            DType::I32 => "int",
+            DType::I64 => "int64_t",
+            DType::F16 => "c10::Half",
+            DType::BF16 => "c10::BFloat16",
+            DType::F32 => "float",
+            DType::F64 => "double",
+        }
+    }
+
     pub fn from_name(name: &str) -> Option<DType> {
         ALL_DTYPES.iter().copied().find(|d| d.name() == name)
     }
@@ -377,12 +393,76 @@ impl Scalar {
             Scalar::Float(f) => T::from_f64(f),
         }
     }
+
+    /// Whether this number can be stored as `dtype` without overflow, by PyTorch's rule for
+    /// Python numbers written into tensors: integers must lie in range (an unsigned type
+    /// also takes negatives of in-range magnitude, which wrap), floats into integers must
+    /// not exceed the range before truncation (NaN never fits), float32 rejects finite
+    /// values beyond its range; bool, float64 and the half types take anything.
+    pub fn fits(self, dtype: DType) -> bool {
+        let (lo, hi): (i64, i64) = match dtype {
+            DType::U8 => (0, u8::MAX as i64),
+            DType::I8 => (i8::MIN as i64, i8::MAX as i64),
+            DType::I16 => (i16::MIN as i64, i16::MAX as i64),
+            DType::I32 => (i32::MIN as i64, i32::MAX as i64),
+            DType::I64 => (i64::MIN, i64::MAX),
+            DType::F32 => {
+                return match self {
+                    Scalar::Float(f) => !f.is_finite() || f.abs() <= f32::MAX as f64,
+                    _ => true,
+                }
+            }
+            _ => return true,
+        };
+        match self {
+            Scalar::Bool(_) => true,
+            Scalar::Int(i) if lo == 0 => i >= -hi && i <= hi,
+            Scalar::Int(i) => i >= lo && i <= hi,
+            // NOTE: `hi as f64` rounds i64::MAX up to 2^63, which PyTorch also accepts.
+            Scalar::Float(f) => f >= lo as f64 && f <= hi as f64,
+        }
+    }
+
+    /// `cast`, or PyTorch's overflow error when the number does not fit (see `fits`): the
+    /// conversion every op that stores a Python number into a tensor goes through.
+    pub fn try_cast<T: Element>(self) -> crate::Result<T> {
+        self.check_fits(T::DTYPE)?;
+        Ok(self.cast())
+    }
+
+    pub fn check_fits(self, dtype: DType) -> crate::Result<()> {
+        if self.fits(dtype) {
+            return Ok(());
+        }
+        Err(crate::Error::runtime(format!(
+            "value cannot be converted to type {} without overflow",
+            dtype.c_name()
+        )))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use DType::*;
+
+    #[test]
+    fn scalar_fits() {
+        assert!(!Scalar::Int(300).fits(I8));
+        assert!(Scalar::Int(-255).fits(U8));
+        assert!(!Scalar::Int(-256).fits(U8));
+        assert!(!Scalar::Float(-0.5).fits(U8));
+        assert!(!Scalar::Float(127.5).fits(I8));
+        assert!(!Scalar::Float(f64::NAN).fits(I64));
+        assert!(!Scalar::Float(1e39).fits(F32));
+        assert!(Scalar::Float(f64::INFINITY).fits(F32));
+        assert!(Scalar::Float(1e300).fits(F16));
+        assert!(Scalar::Int(300).fits(Bool));
+        assert_eq!(
+            Scalar::Int(128).try_cast::<i8>().unwrap_err().msg,
+            "value cannot be converted to type int8_t without overflow"
+        );
+    }
 
     #[test]
     fn promotion_table() {

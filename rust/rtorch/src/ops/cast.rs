@@ -2,7 +2,7 @@
 
 use super::iter::{map1, SendPtr};
 use crate::autograd::record;
-use crate::{with_dtype, DType, Element, Result, Tensor};
+use crate::{with_dtype, DType, Element, Result, Scalar, Tensor};
 
 /// Converts one element between dtypes with C++ semantics (through i64 between integer
 /// types so large values stay exact, through f64 otherwise, `!= 0` into bool).
@@ -101,4 +101,32 @@ pub(crate) fn cast_for_op(t: &Tensor, dtype: DType) -> Result<Tensor> {
     } else {
         cast_copy(t, dtype)
     }
+}
+
+/// The first element of `t` as a Python number of its kind (exact for int64).
+pub fn scalar_of(t: &Tensor) -> Result<Scalar> {
+    crate::ensure!(
+        t.numel() > 0,
+        runtime,
+        "a Tensor with 0 elements cannot be converted to Scalar"
+    );
+    // SAFETY: a non-empty tensor's first element is valid at its data pointer.
+    Ok(with_dtype!(t.dtype(), T, {
+        let v = unsafe { *t.data_ptr::<T>() };
+        match t.dtype() {
+            DType::Bool => Scalar::Bool(v.is_nonzero()),
+            d if d.is_integral(false) => Scalar::Int(v.to_i64()),
+            _ => Scalar::Float(v.to_f64()),
+        }
+    }))
+}
+
+/// PyTorch's overflow check for a Python number (a wrapped scalar) about to be stored as
+/// `dtype` by a value-taking op (where, clamp, copy_ into an indexed view...); arithmetic
+/// operators wrap instead and never call this.
+pub fn check_wrapped(t: &Tensor, dtype: DType) -> Result<()> {
+    if t.is_wrapped_number() {
+        scalar_of(t)?.check_fits(dtype)?;
+    }
+    Ok(())
 }

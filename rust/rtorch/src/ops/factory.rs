@@ -4,13 +4,17 @@ use super::iter::{map1, SendPtr};
 use crate::random::{default_generator, Generator};
 use crate::{bail, ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
 
+/// `full`, and through it `fill_`, `full_like`, `new_full`: a value that does not fit
+/// `dtype` is PyTorch's overflow error.
 pub fn full(shape: &[usize], value: Scalar, dtype: DType) -> Result<Tensor> {
+    value.check_fits(dtype)?;
     let t = Tensor::try_uninit(shape, dtype)?;
     fill_raw(&t, value);
     Ok(t)
 }
 
-/// Writes `value` into every element of `t` (no autograd, no version bump).
+/// Writes `value` into every element of `t` (no autograd, no version bump); callers
+/// passing a user's number check it with `Scalar::check_fits` first.
 pub(crate) fn fill_raw(t: &Tensor, value: Scalar) {
     let shape = t.dims();
     with_dtype!(t.dtype(), T, {
@@ -54,8 +58,9 @@ pub fn zeros_like_shape(like: &Tensor, shape: &[usize]) -> Result<Tensor> {
     Tensor::try_zeros(shape, like.dtype())
 }
 
-/// Number of elements of `arange(start, end, step)`, with PyTorch's checks.
-fn arange_len(start: f64, end: f64, step: f64) -> Result<usize> {
+/// Number of elements of `arange(start, end, step)`, with PyTorch's checks (made on the
+/// numbers as given, before any conversion to the result dtype).
+fn arange_len(start: f64, end: f64, step: f64, dtype: DType) -> Result<usize> {
     ensure!(step != 0.0, runtime, "step must be nonzero");
     ensure!(
         start.is_finite() && end.is_finite(),
@@ -65,56 +70,151 @@ fn arange_len(start: f64, end: f64, step: f64) -> Result<usize> {
     ensure!(
         (step > 0.0 && end >= start) || (step < 0.0 && end <= start),
         runtime,
-        "upper bound and larger bound inconsistent with step sign"
+        "upper bound and lower bound inconsistent with step sign"
     );
+    if dtype == DType::I64 {
+        // int64 counts in integers after truncating all three numbers, so a fractional
+        // start or end can drop an element (arange(2.3, 8.8) has 6, not 7).
+        let (s, e, st) = (start as i64, end as i64, step as i64);
+        ensure!(st != 0, value, "step must be nonzero");
+        let n = (e as i128 - s as i128 + st as i128 - st.signum() as i128) / st as i128;
+        return Ok(n.max(0) as usize);
+    }
     Ok(((end - start) / step).ceil().max(0.0) as usize)
 }
 
 pub fn arange(start: f64, end: f64, step: f64, dtype: DType) -> Result<Tensor> {
-    let n = arange_len(start, end, step)?;
+    if dtype == DType::Bool {
+        return Err(super::unsupported("arange_cpu", dtype));
+    }
+    let n = arange_len(start, end, step, dtype)?;
     let t = Tensor::try_uninit(&[n], dtype)?;
     with_dtype!(dtype, T, {
         let p = t.data_ptr::<T>();
+        // Integers step in int64 from the truncated start by the truncated step (wrapping
+        // into narrower types); half types in float32; float32/64 in float64.
+        let (si, sti) = (start as i64, step as i64);
+        let (sf, stf) = (start as f32, step as f32);
         for i in 0..n {
-            // SAFETY: i < n.
-            unsafe {
-                *p.add(i) = if dtype.is_floating_point() {
-                    T::from_f64(start + i as f64 * step)
-                } else {
-                    T::from_i64(start as i64 + (i as f64 * step) as i64)
+            let v = match dtype {
+                d if d.is_integral(false) => {
+                    T::from_i64(si.wrapping_add((i as i64).wrapping_mul(sti)))
                 }
+                DType::F16 | DType::BF16 => T::from_f64((sf + i as f32 * stf) as f64),
+                _ => T::from_f64(start + i as f64 * step),
             };
+            // SAFETY: i < n.
+            unsafe { *p.add(i) = v };
         }
     });
     Ok(t)
 }
 
-/// `linspace`: PyTorch fills the first half from `start` and the second from `end`,
-/// so both ends are exact.
+/// `linspace` with PyTorch's arithmetic, which fills the first half from `start` and the
+/// second from `end` (both ends exact): floating types compute the step and each value in
+/// their own type (float32/64 with a fused multiply-add; the half types round after every
+/// operation, the index included), integer types truncate the ends to the dtype and step
+/// in float64. `steps == 1` gives `start`.
 pub fn linspace(start: f64, end: f64, steps: i64, dtype: DType) -> Result<Tensor> {
     ensure!(steps >= 0, runtime, "number of steps must be non-negative");
-    let n = steps as usize;
-    let step = if n > 1 {
-        (end - start) / (n - 1) as f64
-    } else {
-        0.0
-    };
-    let half = n / 2;
-    let mut v = try_vec::<f64>(n)?;
-    for i in 0..n {
-        v.push(if i < half {
-            start + step * i as f64
-        } else {
-            end - step * (n - 1 - i) as f64
-        });
+    if dtype == DType::Bool {
+        return Err(super::unsupported("linspace_cpu", dtype));
     }
+    let (s, e) = (Scalar::Float(start), Scalar::Float(end));
+    s.check_fits(dtype)?;
+    e.check_fits(dtype)?;
+    let n = steps as usize;
+    let t = Tensor::try_uninit(&[n], dtype)?;
+    // A single step is `start` (an empty first half would make it `end`).
+    let half = if n == 1 { 1 } else { n / 2 };
+    // Index of value i counted from the end it is filled from, and the sign of the step.
+    let from_end = |i: usize| {
+        if i < half {
+            (i as f64, 1.0)
+        } else {
+            ((n - 1 - i) as f64, -1.0)
+        }
+    };
     with_dtype!(dtype, T, {
-        let vals: Vec<T> = v.iter().map(|&x| T::from_f64(x)).collect();
-        Tensor::from_slice(&vals, &[n])
-    })
+        let p = t.data_ptr::<T>();
+        let put = |i: usize, v: T| unsafe {
+            // SAFETY: i < n.
+            *p.add(i) = v
+        };
+        match dtype {
+            DType::F32 => {
+                let (a, b) = (start as f32, end as f32);
+                let step = if n > 1 { (b - a) / (n - 1) as f32 } else { 0.0 };
+                for i in 0..n {
+                    let (k, sgn) = from_end(i);
+                    let base = if sgn > 0.0 { a } else { b };
+                    put(
+                        i,
+                        T::from_f64((sgn as f32 * step).mul_add(k as f32, base) as f64),
+                    );
+                }
+            }
+            DType::F16 | DType::BF16 => {
+                let r = |v: f32| T::from_f64(v as f64).to_f64() as f32;
+                let (a, b) = (r(start as f32), r(end as f32));
+                let step = if n > 1 {
+                    r(r(b - a) / r((n - 1) as f32))
+                } else {
+                    0.0
+                };
+                for i in 0..n {
+                    let (k, sgn) = from_end(i);
+                    let d = r(step * r(k as f32));
+                    put(i, T::from_f64(if sgn > 0.0 { a + d } else { b - d } as f64));
+                }
+            }
+            d if d.is_integral(false) => {
+                let (a, b) = (s.cast::<T>().to_i64() as f64, e.cast::<T>().to_i64() as f64);
+                let step = if n > 1 { (b - a) / (n - 1) as f64 } else { 0.0 };
+                for i in 0..n {
+                    let (k, sgn) = from_end(i);
+                    let base = if sgn > 0.0 { a } else { b };
+                    put(i, T::from_f64((sgn * step).mul_add(k, base)));
+                }
+            }
+            _ => {
+                let step = if n > 1 {
+                    (end - start) / (n - 1) as f64
+                } else {
+                    0.0
+                };
+                for i in 0..n {
+                    let (k, sgn) = from_end(i);
+                    let base = if sgn > 0.0 { start } else { end };
+                    put(i, T::from_f64((sgn * step).mul_add(k, base)));
+                }
+            }
+        }
+    });
+    Ok(t)
 }
 
 pub fn logspace(start: f64, end: f64, steps: i64, base: f64, dtype: DType) -> Result<Tensor> {
+    if dtype == DType::Bool {
+        return Err(super::unsupported("logspace_cpu", dtype));
+    }
+    // PyTorch range-checks the ends as given; a whole number arrives here as f64 but was
+    // an int (`logspace(-2, 100, 1, dtype=uint8)` is fine: int -2 wraps into uint8).
+    let given = |v: f64| {
+        if v.fract() == 0.0 && v.abs() < 9.0e18 {
+            Scalar::Int(v as i64)
+        } else {
+            Scalar::Float(v)
+        }
+    };
+    given(start).check_fits(dtype)?;
+    given(end).check_fits(dtype)?;
+    // Integer results take their exponents from the truncated ends, as PyTorch.
+    let (start, end) = if dtype.is_integral(false) {
+        (start.trunc(), end.trunc())
+    } else {
+        (start, end)
+    };
     let lin = linspace(start, end, steps, DType::F64)?;
     let v: Vec<f64> = lin.to_vec::<f64>()?.iter().map(|&e| base.powf(e)).collect();
     with_dtype!(dtype, T, {

@@ -438,19 +438,8 @@ fn check_scalars(result: DType, beta: Scalar, alpha: Scalar) -> Result<()> {
 /// A beta/alpha converted to the result dtype's kind (addmm and friends truncate a float
 /// alpha for integer results instead of promoting).
 fn coerce(s: Scalar, rt: DType) -> Result<Scalar> {
+    s.check_fits(rt)?;
     let v = s.to_f64();
-    let (lo, hi, name) = match rt {
-        DType::U8 => (0.0, 255.0, "uint8_t"),
-        DType::I8 => (-128.0, 127.0, "int8_t"),
-        DType::I16 => (-32768.0, 32767.0, "int16_t"),
-        DType::I32 => (-2147483648.0, 2147483647.0, "int"),
-        _ => (f64::NEG_INFINITY, f64::INFINITY, ""),
-    };
-    ensure!(
-        v >= lo && v <= hi,
-        runtime,
-        "value cannot be converted to type {name} without overflow"
-    );
     Ok(match rt {
         DType::Bool => Scalar::Bool(v != 0.0),
         d if d.is_floating_point() => Scalar::Float(v),
@@ -458,16 +447,29 @@ fn coerce(s: Scalar, rt: DType) -> Result<Scalar> {
     })
 }
 
-/// `beta * input + alpha * product`, where beta = 0 ignores input (even NaN), as PyTorch.
-fn add_scaled(input: &Tensor, product: &Tensor, beta: Scalar, alpha: Scalar) -> Result<Tensor> {
+/// Whether PyTorch's CPU kernel for a product of `dtype` goes through BLAS, whose
+/// `alpha = 0` skips the product (inf/NaN in it never show); its own loops (half types,
+/// small batched products, `addr`) multiply the product by alpha, so `0 * inf = nan`.
+fn blas_skips_product(dtype: DType) -> bool {
+    matches!(dtype, DType::F32 | DType::F64)
+}
+
+/// `beta * input + alpha * product`, where beta = 0 ignores input (even NaN), and
+/// alpha = 0 ignores the product when `skip_product` (see `blas_skips_product`).
+fn add_scaled(
+    input: &Tensor,
+    product: &Tensor,
+    beta: Scalar,
+    alpha: Scalar,
+    skip_product: bool,
+) -> Result<Tensor> {
     input.layout().broadcast_to(product.shape(), "addmm")?;
     let rt = super::binary::result_type(&[input, product]);
     let (beta, alpha) = (coerce(beta, rt)?, coerce(alpha, rt)?);
-    if alpha.to_f64() == 0.0 {
-        // alpha = 0 ignores the product (even inf/NaN in it), as PyTorch does.
+    if skip_product && alpha.to_f64() == 0.0 {
         let all = super::factory::full(product.shape(), Scalar::Bool(true), DType::Bool)?;
         let zero = super::pointwise::where_(&all, &Tensor::zeros(&[], product.dtype()), product)?;
-        return add_scaled(input, &zero, beta, Scalar::Int(1));
+        return add_scaled(input, &zero, beta, Scalar::Int(1), false);
     }
     let p = scaled(product, alpha)?;
     if beta.to_f64() == 0.0 {
@@ -503,7 +505,13 @@ pub fn addmm(
         }
         .scalar_name()
     );
-    add_scaled(input, &mm(m1, m2)?, beta, alpha)
+    add_scaled(
+        input,
+        &mm(m1, m2)?,
+        beta,
+        alpha,
+        blas_skips_product(m1.dtype()),
+    )
 }
 
 pub fn addmv(
@@ -529,7 +537,30 @@ pub fn addmv(
         mat.dtype().scalar_name(),
         vec.dtype().scalar_name()
     );
-    add_scaled(input, &mv(mat, vec)?, beta, alpha)
+    let (rows, cols) = (mat.shape()[0], mat.shape()[1]);
+    let input_fits = input.ndim() == 0 || input.shape()[0] == rows || input.shape()[0] == 1;
+    ensure!(
+        vec.shape()[0] == cols && input_fits,
+        runtime,
+        "size mismatch, got input ({}), mat ({}x{}), vec ({})",
+        input.shape().first().copied().unwrap_or(1),
+        rows,
+        cols,
+        vec.shape()[0]
+    );
+    if mat.numel() == 0 && beta.to_f64() != 0.0 && input.shape() != &mat.shape()[..1] {
+        // PyTorch returns beta * input in input's own shape here, unbroadcast (a 0-dim
+        // input stays 0-dim even though the product has shape (rows,)).
+        let rt = input.dtype();
+        return mul(input, &Tensor::wrapped_scalar(coerce(beta, rt)?));
+    }
+    add_scaled(
+        input,
+        &mv(mat, vec)?,
+        beta,
+        alpha,
+        blas_skips_product(mat.dtype()),
+    )
 }
 
 pub fn addr(
@@ -546,7 +577,7 @@ pub fn addr(
         super::cast::to_dtype(v1, rt)?,
         super::cast::to_dtype(v2, rt)?,
     );
-    add_scaled(input, &outer(&a, &b)?, beta, alpha)
+    add_scaled(input, &outer(&a, &b)?, beta, alpha, false)
 }
 
 fn c10_name(d: DType) -> &'static str {
@@ -579,7 +610,14 @@ pub fn baddbmm(
         c10_name(b1.dtype()),
         c10_name(b2.dtype())
     );
-    add_scaled(input, &bmm(b1, b2)?, beta, alpha)
+    // Products under 400 multiply-adds per batch take PyTorch's own loop, not BLAS.
+    let work = b1
+        .shape()
+        .get(1..)
+        .map_or(0, |s| s.iter().product::<usize>())
+        * b2.shape().get(2).copied().unwrap_or(0);
+    let skip = blas_skips_product(b1.dtype()) && work >= 400;
+    add_scaled(input, &bmm(b1, b2)?, beta, alpha, skip)
 }
 
 pub fn addbmm(
@@ -602,5 +640,5 @@ pub fn addbmm(
         .scalar_name()
     );
     let p = super::reduce::sum(&bmm(b1, b2)?, Some(&[0]), false, Some(b1.dtype()))?;
-    add_scaled(input, &p, beta, alpha)
+    add_scaled(input, &p, beta, alpha, blas_skips_product(b1.dtype()))
 }

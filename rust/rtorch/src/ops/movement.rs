@@ -61,6 +61,8 @@ pub fn fill_(dst: &Tensor, value: &Tensor, op: &str) -> Result<()> {
 }
 
 fn copy_as(dst: &Tensor, src: &Tensor, op: &str) -> Result<()> {
+    // `x[i] = 300` on int8 is an overflow error, like `fill_`.
+    super::cast::check_wrapped(src, dst.dtype())?;
     let shape = broadcast_shapes(dst.shape(), src.shape())?;
     ensure!(
         shape.as_slice() == dst.shape(),
@@ -641,8 +643,11 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
         .iter()
         .filter(|t| !(t.ndim() == 1 && t.numel() == 0))
         .collect();
+    // Skipped legacy empties still take part in type promotion.
+    let refs: Vec<&Tensor> = ts.iter().collect();
+    let dtype = super::binary::result_type(&refs);
     if parts.is_empty() {
-        return clone(&ts[0]);
+        return super::cast::to_dtype(&clone(&ts[0])?, dtype);
     }
     let first = parts[0];
     ensure!(
@@ -651,9 +656,6 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
         "zero-dimensional tensor (at position 0) cannot be concatenated"
     );
     let d = wrap_dim(dim, first.ndim())?;
-    // Skipped legacy empties still take part in type promotion.
-    let refs: Vec<&Tensor> = ts.iter().collect();
-    let dtype = super::binary::result_type(&refs);
     let mut shape = first.dims();
     shape[d] = 0;
     for (i, t) in parts.iter().enumerate() {

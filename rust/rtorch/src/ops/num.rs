@@ -108,7 +108,17 @@ macro_rules! int_arith {
                         0
                     };
                 }
-                self.wrapping_pow(o as u32)
+                // Square-and-multiply over every bit of the exponent (`wrapping_pow`
+                // takes a u32, which would cut 2**40 down to 0).
+                let (mut base, mut e, mut r) = (self, o as u64, 1 as $t);
+                while e > 0 {
+                    if e & 1 == 1 {
+                        r = r.wrapping_mul(base);
+                    }
+                    base = base.wrapping_mul(base);
+                    e >>= 1;
+                }
+                r
             }
             #[inline(always)]
             fn maximum(self, o: Self) -> Self {

@@ -30,6 +30,8 @@ pub fn where_(cond: &Tensor, a: &Tensor, b: &Tensor) -> Result<Tensor> {
         t.ensure_cpu("where")?;
     }
     let dt = result_type(&[a, b]);
+    super::cast::check_wrapped(a, dt)?;
+    super::cast::check_wrapped(b, dt)?;
     let shape = broadcast_shapes(&broadcast_shapes(cond.shape(), a.shape())?, b.shape())?;
     let layouts = |c: &Tensor, a: &Tensor, b: &Tensor| -> Result<[crate::layout::Layout; 3]> {
         Ok([
@@ -85,6 +87,8 @@ pub fn masked_fill(x: &Tensor, mask: &Tensor, value: &Tensor) -> Result<Tensor> 
         value.ndim()
     );
     broadcast_shapes(x.shape(), mask.shape())?;
+    // The value is read as a number (a 0-dim tensor too) and must fit x's dtype.
+    super::cast::scalar_of(value)?.check_fits(x.dtype())?;
     let v = super::cast::to_dtype(value, x.dtype())?;
     where_(mask, &v, x)
 }
@@ -97,10 +101,31 @@ pub fn clamp(x: &Tensor, min: Option<&Tensor>, max: Option<&Tensor>) -> Result<T
             "torch.clamp: At least one of 'min' or 'max' must not be None"
         );
     }
+    // PyTorch's Python binding resolves a (tensor, number) pair of bounds to the overload
+    // taking two numbers, so there a 0-dim tensor bound promotes as a Python number.
+    let as_number = |t: &Tensor, other: Option<&Tensor>| -> Result<Option<Tensor>> {
+        Ok(
+            if t.ndim() == 0
+                && !t.is_wrapped_number()
+                && other.is_some_and(|o| o.is_wrapped_number())
+            {
+                Some(Tensor::wrapped_scalar(super::cast::scalar_of(t)?))
+            } else {
+                None
+            },
+        )
+    };
+    let min_num = min.map(|m| as_number(m, max)).transpose()?.flatten();
+    let max_num = max.map(|m| as_number(m, min)).transpose()?.flatten();
+    let (min, max) = (min_num.as_ref().or(min), max_num.as_ref().or(max));
     let mut bounds = vec![x];
     bounds.extend(min);
     bounds.extend(max);
-    if result_type(&bounds) == DType::Bool {
+    let rt = result_type(&bounds);
+    for b in bounds[1..].iter() {
+        super::cast::check_wrapped(b, rt)?;
+    }
+    if rt == DType::Bool {
         let kernel = match (min, max) {
             (Some(_), Some(_)) => "clamp_scalar_cpu",
             (Some(_), None) => "clamp_min_scalar_cpu",
@@ -163,6 +188,7 @@ pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
     if !start.dtype().is_floating_point() {
         return Err(super::unsupported("lerp_kernel_scalar", start.dtype()));
     }
+    super::cast::check_wrapped(weight, start.dtype())?;
     let (s, e, w) = (start.clone(), end.clone(), weight.clone());
     in_f32(start, move |dt| {
         let (s, e, w) = (up(&s, dt)?, up(&e, dt)?, up(&w, dt)?);
@@ -207,23 +233,39 @@ fn up(t: &Tensor, d: DType) -> Result<Tensor> {
     super::cast::to_dtype(t, d)
 }
 
+/// `value` as the number `addcmul`/`addcdiv` scale by: checked against the result dtype and,
+/// for integer results, truncated to an integer so the op stays in that dtype (PyTorch
+/// converts the value to the result type rather than promoting).
+fn scale_value(value: Scalar, rt: DType) -> Result<Tensor> {
+    value.check_fits(rt)?;
+    Ok(Tensor::wrapped_scalar(if rt.is_integral(false) {
+        Scalar::Int(value.to_i64())
+    } else {
+        value
+    }))
+}
+
+/// Operands of a composite pointwise op in its compute dtype `d` (wrapped numbers stay as
+/// they are): every tensor takes part at full precision, as in PyTorch's fused kernels.
+fn at(t: &Tensor, d: DType) -> Result<Tensor> {
+    if t.is_wrapped_number() || t.dtype() == d {
+        return Ok(t.clone());
+    }
+    super::cast::to_dtype(t, d)
+}
+
 /// `addcmul(x, t1, t2, value=1) = x + value * t1 * t2`.
 pub fn addcmul(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Tensor> {
-    if result_type(&[x, t1, t2]) == DType::Bool {
+    let rt = result_type(&[x, t1, t2]);
+    if rt == DType::Bool {
         return Err(super::unsupported("addcmul_cpu_out", DType::Bool));
     }
-    let rt = result_type(&[x, t1, t2]);
+    let v = scale_value(value, rt)?;
     let (x, t1, t2) = (x.clone(), t1.clone(), t2.clone());
-    let r = in_f32_rt(rt, move |d| {
-        add(
-            &up(&x, d)?,
-            &mul(
-                &mul(&up(&t1, d)?, &up(&t2, d)?)?,
-                &Tensor::wrapped_scalar(value),
-            )?,
-        )
-    })?;
-    Ok(r)
+    // PyTorch multiplies in the order value * t1 * t2.
+    in_f32_rt(rt, move |d| {
+        add(&at(&x, d)?, &mul(&mul(&v, &at(&t1, d)?)?, &at(&t2, d)?)?)
+    })
 }
 
 fn in_f32_rt(rt: DType, f: impl FnOnce(DType) -> Result<Tensor>) -> Result<Tensor> {
@@ -238,17 +280,13 @@ pub fn addcdiv(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
     ensure!(
         !(t1.dtype().is_integral(true) && t2.dtype().is_integral(true)),
         runtime,
-        "Integer division with addcdiv is no longer supported, and in a future release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes."
+        "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes."
     );
     let rt = result_type(&[x, t1, t2]);
+    let v = scale_value(value, rt)?;
     let (x, t1, t2) = (x.clone(), t1.clone(), t2.clone());
+    // PyTorch computes value * t1 / t2 in that order.
     in_f32_rt(rt, move |d| {
-        add(
-            &up(&x, d)?,
-            &mul(
-                &div(&up(&t1, d)?, &up(&t2, d)?)?,
-                &Tensor::wrapped_scalar(value),
-            )?,
-        )
+        add(&at(&x, d)?, &div(&mul(&v, &at(&t1, d)?)?, &at(&t2, d)?)?)
     })
 }

@@ -249,6 +249,9 @@ fn sum_raw(x: &Tensor, rd: &[usize], keepdim: bool, dtype: DType) -> Result<Tens
         let out = from_vec(acc, &shape);
         return to_dtype(&out, dtype).map(|t| t.detach());
     }
+    // Elements are converted to the result dtype before summing, as PyTorch does: into
+    // bool that is "nonzero" (0.5 counts as true), elsewhere truncation.
+    let to_bool = dtype == DType::Bool;
     let acc = with_dtype!(x.dtype(), T, {
         reduce_runs::<T, i64>(
             x,
@@ -256,7 +259,12 @@ fn sum_raw(x: &Tensor, rd: &[usize], keepdim: bool, dtype: DType) -> Result<Tens
             0,
             |mut a, p, _, n, st| {
                 for i in 0..n as isize {
-                    a = a.wrapping_add(unsafe { *p.offset(i * st) }.to_i64());
+                    let v = unsafe { *p.offset(i * st) };
+                    a = a.wrapping_add(if to_bool {
+                        v.is_nonzero() as i64
+                    } else {
+                        v.to_i64()
+                    });
                 }
                 a
             },
@@ -673,11 +681,22 @@ pub fn var(x: &Tensor, dims: Option<&[i64]>, correction: f64, keepdim: bool) -> 
     );
     let rd = reduced_dims(x, dims, "var")?;
     let n: usize = rd.iter().map(|&d| x.shape()[d]).product();
-    let m = mean(x, dims, true, None)?;
-    let dev = sub(x, &m)?;
+    // PyTorch accumulates in float64 for float32 and in float32 for the half types, so
+    // tiny deviations do not square to zero (with correction >= n that is inf, not nan).
+    let acc = match x.dtype() {
+        DType::F32 => DType::F64,
+        DType::F16 | DType::BF16 => DType::F32,
+        d => d,
+    };
+    let xa = to_dtype(x, acc)?;
+    let m = mean(&xa, dims, true, None)?;
+    let dev = sub(&xa, &m)?;
     let ss = sum(&mul(&dev, &dev)?, dims, keepdim, None)?;
     let denom = (n as f64 - correction).max(0.0);
-    div(&ss, &Tensor::wrapped_scalar(Scalar::Float(denom)))
+    to_dtype(
+        &div(&ss, &Tensor::wrapped_scalar(Scalar::Float(denom)))?,
+        x.dtype(),
+    )
 }
 
 pub fn std(x: &Tensor, dims: Option<&[i64]>, correction: f64, keepdim: bool) -> Result<Tensor> {
@@ -766,7 +785,12 @@ pub fn norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<T
 
 pub fn all_any(x: &Tensor, dims: Option<&[i64]>, keepdim: bool, is_all: bool) -> Result<Tensor> {
     x.ensure_cpu(if is_all { "all" } else { "any" })?;
-    let rd = reduced_dims(x, dims, if is_all { "all" } else { "any" })?;
+    // Unlike sum and the other reductions, PyTorch 2.x's all/any read an empty dim list
+    // as "no dims": each element is reduced on its own.
+    let rd = match dims {
+        Some([]) => SmallVec::new(),
+        _ => reduced_dims(x, dims, if is_all { "all" } else { "any" })?,
+    };
     let shape = out_shape(x, &rd, keepdim);
     let out = with_dtype!(x.dtype(), T, {
         let acc = reduce_runs::<T, bool>(

@@ -14,7 +14,10 @@ pub const OPS: &[super::OpInfo] = &[
     super::op("cumprod", super::Kind::Reduction, true),
 ];
 
-/// Inclusive scan along `dim` (cumsum / cumprod).
+/// Inclusive scan along `dim` (cumsum / cumprod) in `dtype`. Integers accumulate in their
+/// own type (wrapping); float32 and float64 accumulate in float64 and the half types in
+/// float32 (PyTorch's CPU accumulation types), so a running value may leave and re-enter
+/// the output's range without sticking at inf.
 fn scan(x: &Tensor, d: usize, dtype: DType, is_sum: bool) -> Result<Tensor> {
     let xin = cast_for_op(x, dtype)?;
     let out = Tensor::try_uninit(x.shape(), dtype)?;
@@ -25,6 +28,7 @@ fn scan(x: &Tensor, d: usize, dtype: DType, is_sum: bool) -> Result<Tensor> {
     let (xs, os) = (xin.strides()[d], out.strides()[d]);
     let mut oshape = x.dims();
     oshape[d] = 1;
+    let half = matches!(dtype, DType::F16 | DType::BF16);
     with_dtype!(dtype, T, {
         let (px, po) = (SendPtr(xin.data_ptr::<T>()), SendPtr(out.data_ptr::<T>()));
         let xstr = xin.strides_vec();
@@ -32,6 +36,20 @@ fn scan(x: &Tensor, d: usize, dtype: DType, is_sum: bool) -> Result<Tensor> {
         super::iter::for_each_run(&oshape, [&xstr, &ostr], n, |off, len, st| unsafe {
             for k in 0..len as isize {
                 let (xb, ob) = (px.at(off[0] + k * st[0]), po.at(off[1] + k * st[1]));
+                if T::DTYPE.is_floating_point() {
+                    let mut acc = if is_sum { 0.0 } else { 1.0 };
+                    for i in 0..n as isize {
+                        let v = (*xb.offset(i * xs)).to_f64();
+                        acc = if is_sum { acc + v } else { acc * v };
+                        if half {
+                            // A float32 accumulator: f64 arithmetic on f32 values rounded
+                            // back to f32 is exactly f32 arithmetic.
+                            acc = acc as f32 as f64;
+                        }
+                        *ob.offset(i * os) = T::from_f64(acc);
+                    }
+                    continue;
+                }
                 let mut acc: T = if is_sum {
                     T::from_i64(0)
                 } else {
@@ -52,8 +70,8 @@ fn scan(x: &Tensor, d: usize, dtype: DType, is_sum: bool) -> Result<Tensor> {
     Ok(out)
 }
 
-/// The scan's dim and result: integers accumulate in int64, half types in float32, and a
-/// 0-dim input is its own scan.
+/// The scan's dim and result: integers accumulate in int64 by default, and a 0-dim input
+/// is its own scan.
 fn scan_forward(
     x: &Tensor,
     dim: i64,
@@ -71,8 +89,6 @@ fn scan_forward(
     let dt = dtype.unwrap_or(default);
     let out = if x.ndim() == 0 {
         to_dtype(&super::movement::clone(x)?, dt)?.detach()
-    } else if matches!(dt, DType::F16 | DType::BF16) {
-        cast_for_op(&scan(x, d, DType::F32, is_sum)?, dt)?
     } else {
         scan(x, d, dt, is_sum)?
     };
