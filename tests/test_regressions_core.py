@@ -547,3 +547,37 @@ EXPANDED_CASES = {
 @pytest.mark.parametrize("name", sorted(EXPANDED_CASES))
 def test_writes_into_expanded_tensors_match_torch(name):
     check(EXPANDED_CASES[name])
+
+
+# ---- E2 / E8 / E9: invalid calls and exception classes ----
+
+BAD_CALLS = {
+    "empty_no_size": lambda lib: lib.empty(),
+    "zeros_no_size": lambda lib: lib.zeros(),
+    "ones_no_size": lambda lib: lib.ones(),
+    "rand_no_size": lambda lib: lib.rand(),
+    "zeros_empty_tuple": lambda lib: lib.zeros(()),
+    "flip_no_dims": lambda lib: lib.ones(2).flip(),
+    "view_no_size": lambda lib: lib.ones(2).view(),
+    "permute_no_dims": lambda lib: lib.ones(2).permute(),
+    "pos_bool": lambda lib: +lib.ones(2, dtype=lib.bool),
+    "logical_and__float": lambda lib: lib.ones(2, dtype=lib.bool).logical_and_(1.5),
+    "chunk_negative": lambda lib: lib.ones(2).chunk(-1),
+    "split_negative": lambda lib: lib.ones(2).split(-1),
+    "clamp_min_none": lambda lib: lib.ones(2).clamp_min(None),
+    "clamp_max_none": lambda lib: lib.ones(2).clamp_max(None),
+    "invert_float": lambda lib: ~lib.ones(2),
+    "invert_int": lambda lib: ~lib.ones(2, dtype=lib.int64),
+    "setitem_list": lambda lib: lib.ones(2, 2).__setitem__(0, [1, 2]),
+    "norm_int_dtype": lambda lib: lib.norm(lib.ones(2, dtype=lib.int64), dtype=lib.float32),
+    "norm_narrowing": lambda lib: lib.norm(lib.ones(2, dtype=lib.float64), dtype=lib.float32),
+    "norm_widening": lambda lib: lib.norm(lib.ones(2), dtype=lib.float64),
+    "rand_like_0d": lambda lib: lib.rand_like(lib.tensor(1.0)).shape,
+    "expand_0d_to_0d": lambda lib: lib.tensor(1.0).expand(()),
+}
+
+
+@needs_torch
+@pytest.mark.parametrize("name", sorted(BAD_CALLS))
+def test_bad_calls_raise_like_torch(name):
+    check(BAD_CALLS[name])

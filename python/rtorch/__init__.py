@@ -264,7 +264,7 @@ def set_rng_state(new_state):
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, generator=None):
     return rand(
-        *input.shape,
+        tuple(input.shape),
         dtype=dtype or input.dtype,
         device=input.device if device is None else device,
         requires_grad=requires_grad,
@@ -274,7 +274,7 @@ def rand_like(input, *, dtype=None, device=None, requires_grad=False, generator=
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, generator=None):
     return randn(
-        *input.shape,
+        tuple(input.shape),
         dtype=dtype or input.dtype,
         device=input.device if device is None else device,
         requires_grad=requires_grad,

@@ -126,7 +126,7 @@ def random_(self, from_=0, to=None, *, generator=None):
 
 def bernoulli_(self, p=0.5, *, generator=None):
     probs = p if isinstance(p, Tensor) else _C.full(self.shape, float(p), dtype=_C.float64)
-    self.copy_(_C.bernoulli(probs.double().expand(*self.shape), generator=generator))
+    self.copy_(_C.bernoulli(probs.double().expand(tuple(self.shape)), generator=generator))
     return self
 
 

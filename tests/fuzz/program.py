@@ -182,8 +182,14 @@ class Program:
         target = self.ns["torch"].get(step.returns_self)
         before = tuple(target.shape) if is_tensor(target) else None
         torch_out = self._outcome("torch", code, step)
-        if before is not None and torch_out[0] == "ok" and tuple(target.shape) != before:
+        if before is not None and tuple(target.shape) != before:
             step.tags.add("torch-resized-self")
+            if torch_out[0] != "ok":
+                # torch failed half-way through resizing `self` ("Trying to resize storage
+                # that is not resizable") and left a tensor whose shape outgrows its
+                # storage: touching it again segfaults torch. Forget the variable.
+                self._forget(step.returns_self)
+                return torch_out, None
         if any(r in self.tainted for r in step.reads):
             self.skipped += 1
             if step.out and step.register and torch_out[0] == "ok":
@@ -252,6 +258,13 @@ class Program:
         names |= self._aliases(names)
         self.tainted |= names
         self._refs = None
+
+    def _forget(self, name):
+        for ns in self.ns.values():
+            ns.pop(name, None)
+        if name in self.vars:
+            self.vars.remove(name)
+        self.tainted.add(name)
 
     def _aliases(self, names, lib_name="torch"):
         """Registered variables sharing storage with any of ``names``."""

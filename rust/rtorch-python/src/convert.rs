@@ -144,6 +144,17 @@ pub fn dims(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<i64>>> {
     )))
 }
 
+/// `sizes` for a parameter PyTorch requires (`zeros()`, `x.view()`, `x.flip()` are
+/// TypeErrors there; `zeros(())` is a 0-dim tensor).
+pub fn sizes_req(args: &Bound<'_, PyTuple>, op: &str, what: &str) -> PyResult<Vec<i64>> {
+    if args.is_empty() {
+        return Err(PyTypeError::new_err(format!(
+            "{op}() missing 1 required positional arguments: \"{what}\""
+        )));
+    }
+    sizes(args)
+}
+
 /// Sizes given as varargs (`zeros(2, 3)`) or one sequence (`zeros((2, 3))`).
 pub fn sizes(args: &Bound<'_, PyTuple>) -> PyResult<Vec<i64>> {
     if args.len() == 1 {

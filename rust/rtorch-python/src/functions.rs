@@ -109,7 +109,7 @@ pub fn zeros(
     no_out(out)?;
     let _ = layout;
     check_device(device)?;
-    let s = convert::usizes(&convert::sizes(size)?, "zeros")?;
+    let s = convert::usizes(&convert::sizes_req(size, "zeros", "size")?, "zeros")?;
     finish(
         Tensor::try_zeros(&s, factory_dtype(dtype)?).py()?,
         requires_grad,
@@ -129,7 +129,7 @@ pub fn ones(
     no_out(out)?;
     let _ = layout;
     check_device(device)?;
-    let s = convert::usizes(&convert::sizes(size)?, "ones")?;
+    let s = convert::usizes(&convert::sizes_req(size, "ones", "size")?, "ones")?;
     finish(
         factory::full(&s, Scalar::Int(1), factory_dtype(dtype)?).py()?,
         requires_grad,
@@ -153,7 +153,7 @@ pub fn empty(
     no_out(out)?;
     let _ = (layout, pin_memory, memory_format);
     check_device(device)?;
-    let s = convert::usizes(&convert::sizes(size)?, "empty")?;
+    let s = convert::usizes(&convert::sizes_req(size, "empty", "size")?, "empty")?;
     finish(
         Tensor::try_zeros(&s, factory_dtype(dtype)?).py()?,
         requires_grad,

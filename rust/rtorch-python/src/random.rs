@@ -86,7 +86,7 @@ fn sampled(
     requires_grad: bool,
     f: impl FnOnce(&Tensor) -> rtorch::Result<()>,
 ) -> R {
-    let s = convert::usizes(&convert::sizes(size)?, "rand")?;
+    let s = convert::usizes(&convert::sizes_req(size, "rand", "size")?, "rand")?;
     let t = Tensor::try_zeros(&s, factory_dtype(dtype)?).py()?;
     f(&t).py()?;
     finish(t, requires_grad)

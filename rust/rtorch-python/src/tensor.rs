@@ -438,6 +438,17 @@ impl PyTensor {
         let view = index_view(&self.t, idx)?;
         let src = match operand(value)? {
             Some(v) => v,
+            // PyTorch takes tensors and numbers only (NumPy values go through
+            // `__array__`); a list is a TypeError.
+            None if value.is_instance_of::<pyo3::types::PyList>()
+                || value.is_instance_of::<PyTuple>() =>
+            {
+                return Err(PyTypeError::new_err(format!(
+                    "can't assign a {} to a torch.{}",
+                    type_name(value),
+                    self.t.dtype().legacy_name()
+                )));
+            }
             None => convert::tensor_from_data(value, Some(self.t.dtype()))?,
         };
         // PyTorch drops leading unit dims of the value (`x[0] = ones(1, 1, 3)`).
@@ -580,8 +591,13 @@ impl PyTensor {
     fn __neg__(&self) -> R {
         ok(unary::neg(&self.t))
     }
-    fn __pos__(&self) -> PyTensor {
-        PyTensor::wrap(self.t.clone())
+    fn __pos__(&self) -> PyResult<PyTensor> {
+        if self.t.dtype() == DType::Bool {
+            return Err(PyRuntimeError::new_err(
+                "The `+` operator, on a bool tensor is not supported.",
+            ));
+        }
+        Ok(PyTensor::wrap(self.t.clone()))
     }
     fn __abs__(&self) -> R {
         ok(unary::abs(&self.t))
@@ -589,6 +605,11 @@ impl PyTensor {
     fn __invert__(&self) -> R {
         if self.t.dtype() == DType::Bool {
             return ok(unary::logical_not(&self.t));
+        }
+        if self.t.dtype().is_floating_point() {
+            return Err(PyTypeError::new_err(
+                "~ (operator.invert) is only implemented on integer and Boolean-type tensors",
+            ));
         }
         ok(unary::bitwise_not(&self.t))
     }

@@ -126,6 +126,13 @@ macro_rules! binary_methods {
                     ok(heavy(other.py(), self.t.numel().max(b.numel()), || binary::$name(&self.t, &b)))
                 }
                 fn $inplace<'py>(slf: &Bound<'py, Self>, other: &Bound<'_, PyAny>) -> PyResult<Bound<'py, Self>> {
+                    if TENSOR_ONLY.contains(&stringify!($name)) && !other.is_instance_of::<PyTensor>() {
+                        return Err(PyTypeError::new_err(format!(
+                            "{}_(): argument 'other' (position 1) must be Tensor, not {}",
+                            stringify!($name),
+                            other.get_type().name()?
+                        )));
+                    }
                     crate::tensor::inplace_method(&slf.get().t, other, stringify!($name))?;
                     Ok(slf.clone())
                 }
@@ -281,9 +288,11 @@ impl PyTensor {
         Ok(slf.clone())
     }
     fn clamp_min(&self, min: &Bound<'_, PyAny>) -> R {
+        not_none(min, "clamp_min")?;
         self.clamp(Some(min), None)
     }
     fn clamp_max(&self, max: &Bound<'_, PyAny>) -> R {
+        not_none(max, "clamp_max")?;
         self.clamp(None, Some(max))
     }
     fn lerp(&self, end: &Bound<'_, PyTensor>, weight: &Bound<'_, PyAny>) -> R {
@@ -506,7 +515,25 @@ impl PyTensor {
             },
         };
         let x = match convert::dtype(dtype)? {
-            Some(d) => cast::to_dtype(&self.t, d).py()?,
+            Some(d) => {
+                // PyTorch checks the input before the cast: floating point, and `dtype`
+                // must not narrow it.
+                let src = self.t.dtype();
+                if !src.is_floating_point() {
+                    return Err(PyRuntimeError::new_err(format!(
+                        "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {}",
+                        src.scalar_name()
+                    )));
+                }
+                if rtorch::dtype::promote_types(src, d) != d {
+                    return Err(PyRuntimeError::new_err(format!(
+                        "linalg.vector_norm: the dtype of the input ({}) should be convertible without narrowing to the specified dtype ({})",
+                        src.scalar_name(),
+                        d.scalar_name()
+                    )));
+                }
+                cast::to_dtype(&self.t, d).py()?
+            }
             None => self.t.clone(),
         };
         ok(reduce::norm(&x, p, dims(dim)?.as_deref(), keepdim))
@@ -778,4 +805,14 @@ pub fn tensor_list(seq: &Bound<'_, PyAny>) -> PyResult<Vec<Tensor>> {
         out.push(t.get().t.clone());
     }
     Ok(out)
+}
+
+/// `clamp_min(None)`: PyTorch's argument parser rejects it (TypeError) before clamping.
+fn not_none(v: &Bound<'_, PyAny>, op: &str) -> PyResult<()> {
+    if v.is_none() {
+        return Err(PyTypeError::new_err(format!(
+            "{op}() received an invalid combination of arguments - got (NoneType)"
+        )));
+    }
+    Ok(())
 }

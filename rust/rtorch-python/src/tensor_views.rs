@@ -30,11 +30,17 @@ impl PyTensor {
                 }
             }
         }
-        ok(movement::view(&self.t, &convert::sizes(shape)?))
+        ok(movement::view(
+            &self.t,
+            &convert::sizes_req(shape, "view", "size")?,
+        ))
     }
     #[pyo3(signature = (*shape))]
     fn reshape(&self, shape: &Bound<'_, PyTuple>) -> R {
-        ok(movement::reshape(&self.t, &convert::sizes(shape)?))
+        ok(movement::reshape(
+            &self.t,
+            &convert::sizes_req(shape, "reshape", "shape")?,
+        ))
     }
     fn view_as(&self, other: &Bound<'_, PyTensor>) -> R {
         let s: Vec<i64> = other.get().t.shape().iter().map(|&d| d as i64).collect();
@@ -46,7 +52,10 @@ impl PyTensor {
     }
     #[pyo3(signature = (*dims))]
     fn permute(&self, dims: &Bound<'_, PyTuple>) -> R {
-        ok(movement::permute(&self.t, &convert::sizes(dims)?))
+        ok(movement::permute(
+            &self.t,
+            &convert::sizes_req(dims, "permute", "dims")?,
+        ))
     }
     fn transpose(&self, dim0: i64, dim1: i64) -> R {
         ok(movement::transpose(&self.t, dim0, dim1))
@@ -75,7 +84,10 @@ impl PyTensor {
     }
     #[pyo3(signature = (*sizes))]
     fn expand(&self, sizes: &Bound<'_, PyTuple>) -> R {
-        ok(movement::expand_i64(&self.t, &convert::sizes(sizes)?))
+        ok(movement::expand_i64(
+            &self.t,
+            &convert::sizes_req(sizes, "expand", "size")?,
+        ))
     }
     fn expand_as(&self, other: &Bound<'_, PyTensor>) -> R {
         ok(movement::expand(&self.t, other.get().t.shape()))
@@ -118,8 +130,13 @@ impl PyTensor {
         split_size_or_sections: &Bound<'_, PyAny>,
         dim: i64,
     ) -> PyResult<Bound<'py, PyTuple>> {
-        let parts = if let Ok(n) = split_size_or_sections.extract::<usize>() {
-            movement::split(&self.t, n, dim)
+        let parts = if let Ok(n) = split_size_or_sections.extract::<i64>() {
+            if n < 0 {
+                return Err(pyo3::exceptions::PyRuntimeError::new_err(format!(
+                    "split expects split_size be non-negative, but got split_size={n}"
+                )));
+            }
+            movement::split(&self.t, n as usize, dim)
         } else {
             let sizes: Vec<usize> = split_size_or_sections.extract()?;
             movement::split_sizes(&self.t, &sizes, dim)
@@ -127,12 +144,9 @@ impl PyTensor {
         wrap_list(py, parts.py()?)
     }
     #[pyo3(signature = (chunks, dim=0))]
-    fn chunk<'py>(
-        &self,
-        py: Python<'py>,
-        chunks: usize,
-        dim: i64,
-    ) -> PyResult<Bound<'py, PyTuple>> {
+    fn chunk<'py>(&self, py: Python<'py>, chunks: i64, dim: i64) -> PyResult<Bound<'py, PyTuple>> {
+        // Negative counts get the engine's "greater than 0" RuntimeError, as in PyTorch.
+        let chunks = usize::try_from(chunks).unwrap_or(0);
         wrap_list(py, movement::chunk(&self.t, chunks, dim).py()?)
     }
     #[pyo3(signature = (offset=0, dim1=0, dim2=1))]
@@ -153,7 +167,10 @@ impl PyTensor {
     }
     #[pyo3(signature = (*dims))]
     fn flip(&self, dims: &Bound<'_, PyTuple>) -> R {
-        ok(movement::flip(&self.t, &convert::sizes(dims)?))
+        ok(movement::flip(
+            &self.t,
+            &convert::sizes_req(dims, "flip", "dims")?,
+        ))
     }
     #[pyo3(signature = (memory_format=None))]
     fn contiguous(&self, py: Python<'_>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
