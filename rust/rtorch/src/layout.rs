@@ -75,8 +75,16 @@ pub fn output_strides(shape: &[usize], inputs: &[&[isize]]) -> Strides {
         return contiguous;
     }
     let first = inputs[0];
-    if inputs.iter().all(|s| *s == first) && is_dense(shape, first) {
-        return first.iter().copied().collect();
+    if inputs.iter().all(|s| *s == first) {
+        if first == contiguous.as_slice() || is_dense(shape, first) {
+            return first.iter().copied().collect();
+        }
+    } else if inputs
+        .iter()
+        .all(|s| *s == contiguous.as_slice() || s.iter().all(|&v| v == 0))
+    {
+        // Contiguous inputs next to broadcast scalars: the everyday case, decided here.
+        return contiguous;
     }
     // 1: dim `a` goes outside `b`; -1: inside; 0: the inputs don't say.
     let order = |a: usize, b: usize| -> i32 {

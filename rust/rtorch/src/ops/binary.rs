@@ -8,7 +8,7 @@ use super::unary;
 use super::{default_float, inplace};
 use crate::autograd::{record, SavedTensor};
 use crate::dtype::{Priority, ResultType};
-use crate::layout::broadcast_shapes;
+use crate::layout::{broadcast_shapes, Layout};
 use crate::{bail, ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
@@ -211,6 +211,16 @@ fn check_int_division(op: Op, compute: DType, b: &Tensor) -> Result<()> {
     Ok(())
 }
 
+/// `t` in the compute dtype `ct` with its layout broadcast to `shape` (`l` when no cast).
+fn recast(t: &Tensor, l: Layout, ct: DType, shape: &[usize], op: Op) -> Result<(Tensor, Layout)> {
+    if t.dtype() == ct {
+        return Ok((t.clone(), l));
+    }
+    let c = cast_for_op(t, ct)?;
+    let l = c.layout().broadcast_to(shape, op_name(op))?;
+    Ok((c, l))
+}
+
 // NOTE [ Half ops with a scalar ]
 // PyTorch computes float16/bfloat16 arithmetic in float32 and reads a 0-dim second operand
 // (a Python number or a 0-dim tensor) straight into float32, never rounding it to half
@@ -267,6 +277,9 @@ fn compute(op: Op, a: &Tensor, b: &Tensor, out: Option<&Tensor>) -> Result<Tenso
     if let Some(r) = half_with_scalar(op, ct, ot, a, b, out, &shape)? {
         return Ok(r);
     }
+    // The inputs' memory order (before any dtype cast copies them) decides the output's.
+    let la = a.layout().broadcast_to(&shape, op_name(op))?;
+    let lb = b.layout().broadcast_to(&shape, op_name(op))?;
     let out = match out {
         Some(o) => {
             ensure!(
@@ -291,17 +304,17 @@ fn compute(op: Op, a: &Tensor, b: &Tensor, out: Option<&Tensor>) -> Result<Tenso
             }
             o.clone()
         }
-        None => {
-            // The inputs' memory order, before any dtype cast copies them.
-            let la = a.layout().broadcast_to(&shape, op_name(op))?;
-            let lb = b.layout().broadcast_to(&shape, op_name(op))?;
-            Tensor::try_uninit_like(&shape, ot, &[&la.strides, &lb.strides])?
+        // Contiguous operands of the full shape (or scalars): the everyday case.
+        None if [a, b]
+            .iter()
+            .all(|t| t.ndim() == 0 || t.shape() == shape.as_slice() && t.is_contiguous()) =>
+        {
+            Tensor::try_uninit(&shape, ot)?
         }
+        None => Tensor::try_uninit_like(&shape, ot, &[&la.strides, &lb.strides])?,
     };
-    let a = cast_for_op(a, ct)?;
-    let b = cast_for_op(b, ct)?;
-    let la = a.layout().broadcast_to(&shape, op_name(op))?;
-    let lb = b.layout().broadcast_to(&shape, op_name(op))?;
+    let (a, la) = recast(a, la, ct, &shape, op)?;
+    let (b, lb) = recast(b, lb, ct, &shape, op)?;
     let po = out.data_ptr_addr();
     let (pa, pb) = (a.data_ptr_addr(), b.data_ptr_addr());
     let os = out.strides_vec();

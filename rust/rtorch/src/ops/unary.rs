@@ -65,10 +65,9 @@ fn float_unary(
     };
     let xin = cast_for_op(x, dt)?;
     let out = Tensor::try_uninit_like(x.shape(), dt, &[x.strides()])?;
-    if xin.strides() == out.strides()
-        && crate::layout::is_dense(x.shape(), xin.strides())
-        && matches!(dt, DType::F32 | DType::F64)
-    {
+    let same_order = xin.strides() == out.strides()
+        && (xin.is_contiguous() || crate::layout::is_dense(x.shape(), xin.strides()));
+    if same_order && matches!(dt, DType::F32 | DType::F64) {
         // Fresh output laid out like a dense input: both are plain slices in the same
         // element order, which LLVM vectorizes reliably.
         let n = x.numel();
