@@ -365,6 +365,9 @@ LAYOUT_OPS = {
     "mul_rev": lambda lib, x, y: y * x,
     "lt": lambda lib, x, y: x < y,
     "where": lambda lib, x, y: lib.where(x > 0, x, y),
+    "zeros_like": lambda lib, x, y: lib.zeros_like(x),
+    "ones_like": lambda lib, x, y: lib.ones_like(x, dtype=lib.int32),
+    "full_like": lambda lib, x, y: lib.full_like(x, 2.5),
 }
 
 

@@ -208,7 +208,7 @@ pub fn zeros_like(
     check_device(device)?;
     let t = &input.get().t;
     finish(
-        Tensor::try_zeros(t.shape(), like_dtype(t, dtype)?).py()?,
+        factory::full_like(t, Scalar::Int(0), like_dtype(t, dtype)?).py()?,
         requires_grad,
     )
 }
@@ -240,7 +240,7 @@ pub fn ones_like(
     check_device(device)?;
     let t = &input.get().t;
     finish(
-        factory::full(t.shape(), Scalar::Int(1), like_dtype(t, dtype)?).py()?,
+        factory::full_like(t, Scalar::Int(1), like_dtype(t, dtype)?).py()?,
         requires_grad,
     )
 }
@@ -262,7 +262,7 @@ pub fn full_like(
     let t = &input.get().t;
     let v = convert::scalar_req(fill_value, "full_like(): argument 'fill_value'")?;
     finish(
-        factory::full(t.shape(), v, like_dtype(t, dtype)?).py()?,
+        factory::full_like(t, v, like_dtype(t, dtype)?).py()?,
         requires_grad,
     )
 }

@@ -13,6 +13,18 @@ pub fn full(shape: &[usize], value: Scalar, dtype: DType) -> Result<Tensor> {
     Ok(t)
 }
 
+/// `full_like` and the other `*_like` factories: laid out like `x` (PyTorch's default
+/// `preserve_format`; NOTE [ Output layout of elementwise ops ]).
+pub fn full_like(x: &Tensor, value: Scalar, dtype: DType) -> Result<Tensor> {
+    value.check_fits(dtype)?;
+    if x.is_contiguous() && value.to_f64() == 0.0 {
+        return Tensor::try_zeros(x.shape(), dtype); // calloc: pages zeroed lazily
+    }
+    let t = Tensor::try_uninit_like(x.shape(), dtype, &[x.strides()])?;
+    fill_raw(&t, value);
+    Ok(t)
+}
+
 /// Writes `value` into every element of `t` (no autograd, no version bump); callers
 /// passing a user's number check it with `Scalar::check_fits` first.
 pub(crate) fn fill_raw(t: &Tensor, value: Scalar) {
