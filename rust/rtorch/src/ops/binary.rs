@@ -102,6 +102,18 @@ pub fn can_cast(from: DType, to: DType) -> bool {
     !(from.is_floating_point() && to.is_integral(true) || from != DType::Bool && to == DType::Bool)
 }
 
+/// `can_cast` as PyTorch's error for writing a `from` result into a `to` output.
+pub fn check_cast(from: DType, to: DType) -> Result<()> {
+    ensure!(
+        can_cast(from, to),
+        runtime,
+        "result type {} can't be cast to the desired output type {}",
+        from.scalar_name(),
+        to.scalar_name()
+    );
+    Ok(())
+}
+
 fn op_name(op: Op) -> &'static str {
     match op {
         Op::Add(_) => "add",
@@ -282,13 +294,7 @@ fn compute(op: Op, a: &Tensor, b: &Tensor, out: Option<&Tensor>) -> Result<Tenso
     let lb = b.layout().broadcast_to(&shape, op_name(op))?;
     let out = match out {
         Some(o) => {
-            ensure!(
-                can_cast(ot, o.dtype()),
-                runtime,
-                "result type {} can't be cast to the desired output type {}",
-                ot.scalar_name(),
-                o.dtype().scalar_name()
-            );
+            check_cast(ot, o.dtype())?;
             ensure!(
                 o.shape() == shape.as_slice(),
                 runtime,
@@ -804,14 +810,7 @@ pub fn binary_(name: &str, a: &Tensor, b: &Tensor) -> Result<()> {
     if name.starts_with("bitwise_") {
         // PyTorch checks that the result fits `a` before it looks for a kernel
         // (`int_tensor &= 1.5` is a cast error, not a missing float kernel).
-        let common = result_type(&[a, b]);
-        ensure!(
-            can_cast(common, a.dtype()),
-            runtime,
-            "result type {} can't be cast to the desired output type {}",
-            common.scalar_name(),
-            a.dtype().scalar_name()
-        );
+        check_cast(result_type(&[a, b]), a.dtype())?;
     }
     let op = match name {
         "mul" => Some(Op::Mul),

@@ -89,13 +89,7 @@ pub fn apply(
             super::view_grad::check_view_write(a, base)?;
         }
     }
-    ensure!(
-        super::binary::can_cast(out.dtype(), a.dtype()),
-        runtime,
-        "result type {} can't be cast to the desired output type {}",
-        out.dtype().scalar_name(),
-        a.dtype().scalar_name()
-    );
+    super::binary::check_cast(out.dtype(), a.dtype())?;
     ensure!(
         out.shape() == a.shape(),
         runtime,

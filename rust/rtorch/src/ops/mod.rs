@@ -12,6 +12,7 @@ pub mod movement;
 pub mod num;
 pub mod pointwise;
 pub mod reduce;
+pub mod reduce_iter;
 pub mod scan;
 pub mod softmax;
 pub mod unary;
