@@ -262,23 +262,45 @@ def set_rng_state(new_state):
     default_generator().set_state(new_state)
 
 
-def rand_like(input, *, dtype=None, device=None, requires_grad=False, generator=None):
-    return rand(
-        tuple(input.shape),
-        dtype=dtype or input.dtype,
-        device=input.device if device is None else device,
-        requires_grad=requires_grad,
-        generator=generator,
+def _sampled_like(input, dtype, device, requires_grad, fill, memory_format=None):
+    # torch: empty_like (the input's layout) filled in place, then requires_grad.
+    out = empty_like(input, dtype=dtype, device=device, memory_format=memory_format)
+    fill(out)
+    return out.requires_grad_(requires_grad) if requires_grad else out
+
+
+def rand_like(
+    input,
+    *,
+    dtype=None,
+    device=None,
+    requires_grad=False,
+    generator=None,
+    layout=None,
+    memory_format=None,
+):
+    return _sampled_like(
+        input,
+        dtype,
+        device,
+        requires_grad,
+        lambda t: t.uniform_(generator=generator),
+        memory_format,
     )
 
 
-def randn_like(input, *, dtype=None, device=None, requires_grad=False, generator=None):
-    return randn(
-        tuple(input.shape),
-        dtype=dtype or input.dtype,
-        device=input.device if device is None else device,
-        requires_grad=requires_grad,
-        generator=generator,
+def randn_like(
+    input,
+    *,
+    dtype=None,
+    device=None,
+    requires_grad=False,
+    generator=None,
+    layout=None,
+    memory_format=None,
+):
+    return _sampled_like(
+        input, dtype, device, requires_grad, lambda t: t.normal_(generator=generator), memory_format
     )
 
 
@@ -287,14 +309,8 @@ def randint_like(
 ):
     if high is None:
         low, high = 0, low
-    return randint(
-        low,
-        high,
-        tuple(input.shape),
-        dtype=dtype or input.dtype,
-        device=input.device if device is None else device,
-        requires_grad=requires_grad,
-        generator=generator,
+    return _sampled_like(
+        input, dtype, device, requires_grad, lambda t: t.random_(low, high, generator=generator)
     )
 
 

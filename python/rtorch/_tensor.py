@@ -2,6 +2,7 @@
 printing, iteration, backward and hooks, the `new_*` constructors, `type()`, `H`/`mH`/`mT`
 and pickling."""
 
+import operator
 import warnings
 
 from . import _C
@@ -107,31 +108,58 @@ def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     )
 
 
-def uniform_(self, a=0.0, b=1.0, *, generator=None):
-    _C._sample_(self, "uniform", float(a), float(b), generator)
+def uniform_(self, a=0.0, b=1.0, *, generator=None, **kw):
+    a, b = kw.pop("from", a), kw.pop("to", b)
+    _no_extra_kwargs("uniform_", kw)
+    _C._uniform_(self, float(a), float(b), generator)
     return self
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
-    _C._sample_(self, "normal", float(mean), float(std), generator)
+    _C._normal_(self, float(mean), float(std), generator)
     return self
 
 
-def random_(self, from_=0, to=None, *, generator=None):
-    if to is None and from_ != 0:
-        from_, to = 0, from_
-    _C._sample_(self, "random", float(from_), None if to is None else float(to), generator)
+def random_(self, *args, generator=None, **kw):
+    # torch's three overloads: random_(), random_(to), random_(from, to=None).
+    if "from" in kw:
+        args = (kw.pop("from"), kw.pop("to", None)) + args
+    elif "to" in kw:
+        args = args + (kw.pop("to"),) if args else (0, kw.pop("to"))
+    _no_extra_kwargs("random_", kw)
+    if len(args) > 2:
+        raise TypeError(f"random_() takes at most 2 arguments ({len(args)} given)")
+    if not args:
+        _C._random_(self, generator=generator)
+    elif len(args) == 1:
+        _C._random_(self, to=_index(args[0], "to"), generator=generator)
+    else:
+        to = None if args[1] is None else _index(args[1], "to")
+        _C._random_(self, _index(args[0], "from"), to, generator)
     return self
+
+
+def _index(v, name):
+    try:
+        return operator.index(v)
+    except TypeError:
+        raise TypeError(
+            f"random_(): argument '{name}' must be int, not {type(v).__name__}"
+        ) from None
+
+
+def _no_extra_kwargs(op, kw):
+    if kw:
+        raise TypeError(f"{op}() got an unexpected keyword argument '{next(iter(kw))}'")
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
-    probs = p if isinstance(p, Tensor) else _C.full(self.shape, float(p), dtype=_C.float64)
-    self.copy_(_C.bernoulli(probs.double().expand(tuple(self.shape)), generator=generator))
+    _C._bernoulli_(self, p, generator)
     return self
 
 
 def _bernoulli(self, p=None, *, generator=None):
-    return _C.bernoulli(self if p is None else _C.full(self.shape, float(p)), generator=generator)
+    return _C.bernoulli(self, None if p is None else float(p), generator=generator)
 
 
 def type_as(self, other):

@@ -7,7 +7,7 @@ use crate::tensor::{ok, PyTensor, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
-use rtorch::ops::{factory, movement};
+use rtorch::ops::sampling;
 use rtorch::random::Generator;
 use rtorch::{DType, Device, Tensor};
 
@@ -87,7 +87,7 @@ fn sampled(
     f: impl FnOnce(&Tensor) -> rtorch::Result<()>,
 ) -> R {
     let s = convert::usizes(&convert::sizes_req(size, "rand", "size")?, "rand")?;
-    let t = Tensor::try_zeros(&s, factory_dtype(dtype)?).py()?;
+    let t = Tensor::try_uninit(&s, factory_dtype(dtype)?).py()?;
     f(&t).py()?;
     finish(t, requires_grad)
 }
@@ -109,7 +109,7 @@ pub fn rand(
     check_device(device)?;
     let g = gen_of(generator);
     sampled(size, dtype, requires_grad, |t| {
-        factory::uniform_raw(t, 0.0, 1.0, g.as_ref())
+        sampling::uniform_(t, 0.0, 1.0, g.as_ref())
     })
 }
 
@@ -130,7 +130,7 @@ pub fn randn(
     check_device(device)?;
     let g = gen_of(generator);
     sampled(size, dtype, requires_grad, |t| {
-        factory::normal_raw(t, 0.0, 1.0, g.as_ref())
+        sampling::normal_(t, 0.0, 1.0, g.as_ref())
     })
 }
 
@@ -159,8 +159,8 @@ pub fn randint(
         &convert::sizes(&PyTuple::new(size.py(), [size])?)?,
         "randint",
     )?;
-    let t = Tensor::try_zeros(&s, convert::dtype(dtype)?.unwrap_or(DType::I64)).py()?;
-    factory::randint_raw(&t, low, high, gen_of(generator).as_ref()).py()?;
+    let t = Tensor::try_uninit(&s, convert::dtype(dtype)?.unwrap_or(DType::I64)).py()?;
+    sampling::random_from_to_(&t, low, Some(high), gen_of(generator).as_ref()).py()?;
     finish(t, requires_grad)
 }
 
@@ -186,65 +186,84 @@ pub fn randperm(
     }
     let dt = convert::dtype(dtype)?.unwrap_or(DType::I64);
     finish(
-        factory::randperm(n as usize, dt, gen_of(generator).as_ref()).py()?,
+        sampling::randperm(n as usize, dt, gen_of(generator).as_ref()).py()?,
         requires_grad,
     )
 }
 
+/// `bernoulli(input)` (probabilities) or `bernoulli(input, p)` (a number).
 #[pyfunction]
-#[pyo3(signature = (input, *, generator=None))]
-pub fn bernoulli(input: &Bound<'_, PyTensor>, generator: Option<&Bound<'_, PyGenerator>>) -> R {
-    ok(factory::bernoulli(
-        &input.get().t,
-        gen_of(generator).as_ref(),
-    ))
+#[pyo3(signature = (input, p=None, *, generator=None))]
+pub fn bernoulli(
+    input: &Bound<'_, PyTensor>,
+    p: Option<f64>,
+    generator: Option<&Bound<'_, PyGenerator>>,
+) -> R {
+    let (x, g) = (&input.get().t, gen_of(generator));
+    match p {
+        None => ok(sampling::bernoulli(x, g.as_ref())),
+        Some(p) => {
+            let out = Tensor::try_uninit_like(x.shape(), x.dtype(), &[x.strides()]).py()?;
+            sampling::bernoulli_scalar_(&out, p, g.as_ref()).py()?;
+            Ok(PyTensor::wrap(out))
+        }
+    }
 }
 
-/// In-place samplers (`uniform_`, `normal_`, `random_`), via a contiguous buffer.
 #[pyfunction]
-#[pyo3(signature = (t, kind, a, b, generator=None))]
-pub fn _sample_(
+#[pyo3(signature = (t, from, to, generator=None))]
+pub fn _uniform_(
     t: &Bound<'_, PyTensor>,
-    kind: &str,
-    a: f64,
-    b: Option<f64>,
+    from: f64,
+    to: f64,
     generator: Option<&Bound<'_, PyGenerator>>,
 ) -> PyResult<()> {
-    let t = &t.get().t;
-    let g = gen_of(generator);
-    let buf = Tensor::zeros(t.shape(), t.dtype());
-    match kind {
-        "uniform" => factory::uniform_raw(&buf, a, b.unwrap_or(1.0), g.as_ref()),
-        "normal" => factory::normal_raw(&buf, a, b.unwrap_or(1.0), g.as_ref()),
-        "random" => {
-            let hi = match b {
-                Some(h) => h as i64,
-                None if t.dtype().is_floating_point() => {
-                    1i64 << (match t.dtype() {
-                        DType::F16 => 11,
-                        DType::BF16 => 8,
-                        DType::F32 => 24,
-                        _ => 53,
-                    }) + 1
-                }
-                None if t.dtype() == DType::Bool => 2,
-                None => match t.dtype() {
-                    DType::U8 => 256,
-                    DType::I8 => 128,
-                    DType::I16 => 1 << 15,
-                    DType::I32 => 1 << 31,
-                    _ => i64::MAX,
-                },
-            };
-            factory::randint_raw(&buf, a as i64, hi, g.as_ref())
-        }
-        _ => return Err(PyRuntimeError::new_err(format!("unknown sampler {kind}"))),
+    sampling::uniform_(&t.get().t, from, to, gen_of(generator).as_ref()).py()
+}
+
+#[pyfunction]
+#[pyo3(signature = (t, mean, std, generator=None))]
+pub fn _normal_(
+    t: &Bound<'_, PyTensor>,
+    mean: f64,
+    std: f64,
+    generator: Option<&Bound<'_, PyGenerator>>,
+) -> PyResult<()> {
+    sampling::normal_(&t.get().t, mean, std, gen_of(generator).as_ref()).py()
+}
+
+/// The three `random_` overloads: `random_()`, `random_(to)`, `random_(from, to=None)`.
+#[pyfunction]
+#[pyo3(signature = (t, from=None, to=None, generator=None))]
+pub fn _random_(
+    t: &Bound<'_, PyTensor>,
+    from: Option<i64>,
+    to: Option<i64>,
+    generator: Option<&Bound<'_, PyGenerator>>,
+) -> PyResult<()> {
+    let (t, g) = (&t.get().t, gen_of(generator));
+    match (from, to) {
+        (None, None) => sampling::random_(t, g.as_ref()),
+        (None, Some(to)) => sampling::random_to_(t, to, g.as_ref()),
+        (Some(from), to) => sampling::random_from_to_(t, from, to, g.as_ref()),
     }
-    .py()?;
-    let prev = rtorch::autograd::set_grad_enabled(false);
-    let r = movement::copy_(t, &buf);
-    rtorch::autograd::set_grad_enabled(prev);
-    r.py()
+    .py()
+}
+
+/// `bernoulli_(p)` with `p` a number or a tensor.
+#[pyfunction]
+#[pyo3(signature = (t, p, generator=None))]
+pub fn _bernoulli_(
+    t: &Bound<'_, PyTensor>,
+    p: &Bound<'_, PyAny>,
+    generator: Option<&Bound<'_, PyGenerator>>,
+) -> PyResult<()> {
+    let (t, g) = (&t.get().t, gen_of(generator));
+    if let Ok(pt) = p.cast::<PyTensor>() {
+        sampling::bernoulli_tensor_(t, &pt.get().t, g.as_ref()).py()
+    } else {
+        sampling::bernoulli_scalar_(t, p.extract::<f64>()?, g.as_ref()).py()
+    }
 }
 
 #[pyfunction]

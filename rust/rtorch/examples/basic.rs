@@ -2,13 +2,12 @@
 //!
 //! Run: cargo run --release -p rtorch --example basic
 
-use rtorch::ops::{binary, factory, matmul, reduce};
+use rtorch::ops::{binary, matmul, reduce, sampling};
 use rtorch::{autograd, DType, Result, Tensor};
 
 fn main() -> Result<()> {
     // Data: y = x @ [2, -3] + 1.
-    let x = Tensor::zeros(&[64, 2], DType::F32);
-    factory::normal_raw(&x, 0.0, 1.0, None)?;
+    let x = sampling::randn(&[64, 2], DType::F32, None)?;
     let true_w = Tensor::from_slice(&[2.0f32, -3.0], &[2, 1])?;
     let y = binary::add(&matmul::matmul(&x, &true_w)?, &Tensor::scalar(1.0f32))?;
 

@@ -201,7 +201,11 @@ impl ResultType {
 pub trait Element: Copy + Send + Sync + PartialOrd + Default + 'static {
     const DTYPE: DType;
     fn to_f64(self) -> f64;
-    fn from_f64(v: f64) -> Self;
+    /// NOTE: not `from_f64`: `half`'s inherent `f16::from_f64`/`bf16::from_f64` would shadow
+    /// it wherever the type is concrete (`with_dtype!` bodies), and they round differently
+    /// (they drop the low 32 bits before rounding: 0.4189455f32 as f64 became bf16 0.41797
+    /// instead of 0.41992); this one goes through float, as PyTorch does.
+    fn elem_from_f64(v: f64) -> Self;
     fn to_i64(self) -> i64;
     fn from_i64(v: i64) -> Self;
     fn from_bool(v: bool) -> Self;
@@ -217,7 +221,7 @@ macro_rules! int_element {
             }
             // NOTE: float → int casts truncate toward zero like C++; out-of-range values
             // saturate in Rust where C++ is undefined, which is the friendlier choice.
-            fn from_f64(v: f64) -> Self {
+            fn elem_from_f64(v: f64) -> Self {
                 v as $t
             }
             fn to_i64(self) -> i64 {
@@ -246,7 +250,7 @@ impl Element for bool {
     fn to_f64(self) -> f64 {
         self as u8 as f64
     }
-    fn from_f64(v: f64) -> Self {
+    fn elem_from_f64(v: f64) -> Self {
         v != 0.0
     }
     fn to_i64(self) -> i64 {
@@ -270,7 +274,7 @@ macro_rules! float_element {
             fn to_f64(self) -> f64 {
                 $to(self)
             }
-            fn from_f64(v: f64) -> Self {
+            fn elem_from_f64(v: f64) -> Self {
                 $from(v)
             }
             fn to_i64(self) -> i64 {
@@ -390,7 +394,7 @@ impl Scalar {
         match self {
             Scalar::Bool(b) => T::from_bool(b),
             Scalar::Int(i) => T::from_i64(i),
-            Scalar::Float(f) => T::from_f64(f),
+            Scalar::Float(f) => T::elem_from_f64(f),
         }
     }
 

@@ -380,7 +380,7 @@ fn compute(op: Op, a: &Tensor, b: &Tensor, out: Option<&Tensor>) -> Result<Tenso
                     }
                     Op::Div(RoundingMode::Trunc) => map2(&shape, o, sa, sb, 2, |x: T, y: T| {
                         if T::DTYPE.is_floating_point() {
-                            T::from_f64(Arith::div(x, y).to_f64().trunc())
+                            T::elem_from_f64(Arith::div(x, y).to_f64().trunc())
                         } else {
                             Arith::div(x, y)
                         }
@@ -392,7 +392,7 @@ fn compute(op: Op, a: &Tensor, b: &Tensor, out: Option<&Tensor>) -> Result<Tenso
                     Op::Fmod => map2(&shape, o, sa, sb, 2, |x: T, y: T| Arith::fmod(x, y)),
                     Op::Pow => map2(&shape, o, sa, sb, 8, |x: T, y: T| Arith::pow(x, y)),
                     Op::Atan2 => map2(&shape, o, sa, sb, 8, |x: T, y: T| {
-                        T::from_f64(x.to_f64().atan2(y.to_f64()))
+                        T::elem_from_f64(x.to_f64().atan2(y.to_f64()))
                     }),
                     Op::Maximum => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::maximum(x, y)),
                     Op::Minimum => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::minimum(x, y)),

@@ -13,7 +13,7 @@ pub fn convert<A: Element, B: Element>(a: A) -> B {
     } else if A::DTYPE.is_integral(true) && B::DTYPE.is_integral(false) {
         B::from_i64(a.to_i64())
     } else {
-        B::from_f64(a.to_f64())
+        B::elem_from_f64(a.to_f64())
     }
 }
 

@@ -1,8 +1,7 @@
-//! Tensor creation: constant fills, ranges, identity, and random sampling.
+//! Tensor creation: constant fills, ranges and identity (random sampling is in `sampling.rs`).
 
 use super::iter::{map1, SendPtr};
-use crate::random::{default_generator, Generator};
-use crate::{bail, ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
+use crate::{ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
 
 /// `full`, and through it `fill_`, `full_like`, `new_full`: a value that does not fit
 /// `dtype` is PyTorch's overflow error.
@@ -47,7 +46,7 @@ pub(crate) fn fill_raw(t: &Tensor, value: Scalar) {
 
 /// An empty Vec with room for `n` elements, or PyTorch's out-of-memory error (a plain
 /// `Vec::with_capacity` aborts the process when the allocation fails).
-fn try_vec<T>(n: usize) -> Result<Vec<T>> {
+pub(crate) fn try_vec<T>(n: usize) -> Result<Vec<T>> {
     let mut v = Vec::new();
     v.try_reserve_exact(n).map_err(|_| {
         crate::Error::runtime(format!(
@@ -112,8 +111,8 @@ pub fn arange(start: f64, end: f64, step: f64, dtype: DType) -> Result<Tensor> {
                 d if d.is_integral(false) => {
                     T::from_i64(si.wrapping_add((i as i64).wrapping_mul(sti)))
                 }
-                DType::F16 | DType::BF16 => T::from_f64((sf + i as f32 * stf) as f64),
-                _ => T::from_f64(start + i as f64 * step),
+                DType::F16 | DType::BF16 => T::elem_from_f64((sf + i as f32 * stf) as f64),
+                _ => T::elem_from_f64(start + i as f64 * step),
             };
             // SAFETY: i < n.
             unsafe { *p.add(i) = v };
@@ -162,12 +161,12 @@ pub fn linspace(start: f64, end: f64, steps: i64, dtype: DType) -> Result<Tensor
                     let base = if sgn > 0.0 { a } else { b };
                     put(
                         i,
-                        T::from_f64((sgn as f32 * step).mul_add(k as f32, base) as f64),
+                        T::elem_from_f64((sgn as f32 * step).mul_add(k as f32, base) as f64),
                     );
                 }
             }
             DType::F16 | DType::BF16 => {
-                let r = |v: f32| T::from_f64(v as f64).to_f64() as f32;
+                let r = |v: f32| T::elem_from_f64(v as f64).to_f64() as f32;
                 let (a, b) = (r(start as f32), r(end as f32));
                 let step = if n > 1 {
                     r(r(b - a) / r((n - 1) as f32))
@@ -177,7 +176,10 @@ pub fn linspace(start: f64, end: f64, steps: i64, dtype: DType) -> Result<Tensor
                 for i in 0..n {
                     let (k, sgn) = from_end(i);
                     let d = r(step * r(k as f32));
-                    put(i, T::from_f64(if sgn > 0.0 { a + d } else { b - d } as f64));
+                    put(
+                        i,
+                        T::elem_from_f64(if sgn > 0.0 { a + d } else { b - d } as f64),
+                    );
                 }
             }
             d if d.is_integral(false) => {
@@ -186,7 +188,7 @@ pub fn linspace(start: f64, end: f64, steps: i64, dtype: DType) -> Result<Tensor
                 for i in 0..n {
                     let (k, sgn) = from_end(i);
                     let base = if sgn > 0.0 { a } else { b };
-                    put(i, T::from_f64((sgn * step).mul_add(k, base)));
+                    put(i, T::elem_from_f64((sgn * step).mul_add(k, base)));
                 }
             }
             _ => {
@@ -198,7 +200,7 @@ pub fn linspace(start: f64, end: f64, steps: i64, dtype: DType) -> Result<Tensor
                 for i in 0..n {
                     let (k, sgn) = from_end(i);
                     let base = if sgn > 0.0 { start } else { end };
-                    put(i, T::from_f64((sgn * step).mul_add(k, base)));
+                    put(i, T::elem_from_f64((sgn * step).mul_add(k, base)));
                 }
             }
         }
@@ -230,7 +232,7 @@ pub fn logspace(start: f64, end: f64, steps: i64, base: f64, dtype: DType) -> Re
     let lin = linspace(start, end, steps, DType::F64)?;
     let v: Vec<f64> = lin.to_vec::<f64>()?.iter().map(|&e| base.powf(e)).collect();
     with_dtype!(dtype, T, {
-        let vals: Vec<T> = v.iter().map(|&x| T::from_f64(x)).collect();
+        let vals: Vec<T> = v.iter().map(|&x| T::elem_from_f64(x)).collect();
         Tensor::from_slice(&vals, &[v.len()])
     })
 }
@@ -245,181 +247,4 @@ pub fn eye(n: usize, m: usize, dtype: DType) -> Result<Tensor> {
         }
     });
     Ok(t)
-}
-
-fn gen_or_default(g: Option<&Generator>) -> Generator {
-    g.cloned().unwrap_or_else(|| default_generator().clone())
-}
-
-fn mantissa_digits(dtype: DType) -> u32 {
-    match dtype {
-        DType::F16 => 11,
-        DType::BF16 => 8,
-        DType::F32 => 24,
-        _ => 53,
-    }
-}
-
-fn check_float(op: &str, dtype: DType) -> Result<()> {
-    if !dtype.is_floating_point() {
-        bail!(
-            runtime,
-            "\"{op}\" not implemented for '{}'",
-            dtype.scalar_name()
-        );
-    }
-    Ok(())
-}
-
-/// Fills contiguous `t` in order from `f` (PyTorch's serial CPU kernels).
-fn fill_serial(t: &Tensor, mut f: impl FnMut() -> f64) {
-    with_dtype!(t.dtype(), T, {
-        let p = t.data_ptr::<T>();
-        for i in 0..t.numel() {
-            // SAFETY: contiguous, i < numel.
-            unsafe { *p.add(i) = T::from_f64(f()) };
-        }
-    });
-}
-
-/// `uniform_(from, to)` into contiguous `t` (no autograd).
-pub fn uniform_raw(t: &Tensor, from: f64, to: f64, g: Option<&Generator>) -> Result<()> {
-    check_float("check_uniform_bounds", t.dtype())?;
-    crate::ensure!(
-        from <= to,
-        runtime,
-        "uniform_ expects to return a [from, to) range, but found from={from} > to={to}"
-    );
-    let g = gen_or_default(g);
-    let mut s = g.0.lock();
-    let digits = mantissa_digits(t.dtype());
-    let (from_t, to_t) = (round_to(from, t.dtype()), round_to(to, t.dtype()));
-    fill_serial(t, || s.uniform(digits) * (to_t - from_t) + from_t);
-    Ok(())
-}
-
-fn round_to(v: f64, dtype: DType) -> f64 {
-    with_dtype!(dtype, T, { T::from_f64(v).to_f64() })
-}
-
-/// `normal_(mean, std)` into contiguous `t`, with PyTorch's two code paths (16-blocks of
-/// Box–Muller over pre-drawn uniforms for n >= 16, scalar sampling otherwise).
-pub fn normal_raw(t: &Tensor, mean: f64, std: f64, g: Option<&Generator>) -> Result<()> {
-    check_float("normal_kernel_cpu", t.dtype())?;
-    ensure!(
-        std >= 0.0,
-        runtime,
-        "normal expects std >= 0.0, but found std {std}"
-    );
-    let g = gen_or_default(g);
-    let mut s = g.0.lock();
-    let n = t.numel();
-    if n >= 16 {
-        let digits = mantissa_digits(t.dtype());
-        let single = t.dtype() != DType::F64;
-        let mut data: Vec<f64> = (0..n).map(|_| s.uniform(digits)).collect();
-        let fill16 = |d: &mut [f64]| {
-            for j in 0..8 {
-                let (u1, u2) = (1.0 - d[j], d[j + 8]);
-                if single {
-                    let (u1, u2) = (u1 as f32, u2 as f32);
-                    let r = (-2.0f32 * u1.ln()).sqrt();
-                    let th = 2.0f32 * std::f32::consts::PI * u2;
-                    d[j] = (r * th.cos() * std as f32 + mean as f32) as f64;
-                    d[j + 8] = (r * th.sin() * std as f32 + mean as f32) as f64;
-                } else {
-                    let r = (-2.0 * u1.ln()).sqrt();
-                    let th = 2.0 * std::f64::consts::PI * u2;
-                    d[j] = r * th.cos() * std + mean;
-                    d[j + 8] = r * th.sin() * std + mean;
-                }
-            }
-        };
-        let mut i = 0;
-        while i + 16 <= n {
-            fill16(&mut data[i..i + 16]);
-            i += 16;
-        }
-        if n % 16 != 0 {
-            // PyTorch redraws and recomputes the last 16 values.
-            let tail = &mut data[n - 16..];
-            for v in tail.iter_mut() {
-                *v = s.uniform(digits);
-            }
-            fill16(tail);
-        }
-        let mut it = data.into_iter();
-        fill_serial(t, || it.next().unwrap());
-    } else {
-        fill_serial(t, || s.normal_f64() * std + mean);
-    }
-    Ok(())
-}
-
-/// Integers uniform in [low, high) (`randint`, `random_`).
-pub fn randint_raw(t: &Tensor, low: i64, high: i64, g: Option<&Generator>) -> Result<()> {
-    ensure!(
-        high > low,
-        runtime,
-        "random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
-    );
-    let range = (high as i128 - low as i128) as u64;
-    let g = gen_or_default(g);
-    let mut s = g.0.lock();
-    let wide = range >= 1 << 32;
-    with_dtype!(t.dtype(), T, {
-        let p = t.data_ptr::<T>();
-        for i in 0..t.numel() {
-            let v = if wide {
-                s.random64()
-            } else {
-                s.random() as u64
-            };
-            let r = ((v % range) as i128 + low as i128) as i64;
-            // SAFETY: contiguous, i < numel.
-            unsafe { *p.add(i) = T::from_i64(r) };
-        }
-    });
-    Ok(())
-}
-
-pub fn randperm(n: usize, dtype: DType, g: Option<&Generator>) -> Result<Tensor> {
-    let g = gen_or_default(g);
-    let mut s = g.0.lock();
-    let mut r = try_vec::<i64>(n)?;
-    r.extend(0..n as i64);
-    for i in 0..n.saturating_sub(1) {
-        let z = if n - i >= 1 << 24 {
-            s.random64() % (n - i) as u64
-        } else {
-            s.random() as u64 % (n - i) as u64
-        };
-        r.swap(i, i + z as usize);
-    }
-    drop(s);
-    let t = Tensor::from_slice(&r, &[n])?;
-    super::cast::to_dtype(&t, dtype)
-}
-
-/// `bernoulli(p)`: 1 with probability p per element.
-pub fn bernoulli(p: &Tensor, g: Option<&Generator>) -> Result<Tensor> {
-    check_float("bernoulli_tensor_cpu_p_", p.dtype())?;
-    let probs = p.to_vec::<f64>()?;
-    ensure!(
-        probs.iter().all(|&v| (0.0..=1.0).contains(&v)),
-        runtime,
-        "Expected p_in >= 0 && p_in <= 1 to be true, but got false."
-    );
-    let g = gen_or_default(g);
-    let mut s = g.0.lock();
-    let out = Tensor::try_uninit(p.shape(), p.dtype())?;
-    let mut it = probs.into_iter();
-    fill_serial(&out, || {
-        if s.uniform(24) < it.next().unwrap() {
-            1.0
-        } else {
-            0.0
-        }
-    });
-    Ok(out)
 }

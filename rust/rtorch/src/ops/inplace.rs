@@ -52,6 +52,18 @@ pub fn apply(
     op: &str,
     f: impl FnOnce(&Tensor) -> Result<Tensor>,
 ) -> Result<()> {
+    apply_named(a, others, op, &backward_name(op), f)
+}
+
+/// `apply` with the name of the node recorded when the write cuts the gradient
+/// (`random_` overloads are `RandomBackward0/1/2` in PyTorch).
+pub fn apply_named(
+    a: &Tensor,
+    others: &[&Tensor],
+    op: &str,
+    node: &str,
+    f: impl FnOnce(&Tensor) -> Result<Tensor>,
+) -> Result<()> {
     check_writable(a, others, op)?;
     // `a`'s own history must survive the write, so the op reads a clone of it; whether the
     // result needs history at all is only known once the op has run (any input may
@@ -77,7 +89,7 @@ pub fn apply(
         inputs.extend_from_slice(others);
         let n = inputs.len();
         record_node(
-            backward_name(op).into(),
+            node.to_string().into(),
             &inputs,
             &[&out],
             Box::new(move |_, _| Ok(vec![None; n])),

@@ -13,6 +13,7 @@ pub mod num;
 pub mod pointwise;
 pub mod reduce;
 pub mod reduce_iter;
+pub mod sampling;
 pub mod scan;
 pub mod softmax;
 pub mod unary;

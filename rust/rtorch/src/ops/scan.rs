@@ -46,7 +46,7 @@ fn scan(x: &Tensor, d: usize, dtype: DType, is_sum: bool) -> Result<Tensor> {
                             // back to f32 is exactly f32 arithmetic.
                             acc = acc as f32 as f64;
                         }
-                        *ob.offset(i * os) = T::from_f64(acc);
+                        *ob.offset(i * os) = T::elem_from_f64(acc);
                     }
                     continue;
                 }

@@ -1,0 +1,651 @@
+//! Random sampling: `uniform_`, `normal_`, `random_`, `bernoulli(_)`, `randperm`, value for
+//! value PyTorch's CPU streams from the same seed.
+//!
+//! NOTE [ Torch's CPU random streams ]
+//! PyTorch's CPU kernels draw from one MT19937 serially; a seeded program gives the same
+//! numbers only if every kernel draws the same words in the same order and rounds the
+//! same way. Measured against torch 2.13 (x86-64, AVX2/AVX-512 builds, 10^5 draws each):
+//! - Order: elements are visited in TensorIterator's order, i.e. dims sorted by stride
+//!   (memory order for any permuted or sliced layout), not the logical order.
+//! - `uniform_`: float/half/bfloat16 take 24 bits of one 32-bit word, float64 53 bits of a
+//!   64-bit draw (two words, high first); the value is `fma(x, to - from, from)` in float
+//!   (float64 for float64) with `from`/`to` as float, rounded once to the dtype; a result
+//!   that rounds to `to` becomes `from`, so the range stays half-open.
+//! - `normal_` on a contiguous tensor of >= 16 elements: Box-Muller over blocks of 16
+//!   uniforms (u1 = 1 - u[j], u2 = u[j + 8]); float32 and float64 draw all n uniforms first,
+//!   half types draw 16 per block (computed in float, then rounded); if n % 16 != 0 the last
+//!   16 outputs are recomputed from 16 fresh uniforms. Otherwise (n < 16 or
+//!   non-contiguous) one double normal at a time, the second Box-Muller value cached in
+//!   the generator. torch's float32 block uses AVX2 polynomial log/sin/cos where this uses
+//!   libm, so float32 normals may differ in the last 1-2 ulps (16% / 3% of values).
+//! - `random_()`: `w % (max + 1)` per dtype (64-bit words for int64/float64, 2^digits + 1
+//!   for floats, `w & 1` for bool); `random_(from, to)`: `w % (to - from) + from`, with a
+//!   64-bit word when the range is >= 2^28 (any dtype).
+//! - `bernoulli_(p: float)`: `u < p` with a 53-bit uniform; `bernoulli_(p: Tensor)`: 53 bits
+//!   when `p` is float64, else 24 bits compared in float. torch's MKL build takes another
+//!   path on Intel CPUs for the scalar form (MKL's MCG31 stream, seeded from one 32-bit
+//!   draw); rtorch follows the default path, which torch takes on every other CPU.
+
+use super::inplace;
+use crate::autograd::{is_grad_enabled, record_node};
+use crate::random::{default_generator, GenState, Generator};
+use crate::{ensure, with_dtype, DType, Element, Result, Tensor};
+use half::{bf16, f16};
+
+fn gen_or_default(g: Option<&Generator>) -> Generator {
+    g.cloned().unwrap_or_else(|| default_generator().clone())
+}
+
+fn check_float(kernel: &str, dtype: DType) -> Result<()> {
+    if !dtype.is_floating_point() {
+        return Err(super::unsupported(kernel, dtype));
+    }
+    Ok(())
+}
+
+/// The C++ type name torch prints in its random bounds errors ("for unsigned char").
+fn cpp_name(dtype: DType) -> &'static str {
+    match dtype {
+        DType::Bool => "bool",
+        DType::U8 => "unsigned char",
+        DType::I8 => "signed char",
+        DType::I16 => "short int",
+        DType::I32 => "int",
+        DType::I64 => "long int",
+        DType::F16 => "c10::Half",
+        DType::BF16 => "c10::BFloat16",
+        DType::F32 => "float",
+        DType::F64 => "double",
+    }
+}
+
+/// Significand bits of a float dtype (`std::numeric_limits<T>::digits`).
+fn digits(dtype: DType) -> u32 {
+    match dtype {
+        DType::F16 => 11,
+        DType::BF16 => 8,
+        DType::F32 => 24,
+        _ => 53,
+    }
+}
+
+/// Dims of a tensor, outermost first, in the order TensorIterator visits them: sorted by
+/// stride (insertion sort, ties between equal strides broken by size, stride-0 dims left
+/// where they are).
+fn visit_order(shape: &[usize], strides: &[isize]) -> Vec<usize> {
+    let nd = shape.len();
+    // perm[0] is the fastest-moving dim.
+    let mut perm: Vec<usize> = (0..nd).rev().collect();
+    let should_swap = |d0: usize, d1: usize| -> i32 {
+        let (s0, s1) = (strides[d0], strides[d1]);
+        if s0 == 0 || s1 == 0 {
+            0
+        } else if s0 < s1 {
+            -1
+        } else if s0 > s1 || shape[d0] > shape[d1] {
+            1
+        } else {
+            0
+        }
+    };
+    for i in 1..nd {
+        let mut d1 = i;
+        for d0 in (0..i).rev() {
+            match should_swap(perm[d0], perm[d1]) {
+                c if c > 0 => {
+                    perm.swap(d0, d1);
+                    d1 = d0;
+                }
+                c if c < 0 => break,
+                _ => {}
+            }
+        }
+    }
+    perm.reverse();
+    perm
+}
+
+/// Writes `next(logical_index)` into every element of `t` in torch's visiting order.
+fn fill_in_order<T: Element>(t: &Tensor, mut next: impl FnMut(usize) -> T) {
+    let n = t.numel();
+    let p = t.data_ptr::<T>();
+    if t.is_contiguous() {
+        for i in 0..n {
+            // SAFETY: contiguous, i < numel.
+            unsafe { *p.add(i) = next(i) };
+        }
+        return;
+    }
+    if n == 0 {
+        return;
+    }
+    let (shape, strides) = (t.shape(), t.strides());
+    let order = visit_order(shape, strides);
+    let mut logical_strides = vec![0usize; shape.len()];
+    let mut acc = 1;
+    for d in (0..shape.len()).rev() {
+        logical_strides[d] = acc;
+        acc *= shape[d];
+    }
+    let mut idx = vec![0usize; order.len()];
+    let (mut off, mut logical) = (0isize, 0usize);
+    for _ in 0..n {
+        // SAFETY: `off` walks the elements of `t`'s view.
+        unsafe { *p.offset(off) = next(logical) };
+        for k in (0..order.len()).rev() {
+            let d = order[k];
+            idx[k] += 1;
+            off += strides[d];
+            logical += logical_strides[d];
+            if idx[k] < shape[d] {
+                break;
+            }
+            off -= strides[d] * shape[d] as isize;
+            logical -= logical_strides[d] * shape[d];
+            idx[k] = 0;
+        }
+    }
+}
+
+/// Runs a sampler as the in-place op `op` on `t`: straight into `t` when no autograd is
+/// involved, else through `inplace::apply` (the history becomes `node`, whose gradient is
+/// zero) with a buffer laid out like `t`, so the visiting order is the same.
+fn sample_into(
+    t: &Tensor,
+    op: &str,
+    node: &str,
+    fill: impl FnOnce(&Tensor) -> Result<()>,
+) -> Result<()> {
+    if inplace::fast_path_ok(t, &[]) {
+        inplace::check_writable(t, &[], op)?;
+        fill(t)?;
+        t.bump_version();
+        return Ok(());
+    }
+    inplace::apply_named(t, &[], op, node, |src| {
+        let buf = Tensor::try_uninit_like(src.shape(), src.dtype(), &[t.strides()])?;
+        fill(&buf)?;
+        Ok(buf)
+    })
+}
+
+/// A uniform in [0, 1) from 24 bits of one word (float, half, bfloat16).
+fn uniform24(s: &mut GenState) -> f32 {
+    (s.random() & ((1 << 24) - 1)) as f32 * (1.0 / (1u32 << 24) as f32)
+}
+
+/// A uniform in [0, 1) from 53 bits of a 64-bit draw (float64).
+fn uniform53(s: &mut GenState) -> f64 {
+    (s.random64() & ((1 << 53) - 1)) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+fn check_bounds(name: &str, v: f64, dtype: DType) -> Result<()> {
+    let max = match dtype {
+        DType::F16 => f16::MAX.to_f64(),
+        DType::BF16 => bf16::MAX.to_f64(),
+        DType::F32 => f32::MAX as f64,
+        _ => f64::MAX,
+    };
+    ensure!(
+        v >= -max && v <= max,
+        runtime,
+        "{name} is out of bounds for {}",
+        cpp_name(dtype)
+    );
+    Ok(())
+}
+
+/// `t.uniform_(from, to)`.
+pub fn uniform_(t: &Tensor, from: f64, to: f64, g: Option<&Generator>) -> Result<()> {
+    let dtype = t.dtype();
+    check_float("check_uniform_bounds", dtype)?;
+    ensure!(
+        from <= to,
+        runtime,
+        "uniform_ expects to return a [from, to) range, but found from={from} > to={to}"
+    );
+    check_bounds("from", from, dtype)?;
+    check_bounds("to", to, dtype)?;
+    let max = match dtype {
+        DType::F64 => f64::MAX,
+        DType::F32 => f32::MAX as f64,
+        DType::F16 => f16::MAX.to_f64(),
+        _ => bf16::MAX.to_f64(),
+    };
+    ensure!(
+        to - from <= max,
+        runtime,
+        "uniform_ expects to-from <= std::numeric_limits<{}>::max(), but found to={to} and from={from} which result in to-from to exceed the limit",
+        cpp_name(dtype)
+    );
+    let g = gen_or_default(g);
+    sample_into(t, "uniform_", "UniformBackward0", |t| {
+        let mut s = g.0.lock();
+        if dtype == DType::F64 {
+            fill_in_order::<f64>(t, |_| {
+                let y = uniform53(&mut s).mul_add(to - from, from);
+                if y == to {
+                    from
+                } else {
+                    y
+                }
+            });
+        } else {
+            let (from_f, to_f) = (from as f32, to as f32);
+            let width = to_f - from_f;
+            with_dtype!(dtype, T, {
+                let (from_t, to_t) = (
+                    T::elem_from_f64(from_f as f64),
+                    T::elem_from_f64(to_f as f64),
+                );
+                fill_in_order::<T>(t, |_| {
+                    let y = T::elem_from_f64(uniform24(&mut s).mul_add(width, from_f) as f64);
+                    if y == to_t {
+                        from_t
+                    } else {
+                        y
+                    }
+                });
+            });
+        }
+        Ok(())
+    })
+}
+
+/// One Box-Muller pair in float from uniforms `u[j]`, `u[j + 8]` (torch's float 16-block).
+fn box_muller_f32(a: f32, b: f32, mean: f32, std: f32) -> (f32, f32) {
+    let radius = (-2.0f32 * (1.0 - a).ln()).sqrt();
+    let theta = (2.0 * std::f64::consts::PI) as f32 * b;
+    (
+        (radius * theta.cos()).mul_add(std, mean),
+        (radius * theta.sin()).mul_add(std, mean),
+    )
+}
+
+/// `t.normal_(mean, std)`.
+pub fn normal_(t: &Tensor, mean: f64, std: f64, g: Option<&Generator>) -> Result<()> {
+    let dtype = t.dtype();
+    check_float("normal_kernel_cpu", dtype)?;
+    ensure!(
+        std >= 0.0,
+        runtime,
+        "normal expects std >= 0.0, but found std {std}"
+    );
+    let g = gen_or_default(g);
+    sample_into(t, "normal_", "NormalBackward0", |t| {
+        let mut s = g.0.lock();
+        let n = t.numel();
+        if n < 16 || !t.is_contiguous() {
+            with_dtype!(dtype, T, {
+                fill_in_order::<T>(t, |_| T::elem_from_f64(s.normal_f64().mul_add(std, mean)));
+            });
+            return Ok(());
+        }
+        // The last block starts at n - 16 and is drawn afresh when n % 16 != 0.
+        let starts = (0..n / 16)
+            .map(|b| b * 16)
+            .chain((n % 16 != 0).then_some(n - 16));
+        match dtype {
+            DType::F64 => {
+                let mut data: Vec<f64> = (0..n).map(|_| uniform53(&mut s)).collect();
+                for start in starts {
+                    if start % 16 != 0 {
+                        for v in &mut data[start..] {
+                            *v = uniform53(&mut s);
+                        }
+                    }
+                    let d = &mut data[start..start + 16];
+                    for j in 0..8 {
+                        let radius = (-2.0 * (1.0 - d[j]).ln()).sqrt();
+                        let theta = 2.0 * std::f64::consts::PI * d[j + 8];
+                        d[j] = (radius * theta.cos()).mul_add(std, mean);
+                        d[j + 8] = (radius * theta.sin()).mul_add(std, mean);
+                    }
+                }
+                let mut it = data.into_iter();
+                fill_in_order::<f64>(t, |_| it.next().unwrap_or(0.0));
+            }
+            DType::F32 => {
+                let (mean, std) = (mean as f32, std as f32);
+                let mut data: Vec<f32> = (0..n).map(|_| uniform24(&mut s)).collect();
+                for start in starts {
+                    if start % 16 != 0 {
+                        for v in &mut data[start..] {
+                            *v = uniform24(&mut s);
+                        }
+                    }
+                    let d = &mut data[start..start + 16];
+                    for j in 0..8 {
+                        (d[j], d[j + 8]) = box_muller_f32(d[j], d[j + 8], mean, std);
+                    }
+                }
+                let mut it = data.into_iter();
+                fill_in_order::<f32>(t, |_| it.next().unwrap_or(0.0));
+            }
+            _ => {
+                // Half types: 16 fresh uniforms per block, computed in float.
+                let (mean, std) = (mean as f32, std as f32);
+                let mut data = vec![0f32; n];
+                for start in starts {
+                    let u: Vec<f32> = (0..16).map(|_| uniform24(&mut s)).collect();
+                    for j in 0..8 {
+                        (data[start + j], data[start + j + 8]) =
+                            box_muller_f32(u[j], u[j + 8], mean, std);
+                    }
+                }
+                let mut it = data.into_iter();
+                with_dtype!(dtype, T, {
+                    fill_in_order::<T>(t, |_| T::elem_from_f64(it.next().unwrap_or(0.0) as f64));
+                });
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Largest value of an integer dtype, or 2^digits for a float dtype (torch's `to_inc`
+/// when `random_(from)` has no `to`).
+fn max_inclusive(dtype: DType) -> i64 {
+    match dtype {
+        DType::Bool => 1,
+        DType::U8 => u8::MAX as i64,
+        DType::I8 => i8::MAX as i64,
+        DType::I16 => i16::MAX as i64,
+        DType::I32 => i32::MAX as i64,
+        DType::I64 => i64::MAX,
+        d => 1i64 << digits(d),
+    }
+}
+
+/// Integer range of `dtype` for `random_`'s bounds checks.
+fn check_random_bounds(from: i64, to_inc: i64, dtype: DType) -> Result<()> {
+    let (min, max) = if dtype.is_floating_point() {
+        let m = match dtype {
+            DType::F16 => f16::MAX.to_f64(),
+            DType::BF16 => bf16::MAX.to_f64(),
+            DType::F32 => f32::MAX as f64,
+            _ => f64::MAX,
+        };
+        (-m, m)
+    } else {
+        let lo = match dtype {
+            DType::Bool | DType::U8 => 0,
+            DType::I8 => i8::MIN as i64,
+            DType::I16 => i16::MIN as i64,
+            DType::I32 => i32::MIN as i64,
+            _ => i64::MIN,
+        };
+        (lo as f64, max_inclusive(dtype) as f64)
+    };
+    let name = cpp_name(dtype);
+    ensure!(
+        from as f64 >= min && from as f64 <= max,
+        runtime,
+        "from is out of bounds for {name}"
+    );
+    ensure!(
+        to_inc as f64 >= min && to_inc as f64 <= max,
+        runtime,
+        "to - 1 is out of bounds for {name}"
+    );
+    Ok(())
+}
+
+/// torch's `update_from`/`update_to`: a bound that the float dtype cannot hold exactly
+/// moves inward to one it can.
+fn float_bound(v: i64, dtype: DType, lower: bool) -> i64 {
+    let step = if lower { 1 } else { -1 };
+    let probe = v.saturating_add(step);
+    let cast = with_dtype!(dtype, T, { T::elem_from_f64(probe as f64).to_f64() });
+    // NOTE: an out-of-range float -> int64 cast is undefined in C++; x86 gives INT64_MIN,
+    // which is what torch's bounds check then reports.
+    let cast = if cast.is_finite() && cast.abs() < 9.2e18 {
+        cast as i64
+    } else {
+        i64::MIN
+    };
+    let moved = if lower { cast < v } else { cast >= v };
+    if !moved {
+        return v;
+    }
+    let n = 63 - (probe.unsigned_abs().max(1)).leading_zeros() as i64;
+    let shift = (n - digits(dtype) as i64 + 1).max(0);
+    cast.wrapping_add(step * (1i64 << shift))
+}
+
+/// `t.random_()`: each dtype's full range.
+pub fn random_(t: &Tensor, g: Option<&Generator>) -> Result<()> {
+    let dtype = t.dtype();
+    let g = gen_or_default(g);
+    sample_into(t, "random_", "RandomBackward2", |t| {
+        let mut s = g.0.lock();
+        match dtype {
+            DType::Bool => fill_in_order::<bool>(t, |_| s.random() & 1 != 0),
+            DType::I64 => fill_in_order::<i64>(t, |_| (s.random64() % (1u64 << 63)) as i64),
+            DType::F64 => fill_in_order::<f64>(t, |_| (s.random64() % ((1 << 53) + 1)) as f64),
+            _ => {
+                let modulus = max_inclusive(dtype) as u64 + 1;
+                with_dtype!(dtype, T, {
+                    fill_in_order::<T>(t, |_| T::from_i64((s.random() as u64 % modulus) as i64));
+                });
+            }
+        }
+        Ok(())
+    })
+}
+
+/// `t.random_(from, to)`, and `random_(from, None)` ([from, max]).
+pub fn random_from_to_(
+    t: &Tensor,
+    from: i64,
+    to: Option<i64>,
+    g: Option<&Generator>,
+) -> Result<()> {
+    random_range(t, from, to, "RandomBackward0", g)
+}
+
+/// `t.random_(to)`: [0, to).
+pub fn random_to_(t: &Tensor, to: i64, g: Option<&Generator>) -> Result<()> {
+    random_range(t, 0, Some(to), "RandomBackward1", g)
+}
+
+fn random_range(
+    t: &Tensor,
+    from: i64,
+    to: Option<i64>,
+    node: &str,
+    g: Option<&Generator>,
+) -> Result<()> {
+    let dtype = t.dtype();
+    let (from, range) = match to {
+        Some(to) => {
+            ensure!(
+                from < to,
+                runtime,
+                "random_ expects 'from' to be less than 'to', but got from={from} >= to={to}"
+            );
+            let (mut from, mut to) = (from, to);
+            if dtype.is_floating_point() {
+                from = float_bound(from, dtype, true);
+                to = float_bound(to, dtype, false);
+                ensure!(
+                    from < to,
+                    runtime,
+                    "random_ expects 'from' casted to dtype to be less than 'to' casted to dtype, but got from={from} >= to={to}"
+                );
+            }
+            check_random_bounds(from, to - 1, dtype)?;
+            (from, (to as i128 - from as i128) as u64)
+        }
+        None if from == i64::MIN => {
+            if matches!(dtype, DType::F16 | DType::Bool) {
+                return Err(super::unsupported(
+                    "random_full_64_bits_range_kernel_cpu",
+                    dtype,
+                ));
+            }
+            ensure!(
+                matches!(dtype, DType::I64 | DType::F64 | DType::F32 | DType::BF16),
+                runtime,
+                "random_full_64_bits_range_kernel_cpu handles only int64, double, float and bfloat16"
+            );
+            let g = gen_or_default(g);
+            return sample_into(t, "random_", node, |t| {
+                let mut s = g.0.lock();
+                with_dtype!(dtype, T, {
+                    fill_in_order::<T>(t, |_| T::from_i64(s.random64() as i64));
+                });
+                Ok(())
+            });
+        }
+        None => {
+            let mut from = from;
+            let to_inc = max_inclusive(dtype);
+            if dtype.is_floating_point() {
+                from = float_bound(from, dtype, true);
+                ensure!(
+                    from < to_inc,
+                    runtime,
+                    "random_ expects 'from' casted to dtype to be less than or equal to 'to_inc' casted to dtype, but got from={from} > to_inc={to_inc}"
+                );
+            }
+            check_random_bounds(from, to_inc, dtype)?;
+            (from, (to_inc as i128 - from as i128 + 1) as u64)
+        }
+    };
+    if t.numel() == 0 {
+        return Ok(());
+    }
+    // NOTE: torch 2.13 draws 64 bits from a range of 2^28 on, for every dtype (measured).
+    let wide = range >= 1 << 28;
+    let g = gen_or_default(g);
+    sample_into(t, "random_", node, |t| {
+        let mut s = g.0.lock();
+        with_dtype!(dtype, T, {
+            fill_in_order::<T>(t, |_| {
+                let w = if wide {
+                    s.random64()
+                } else {
+                    s.random() as u64
+                };
+                T::from_i64((w % range).wrapping_add(from as u64) as i64)
+            });
+        });
+        Ok(())
+    })
+}
+
+/// `t.bernoulli_(p)` for a number `p`.
+pub fn bernoulli_scalar_(t: &Tensor, p: f64, g: Option<&Generator>) -> Result<()> {
+    ensure!(
+        (0.0..=1.0).contains(&p),
+        runtime,
+        "bernoulli_ expects p to be in [0, 1], but got p={p}"
+    );
+    let g = gen_or_default(g);
+    sample_into(t, "bernoulli_", "BernoulliBackward2", |t| {
+        let mut s = g.0.lock();
+        with_dtype!(t.dtype(), T, {
+            fill_in_order::<T>(t, |_| T::from_bool(uniform53(&mut s) < p));
+        });
+        Ok(())
+    })
+}
+
+/// Probabilities of `p` broadcast to `shape`, in row-major order, checked to lie in [0, 1].
+fn probabilities(p: &Tensor, shape: &[usize]) -> Result<Vec<f64>> {
+    check_float("bernoulli_tensor_cpu_p_", p.dtype())?;
+    let expanded = super::movement::expand(p, shape)?;
+    let probs = expanded.to_vec::<f64>()?;
+    ensure!(
+        probs.iter().all(|v| (0.0..=1.0).contains(v)),
+        runtime,
+        "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)"
+    );
+    Ok(probs)
+}
+
+/// Fills `t` from probabilities `probs` (row-major, `t`'s shape); `p_dtype` picks the
+/// uniform's precision.
+fn bernoulli_fill(t: &Tensor, probs: &[f64], p_dtype: DType, s: &mut GenState) {
+    with_dtype!(t.dtype(), T, {
+        if p_dtype == DType::F64 {
+            fill_in_order::<T>(t, |i| T::from_bool(uniform53(s) < probs[i]));
+        } else {
+            fill_in_order::<T>(t, |i| T::from_bool(uniform24(s) < probs[i] as f32));
+        }
+    });
+}
+
+/// `t.bernoulli_(p)` for a tensor `p` broadcast to `t`.
+pub fn bernoulli_tensor_(t: &Tensor, p: &Tensor, g: Option<&Generator>) -> Result<()> {
+    let probs = probabilities(p, t.shape())?;
+    let g = gen_or_default(g);
+    sample_into(t, "bernoulli_", "BernoulliBackward1", |t| {
+        bernoulli_fill(t, &probs, p.dtype(), &mut g.0.lock());
+        Ok(())
+    })
+}
+
+/// `bernoulli(p)`: a fresh contiguous tensor of `p`'s shape and dtype.
+pub fn bernoulli(p: &Tensor, g: Option<&Generator>) -> Result<Tensor> {
+    let probs = probabilities(p, p.shape())?;
+    let out = Tensor::try_uninit(p.shape(), p.dtype())?;
+    bernoulli_fill(&out, &probs, p.dtype(), &mut gen_or_default(g).0.lock());
+    if is_grad_enabled() && p.requires_grad() {
+        let (shape, dtype) = (p.shape().to_vec(), p.dtype());
+        record_node(
+            "BernoulliBackward0".into(),
+            &[p],
+            &[&out],
+            Box::new(move |_, _| Ok(vec![Some(Tensor::try_zeros(&shape, dtype)?)])),
+        );
+    }
+    Ok(out)
+}
+
+/// `randperm(n)`: torch's serial Fisher-Yates shuffle.
+pub fn randperm(n: usize, dtype: DType, g: Option<&Generator>) -> Result<Tensor> {
+    let g = gen_or_default(g);
+    let mut s = g.0.lock();
+    let mut r = super::factory::try_vec::<i64>(n)?;
+    r.extend(0..n as i64);
+    for i in 0..n.saturating_sub(1) {
+        let z = if n - i >= 1 << 24 {
+            s.random64() % (n - i) as u64
+        } else {
+            s.random() as u64 % (n - i) as u64
+        };
+        r.swap(i, i + z as usize);
+    }
+    drop(s);
+    let t = Tensor::from_slice(&r, &[n])?;
+    super::cast::to_dtype(&t, dtype)
+}
+
+/// `randn`-style helper for Rust users: a fresh tensor of standard normals.
+pub fn randn(shape: &[usize], dtype: DType, g: Option<&Generator>) -> Result<Tensor> {
+    let t = Tensor::try_uninit(shape, dtype)?;
+    normal_(&t, 0.0, 1.0, g)?;
+    Ok(t)
+}
+
+/// `rand`-style helper for Rust users: a fresh tensor of uniforms in [0, 1).
+pub fn rand(shape: &[usize], dtype: DType, g: Option<&Generator>) -> Result<Tensor> {
+    let t = Tensor::try_uninit(shape, dtype)?;
+    uniform_(&t, 0.0, 1.0, g)?;
+    Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visit_order_follows_strides() {
+        // A transposed (3, 4) tensor: shape (4, 3), strides (1, 4) -> dim 1 outermost.
+        assert_eq!(visit_order(&[4, 3], &[1, 4]), vec![1, 0]);
+        assert_eq!(visit_order(&[2, 3, 4], &[12, 4, 1]), vec![0, 1, 2]);
+        assert_eq!(visit_order(&[2, 3, 4], &[1, 8, 2]), vec![1, 2, 0]);
+    }
+}
