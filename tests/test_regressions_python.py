@@ -397,10 +397,24 @@ def test_rtorch_multiprocessing_is_the_stdlib_module():
 # ---- open: left to the bindings (see the report of this change) ----
 
 
-@pytest.mark.xfail(reason="W10: parse_device drops the index of 'cpu:0', so to() aliases")
 def test_to_cpu0_copies():
+    # W10: 'cpu:0' is not the device of a CPU tensor ('cpu'), so torch copies.
     t = rtorch.zeros(2)
-    assert t.to("cpu:0") is not t and t.to("cpu:0")._storage_id() != t._storage_id()
+    assert t.to("cpu:0")._storage_id() != t._storage_id()
+    assert t.to(rtorch.device("cpu", 0))._storage_id() != t._storage_id()
+    assert t.to("cpu")._storage_id() == t._storage_id()
+    assert str(t.to("cpu:0").device) == "cpu"
+
+
+@pytest.mark.parametrize(
+    "spec", [("cpu",), ("cpu:0",), ("cpu", 0), ("cuda",), ("cuda:1",), ("cuda", 2)]
+)
+def test_device_objects_match_torch(spec):
+    torch = pytest.importorskip("torch")
+    a, b = torch.device(*spec), rtorch.device(*spec)
+    assert (str(a), repr(a), a.type, a.index) == (str(b), repr(b), b.type, b.index)
+    for other in [("cpu",), ("cpu:0",), ("cuda:0",), ("cuda:1",)]:
+        assert (a == torch.device(*other)) == (b == rtorch.device(*other))
 
 
 @pytest.mark.xfail(reason="leaf hooks are held in Rust, invisible to the cycle collector")

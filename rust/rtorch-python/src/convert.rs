@@ -225,15 +225,20 @@ pub fn dtype(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<DType>> {
 }
 
 pub fn device(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Device>> {
+    Ok(device_spec(obj)?.map(|d| d.device))
+}
+
+/// A device argument as written (`'cpu:0'` keeps its index; see `PyDevice`).
+pub fn device_spec(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<PyDevice>> {
     let Some(obj) = obj else { return Ok(None) };
     if obj.is_none() {
         return Ok(None);
     }
     if let Ok(d) = obj.cast::<PyDevice>() {
-        return Ok(Some(d.get().device));
+        return Ok(Some(*d.get()));
     }
     if let Ok(i) = obj.extract::<usize>() {
-        return Ok(Some(Device::Cuda(i)));
+        return Ok(Some(PyDevice::of(Device::Cuda(i))));
     }
     let s: String = obj
         .extract()

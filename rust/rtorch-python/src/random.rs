@@ -59,9 +59,7 @@ impl PyGenerator {
     }
     #[getter]
     fn device(&self) -> crate::types::PyDevice {
-        crate::types::PyDevice {
-            device: Device::Cpu,
-        }
+        crate::types::PyDevice::of(Device::Cpu)
     }
 }
 

@@ -188,9 +188,7 @@ impl PyTensor {
     }
     #[getter]
     fn device(&self) -> PyDevice {
-        PyDevice {
-            device: self.t.device(),
-        }
+        PyDevice::of(self.t.device())
     }
     #[getter]
     fn is_cuda(&self) -> bool {

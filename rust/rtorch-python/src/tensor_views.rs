@@ -4,6 +4,7 @@ use crate::convert::{self, dims, scalar_req};
 use crate::errors::IntoPy;
 use crate::tensor::{heavy, ok, PyTensor, R};
 use crate::tensor_math::not_available_cuda;
+use crate::types::PyDevice;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -224,14 +225,14 @@ impl PyTensor {
     ) -> R {
         let _ = non_blocking;
         let mut dt = convert::dtype(dtype)?;
-        let mut dev = convert::device(device)?;
+        let mut dev = convert::device_spec(device)?;
         for a in args.iter() {
             if let Ok(other) = a.cast::<PyTensor>() {
                 dt = Some(other.get().t.dtype());
-                dev = Some(other.get().t.device());
+                dev = Some(PyDevice::of(other.get().t.device()));
             } else if let Ok(Some(d)) = convert::dtype(Some(&a)) {
                 dt = Some(d);
-            } else if let Ok(Some(d)) = convert::device(Some(&a)) {
+            } else if let Ok(Some(d)) = convert::device_spec(Some(&a)) {
                 dev = Some(d);
             } else {
                 return Err(PyTypeError::new_err(format!(
@@ -239,10 +240,13 @@ impl PyTensor {
                 )));
             }
         }
+        // NOTE: 'cpu:0' is not the device of a CPU tensor ('cpu'), so torch copies.
+        let mut copy = copy;
         if let Some(d) = dev {
-            if d != self.t.device() {
+            if d.device != self.t.device() {
                 return Err(not_available_cuda());
             }
+            copy |= d != PyDevice::of(self.t.device());
         }
         let target = dt.unwrap_or(self.t.dtype());
         if target == self.t.dtype() && !copy {

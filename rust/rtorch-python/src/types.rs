@@ -53,13 +53,26 @@ pub fn dtype_obj(py: Python<'_>, d: DType) -> Py<PyDType> {
     all[d as usize].clone_ref(py)
 }
 
+/// `rtorch.device`: the engine's device plus the index exactly as the user wrote it
+/// (`'cpu'` and `'cpu:0'` are different devices in PyTorch, and `to('cpu:0')` copies).
 #[pyclass(name = "device", module = "rtorch", frozen, eq, hash, from_py_object)]
 #[derive(PartialEq, Eq, Hash, Clone, Copy)]
 pub struct PyDevice {
     pub device: Device,
+    pub index: Option<usize>,
 }
 
-pub fn parse_device(s: &str) -> PyResult<Device> {
+impl PyDevice {
+    /// The device a tensor on `device` reports (no index on the CPU).
+    pub fn of(device: Device) -> Self {
+        PyDevice {
+            device,
+            index: device.index(),
+        }
+    }
+}
+
+pub fn parse_device(s: &str) -> PyResult<PyDevice> {
     let (kind, idx) =
         match s.split_once(':') {
             Some((k, i)) => (
@@ -70,13 +83,16 @@ pub fn parse_device(s: &str) -> PyResult<Device> {
             ),
             None => (s, None),
         };
-    match kind {
-        "cpu" => Ok(Device::Cpu),
-        "cuda" => Ok(Device::Cuda(idx.unwrap_or(0))),
-        _ => Err(PyRuntimeError::new_err(format!(
-            "Expected one of cpu, cuda device type at start of device string: {s}"
-        ))),
-    }
+    let device = match kind {
+        "cpu" => Device::Cpu,
+        "cuda" => Device::Cuda(idx.unwrap_or(0)),
+        _ => {
+            return Err(PyRuntimeError::new_err(format!(
+                "Expected one of cpu, cuda device type at start of device string: {s}"
+            )))
+        }
+    };
+    Ok(PyDevice { device, index: idx })
 }
 
 #[pymethods]
@@ -88,18 +104,24 @@ impl PyDevice {
             return Ok(*d.get());
         }
         if let Ok(i) = r#type.extract::<usize>() {
-            return Ok(PyDevice {
-                device: Device::Cuda(i),
-            });
+            return Ok(PyDevice::of(Device::Cuda(i)));
         }
         let s: String = r#type
             .extract()
             .map_err(|_| PyTypeError::new_err("device() expects a string or an int"))?;
-        let mut device = parse_device(&s)?;
-        if let (Device::Cuda(_), Some(i)) = (device, index) {
-            device = Device::Cuda(i);
+        let mut d = parse_device(&s)?;
+        if let Some(i) = index {
+            if d.index.is_some() {
+                return Err(PyRuntimeError::new_err(format!(
+                    "type (string) must not include an index because index was passed explicitly: {s}"
+                )));
+            }
+            d.index = Some(i);
+            if let Device::Cuda(_) = d.device {
+                d.device = Device::Cuda(i);
+            }
         }
-        Ok(PyDevice { device })
+        Ok(d)
     }
     #[getter]
     fn r#type(&self) -> &'static str {
@@ -107,15 +129,18 @@ impl PyDevice {
     }
     #[getter]
     fn index(&self) -> Option<usize> {
-        self.device.index()
+        self.index
     }
     fn __str__(&self) -> String {
-        self.device.to_string()
+        match self.index {
+            Some(i) => format!("{}:{i}", self.device.type_name()),
+            None => self.device.type_name().to_string(),
+        }
     }
     fn __repr__(&self) -> String {
-        match self.device {
-            Device::Cpu => "device(type='cpu')".into(),
-            Device::Cuda(i) => format!("device(type='cuda', index={i})"),
+        match self.index {
+            Some(i) => format!("device(type='{}', index={i})", self.device.type_name()),
+            None => format!("device(type='{}')", self.device.type_name()),
         }
     }
 }
