@@ -108,6 +108,22 @@ impl Node {
         })
     }
 
+    /// Makes this node's backward fail, as PyTorch's does, when any of `saved` was modified
+    /// in place after the forward. For composite ops (`var`, `lerp`, `addcmul`…) whose
+    /// pieces do not save the tensors PyTorch's single node saves: the gradient would still
+    /// be right, but torch raises and so must we (NOTE [ Saved tensors of composites ]).
+    pub fn guard_saved(&self, saved: Vec<SavedTensor>) {
+        let mut slot = self.backward.lock();
+        if let Some(mut inner) = slot.take() {
+            *slot = Some(Box::new(move |ctx, g| {
+                for s in &saved {
+                    s.unpack(ctx)?;
+                }
+                inner(ctx, g)
+            }));
+        }
+    }
+
     /// Output `output_nr` now lives in `t` (an in-place op wrote it there).
     pub(crate) fn set_inplace_output(&self, output_nr: usize, t: &Tensor) {
         let mut v = self.inplace_outputs.lock();
@@ -226,6 +242,20 @@ pub fn record(
 }
 
 /// `record` without the grad-mode check, for callers that already decided.
+/// Version-checks `saved` (the inputs PyTorch's node for this op saves) when `out`'s
+/// backward runs; see NOTE [ Saved tensors of composites ]. A no-op without history.
+pub fn guard_composite(out: &Tensor, saved: &[&Tensor]) {
+    if let Some(node) = out.grad_fn() {
+        node.guard_saved(
+            saved
+                .iter()
+                .filter(|t| !t.is_wrapped_number())
+                .map(|t| SavedTensor::input(t))
+                .collect(),
+        );
+    }
+}
+
 pub fn record_node(
     name: Cow<'static, str>,
     inputs: &[&Tensor],
@@ -245,6 +275,13 @@ pub fn record_node(
 }
 
 /// A tensor kept for backward, with the version it had when saved.
+/// NOTE [ Saved tensors of composites ]
+/// Ops built from other ops (`var` = mean, sub, mul, sum…) get their derivative for free,
+/// but their pieces save intermediates, not the inputs PyTorch's one node saves. So an
+/// in-place write to an input between forward and backward went unnoticed where torch
+/// raises "one of the variables needed for gradient computation has been modified by an
+/// inplace operation". `guard_composite` attaches the inputs torch saves to the
+/// composite's last node, whose backward then checks their versions first.
 pub struct SavedTensor {
     data: Tensor,
     version: u32,

@@ -190,7 +190,7 @@ pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
     }
     super::cast::check_wrapped(weight, start.dtype())?;
     let (s, e, w) = (start.clone(), end.clone(), weight.clone());
-    in_f32(start, move |dt| {
+    let out = in_f32(start, move |dt| {
         let (s, e, w) = (up(&s, dt)?, up(&e, dt)?, up(&w, dt)?);
         // PyTorch's formula: exact at both ends, from whichever end is nearer.
         let diff = sub(&e, &s)?;
@@ -213,7 +213,11 @@ pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
             &Tensor::wrapped_scalar(Scalar::Float(0.5)),
         )?;
         where_(&small, &near_start, &near_end)
-    })
+    })?;
+    if !weight.is_wrapped_number() {
+        crate::autograd::guard_composite(&out, &[start, end, weight]);
+    }
+    Ok(out)
 }
 
 /// Computes a composite op in float32 when its result dtype is a half type (PyTorch uses
@@ -262,10 +266,13 @@ pub fn addcmul(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
     }
     let v = scale_value(value, rt)?;
     let (x, t1, t2) = (x.clone(), t1.clone(), t2.clone());
+    let (a, b) = (t1.clone(), t2.clone());
     // PyTorch multiplies in the order value * t1 * t2.
-    in_f32_rt(rt, move |d| {
+    let out = in_f32_rt(rt, move |d| {
         add(&at(&x, d)?, &mul(&mul(&v, &at(&t1, d)?)?, &at(&t2, d)?)?)
-    })
+    })?;
+    crate::autograd::guard_composite(&out, &[&a, &b]);
+    Ok(out)
 }
 
 fn in_f32_rt(rt: DType, f: impl FnOnce(DType) -> Result<Tensor>) -> Result<Tensor> {
@@ -285,8 +292,11 @@ pub fn addcdiv(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
     let rt = result_type(&[x, t1, t2]);
     let v = scale_value(value, rt)?;
     let (x, t1, t2) = (x.clone(), t1.clone(), t2.clone());
+    let (a, b) = (t1.clone(), t2.clone());
     // PyTorch computes value * t1 / t2 in that order.
-    in_f32_rt(rt, move |d| {
+    let out = in_f32_rt(rt, move |d| {
         add(&at(&x, d)?, &div(&mul(&v, &at(&t1, d)?)?, &at(&t2, d)?)?)
-    })
+    })?;
+    crate::autograd::guard_composite(&out, &[&a, &b]);
+    Ok(out)
 }

@@ -531,14 +531,18 @@ pub fn var(x: &Tensor, dims: Option<&[i64]>, correction: f64, keepdim: bool) -> 
     let dev = sub(&xa, &m)?;
     let ss = sum(&mul(&dev, &dev)?, dims, keepdim, None)?;
     let denom = (n as f64 - correction).max(0.0);
-    to_dtype(
+    let out = to_dtype(
         &div(&ss, &Tensor::wrapped_scalar(Scalar::Float(denom)))?,
         x.dtype(),
-    )
+    )?;
+    crate::autograd::guard_composite(&out, &[x]);
+    Ok(out)
 }
 
 pub fn std(x: &Tensor, dims: Option<&[i64]>, correction: f64, keepdim: bool) -> Result<Tensor> {
-    unary::sqrt(&var(x, dims, correction, keepdim)?)
+    let out = unary::sqrt(&var(x, dims, correction, keepdim)?)?;
+    crate::autograd::guard_composite(&out, &[x]);
+    Ok(out)
 }
 
 /// `norm(x, p, dim, keepdim)` for p in {fro/2, inf, -inf, 0, 1, other}.

@@ -34,6 +34,7 @@ pub fn logsumexp(x: &Tensor, dims: &[i64], keepdim: bool) -> Result<Tensor> {
     let s = sum(&unary::exp(&sub(&xf, &m)?)?, Some(dims), true, None)?;
     let r = add(&unary::log(&s)?, &m)?;
     if keepdim {
+        crate::autograd::guard_composite(&r, &[x]);
         return Ok(r);
     }
     let rd = reduced_dims(&xf, Some(dims), "logsumexp")?;
@@ -46,6 +47,7 @@ pub fn logsumexp(x: &Tensor, dims: &[i64], keepdim: bool) -> Result<Tensor> {
     {
         r = super::movement::squeeze_dim(&r, *d as i64)?;
     }
+    crate::autograd::guard_composite(&r, &[x]);
     Ok(r)
 }
 
