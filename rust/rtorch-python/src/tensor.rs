@@ -57,16 +57,27 @@ fn type_name(o: &Bound<'_, PyAny>) -> String {
 }
 
 /// Applies one basic index item (`int`, `slice`, `None`, `...`) handling; returns the view.
-fn index_view(t: &Tensor, idx: &Bound<'_, PyAny>) -> PyResult<Tensor> {
+/// A bool index, as torch reads it: a Python bool or a 0-dim bool tensor.
+fn bool_index(o: &Bound<'_, PyAny>) -> Option<bool> {
+    if let Ok(b) = o.cast_exact::<pyo3::types::PyBool>() {
+        return Some(b.is_true());
+    }
+    let t = &o.cast::<PyTensor>().ok()?.get().t;
+    (t.ndim() == 0 && t.dtype() == rtorch::DType::Bool)
+        .then(|| t.to_vec::<bool>().ok())?
+        .map(|v| v[0])
+}
+
+/// The view `t[idx]` for basic indices, and whether bool indices made it advanced
+/// indexing (then `__getitem__` returns a copy, as torch does).
+fn index_view(t: &Tensor, idx: &Bound<'_, PyAny>) -> PyResult<(Tensor, bool)> {
     let items: Vec<Bound<'_, PyAny>> = if let Ok(tup) = idx.cast::<PyTuple>() {
         tup.iter().collect()
     } else {
         vec![idx.clone()]
     };
     let consumes = |o: &Bound<'_, PyAny>| {
-        !(o.is_none()
-            || o.is_instance_of::<PyEllipsis>()
-            || o.is_exact_instance_of::<pyo3::types::PyBool>())
+        !(o.is_none() || o.is_instance_of::<PyEllipsis>() || bool_index(o).is_some())
     };
     let n_consume = items.iter().filter(|o| consumes(o)).count();
     if items
@@ -87,19 +98,19 @@ fn index_view(t: &Tensor, idx: &Bound<'_, PyAny>) -> PyResult<Tensor> {
     }
     let mut out = t.clone();
     let mut dim = 0usize;
+    let (mut bool_dims, mut any_false) = (Vec::new(), false);
     for o in &items {
         if o.is_none() {
             out = movement::unsqueeze(&out, dim as i64).py()?;
             dim += 1;
         } else if o.is_instance_of::<PyEllipsis>() {
             dim += t.ndim() - n_consume;
-        } else if let Ok(b) = o.cast_exact::<pyo3::types::PyBool>() {
-            // A Python bool is not the integer 0/1: it adds a dim of size 1 (True) or 0
-            // (False), so `x[False] = v` writes nothing, as in PyTorch.
+        } else if let Some(b) = bool_index(o) {
+            // A bool is not the integer 0/1 but an advanced index over a new size-1 dim;
+            // all bools of a subscript merge into one dim below.
             out = movement::unsqueeze(&out, dim as i64).py()?;
-            if !b.is_true() {
-                out = movement::slice(&out, dim, 0, 0, 1).py()?;
-            }
+            bool_dims.push(dim);
+            any_false |= !b;
             dim += 1;
         } else if let Ok(s) = o.cast::<PySlice>() {
             // Python's own clamping, which also takes ints beyond 64 bits.
@@ -110,7 +121,7 @@ fn index_view(t: &Tensor, idx: &Bound<'_, PyAny>) -> PyResult<Tensor> {
             let (start, len, step) = (ind.start, ind.slicelength, ind.step);
             out = movement::slice(&out, dim, start as usize, len as usize, step as usize).py()?;
             dim += 1;
-        } else if let Ok(i) = convert::index_arg(o) {
+        } else if let Some(i) = int_index(o)? {
             let size = out.shape()[dim] as i64;
             if i < -size || i >= size {
                 return Err(PyIndexError::new_err(format!(
@@ -129,7 +140,33 @@ fn index_view(t: &Tensor, idx: &Bound<'_, PyAny>) -> PyResult<Tensor> {
             )));
         }
     }
-    Ok(out)
+    if let Some(&first) = bool_dims.first() {
+        // NOTE: torch broadcasts the bool indices into one dim (size 0 if any is False),
+        // placed where they stand when they are adjacent and first otherwise.
+        let adjacent = bool_dims.windows(2).all(|w| w[1] == w[0] + 1);
+        for &d in bool_dims.iter().rev() {
+            out = movement::squeeze_dim(&out, d as i64).py()?;
+        }
+        let pos = if adjacent { first } else { 0 };
+        out = movement::unsqueeze(&out, pos as i64).py()?;
+        if any_false {
+            out = movement::slice(&out, pos, 0, 0, 1).py()?;
+        }
+    }
+    Ok((out, !bool_dims.is_empty()))
+}
+
+/// An integer index: a Python int (or `__index__`) or a 0-dim integer tensor; any other
+/// tensor is an advanced index (`None` here).
+fn int_index(o: &Bound<'_, PyAny>) -> PyResult<Option<i64>> {
+    if let Ok(t) = o.cast::<PyTensor>() {
+        let t = &t.get().t;
+        if t.ndim() == 0 && t.dtype().is_integral(false) {
+            return Ok(Some(t.to_vec::<i64>().py()?[0]));
+        }
+        return Ok(None);
+    }
+    Ok(convert::index_arg(o).ok())
 }
 
 use pyo3::exceptions::PyValueError;
@@ -410,14 +447,8 @@ impl PyTensor {
         self.t.id()
     }
     fn __getitem__(&self, idx: &Bound<'_, PyAny>) -> R {
-        let view = index_view(&self.t, idx)?;
+        let (view, has_bool) = index_view(&self.t, idx)?;
         // A bool index is advanced indexing in PyTorch: the result is a copy.
-        let has_bool = match idx.cast::<PyTuple>() {
-            Ok(tup) => tup
-                .iter()
-                .any(|o| o.is_exact_instance_of::<pyo3::types::PyBool>()),
-            Err(_) => idx.is_exact_instance_of::<pyo3::types::PyBool>(),
-        };
         if has_bool {
             return ok(movement::clone(&view));
         }
@@ -433,7 +464,7 @@ impl PyTensor {
         idx: &Bound<'_, PyAny>,
         value: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        let view = index_view(&self.t, idx)?;
+        let (view, _) = index_view(&self.t, idx)?;
         let src = match operand(value)? {
             Some(v) => v,
             // PyTorch takes tensors and numbers only (NumPy values go through
@@ -449,6 +480,11 @@ impl PyTensor {
             }
             None => convert::tensor_from_data(value, Some(self.t.dtype()))?,
         };
+        // torch: `x[False] = v` is a no-op once the value converted (no shape check, no
+        // history); `x[(False,)]` is not special.
+        if idx.is_exact_instance_of::<pyo3::types::PyBool>() && !idx.is_truthy()? {
+            return Ok(());
+        }
         // PyTorch drops leading unit dims of the value (`x[0] = ones(1, 1, 3)`).
         let extra = src.ndim().saturating_sub(view.ndim());
         let src = if extra > 0 && src.shape()[..extra].iter().all(|&s| s == 1) {

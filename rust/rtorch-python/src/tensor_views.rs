@@ -174,9 +174,18 @@ impl PyTensor {
         ))
     }
     #[pyo3(signature = (memory_format=None))]
-    fn contiguous(&self, py: Python<'_>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
+    fn contiguous<'py>(
+        slf: &Bound<'py, Self>,
+        memory_format: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let _ = memory_format;
-        ok(heavy(py, self.t.numel(), || movement::contiguous(&self.t)))
+        let t = &slf.get().t;
+        // torch returns the tensor itself when it already is contiguous (`x.contiguous() is x`).
+        if t.is_contiguous() {
+            return Ok(slf.clone().into_any());
+        }
+        let out = ok(heavy(slf.py(), t.numel(), || movement::contiguous(t)))?;
+        Ok(Bound::new(slf.py(), out)?.into_any())
     }
     #[pyo3(signature = (*, memory_format=None))]
     fn clone(&self, py: Python<'_>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
@@ -198,8 +207,20 @@ impl PyTensor {
         Ok(slf.clone())
     }
     fn fill_<'py>(slf: &Bound<'py, Self>, value: &Bound<'_, PyAny>) -> PyResult<Bound<'py, Self>> {
-        let v = scalar_req(value, "fill_(): argument 'value'")?;
         let t = &slf.get().t;
+        // A 0-dim tensor value keeps its history: the gradient of the fill flows to it.
+        if let Ok(v) = value.cast::<PyTensor>() {
+            let v = &v.get().t;
+            if v.ndim() != 0 {
+                return Err(PyRuntimeError::new_err(format!(
+                    "fill_ only supports 0-dimension value tensor but got tensor with {} dimensions.",
+                    v.ndim()
+                )));
+            }
+            movement::fill_(t, v, "fill_").py()?;
+            return Ok(slf.clone());
+        }
+        let v = scalar_req(value, "fill_(): argument 'value'")?;
         let src = factory::full(&[], v, t.dtype()).py()?;
         movement::fill_(t, &src, "fill_").py()?;
         Ok(slf.clone())

@@ -236,6 +236,10 @@ impl Layout {
 
     /// Row-major contiguous (size-1 dims may have any stride, as in PyTorch).
     pub fn is_contiguous(&self) -> bool {
+        // An empty tensor is contiguous whatever its strides (PyTorch).
+        if self.shape.contains(&0) {
+            return true;
+        }
         let mut expected = 1isize;
         for i in (0..self.ndim()).rev() {
             let s = self.shape[i];

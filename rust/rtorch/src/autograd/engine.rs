@@ -227,7 +227,10 @@ fn run(
                 let buf = buffers
                     .entry(key(&f))
                     .or_insert_with(|| vec![None; f.outputs.len()]);
-                accumulate(&mut buf[r.output_nr()], g)?;
+                accumulate(
+                    &mut buf[r.output_nr()],
+                    to_edge_dtype(g, f.outputs[r.output_nr()].1)?,
+                )?;
                 if deps.get(&key(&f)).copied().unwrap_or(0) == 0
                     && !ready.iter().any(|x| Arc::ptr_eq(&x.1, &f))
                 {
@@ -242,6 +245,17 @@ fn run(
                 accumulate_leaves,
                 create_graph,
             )?,
+        }
+    }
+
+    // NOTE: a gradient takes the dtype of the tensor it is the gradient of before it
+    // flows on (PyTorch's validate_outputs): `sum(dtype=float32)` of a float64 graph
+    // returns a float32 gradient, and the float64 part must not run in float32.
+    fn to_edge_dtype(g: Tensor, dtype: crate::DType) -> Result<Tensor> {
+        if g.dtype() == dtype {
+            Ok(g)
+        } else {
+            crate::ops::cast::to_dtype(&g, dtype)
         }
     }
 
@@ -270,7 +284,7 @@ fn run(
                         .entry(key(child))
                         .or_insert_with(|| vec![None; child.outputs.len()]);
                     if let Some(g) = g {
-                        accumulate(&mut buf[*nr], g)?;
+                        accumulate(&mut buf[*nr], to_edge_dtype(g, child.outputs[*nr].1)?)?;
                     }
                     let d = deps.get_mut(&key(child)).expect("dependency counted");
                     *d -= 1;
@@ -282,7 +296,7 @@ fn run(
                     if let Some(g) = g {
                         deliver_leaf(
                             t,
-                            g,
+                            to_edge_dtype(g, t.dtype())?,
                             &leaf_target,
                             &mut captured,
                             accumulate_leaves,

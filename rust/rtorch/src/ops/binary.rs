@@ -608,7 +608,13 @@ pub fn pow(a: &Tensor, b: &Tensor) -> Result<Tensor> {
             let zero = Tensor::wrapped_scalar(Scalar::Int(0));
             let ga = if ctx.needs(0) {
                 // b * a^(b-1), defined as 0 where b == 0 (PyTorch's convention)
-                let bm1 = sub(&b, &Tensor::wrapped_scalar(Scalar::Int(1)))?;
+                // NOTE: b - 1 of a Python float stays a float64 number (two wrapped numbers
+                // would promote to the default float32 and lose the exponent's precision).
+                let bm1 = if b.is_wrapped_number() && b.dtype().is_floating_point() {
+                    Tensor::wrapped_scalar(Scalar::Float(b.to_vec::<f64>()?[0] - 1.0))
+                } else {
+                    sub(&b, &Tensor::wrapped_scalar(Scalar::Int(1)))?
+                };
                 let d = mul(&mul(&g[0], &b)?, &pow(&a, &bm1)?)?;
                 Some(reduce_grad(
                     super::pointwise::where_(&eq(&b, &zero)?, &zero, &d)?,
@@ -660,28 +666,24 @@ fn max_min(op: Op, name: &'static str, a: &Tensor, b: &Tensor) -> Result<Tensor>
         let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
         let (da, db) = (a.dims(), b.dims());
         record(name, &[a, b], &[&out], move |ctx, g| {
-            // Ties split the gradient evenly, as PyTorch does.
+            // Ties split the gradient evenly, as PyTorch does; an input gets the whole
+            // gradient unless it strictly loses (so both get it next to a NaN).
             let (a, b) = (sa.unpack(ctx)?, sb.unpack(ctx)?);
             let half = mul_scalar(&g[0], Scalar::Float(0.5))?;
             let zero = Tensor::wrapped_scalar(Scalar::Int(0));
-            let a_wins = if op == Op::Maximum {
-                gt(&a, &b)?
+            let (a_loses, b_loses) = if op == Op::Maximum {
+                (lt(&a, &b)?, gt(&a, &b)?)
             } else {
-                lt(&a, &b)?
-            };
-            let b_wins = if op == Op::Maximum {
-                lt(&a, &b)?
-            } else {
-                gt(&a, &b)?
+                (gt(&a, &b)?, lt(&a, &b)?)
             };
             let tie = eq(&a, &b)?;
-            let pick = |wins: &Tensor| -> Result<Tensor> {
-                let w = super::pointwise::where_(wins, &g[0], &zero)?;
+            let pick = |loses: &Tensor| -> Result<Tensor> {
+                let w = super::pointwise::where_(loses, &zero, &g[0])?;
                 super::pointwise::where_(&tie, &half, &w)
             };
             Ok(vec![
-                Some(reduce_grad(pick(&a_wins)?, &da)?),
-                Some(reduce_grad(pick(&b_wins)?, &db)?),
+                Some(reduce_grad(pick(&a_loses)?, &da)?),
+                Some(reduce_grad(pick(&b_loses)?, &db)?),
             ])
         });
     }

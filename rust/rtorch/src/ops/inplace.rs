@@ -52,7 +52,16 @@ pub fn apply(
     op: &str,
     f: impl FnOnce(&Tensor) -> Result<Tensor>,
 ) -> Result<()> {
-    apply_named(a, others, op, &backward_name(op), f)
+    let mut node = backward_name(op);
+    // torch names the overload: `gt_(Tensor)` is GtBackward1, `gt_(Scalar)` GtBackward0.
+    if is_comparison(op) && others.iter().any(|t| !t.is_wrapped_number()) {
+        node = node.replace("Backward0", "Backward1");
+    }
+    apply_named(a, others, op, &node, f)
+}
+
+fn is_comparison(op: &str) -> bool {
+    matches!(op, "eq_" | "ne_" | "lt_" | "le_" | "gt_" | "ge_")
 }
 
 /// `apply` with the name of the node recorded when the write cuts the gradient
@@ -76,7 +85,7 @@ pub fn apply_named(
     let mut out = f(&src)?;
     // In-place comparisons have a (zero) derivative in PyTorch, so an `other` that requires
     // grad gives the result history too; other non-differentiable ops (`logical_and_`) don't.
-    let comparison = matches!(op, "eq_" | "ne_" | "lt_" | "le_" | "gt_" | "ge_");
+    let comparison = is_comparison(op);
     let any_grad = a.requires_grad() || comparison && others.iter().any(|t| t.requires_grad());
     if is_grad_enabled() && any_grad && !out.requires_grad() && a.dtype().is_floating_point() {
         // The write replaces values with constants or with a non-differentiable result
@@ -87,12 +96,18 @@ pub fn apply_named(
         }
         let mut inputs: Vec<&Tensor> = vec![&src];
         inputs.extend_from_slice(others);
-        let n = inputs.len();
+        // The derivative is zero for every input (a zeros tensor, not None, as in torch).
+        let metas: Vec<_> = inputs.iter().map(|t| (t.dims(), t.dtype())).collect();
         record_node(
             node.to_string().into(),
             &inputs,
             &[&out],
-            Box::new(move |_, _| Ok(vec![None; n])),
+            Box::new(move |_, _| {
+                metas
+                    .iter()
+                    .map(|(s, d)| Tensor::try_zeros(s, *d).map(Some))
+                    .collect()
+            }),
         );
     }
     let track = is_grad_enabled() && out.requires_grad();

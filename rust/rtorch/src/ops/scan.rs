@@ -97,9 +97,11 @@ fn scan_forward(
 
 pub fn cumsum(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
     let (d, out) = scan_forward(x, dim, dtype, "cumsum", true)?;
+    let x_dtype = x.dtype();
     record("CumsumBackward0", &[x], &[&out], move |_, g| {
-        // Reverse cumulative sum of the gradient.
-        let r = super::movement::flip(&g[0], &[d as i64])?;
+        // Reverse cumulative sum of the gradient, in the input's dtype (torch casts first).
+        let g = super::cast::to_dtype(&g[0], x_dtype)?;
+        let r = super::movement::flip(&g, &[d as i64])?;
         Ok(vec![Some(super::movement::flip(
             &cumsum(&r, d as i64, None)?,
             &[d as i64],

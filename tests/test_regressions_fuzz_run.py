@@ -1,0 +1,189 @@
+"""Regressions from the second 1M-call fuzz run: each case runs under torch and rtorch and
+must give the same values, shapes, gradients and errors."""
+
+import math
+
+import pytest
+import rtorch
+
+torch = pytest.importorskip("torch")
+nan, inf = math.nan, math.inf
+
+
+def both(fn):
+    out = []
+    for m in (torch, rtorch):
+        try:
+            out.append(fn(m))
+        except Exception as e:  # noqa: BLE001 - the exception class is the result
+            out.append(type(e).__name__)
+    return out
+
+
+def close(a, b):
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or (math.isnan(a) and math.isnan(b)) or abs(a - b) <= 1e-12 * abs(a)
+    return a == b
+
+
+@pytest.mark.parametrize("op", ["maximum", "minimum"])
+def test_max_min_gradients_next_to_nan(op):
+    # An input gets the whole gradient unless it strictly loses; ties split it.
+    def run(m):
+        a = m.tensor([1.0, nan, 2.0, 3.0], dtype=m.float64, requires_grad=True)
+        b = m.tensor([nan, 1.0, 2.0, 0.0], dtype=m.float64, requires_grad=True)
+        getattr(m, op)(a, b).sum().backward()
+        return a.grad.tolist(), b.grad.tolist()
+
+    t, r = both(run)
+    assert close(t, r), (t, r)
+
+
+@pytest.mark.parametrize("e", [1 / 3, 2.5, -0.7, 0.1])
+def test_pow_gradient_keeps_a_float64_exponent(e):
+    def run(m):
+        x = m.tensor([8.0, 0.3, 2.0], dtype=m.float64, requires_grad=True)
+        (x**e).sum().backward()
+        return x.grad.tolist()
+
+    t, r = both(run)
+    assert close(t, r), (t, r)
+
+
+def test_gradients_take_each_edge_dtype():
+    def run(m):
+        a = m.tensor([0.1, 0.2, 0.3], dtype=m.float64, requires_grad=True)
+        y = m.cumsum(a, 0, dtype=m.float32) * m.tensor([0.1, 0.3, 0.7])
+        (g,) = m.autograd.grad(y.sum(), a)
+        b = m.tensor([0.1, 0.2], dtype=m.float64, requires_grad=True)
+        (b * 1.1).sum(dtype=m.float32).backward()
+        return str(g.dtype), g.tolist(), str(b.grad.dtype), b.grad.tolist()
+
+    t, r = both(run)
+    assert t[0].split(".")[-1] == r[0].split(".")[-1] and t[2].split(".")[-1] == r[2].split(".")[-1]
+    assert close(t[1], r[1]) and close(t[3], r[3]), (t, r)
+
+
+@pytest.mark.parametrize("op", ["eq_", "ne_", "lt_", "le_", "gt_", "ge_"])
+def test_inplace_comparison_history(op):
+    def run(m):
+        x = m.tensor([0.3, 5.0], requires_grad=True) * 1
+        o = m.tensor(3.4, requires_grad=True)
+        getattr(x, op)(o)
+        name = x.grad_fn.name()
+        x.sum().backward()
+        y = m.tensor([0.3, 5.0], requires_grad=True) * 1
+        getattr(y, op)(1.0)
+        return name, o.grad.tolist(), y.grad_fn.name()
+
+    t, r = both(run)
+    assert t == r
+
+
+def test_fill_with_a_tensor_value_keeps_its_history():
+    def run(m):
+        a = m.tensor([1.0, 2.0], requires_grad=True)
+        t = m.zeros(3)
+        t.fill_(a.sum())
+        t.sum().backward()
+        bad = m.zeros(3)
+        try:
+            bad.fill_(m.ones(2))
+            err = None
+        except RuntimeError as e:
+            err = str(e)
+        return t.tolist(), a.grad.tolist(), t.requires_grad, err
+
+    t, r = both(run)
+    assert t == r
+
+
+def test_contiguous_returns_the_tensor_itself():
+    for m in (torch, rtorch):
+        x = m.zeros(3, 4)
+        assert x.contiguous() is x
+        y = x.t()
+        assert y.contiguous() is not y
+    # Empty tensors are contiguous whatever their strides.
+    for shape, strides in [((0, 3), (1, 5)), ((2, 0, 3), (7, 1, 2))]:
+        t, r = both(lambda m, s=shape, st=strides: m.empty(64).as_strided(s, st).is_contiguous())
+        assert t == r
+
+
+BOOL_INDICES = [
+    (slice(None), 1, False, False),
+    (True, True),
+    (True, False),
+    (True, slice(None), True),
+    (True, ..., False),
+    (None, True),
+    (0, True),
+    (True, 0),
+    False,
+    True,
+]
+
+
+@pytest.mark.parametrize("idx", BOOL_INDICES, ids=str)
+def test_bool_indices_merge_into_one_dim(idx):
+    t, r = both(lambda m: tuple(m.zeros(5, 4, 1)[idx].shape))
+    assert t == r
+
+
+def test_tensor_indices_are_not_taken_as_ints():
+    # A one-element bool or 1-D index tensor is advanced indexing (not supported yet in
+    # rtorch: it must raise, never read it as an int); a 0-dim int tensor is an int, a
+    # 0-dim bool tensor a bool.
+    t, r = both(lambda m: tuple(m.tensor([7.0])[m.tensor(True)].shape))
+    assert t == r
+    t, r = both(lambda m: m.tensor([5.0, 6.0])[m.tensor(1)].tolist())
+    assert t == r
+    for idx in ("[False]", "[1]", "[[False]]"):
+        with pytest.raises(IndexError):
+            rtorch.tensor([5.0, 6.0])[rtorch.tensor(eval(idx))]
+
+    t1 = rtorch.tensor([2, 1], dtype=rtorch.int32)
+    with pytest.raises(IndexError):
+        t1[1:, None][rtorch.tensor([[False]]), ...] = 7
+    assert t1.tolist() == [2, 1]
+
+
+def test_setitem_false_is_a_no_op():
+    def run(m):
+        v = m.tensor(1.0, requires_grad=True)
+        t = m.zeros(3, 2)
+        t[False] = v
+        t[False] = m.ones(5)
+        return t.tolist(), t.requires_grad
+
+    t, r = both(run)
+    assert t == r
+
+
+COMPOSITES = {
+    "var": lambda m, x, y: x.var(),
+    "std": lambda m, x, y: x.std(),
+    "logsumexp": lambda m, x, y: m.logsumexp(x, 0),
+    "lerp": lambda m, x, y: m.lerp(x, y, y),
+    "addcmul": lambda m, x, y: m.addcmul(x, x, y),
+    "addcdiv": lambda m, x, y: m.addcdiv(x, x, y),
+    "lerp_number": lambda m, x, y: m.lerp(x, y, 0.3),
+}
+
+
+@pytest.mark.parametrize("name", COMPOSITES)
+@pytest.mark.parametrize("which", [0, 1])
+def test_composites_check_saved_versions(name, which):
+    def run(m):
+        x = m.tensor([0.5, 1.5, 2.0], dtype=m.float64, requires_grad=True) * 1
+        y = m.tensor([1.2, 0.7, 3.0], dtype=m.float64, requires_grad=True) * 1
+        out = COMPOSITES[name](m, x, y)
+        with m.no_grad():
+            (x, y)[which].add_(1.0)
+        out.sum().backward()
+        return "ok"
+
+    t, r = both(run)
+    assert t == r
