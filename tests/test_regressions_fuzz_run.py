@@ -187,3 +187,65 @@ def test_composites_check_saved_versions(name, which):
 
     t, r = both(run)
     assert t == r
+
+
+def test_nonzero_is_column_major():
+    for data in ([[1, 0, 2], [0, 3, 0]], [1.0, 2.0], [[0, 5]]):
+        t, r = both(
+            lambda m, d=data: (m.nonzero(m.tensor(d)).stride(), m.nonzero(m.tensor(d)).tolist())
+        )
+        assert t == r
+    t, r = both(
+        lambda m: [c.stride() for c in m.nonzero(m.tensor([[1, 0], [1, 1]]), as_tuple=True)]
+    )
+    assert t == r
+
+
+GRAD_EDGES = {
+    "var_inf_grad": lambda m, x: x.var(0).backward(m.tensor(inf, dtype=m.float64)),
+    "var_correction_ge_n": lambda m, x: x[:2].var(correction=2).backward(),
+    "std_constant": lambda m, x: (x * 0 + 3).std().backward(),
+    "var_inf_input": lambda m, x: (x * m.tensor([1.0, inf, 1.0], dtype=m.float64)).var().backward(),
+    "std_dim": lambda m, x: x.view(3, 1).std(1, correction=0).sum().backward(),
+    "lerp_inf_weight": lambda m, x: m.lerp(x, x * 0, inf).sum().backward(),
+    "lerp_tensor_weight": lambda m, x: m.lerp(x, x * 2, x / 10).sum().backward(),
+    "lerp_inf_end": lambda m, x: m.lerp(x, x * inf, x * 0 + 0.2).sum().backward(),
+    "relu_nan": lambda m, x: (
+        (x * m.tensor([nan, 1.0, -1.0], dtype=m.float64)).relu().sum().backward()
+    ),
+}
+
+
+@pytest.mark.parametrize("case", GRAD_EDGES)
+def test_gradient_edge_cases_match_torch(case):
+    def run(m):
+        x = m.tensor([1.0, 2.0, 4.0], dtype=m.float64, requires_grad=True)
+        GRAD_EDGES[case](m, x)
+        return x.grad.tolist()
+
+    t, r = both(run)
+    assert close(t, r), (t, r)
+
+
+def test_relu_keeps_negative_zero():
+    t, r = both(lambda m: (1 / m.relu(m.tensor([-0.0, 0.0, -2.0]))).tolist())
+    assert t == r
+
+
+def test_tensor_infers_element_dtypes():
+    import numpy as np
+
+    datas = [
+        lambda m: [np.float64(0.5), 2],
+        lambda m: [np.float16(0.5)],
+        lambda m: [np.int8(3)],
+        lambda m: [np.bool_(True), np.bool_(False)],
+        lambda m: [m.tensor(1.0, dtype=m.float64)],
+        lambda m: [np.uint8(200), np.int8(1)],
+        lambda m: [[1, 2], np.array([3, 4], dtype=np.int8)],
+        lambda m: [1.5, np.int32(2)],
+        lambda m: [True, 2],
+    ]
+    for d in datas:
+        t, r = both(lambda m, d=d: (str(m.tensor(d(m)).dtype), m.tensor(d(m)).tolist()))
+        assert t == r, (t, r)

@@ -319,7 +319,8 @@ def bad_call(g, rtorch):
     step.src = f"{head}({joined})"
     step.op = f"{step.op}(bad-arg)"
     step.register = False
-    step.writes = []
+    # An in-place call keeps its target in `writes`: where torch rejects the junk and
+    # rtorch accepts it, rtorch has modified the target, which must then be tainted.
     step.returns_self = None
     step.tags.add("bad-arg")
     return step

@@ -399,7 +399,10 @@ def conversion_step(g):
             tags.add("ub-cast")
         if op == "x.requires_grad_()":
             register, out = True, g.program.new_name()
-    yield Step(f"{out} = {expr}", op, out, [x.name.split("[")[0]], register=register, tags=tags)
+    step = Step(f"{out} = {expr}", op, out, [x.name.split("[")[0]], register=register, tags=tags)
+    if op == "x.stride()":
+        step.strides_of = x.name  # compared as norm_strides (see Program._norm_strides)
+    yield step
 
 
 # ------------------------------------------------------------ autograd

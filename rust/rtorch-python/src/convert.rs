@@ -255,13 +255,54 @@ enum Val {
     F(f64),
 }
 
+/// The dtype torch infers for `tensor(data)`: each element's own dtype (Python bool, int
+/// and float are bool, int64 and the default float; NumPy scalars and arrays, and tensors,
+/// bring theirs), folded with plain type promotion as torch's `infer_scalar_type` does.
+struct Inferred(Option<DType>);
+
+impl Inferred {
+    fn add(&mut self, d: DType) {
+        self.0 = Some(match self.0 {
+            Some(a) => rtorch::dtype::promote_types(a, d),
+            None => d,
+        });
+    }
+}
+
+/// The dtype of a NumPy scalar or array, if `obj` is one.
+fn numpy_dtype_of(obj: &Bound<'_, PyAny>) -> PyResult<Option<DType>> {
+    if obj.is_instance_of::<PyTensor>() || !obj.hasattr("dtype")? {
+        return Ok(None);
+    }
+    let Ok(s) = obj.getattr("dtype")?.getattr("str") else {
+        return Ok(None);
+    };
+    Ok(numpy_dtype(&s.extract::<String>()?))
+}
+
 fn walk(
     obj: &Bound<'_, PyAny>,
     depth: usize,
     shape: &mut Vec<usize>,
     out: &mut Vec<Val>,
+    inferred: Option<&mut Inferred>,
 ) -> PyResult<()> {
+    let mut inferred = inferred;
     if let Some(s) = scalar(obj)? {
+        if let Some(inf) = inferred.as_deref_mut() {
+            let own = match obj.cast::<PyTensor>() {
+                Ok(t) => Some(t.get().t.dtype()),
+                Err(_) => numpy_dtype_of(obj)?,
+            };
+            inf.add(match own {
+                Some(d) => d,
+                None => match s {
+                    Scalar::Bool(_) => DType::Bool,
+                    Scalar::Int(_) => DType::I64,
+                    Scalar::Float(_) => rtorch::ops::default_float(),
+                },
+            });
+        }
         if depth < shape.len() {
             return Err(PyValueError::new_err(format!(
                 "expected sequence of length {} at dim {depth} (got {})",
@@ -280,8 +321,11 @@ fn walk(
         }
     }
     if let Ok(t) = obj.cast::<PyTensor>() {
-        // A tensor element contributes its own dims.
+        // A tensor element contributes its own dims and dtype.
         let t = &t.get().t;
+        if let Some(inf) = inferred.as_deref_mut() {
+            inf.add(t.dtype());
+        }
         let tail: Vec<usize> = t.shape().to_vec();
         if out.is_empty() && shape.len() == depth {
             shape.extend_from_slice(&tail);
@@ -301,7 +345,11 @@ fn walk(
         }
         return Ok(());
     }
+    // An array element brings its dtype; its items (as Python numbers) then do not count.
     let obj = if obj.hasattr("__array_interface__")? {
+        if let (Some(inf), Some(d)) = (inferred.take(), numpy_dtype_of(obj)?) {
+            inf.add(d);
+        }
         obj.call_method0("tolist")?
     } else {
         obj.clone()
@@ -325,7 +373,7 @@ fn walk(
         )));
     }
     for item in seq.try_iter()? {
-        walk(&item?, depth + 1, shape, out)?;
+        walk(&item?, depth + 1, shape, out, inferred.as_deref_mut())?;
     }
     Ok(())
 }
@@ -343,16 +391,9 @@ pub fn tensor_from_data(obj: &Bound<'_, PyAny>, dtype: Option<DType>) -> PyResul
     }
     let mut shape = Vec::new();
     let mut vals = Vec::new();
-    walk(obj, 0, &mut shape, &mut vals)?;
-    let inferred = if vals.iter().any(|v| matches!(v, Val::F(_))) {
-        rtorch::ops::default_float()
-    } else if vals.iter().any(|v| matches!(v, Val::I(_))) {
-        DType::I64
-    } else if vals.is_empty() {
-        rtorch::ops::default_float()
-    } else {
-        DType::Bool
-    };
+    let mut folded = Inferred(None);
+    walk(obj, 0, &mut shape, &mut vals, Some(&mut folded))?;
+    let inferred = folded.0.unwrap_or_else(rtorch::ops::default_float);
     let dt = dtype.unwrap_or(inferred);
     // Python numbers that do not fit a requested signed integer dtype are an error, as in
     // PyTorch (uint8 wraps there, so it does here).
@@ -377,7 +418,14 @@ pub fn tensor_from_data(obj: &Bound<'_, PyAny>, dtype: Option<DType>) -> PyResul
     }
     let t = match inferred {
         DType::Bool => {
-            let v: Vec<bool> = vals.iter().map(|v| matches!(v, Val::B(true))).collect();
+            let v: Vec<bool> = vals
+                .iter()
+                .map(|v| match *v {
+                    Val::B(b) => b,
+                    Val::I(i) => i != 0,
+                    Val::F(f) => f != 0.0,
+                })
+                .collect();
             Tensor::from_slice(&v, &shape)
         }
         DType::I64 => {

@@ -7,7 +7,8 @@ use crate::{DType, Result, Tensor};
 pub const OPS: &[super::OpInfo] = &[super::op("nonzero", super::Kind::Index, false)];
 
 /// Coordinates of the non-zero elements (NaN counts as non-zero), in row-major order, as an
-/// int64 tensor of shape `[n, ndim]`.
+/// int64 tensor of shape `[n, ndim]`, laid out column-major (strides `(1, n)`) as torch's is,
+/// so each coordinate column (`as_tuple=True`) is contiguous.
 pub fn nonzero(x: &Tensor) -> Result<Tensor> {
     x.ensure_cpu("nonzero")?;
     let nd = x.ndim();
@@ -16,12 +17,19 @@ pub fn nonzero(x: &Tensor) -> Result<Tensor> {
     // SAFETY: `b` is a fresh contiguous bool tensor of numel elements.
     let flags = unsafe { std::slice::from_raw_parts(b.data_ptr::<bool>(), b.numel()) };
     let n = flags.iter().filter(|&&f| f).count();
-    let mut coords: Vec<i64> = Vec::with_capacity(n * nd);
+    let out = Tensor::try_uninit_like(&[n, nd], DType::I64, &[&[1, n as isize]])?;
+    let (s0, s1) = (out.strides()[0], out.strides()[1]);
+    let p = out.data_ptr::<i64>();
     let mut idx = vec![0i64; nd];
+    let mut row = 0isize;
     let shape = x.shape();
     for &f in flags {
         if f {
-            coords.extend_from_slice(&idx);
+            for (k, &v) in idx.iter().enumerate() {
+                // SAFETY: row < n and k < nd index into `out`'s own layout.
+                unsafe { *p.offset(row * s0 + k as isize * s1) = v };
+            }
+            row += 1;
         }
         for k in (0..nd).rev() {
             idx[k] += 1;
@@ -31,5 +39,5 @@ pub fn nonzero(x: &Tensor) -> Result<Tensor> {
             idx[k] = 0;
         }
     }
-    Tensor::from_slice(&coords, &[n, nd])
+    Ok(out)
 }

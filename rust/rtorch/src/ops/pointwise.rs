@@ -190,6 +190,9 @@ pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
     }
     super::cast::check_wrapped(weight, start.dtype())?;
     let (s, e, w) = (start.clone(), end.clone(), weight.clone());
+    // The value comes from the two-sided formula below; the derivative is one node with
+    // torch's formula (the branch `where` drops would otherwise send 0 * inf = nan back).
+    let prev = crate::autograd::set_grad_enabled(false);
     let out = in_f32(start, move |dt| {
         let (s, e, w) = (up(&s, dt)?, up(&e, dt)?, up(&w, dt)?);
         // PyTorch's formula: exact at both ends, from whichever end is nearer.
@@ -213,9 +216,44 @@ pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
             &Tensor::wrapped_scalar(Scalar::Float(0.5)),
         )?;
         where_(&small, &near_start, &near_end)
-    })?;
-    if !weight.is_wrapped_number() {
-        crate::autograd::guard_composite(&out, &[start, end, weight]);
+    });
+    crate::autograd::set_grad_enabled(prev);
+    let out = out?;
+    if needs_grad(&[start, end, weight]) {
+        let scalar_w = weight.is_wrapped_number();
+        let (ss, se, sw) = (
+            SavedTensor::input(start),
+            SavedTensor::input(end),
+            SavedTensor::input(weight),
+        );
+        let (ds, de, dw) = (start.dims(), end.dims(), weight.dims());
+        let name = if scalar_w {
+            "LerpBackward0"
+        } else {
+            "LerpBackward1"
+        };
+        let inputs: Vec<&Tensor> = if scalar_w {
+            vec![start, end]
+        } else {
+            vec![start, end, weight]
+        };
+        record(name, &inputs, &[&out], move |ctx, g| {
+            let w = sw.unpack(ctx)?;
+            // 1 - w of a Python number stays a float64 number.
+            let one_minus_w = if scalar_w {
+                Tensor::wrapped_scalar(Scalar::Float(1.0 - w.to_vec::<f64>()?[0]))
+            } else {
+                sub(&Tensor::wrapped_scalar(Scalar::Int(1)), &w)?
+            };
+            let gs = super::reduce::sum_to_shape(&mul(&g[0], &one_minus_w)?, &ds)?;
+            let ge = super::reduce::sum_to_shape(&mul(&g[0], &w)?, &de)?;
+            let mut grads = vec![Some(gs), Some(ge)];
+            if !scalar_w {
+                let diff = sub(&se.unpack(ctx)?, &ss.unpack(ctx)?)?;
+                grads.push(Some(super::reduce::sum_to_shape(&mul(&g[0], &diff)?, &dw)?));
+            }
+            Ok(grads)
+        });
     }
     Ok(out)
 }

@@ -397,16 +397,17 @@ pub fn relu(x: &Tensor) -> Result<Tensor> {
         runtime,
         "Boolean inputs not supported for relu"
     );
-    let out = same_dtype_unary!(x, "relu", |v| if !(v <= T::default()) {
-        v
-    } else {
+    // torch: `x < 0 ? 0 : x`, so -0.0 and NaN pass through unchanged.
+    let out = same_dtype_unary!(x, "relu", |v| if v < T::default() {
         T::default()
+    } else {
+        v
     });
+    // threshold_backward: the gradient is dropped where the result is <= 0 (selected,
+    // not multiplied, so an inf gradient does not become nan).
     grad_out("ReluBackward0", x, &out, |g, y| {
-        mul(
-            g,
-            &super::binary::gt(y, &Tensor::wrapped_scalar(Scalar::Int(0)))?,
-        )
+        let zero = Tensor::wrapped_scalar(Scalar::Int(0));
+        super::pointwise::where_(&super::binary::le(y, &zero)?, &zero, g)
     });
     Ok(out)
 }
