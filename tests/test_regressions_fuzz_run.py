@@ -249,3 +249,60 @@ def test_tensor_infers_element_dtypes():
     for d in datas:
         t, r = both(lambda m, d=d: (str(m.tensor(d(m)).dtype), m.tensor(d(m)).tolist()))
         assert t == r, (t, r)
+
+
+BATCH3 = {
+    "clamp_promotes_before_bounds": lambda m: m.clamp(
+        m.tensor([1, 5], dtype=m.uint8), min=-2, max=3.25
+    ).tolist(),
+    "clamp_min_alone_wraps": lambda m: m.clamp(m.tensor([1, 5], dtype=m.uint8), min=-2).tolist(),
+    "radd_half_keeps_number": lambda m: (
+        (2147483648 * m.tensor([0.0, 1e-5], dtype=m.float16)).tolist(),
+        int(
+            (
+                (0.1001 + m.arange(0, 200, dtype=m.float16) * 0.37)
+                != (m.arange(0, 200, dtype=m.float16) * 0.37 + 0.1001)
+            ).sum()
+        ),
+    ),
+    "round_huge_decimals": lambda m: m.round(m.tensor([1.25]), decimals=2**40).isnan().tolist(),
+    "logsumexp_not_a_view": lambda m: (
+        m.tensor([[1.0, 2.0], [3.0, 4.0]]).logsumexp(dim=0)._is_view()
+    ),
+    "addr_0dim_input_promotes": lambda m: str(
+        m.addr(
+            m.tensor(2.0, dtype=m.float64),
+            m.tensor([1.0, 2.0], dtype=m.float16),
+            m.tensor([1.0], dtype=m.float16),
+        ).dtype
+    ).split(".")[-1],
+}
+
+
+@pytest.mark.parametrize("case", BATCH3)
+def test_values_batch3(case):
+    t, r = both(BATCH3[case])
+    assert t == r, (t, r)
+
+
+def test_grads_batch3():
+    def run(m):
+        out = []
+        x = m.tensor([nan, 1.0, 3.0], dtype=m.float64, requires_grad=True)
+        b = m.tensor([0.0, 0.0, 0.0], dtype=m.float64, requires_grad=True)
+        x.clamp(max=b).sum().backward()
+        out.append((x.grad.tolist(), b.grad.tolist()))
+        y = m.tensor([1.0, nan, 2.0, nan], dtype=m.float64, requires_grad=True)
+        y.max().backward()
+        out.append(y.grad.tolist())
+        z = m.tensor([1.0, 2.0], requires_grad=True)
+        z.norm(p=0).backward()
+        out.append(z.grad)
+        e = m.zeros(0, requires_grad=True)
+        out.append(m.cat([m.zeros(0), e]).requires_grad)
+        mat, vec = m.zeros(0, 2, requires_grad=True), m.ones(2, requires_grad=True)
+        out.append(m.addmv(m.tensor([2.0]), mat, vec).requires_grad)
+        return out
+
+    t, r = both(run)
+    assert close(t, r), (t, r)

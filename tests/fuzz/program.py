@@ -27,6 +27,7 @@ import numpy as np
 
 from .compare import (
     exact,
+    exc_type,
     is_panic,
     is_tensor,
     norm_strides,
@@ -254,8 +255,14 @@ class Program:
         elif step.writes and "raised" in (torch_out[0], rtorch_out[0]):
             # An in-place op that raised may have written part of its output first (torch
             # does, for an integer division by zero): the target's values are unspecified.
-            self._taint(step)
-        if step.out and step.meta_only:
+            # Junk arguments and operand types are rejected before anything is written,
+            # so there only a target that now differs is tainted.
+            rejected = "bad-arg" in step.tags or all(
+                exc_type(o[1]) is TypeError for o in (torch_out, rtorch_out)
+            )
+            if not rejected or self._writes_differ(step):
+                self._taint(step)
+        if step.meta_only and step.out:
             self.unspecified.add(step.out)
             self.inexact.add(step.out)
         if step.out and step.register and torch_out[0] == "ok" and step.out not in self.vars:
@@ -272,6 +279,16 @@ class Program:
 
     def _inputs_inexact(self, step):
         return any(r in self.inexact for r in step.reads)
+
+    def _writes_differ(self, step):
+        """Does any variable viewing the written memory differ between the libraries?"""
+        nt, nr = self.ns["torch"], self.ns["rtorch"]
+        group = set(step.writes) | self._aliases(step.writes)
+        return any(
+            value_diff(nr.get(n), nt.get(n), n in self.unspecified)
+            for n in group
+            if n not in self.tainted
+        )
 
     def _views_unspecified(self, step):
         """Does the step's result view the memory of an ``empty()`` result (garbage values)?"""

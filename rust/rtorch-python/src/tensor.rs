@@ -501,8 +501,10 @@ impl PyTensor {
     fn __add__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::add)
     }
+    // torch's `__radd__`/`__rmul__` are `add(self, other)`/`mul(self, other)`: the number
+    // comes second, so a half tensor keeps it unrounded (NOTE [ Half ops with a scalar ]).
     fn __radd__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        rbinop(&self.t, o, binary::add)
+        binop(&self.t, o, binary::add)
     }
     fn __sub__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::sub)
@@ -514,7 +516,7 @@ impl PyTensor {
         binop(&self.t, o, binary::mul)
     }
     fn __rmul__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        rbinop(&self.t, o, binary::mul)
+        binop(&self.t, o, binary::mul)
     }
     fn __truediv__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::div)

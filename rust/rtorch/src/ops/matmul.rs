@@ -552,7 +552,30 @@ pub fn addmv(
         // PyTorch returns beta * input in input's own shape here, unbroadcast (a 0-dim
         // input stays 0-dim even though the product has shape (rows,)).
         let rt = input.dtype();
-        return mul(input, &Tensor::wrapped_scalar(coerce(beta, rt)?));
+        let b = Tensor::wrapped_scalar(coerce(beta, rt)?);
+        let prev = crate::autograd::set_grad_enabled(false);
+        let out = mul(input, &b);
+        crate::autograd::set_grad_enabled(prev);
+        let out = out?;
+        // mat and vec still take part (zero gradients), as in torch.
+        if needs_grad(&[input, mat, vec]) {
+            let shapes = [input.dims(), mat.dims(), vec.dims()];
+            let dts = [input.dtype(), mat.dtype(), vec.dtype()];
+            record(
+                "AddmvBackward0",
+                &[input, mat, vec],
+                &[&out],
+                move |_, g| {
+                    let gi = super::reduce::sum_to_shape(&mul(&g[0], &b)?, &shapes[0])?;
+                    Ok(vec![
+                        Some(gi),
+                        Some(Tensor::try_zeros(&shapes[1], dts[1])?),
+                        Some(Tensor::try_zeros(&shapes[2], dts[2])?),
+                    ])
+                },
+            );
+        }
+        return Ok(out);
     }
     add_scaled(
         input,
@@ -571,7 +594,12 @@ pub fn addr(
     alpha: Scalar,
 ) -> Result<Tensor> {
     // The outer product is formed in the result dtype (no rounding to a narrower input type).
-    let rt = super::binary::result_type(&[input, v1, v2]);
+    // torch expands `input` to the product's shape first, so a 0-dim input promotes like a
+    // dimensioned operand.
+    let rt = crate::dtype::promote_types(
+        crate::dtype::promote_types(input.dtype(), v1.dtype()),
+        v2.dtype(),
+    );
     check_scalars(rt, beta, alpha)?;
     let (a, b) = (
         super::cast::to_dtype(v1, rt)?,

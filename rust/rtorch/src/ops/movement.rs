@@ -647,7 +647,19 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
     let refs: Vec<&Tensor> = ts.iter().collect();
     let dtype = super::binary::result_type(&refs);
     if parts.is_empty() {
-        return super::cast::to_dtype(&clone(&ts[0])?, dtype);
+        // Only legacy empties: an empty result, linked to every input that requires grad.
+        let out = Tensor::try_uninit(&[0], dtype)?;
+        let inputs: Vec<&Tensor> = ts.iter().collect();
+        if crate::autograd::needs_grad(&inputs) {
+            let metas: Vec<_> = ts.iter().map(|t| (t.dims(), t.dtype())).collect();
+            record("CatBackward0", &inputs, &[&out], move |_, _| {
+                metas
+                    .iter()
+                    .map(|(s, d)| Tensor::try_zeros(s, *d).map(Some))
+                    .collect()
+            });
+        }
+        return Ok(out);
     }
     let first = parts[0];
     ensure!(

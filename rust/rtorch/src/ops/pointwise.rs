@@ -133,13 +133,22 @@ pub fn clamp(x: &Tensor, min: Option<&Tensor>, max: Option<&Tensor>) -> Result<T
         };
         return Err(super::unsupported(kernel, DType::Bool));
     }
-    let mut r = x.clone();
+    // Both bounds apply in the result dtype: `clamp(uint8, min=-2, max=3.25)` is float, and
+    // -2 must not wrap in uint8 first (it does with `min` alone, in torch too).
+    let in_rt = |t: &Tensor| -> Result<Tensor> {
+        if t.is_wrapped_number() || t.dtype() == rt {
+            Ok(t.clone())
+        } else {
+            super::cast::to_dtype(t, rt)
+        }
+    };
+    let mut r = in_rt(x)?;
     // NaN in x propagates (maximum/minimum propagate NaN), as in PyTorch.
     if let Some(lo) = min {
-        r = clamp_side(&r, lo, true)?;
+        r = clamp_side(&r, &in_rt(lo)?, true)?;
     }
     if let Some(hi) = max {
-        r = clamp_side(&r, hi, false)?;
+        r = clamp_side(&r, &in_rt(hi)?, false)?;
     }
     Ok(r)
 }
@@ -162,14 +171,16 @@ fn clamp_side(x: &Tensor, bound: &Tensor, is_min: bool) -> Result<Tensor> {
         record(name, &[x, bound], &[&out], move |ctx, g| {
             // Gradient flows to x where it is inside the bound, else to the bound.
             let (x, b) = (sx.unpack(ctx)?, sb.unpack(ctx)?);
-            let inside = if is_min {
-                super::binary::ge(&x, &b)?
+            // torch: x gets it where inside, the bound where x is strictly outside, so a
+            // NaN x gives nobody a gradient.
+            let (inside, outside) = if is_min {
+                (super::binary::ge(&x, &b)?, super::binary::lt(&x, &b)?)
             } else {
-                super::binary::le(&x, &b)?
+                (super::binary::le(&x, &b)?, super::binary::gt(&x, &b)?)
             };
             let z = Tensor::wrapped_scalar(Scalar::Int(0));
             let gx = super::reduce::sum_to_shape(&where_(&inside, &g[0], &z)?, &dx)?;
-            let gb = super::reduce::sum_to_shape(&where_(&inside, &z, &g[0])?, &dbnd)?;
+            let gb = super::reduce::sum_to_shape(&where_(&outside, &g[0], &z)?, &dbnd)?;
             Ok(vec![Some(gx), Some(gb)])
         });
     }

@@ -499,8 +499,17 @@ pub fn amax_amin(
         let so = SavedTensor::output(&out, 0);
         let (full, rdv) = (x.dims(), rd.clone());
         record(node, &[x], &[&out], move |ctx, g| {
-            let y = expand_back(&so.unpack(ctx)?, &full, &rdv, keepdim)?;
-            let mask = to_dtype(&eq(&sx.unpack(ctx)?, &y)?, g[0].dtype())?;
+            let (x, y) = (
+                sx.unpack(ctx)?,
+                expand_back(&so.unpack(ctx)?, &full, &rdv, keepdim)?,
+            );
+            let mut hit = eq(&x, &y)?;
+            // Global max()/min() share the gradient among the NaNs when the result is NaN
+            // (torch's evenly_distribute_backward); amax/amin give nan there, as torch does.
+            if matches!(node, "MaxBackward1" | "MinBackward1") && x.dtype().is_floating_point() {
+                hit = super::pointwise::where_(&unary::isnan(&y)?, &unary::isnan(&x)?, &hit)?;
+            }
+            let mask = to_dtype(&hit, g[0].dtype())?;
             let rdi: Vec<i64> = rdv.iter().map(|&d| d as i64).collect();
             let count = sum(&mask, Some(&rdi), true, None)?;
             let gg = expand_back(&g[0], &full, &rdv, keepdim)?;
@@ -642,11 +651,10 @@ pub fn norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<T
             x.dtype(),
         )?;
         let out = sum(&nz, dims, keepdim, None)?;
-        // Piecewise constant, so the gradient is zero; PyTorch still records the node.
-        let full = x.dims();
-        let dt = x.dtype();
+        // Piecewise constant: PyTorch records the node but returns an undefined gradient,
+        // so `x.grad` stays None.
         record("LinalgVectorNormBackward0", &[x], &[&out], move |_, _| {
-            Ok(vec![Some(Tensor::try_zeros(&full, dt)?)])
+            Ok(vec![None])
         });
         return Ok(out);
     }

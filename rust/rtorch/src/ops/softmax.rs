@@ -31,22 +31,24 @@ pub fn logsumexp(x: &Tensor, dims: &[i64], keepdim: bool) -> Result<Tensor> {
         &Tensor::wrapped_scalar(Scalar::Int(0)),
         &m,
     )?;
-    let s = sum(&unary::exp(&sub(&xf, &m)?)?, Some(dims), true, None)?;
+    // The result is fresh (not a view): the max is squeezed before the final add.
+    let s = sum(&unary::exp(&sub(&xf, &m)?)?, Some(dims), keepdim, None)?;
+    let m = if keepdim {
+        m
+    } else {
+        let rd = reduced_dims(&xf, Some(dims), "logsumexp")?;
+        let mut m = m;
+        for &d in rd
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .iter()
+            .rev()
+        {
+            m = super::movement::squeeze_dim(&m, *d as i64)?;
+        }
+        m
+    };
     let r = add(&unary::log(&s)?, &m)?;
-    if keepdim {
-        crate::autograd::guard_composite(&r, &[x]);
-        return Ok(r);
-    }
-    let rd = reduced_dims(&xf, Some(dims), "logsumexp")?;
-    let mut r = r;
-    for &d in rd
-        .iter()
-        .collect::<std::collections::BTreeSet<_>>()
-        .iter()
-        .rev()
-    {
-        r = super::movement::squeeze_dim(&r, *d as i64)?;
-    }
     crate::autograd::guard_composite(&r, &[x]);
     Ok(r)
 }

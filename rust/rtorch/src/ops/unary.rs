@@ -482,7 +482,8 @@ pub fn round_decimals(x: &Tensor, decimals: i64) -> Result<Tensor> {
     if !x.dtype().is_floating_point() {
         return Err(super::unsupported("round_cpu", x.dtype()));
     }
-    let scale = 10f64.powi(decimals.unsigned_abs() as i32);
+    // A huge `decimals` gives an infinite scale (and nan, as in torch), not a wrapped one.
+    let scale = 10f64.powi(i32::try_from(decimals.unsigned_abs()).unwrap_or(i32::MAX));
     let (f32f, f64f): (
         Box<dyn Fn(f32) -> f32 + Sync + Send>,
         Box<dyn Fn(f64) -> f64 + Sync + Send>,
