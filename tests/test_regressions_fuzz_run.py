@@ -3,6 +3,7 @@ must give the same values, shapes, gradients and errors."""
 
 import math
 
+import numpy as np
 import pytest
 import rtorch
 
@@ -306,3 +307,62 @@ def test_grads_batch3():
 
     t, r = both(run)
     assert close(t, r), (t, r)
+
+
+VIEW_DTYPE = [
+    ("float32", (2, 3), None, "int32"),
+    ("float32", (2, 3), None, "float16"),
+    ("float32", (2, 3), None, "float64"),
+    ("float32", (2, 4), None, "float64"),
+    ("float32", (2, 3), None, "uint8"),
+    ("float32", (2, 4), "slice", "float16"),
+    ("float32", (2, 4), "slice", "int8"),
+    ("float32", (2, 4), "slice", "float64"),
+    ("float32", (2, 4), "t", "float16"),
+    ("int64", (3,), None, "float64"),
+    ("int16", (2, 2), None, "bfloat16"),
+    ("float64", (), None, "int64"),
+    ("float32", (), None, "float16"),
+    ("uint8", (2, 4), None, "bool"),
+    ("int8", (4,), None, "int32"),
+]
+
+
+@pytest.mark.parametrize("src,shape,how,dst", VIEW_DTYPE)
+def test_view_dtype(src, shape, how, dst):
+    def run(m):
+        n = max(1, int(np.prod(shape)))
+        x = (m.arange(n) % 2).to(getattr(m, src)).reshape(shape)
+        if how == "slice":
+            x = x[:, 1:3]
+        elif how == "t":
+            x = x.t()
+        y = x.view(getattr(m, dst))
+        y2 = y.clone()
+        x.add_(1)  # writes show through the view
+        return (
+            tuple(y.shape),
+            y.stride(),
+            y.storage_offset(),
+            y2.tolist(),
+            y.tolist(),
+            y.requires_grad,
+        )
+
+    t, r = both(run)
+    assert close(t, r), (t, r)
+
+
+def test_logspace_out_of_int_range_saturates():
+    # torch casts the out-of-range double with C++ (undefined; x86 wraps through int32);
+    # rtorch saturates, like its other float -> int conversions (fuzz ALLOWED "ub-cast").
+    assert rtorch.logspace(0, 3, 4, dtype=rtorch.int8).tolist() == [1, 10, 100, 127]
+    assert rtorch.logspace(-3.5, 100, 5, dtype=rtorch.int8).tolist() == [0, 127, 127, 127, 127]
+
+
+def test_view_dtype_has_no_history():
+    for m in (torch, rtorch):
+        a = m.ones(3, requires_grad=True) * 2
+        v = a.view(m.float32)
+        assert not v.requires_grad and v.grad_fn is None and not v._is_view()
+        assert v.data_ptr() == a.data_ptr()

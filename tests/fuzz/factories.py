@@ -56,6 +56,7 @@ def fill_step(g):
 def range_step(g):
     name = g.pick(["arange", "arange", "linspace", "logspace"])
     out = g.program.new_name()
+    tags = set()
     kw = dtype_kw(g, p=0.35)
     if name == "arange":
         ints = g.chance(0.5)
@@ -82,7 +83,32 @@ def range_step(g):
             kw["base"] = g.pick([2, 10.0, 0.5])
         if g.chance(0.1):
             args = (args[0], args[1])  # steps is required
-    yield Step(f"{out} = " + call_src(f"lib.{name}", args, kw), name, out)
+        if name == "logspace" and _logspace_leaves_int_range(args, kw):
+            tags = {"ub-cast"}  # torch casts the out-of-range double to the int (undefined)
+    step = Step(f"{out} = " + call_src(f"lib.{name}", args, kw), name, out)
+    step.tags |= tags
+    yield step
+
+
+INT_RANGES = {
+    "uint8": (0, 255),
+    "int8": (-128, 127),
+    "int16": (-(2**15), 2**15 - 1),
+    "int32": (-(2**31), 2**31 - 1),
+    "int64": (-(2**63), 2**63 - 1),
+}
+
+
+def _logspace_leaves_int_range(args, kw):
+    dtype = getattr(kw.get("dtype"), "text", "").removeprefix("lib.")
+    if dtype not in INT_RANGES or len(args) < 3 or not isinstance(args[2], int) or args[2] < 1:
+        return False
+    base = float(kw.get("base", 10.0))
+    lo, hi = INT_RANGES[dtype]
+    exps = np.linspace(float(args[0]), float(args[1]), args[2])
+    with np.errstate(over="ignore"):
+        vals = np.power(base, exps)
+    return bool(np.any((vals < lo) | (vals >= hi + 1) | ~np.isfinite(vals)))
 
 
 def random_step(g):

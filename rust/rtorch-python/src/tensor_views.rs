@@ -24,10 +24,7 @@ impl PyTensor {
         if shape.len() == 1 {
             if let Ok(d) = convert::dtype(Some(&shape.get_item(0)?)) {
                 if let Some(d) = d {
-                    return Err(PyRuntimeError::new_err(format!(
-                        "rtorch: view(dtype) is not supported yet (requested {})",
-                        d.name()
-                    )));
+                    return ok(movement::view_dtype(&self.t, d));
                 }
             }
         }

@@ -180,6 +180,19 @@ impl Tensor {
         }))
     }
 
+    /// The same bytes read as another dtype (`view(dtype)`): `layout` counts elements of
+    /// `dtype`. As in PyTorch it shares the storage and the version counter but is not an
+    /// autograd view (`_base` is None) and has no history, like `detach`.
+    pub(crate) fn view_as_dtype(&self, dtype: DType, layout: Layout) -> Tensor {
+        Self::from_parts(
+            self.0.storage.clone(),
+            layout,
+            dtype,
+            self.0.version.clone(),
+            None,
+        )
+    }
+
     /// Same data, no autograd history, same version counter (PyTorch's `detach`; like
     /// PyTorch's, the result is not a view as far as autograd is concerned).
     pub fn detach(&self) -> Tensor {

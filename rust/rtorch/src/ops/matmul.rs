@@ -605,7 +605,13 @@ pub fn addr(
         super::cast::to_dtype(v1, rt)?,
         super::cast::to_dtype(v2, rt)?,
     );
-    add_scaled(input, &outer(&a, &b)?, beta, alpha, false)
+    // The input joins in the result dtype too (`beta * uint8_input` must not go to float32).
+    let input = if input.dtype() == rt {
+        input.clone()
+    } else {
+        super::cast::to_dtype(input, rt)?
+    };
+    add_scaled(&input, &outer(&a, &b)?, beta, alpha, false)
 }
 
 fn c10_name(d: DType) -> &'static str {

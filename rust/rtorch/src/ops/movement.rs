@@ -6,7 +6,7 @@ use crate::autograd::{needs_grad, record};
 use crate::layout::{
     broadcast_shapes, contiguous_strides, numel, shape_str, wrap_dim, Dims, Layout,
 };
-use crate::{bail, ensure, Result, Tensor};
+use crate::{bail, ensure, DType, Result, Tensor};
 use smallvec::SmallVec;
 use std::sync::Arc;
 
@@ -771,4 +771,73 @@ pub fn broadcast_tensors(ts: &[Tensor]) -> Result<Vec<Tensor>> {
             }
         })
         .collect()
+}
+
+/// `x.view(dtype)`: the same bytes read as `dtype`. With a different element size the last
+/// dim (stride 1) grows or shrinks by the size ratio and the other strides and the offset
+/// scale with it; PyTorch's checks and messages.
+pub fn view_dtype(x: &Tensor, dtype: DType) -> Result<Tensor> {
+    x.ensure_cpu("view")?;
+    let (old, new) = (x.dtype().itemsize(), dtype.itemsize());
+    let (from, to) = (x.dtype().scalar_name(), dtype.scalar_name());
+    let mut layout = x.layout().clone();
+    if old != new {
+        let what = format!("to view {from} as {to} (different element sizes)");
+        let nd = x.ndim();
+        ensure!(nd > 0, runtime, "self.dim() cannot be 0 {what}");
+        ensure!(
+            x.strides()[nd - 1] == 1,
+            runtime,
+            "self.stride(-1) must be 1 {what}, but got {}",
+            x.strides()[nd - 1]
+        );
+        if old > new {
+            let r = old / new;
+            layout.shape[nd - 1] *= r;
+            for s in layout.strides[..nd - 1].iter_mut() {
+                *s *= r as isize;
+            }
+            layout.offset *= r;
+        } else {
+            let r = new / old;
+            ensure!(
+                x.shape()[nd - 1] % r == 0,
+                runtime,
+                "self.size(-1) must be divisible by {r} {what}, but got {}",
+                x.shape()[nd - 1]
+            );
+            ensure!(
+                layout.offset % r == 0,
+                runtime,
+                "self.storage_offset() must be divisible by {r} {what}, but got {}",
+                layout.offset
+            );
+            for d in 0..nd - 1 {
+                ensure!(
+                    x.strides()[d] % r as isize == 0,
+                    runtime,
+                    "self.stride({d}) must be divisible by {r} {what}, but got {}",
+                    x.strides()[d]
+                );
+            }
+            layout.shape[nd - 1] /= r;
+            for s in layout.strides[..nd - 1].iter_mut() {
+                *s /= r as isize;
+            }
+            layout.offset /= r;
+        }
+    }
+    let out = x.view_as_dtype(dtype, layout);
+    if dtype == DType::Bool && x.dtype() != DType::Bool {
+        // NOTE: a Rust `bool` must be 0 or 1 (anything else is undefined behaviour in every
+        // kernel that reads it), where torch reads any byte; refuse other bytes.
+        let bytes = out.view_as_dtype(DType::U8, out.layout().clone());
+        let bad = bytes.to_vec::<u8>()?.iter().any(|&b| b > 1);
+        ensure!(
+            !bad,
+            runtime,
+            "rtorch: view(torch.bool) needs every byte to be 0 or 1 (a bool holding another byte is undefined behaviour here)"
+        );
+    }
+    Ok(out)
 }
