@@ -366,3 +366,30 @@ def test_view_dtype_has_no_history():
         v = a.view(m.float32)
         assert not v.requires_grad and v.grad_fn is None and not v._is_view()
         assert v.data_ptr() == a.data_ptr()
+
+
+CUMPROD = [
+    ([2.0, 0.0, inf], 0),
+    ([[nan], [1.0]], 1),
+    ([-1.0, 0.0, 2.0, -inf], 0),
+    ([1.5, -2.0, 0.5, 3.0], 0),
+    ([[0.0, 2.0, 0.0, 3.0], [1.0, 2.0, 3.0, 4.0]], 1),
+    ([[0.0, 2.0], [3.0, 0.0], [2.0, 2.0]], 0),
+]
+
+
+@pytest.mark.parametrize("data,dim", CUMPROD)
+def test_cumprod_gradient_with_zeros_and_infinities(data, dim):
+    def run(m):
+        x = m.tensor(data, dtype=m.float64, requires_grad=True)
+        g = m.linspace(0.5, 2.0, x.numel(), dtype=m.float64).reshape(x.shape)
+        x.cumprod(dim).backward(g)
+        return x.grad.tolist()
+
+    t, r = both(run)
+    assert close(t, r), (t, r)
+
+
+def test_cumprod_double_backward_still_works():
+    x = rtorch.tensor([1.5, -2.0, 0.0, 3.0], dtype=rtorch.float64, requires_grad=True)
+    assert rtorch.autograd.gradgradcheck(lambda t: t.cumprod(0), (x,))

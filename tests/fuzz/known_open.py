@@ -17,6 +17,8 @@ LEAF_ORDER = "in-place op on a leaf requiring grad (or a view of one): rtorch ra
 OVERLAP_SELF = "in-place write into an expanded (self-overlapping) tensor: rtorch raises the internal overlap error where torch allows it or reports another error first"
 OVERLAP_INPUT = "in-place op whose input partially overlaps the output: torch raises, rtorch computes"
 SECOND_BACKWARD = "second backward through a graph: rtorch freed buffers of nodes that save nothing in torch (getitem, ceil, add ...), so torch allows it and rtorch raises"
+VAR_EMPTY_DIMS = "torch bug: var/std(dim=()) reduce over all dims forward but their backward counts N = 1 (2/(N-1) = inf); rtorch's gradient is the full reduction's"
+ADDC_NONFINITE = "addcmul/addcdiv with a non-finite value and broadcast operands: torch multiplies grad * t1 * value before sum_to, rtorch in another order, so inf * 0 lands elsewhere"
 STALE_SAVED = "tensor saved for backward modified in place: torch detects it at backward, rtorch computes a gradient from the changed values"
 NO_DERIVATIVE = "backward through floor_divide/remainder: torch raises 'derivative not implemented', rtorch returns a gradient"
 NUMPY_SETITEM = "setitem with a NumPy scalar/array value: torch raises TypeError, rtorch assigns"
@@ -178,11 +180,14 @@ KNOWN_OPEN = {
     ("backward:floor_divide", "torch_raises"): NO_DERIVATIVE,
     ("backward:getitem", "rtorch_raises"): SECOND_BACKWARD,
     ("backward:mean", "rtorch_raises"): SECOND_BACKWARD,
-    ("backward:norm", "grad"): "gradient of norm where the input is 0 (or inf/nan): rtorch nan, torch 0",
+    ("backward:norm", "grad"): "gradient of norm with p outside {0, 1, 2, inf} where the norm is 0: rtorch nan, torch 0 (norm is composed from pow/sum)",
     ("backward:round", "rtorch_raises"): SECOND_BACKWARD,
     ("backward:sign", "rtorch_raises"): SECOND_BACKWARD,
     ("backward:trunc", "rtorch_raises"): SECOND_BACKWARD,
-    ("backward:std", "grad"): "gradient of std/var with nan/inf or half inputs differs",
+    ("backward:std", "grad"): VAR_EMPTY_DIMS,
+    ("backward:var", "grad"): VAR_EMPTY_DIMS,
+    ("backward:addcmul", "grad"): ADDC_NONFINITE,
+    ("backward:addcdiv", "grad"): ADDC_NONFINITE,
     ("backward:type_as", "rtorch_raises"): SECOND_BACKWARD,
     ("backward:unbind", "torch_raises"): STALE_SAVED,
     ("backward:view", "rtorch_raises"): SECOND_BACKWARD,

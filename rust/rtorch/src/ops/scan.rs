@@ -1,6 +1,6 @@
 //! Scans along a dim (cumsum, cumprod), forward and derivative side by side.
 
-use super::binary::{add, mul, sub};
+use super::binary::mul;
 use super::cast::{cast_for_op, to_dtype};
 use super::iter::SendPtr;
 use super::num::Arith;
@@ -114,17 +114,26 @@ pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
     let (d, out) = scan_forward(x, dim, dtype, "cumprod", false)?;
     if needs_grad(&[x]) {
         let sx = SavedTensor::input(x);
+        let so = SavedTensor::output(&out, 0);
         record("CumprodBackward0", &[x], &[&out], move |ctx, g| {
-            // dx_i = sum_{j>=i} g_j * prod_{k<=j, k!=i} x_k, written with exclusive
-            // products so zeros in x are handled without division.
+            // dx_i = sum_{j>=i} g_j * prod_{k<=j, k!=i} x_k.
             let x = sx.unpack(ctx)?;
-            if x.ndim() == 0 {
+            if x.ndim() == 0 || x.shape()[d] == 1 {
                 return Ok(vec![Some(g[0].clone())]);
             }
             let n = x.shape()[d];
             if n == 0 || x.numel() == 0 {
                 return Ok(vec![Some(super::factory::zeros_like(&x)?)]);
             }
+            if !crate::autograd::is_grad_enabled() {
+                return Ok(vec![Some(cumprod_grad_rows(
+                    &x,
+                    &so.unpack(ctx)?,
+                    &g[0],
+                    d,
+                )?)]);
+            }
+            // With create_graph: the O(n^2) sum of omitted-factor products, differentiable.
             let mut cols = Vec::with_capacity(n);
             for i in 0..n {
                 let mask_shape = {
@@ -134,12 +143,10 @@ pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
                 };
                 let mut onehot = vec![0.0f64; n];
                 onehot[i] = 1.0;
-                let e = to_dtype(&Tensor::from_slice(&onehot, &mask_shape)?, x.dtype())?;
-                // x with x_i replaced by 1: its cumprod gives prod_{k<=j, k!=i} for j >= i.
-                let xi = add(
-                    &mul(&x, &sub(&Tensor::wrapped_scalar(Scalar::Int(1)), &e)?)?,
-                    &e,
-                )?;
+                let e = to_dtype(&Tensor::from_slice(&onehot, &mask_shape)?, DType::Bool)?;
+                // x with x_i replaced by 1 (selected, so an inf or nan x_i does not leak):
+                // its cumprod gives prod_{k<=j, k!=i} for j >= i.
+                let xi = super::pointwise::where_(&e, &Tensor::wrapped_scalar(Scalar::Int(1)), &x)?;
                 let c = cumprod(&xi, d as i64, None)?;
                 let tail =
                     super::movement::narrow(&mul(&g[0], &c)?, d as i64, i as i64, (n - i) as i64)?;
@@ -149,4 +156,53 @@ pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
         });
     }
     Ok(out)
+}
+
+/// cumprod's gradient without building a graph, one row along `d` at a time (torch's
+/// O(n) path): before the first zero `z`, `sum_{i<=j<z} out_j g_j / x_i`; at `z`,
+/// `out_{z-1} * sum_{z<=j<z2} g_j prod_{z<k<=j} x_k` (`z2` the next zero); after it 0.
+fn cumprod_grad_rows(x: &Tensor, out: &Tensor, g: &Tensor, d: usize) -> Result<Tensor> {
+    // `d` moved last (rows contiguous in the row-major `to_vec`), and the way back.
+    let nd = x.ndim();
+    let to_last: Vec<i64> = (0..nd)
+        .filter(|&k| k != d)
+        .chain([d])
+        .map(|k| k as i64)
+        .collect();
+    let mut back = vec![0i64; nd];
+    for (pos, &k) in to_last.iter().enumerate() {
+        back[k as usize] = pos as i64;
+    }
+    let rows =
+        |t: &Tensor| -> Result<Vec<f64>> { super::movement::permute(t, &to_last)?.to_vec::<f64>() };
+    let (xv, ov, gv) = (rows(x)?, rows(out)?, rows(g)?);
+    let n = x.shape()[d];
+    let mut dx = vec![0f64; xv.len()];
+    for r in 0..xv.len() / n {
+        let (xs, os, gs) = (&xv[r * n..][..n], &ov[r * n..][..n], &gv[r * n..][..n]);
+        let dxs = &mut dx[r * n..][..n];
+        let z = xs.iter().position(|&v| v == 0.0).unwrap_or(n);
+        let mut acc = 0.0;
+        for i in (0..z).rev() {
+            acc += os[i] * gs[i];
+            dxs[i] = acc / xs[i];
+        }
+        if z < n {
+            let prefix = if z == 0 { 1.0 } else { os[z - 1] };
+            let (mut prod, mut sum) = (1.0, gs[z]);
+            for j in z + 1..n {
+                if xs[j] == 0.0 {
+                    break;
+                }
+                prod *= xs[j];
+                sum += gs[j] * prod;
+            }
+            dxs[z] = prefix * sum;
+        }
+    }
+    let mut shape = x.dims();
+    shape.remove(d);
+    shape.push(n);
+    let t = to_dtype(&Tensor::from_slice(&dx, &shape)?, x.dtype())?;
+    super::movement::permute(&t, &back)
 }
