@@ -393,3 +393,16 @@ def test_cumprod_gradient_with_zeros_and_infinities(data, dim):
 def test_cumprod_double_backward_still_works():
     x = rtorch.tensor([1.5, -2.0, 0.0, 3.0], dtype=rtorch.float64, requires_grad=True)
     assert rtorch.autograd.gradgradcheck(lambda t: t.cumprod(0), (x,))
+
+
+def test_global_min_keeps_a_nan_gradient_in_place():
+    def run(m):
+        x = m.tensor([2.0, nan, inf, -1.0], requires_grad=True)
+        y = x.min()
+        (y * y).mean().backward()
+        z = m.tensor([3.0, 1.0, 1.0], requires_grad=True)
+        z.min().backward()
+        return x.grad.tolist(), z.grad.tolist()
+
+    t, r = both(run)
+    assert close(t, r), (t, r)

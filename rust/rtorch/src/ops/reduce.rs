@@ -504,10 +504,18 @@ pub fn amax_amin(
                 expand_back(&so.unpack(ctx)?, &full, &rdv, keepdim)?,
             );
             let mut hit = eq(&x, &y)?;
+            let global = matches!(node, "MaxBackward1" | "MinBackward1");
             // Global max()/min() share the gradient among the NaNs when the result is NaN
-            // (torch's evenly_distribute_backward); amax/amin give nan there, as torch does.
-            if matches!(node, "MaxBackward1" | "MinBackward1") && x.dtype().is_floating_point() {
+            // and write zeros elsewhere (torch's evenly_distribute_backward, a masked fill,
+            // so a nan gradient stays put); amax/amin multiply by the mask, as torch does.
+            if global && x.dtype().is_floating_point() {
                 hit = super::pointwise::where_(&unary::isnan(&y)?, &unary::isnan(&x)?, &hit)?;
+            }
+            if global {
+                let count = sum(&to_dtype(&hit, g[0].dtype())?, None, false, None)?;
+                let share = div(&g[0], &count)?;
+                let zero = Tensor::wrapped_scalar(Scalar::Int(0));
+                return Ok(vec![Some(super::pointwise::where_(&hit, &share, &zero)?)]);
             }
             let mask = to_dtype(&hit, g[0].dtype())?;
             let rdi: Vec<i64> = rdv.iter().map(|&d| d as i64).collect();
