@@ -406,3 +406,34 @@ def test_global_min_keeps_a_nan_gradient_in_place():
 
     t, r = both(run)
     assert close(t, r), (t, r)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "np.float32(1)",
+        "np.array([1.0, 2.0, 3.0])",
+        "np.array(2.0)",
+        "np.int64(3)",
+        "np.bool_(True)",
+        "np.float64(2.5)",
+        "np.uint8(7)",
+        "2",
+        "2.5",
+        "True",
+    ],
+)
+@pytest.mark.parametrize("dtype", ["float32", "int16"])
+def test_setitem_takes_tensors_and_numbers_only(value, dtype):
+    def run(m):
+        t = m.zeros(3, dtype=getattr(m, dtype))
+        t[0:3] = eval(value)
+        t2 = m.zeros(3, dtype=getattr(m, dtype))
+        try:
+            t2[10] = eval(value)  # the value is checked before the index
+        except Exception as e:  # noqa: BLE001
+            return t.tolist(), type(e).__name__, str(e)
+        return t.tolist()
+
+    t, r = both(run)
+    assert t == r, (t, r)

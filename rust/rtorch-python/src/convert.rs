@@ -41,7 +41,7 @@ pub fn scalar(obj: &Bound<'_, PyAny>) -> PyResult<Option<Scalar>> {
     Ok(None)
 }
 
-fn is_numpy_generic(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+pub fn is_numpy_generic(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
     static GENERIC: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let py = obj.py();
     let generic = GENERIC.get_or_try_init(py, || -> PyResult<_> {

@@ -464,6 +464,25 @@ impl PyTensor {
         idx: &Bound<'_, PyAny>,
         value: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
+        // torch takes tensors, Python numbers and integer-like values only: an ndarray, a
+        // NumPy float or bool scalar is a TypeError (checked before the index, as there).
+        if !value.is_instance_of::<PyTensor>()
+            && !value.is_instance_of::<pyo3::types::PyFloat>()
+            && !value.is_instance_of::<pyo3::types::PyInt>()
+            && (if convert::is_numpy_generic(value)? {
+                !value.hasattr("__index__")?
+            } else {
+                value.hasattr("__array_interface__")?
+            })
+        {
+            let ty = value.get_type();
+            return Err(PyTypeError::new_err(format!(
+                "can't assign a {}.{} to a torch.{}",
+                ty.getattr("__module__")?,
+                ty.name()?,
+                self.t.dtype().legacy_name()
+            )));
+        }
         let (view, _) = index_view(&self.t, idx)?;
         let src = match operand(value)? {
             Some(v) => v,

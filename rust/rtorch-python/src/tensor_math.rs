@@ -356,7 +356,8 @@ impl PyTensor {
         ok(unary::nan_to_num(&self.t, nan, posinf, neginf))
     }
     #[pyo3(signature = (*, decimals=None))]
-    fn round(&self, decimals: Option<i64>) -> R {
+    fn round(&self, decimals: Option<&Bound<'_, PyAny>>) -> R {
+        let decimals = decimals.map(|d| decimals_arg(d, "round")).transpose()?;
         match decimals {
             None => ok(unary::round(&self.t)),
             Some(0) if !self.t.dtype().is_floating_point() => Err(crate::errors::to_py(
@@ -365,8 +366,15 @@ impl PyTensor {
             Some(d) => ok(unary::round_decimals(&self.t, d)),
         }
     }
-    #[pyo3(signature = (*, decimals=0))]
-    fn round_<'py>(slf: &Bound<'py, Self>, decimals: i64) -> PyResult<Bound<'py, Self>> {
+    #[pyo3(signature = (*, decimals=None))]
+    fn round_<'py>(
+        slf: &Bound<'py, Self>,
+        decimals: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Bound<'py, Self>> {
+        let decimals = decimals
+            .map(|d| decimals_arg(d, "round_"))
+            .transpose()?
+            .unwrap_or(0);
         rtorch::ops::inplace::apply(&slf.get().t, &[], "round_", |x| {
             unary::round_decimals(x, decimals)
         })
@@ -815,4 +823,15 @@ fn not_none(v: &Bound<'_, PyAny>, op: &str) -> PyResult<()> {
         )));
     }
     Ok(())
+}
+
+/// `decimals=` as torch parses an int argument: a bool is a TypeError, not 0/1.
+fn decimals_arg(d: &Bound<'_, PyAny>, op: &str) -> PyResult<i64> {
+    if d.is_instance_of::<pyo3::types::PyBool>() || d.is_instance_of::<pyo3::types::PyFloat>() {
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "{op}(): argument 'decimals' must be int, not {}",
+            d.get_type().name()?
+        )));
+    }
+    d.extract::<i64>()
 }
