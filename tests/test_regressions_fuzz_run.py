@@ -437,3 +437,14 @@ def test_setitem_takes_tensors_and_numbers_only(value, dtype):
 
     t, r = both(run)
     assert t == r, (t, r)
+
+
+@pytest.mark.parametrize(
+    "args", [(0.5, 5, 1, 10.0, "int32"), (0.5, 5.7, 2, 10.0, "int32"), (2.5, 5, 1, 2.0, "int64")]
+)
+def test_integer_logspace_with_one_step(args):
+    start, end, steps, base, dtype = args
+    t, r = both(
+        lambda m: m.logspace(start, end, steps, base=base, dtype=getattr(m, dtype)).tolist()
+    )
+    assert t == r

@@ -223,8 +223,9 @@ pub fn logspace(start: f64, end: f64, steps: i64, base: f64, dtype: DType) -> Re
     };
     given(start).check_fits(dtype)?;
     given(end).check_fits(dtype)?;
-    // Integer results take their exponents from the truncated ends, as PyTorch.
-    let (start, end) = if dtype.is_integral(false) {
+    // Integer results take their exponents from the truncated ends, as PyTorch, except
+    // with one step: torch fills base ** start from the number as given (10 ** 0.5 -> 3).
+    let (start, end) = if dtype.is_integral(false) && steps != 1 {
         (start.trunc(), end.trunc())
     } else {
         (start, end)
