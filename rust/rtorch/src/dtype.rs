@@ -63,6 +63,23 @@ impl DType {
     }
 
     /// The C++ scalar-type name PyTorch uses in "not implemented for 'Long'" messages.
+    /// The C++ type name PyTorch prints in some errors ("out of bounds for unsigned char",
+    /// "expected scalar type c10::Half").
+    pub fn cpp_name(self) -> &'static str {
+        match self {
+            DType::Bool => "bool",
+            DType::U8 => "unsigned char",
+            DType::I8 => "signed char",
+            DType::I16 => "short int",
+            DType::I32 => "int",
+            DType::I64 => "long int",
+            DType::F16 => "c10::Half",
+            DType::BF16 => "c10::BFloat16",
+            DType::F32 => "float",
+            DType::F64 => "double",
+        }
+    }
+
     pub fn scalar_name(self) -> &'static str {
         match self {
             DType::Bool => "Bool",

@@ -614,21 +614,6 @@ pub fn addr(
     add_scaled(&input, &outer(&a, &b)?, beta, alpha, false)
 }
 
-fn c10_name(d: DType) -> &'static str {
-    match d {
-        DType::Bool => "bool",
-        DType::U8 => "unsigned char",
-        DType::I8 => "signed char",
-        DType::I16 => "short int",
-        DType::I32 => "int",
-        DType::I64 => "long int",
-        DType::F16 => "c10::Half",
-        DType::BF16 => "c10::BFloat16",
-        DType::F32 => "float",
-        DType::F64 => "double",
-    }
-}
-
 pub fn baddbmm(
     input: &Tensor,
     b1: &Tensor,
@@ -640,9 +625,9 @@ pub fn baddbmm(
         input.dtype() == b1.dtype() && b1.dtype() == b2.dtype(),
         runtime,
         "Input dtypes must be the same, got: input {}, batch1: {}, batch2: {}",
-        c10_name(input.dtype()),
-        c10_name(b1.dtype()),
-        c10_name(b2.dtype())
+        input.dtype().cpp_name(),
+        b1.dtype().cpp_name(),
+        b2.dtype().cpp_name()
     );
     // Products under 400 multiply-adds per batch take PyTorch's own loop, not BLAS.
     let work = b1

@@ -43,19 +43,13 @@ fn check_float(kernel: &str, dtype: DType) -> Result<()> {
     Ok(())
 }
 
-/// The C++ type name torch prints in its random bounds errors ("for unsigned char").
-fn cpp_name(dtype: DType) -> &'static str {
+/// Largest finite value of a float dtype, as f64.
+fn float_max(dtype: DType) -> f64 {
     match dtype {
-        DType::Bool => "bool",
-        DType::U8 => "unsigned char",
-        DType::I8 => "signed char",
-        DType::I16 => "short int",
-        DType::I32 => "int",
-        DType::I64 => "long int",
-        DType::F16 => "c10::Half",
-        DType::BF16 => "c10::BFloat16",
-        DType::F32 => "float",
-        DType::F64 => "double",
+        DType::F16 => f16::MAX.to_f64(),
+        DType::BF16 => bf16::MAX.to_f64(),
+        DType::F32 => f32::MAX as f64,
+        _ => f64::MAX,
     }
 }
 
@@ -180,17 +174,12 @@ fn uniform53(s: &mut GenState) -> f64 {
 }
 
 fn check_bounds(name: &str, v: f64, dtype: DType) -> Result<()> {
-    let max = match dtype {
-        DType::F16 => f16::MAX.to_f64(),
-        DType::BF16 => bf16::MAX.to_f64(),
-        DType::F32 => f32::MAX as f64,
-        _ => f64::MAX,
-    };
+    let max = float_max(dtype);
     ensure!(
         v >= -max && v <= max,
         runtime,
         "{name} is out of bounds for {}",
-        cpp_name(dtype)
+        dtype.cpp_name()
     );
     Ok(())
 }
@@ -206,17 +195,11 @@ pub fn uniform_(t: &Tensor, from: f64, to: f64, g: Option<&Generator>) -> Result
     );
     check_bounds("from", from, dtype)?;
     check_bounds("to", to, dtype)?;
-    let max = match dtype {
-        DType::F64 => f64::MAX,
-        DType::F32 => f32::MAX as f64,
-        DType::F16 => f16::MAX.to_f64(),
-        _ => bf16::MAX.to_f64(),
-    };
     ensure!(
-        to - from <= max,
+        to - from <= float_max(dtype),
         runtime,
         "uniform_ expects to-from <= std::numeric_limits<{}>::max(), but found to={to} and from={from} which result in to-from to exceed the limit",
-        cpp_name(dtype)
+        dtype.cpp_name()
     );
     let g = gen_or_default(g);
     sample_into(t, "uniform_", "UniformBackward0", |t| {
@@ -360,13 +343,7 @@ fn max_inclusive(dtype: DType) -> i64 {
 /// Integer range of `dtype` for `random_`'s bounds checks.
 fn check_random_bounds(from: i64, to_inc: i64, dtype: DType) -> Result<()> {
     let (min, max) = if dtype.is_floating_point() {
-        let m = match dtype {
-            DType::F16 => f16::MAX.to_f64(),
-            DType::BF16 => bf16::MAX.to_f64(),
-            DType::F32 => f32::MAX as f64,
-            _ => f64::MAX,
-        };
-        (-m, m)
+        (-float_max(dtype), float_max(dtype))
     } else {
         let lo = match dtype {
             DType::Bool | DType::U8 => 0,
@@ -377,7 +354,7 @@ fn check_random_bounds(from: i64, to_inc: i64, dtype: DType) -> Result<()> {
         };
         (lo as f64, max_inclusive(dtype) as f64)
     };
-    let name = cpp_name(dtype);
+    let name = dtype.cpp_name();
     ensure!(
         from as f64 >= min && from as f64 <= max,
         runtime,
