@@ -417,7 +417,6 @@ def test_device_objects_match_torch(spec):
         assert (a == torch.device(*other)) == (b == rtorch.device(*other))
 
 
-@pytest.mark.xfail(reason="leaf hooks are held in Rust, invisible to the cycle collector")
 def test_leaf_hook_cycle_is_collected():
     def make():
         x = rtorch.zeros(4, requires_grad=True)

@@ -344,7 +344,15 @@ _GENERIC_INPLACE = [
     "clip",
 ]
 
+
+def _init(self, *args, **kwargs):
+    # `Tensor.__new__` (the legacy constructor, subclasses) cannot know its own object;
+    # here the object becomes the one the engine hands back for this tensor.
+    self._register()
+
+
 _METHODS = {
+    "__init__": _init,
     "__repr__": _repr,
     "__str__": _repr,
     "__iter__": _iter,

@@ -6,8 +6,10 @@ use crate::tensor_math::tensor_list;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
-use rtorch::autograd::{self, Edge, Hook, Node};
+use pyo3::{PyTraverseError, PyVisit};
+use rtorch::autograd::{self, Edge, Hook, HookFn, Node};
 use rtorch::Tensor;
+use std::any::Any;
 use std::sync::Arc;
 
 /// A graph node as Python sees it (`t.grad_fn`).
@@ -86,7 +88,7 @@ impl AccumulateGrad {
         "torch::autograd::AccumulateGrad"
     }
     #[getter]
-    fn variable(&self) -> PyTensor {
+    fn variable(&self) -> crate::tensor::TensorOut {
         PyTensor::wrap(self.variable.clone())
     }
     #[getter]
@@ -95,11 +97,17 @@ impl AccumulateGrad {
     }
 }
 
-/// Wraps a Python callable as an engine hook (takes the GIL only while it runs).
-fn py_hook(f: Py<PyAny>) -> Hook {
-    Arc::new(move |g: &Tensor| {
+/// A Python callable as an engine hook (takes the GIL only while it runs). The callable
+/// is its payload, so `Tensor.__traverse__` can show it to the cycle collector.
+struct PyHook(Py<PyAny>);
+
+impl HookFn for PyHook {
+    fn call(&self, g: &Tensor) -> rtorch::Result<Option<Tensor>> {
         Python::attach(|py| {
-            let r = f.call1(py, (PyTensor::wrap(g.clone()),)).map_err(stash)?;
+            let r = self
+                .0
+                .call1(py, (PyTensor::wrap(g.clone()),))
+                .map_err(stash)?;
             if r.is_none(py) {
                 return Ok(None);
             }
@@ -108,7 +116,14 @@ fn py_hook(f: Py<PyAny>) -> Hook {
                 .map_err(|e| stash(PyErr::from(e)))?;
             Ok(Some(t.get().t.clone()))
         })
-    })
+    }
+    fn payload(&self) -> Option<&(dyn Any + Send + Sync)> {
+        Some(&self.0)
+    }
+}
+
+fn py_hook(f: Py<PyAny>) -> Hook {
+    Arc::new(PyHook(f))
 }
 
 #[pymethods]
@@ -125,6 +140,28 @@ impl PyTensor {
             Some(f) => Ok((f.add_pre_hook(self.t.output_nr(), h), false)),
             None => Ok((self.t.add_leaf_hook(h), true)),
         }
+    }
+    /// The cycle collector's view of what the engine keeps alive for this tensor: the
+    /// hooks only this object owns (a hook closure that refers to its own tensor is a
+    /// cycle through Rust that Python could not see otherwise, as PyTorch's
+    /// `THPVariable_traverse` also covers).
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        // NOTE: pyo3 lets a collection traverse an object whose Rust part is still the
+        // zeroed memory `tp_alloc` returned (creating a subclass instance's `__dict__`
+        // can run the collector before the contents are written). A null tensor pointer
+        // means "not built yet": there is nothing to visit.
+        let raw = unsafe { std::ptr::read_volatile(&self.t as *const Tensor as *const usize) };
+        if raw == 0 {
+            return Ok(());
+        }
+        self.t
+            .visit_hook_payloads(|p| match p.downcast_ref::<Py<PyAny>>() {
+                Some(f) => visit.call(f),
+                None => Ok(()),
+            })
+    }
+    fn __clear__(&self) {
+        self.t.clear_owned_hooks();
     }
     fn _remove_hook(&self, id: u64, is_leaf: bool) {
         if is_leaf {

@@ -423,7 +423,7 @@ pub fn where_(
     let x = operand_req(x, "where", "input")?;
     let y = operand_req(y, "where", "other")?;
     let out = pointwise::where_(&condition.get().t, &x, &y).py()?;
-    Ok(Py::new(py, PyTensor::wrap(out))?.into_any())
+    PyTensor::wrap(out).into_py_any(py)
 }
 
 #[pyfunction]

@@ -43,7 +43,7 @@ impl PyGenerator {
     fn initial_seed(&self) -> u64 {
         self.g.initial_seed()
     }
-    fn get_state(&self) -> PyResult<PyTensor> {
+    fn get_state(&self) -> PyResult<crate::tensor::TensorOut> {
         ok(Tensor::from_slice(
             &self.g.get_state(),
             &[self.g.get_state().len()],

@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyEllipsis, PySlice, PyTuple};
 use rtorch::ops::{binary, cast, movement, unary};
 use rtorch::{DType, Scalar, Tensor};
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 /// Work (elements) above which a call releases the GIL.
 const GIL_RELEASE_ELEMS: usize = 1 << 16;
@@ -25,6 +26,46 @@ pub fn heavy<R: Send>(py: Python<'_>, elems: usize, f: impl FnOnce() -> R + Send
 #[pyclass(name = "Tensor", module = "rtorch", subclass, dict, weakref, frozen)]
 pub struct PyTensor {
     pub t: Tensor,
+    /// This object, when it is the one in `t`'s slot (NOTE [ Python objects of tensors ]).
+    me: AtomicPtr<()>,
+}
+
+impl Drop for PyTensor {
+    fn drop(&mut self) {
+        let me = *self.me.get_mut();
+        if !me.is_null() {
+            self.t.object().clear_if(me);
+        }
+    }
+}
+
+/// A tensor on its way to Python: it becomes the tensor's existing Python object if it
+/// has one (`x.grad is x.grad`), else a new `rtorch.Tensor` that takes the tensor's slot
+/// (NOTE [ Python objects of tensors ]).
+pub struct TensorOut(pub Tensor);
+
+impl<'py> IntoPyObject<'py> for TensorOut {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let slot = self.0.object().get();
+        // NOTE: a refcount of 0 is an object being deallocated right now (a weakref
+        // callback of its own can run in between); it must not come back to life.
+        if !slot.is_null() && unsafe { pyo3::ffi::Py_REFCNT(slot.cast()) } > 0 {
+            return Ok(unsafe { Bound::from_borrowed_ptr(py, slot.cast()) });
+        }
+        let obj = Bound::new(py, PyTensor::unregistered(self.0))?;
+        obj.get().register(obj.as_ptr().cast());
+        Ok(obj.into_any())
+    }
+}
+
+impl TensorOut {
+    pub fn into_py_any(self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(self.into_pyobject(py)?.unbind())
+    }
 }
 
 impl PyTensor {
@@ -38,15 +79,30 @@ impl PyTensor {
         Ok(())
     }
 
-    pub fn wrap(t: Tensor) -> PyTensor {
-        PyTensor { t }
+    /// `t` for Python: its existing object or a new one (see `TensorOut`).
+    pub fn wrap(t: Tensor) -> TensorOut {
+        TensorOut(t)
+    }
+
+    /// A new object that is not (yet) the one in `t`'s slot: what `Tensor.__new__` makes;
+    /// `Tensor.__init__` then calls `_register`.
+    fn unregistered(t: Tensor) -> PyTensor {
+        PyTensor {
+            t,
+            me: AtomicPtr::new(std::ptr::null_mut()),
+        }
+    }
+
+    fn register(&self, me: *mut ()) {
+        self.me.store(me, Ordering::Relaxed);
+        self.t.object().set(me);
     }
 }
 
-pub type R = PyResult<PyTensor>;
+pub type R = PyResult<TensorOut>;
 
 pub fn ok(t: rtorch::Result<Tensor>) -> R {
-    t.py().map(PyTensor::wrap)
+    t.py().map(TensorOut)
 }
 
 fn type_name(o: &Bound<'_, PyAny>) -> String {
@@ -179,18 +235,31 @@ impl PyTensor {
     #[pyo3(signature = (*args, _data=None))]
     fn new(args: &Bound<'_, PyTuple>, _data: Option<&Bound<'_, PyTensor>>) -> PyResult<Self> {
         if let Some(d) = _data {
-            return Ok(PyTensor::wrap(d.get().t.detach()));
+            return Ok(PyTensor::unregistered(d.get().t.detach()));
         }
         let df = rtorch::ops::default_float();
         if args.is_empty() {
-            return Ok(PyTensor::wrap(Tensor::zeros(&[0], df)));
+            return Ok(PyTensor::unregistered(Tensor::zeros(&[0], df)));
         }
         let first = args.get_item(0)?;
         if args.len() == 1 && !first.is_instance_of::<pyo3::types::PyInt>() {
-            return Ok(PyTensor::wrap(convert::tensor_from_data(&first, Some(df))?));
+            return Ok(PyTensor::unregistered(convert::tensor_from_data(
+                &first,
+                Some(df),
+            )?));
         }
         let s = convert::usizes(&convert::sizes(args)?, "Tensor")?;
-        Ok(PyTensor::wrap(Tensor::try_zeros(&s, df).py()?))
+        Ok(PyTensor::unregistered(Tensor::try_zeros(&s, df).py()?))
+    }
+
+    /// Makes this object the tensor's Python object if it has none (`Tensor.__init__`
+    /// calls it; `__new__` cannot know its object).
+    fn _register(slf: &Bound<'_, Self>) {
+        let me = slf.get();
+        let slot = me.t.object().get();
+        if slot.is_null() || unsafe { pyo3::ffi::Py_REFCNT(slot.cast()) } <= 0 {
+            me.register(slf.as_ptr().cast());
+        }
     }
 
     // ----- properties -----
@@ -278,7 +347,7 @@ impl PyTensor {
         self.t.version()
     }
     #[getter]
-    fn _base(&self) -> Option<PyTensor> {
+    fn _base(&self) -> Option<TensorOut> {
         self.t.base().cloned().map(PyTensor::wrap)
     }
     fn _is_view(&self) -> bool {
@@ -308,7 +377,7 @@ impl PyTensor {
         Ok(slf.clone())
     }
     #[getter]
-    fn get_grad(&self) -> Option<PyTensor> {
+    fn get_grad(&self) -> Option<TensorOut> {
         self.t.grad().map(PyTensor::wrap)
     }
     #[setter]
@@ -336,7 +405,7 @@ impl PyTensor {
     fn retain_grad(&self) -> PyResult<()> {
         self.t.retain_grad().py()
     }
-    fn detach(&self) -> PyTensor {
+    fn detach(&self) -> TensorOut {
         PyTensor::wrap(self.t.detach())
     }
     fn detach_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, Self>> {
@@ -345,7 +414,7 @@ impl PyTensor {
     }
     /// `.data`: same memory, no history, its own version counter.
     #[getter]
-    fn data(&self) -> PyTensor {
+    fn data(&self) -> TensorOut {
         PyTensor::wrap(self.t.data_alias())
     }
     #[setter(data)]
@@ -544,7 +613,7 @@ impl PyTensor {
     /// foreign `b` such as an ndarray goes on to NumPy through `*`).
     fn __rtruediv__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let py = o.py();
-        let recip = Bound::new(py, PyTensor::wrap(unary::reciprocal(&self.t).py()?))?;
+        let recip = PyTensor::wrap(unary::reciprocal(&self.t).py()?).into_pyobject(py)?;
         match recip.mul(o) {
             Ok(r) => Ok(r.unbind()),
             Err(e) if e.is_instance_of::<PyTypeError>(py) => Ok(py.NotImplemented()),
@@ -646,7 +715,7 @@ impl PyTensor {
     fn __neg__(&self) -> R {
         ok(unary::neg(&self.t))
     }
-    fn __pos__(&self) -> PyResult<PyTensor> {
+    fn __pos__(&self) -> PyResult<TensorOut> {
         if self.t.dtype() == DType::Bool {
             return Err(PyRuntimeError::new_err(
                 "The `+` operator, on a bool tensor is not supported.",
@@ -717,11 +786,11 @@ pub fn same_or_wrap(orig: &Bound<'_, PyTensor>, t: Tensor) -> PyResult<Py<PyAny>
     if t.id() == orig.get().t.id() {
         return Ok(orig.clone().into_any().unbind());
     }
-    Ok(Py::new(orig.py(), PyTensor::wrap(t))?.into_any())
+    PyTensor::wrap(t).into_py_any(orig.py())
 }
 
 fn into_py(py: Python<'_>, t: rtorch::Result<Tensor>) -> PyResult<Py<PyAny>> {
-    Ok(Py::new(py, PyTensor::wrap(t.py()?))?.into_any())
+    PyTensor::wrap(t.py()?).into_py_any(py)
 }
 
 /// `a op b` for a tensor or Python number `b`.

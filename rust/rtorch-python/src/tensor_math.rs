@@ -695,7 +695,7 @@ impl PyTensor {
         if as_tuple {
             return nonzero_tuple(py, &self.t);
         }
-        Ok(Py::new(py, PyTensor::wrap(indexing::nonzero(&self.t).py()?))?.into_any())
+        PyTensor::wrap(indexing::nonzero(&self.t).py()?).into_py_any(py)
     }
     fn argwhere(&self) -> R {
         ok(indexing::nonzero(&self.t))
@@ -720,11 +720,7 @@ impl PyTensor {
     ) -> PyResult<Py<PyAny>> {
         let name = if is_max { "max" } else { "min" };
         match dim {
-            None => Ok(Py::new(
-                py,
-                PyTensor::wrap(reduce::max_min_all(&self.t, is_max).py()?),
-            )?
-            .into_any()),
+            None => PyTensor::wrap(reduce::max_min_all(&self.t, is_max).py()?).into_py_any(py),
             Some(o) if o.is_instance_of::<PyTensor>() => {
                 // `max(other)` is `maximum`.
                 let b = &o.cast::<PyTensor>()?.get().t;
@@ -733,7 +729,7 @@ impl PyTensor {
                 } else {
                     binary::minimum(&self.t, b)
                 };
-                Ok(Py::new(py, PyTensor::wrap(r.py()?))?.into_any())
+                PyTensor::wrap(r.py()?).into_py_any(py)
             }
             Some(o) => {
                 let d: i64 = o.extract()?;

@@ -182,7 +182,7 @@ impl PyTensor {
             return Ok(slf.clone().into_any());
         }
         let out = ok(heavy(slf.py(), t.numel(), || movement::contiguous(t)))?;
-        Ok(Bound::new(slf.py(), out)?.into_any())
+        out.into_pyobject(slf.py())
     }
     #[pyo3(signature = (*, memory_format=None))]
     fn clone(&self, py: Python<'_>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
@@ -297,9 +297,7 @@ impl PyTensor {
                 .into_pyobject(py)?
                 .into_any()
                 .unbind()),
-            Some(d) => {
-                Ok(Py::new(py, PyTensor::wrap(cast::to_dtype(&self.t, d).py()?))?.into_any())
-            }
+            Some(d) => PyTensor::wrap(cast::to_dtype(&self.t, d).py()?).into_py_any(py),
         }
     }
     fn float(&self) -> R {

@@ -15,6 +15,7 @@ pub mod device;
 pub mod dtype;
 pub mod error;
 pub mod layout;
+pub mod object_slot;
 pub mod ops;
 pub mod parallel;
 pub mod random;

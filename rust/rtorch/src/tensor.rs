@@ -2,6 +2,7 @@
 
 use crate::autograd::{Hook, Node};
 use crate::layout::{shape_str, Dims, Layout, Strides};
+use crate::object_slot::ObjectSlot;
 use crate::storage::Storage;
 use crate::{bail, ensure, DType, Device, Element, Result};
 use parking_lot::{Mutex, MutexGuard};
@@ -23,6 +24,8 @@ pub struct TensorImpl {
     /// A Python number turned into a 0-dim tensor: lowest priority in type promotion.
     wrapped_number: bool,
     meta: Mutex<AutogradMeta>,
+    /// The bindings' object for this tensor (NOTE [ Python objects of tensors ]).
+    pub(crate) object: ObjectSlot,
 }
 
 #[derive(Default)]
@@ -57,6 +60,7 @@ impl Tensor {
             base,
             wrapped_number: false,
             meta: Mutex::new(AutogradMeta::default()),
+            object: ObjectSlot::default(),
         }))
     }
 
@@ -177,6 +181,7 @@ impl Tensor {
             base,
             wrapped_number: false,
             meta: Mutex::new(meta),
+            object: ObjectSlot::default(),
         }))
     }
 
@@ -418,6 +423,58 @@ impl Tensor {
     }
     pub fn remove_leaf_hook(&self, id: u64) {
         self.meta().hooks.retain(|(i, _)| *i != id);
+    }
+    /// The bindings' object for this tensor (NOTE [ Python objects of tensors ]).
+    pub fn object(&self) -> &ObjectSlot {
+        &self.0.object
+    }
+    /// How many handles share this tensor (PyTorch's `use_count`).
+    pub fn use_count(&self) -> usize {
+        Arc::strong_count(&self.0)
+    }
+    /// For a foreign cycle collector: calls `visit` with the payload of every hook that only
+    /// this handle keeps alive (the leaf's own hooks, and its `grad_fn`'s when no other node
+    /// or tensor holds it). Anything shared is reachable from elsewhere and is skipped, and
+    /// so is a lock another thread holds (skipping only delays collection).
+    pub fn visit_hook_payloads<E>(
+        &self,
+        mut visit: impl FnMut(&(dyn std::any::Any + Send + Sync)) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        if self.use_count() != 1 {
+            return Ok(());
+        }
+        let Some(meta) = self.0.meta.try_lock() else {
+            return Ok(());
+        };
+        for (_, h) in &meta.hooks {
+            if let Some(p) = h.payload() {
+                visit(p)?;
+            }
+        }
+        if let Some(node) = meta.grad_fn.as_ref().filter(|n| Arc::strong_count(n) == 1) {
+            if let Some(hooks) = node.pre_hooks.try_lock() {
+                for (_, _, h) in hooks.iter() {
+                    if let Some(p) = h.payload() {
+                        visit(p)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+    /// Drops the hooks `visit_hook_payloads` reports (the cycle collector breaking a cycle).
+    pub fn clear_owned_hooks(&self) {
+        if self.use_count() != 1 {
+            return;
+        }
+        let (hooks, node) = {
+            let mut meta = self.0.meta.lock();
+            let node = meta.grad_fn.clone().filter(|n| Arc::strong_count(n) == 2);
+            (std::mem::take(&mut meta.hooks), node)
+        };
+        // Dropped outside the locks: a hook's payload may run arbitrary code as it goes.
+        let node_hooks = node.map(|n| std::mem::take(&mut *n.pre_hooks.lock()));
+        drop((hooks, node_hooks));
     }
     /// `retain_grad()`: a non-leaf keeps its `.grad` after backward.
     pub fn retain_grad(&self) -> Result<()> {

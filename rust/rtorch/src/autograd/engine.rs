@@ -323,7 +323,7 @@ fn run_pre_hooks(node: &Arc<Node>, grads: &mut [Option<Tensor>]) -> Result<()> {
     let hooks: Vec<_> = node.pre_hooks.lock().clone();
     for (nr, _, hook) in hooks {
         if let Some(g) = &grads[nr] {
-            if let Some(new) = hook(g)? {
+            if let Some(new) = hook.call(g)? {
                 grads[nr] = Some(new);
             }
         }
@@ -392,7 +392,7 @@ fn deliver_leaf(
     let hooks: Vec<_> = t.meta().hooks.iter().map(|(_, h)| h.clone()).collect();
     let mut g = g;
     for h in hooks {
-        if let Some(new) = h(&g)? {
+        if let Some(new) = h.call(&g)? {
             g = new;
         }
     }

@@ -8,8 +8,10 @@
 pub mod engine;
 
 use crate::layout::Dims;
+use crate::object_slot::ObjectSlot;
 use crate::{bail, DType, Result, Tensor};
 use parking_lot::Mutex;
+use std::any::Any;
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
@@ -39,8 +41,25 @@ pub fn set_inference_mode(enabled: bool) -> bool {
     INFERENCE_MODE.with(|g| g.replace(enabled))
 }
 
-/// A gradient hook: may return a replacement gradient.
-pub type Hook = Arc<dyn Fn(&Tensor) -> Result<Option<Tensor>> + Send + Sync>;
+/// A gradient hook: sees (and may replace) a gradient. Any `Fn(&Tensor) ->
+/// Result<Option<Tensor>>` closure is one; the Python bindings implement it for a Python
+/// callable and expose that callable through `payload`.
+pub trait HookFn: Send + Sync {
+    fn call(&self, grad: &Tensor) -> Result<Option<Tensor>>;
+    /// A foreign object this hook keeps alive (a Python callable), so that a cycle
+    /// collector can see through the engine (NOTE [ Python objects of tensors ]).
+    fn payload(&self) -> Option<&(dyn Any + Send + Sync)> {
+        None
+    }
+}
+
+impl<F: Fn(&Tensor) -> Result<Option<Tensor>> + Send + Sync> HookFn for F {
+    fn call(&self, grad: &Tensor) -> Result<Option<Tensor>> {
+        self(grad)
+    }
+}
+
+pub type Hook = Arc<dyn HookFn>;
 
 static NEXT_SEQ: AtomicU64 = AtomicU64::new(0);
 static NEXT_HOOK_ID: AtomicU64 = AtomicU64::new(1);
@@ -87,6 +106,8 @@ pub struct Node {
     /// version counter, its version right after the write). A saved output is then that
     /// tensor, so a later in-place write to it must fail unpacking, as in PyTorch.
     inplace_outputs: Mutex<Vec<(usize, Arc<AtomicU32>, u32)>>,
+    /// The bindings' object for this node (NOTE [ Python objects of tensors ]).
+    pub object: ObjectSlot,
 }
 
 impl Node {
@@ -105,6 +126,7 @@ impl Node {
             pre_hooks: Mutex::new(Vec::new()),
             retained: Mutex::new(Vec::new()),
             inplace_outputs: Mutex::new(Vec::new()),
+            object: ObjectSlot::default(),
         })
     }
 
