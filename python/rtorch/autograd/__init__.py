@@ -1,6 +1,7 @@
 """`rtorch.autograd`: reverse-mode differentiation over the tape recorded by the engine."""
 
 from .. import _C
+from . import graph  # noqa: F401
 from .grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
 
 is_grad_enabled = _C.is_grad_enabled

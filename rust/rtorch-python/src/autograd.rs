@@ -3,23 +3,108 @@
 use crate::errors::{stash, IntoPy};
 use crate::tensor::PyTensor;
 use crate::tensor_math::tensor_list;
-use pyo3::exceptions::PyRuntimeError;
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyTuple};
 use pyo3::{PyTraverseError, PyVisit};
 use rtorch::autograd::{self, Edge, Hook, HookFn, Node};
 use rtorch::Tensor;
 use std::any::Any;
+use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::Arc;
 
-/// A graph node as Python sees it (`t.grad_fn`).
-#[pyclass(name = "Node", module = "rtorch.autograd.graph", frozen)]
+/// A graph node as Python sees it (`t.grad_fn`). Each node's object is an instance of a
+/// subclass named like PyTorch's (`MulBackward0`), one per node for as long as it lives
+/// (NOTE [ Python objects of tensors ]).
+#[pyclass(
+    name = "Node",
+    module = "rtorch.autograd.graph",
+    frozen,
+    subclass,
+    weakref
+)]
 pub struct PyNode {
     pub node: Arc<Node>,
+    me: AtomicPtr<()>,
+}
+
+impl Drop for PyNode {
+    fn drop(&mut self) {
+        let me = *self.me.get_mut();
+        if !me.is_null() {
+            self.node.object.clear_if(me);
+        }
+    }
+}
+
+thread_local! {
+    /// The node `NodeOut` is building an object for: the subclass's `__new__` takes it.
+    static PENDING_NODE: std::cell::RefCell<Option<Arc<Node>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The Python class for nodes called `name` (made once per name, as PyTorch has one
+/// class per backward function).
+fn node_class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    static CLASSES: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
+    let classes = CLASSES
+        .get_or_init(py, || PyDict::new(py).unbind())
+        .bind(py);
+    if let Some(c) = classes.get_item(name)? {
+        return Ok(c);
+    }
+    let ns = PyDict::new(py);
+    ns.set_item("__module__", "builtins")?;
+    ns.set_item("__slots__", PyTuple::empty(py))?;
+    let cls = py
+        .get_type::<pyo3::types::PyType>()
+        .call1((name, (py.get_type::<PyNode>(),), ns))?;
+    classes.set_item(name, &cls)?;
+    Ok(cls)
+}
+
+/// A node on its way to Python: its existing object, or a new one of its class.
+pub struct NodeOut(pub Arc<Node>);
+
+impl<'py> IntoPyObject<'py> for NodeOut {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let slot = self.0.object.get();
+        if !slot.is_null() && unsafe { pyo3::ffi::Py_REFCNT(slot.cast()) } > 0 {
+            return Ok(unsafe { Bound::from_borrowed_ptr(py, slot.cast()) });
+        }
+        let cls = node_class(py, &self.0.name)?;
+        PENDING_NODE.with(|p| *p.borrow_mut() = Some(self.0.clone()));
+        let made = cls.call0();
+        PENDING_NODE.with(|p| p.borrow_mut().take());
+        let obj = made?;
+        let me: *mut () = obj.as_ptr().cast();
+        let node = obj.cast::<PyNode>()?.get();
+        node.me.store(me, Ordering::Relaxed);
+        self.0.object.set(me);
+        Ok(obj)
+    }
 }
 
 #[pymethods]
 impl PyNode {
+    #[new]
+    #[classmethod]
+    fn new(cls: &Bound<'_, pyo3::types::PyType>) -> PyResult<PyNode> {
+        match PENDING_NODE.with(|p| p.borrow_mut().take()) {
+            Some(node) => Ok(PyNode {
+                node,
+                me: AtomicPtr::new(std::ptr::null_mut()),
+            }),
+            None => Err(PyTypeError::new_err(format!(
+                "cannot create '{}' instances",
+                cls.name()?
+            ))),
+        }
+    }
     fn name(&self) -> String {
         self.node.name.to_string()
     }
@@ -33,7 +118,7 @@ impl PyNode {
             .map(|e| -> PyResult<Py<PyAny>> {
                 Ok(match e {
                     None => (py.None(), 0).into_pyobject(py)?.into_any().unbind(),
-                    Some(Edge::Node(n, nr)) => (PyNode { node: n.clone() }, *nr)
+                    Some(Edge::Node(n, nr)) => (NodeOut(n.clone()), *nr)
                         .into_pyobject(py)?
                         .into_any()
                         .unbind(),

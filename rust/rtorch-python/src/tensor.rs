@@ -389,10 +389,8 @@ impl PyTensor {
         self.t.is_leaf()
     }
     #[getter]
-    fn grad_fn(&self) -> Option<crate::autograd::PyNode> {
-        self.t
-            .grad_fn()
-            .map(|n| crate::autograd::PyNode { node: n })
+    fn grad_fn(&self) -> Option<crate::autograd::NodeOut> {
+        self.t.grad_fn().map(crate::autograd::NodeOut)
     }
     #[getter]
     fn output_nr(&self) -> usize {

@@ -160,12 +160,15 @@ fn run(
 
     let targets: Vec<Target> = inputs.unwrap_or(&[]).iter().map(target_of).collect();
     let mut captured: Vec<Option<Tensor>> = vec![None; targets.len()];
-    // Every position asking for this leaf (the same tensor may be passed twice).
-    let leaf_target = |id: usize| -> Vec<usize> {
-        (0..targets.len())
-            .filter(|&i| matches!(targets[i], Target::Leaf(l) if l == id))
-            .collect()
-    };
+    // Every position asking for a leaf (the same tensor may be passed twice), by leaf id.
+    let mut leaf_positions: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, t) in targets.iter().enumerate() {
+        if let Target::Leaf(id) = t {
+            leaf_positions.entry(*id).or_default().push(i);
+        }
+    }
+    let leaf_target =
+        |id: usize| -> Vec<usize> { leaf_positions.get(&id).cloned().unwrap_or_default() };
 
     // Pass 1: dependency counts over every node reachable from the roots.
     let mut deps: HashMap<NodeKey, usize> = HashMap::new();
@@ -192,27 +195,24 @@ fn run(
     }
 
     // With explicit inputs only nodes that lead to one of them run (PyTorch prunes too).
+    // One pass over the nodes, children before parents, so it stays linear in the graph.
     let needed: Option<HashSet<NodeKey>> = inputs.map(|_| {
+        let node_targets: HashSet<NodeKey> = targets
+            .iter()
+            .filter_map(|t| match t {
+                Target::Node(k, _) => Some(*k),
+                Target::Leaf(_) => None,
+            })
+            .collect();
         let mut needed = HashSet::new();
-        // `order` lists parents before children along DFS; iterate to a fixed point.
-        let mut changed = true;
-        while changed {
-            changed = false;
-            for n in &order {
-                if needed.contains(&key(n)) {
-                    continue;
-                }
-                let hits_target = targets
-                    .iter()
-                    .any(|t| matches!(t, Target::Node(k, _) if *k == key(n)))
-                    || n.next.iter().flatten().any(|e| match e {
-                        Edge::Leaf(t) => !leaf_target(t.id()).is_empty(),
-                        Edge::Node(c, _) => needed.contains(&key(c)),
-                    });
-                if hits_target {
-                    needed.insert(key(n));
-                    changed = true;
-                }
+        for n in topological_order(&order, &deps).iter().rev() {
+            let hits_target = node_targets.contains(&key(n))
+                || n.next.iter().flatten().any(|e| match e {
+                    Edge::Leaf(t) => leaf_positions.contains_key(&t.id()),
+                    Edge::Node(c, _) => needed.contains(&key(c)),
+                });
+            if hits_target {
+                needed.insert(key(n));
             }
         }
         needed
@@ -317,6 +317,31 @@ fn run(
         }
     }
     Ok(captured)
+}
+
+/// `nodes` (every node reachable from the roots, with `deps` counting their parents) with
+/// every node after all of its parents (Kahn's algorithm).
+fn topological_order(nodes: &[Arc<Node>], deps: &HashMap<NodeKey, usize>) -> Vec<Arc<Node>> {
+    let mut left = deps.clone();
+    let mut stack: Vec<Arc<Node>> = nodes
+        .iter()
+        .filter(|n| !deps.contains_key(&key(n)))
+        .cloned()
+        .collect();
+    let mut out = Vec::with_capacity(nodes.len());
+    while let Some(n) = stack.pop() {
+        for e in n.next.iter().flatten() {
+            if let Edge::Node(child, _) = e {
+                let d = left.get_mut(&key(child)).expect("dependency counted");
+                *d -= 1;
+                if *d == 0 {
+                    stack.push(child.clone());
+                }
+            }
+        }
+        out.push(n);
+    }
+    out
 }
 
 fn run_pre_hooks(node: &Arc<Node>, grads: &mut [Option<Tensor>]) -> Result<()> {
