@@ -289,3 +289,27 @@ def test_pow_and_sum_dtype(case):
 )
 def test_scalar_overflow(case):
     check(case)
+
+
+# ---- deliberate difference: logical ops written in place into a tensor with history ----
+# torch 2.13 leaves such a tensor's grad_fn untouched, so `(x + 1).logical_not_()` passes a
+# gradient of 1 back through values it overwrote: a silently wrong gradient. rtorch records
+# Logical*Backward0 with a zero gradient, exactly what torch does for the other in-place
+# ops whose result is piecewise constant (ge_, eq_, sign_, floor_). The fuzzer allows it
+# under the "logical-inplace" tag (tests/fuzz/known.py).
+@pytest.mark.parametrize("op", ["logical_and_", "logical_or_", "logical_xor_", "logical_not_"])
+def test_logical_inplace_records_a_zero_gradient(op):
+    x = LIB.tensor([0.5, 2.0], requires_grad=True)
+    y = x + 1
+    args = () if op == "logical_not_" else (LIB.tensor([1.0, 0.0]),)
+    getattr(y, op)(*args)
+    name = "".join(p.capitalize() for p in op.strip("_").split("_")) + "Backward0"
+    assert type(y.grad_fn).__name__ == name
+    y.sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0]
+    # and what torch does with the same program, for the record:
+    tx = TORCH.tensor([0.5, 2.0], requires_grad=True)
+    ty = tx + 1
+    getattr(ty, op)(*(TORCH.tensor([1.0, 0.0]),) if args else ())
+    ty.sum().backward()
+    assert type(ty.grad_fn).__name__ == "AddBackward0" and tx.grad.tolist() == [1.0, 1.0]

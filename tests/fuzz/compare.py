@@ -141,6 +141,10 @@ def tensor_diff(got, want, meta_only=False, loose=False):
     g_fn, w_fn = grad_fn_name(got), grad_fn_name(want)
     if (g_fn is None) != (w_fn is None):
         out.append(("grad_fn", f"grad_fn {g_fn} != {w_fn}"))
+    elif str(g_fn).startswith("Logical") and not str(w_fn).startswith("Logical"):
+        # A logical op written in place into a tensor with history: torch keeps the old
+        # grad_fn (known.py, "logical-inplace"); every gradient through it then differs.
+        out.append(("history", f"grad_fn {g_fn} != {w_fn}"))
     return out
 
 

@@ -39,6 +39,15 @@ ALLOWED = [
         "shape (addbmm_); rtorch raises like for every other in-place op (op_db skips it too)",
     ),
     Allowed(
+        "*",
+        ("history",),
+        "logical-inplace",
+        "logical_and_/or_/xor_/not_ on a float tensor with history: torch leaves its grad_fn "
+        "as it was, so the gradient flows through the overwritten values as if unchanged "
+        "(x.logical_not_() has gradient 1); rtorch records Logical*Backward0 with a zero "
+        "gradient, as torch does for ge_/eq_/sign_/floor_ (pinned in test_regressions_engine)",
+    ),
+    Allowed(
         "logsumexp",
         ("torch_raises",),
         "dim=()",

@@ -263,6 +263,8 @@ def op_call(g, name, op):
         head = f"{args[0].name}.{name}_"
         tgt = args[0].name
         text = f"{out} = " + call_src(head, args[1:], kwargs)
+        if name.startswith("logical_"):
+            tags = tags | {"logical-inplace"}
         return Step(
             text,
             f"{name}_",

@@ -290,7 +290,10 @@ def write_step(g, x):
         out = g.program.new_name("r")
         text = f"{out} = " + call_src(f"{x.name}.{name}_", args[1:], kwargs)
         reads = refs_in(args) + refs_in(kwargs)
-        yield Step(text, f"{name}_", out, reads, [x.name], register=False, returns_self=x.name)
+        tags = {"logical-inplace"} if name.startswith("logical_") else set()
+        yield Step(
+            text, f"{name}_", out, reads, [x.name], register=False, returns_self=x.name, tags=tags
+        )
     elif r < 0.55:
         from .operators import inplace_operator_step
 
