@@ -405,26 +405,7 @@ def graph_shape(library, op, sample):
 # torch records one node (issue 7, sections 5 and 6). Strict: fixing one fails the test
 # until it leaves this list.
 GRAPH_DIFFERS = {
-    "addmm": "add + mm",
-    "addmv": "add + mv",
-    "addr": "add + mul",
-    "addbmm": "add + sum(bmm)",
-    "baddbmm": "add + bmm",
-    "addcmul": "add + mul",
-    "addcdiv": "add + div",
-    "softmax": "exp / sum",
-    "log_softmax": "x - logsumexp",
-    "logsumexp": "log(sum(exp)) + max",
-    "mean": "sum / n",
-    "stack": "cat of unsqueezes",
-    "clamp": "clamp_min then clamp_max for tensor bounds",
-    "masked_fill": "where",
-    "square": "PowBackward1 (tensor exponent) where torch has PowBackward0",
-    "remainder": "RemainderBackward0 where torch has the Tensor overload's RemainderBackward1",
-    "fmod": "FmodBackward0 where torch has FmodBackward1",
-    "norm": "NormBackward1 where torch has LinalgVectorNormBackward0",
     "matmul": "a view where torch squeezes (SqueezeBackward4, UnsqueezeBackward0)",
-    "outer": "a view where torch has ViewBackward0",
 }
 
 

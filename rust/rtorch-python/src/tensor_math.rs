@@ -289,11 +289,13 @@ impl PyTensor {
     }
     fn clamp_min(&self, min: &Bound<'_, PyAny>) -> R {
         not_none(min, "clamp_min")?;
-        self.clamp(Some(min), None)
+        let lo = operand_req(min, "clamp_min", "min")?;
+        ok(pointwise::clamp_min(&self.t, &lo))
     }
     fn clamp_max(&self, max: &Bound<'_, PyAny>) -> R {
         not_none(max, "clamp_max")?;
-        self.clamp(None, Some(max))
+        let hi = operand_req(max, "clamp_max", "max")?;
+        ok(pointwise::clamp_max(&self.t, &hi))
     }
     fn lerp(&self, end: &Bound<'_, PyTensor>, weight: &Bound<'_, PyAny>) -> R {
         let w = operand_req(weight, "lerp", "weight")?;

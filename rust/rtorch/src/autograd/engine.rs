@@ -1,7 +1,7 @@
 //! Executes a graph backward: dependency counts, then a ready queue ordered like
 //! PyTorch's (most recently created node first). No recursion, so deep graphs are fine.
 
-use super::{set_grad_enabled, Ctx, Edge, Node};
+use super::{Ctx, Edge, GradMode, Node};
 use crate::{bail, ensure, ops, Result, Tensor};
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::sync::Arc;
@@ -27,14 +27,6 @@ impl PartialOrd for Ready {
 impl Ord for Ready {
     fn cmp(&self, o: &Self) -> std::cmp::Ordering {
         self.0.cmp(&o.0)
-    }
-}
-
-/// Restores grad mode when dropped (also on early error returns).
-struct GradModeGuard(bool);
-impl Drop for GradModeGuard {
-    fn drop(&mut self) {
-        set_grad_enabled(self.0);
     }
 }
 
@@ -156,7 +148,7 @@ fn run(
     allow_unused: bool,
 ) -> Result<Vec<Option<Tensor>>> {
     let root_grads = root_grads(roots, grad_outputs)?;
-    let _mode = GradModeGuard(set_grad_enabled(create_graph));
+    let _mode = GradMode::set(create_graph);
 
     let targets: Vec<Target> = inputs.unwrap_or(&[]).iter().map(target_of).collect();
     let mut captured: Vec<Option<Tensor>> = vec![None; targets.len()];
@@ -458,7 +450,7 @@ fn deliver_leaf(
         }
         Some(prev) => {
             // In place, so references to `.grad` taken earlier see the sum (PyTorch's `+=`).
-            let _ng = GradModeGuard(set_grad_enabled(false));
+            let _ng = GradMode::set(false);
             ops::binary::add_(&prev, &g)?;
         }
     }

@@ -33,6 +33,50 @@ pub fn set_grad_enabled(enabled: bool) -> bool {
     GRAD_ENABLED.with(|g| g.replace(enabled))
 }
 
+/// Sets this thread's grad mode for its lifetime and restores the previous mode when
+/// dropped, also on early returns and unwinding (PyTorch's `AutoGradMode`).
+#[must_use = "the mode is restored as soon as the guard is dropped"]
+pub struct GradMode {
+    prev: bool,
+}
+
+impl GradMode {
+    pub fn set(enabled: bool) -> GradMode {
+        GradMode {
+            prev: set_grad_enabled(enabled),
+        }
+    }
+}
+
+impl Drop for GradMode {
+    fn drop(&mut self) {
+        set_grad_enabled(self.prev);
+    }
+}
+
+/// Runs `f` with grad mode off.
+pub fn no_grad<T>(f: impl FnOnce() -> T) -> T {
+    let _mode = GradMode::set(false);
+    f()
+}
+
+/// A fused op: `forward` computes the value with grad mode off (whatever ops it composes),
+/// and the result gets one node `name` over `inputs` with `backward`, PyTorch's formula
+/// for the op (so `type(y.grad_fn)` and the saved tensors are PyTorch's).
+pub fn fused<F>(
+    name: &'static str,
+    inputs: &[&Tensor],
+    forward: impl FnOnce() -> Result<Tensor>,
+    backward: F,
+) -> Result<Tensor>
+where
+    F: FnMut(&Ctx, &[Tensor]) -> Result<Vec<Option<Tensor>>> + Send + 'static,
+{
+    let out = no_grad(forward)?;
+    record(name, inputs, &[&out], backward);
+    Ok(out)
+}
+
 pub fn is_inference_mode_enabled() -> bool {
     INFERENCE_MODE.with(|g| g.get())
 }

@@ -565,13 +565,44 @@ pub fn floor_divide(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     div_mode(a, b, RoundingMode::Floor)
 }
 
-fn remainder_like(op: Op, name: &'static str, a: &Tensor, b: &Tensor) -> Result<Tensor> {
+/// The inputs of a binary op's node and its name: PyTorch's overload taking a Scalar
+/// (`names[0]`) has no input for a Python number `b`; the Tensor overload (`names[1]`) has
+/// both. With `a` a number (`names[2]`, e.g. `2 ** x`) only `b` is an input.
+fn overload<'t>(
+    names: [&'static str; 3],
+    a: &'t Tensor,
+    b: &'t Tensor,
+) -> (&'static str, Vec<&'t Tensor>) {
+    match (a.is_wrapped_number(), b.is_wrapped_number()) {
+        (false, true) => (names[0], vec![a]),
+        (true, false) => (names[2], vec![b]),
+        _ => (names[1], vec![a, b]),
+    }
+}
+
+/// Keeps the gradients of the inputs `overload` chose (`a` and/or `b`).
+fn for_inputs(
+    a_num: bool,
+    b_num: bool,
+    ga: Option<Tensor>,
+    gb: Option<Tensor>,
+) -> Vec<Option<Tensor>> {
+    match (a_num, b_num) {
+        (false, true) => vec![ga],
+        (true, false) => vec![gb],
+        _ => vec![ga, gb],
+    }
+}
+
+fn remainder_like(op: Op, names: [&'static str; 3], a: &Tensor, b: &Tensor) -> Result<Tensor> {
     let out = compute(op, a, b, None)?;
     if crate::autograd::needs_grad(&[a, b]) {
         let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
         let (da, db) = (a.dims(), b.dims());
-        record(name, &[a, b], &[&out], move |ctx, g| {
-            let gb = if ctx.needs(1) {
+        let (name, inputs) = overload(names, a, b);
+        let b_num = b.is_wrapped_number();
+        record(name, &inputs, &[&out], move |ctx, g| {
+            let gb = if !b_num && ctx.needs(1) {
                 // a - q*b with q piecewise constant: d/db = -q
                 let mode = if op == Op::Rem {
                     RoundingMode::Floor
@@ -583,18 +614,29 @@ fn remainder_like(op: Op, name: &'static str, a: &Tensor, b: &Tensor) -> Result<
             } else {
                 None
             };
-            Ok(vec![Some(reduce_grad(g[0].clone(), &da)?), gb])
+            let ga = Some(reduce_grad(g[0].clone(), &da)?);
+            Ok(for_inputs(false, b_num, ga, gb))
         });
     }
     Ok(out)
 }
 
 pub fn remainder(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    remainder_like(Op::Rem, "RemainderBackward0", a, b)
+    let names = [
+        "RemainderBackward0",
+        "RemainderBackward1",
+        "RemainderBackward1",
+    ];
+    remainder_like(Op::Rem, names, a, b)
 }
 
 pub fn fmod(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    remainder_like(Op::Fmod, "FmodBackward0", a, b)
+    remainder_like(
+        Op::Fmod,
+        ["FmodBackward0", "FmodBackward1", "FmodBackward1"],
+        a,
+        b,
+    )
 }
 
 pub fn pow(a: &Tensor, b: &Tensor) -> Result<Tensor> {
@@ -603,10 +645,19 @@ pub fn pow(a: &Tensor, b: &Tensor) -> Result<Tensor> {
         let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
         let so = SavedTensor::output(&out, 0);
         let (da, db) = (a.dims(), b.dims());
-        record("PowBackward1", &[a, b], &[&out], move |ctx, g| {
+        let names = ["PowBackward0", "PowBackward1", "PowBackward2"];
+        let (name, inputs) = overload(names, a, b);
+        let (a_num, b_num) = (a.is_wrapped_number(), b.is_wrapped_number());
+        // Which of the node's inputs are a and b.
+        let (ia, ib) = match (a_num, b_num) {
+            (false, true) => (Some(0), None),
+            (true, false) => (None, Some(0)),
+            _ => (Some(0), Some(1)),
+        };
+        record(name, &inputs, &[&out], move |ctx, g| {
             let (a, b) = (sa.unpack(ctx)?, sb.unpack(ctx)?);
             let zero = Tensor::wrapped_scalar(Scalar::Int(0));
-            let ga = if ctx.needs(0) {
+            let ga = if ia.is_some_and(|i| ctx.needs(i)) {
                 // b * a^(b-1), defined as 0 where b == 0 (PyTorch's convention)
                 // NOTE: b - 1 of a Python float stays a float64 number (two wrapped numbers
                 // would promote to the default float32 and lose the exponent's precision).
@@ -623,7 +674,7 @@ pub fn pow(a: &Tensor, b: &Tensor) -> Result<Tensor> {
             } else {
                 None
             };
-            let gb = if ctx.needs(1) {
+            let gb = if ib.is_some_and(|i| ctx.needs(i)) {
                 // a^b * log(a), defined as 0 where a == 0 and b >= 0
                 let d = mul(&mul(&g[0], &so.unpack(ctx)?)?, &unary::log(&a)?)?;
                 let mask = super::binary::logical_and(&eq(&a, &zero)?, &ge(&b, &zero)?)?;
@@ -634,7 +685,7 @@ pub fn pow(a: &Tensor, b: &Tensor) -> Result<Tensor> {
             } else {
                 None
             };
-            Ok(vec![ga, gb])
+            Ok(for_inputs(a_num, b_num, ga, gb))
         });
     }
     Ok(out)

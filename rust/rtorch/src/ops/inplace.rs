@@ -8,7 +8,7 @@
 //! into views rebase the view's base instead; see NOTE [ Views and in-place autograd ].
 
 use super::cast::copy_into;
-use crate::autograd::{is_grad_enabled, needs_grad, record_node, set_grad_enabled};
+use crate::autograd::{is_grad_enabled, needs_grad, record_node};
 use crate::layout::shape_str;
 use crate::{bail, ensure, Result, Tensor};
 
@@ -124,9 +124,10 @@ pub fn apply_named(
         shape_str(a.shape()),
         shape_str(out.shape())
     );
-    let prev = set_grad_enabled(false);
-    copy_into(a, &unalias(a, &out)?);
-    set_grad_enabled(prev);
+    crate::autograd::no_grad(|| -> Result<()> {
+        copy_into(a, &unalias(a, &out)?);
+        Ok(())
+    })?;
     a.bump_version();
     if track {
         if a.is_view() {

@@ -346,7 +346,8 @@ pub fn outer(a: &Tensor, b: &Tensor) -> Result<Tensor> {
         a.ndim(),
         b.ndim()
     );
-    mul(&unsqueeze(a, 1)?, b)
+    // PyTorch's: a.reshape(n, 1) * b (a view, so its node is ViewBackward0).
+    mul(&reshape(a, &[a.shape()[0] as i64, 1])?, b)
 }
 
 /// `torch.matmul` for every rank combination, broadcasting batch dims.
@@ -360,7 +361,10 @@ pub fn matmul(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     match (da, db) {
         (1, 1) => dot(a, b),
         (2, 1) => mv(a, b),
-        (1, 2) => reshape(&mm(&unsqueeze(a, 0)?, b)?, &[-1]),
+        (1, 2) => {
+            let r = mm(&unsqueeze(a, 0)?, b)?;
+            super::movement::squeeze_dim_as("SqueezeBackward4", &r, 0)
+        }
         (2, 2) => mm(a, b),
         _ => {
             // Batched: promote 1-D operands to matrices, broadcast batch dims, bmm.
@@ -481,6 +485,61 @@ fn add_scaled(
     add(&scaled(input, beta)?, &p)
 }
 
+/// The gradient of one operand of a product from the output gradient and the other operand.
+type ProductGrad = fn(&Tensor, &Tensor) -> Result<Tensor>;
+
+/// `beta * input + alpha * product(a, b)` (addmm, addmv, addr, baddbmm, addbmm) as one
+/// node, PyTorch's: `input` gets `beta * g` summed to its shape; `a` gets
+/// `alpha * grad_a(g, b)` and `b` gets `alpha * grad_b(a, g)`. The forward is computed
+/// without history; `input`, `a`, `b` are the op's arguments as the user passed them.
+fn add_product(
+    name: &'static str,
+    [input, a, b]: [&Tensor; 3],
+    beta: Scalar,
+    alpha: Scalar,
+    forward: impl FnOnce() -> Result<Tensor>,
+    grad_a: ProductGrad,
+    grad_b: ProductGrad,
+) -> Result<Tensor> {
+    let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
+    let input_shape = input.dims();
+    crate::autograd::fused(name, &[input, a, b], forward, move |ctx, g| {
+        let g = &g[0];
+        // Operands promoted in the forward (addr) take the gradient's dtype here too.
+        let unpack = |s: &SavedTensor| -> Result<Tensor> {
+            let t = s.unpack(ctx)?;
+            if t.dtype() == g.dtype() {
+                Ok(t)
+            } else {
+                super::cast::to_dtype(&t, g.dtype())
+            }
+        };
+        let gi = match ctx.needs(0) {
+            true => Some(super::reduce::sum_to_shape(
+                &scaled(g, beta)?,
+                &input_shape,
+            )?),
+            false => None,
+        };
+        let ga = match ctx.needs(1) {
+            true => Some(scaled(&grad_a(g, &unpack(&sb)?)?, alpha)?),
+            false => None,
+        };
+        let gb = match ctx.needs(2) {
+            true => Some(scaled(&grad_b(&unpack(&sa)?, g)?, alpha)?),
+            false => None,
+        };
+        Ok(vec![gi, ga, gb])
+    })
+}
+
+/// `g` of a 2-D `addbmm` result repeated over the `batch` products it sums.
+fn per_batch(g: &Tensor, batch: usize) -> Result<Tensor> {
+    let mut shape = vec![batch];
+    shape.extend_from_slice(g.shape());
+    expand(&unsqueeze(g, 0)?, &shape)
+}
+
 pub fn addmm(
     input: &Tensor,
     m1: &Tensor,
@@ -505,12 +564,22 @@ pub fn addmm(
         }
         .scalar_name()
     );
-    add_scaled(
-        input,
-        &mm(m1, m2)?,
+    add_product(
+        "AddmmBackward0",
+        [input, m1, m2],
         beta,
         alpha,
-        blas_skips_product(m1.dtype()),
+        || {
+            add_scaled(
+                input,
+                &mm(m1, m2)?,
+                beta,
+                alpha,
+                blas_skips_product(m1.dtype()),
+            )
+        },
+        |g, m2| mm(g, &t(m2)?),
+        |m1, g| mm(&t(m1)?, g),
     )
 }
 
@@ -553,10 +622,7 @@ pub fn addmv(
         // input stays 0-dim even though the product has shape (rows,)).
         let rt = input.dtype();
         let b = Tensor::wrapped_scalar(coerce(beta, rt)?);
-        let prev = crate::autograd::set_grad_enabled(false);
-        let out = mul(input, &b);
-        crate::autograd::set_grad_enabled(prev);
-        let out = out?;
+        let out = crate::autograd::no_grad(|| mul(input, &b))?;
         // mat and vec still take part (zero gradients), as in torch.
         if needs_grad(&[input, mat, vec]) {
             let shapes = [input.dims(), mat.dims(), vec.dims()];
@@ -577,12 +643,22 @@ pub fn addmv(
         }
         return Ok(out);
     }
-    add_scaled(
-        input,
-        &mv(mat, vec)?,
+    add_product(
+        "AddmvBackward0",
+        [input, mat, vec],
         beta,
         alpha,
-        blas_skips_product(mat.dtype()),
+        || {
+            add_scaled(
+                input,
+                &mv(mat, vec)?,
+                beta,
+                alpha,
+                blas_skips_product(mat.dtype()),
+            )
+        },
+        |g, vec| outer(g, vec),
+        |mat, g| mv(&t(mat)?, g),
     )
 }
 
@@ -601,17 +677,24 @@ pub fn addr(
         v2.dtype(),
     );
     check_scalars(rt, beta, alpha)?;
-    let (a, b) = (
-        super::cast::to_dtype(v1, rt)?,
-        super::cast::to_dtype(v2, rt)?,
-    );
-    // The input joins in the result dtype too (`beta * uint8_input` must not go to float32).
-    let input = if input.dtype() == rt {
-        input.clone()
-    } else {
-        super::cast::to_dtype(input, rt)?
-    };
-    add_scaled(&input, &outer(&a, &b)?, beta, alpha, false)
+    add_product(
+        "AddrBackward0",
+        [input, v1, v2],
+        beta,
+        alpha,
+        || {
+            let (a, b) = (
+                super::cast::to_dtype(v1, rt)?,
+                super::cast::to_dtype(v2, rt)?,
+            );
+            // The input joins in the result dtype too (`beta * uint8_input` must not go
+            // to float32).
+            let input = super::cast::to_dtype(input, rt)?;
+            add_scaled(&input, &outer(&a, &b)?, beta, alpha, false)
+        },
+        |g, v2| mv(g, v2),
+        |v1, g| mv(&t(g)?, v1),
+    )
 }
 
 pub fn baddbmm(
@@ -636,7 +719,15 @@ pub fn baddbmm(
         .map_or(0, |s| s.iter().product::<usize>())
         * b2.shape().get(2).copied().unwrap_or(0);
     let skip = blas_skips_product(b1.dtype()) && work >= 400;
-    add_scaled(input, &bmm(b1, b2)?, beta, alpha, skip)
+    add_product(
+        "BaddbmmBackward0",
+        [input, b1, b2],
+        beta,
+        alpha,
+        || add_scaled(input, &bmm(b1, b2)?, beta, alpha, skip),
+        |g, b2| bmm(g, &transpose(b2, 1, 2)?),
+        |b1, g| bmm(&transpose(b1, 1, 2)?, g),
+    )
 }
 
 pub fn addbmm(
@@ -658,6 +749,16 @@ pub fn addbmm(
         }
         .scalar_name()
     );
-    let p = super::reduce::sum(&bmm(b1, b2)?, Some(&[0]), false, Some(b1.dtype()))?;
-    add_scaled(input, &p, beta, alpha, blas_skips_product(b1.dtype()))
+    add_product(
+        "AddbmmBackward0",
+        [input, b1, b2],
+        beta,
+        alpha,
+        || {
+            let p = super::reduce::sum(&bmm(b1, b2)?, Some(&[0]), false, Some(b1.dtype()))?;
+            add_scaled(input, &p, beta, alpha, blas_skips_product(b1.dtype()))
+        },
+        |g, b2| bmm(&per_batch(g, b2.shape()[0])?, &transpose(b2, 1, 2)?),
+        |b1, g| bmm(&transpose(b1, 1, 2)?, &per_batch(g, b1.shape()[0])?),
+    )
 }

@@ -239,15 +239,17 @@ pub fn permute(x: &Tensor, dims: &[i64]) -> Result<Tensor> {
 }
 
 pub fn transpose(x: &Tensor, d0: i64, d1: i64) -> Result<Tensor> {
+    transpose_as("TransposeBackward0", x, d0, d1)
+}
+
+fn transpose_as(name: &'static str, x: &Tensor, d0: i64, d1: i64) -> Result<Tensor> {
     let nd = x.ndim();
     let (a, b) = (wrap_dim(d0, nd)?, wrap_dim(d1, nd)?);
     if nd == 0 {
         return alias(x);
     }
     let out = x.view_with(x.layout().transpose(a, b));
-    view_node("TransposeBackward0", x, &out, move |g| {
-        transpose(g, a as i64, b as i64)
-    });
+    view_node(name, x, &out, move |g| transpose(g, a as i64, b as i64));
     Ok(out)
 }
 
@@ -266,10 +268,13 @@ pub fn t(x: &Tensor) -> Result<Tensor> {
         "t() expects a tensor with <= 2 dimensions, but self is {}D",
         x.ndim()
     );
-    if x.ndim() < 2 {
-        return transpose(x, 0, 0);
+    // PyTorch's node is TBackward0 (also for 0-D and 1-D, which stay as they are).
+    let out = x.view_with(x.layout().clone());
+    if x.ndim() == 2 {
+        return transpose_as("TBackward0", x, 0, 1);
     }
-    transpose(x, 0, 1)
+    view_node("TBackward0", x, &out, |g| Ok(g.clone()));
+    Ok(out)
 }
 
 pub fn expand(x: &Tensor, shape: &[usize]) -> Result<Tensor> {
@@ -402,12 +407,18 @@ pub fn unsqueeze(x: &Tensor, dim: i64) -> Result<Tensor> {
 }
 
 pub fn squeeze_dim(x: &Tensor, dim: i64) -> Result<Tensor> {
+    squeeze_dim_as("SqueezeBackward1", x, dim)
+}
+
+/// `squeeze(dim)` whose node is called `name`: composites that squeeze a fresh result in
+/// place in PyTorch (`matmul` of a vector and a matrix) show `SqueezeBackward4` there.
+pub(crate) fn squeeze_dim_as(name: &'static str, x: &Tensor, dim: i64) -> Result<Tensor> {
     let d = wrap_dim(dim, x.ndim())?;
     if x.ndim() == 0 || x.shape()[d] != 1 {
         return alias(x);
     }
     let out = x.view_with(x.layout().select(d, 0));
-    view_node("SqueezeBackward1", x, &out, move |g| unsqueeze(g, d as i64));
+    view_node(name, x, &out, move |g| unsqueeze(g, d as i64));
     Ok(out)
 }
 
@@ -743,11 +754,20 @@ pub fn stack(ts: &[Tensor], dim: i64) -> Result<Tensor> {
             shape_str(t.shape())
         );
     }
-    let us: Vec<Tensor> = ts
-        .iter()
-        .map(|t| unsqueeze(t, d as i64))
-        .collect::<Result<_>>()?;
-    cat(&us, d as i64)
+    let forward = || {
+        let us: Vec<Tensor> = ts
+            .iter()
+            .map(|t| unsqueeze(t, d as i64))
+            .collect::<Result<_>>()?;
+        cat(&us, d as i64)
+    };
+    let inputs: Vec<&Tensor> = ts.iter().collect();
+    let n = ts.len();
+    crate::autograd::fused("StackBackward0", &inputs, forward, move |_, g| {
+        (0..n)
+            .map(|i| select(&g[0], d as i64, i as i64).map(Some))
+            .collect()
+    })
 }
 
 /// Row-major strides for `shape` (re-exported for the bindings' `stride()`).

@@ -90,11 +90,173 @@ pub fn masked_fill(x: &Tensor, mask: &Tensor, value: &Tensor) -> Result<Tensor> 
     // The value is read as a number (a 0-dim tensor too) and must fit x's dtype.
     super::cast::scalar_of(value)?.check_fits(x.dtype())?;
     let v = super::cast::to_dtype(value, x.dtype())?;
-    where_(mask, &v, x)
+    // One node as in PyTorch: the filled places give no gradient to x; a tensor value
+    // (MaskedFillBackward1) gets the sum of the gradient over them.
+    let sm = SavedTensor::input(mask);
+    let dx = x.dims();
+    let forward = || where_(mask, &v, x);
+    let x_grad = move |ctx: &crate::autograd::Ctx, g: &Tensor| -> Result<Tensor> {
+        let z = Tensor::wrapped_scalar(Scalar::Int(0));
+        super::reduce::sum_to_shape(&where_(&sm.unpack(ctx)?, &z, g)?, &dx)
+    };
+    if value.is_wrapped_number() {
+        return crate::autograd::fused("MaskedFillBackward0", &[x], forward, move |ctx, g| {
+            Ok(vec![Some(x_grad(ctx, &g[0])?)])
+        });
+    }
+    let sm = SavedTensor::input(mask);
+    crate::autograd::fused(
+        "MaskedFillBackward1",
+        &[x, value],
+        forward,
+        move |ctx, g| {
+            let z = Tensor::wrapped_scalar(Scalar::Int(0));
+            let picked = where_(&sm.unpack(ctx)?, &g[0], &z)?;
+            let gv = super::reduce::sum(&picked, None, false, None)?;
+            Ok(vec![Some(x_grad(ctx, &g[0])?), Some(gv)])
+        },
+    )
 }
 
 /// `clamp(x, min, max)` with tensor or scalar bounds (either may be absent).
 pub fn clamp(x: &Tensor, min: Option<&Tensor>, max: Option<&Tensor>) -> Result<Tensor> {
+    clamp_as(["ClampBackward1", "ClampBackward0"], x, min, max)
+}
+
+/// `clamp_min(x, min)`: `clamp` with PyTorch's own node (ClampMinBackward0/1).
+pub fn clamp_min(x: &Tensor, min: &Tensor) -> Result<Tensor> {
+    clamp_as(
+        ["ClampMinBackward0", "ClampMinBackward1"],
+        x,
+        Some(min),
+        None,
+    )
+}
+
+/// `clamp_max(x, max)`: `clamp` with PyTorch's own node (ClampMaxBackward0/1).
+pub fn clamp_max(x: &Tensor, max: &Tensor) -> Result<Tensor> {
+    clamp_as(
+        ["ClampMaxBackward0", "ClampMaxBackward1"],
+        x,
+        None,
+        Some(max),
+    )
+}
+
+/// `clamp` as one node: `names[0]` when every bound is a Python number (the node's only
+/// input is x), else `names[1]` with the tensor bounds as inputs too (both slots for
+/// `clamp`, which PyTorch keeps even for an absent bound).
+fn clamp_as(
+    names: [&'static str; 2],
+    x: &Tensor,
+    min: Option<&Tensor>,
+    max: Option<&Tensor>,
+) -> Result<Tensor> {
+    let out = crate::autograd::no_grad(|| clamp_value(x, min, max))?;
+    let bounds = [min, max];
+    if !needs_grad(&[x]) && !bounds.iter().flatten().any(|b| b.requires_grad()) {
+        return Ok(out);
+    }
+    let numbers = bounds.iter().flatten().all(|b| b.is_wrapped_number());
+    let (sx, smin, smax) = (
+        SavedTensor::input(x),
+        min.map(SavedTensor::input),
+        max.map(SavedTensor::input),
+    );
+    let dims = [
+        x.dims(),
+        min.map_or_else(Default::default, |t| t.dims()),
+        max.map_or_else(Default::default, |t| t.dims()),
+    ];
+    let absent = Tensor::zeros(&[], x.dtype());
+    let mut inputs = vec![x];
+    if !numbers {
+        // `clamp` keeps a slot per bound; clamp_min/clamp_max have the one they take.
+        let both = names[1] == "ClampBackward0";
+        for b in bounds {
+            match b {
+                Some(t) => inputs.push(t),
+                None if both => inputs.push(&absent),
+                None => {}
+            }
+        }
+    }
+    let slot = |i: usize| {
+        if min.is_some() || names[1] == "ClampBackward0" {
+            i
+        } else {
+            1
+        }
+    };
+    let (min_slot, max_slot) = (1, slot(2));
+    record(
+        if numbers { names[0] } else { names[1] },
+        &inputs,
+        &[&out],
+        move |ctx, g| {
+            // PyTorch's clamp_backward: x gets the gradient where min <= x <= max, a bound
+            // where x is strictly beyond it (a NaN x gives nobody a gradient).
+            let x = sx.unpack(ctx)?;
+            let (lo, hi) = (
+                smin.as_ref().map(|s| s.unpack(ctx)).transpose()?,
+                smax.as_ref().map(|s| s.unpack(ctx)).transpose()?,
+            );
+            let z = Tensor::wrapped_scalar(Scalar::Int(0));
+            let mut inside: Option<Tensor> = None;
+            for (b, is_min) in [(&lo, true), (&hi, false)] {
+                if let Some(b) = b {
+                    let ok = if is_min {
+                        super::binary::ge(&x, b)?
+                    } else {
+                        super::binary::le(&x, b)?
+                    };
+                    inside = Some(match inside {
+                        None => ok,
+                        Some(prev) => super::binary::logical_and(&prev, &ok)?,
+                    });
+                }
+            }
+            let inside = inside.expect("clamp has a bound");
+            let mut grads = vec![Some(super::reduce::sum_to_shape(
+                &where_(&inside, &g[0], &z)?,
+                &dims[0],
+            )?)];
+            if !numbers {
+                for (i, (b, is_min)) in [(&lo, true), (&hi, false)].into_iter().enumerate() {
+                    let slot_i = if is_min { min_slot } else { max_slot };
+                    match b {
+                        Some(b) if ctx.needs(slot_i) => {
+                            // With both bounds and min > max the result is max: min
+                            // gets nothing, max gets the gradient everywhere.
+                            let beyond = match (is_min, &lo, &hi) {
+                                (true, _, Some(h)) => super::binary::logical_and(
+                                    &super::binary::lt(&x, b)?,
+                                    &super::binary::lt(b, h)?,
+                                )?,
+                                (false, Some(l), _) => super::binary::logical_or(
+                                    &super::binary::gt(&x, b)?,
+                                    &super::binary::lt(b, l)?,
+                                )?,
+                                (true, _, None) => super::binary::lt(&x, b)?,
+                                (false, None, _) => super::binary::gt(&x, b)?,
+                            };
+                            let gb = where_(&beyond, &g[0], &z)?;
+                            grads.push(Some(super::reduce::sum_to_shape(&gb, &dims[i + 1])?));
+                        }
+                        Some(_) => grads.push(None),
+                        None if names[1] == "ClampBackward0" => grads.push(None),
+                        None => {}
+                    }
+                }
+            }
+            Ok(grads)
+        },
+    );
+    Ok(out)
+}
+
+/// The value of `clamp` (no history).
+fn clamp_value(x: &Tensor, min: Option<&Tensor>, max: Option<&Tensor>) -> Result<Tensor> {
     if min.is_none() && max.is_none() {
         bail!(
             runtime,
@@ -143,7 +305,6 @@ pub fn clamp(x: &Tensor, min: Option<&Tensor>, max: Option<&Tensor>) -> Result<T
         }
     };
     let mut r = in_rt(x)?;
-    // NaN in x propagates (maximum/minimum propagate NaN), as in PyTorch.
     if let Some(lo) = min {
         r = clamp_side(&r, &in_rt(lo)?, true)?;
     }
@@ -154,37 +315,12 @@ pub fn clamp(x: &Tensor, min: Option<&Tensor>, max: Option<&Tensor>) -> Result<T
 }
 
 fn clamp_side(x: &Tensor, bound: &Tensor, is_min: bool) -> Result<Tensor> {
-    let out = if is_min {
-        super::binary::maximum(&x.detach(), &bound.detach())?
+    // NaN in x propagates (maximum/minimum propagate NaN), as in PyTorch.
+    if is_min {
+        super::binary::maximum(x, bound)
     } else {
-        super::binary::minimum(&x.detach(), &bound.detach())?
-    };
-    // Result dtype follows x for Python-number bounds (maximum promotes the same way).
-    if needs_grad(&[x, bound]) {
-        let (sx, sb) = (SavedTensor::input(x), SavedTensor::input(bound));
-        let (dx, dbnd) = (x.dims(), bound.dims());
-        let name = if is_min {
-            "ClampMinBackward1"
-        } else {
-            "ClampMaxBackward1"
-        };
-        record(name, &[x, bound], &[&out], move |ctx, g| {
-            // Gradient flows to x where it is inside the bound, else to the bound.
-            let (x, b) = (sx.unpack(ctx)?, sb.unpack(ctx)?);
-            // torch: x gets it where inside, the bound where x is strictly outside, so a
-            // NaN x gives nobody a gradient.
-            let (inside, outside) = if is_min {
-                (super::binary::ge(&x, &b)?, super::binary::lt(&x, &b)?)
-            } else {
-                (super::binary::le(&x, &b)?, super::binary::gt(&x, &b)?)
-            };
-            let z = Tensor::wrapped_scalar(Scalar::Int(0));
-            let gx = super::reduce::sum_to_shape(&where_(&inside, &g[0], &z)?, &dx)?;
-            let gb = super::reduce::sum_to_shape(&where_(&outside, &g[0], &z)?, &dbnd)?;
-            Ok(vec![Some(gx), Some(gb)])
-        });
+        super::binary::minimum(x, bound)
     }
-    Ok(out)
 }
 
 /// `lerp(start, end, weight) = start + weight * (end - start)`.
@@ -203,33 +339,32 @@ pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
     let (s, e, w) = (start.clone(), end.clone(), weight.clone());
     // The value comes from the two-sided formula below; the derivative is one node with
     // torch's formula (the branch `where` drops would otherwise send 0 * inf = nan back).
-    let prev = crate::autograd::set_grad_enabled(false);
-    let out = in_f32(start, move |dt| {
-        let (s, e, w) = (up(&s, dt)?, up(&e, dt)?, up(&w, dt)?);
-        // PyTorch's formula: exact at both ends, from whichever end is nearer.
-        let diff = sub(&e, &s)?;
-        let near_start = add(&s, &mul(&w, &diff)?)?;
-        // NOTE: 1 - w of a Python number stays a Python number (two wrapped scalars would
-        // promote to the default float dtype and lose float64 precision).
-        let one_minus_w = if w.is_wrapped_number() {
-            Tensor::wrapped_scalar(Scalar::Float(1.0 - w.to_vec::<f64>()?[0]))
-        } else {
-            sub(&Tensor::wrapped_scalar(Scalar::Int(1)), &w)?
-        };
-        let near_end = sub(&e, &mul(&diff, &one_minus_w)?)?;
-        let wd = if w.dtype() == DType::Bool {
-            super::cast::to_dtype(&w.detach(), dt)?
-        } else {
-            w.detach()
-        };
-        let small = super::binary::lt(
-            &super::unary::abs(&wd)?,
-            &Tensor::wrapped_scalar(Scalar::Float(0.5)),
-        )?;
-        where_(&small, &near_start, &near_end)
-    });
-    crate::autograd::set_grad_enabled(prev);
-    let out = out?;
+    let out = crate::autograd::no_grad(|| {
+        in_f32(start, move |dt| {
+            let (s, e, w) = (up(&s, dt)?, up(&e, dt)?, up(&w, dt)?);
+            // PyTorch's formula: exact at both ends, from whichever end is nearer.
+            let diff = sub(&e, &s)?;
+            let near_start = add(&s, &mul(&w, &diff)?)?;
+            // NOTE: 1 - w of a Python number stays a Python number (two wrapped scalars would
+            // promote to the default float dtype and lose float64 precision).
+            let one_minus_w = if w.is_wrapped_number() {
+                Tensor::wrapped_scalar(Scalar::Float(1.0 - w.to_vec::<f64>()?[0]))
+            } else {
+                sub(&Tensor::wrapped_scalar(Scalar::Int(1)), &w)?
+            };
+            let near_end = sub(&e, &mul(&diff, &one_minus_w)?)?;
+            let wd = if w.dtype() == DType::Bool {
+                super::cast::to_dtype(&w.detach(), dt)?
+            } else {
+                w.detach()
+            };
+            let small = super::binary::lt(
+                &super::unary::abs(&wd)?,
+                &Tensor::wrapped_scalar(Scalar::Float(0.5)),
+            )?;
+            where_(&small, &near_start, &near_end)
+        })
+    })?;
     if needs_grad(&[start, end, weight]) {
         let scalar_w = weight.is_wrapped_number();
         let (ss, se, sw) = (
@@ -314,15 +449,66 @@ pub fn addcmul(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
         return Err(super::unsupported("addcmul_cpu_out", DType::Bool));
     }
     let v = scale_value(value, rt)?;
-    let (x, t1, t2) = (x.clone(), t1.clone(), t2.clone());
-    let (a, b) = (t1.clone(), t2.clone());
     // PyTorch multiplies in the order value * t1 * t2.
-    let out = in_f32_rt(rt, move |d| {
-        add(&at(&x, d)?, &mul(&mul(&v, &at(&t1, d)?)?, &at(&t2, d)?)?)
-    })?;
-    crate::autograd::guard_composite(&out, &[&a, &b]);
-    Ok(out)
+    let forward = || {
+        in_f32_rt(rt, |d| {
+            add(&at(x, d)?, &mul(&mul(&v, &at(t1, d)?)?, &at(t2, d)?)?)
+        })
+    };
+    // PyTorch's formula: t1 gets g * (t2 * value), t2 gets g * (t1 * value).
+    addc_node(
+        "AddcmulBackward0",
+        [x, t1, t2],
+        v.clone(),
+        forward,
+        [
+            |g, v, _, t2| mul(g, &mul(t2, v)?),
+            |g, v, t1, _| mul(g, &mul(t1, v)?),
+        ],
+    )
 }
+
+/// The one node of `addcmul`/`addcdiv`: `x` gets `g`, `t1` and `t2` get `grad_t1` and
+/// `grad_t2` of `(g, value, t1, t2)`, each summed to its input's shape.
+fn addc_node(
+    name: &'static str,
+    [x, t1, t2]: [&Tensor; 3],
+    value: Tensor,
+    forward: impl FnOnce() -> Result<Tensor>,
+    [grad_t1, grad_t2]: [AddcGrad; 2],
+) -> Result<Tensor> {
+    let (s1, s2) = (SavedTensor::input(t1), SavedTensor::input(t2));
+    let dims = [x.dims(), t1.dims(), t2.dims()];
+    crate::autograd::fused(name, &[x, t1, t2], forward, move |ctx, g| {
+        let g = &g[0];
+        // Unpacked (and version-checked) only where PyTorch saves them: t1 for t2's
+        // gradient, t2 for t1's (and for t2's own in addcdiv).
+        let t2_in_own = name == "AddcdivBackward0";
+        let a = if ctx.needs(2) {
+            s1.unpack(ctx)?
+        } else {
+            g.clone()
+        };
+        let b = if ctx.needs(1) || (t2_in_own && ctx.needs(2)) {
+            s2.unpack(ctx)?
+        } else {
+            g.clone()
+        };
+        let mut out = vec![None, None, None];
+        for (i, grad) in [(0, None), (1, Some(grad_t1)), (2, Some(grad_t2))] {
+            if ctx.needs(i) {
+                let gi = match grad {
+                    None => g.clone(),
+                    Some(f) => f(g, &value, &a, &b)?,
+                };
+                out[i] = Some(super::reduce::sum_to_shape(&gi, &dims[i])?);
+            }
+        }
+        Ok(out)
+    })
+}
+
+type AddcGrad = fn(&Tensor, &Tensor, &Tensor, &Tensor) -> Result<Tensor>;
 
 fn in_f32_rt(rt: DType, f: impl FnOnce(DType) -> Result<Tensor>) -> Result<Tensor> {
     match rt {
@@ -340,12 +526,24 @@ pub fn addcdiv(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
     );
     let rt = result_type(&[x, t1, t2]);
     let v = scale_value(value, rt)?;
-    let (x, t1, t2) = (x.clone(), t1.clone(), t2.clone());
-    let (a, b) = (t1.clone(), t2.clone());
     // PyTorch computes value * t1 / t2 in that order.
-    let out = in_f32_rt(rt, move |d| {
-        add(&at(&x, d)?, &div(&mul(&v, &at(&t1, d)?)?, &at(&t2, d)?)?)
-    })?;
-    crate::autograd::guard_composite(&out, &[&a, &b]);
-    Ok(out)
+    let forward = || {
+        in_f32_rt(rt, |d| {
+            add(&at(x, d)?, &div(&mul(&v, &at(t1, d)?)?, &at(t2, d)?)?)
+        })
+    };
+    // PyTorch's formula: t1 gets g * (value / t2), t2 gets -g * (value * t1 / (t2 * t2)).
+    addc_node(
+        "AddcdivBackward0",
+        [x, t1, t2],
+        v.clone(),
+        forward,
+        [
+            |g, v, _, t2| mul(g, &div(v, t2)?),
+            |g, v, t1, t2| {
+                let q = div(&mul(v, t1)?, &mul(t2, t2)?)?;
+                mul(&super::unary::neg(g)?, &q)
+            },
+        ],
+    )
 }

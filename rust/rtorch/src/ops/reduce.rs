@@ -187,8 +187,20 @@ pub fn mean(
     );
     let rd = reduced_dims(x, dims, "mean")?;
     let n: usize = rd.iter().map(|&d| x.shape()[d]).product();
-    let s = sum(&to_dtype(x, dt)?, dims, keepdim, None)?;
-    div(&s, &Tensor::wrapped_scalar(Scalar::Float(n as f64)))
+    let xt = to_dtype(x, dt)?;
+    let count = Tensor::wrapped_scalar(Scalar::Float(n as f64));
+    let name = if dims.is_none() {
+        "MeanBackward0"
+    } else {
+        "MeanBackward1"
+    };
+    let full = xt.dims();
+    let forward = || div(&sum(&xt, dims, keepdim, None)?, &count);
+    let count = count.clone();
+    crate::autograd::fused(name, &[&xt], forward, move |_, g| {
+        let each = div(&g[0], &count)?;
+        Ok(vec![Some(expand_back(&each, &full, &rd, keepdim)?)])
+    })
 }
 
 pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -> Result<Tensor> {
@@ -560,8 +572,7 @@ fn var_value(
     );
     let rd = reduced_dims(x, dims, "var")?;
     let n: usize = rd.iter().map(|&d| x.shape()[d]).product();
-    let prev = crate::autograd::set_grad_enabled(false);
-    let value = (|| {
+    crate::autograd::no_grad(|| {
         // PyTorch accumulates in float64 for float32 and in float32 for the half types, so
         // tiny deviations do not square to zero (with correction >= n that is inf, not nan).
         let acc = match x.dtype() {
@@ -579,9 +590,7 @@ fn var_value(
             x.dtype(),
         )?;
         Ok((out, denom, rd.to_vec()))
-    })();
-    crate::autograd::set_grad_enabled(prev);
-    value
+    })
 }
 
 /// torch's `var_backward`: `(2 / denom) * grad * (x - x.mean(dims, keepdim=True))`.
@@ -637,7 +646,6 @@ pub fn norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<T
             list.join(" ")
         );
     }
-    let a = unary::abs(x)?;
     if p.is_infinite() {
         let rd = reduced_dims(x, dims, "norm")?;
         ensure!(
@@ -647,6 +655,72 @@ pub fn norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<T
             if p > 0.0 { "inf" } else { "-inf" }
         );
     }
+    let out = crate::autograd::no_grad(|| norm_value(x, p, dims, keepdim))?;
+    if needs_grad(&[x]) {
+        let (sx, so) = (SavedTensor::input(x), SavedTensor::output(&out, 0));
+        let rd = reduced_dims(x, dims, "norm")?;
+        let (full, dims) = (x.dims(), dims.map(|d| d.to_vec()));
+        record("LinalgVectorNormBackward0", &[x], &[&out], move |ctx, g| {
+            if p == 0.0 {
+                // Piecewise constant: PyTorch returns an undefined gradient (`x.grad`
+                // stays None).
+                return Ok(vec![None]);
+            }
+            let (x, n) = (sx.unpack(ctx)?, so.unpack(ctx)?);
+            let n = expand_back(&n, &full, &rd, keepdim)?;
+            let g = expand_back(&g[0], &full, &rd, keepdim)?;
+            Ok(vec![Some(norm_backward(&g, &x, &n, p, dims.as_deref())?)])
+        });
+    }
+    Ok(out)
+}
+
+/// PyTorch's `norm_backward` with `g` and the norm `n` broadcast back to `x`'s shape:
+/// the sign of x scaled by |x|^(p-1) / n^(p-1), zero where the norm is 0; for p = +-inf
+/// the gradient is shared between the elements that reach the norm (or are NaN).
+fn norm_backward(
+    g: &Tensor,
+    x: &Tensor,
+    n: &Tensor,
+    p: f64,
+    dims: Option<&[i64]>,
+) -> Result<Tensor> {
+    let zero = Tensor::wrapped_scalar(Scalar::Int(0));
+    let num = |v: f64| Tensor::wrapped_scalar(Scalar::Float(v));
+    let sgn = unary::sign(x)?;
+    if p == 1.0 {
+        return mul(&sgn, g);
+    }
+    if p.is_infinite() {
+        let a = unary::abs(x)?;
+        let hit = super::binary::logical_or(&eq(&a, n)?, &unary::isnan(&a)?)?;
+        let hit = to_dtype(&hit, x.dtype())?;
+        let share = div(g, &sum(&hit, dims, true, None)?)?;
+        return mul(&sgn, &mul(&share, &hit)?);
+    }
+    let masked = |scale: Tensor| super::pointwise::where_(&eq(n, &zero)?, &zero, &scale);
+    if p == 2.0 {
+        return mul(x, &masked(div(g, n)?)?);
+    }
+    let a = unary::abs(x)?;
+    if p < 1.0 {
+        let pw = super::binary::pow(&a, &num(p - 1.0))?;
+        let pw = super::pointwise::where_(&eq(x, &zero)?, &zero, &pw)?;
+        let scaled = mul(&sgn, &pw)?;
+        return mul(&mul(&scaled, g)?, &super::binary::pow(n, &num(1.0 - p))?);
+    }
+    let scale = masked(div(g, &super::binary::pow(n, &num(p - 1.0))?)?)?;
+    let scaled = if p < 2.0 {
+        mul(&sgn, &super::binary::pow(&a, &num(p - 1.0))?)?
+    } else {
+        mul(x, &super::binary::pow(&a, &num(p - 2.0))?)?
+    };
+    mul(&scaled, &scale)
+}
+
+/// The value of `norm` (no history; `norm` records PyTorch's single node).
+fn norm_value(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<Tensor> {
+    let a = unary::abs(x)?;
     if p == f64::INFINITY {
         return amax_amin(&a, dims, keepdim, true, "AmaxBackward0");
     }
@@ -658,38 +732,13 @@ pub fn norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<T
             &super::binary::ne(x, &Tensor::wrapped_scalar(Scalar::Int(0)))?,
             x.dtype(),
         )?;
-        let out = sum(&nz, dims, keepdim, None)?;
-        // Piecewise constant: PyTorch records the node but returns an undefined gradient,
-        // so `x.grad` stays None.
-        record("LinalgVectorNormBackward0", &[x], &[&out], move |_, _| {
-            Ok(vec![None])
-        });
-        return Ok(out);
+        return sum(&nz, dims, keepdim, None);
     }
     if p == 1.0 {
         return sum(&a, dims, keepdim, None);
     }
     if p == 2.0 {
-        let out = unary::sqrt(&sum(&mul(x, x)?, dims, keepdim, None)?.detach())?;
-        if needs_grad(&[x]) {
-            // d||x|| = x / ||x||, defined as 0 where the norm is 0 (PyTorch's convention).
-            let sx = SavedTensor::input(x);
-            let so = SavedTensor::output(&out, 0);
-            let rd = reduced_dims(x, dims, "norm")?;
-            let full = x.dims();
-            record("NormBackward1", &[x], &[&out], move |ctx, g| {
-                let n = expand_back(&so.unpack(ctx)?, &full, &rd, keepdim)?;
-                let gg = expand_back(&g[0], &full, &rd, keepdim)?;
-                let q = div(&mul(&sx.unpack(ctx)?, &gg)?, &n)?;
-                let zero = Tensor::wrapped_scalar(Scalar::Int(0));
-                Ok(vec![Some(super::pointwise::where_(
-                    &eq(&n, &zero)?,
-                    &zero,
-                    &q,
-                )?)])
-            });
-        }
-        return Ok(out);
+        return unary::sqrt(&sum(&mul(x, x)?, dims, keepdim, None)?);
     }
     let s = sum(
         &super::binary::pow_scalar(&a, Scalar::Float(p))?,

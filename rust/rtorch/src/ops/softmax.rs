@@ -21,23 +21,40 @@ pub fn logsumexp(x: &Tensor, dims: &[i64], keepdim: bool) -> Result<Tensor> {
     } else {
         to_dtype(x, super::default_float())?
     };
-    if xf.numel() == 0 {
-        return unary::log(&sum(&unary::exp(&xf)?, Some(dims), keepdim, None)?);
+    let rd = reduced_dims(&xf, Some(dims), "logsumexp")?;
+    let r = crate::autograd::no_grad(|| logsumexp_value(&xf, dims, &rd, keepdim))?;
+    if needs_grad(&[&xf]) {
+        // PyTorch's formula: g * exp(x - result), with g and result unsqueezed back.
+        let (sx, sr) = (SavedTensor::input(&xf), SavedTensor::output(&r, 0));
+        let mut kept: Vec<i64> = xf.shape().iter().map(|&n| n as i64).collect();
+        for &d in &rd {
+            kept[d] = 1;
+        }
+        record("LogsumexpBackward0", &[&xf], &[&r], move |ctx, g| {
+            let back = |t: &Tensor| super::movement::reshape(t, &kept);
+            let e = unary::exp(&sub(&sx.unpack(ctx)?, &back(&sr.unpack(ctx)?)?)?)?;
+            Ok(vec![Some(mul(&back(&g[0])?, &e)?)])
+        });
     }
-    // Shift by the (detached) max for stability; infinite maxima shift by 0.
-    let m = amax_amin(&xf.detach(), Some(dims), true, true, "AmaxBackward0")?;
+    Ok(r)
+}
+
+/// `log(sum(exp(x - m))) + m` over `dims` (`rd` wrapped), shifted by the max `m` for
+/// stability; infinite maxima shift by 0.
+fn logsumexp_value(xf: &Tensor, dims: &[i64], rd: &[usize], keepdim: bool) -> Result<Tensor> {
+    if xf.numel() == 0 {
+        return unary::log(&sum(&unary::exp(xf)?, Some(dims), keepdim, None)?);
+    }
+    let m = amax_amin(xf, Some(dims), true, true, "AmaxBackward0")?;
     let m = super::pointwise::where_(
         &unary::isinf(&m)?,
         &Tensor::wrapped_scalar(Scalar::Int(0)),
         &m,
     )?;
     // The result is fresh (not a view): the max is squeezed before the final add.
-    let s = sum(&unary::exp(&sub(&xf, &m)?)?, Some(dims), keepdim, None)?;
-    let m = if keepdim {
-        m
-    } else {
-        let rd = reduced_dims(&xf, Some(dims), "logsumexp")?;
-        let mut m = m;
+    let s = sum(&unary::exp(&sub(xf, &m)?)?, Some(dims), keepdim, None)?;
+    let mut m = m;
+    if !keepdim {
         for &d in rd
             .iter()
             .collect::<std::collections::BTreeSet<_>>()
@@ -46,11 +63,8 @@ pub fn logsumexp(x: &Tensor, dims: &[i64], keepdim: bool) -> Result<Tensor> {
         {
             m = super::movement::squeeze_dim(&m, *d as i64)?;
         }
-        m
-    };
-    let r = add(&unary::log(&s)?, &m)?;
-    crate::autograd::guard_composite(&r, &[x]);
-    Ok(r)
+    }
+    add(&unary::log(&s)?, &m)
 }
 
 /// Runs `f` in float32 for half-precision inputs (PyTorch accumulates these in float).
@@ -67,15 +81,51 @@ pub fn softmax(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
         return super::movement::clone(x);
     }
     let xf = softmax_input(x, dtype, "softmax")?;
-    if x.ndim() > 0 && d == x.ndim() - 1 {
-        return in_f32(&xf, |xf| softmax_lastdim(xf, false));
+    softmax_node(&xf, dim, d, false)
+}
+
+/// softmax / log_softmax of `x` over `dim` (`d` wrapped) as one node with PyTorch's
+/// derivative, whichever kernel computes the value.
+fn softmax_node(x: &Tensor, dim: i64, d: usize, log: bool) -> Result<Tensor> {
+    let last = x.ndim() > 0 && d == x.ndim() - 1;
+    let out = crate::autograd::no_grad(|| {
+        in_f32(x, |xf| match (last, log) {
+            (true, _) => softmax_lastdim(xf, log),
+            (false, false) => softmax_f(xf, dim),
+            (false, true) => log_softmax_f(xf, dim),
+        })
+    })?;
+    if needs_grad(&[x]) {
+        let so = SavedTensor::output(&out, 0);
+        let name = if log {
+            "LogSoftmaxBackward0"
+        } else {
+            "SoftmaxBackward0"
+        };
+        record(name, &[x], &[&out], move |ctx, g| {
+            let y = so.unpack(ctx)?;
+            let gx = if log {
+                // g - softmax * sum(g)
+                sub(
+                    &g[0],
+                    &mul(&unary::exp(&y)?, &sum(&g[0], Some(&[dim]), true, None)?)?,
+                )?
+            } else {
+                // y * (g - sum(g * y))
+                mul(
+                    &y,
+                    &sub(&g[0], &sum(&mul(&g[0], &y)?, Some(&[dim]), true, None)?)?,
+                )?
+            };
+            Ok(vec![Some(gx)])
+        });
     }
-    in_f32(&xf, |xf| softmax_f(xf, dim))
+    Ok(out)
 }
 
 /// Fused softmax / log_softmax over the last dim (f32/f64): one pass for the max, one for
-/// the sum of exponentials, one to write, per row; rows in parallel. The derivative is
-/// written with tensor ops so double backward works.
+/// the sum of exponentials, one to write, per row; rows in parallel (no history: the
+/// caller records the node).
 fn softmax_lastdim(x: &Tensor, log: bool) -> Result<Tensor> {
     let xc = super::movement::contiguous(&x.detach())?;
     let n = *x.shape().last().unwrap();
@@ -123,32 +173,6 @@ fn softmax_lastdim(x: &Tensor, log: bool) -> Result<Tensor> {
                 }
             });
         }
-    }
-    let last = x.ndim() as i64 - 1;
-    if needs_grad(&[x]) {
-        let so = SavedTensor::output(&out, 0);
-        let name = if log {
-            "LogSoftmaxBackward0"
-        } else {
-            "SoftmaxBackward0"
-        };
-        record(name, &[x], &[&out], move |ctx, g| {
-            let y = so.unpack(ctx)?;
-            let gx = if log {
-                // g - softmax * sum(g)
-                sub(
-                    &g[0],
-                    &mul(&unary::exp(&y)?, &sum(&g[0], Some(&[last]), true, None)?)?,
-                )?
-            } else {
-                // y * (g - sum(g * y))
-                mul(
-                    &y,
-                    &sub(&g[0], &sum(&mul(&g[0], &y)?, Some(&[last]), true, None)?)?,
-                )?
-            };
-            Ok(vec![Some(gx)])
-        });
     }
     Ok(out)
 }
@@ -262,7 +286,7 @@ fn finish_row<T: RowFloat>(or: &mut [T], xr: &[T], m: T, sum: T, log: bool) {
 }
 
 fn softmax_f(xf: &Tensor, dim: i64) -> Result<Tensor> {
-    let m = amax_amin(&xf.detach(), Some(&[dim]), true, true, "AmaxBackward0")?;
+    let m = amax_amin(xf, Some(&[dim]), true, true, "AmaxBackward0")?;
     let e = unary::exp(&sub(xf, &m)?)?;
     div(&e, &sum(&e, Some(&[dim]), true, None)?)
 }
@@ -273,18 +297,17 @@ pub fn log_softmax(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor>
         return super::movement::clone(x);
     }
     let xf = softmax_input(x, dtype, "log_softmax")?;
-    if x.ndim() > 0 && d == x.ndim() - 1 {
-        return in_f32(&xf, |xf| softmax_lastdim(xf, true));
-    }
-    in_f32(&xf, |xf| {
-        // (x - max) - log(sum(exp(x - max))), PyTorch's order of operations.
-        let m = amax_amin(&xf.detach(), Some(&[dim]), true, true, "AmaxBackward0")?;
-        let shifted = sub(xf, &m)?;
-        sub(
-            &shifted,
-            &unary::log(&sum(&unary::exp(&shifted)?, Some(&[dim]), true, None)?)?,
-        )
-    })
+    softmax_node(&xf, dim, d, true)
+}
+
+/// `(x - max) - log(sum(exp(x - max)))`, PyTorch's order of operations.
+fn log_softmax_f(xf: &Tensor, dim: i64) -> Result<Tensor> {
+    let m = amax_amin(xf, Some(&[dim]), true, true, "AmaxBackward0")?;
+    let shifted = sub(xf, &m)?;
+    sub(
+        &shifted,
+        &unary::log(&sum(&unary::exp(&shifted)?, Some(&[dim]), true, None)?)?,
+    )
 }
 
 fn softmax_input(x: &Tensor, dtype: Option<DType>, op: &str) -> Result<Tensor> {
