@@ -85,3 +85,92 @@ def test_node_classes_match_torch():
         assert repr(fn).startswith("<SumBackward0 object at 0x")
         with pytest.raises(TypeError, match="cannot create 'SumBackward0' instances"):
             type(fn)()
+
+
+# ---- fused composites: saved tensors as torch saves them ----
+# Each op is recorded as PyTorch's one node (NOTE [ Composite ops record one node ]):
+# writing in place into an input that node saved must fail backward as in torch, and
+# into one it does not save must not.
+SAVED_CASES = {
+    "addmm_mat1": (lambda m, a, b, c: m.addmm(a, b, c), 1),
+    "addmm_self": (lambda m, a, b, c: m.addmm(a, b, c), 0),
+    "addcmul_t1": (lambda m, a, b, c: m.addcmul(a, b, c.t() + 0), 1),
+    "addcdiv_t2": (lambda m, a, b, c: m.addcdiv(a, b, c.t() + 2), 2),
+    "softmax_in": (lambda m, a, b, c: m.softmax(a, 0), 0),
+    "log_softmax_in": (lambda m, a, b, c: m.log_softmax(a, 0), 0),
+    "logsumexp_in": (lambda m, a, b, c: m.logsumexp(a, 1), 0),
+    "mean_in": (lambda m, a, b, c: a.mean(1), 0),
+    "clamp_in": (lambda m, a, b, c: a.clamp(-0.5, 0.5), 0),
+    "norm_in": (lambda m, a, b, c: a.norm(dim=1), 0),
+    "stack_in": (lambda m, a, b, c: m.stack([a, b]), 0),
+    "masked_fill_in": (lambda m, a, b, c: a.masked_fill(a > 0, 1.0), 0),
+}
+
+
+def _saved_outcome(m, case):
+    f, which = SAVED_CASES[case]
+    base = [m.tensor(v, dtype=m.float64) for v in ([[0.5, -1.0], [2.0, 0.25]],) * 3]
+    leaves = [t.clone().requires_grad_() for t in base]
+    inputs = [leaf * 1 for leaf in leaves]  # non-leaves, so in-place writes are allowed
+    out = f(m, *inputs)
+    with m.no_grad():
+        inputs[which].mul_(2)
+    try:
+        out.sum().backward()
+    except RuntimeError as e:
+        return ("raises", "modified by an inplace operation" in str(e))
+    return [None if leaf.grad is None else leaf.grad.tolist() for leaf in leaves]
+
+
+@needs_torch
+@pytest.mark.parametrize("case", SAVED_CASES)
+def test_fused_nodes_check_saved_versions_like_torch(case):
+    assert _saved_outcome(rtorch, case) == _saved_outcome(torch, case)
+
+
+def test_hook_error_crosses_threads():
+    # A hook raising inside backward run from another thread reaches that thread's caller
+    # as the hook's own exception (it travels inside the engine error, not a thread-local).
+    import threading
+
+    class Boom(Exception):
+        pass
+
+    seen = []
+
+    def run():
+        x = rtorch.ones(3, requires_grad=True)
+        x.register_hook(lambda g: (_ for _ in ()).throw(Boom("from hook")))
+        try:
+            (x * 2).sum().backward()
+        except Boom as e:
+            seen.append(str(e))
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == ["from hook"] * 4
+    # and nothing is left behind for the next, unrelated error
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        rtorch.ones(2).sum().backward()
+
+
+@needs_torch
+def test_nonleaf_grad_access_warns_like_torch():
+    import warnings
+
+    for m in (rtorch, torch):
+        x = m.ones(2, requires_grad=True)
+        y = x * 2
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            assert y.grad is None
+            assert len(w) == 1 and issubclass(w[0].category, UserWarning)
+            assert "retain_grad()" in str(w[0].message)
+            y.retain_grad()
+            z = x * 3
+            z.grad = m.ones(2)
+            assert (x.grad, y.grad, z.grad.tolist()) == (None, None, [1.0, 1.0])
+            assert len(w) == 1

@@ -66,6 +66,7 @@ from ._C import (
     zeros,
     zeros_like,
 )
+from ._comparison import allclose, equal, isclose
 from ._size import Size
 from .autograd.grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
 

@@ -3,25 +3,18 @@
 use pyo3::exceptions::{
     PyIndexError, PyNotImplementedError, PyRuntimeError, PyTypeError, PyValueError,
 };
-use pyo3::PyErr;
+use pyo3::{PyErr, Python};
 use rtorch::{Error, ErrorKind};
-use std::cell::RefCell;
 
-thread_local! {
-    /// A Python exception raised inside a callback the engine called (a hook); re-raised
-    /// as is when the engine's error reaches the boundary.
-    static PENDING: RefCell<Option<PyErr>> = const { RefCell::new(None) };
-}
-
-/// Remembers `err` and returns the engine error that carries it back out.
+/// The engine error that carries `err`, a Python exception raised in a callback the
+/// engine called (a hook), back out: `to_py` re-raises it as is, on whatever thread.
 pub fn stash(err: PyErr) -> Error {
-    PENDING.with(|p| *p.borrow_mut() = Some(err));
-    Error::runtime("a Python callback raised an exception")
+    Error::foreign(err, "a Python callback raised an exception")
 }
 
 pub fn to_py(err: Error) -> PyErr {
-    if let Some(e) = PENDING.with(|p| p.borrow_mut().take()) {
-        return e;
+    if let Some(e) = err.source.as_ref().and_then(|s| s.downcast_ref::<PyErr>()) {
+        return Python::attach(|py| e.clone_ref(py));
     }
     match err.kind {
         ErrorKind::Runtime => PyRuntimeError::new_err(err.msg),

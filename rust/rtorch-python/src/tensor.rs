@@ -377,8 +377,18 @@ impl PyTensor {
         Ok(slf.clone())
     }
     #[getter]
-    fn get_grad(&self) -> Option<TensorOut> {
-        self.t.grad().map(PyTensor::wrap)
+    fn get_grad(&self, py: Python<'_>) -> PyResult<Option<TensorOut>> {
+        let grad = self.t.grad();
+        if grad.is_none() && !self.t.is_leaf() && !self.t.retains_grad() {
+            // PyTorch's hint: backward never fills a non-leaf's .grad without retain_grad().
+            PyErr::warn(
+                py,
+                &py.get_type::<pyo3::exceptions::PyUserWarning>(),
+                c"The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more information.",
+                1,
+            )?;
+        }
+        Ok(grad.map(PyTensor::wrap))
     }
     #[setter]
     fn set_grad(&self, g: Option<&Bound<'_, PyTensor>>) -> PyResult<()> {

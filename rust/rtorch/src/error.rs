@@ -1,7 +1,9 @@
 //! One error type for the engine. Every message names the op and the shapes or dtypes
 //! involved; `kind` says which Python exception the bindings raise (the only mapping).
 
+use std::any::Any;
 use std::fmt;
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -17,10 +19,29 @@ pub enum ErrorKind {
     NotImplemented,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Error {
     pub kind: ErrorKind,
     pub msg: String,
+    /// A foreign error this one carries back out of the engine: the exception a Python
+    /// hook raised travels here, through any thread, and the bindings re-raise it as is.
+    pub source: Option<Arc<dyn Any + Send + Sync>>,
+}
+
+impl PartialEq for Error {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.msg == other.msg
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.kind)
+            .field("msg", &self.msg)
+            .field("foreign", &self.source.is_some())
+            .finish()
+    }
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -30,6 +51,15 @@ impl Error {
         Error {
             kind,
             msg: msg.into(),
+            source: None,
+        }
+    }
+    /// An error raised by foreign code the engine called (a Python hook): `source` is
+    /// that error, for the caller's side to take back out.
+    pub fn foreign(source: impl Any + Send + Sync, msg: impl Into<String>) -> Self {
+        Error {
+            source: Some(Arc::new(source)),
+            ..Self::runtime(msg)
         }
     }
     pub fn runtime(msg: impl Into<String>) -> Self {

@@ -62,7 +62,17 @@ pub fn no_grad<T>(f: impl FnOnce() -> T) -> T {
 
 /// A fused op: `forward` computes the value with grad mode off (whatever ops it composes),
 /// and the result gets one node `name` over `inputs` with `backward`, PyTorch's formula
-/// for the op (so `type(y.grad_fn)` and the saved tensors are PyTorch's).
+/// for the op (NOTE [ Composite ops record one node ]).
+///
+/// NOTE [ Composite ops record one node ]
+/// An op built from other ops (addmm = mm + add, softmax = exp / sum, mean = sum / n)
+/// would get its derivative for free from its pieces, but the graph would differ from
+/// PyTorch's: other node names (`type(y.grad_fn)`, `next_functions`), other saved tensors
+/// (an in-place write to an input that torch saves would go unnoticed), more nodes to run
+/// and, in places, other numbers (0 * inf where torch's formula has none). So such an op
+/// computes its value without history and records the node PyTorch records, with
+/// PyTorch's formula written in tensor ops (double backward still works). The test
+/// `test_grad_fn_matches_torch` compares every registry op's node and edges with torch.
 pub fn fused<F>(
     name: &'static str,
     inputs: &[&Tensor],
@@ -172,22 +182,6 @@ impl Node {
             inplace_outputs: Mutex::new(Vec::new()),
             object: ObjectSlot::default(),
         })
-    }
-
-    /// Makes this node's backward fail, as PyTorch's does, when any of `saved` was modified
-    /// in place after the forward. For composite ops (`var`, `lerp`, `addcmul`…) whose
-    /// pieces do not save the tensors PyTorch's single node saves: the gradient would still
-    /// be right, but torch raises and so must we (NOTE [ Saved tensors of composites ]).
-    pub fn guard_saved(&self, saved: Vec<SavedTensor>) {
-        let mut slot = self.backward.lock();
-        if let Some(mut inner) = slot.take() {
-            *slot = Some(Box::new(move |ctx, g| {
-                for s in &saved {
-                    s.unpack(ctx)?;
-                }
-                inner(ctx, g)
-            }));
-        }
     }
 
     /// Output `output_nr` now lives in `t` (an in-place op wrote it there).
@@ -308,20 +302,6 @@ pub fn record(
 }
 
 /// `record` without the grad-mode check, for callers that already decided.
-/// Version-checks `saved` (the inputs PyTorch's node for this op saves) when `out`'s
-/// backward runs; see NOTE [ Saved tensors of composites ]. A no-op without history.
-pub fn guard_composite(out: &Tensor, saved: &[&Tensor]) {
-    if let Some(node) = out.grad_fn() {
-        node.guard_saved(
-            saved
-                .iter()
-                .filter(|t| !t.is_wrapped_number())
-                .map(|t| SavedTensor::input(t))
-                .collect(),
-        );
-    }
-}
-
 pub fn record_node(
     name: Cow<'static, str>,
     inputs: &[&Tensor],
@@ -341,13 +321,6 @@ pub fn record_node(
 }
 
 /// A tensor kept for backward, with the version it had when saved.
-/// NOTE [ Saved tensors of composites ]
-/// Ops built from other ops (`var` = mean, sub, mul, sum…) get their derivative for free,
-/// but their pieces save intermediates, not the inputs PyTorch's one node saves. So an
-/// in-place write to an input between forward and backward went unnoticed where torch
-/// raises "one of the variables needed for gradient computation has been modified by an
-/// inplace operation". `guard_composite` attaches the inputs torch saves to the
-/// composite's last node, whose backward then checks their versions first.
 pub struct SavedTensor {
     data: Tensor,
     version: u32,
