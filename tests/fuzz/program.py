@@ -378,11 +378,14 @@ class Program:
             if step.strides_of:
                 got, want = self._norm_strides(step, got, want)
             diffs += value_diff(got, want, step.meta_only, loose)
-            if "logical-inplace" in step.tags and getattr(got, "requires_grad", False):
-                # Histories differ from here on, also through views whose node names
-                # agree (known.py, "logical-inplace"): stop following this memory.
-                if not any(k == "history" for k, _ in diffs):
-                    diffs.append(("history", "logical op written in place with history"))
+            # Histories differ from here on, also through views whose node names agree
+            # (known.py, "logical-inplace"): stop following this memory.
+            if (
+                "logical-inplace" in step.tags
+                and getattr(got, "requires_grad", False)
+                and not any(k == "history" for k, _ in diffs)
+            ):
+                diffs.append(("history", "logical op written in place with history"))
             self._track_exactness(step, [step.out])
             if step.returns_self and (nt[step.out] is nt[step.returns_self]) != (
                 nr[step.out] is nr[step.returns_self]
