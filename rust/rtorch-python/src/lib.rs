@@ -10,6 +10,8 @@ mod functions;
 mod random;
 mod tensor;
 mod tensor_math;
+mod tensor_operators;
+mod tensor_reduce;
 mod tensor_views;
 mod types;
 

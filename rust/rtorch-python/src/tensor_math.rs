@@ -1,26 +1,13 @@
 //! `rtorch.Tensor` methods: views, math, reductions, conversions. Module functions of the
 //! same name (`rtorch.exp`, `rtorch.sum`…) are these methods, re-exported in Python.
 
-use crate::convert::{self, dims, operand_req, scalar_req};
+use crate::convert::{operand_req, scalar_req};
 use crate::errors::IntoPy;
 use crate::tensor::{heavy, ok, PyTensor, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use rtorch::ops::{binary, cast, indexing, matmul, pointwise, reduce, scan, softmax, unary};
+use rtorch::ops::{binary, indexing, matmul, pointwise, unary};
 use rtorch::{Scalar, Tensor};
-
-/// `torch.return_types.<name>(values, indices)`.
-fn values_indices(py: Python<'_>, name: &str, v: Tensor, i: Tensor) -> PyResult<Py<PyAny>> {
-    static MODULE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    let m = MODULE.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
-        Ok(py.import("rtorch.return_types")?.into_any().unbind())
-    })?;
-    Ok(m.bind(py)
-        .getattr(name)?
-        .call1((PyTensor::wrap(v), PyTensor::wrap(i)))?
-        .unbind())
-}
 
 fn scalar_or_default(
     o: Option<&Bound<'_, PyAny>>,
@@ -133,7 +120,7 @@ macro_rules! binary_methods {
                             other.get_type().name()?
                         )));
                     }
-                    crate::tensor::inplace_method(&slf.get().t, other, stringify!($name))?;
+                    crate::tensor_operators::inplace_method(&slf.get().t, other, stringify!($name))?;
                     Ok(slf.clone())
                 }
             )*
@@ -393,228 +380,6 @@ impl PyTensor {
         ok(unary::isfinite(&self.t))
     }
 
-    // ----- reductions -----
-
-    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None))]
-    fn sum(
-        &self,
-        py: Python<'_>,
-        dim: Option<&Bound<'_, PyAny>>,
-        keepdim: Option<bool>,
-        dtype: Option<&Bound<'_, PyAny>>,
-    ) -> R {
-        let keepdim = keepdim_arg("sum", dim, keepdim)?;
-        let (d, dt) = (dims(dim)?, convert::dtype(dtype)?);
-        ok(heavy(py, self.t.numel(), || {
-            reduce::sum(&self.t, d.as_deref(), keepdim, dt)
-        }))
-    }
-    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None))]
-    fn mean(
-        &self,
-        py: Python<'_>,
-        dim: Option<&Bound<'_, PyAny>>,
-        keepdim: Option<bool>,
-        dtype: Option<&Bound<'_, PyAny>>,
-    ) -> R {
-        let keepdim = keepdim_arg("mean", dim, keepdim)?;
-        let (d, dt) = (dims(dim)?, convert::dtype(dtype)?);
-        ok(heavy(py, self.t.numel(), || {
-            reduce::mean(&self.t, d.as_deref(), keepdim, dt)
-        }))
-    }
-    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None))]
-    fn prod(&self, dim: Option<i64>, keepdim: Option<bool>, dtype: Option<&Bound<'_, PyAny>>) -> R {
-        if keepdim.is_some() && dim.is_none() {
-            return Err(PyTypeError::new_err(
-                "prod() received an invalid combination of arguments - got (Tensor, keepdim=bool)",
-            ));
-        }
-        let keepdim = keepdim.unwrap_or(false);
-        ok(reduce::prod(&self.t, dim, keepdim, convert::dtype(dtype)?))
-    }
-    #[pyo3(signature = (dim=None, keepdim=None))]
-    fn max(
-        &self,
-        py: Python<'_>,
-        dim: Option<&Bound<'_, PyAny>>,
-        keepdim: Option<bool>,
-    ) -> PyResult<Py<PyAny>> {
-        let keepdim = keepdim_arg("max", dim, keepdim)?;
-        self.max_min(py, dim, keepdim, true)
-    }
-    #[pyo3(signature = (dim=None, keepdim=None))]
-    fn min(
-        &self,
-        py: Python<'_>,
-        dim: Option<&Bound<'_, PyAny>>,
-        keepdim: Option<bool>,
-    ) -> PyResult<Py<PyAny>> {
-        let keepdim = keepdim_arg("min", dim, keepdim)?;
-        self.max_min(py, dim, keepdim, false)
-    }
-    #[pyo3(signature = (dim=None, keepdim=false))]
-    fn amax(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
-        ok(reduce::amax_amin(
-            &self.t,
-            dims(dim)?.as_deref(),
-            keepdim,
-            true,
-            "AmaxBackward0",
-        ))
-    }
-    #[pyo3(signature = (dim=None, keepdim=false))]
-    fn amin(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
-        ok(reduce::amax_amin(
-            &self.t,
-            dims(dim)?.as_deref(),
-            keepdim,
-            false,
-            "AminBackward0",
-        ))
-    }
-    #[pyo3(signature = (dim=None, keepdim=false))]
-    fn argmax(&self, dim: Option<i64>, keepdim: bool) -> R {
-        ok(reduce::argmax_argmin(&self.t, dim, keepdim, true))
-    }
-    #[pyo3(signature = (dim=None, keepdim=false))]
-    fn argmin(&self, dim: Option<i64>, keepdim: bool) -> R {
-        ok(reduce::argmax_argmin(&self.t, dim, keepdim, false))
-    }
-    #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None))]
-    fn var(
-        &self,
-        dim: Option<&Bound<'_, PyAny>>,
-        unbiased: Option<bool>,
-        keepdim: Option<bool>,
-        correction: Option<f64>,
-    ) -> R {
-        let (d, c, keepdim) = var_args("var", dim, unbiased, keepdim, correction)?;
-        ok(reduce::var(&self.t, d.as_deref(), c, keepdim))
-    }
-    #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None))]
-    fn std(
-        &self,
-        dim: Option<&Bound<'_, PyAny>>,
-        unbiased: Option<bool>,
-        keepdim: Option<bool>,
-        correction: Option<f64>,
-    ) -> R {
-        let (d, c, keepdim) = var_args("std", dim, unbiased, keepdim, correction)?;
-        ok(reduce::std(&self.t, d.as_deref(), c, keepdim))
-    }
-    #[pyo3(signature = (p=None, dim=None, keepdim=false, dtype=None))]
-    fn norm(
-        &self,
-        p: Option<&Bound<'_, PyAny>>,
-        dim: Option<&Bound<'_, PyAny>>,
-        keepdim: bool,
-        dtype: Option<&Bound<'_, PyAny>>,
-    ) -> R {
-        let p = match p {
-            None => 2.0,
-            Some(o) if o.is_none() => 2.0,
-            Some(o) => match o.extract::<String>() {
-                Ok(s) if s == "fro" => 2.0,
-                Ok(s) => {
-                    return Err(PyRuntimeError::new_err(format!(
-                        "norm: unsupported p={s:?} (only 'fro' and numbers)"
-                    )))
-                }
-                Err(_) => o.extract::<f64>()?,
-            },
-        };
-        let x = match convert::dtype(dtype)? {
-            Some(d) => {
-                // PyTorch checks the input before the cast: floating point, and `dtype`
-                // must not narrow it.
-                let src = self.t.dtype();
-                if !src.is_floating_point() {
-                    return Err(PyRuntimeError::new_err(format!(
-                        "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {}",
-                        src.scalar_name()
-                    )));
-                }
-                if rtorch::dtype::promote_types(src, d) != d {
-                    return Err(PyRuntimeError::new_err(format!(
-                        "linalg.vector_norm: the dtype of the input ({}) should be convertible without narrowing to the specified dtype ({})",
-                        src.scalar_name(),
-                        d.scalar_name()
-                    )));
-                }
-                cast::to_dtype(&self.t, d).py()?
-            }
-            None => self.t.clone(),
-        };
-        ok(reduce::norm(&x, p, dims(dim)?.as_deref(), keepdim))
-    }
-    #[pyo3(signature = (dim, keepdim=false))]
-    fn logsumexp(&self, dim: &Bound<'_, PyAny>, keepdim: bool) -> R {
-        let d = dims(Some(dim))?.unwrap_or_default();
-        ok(softmax::logsumexp(&self.t, &d, keepdim))
-    }
-    #[pyo3(signature = (dim=None, keepdim=false))]
-    fn all(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
-        ok(reduce::all_any(
-            &self.t,
-            dims(dim)?.as_deref(),
-            keepdim,
-            true,
-        ))
-    }
-    #[pyo3(signature = (dim=None, keepdim=false))]
-    fn any(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
-        ok(reduce::all_any(
-            &self.t,
-            dims(dim)?.as_deref(),
-            keepdim,
-            false,
-        ))
-    }
-    /// Runs `fn(self)` (an out-of-place op) and writes the result into `self`, keeping
-    /// autograd correct: the generic in-place path for ops without a dedicated kernel.
-    fn _apply_inplace<'py>(
-        slf: &Bound<'py, Self>,
-        name: &str,
-        func: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, Self>> {
-        let t = &slf.get().t;
-        let op = format!("{name}_");
-        rtorch::ops::inplace::apply(t, &[], &op, |x| {
-            let r = func
-                .call1((PyTensor::wrap(x.clone()),))
-                .map_err(crate::errors::stash)?;
-            let r = r
-                .cast::<PyTensor>()
-                .map_err(|e| crate::errors::stash(PyErr::from(e)))?;
-            Ok(r.get().t.clone())
-        })
-        .py()?;
-        Ok(slf.clone())
-    }
-    #[pyo3(signature = (dim, *, dtype=None))]
-    fn cumsum(&self, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {
-        ok(scan::cumsum(&self.t, dim, convert::dtype(dtype)?))
-    }
-    #[pyo3(signature = (dim, *, dtype=None))]
-    fn cumprod(&self, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {
-        ok(scan::cumprod(&self.t, dim, convert::dtype(dtype)?))
-    }
-    #[pyo3(signature = (dim, dtype=None))]
-    fn softmax(&self, py: Python<'_>, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {
-        let dt = convert::dtype(dtype)?;
-        ok(heavy(py, self.t.numel(), || {
-            softmax::softmax(&self.t, dim, dt)
-        }))
-    }
-    #[pyo3(signature = (dim, dtype=None))]
-    fn log_softmax(&self, py: Python<'_>, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {
-        let dt = convert::dtype(dtype)?;
-        ok(heavy(py, self.t.numel(), || {
-            softmax::log_softmax(&self.t, dim, dt)
-        }))
-    }
-
     // ----- BLAS -----
 
     fn mm(&self, py: Python<'_>, mat2: &Bound<'_, PyTensor>) -> R {
@@ -712,46 +477,6 @@ add_blas_methods! {
     baddbmm(batch1, batch2) => matmul::baddbmm;
 }
 
-impl PyTensor {
-    fn max_min(
-        &self,
-        py: Python<'_>,
-        dim: Option<&Bound<'_, PyAny>>,
-        keepdim: bool,
-        is_max: bool,
-    ) -> PyResult<Py<PyAny>> {
-        let name = if is_max { "max" } else { "min" };
-        match dim {
-            None => PyTensor::wrap(reduce::max_min_all(&self.t, is_max).py()?).into_py_any(py),
-            Some(o) if o.is_instance_of::<PyTensor>() => {
-                // `max(other)` is `maximum`.
-                let b = &o.cast::<PyTensor>()?.get().t;
-                let r = if is_max {
-                    binary::maximum(&self.t, b)
-                } else {
-                    binary::minimum(&self.t, b)
-                };
-                PyTensor::wrap(r.py()?).into_py_any(py)
-            }
-            Some(o) => {
-                let d: i64 = o.extract()?;
-                let (v, i) = reduce::max_min_dim(&self.t, d, keepdim, is_max).py()?;
-                values_indices(py, name, v, i)
-            }
-        }
-    }
-}
-
-/// PyTorch has no `(input, keepdim=...)` overload: keepdim needs a dim.
-fn keepdim_arg(op: &str, dim: Option<&Bound<'_, PyAny>>, keepdim: Option<bool>) -> PyResult<bool> {
-    if keepdim.is_some() && dim.is_none_or(|d| d.is_none()) {
-        return Err(PyTypeError::new_err(format!(
-            "{op}() received an invalid combination of arguments - got (Tensor, keepdim=bool)"
-        )));
-    }
-    Ok(keepdim.unwrap_or(false))
-}
-
 fn rounding(mode: Option<&str>) -> PyResult<binary::RoundingMode> {
     Ok(match mode {
         None => binary::RoundingMode::True,
@@ -763,35 +488,6 @@ fn rounding(mode: Option<&str>) -> PyResult<binary::RoundingMode> {
             )))
         }
     })
-}
-
-/// PyTorch's var/std argument forms: `(dim, unbiased, keepdim)`, `(unbiased)`,
-/// `(dim, *, correction)`.
-/// The arguments of `var` / `std`: (dims, correction, keepdim), with PyTorch's overloads
-/// (`var(unbiased)`, `var(dim, unbiased, keepdim)`, `var(dim, *, correction)`).
-fn var_args(
-    op: &str,
-    dim: Option<&Bound<'_, PyAny>>,
-    unbiased: Option<bool>,
-    keepdim: Option<bool>,
-    correction: Option<f64>,
-) -> PyResult<(Option<Vec<i64>>, f64, bool)> {
-    if dim.is_none() && unbiased.is_some() && keepdim.is_some() {
-        return Err(PyTypeError::new_err(format!(
-            "{op}() received an invalid combination of arguments - got (Tensor, unbiased=bool, keepdim=bool)"
-        )));
-    }
-    let (d, unbiased) = match dim {
-        Some(o) if o.is_instance_of::<pyo3::types::PyBool>() => (None, Some(o.extract::<bool>()?)),
-        other => (dims(other)?, unbiased),
-    };
-    if unbiased.is_some() && correction.is_some() {
-        return Err(PyTypeError::new_err(
-            "std/var(): cannot specify both unbiased and correction",
-        ));
-    }
-    let c = correction.unwrap_or(if unbiased.unwrap_or(true) { 1.0 } else { 0.0 });
-    Ok((d, c, keepdim.unwrap_or(false)))
 }
 
 pub fn tensor_list(seq: &Bound<'_, PyAny>) -> PyResult<Vec<Tensor>> {
