@@ -1,7 +1,6 @@
 """isclose / allclose / equal against torch: values, NaN and infinities, integer and bool
 inputs, broadcasting, tolerances, the error cases, and the method forms."""
 
-import numpy as np
 import pytest
 from conftest import LIB as rtorch
 from conftest import TORCH as torch
@@ -63,45 +62,3 @@ def test_methods_and_types():
     assert rtorch.equal(a, rtorch.tensor([1.0, 2.0, 3.0])) is False
     with pytest.raises(TypeError):
         rtorch.isclose(a, 1.0)
-
-
-# ---- NumPy-style keyword names PyTorch's argument parser accepts ----
-ALIAS_CALLS = {
-    "sum": lambda x: x.sum(axis=1, keepdims=True),
-    "mean": lambda x: x.mean(axis=0),
-    "prod": lambda x: x.prod(axis=1, keepdims=True),
-    "max": lambda x: x.max(axis=1, keepdims=True).values,
-    "min": lambda x: x.min(axis=0).values,
-    "amax": lambda x: x.amax(axis=1, keepdims=True),
-    "amin": lambda x: x.amin(axis=(0, 1)),
-    "argmax": lambda x: x.argmax(axis=1, keepdims=True),
-    "argmin": lambda x: x.argmin(axis=0),
-    "var": lambda x: x.var(axis=1, keepdims=True),
-    "std": lambda x: x.std(axis=0),
-    "logsumexp": lambda x: x.logsumexp(axis=1, keepdims=True),
-    "all": lambda x: (x > 0).all(axis=1, keepdims=True),
-    "any": lambda x: (x > 0).any(axis=0),
-    "cumsum": lambda x: x.cumsum(axis=1),
-    "cumprod": lambda x: x.cumprod(axis=0),
-    "softmax": lambda x: x.softmax(axis=1),
-    "log_softmax": lambda x: x.log_softmax(axis=0),
-    "function": lambda x: type(x).__module__ and x.sum(1, keepdims=True),
-    "both_names": lambda x: x.sum(1, axis=1),
-    "missing_dim": lambda x: x.cumsum(),
-}
-
-
-@pytest.mark.parametrize("call", ALIAS_CALLS)
-def test_numpy_keyword_aliases_match_torch(call):
-    def run(m):
-        x = m.tensor([[0.5, -1.0, 2.0], [3.0, 0.25, -0.5]], dtype=m.float64)
-        try:
-            return ALIAS_CALLS[call](x).double().numpy()
-        except TypeError:
-            return "TypeError"
-
-    got, want = run(rtorch), run(torch)
-    if isinstance(want, str) or isinstance(got, str):
-        assert got == want
-    else:
-        np.testing.assert_allclose(got, want, rtol=1e-12)

@@ -48,14 +48,6 @@ ALLOWED = [
         "gradient, as torch does for ge_/eq_/sign_/floor_ (pinned in test_regressions_engine)",
     ),
     Allowed(
-        "*",
-        ("exc_class", "torch_raises"),
-        "alias=None",
-        "axis=None / keepdims=None next to dim / keepdim: torch's parser rejects the name "
-        "given twice; rtorch's bindings (pyo3) cannot tell an explicit None from an absent "
-        "keyword, so the alias is simply unused",
-    ),
-    Allowed(
         "logsumexp",
         ("torch_raises",),
         "dim=()",

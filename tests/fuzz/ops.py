@@ -304,10 +304,7 @@ def bad_call(g, rtorch):
     r = g.rng.random()
     keyword = [p.name for p in sig.parameters.values() if p.default is not p.empty] if sig else []
     if r < 0.4 and keyword:
-        kw = g.pick(keyword)
-        extra = f"{kw}={junk_src}"
-        if kw in ("axis", "keepdims") and junk is None:
-            step.tags.add("alias=None")
+        extra = f"{g.pick(keyword)}={junk_src}"
     elif r < 0.55:
         extra = f"bogus_kw={junk_src}"
     else:

@@ -25,53 +25,36 @@ fn values_indices(py: Python<'_>, name: &str, v: Tensor, i: Tensor) -> PyResult<
 
 #[pymethods]
 impl PyTensor {
-    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None, axis=None, keepdims=None))]
+    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None))]
     fn sum(
         &self,
         py: Python<'_>,
         dim: Option<&Bound<'_, PyAny>>,
         keepdim: Option<bool>,
         dtype: Option<&Bound<'_, PyAny>>,
-        axis: Option<&Bound<'_, PyAny>>,
-        keepdims: Option<bool>,
     ) -> R {
-        let dim = numpy_alias("sum", dim, axis, "dim", "axis")?;
-        let keepdim = numpy_alias("sum", keepdim, keepdims, "keepdim", "keepdims")?;
         let keepdim = keepdim_arg("sum", dim, keepdim)?;
         let (d, dt) = (dims(dim)?, convert::dtype(dtype)?);
         ok(heavy(py, self.t.numel(), || {
             reduce::sum(&self.t, d.as_deref(), keepdim, dt)
         }))
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None, axis=None, keepdims=None))]
+    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None))]
     fn mean(
         &self,
         py: Python<'_>,
         dim: Option<&Bound<'_, PyAny>>,
         keepdim: Option<bool>,
         dtype: Option<&Bound<'_, PyAny>>,
-        axis: Option<&Bound<'_, PyAny>>,
-        keepdims: Option<bool>,
     ) -> R {
-        let dim = numpy_alias("mean", dim, axis, "dim", "axis")?;
-        let keepdim = numpy_alias("mean", keepdim, keepdims, "keepdim", "keepdims")?;
         let keepdim = keepdim_arg("mean", dim, keepdim)?;
         let (d, dt) = (dims(dim)?, convert::dtype(dtype)?);
         ok(heavy(py, self.t.numel(), || {
             reduce::mean(&self.t, d.as_deref(), keepdim, dt)
         }))
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None, axis=None, keepdims=None))]
-    fn prod(
-        &self,
-        dim: Option<i64>,
-        keepdim: Option<bool>,
-        dtype: Option<&Bound<'_, PyAny>>,
-        axis: Option<i64>,
-        keepdims: Option<bool>,
-    ) -> R {
-        let dim = numpy_alias("prod", dim, axis, "dim", "axis")?;
-        let keepdim = numpy_alias("prod", keepdim, keepdims, "keepdim", "keepdims")?;
+    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None))]
+    fn prod(&self, dim: Option<i64>, keepdim: Option<bool>, dtype: Option<&Bound<'_, PyAny>>) -> R {
         if keepdim.is_some() && dim.is_none() {
             return Err(PyTypeError::new_err(
                 "prod() received an invalid combination of arguments - got (Tensor, keepdim=bool)",
@@ -80,45 +63,28 @@ impl PyTensor {
         let keepdim = keepdim.unwrap_or(false);
         ok(reduce::prod(&self.t, dim, keepdim, convert::dtype(dtype)?))
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, axis=None, keepdims=None))]
+    #[pyo3(signature = (dim=None, keepdim=None))]
     fn max(
         &self,
         py: Python<'_>,
         dim: Option<&Bound<'_, PyAny>>,
         keepdim: Option<bool>,
-        axis: Option<&Bound<'_, PyAny>>,
-        keepdims: Option<bool>,
     ) -> PyResult<Py<PyAny>> {
-        let dim = numpy_alias("max", dim, axis, "dim", "axis")?;
-        let keepdim = numpy_alias("max", keepdim, keepdims, "keepdim", "keepdims")?;
         let keepdim = keepdim_arg("max", dim, keepdim)?;
         self.max_min(py, dim, keepdim, true)
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, axis=None, keepdims=None))]
+    #[pyo3(signature = (dim=None, keepdim=None))]
     fn min(
         &self,
         py: Python<'_>,
         dim: Option<&Bound<'_, PyAny>>,
         keepdim: Option<bool>,
-        axis: Option<&Bound<'_, PyAny>>,
-        keepdims: Option<bool>,
     ) -> PyResult<Py<PyAny>> {
-        let dim = numpy_alias("min", dim, axis, "dim", "axis")?;
-        let keepdim = numpy_alias("min", keepdim, keepdims, "keepdim", "keepdims")?;
         let keepdim = keepdim_arg("min", dim, keepdim)?;
         self.max_min(py, dim, keepdim, false)
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, axis=None, keepdims=None))]
-    fn amax(
-        &self,
-        dim: Option<&Bound<'_, PyAny>>,
-        keepdim: Option<bool>,
-        axis: Option<&Bound<'_, PyAny>>,
-        keepdims: Option<bool>,
-    ) -> R {
-        let dim = numpy_alias("amax", dim, axis, "dim", "axis")?;
-        let keepdim = numpy_alias("amax", keepdim, keepdims, "keepdim", "keepdims")?;
-        let keepdim = keepdim.unwrap_or(false);
+    #[pyo3(signature = (dim=None, keepdim=false))]
+    fn amax(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
         ok(reduce::amax_amin(
             &self.t,
             dims(dim)?.as_deref(),
@@ -127,17 +93,8 @@ impl PyTensor {
             "AmaxBackward0",
         ))
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, axis=None, keepdims=None))]
-    fn amin(
-        &self,
-        dim: Option<&Bound<'_, PyAny>>,
-        keepdim: Option<bool>,
-        axis: Option<&Bound<'_, PyAny>>,
-        keepdims: Option<bool>,
-    ) -> R {
-        let dim = numpy_alias("amin", dim, axis, "dim", "axis")?;
-        let keepdim = numpy_alias("amin", keepdim, keepdims, "keepdim", "keepdims")?;
-        let keepdim = keepdim.unwrap_or(false);
+    #[pyo3(signature = (dim=None, keepdim=false))]
+    fn amin(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
         ok(reduce::amax_amin(
             &self.t,
             dims(dim)?.as_deref(),
@@ -146,59 +103,33 @@ impl PyTensor {
             "AminBackward0",
         ))
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, axis=None, keepdims=None))]
-    fn argmax(
-        &self,
-        dim: Option<i64>,
-        keepdim: Option<bool>,
-        axis: Option<i64>,
-        keepdims: Option<bool>,
-    ) -> R {
-        let dim = numpy_alias("argmax", dim, axis, "dim", "axis")?;
-        let keepdim = numpy_alias("argmax", keepdim, keepdims, "keepdim", "keepdims")?;
-        let keepdim = keepdim.unwrap_or(false);
+    #[pyo3(signature = (dim=None, keepdim=false))]
+    fn argmax(&self, dim: Option<i64>, keepdim: bool) -> R {
         ok(reduce::argmax_argmin(&self.t, dim, keepdim, true))
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, axis=None, keepdims=None))]
-    fn argmin(
-        &self,
-        dim: Option<i64>,
-        keepdim: Option<bool>,
-        axis: Option<i64>,
-        keepdims: Option<bool>,
-    ) -> R {
-        let dim = numpy_alias("argmin", dim, axis, "dim", "axis")?;
-        let keepdim = numpy_alias("argmin", keepdim, keepdims, "keepdim", "keepdims")?;
-        let keepdim = keepdim.unwrap_or(false);
+    #[pyo3(signature = (dim=None, keepdim=false))]
+    fn argmin(&self, dim: Option<i64>, keepdim: bool) -> R {
         ok(reduce::argmax_argmin(&self.t, dim, keepdim, false))
     }
-    #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None, axis=None, keepdims=None))]
+    #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None))]
     fn var(
         &self,
         dim: Option<&Bound<'_, PyAny>>,
         unbiased: Option<bool>,
         keepdim: Option<bool>,
         correction: Option<f64>,
-        axis: Option<&Bound<'_, PyAny>>,
-        keepdims: Option<bool>,
     ) -> R {
-        let dim = numpy_alias("var", dim, axis, "dim", "axis")?;
-        let keepdim = numpy_alias("var", keepdim, keepdims, "keepdim", "keepdims")?;
         let (d, c, keepdim) = var_args("var", dim, unbiased, keepdim, correction)?;
         ok(reduce::var(&self.t, d.as_deref(), c, keepdim))
     }
-    #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None, axis=None, keepdims=None))]
+    #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None))]
     fn std(
         &self,
         dim: Option<&Bound<'_, PyAny>>,
         unbiased: Option<bool>,
         keepdim: Option<bool>,
         correction: Option<f64>,
-        axis: Option<&Bound<'_, PyAny>>,
-        keepdims: Option<bool>,
     ) -> R {
-        let dim = numpy_alias("std", dim, axis, "dim", "axis")?;
-        let keepdim = numpy_alias("std", keepdim, keepdims, "keepdim", "keepdims")?;
         let (d, c, keepdim) = var_args("std", dim, unbiased, keepdim, correction)?;
         ok(reduce::std(&self.t, d.as_deref(), c, keepdim))
     }
@@ -247,32 +178,13 @@ impl PyTensor {
         };
         ok(reduce::norm(&x, p, dims(dim)?.as_deref(), keepdim))
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, axis=None, keepdims=None))]
-    fn logsumexp(
-        &self,
-        dim: Option<&Bound<'_, PyAny>>,
-        keepdim: Option<bool>,
-        axis: Option<&Bound<'_, PyAny>>,
-        keepdims: Option<bool>,
-    ) -> R {
-        let dim = numpy_alias("logsumexp", dim, axis, "dim", "axis")?;
-        let dim = dim.ok_or_else(|| missing_dim("logsumexp"))?;
-        let keepdim = numpy_alias("logsumexp", keepdim, keepdims, "keepdim", "keepdims")?;
-        let keepdim = keepdim.unwrap_or(false);
+    #[pyo3(signature = (dim, keepdim=false))]
+    fn logsumexp(&self, dim: &Bound<'_, PyAny>, keepdim: bool) -> R {
         let d = dims(Some(dim))?.unwrap_or_default();
         ok(softmax::logsumexp(&self.t, &d, keepdim))
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, axis=None, keepdims=None))]
-    fn all(
-        &self,
-        dim: Option<&Bound<'_, PyAny>>,
-        keepdim: Option<bool>,
-        axis: Option<&Bound<'_, PyAny>>,
-        keepdims: Option<bool>,
-    ) -> R {
-        let dim = numpy_alias("all", dim, axis, "dim", "axis")?;
-        let keepdim = numpy_alias("all", keepdim, keepdims, "keepdim", "keepdims")?;
-        let keepdim = keepdim.unwrap_or(false);
+    #[pyo3(signature = (dim=None, keepdim=false))]
+    fn all(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
         ok(reduce::all_any(
             &self.t,
             dims(dim)?.as_deref(),
@@ -280,17 +192,8 @@ impl PyTensor {
             true,
         ))
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, axis=None, keepdims=None))]
-    fn any(
-        &self,
-        dim: Option<&Bound<'_, PyAny>>,
-        keepdim: Option<bool>,
-        axis: Option<&Bound<'_, PyAny>>,
-        keepdims: Option<bool>,
-    ) -> R {
-        let dim = numpy_alias("any", dim, axis, "dim", "axis")?;
-        let keepdim = numpy_alias("any", keepdim, keepdims, "keepdim", "keepdims")?;
-        let keepdim = keepdim.unwrap_or(false);
+    #[pyo3(signature = (dim=None, keepdim=false))]
+    fn any(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
         ok(reduce::all_any(
             &self.t,
             dims(dim)?.as_deref(),
@@ -319,43 +222,23 @@ impl PyTensor {
         .py()?;
         Ok(slf.clone())
     }
-    #[pyo3(signature = (dim=None, *, dtype=None, axis=None))]
-    fn cumsum(&self, dim: Option<i64>, dtype: Option<&Bound<'_, PyAny>>, axis: Option<i64>) -> R {
-        let dim = numpy_alias("cumsum", dim, axis, "dim", "axis")?;
-        let dim = dim.ok_or_else(|| missing_dim("cumsum"))?;
+    #[pyo3(signature = (dim, *, dtype=None))]
+    fn cumsum(&self, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {
         ok(scan::cumsum(&self.t, dim, convert::dtype(dtype)?))
     }
-    #[pyo3(signature = (dim=None, *, dtype=None, axis=None))]
-    fn cumprod(&self, dim: Option<i64>, dtype: Option<&Bound<'_, PyAny>>, axis: Option<i64>) -> R {
-        let dim = numpy_alias("cumprod", dim, axis, "dim", "axis")?;
-        let dim = dim.ok_or_else(|| missing_dim("cumprod"))?;
+    #[pyo3(signature = (dim, *, dtype=None))]
+    fn cumprod(&self, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {
         ok(scan::cumprod(&self.t, dim, convert::dtype(dtype)?))
     }
-    #[pyo3(signature = (dim=None, dtype=None, *, axis=None))]
-    fn softmax(
-        &self,
-        py: Python<'_>,
-        dim: Option<i64>,
-        dtype: Option<&Bound<'_, PyAny>>,
-        axis: Option<i64>,
-    ) -> R {
-        let dim = numpy_alias("softmax", dim, axis, "dim", "axis")?;
-        let dim = dim.ok_or_else(|| missing_dim("softmax"))?;
+    #[pyo3(signature = (dim, dtype=None))]
+    fn softmax(&self, py: Python<'_>, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {
         let dt = convert::dtype(dtype)?;
         ok(heavy(py, self.t.numel(), || {
             softmax::softmax(&self.t, dim, dt)
         }))
     }
-    #[pyo3(signature = (dim=None, dtype=None, *, axis=None))]
-    fn log_softmax(
-        &self,
-        py: Python<'_>,
-        dim: Option<i64>,
-        dtype: Option<&Bound<'_, PyAny>>,
-        axis: Option<i64>,
-    ) -> R {
-        let dim = numpy_alias("log_softmax", dim, axis, "dim", "axis")?;
-        let dim = dim.ok_or_else(|| missing_dim("log_softmax"))?;
+    #[pyo3(signature = (dim, dtype=None))]
+    fn log_softmax(&self, py: Python<'_>, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {
         let dt = convert::dtype(dtype)?;
         ok(heavy(py, self.t.numel(), || {
             softmax::log_softmax(&self.t, dim, dt)
@@ -430,29 +313,4 @@ fn var_args(
     }
     let c = correction.unwrap_or(if unbiased.unwrap_or(true) { 1.0 } else { 0.0 });
     Ok((d, c, keepdim.unwrap_or(false)))
-}
-
-/// PyTorch's argument parser also takes NumPy's names, `axis` for `dim` and `keepdims`
-/// for `keepdim` (`x.sum(axis=0, keepdims=True)`); giving both is a TypeError.
-fn numpy_alias<T>(
-    op: &str,
-    v: Option<T>,
-    alias: Option<T>,
-    name: &str,
-    alias_name: &str,
-) -> PyResult<Option<T>> {
-    match (v, alias) {
-        (Some(_), Some(_)) => Err(PyTypeError::new_err(format!(
-            "{op}() received both '{name}' and its alias '{alias_name}'"
-        ))),
-        (v, None) => Ok(v),
-        (None, a) => Ok(a),
-    }
-}
-
-/// A required `dim` that came neither positionally nor as `axis`.
-fn missing_dim(op: &str) -> PyErr {
-    PyTypeError::new_err(format!(
-        "{op}() missing 1 required positional argument: \"dim\""
-    ))
 }
