@@ -313,3 +313,21 @@ def test_logical_inplace_records_a_zero_gradient(op):
     getattr(ty, op)(*(TORCH.tensor([1.0, 0.0]),) if args else ())
     ty.sum().backward()
     assert type(ty.grad_fn).__name__ == "AddBackward0" and tx.grad.tolist() == [1.0, 1.0]
+
+
+# ---- deliberate difference: var/std over dim=() ----
+# torch 2.13 reduces over every dim in the forward (as for dim=None) but its backward
+# counts N = 1 reduced elements, so 2 / (N - 1) is inf and the gradient is +-inf. rtorch
+# gives the gradient of the value it computed: the full reduction's. (KNOWN_OPEN
+# VAR_EMPTY_DIMS in the fuzzer.)
+@pytest.mark.parametrize("op", ["var", "std"])
+def test_var_std_empty_dims_gradient_is_the_full_reductions(op):
+    x = LIB.tensor([1.0, 2.0, 4.0], dtype=LIB.float64, requires_grad=True)
+    getattr(LIB, op)(x, dim=()).backward()
+    got = x.grad.tolist()
+    x.grad = None
+    getattr(LIB, op)(x).backward()
+    assert got == x.grad.tolist() and all(np.isfinite(got))
+    tx = TORCH.tensor([1.0, 2.0, 4.0], dtype=TORCH.float64, requires_grad=True)
+    getattr(TORCH, op)(tx, dim=()).backward()
+    assert not np.isfinite(tx.grad.numpy()).any()  # torch's, for the record
