@@ -9,7 +9,7 @@ use crate::types::{dtype_obj, PyDType};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
-use rtorch::ops::{binary, factory, movement, pointwise};
+use rtorch::ops::{binary, factory, join, movement, pointwise};
 use rtorch::{DType, Device, Scalar, Tensor};
 
 pub(crate) fn check_device(device: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
@@ -393,14 +393,14 @@ pub fn cat(
     no_out(out)?;
     let ts = tensor_list(tensors)?;
     let n: usize = ts.iter().map(|t| t.numel()).sum();
-    ok(heavy(py, n, || movement::cat(&ts, dim)))
+    ok(heavy(py, n, || join::cat(&ts, dim)))
 }
 
 #[pyfunction]
 #[pyo3(signature = (tensors, dim=0, *, out=None))]
 pub fn stack(tensors: &Bound<'_, PyAny>, dim: i64, out: Option<&Bound<'_, PyAny>>) -> R {
     no_out(out)?;
-    ok(movement::stack(&tensor_list(tensors)?, dim))
+    ok(join::stack(&tensor_list(tensors)?, dim))
 }
 
 #[pyfunction]

@@ -8,7 +8,7 @@ use crate::types::PyDevice;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
-use rtorch::ops::{cast, factory, movement};
+use rtorch::ops::{cast, factory, join, movement};
 use rtorch::{DType, Device, Tensor};
 
 fn wrap_list(py: Python<'_>, v: Vec<Tensor>) -> PyResult<Bound<'_, PyTuple>> {
@@ -119,7 +119,7 @@ impl PyTensor {
     }
     #[pyo3(signature = (dim=0))]
     fn unbind<'py>(&self, py: Python<'py>, dim: i64) -> PyResult<Bound<'py, PyTuple>> {
-        wrap_list(py, movement::unbind(&self.t, dim).py()?)
+        wrap_list(py, join::unbind(&self.t, dim).py()?)
     }
     #[pyo3(signature = (split_size_or_sections, dim=0))]
     fn split<'py>(
@@ -134,10 +134,10 @@ impl PyTensor {
                     "split expects split_size be non-negative, but got split_size={n}"
                 )));
             }
-            movement::split(&self.t, n as usize, dim)
+            join::split(&self.t, n as usize, dim)
         } else {
             let sizes: Vec<usize> = split_size_or_sections.extract()?;
-            movement::split_sizes(&self.t, &sizes, dim)
+            join::split_sizes(&self.t, &sizes, dim)
         };
         wrap_list(py, parts.py()?)
     }
@@ -145,7 +145,7 @@ impl PyTensor {
     fn chunk<'py>(&self, py: Python<'py>, chunks: i64, dim: i64) -> PyResult<Bound<'py, PyTuple>> {
         // Negative counts get the engine's "greater than 0" RuntimeError, as in PyTorch.
         let chunks = usize::try_from(chunks).unwrap_or(0);
-        wrap_list(py, movement::chunk(&self.t, chunks, dim).py()?)
+        wrap_list(py, join::chunk(&self.t, chunks, dim).py()?)
     }
     #[pyo3(signature = (offset=0, dim1=0, dim2=1))]
     fn diagonal(&self, offset: i64, dim1: i64, dim2: i64) -> R {

@@ -2,11 +2,13 @@
 //! op registry that drives both test suites.
 
 pub mod binary;
+mod binary_kernel;
 pub mod cast;
 pub mod factory;
 pub mod indexing;
 pub mod inplace;
 pub mod iter;
+pub mod join;
 pub mod matmul;
 pub mod movement;
 pub mod num;
@@ -86,6 +88,7 @@ pub const FAMILIES: &[&[OpInfo]] = &[
     softmax::OPS,
     scan::OPS,
     movement::OPS,
+    join::OPS,
     matmul::OPS,
     indexing::OPS,
 ];

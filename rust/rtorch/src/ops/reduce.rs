@@ -268,7 +268,7 @@ pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -
 fn prod_others(x: &Tensor, dim: i64) -> Result<Tensor> {
     let ones = super::factory::ones_like(&super::movement::narrow(x, dim, 0, 1)?)?;
     let n = x.shape()[crate::layout::wrap_dim(dim, x.ndim())?] as i64;
-    let left = super::movement::cat(
+    let left = super::join::cat(
         &[
             ones.clone(),
             super::scan::cumprod(&super::movement::narrow(x, dim, 0, n - 1)?, dim, None)?,
@@ -276,7 +276,7 @@ fn prod_others(x: &Tensor, dim: i64) -> Result<Tensor> {
         dim,
     )?;
     let rev = super::movement::flip(x, &[dim])?;
-    let right_rev = super::movement::cat(
+    let right_rev = super::join::cat(
         &[
             ones,
             super::scan::cumprod(&super::movement::narrow(&rev, dim, 0, n - 1)?, dim, None)?,

@@ -152,7 +152,7 @@ pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
                     super::movement::narrow(&mul(&g[0], &c)?, d as i64, i as i64, (n - i) as i64)?;
                 cols.push(sum(&tail, Some(&[d as i64]), true, None)?);
             }
-            Ok(vec![Some(super::movement::cat(&cols, d as i64)?)])
+            Ok(vec![Some(super::join::cat(&cols, d as i64)?)])
         });
     }
     Ok(out)

@@ -1,0 +1,233 @@
+//! Joining tensors and taking them apart: cat and stack (copies), split, chunk and unbind
+//! (views of the input).
+
+use super::cast::copy_into;
+use super::movement::{select, slice, unsqueeze};
+use crate::autograd::record;
+use crate::layout::{shape_str, wrap_dim};
+use crate::{ensure, Result, Tensor};
+
+/// This family's entries in the op registry (see `ops::FAMILIES`).
+pub const OPS: &[super::OpInfo] = &[
+    super::op("cat", super::Kind::Join, true),
+    super::op("stack", super::Kind::Join, true),
+];
+
+pub fn split_sizes(x: &Tensor, sizes: &[usize], dim: i64) -> Result<Vec<Tensor>> {
+    ensure!(
+        x.ndim() > 0,
+        runtime,
+        "split expects at least a 1-dimensional tensor"
+    );
+    let d = wrap_dim(dim, x.ndim())?;
+    let total: usize = sizes.iter().sum();
+    ensure!(
+        total == x.shape()[d],
+        runtime,
+        "split_with_sizes expects split_sizes to sum exactly to {} (input tensor's size at dimension {d}), but got split_sizes={sizes:?}",
+        x.shape()[d]
+    );
+    let mut out = try_vec(sizes.len(), "split_with_sizes")?;
+    let mut start = 0;
+    for &s in sizes {
+        out.push(slice(x, d, start, s, 1)?);
+        start += s;
+    }
+    Ok(out)
+}
+
+pub fn split(x: &Tensor, size: usize, dim: i64) -> Result<Vec<Tensor>> {
+    ensure!(
+        x.ndim() > 0,
+        runtime,
+        "split expects at least a 1-dimensional tensor"
+    );
+    let d = wrap_dim(dim, x.ndim())?;
+    let n = x.shape()[d];
+    ensure!(
+        size > 0 || n == 0,
+        runtime,
+        "split_size can only be 0 if dimension size is 0, but got dimension size of {n}"
+    );
+    if n == 0 {
+        return split_sizes(x, &[0], dim);
+    }
+    let mut sizes = try_vec(n.div_ceil(size), "split")?;
+    sizes.extend((0..n.div_ceil(size)).map(|i| size.min(n - i * size)));
+    split_sizes(x, &sizes, dim)
+}
+
+pub fn chunk(x: &Tensor, chunks: usize, dim: i64) -> Result<Vec<Tensor>> {
+    ensure!(
+        chunks > 0,
+        runtime,
+        "chunk expects `chunks` to be greater than 0, got: {chunks}"
+    );
+    ensure!(
+        x.ndim() > 0,
+        runtime,
+        "chunk expects at least a 1-dimensional tensor"
+    );
+    let d = wrap_dim(dim, x.ndim())?;
+    let n = x.shape()[d];
+    if n == 0 {
+        // PyTorch: `chunks` empty pieces, not one.
+        let mut sizes = try_vec::<usize>(chunks, "chunk")?;
+        sizes.resize(chunks, 0);
+        return split_sizes(x, &sizes, dim);
+    }
+    split(x, n.div_ceil(chunks).max(1), d as i64)
+}
+
+/// An empty Vec with room for `n` items, or PyTorch's RuntimeError when `n` cannot be held
+/// (e.g. iterating `zeros(2**62, 0)`): counting that high would hang instead.
+fn try_vec<T>(n: usize, op: &str) -> Result<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| {
+        crate::Error::runtime(format!(
+            "{op}: cannot create std::vector larger than max_size() ({n} items)"
+        ))
+    })?;
+    Ok(v)
+}
+
+pub fn unbind(x: &Tensor, dim: i64) -> Result<Vec<Tensor>> {
+    ensure!(
+        x.ndim() > 0,
+        index,
+        "Dimension specified as 0 but tensor has no dimensions"
+    );
+    let d = wrap_dim(dim, x.ndim())?;
+    let mut out = try_vec(x.shape()[d], "unbind")?;
+    for i in 0..x.shape()[d] {
+        out.push(select(x, d as i64, i as i64)?);
+    }
+    Ok(out)
+}
+
+pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
+    ensure!(
+        !ts.is_empty(),
+        value,
+        "torch.cat(): expected a non-empty list of Tensors"
+    );
+    // Legacy rule: 1-D empty tensors are skipped.
+    let parts: Vec<&Tensor> = ts
+        .iter()
+        .filter(|t| !(t.ndim() == 1 && t.numel() == 0))
+        .collect();
+    // Skipped legacy empties still take part in type promotion.
+    let refs: Vec<&Tensor> = ts.iter().collect();
+    let dtype = super::binary::result_type(&refs);
+    if parts.is_empty() {
+        // Only legacy empties: an empty result, linked to every input that requires grad.
+        let out = Tensor::try_uninit(&[0], dtype)?;
+        let inputs: Vec<&Tensor> = ts.iter().collect();
+        if crate::autograd::needs_grad(&inputs) {
+            let metas: Vec<_> = ts.iter().map(|t| (t.dims(), t.dtype())).collect();
+            record("CatBackward0", &inputs, &[&out], move |_, _| {
+                metas
+                    .iter()
+                    .map(|(s, d)| Tensor::try_zeros(s, *d).map(Some))
+                    .collect()
+            });
+        }
+        return Ok(out);
+    }
+    let first = parts[0];
+    ensure!(
+        first.ndim() > 0,
+        runtime,
+        "zero-dimensional tensor (at position 0) cannot be concatenated"
+    );
+    let d = wrap_dim(dim, first.ndim())?;
+    let mut shape = first.dims();
+    shape[d] = 0;
+    for (i, t) in parts.iter().enumerate() {
+        t.ensure_cpu("cat")?;
+        ensure!(
+            t.ndim() > 0,
+            runtime,
+            "zero-dimensional tensor (at position {i}) cannot be concatenated"
+        );
+        ensure!(
+            t.ndim() == first.ndim(),
+            runtime,
+            "Tensors must have same number of dimensions: got {} and {}",
+            first.ndim(),
+            t.ndim()
+        );
+        for k in 0..t.ndim() {
+            ensure!(
+                k == d || t.shape()[k] == first.shape()[k],
+                runtime,
+                "Sizes of tensors must match except in dimension {d}. Expected size {} but got size {} for tensor number {i} in the list.",
+                first.shape()[k],
+                t.shape()[k]
+            );
+        }
+        shape[d] += t.shape()[d];
+    }
+    let out = Tensor::try_uninit(&shape, dtype)?;
+    let mut start = 0;
+    let mut sizes = Vec::new();
+    for t in &parts {
+        let n = t.shape()[d];
+        let target = out.view_with(out.layout().slice(d, start, n, 1));
+        copy_into(&target, t);
+        start += n;
+        sizes.push(n);
+    }
+    // Every input is recorded, the skipped legacy empties too (their gradient is empty).
+    let inputs: Vec<&Tensor> = ts.iter().collect();
+    let kept: Vec<bool> = ts
+        .iter()
+        .map(|t| !(t.ndim() == 1 && t.numel() == 0))
+        .collect();
+    record("CatBackward0", &inputs, &[&out], move |_, g| {
+        let mut parts = split_sizes(&g[0], &sizes, d as i64)?.into_iter();
+        Ok(kept
+            .iter()
+            .map(|&k| {
+                if k {
+                    parts.next()
+                } else {
+                    Some(Tensor::zeros(&[0], g[0].dtype()))
+                }
+            })
+            .collect())
+    });
+    Ok(out)
+}
+
+pub fn stack(ts: &[Tensor], dim: i64) -> Result<Tensor> {
+    ensure!(
+        !ts.is_empty(),
+        runtime,
+        "stack expects a non-empty TensorList"
+    );
+    let d = wrap_dim(dim, ts[0].ndim() + 1)?;
+    for (i, t) in ts.iter().enumerate() {
+        ensure!(
+            t.shape() == ts[0].shape(),
+            runtime,
+            "stack expects each tensor to be equal size, but got {} at entry 0 and {} at entry {i}",
+            shape_str(ts[0].shape()),
+            shape_str(t.shape())
+        );
+    }
+    let forward = || {
+        let us: Vec<Tensor> = ts
+            .iter()
+            .map(|t| unsqueeze(t, d as i64))
+            .collect::<Result<_>>()?;
+        cat(&us, d as i64)
+    };
+    let inputs: Vec<&Tensor> = ts.iter().collect();
+    let n = ts.len();
+    crate::autograd::fused("StackBackward0", &inputs, forward, move |_, g| {
+        (0..n)
+            .map(|i| select(&g[0], d as i64, i as i64).map(Some))
+            .collect()
+    })
+}
