@@ -1,7 +1,7 @@
 //! `rtorch.autograd` bindings: backward, grad, grad mode, hooks and graph nodes.
 
 use crate::errors::{stash, IntoPy};
-use crate::tensor::PyTensor;
+use crate::tensor::{live_object, PyTensor, SlotClaim};
 use crate::tensor_math::tensor_list;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
@@ -11,7 +11,6 @@ use pyo3::{PyTraverseError, PyVisit};
 use rtorch::autograd::{self, Edge, Hook, HookFn, Node};
 use rtorch::Tensor;
 use std::any::Any;
-use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::Arc;
 
 /// A graph node as Python sees it (`t.grad_fn`). Each node's object is an instance of a
@@ -26,15 +25,12 @@ use std::sync::Arc;
 )]
 pub struct PyNode {
     pub node: Arc<Node>,
-    me: AtomicPtr<()>,
+    claim: SlotClaim,
 }
 
 impl Drop for PyNode {
     fn drop(&mut self) {
-        let me = *self.me.get_mut();
-        if !me.is_null() {
-            self.node.object.clear_if(me);
-        }
+        self.claim.release(&self.node.object);
     }
 }
 
@@ -72,19 +68,18 @@ impl<'py> IntoPyObject<'py> for NodeOut {
     type Error = PyErr;
 
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let slot = self.0.object.get();
-        if !slot.is_null() && unsafe { pyo3::ffi::Py_REFCNT(slot.cast()) } > 0 {
-            return Ok(unsafe { Bound::from_borrowed_ptr(py, slot.cast()) });
+        if let Some(obj) = live_object(py, &self.0.object) {
+            return Ok(obj);
         }
         let cls = node_class(py, &self.0.name)?;
         PENDING_NODE.with(|p| *p.borrow_mut() = Some(self.0.clone()));
         let made = cls.call0();
         PENDING_NODE.with(|p| p.borrow_mut().take());
         let obj = made?;
-        let me: *mut () = obj.as_ptr().cast();
-        let node = obj.cast::<PyNode>()?.get();
-        node.me.store(me, Ordering::Relaxed);
-        self.0.object.set(me);
+        obj.cast::<PyNode>()?
+            .get()
+            .claim
+            .claim(&self.0.object, &obj);
         Ok(obj)
     }
 }
@@ -97,7 +92,7 @@ impl PyNode {
         match PENDING_NODE.with(|p| p.borrow_mut().take()) {
             Some(node) => Ok(PyNode {
                 node,
-                me: AtomicPtr::new(std::ptr::null_mut()),
+                claim: SlotClaim::default(),
             }),
             None => Err(PyTypeError::new_err(format!(
                 "cannot create '{}' instances",

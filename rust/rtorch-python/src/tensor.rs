@@ -7,6 +7,7 @@ use crate::types::{dtype_obj, size_obj, PyDType, PyDevice};
 use pyo3::exceptions::{PyIndexError, PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyEllipsis, PySlice, PyTuple};
+use rtorch::object_slot::ObjectSlot;
 use rtorch::ops::{cast, movement};
 use rtorch::{DType, Scalar, Tensor};
 use std::sync::atomic::{AtomicPtr, Ordering};
@@ -26,15 +27,43 @@ pub fn heavy<R: Send>(py: Python<'_>, elems: usize, f: impl FnOnce() -> R + Send
 #[pyclass(name = "Tensor", module = "rtorch", subclass, dict, weakref, frozen)]
 pub struct PyTensor {
     pub t: Tensor,
-    /// This object, when it is the one in `t`'s slot (NOTE [ Python objects of tensors ]).
-    me: AtomicPtr<()>,
+    claim: SlotClaim,
 }
 
 impl Drop for PyTensor {
     fn drop(&mut self) {
-        let me = *self.me.get_mut();
+        self.claim.release(self.t.object());
+    }
+}
+
+/// The live Python object in `slot`, if any (NOTE [ Python objects of tensors ]).
+///
+/// NOTE: a refcount of 0 is an object being deallocated right now (a weakref callback of
+/// its own can run in between); it must not come back to life.
+pub fn live_object<'py>(py: Python<'py>, slot: &ObjectSlot) -> Option<Bound<'py, PyAny>> {
+    let obj = slot.get();
+    if obj.is_null() || unsafe { pyo3::ffi::Py_REFCNT(obj.cast()) } <= 0 {
+        return None;
+    }
+    Some(unsafe { Bound::from_borrowed_ptr(py, obj.cast()) })
+}
+
+/// What a Python object (a tensor's or a node's) remembers of the engine slot it fills,
+/// so that it clears the slot when it dies, unless a newer object took it since.
+#[derive(Default)]
+pub struct SlotClaim(AtomicPtr<()>);
+
+impl SlotClaim {
+    /// Makes `obj` (the object holding this claim) the one in `slot`.
+    pub fn claim(&self, slot: &ObjectSlot, obj: &Bound<'_, PyAny>) {
+        let me: *mut () = obj.as_ptr().cast();
+        self.0.store(me, Ordering::Relaxed);
+        slot.set(me);
+    }
+    pub fn release(&mut self, slot: &ObjectSlot) {
+        let me = *self.0.get_mut();
         if !me.is_null() {
-            self.t.object().clear_if(me);
+            slot.clear_if(me);
         }
     }
 }
@@ -50,15 +79,13 @@ impl<'py> IntoPyObject<'py> for TensorOut {
     type Error = PyErr;
 
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let slot = self.0.object().get();
-        // NOTE: a refcount of 0 is an object being deallocated right now (a weakref
-        // callback of its own can run in between); it must not come back to life.
-        if !slot.is_null() && unsafe { pyo3::ffi::Py_REFCNT(slot.cast()) } > 0 {
-            return Ok(unsafe { Bound::from_borrowed_ptr(py, slot.cast()) });
+        if let Some(obj) = live_object(py, self.0.object()) {
+            return Ok(obj);
         }
-        let obj = Bound::new(py, PyTensor::unregistered(self.0))?;
-        obj.get().register(obj.as_ptr().cast());
-        Ok(obj.into_any())
+        let obj = Bound::new(py, PyTensor::unregistered(self.0))?.into_any();
+        let me = obj.cast::<PyTensor>()?.get();
+        me.claim.claim(me.t.object(), &obj);
+        Ok(obj)
     }
 }
 
@@ -89,13 +116,8 @@ impl PyTensor {
     fn unregistered(t: Tensor) -> PyTensor {
         PyTensor {
             t,
-            me: AtomicPtr::new(std::ptr::null_mut()),
+            claim: SlotClaim::default(),
         }
-    }
-
-    fn register(&self, me: *mut ()) {
-        self.me.store(me, Ordering::Relaxed);
-        self.t.object().set(me);
     }
 }
 
@@ -256,9 +278,8 @@ impl PyTensor {
     /// calls it; `__new__` cannot know its object).
     fn _register(slf: &Bound<'_, Self>) {
         let me = slf.get();
-        let slot = me.t.object().get();
-        if slot.is_null() || unsafe { pyo3::ffi::Py_REFCNT(slot.cast()) } <= 0 {
-            me.register(slf.as_ptr().cast());
+        if live_object(slf.py(), me.t.object()).is_none() {
+            me.claim.claim(me.t.object(), slf.as_any());
         }
     }
 

@@ -5,7 +5,7 @@ use super::binary::{add, div, mul, result_type, sub};
 use super::cast::cast_for_op;
 use super::iter::{map3, SendPtr};
 use crate::autograd::{needs_grad, record, SavedTensor};
-use crate::layout::broadcast_shapes;
+use crate::layout::{broadcast_shapes, Dims};
 use crate::{bail, ensure, with_dtype, DType, Result, Scalar, Tensor};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
@@ -120,139 +120,117 @@ pub fn masked_fill(x: &Tensor, mask: &Tensor, value: &Tensor) -> Result<Tensor> 
 
 /// `clamp(x, min, max)` with tensor or scalar bounds (either may be absent).
 pub fn clamp(x: &Tensor, min: Option<&Tensor>, max: Option<&Tensor>) -> Result<Tensor> {
-    clamp_as(["ClampBackward1", "ClampBackward0"], x, min, max)
+    // PyTorch's node keeps a slot for each bound, even an absent one.
+    let bounds = [Bound::Min(min), Bound::Max(max)];
+    clamp_as(["ClampBackward1", "ClampBackward0"], x, &bounds)
 }
 
 /// `clamp_min(x, min)`: `clamp` with PyTorch's own node (ClampMinBackward0/1).
 pub fn clamp_min(x: &Tensor, min: &Tensor) -> Result<Tensor> {
-    clamp_as(
-        ["ClampMinBackward0", "ClampMinBackward1"],
-        x,
-        Some(min),
-        None,
-    )
+    let names = ["ClampMinBackward0", "ClampMinBackward1"];
+    clamp_as(names, x, &[Bound::Min(Some(min))])
 }
 
 /// `clamp_max(x, max)`: `clamp` with PyTorch's own node (ClampMaxBackward0/1).
 pub fn clamp_max(x: &Tensor, max: &Tensor) -> Result<Tensor> {
-    clamp_as(
-        ["ClampMaxBackward0", "ClampMaxBackward1"],
-        x,
-        None,
-        Some(max),
-    )
+    let names = ["ClampMaxBackward0", "ClampMaxBackward1"];
+    clamp_as(names, x, &[Bound::Max(Some(max))])
+}
+
+/// A bound of a clamp node's input slot (after x).
+#[derive(Clone, Copy)]
+enum Bound<'t> {
+    Min(Option<&'t Tensor>),
+    Max(Option<&'t Tensor>),
 }
 
 /// `clamp` as one node: `names[0]` when every bound is a Python number (the node's only
-/// input is x), else `names[1]` with the tensor bounds as inputs too (both slots for
-/// `clamp`, which PyTorch keeps even for an absent bound).
-fn clamp_as(
-    names: [&'static str; 2],
-    x: &Tensor,
-    min: Option<&Tensor>,
-    max: Option<&Tensor>,
-) -> Result<Tensor> {
+/// input is x), else `names[1]` with one input per entry of `bounds` after x.
+fn clamp_as(names: [&'static str; 2], x: &Tensor, bounds: &[Bound]) -> Result<Tensor> {
+    let pick = |min: bool| {
+        bounds.iter().find_map(|b| match (b, min) {
+            (Bound::Min(t), true) | (Bound::Max(t), false) => *t,
+            _ => None,
+        })
+    };
+    let (min, max) = (pick(true), pick(false));
     let out = crate::autograd::no_grad(|| clamp_value(x, min, max))?;
-    let bounds = [min, max];
-    if !needs_grad(&[x]) && !bounds.iter().flatten().any(|b| b.requires_grad()) {
+    let given = || [min, max].into_iter().flatten();
+    if !needs_grad(&[x]) && !given().any(|b| b.requires_grad()) {
         return Ok(out);
     }
-    let numbers = bounds.iter().flatten().all(|b| b.is_wrapped_number());
+    let numbers = given().all(|b| b.is_wrapped_number());
+    let absent = Tensor::zeros(&[], x.dtype());
+    let mut inputs = vec![x];
+    // Per bound slot: whether it is the min, and its shape when present.
+    let mut slots: Vec<(bool, Option<Dims>)> = Vec::new();
+    if !numbers {
+        for b in bounds {
+            let (is_min, t) = match *b {
+                Bound::Min(t) => (true, t),
+                Bound::Max(t) => (false, t),
+            };
+            inputs.push(t.unwrap_or(&absent));
+            slots.push((is_min, t.map(|t| t.dims())));
+        }
+    }
     let (sx, smin, smax) = (
         SavedTensor::input(x),
         min.map(SavedTensor::input),
         max.map(SavedTensor::input),
     );
-    let dims = [
-        x.dims(),
-        min.map_or_else(Default::default, |t| t.dims()),
-        max.map_or_else(Default::default, |t| t.dims()),
-    ];
-    let absent = Tensor::zeros(&[], x.dtype());
-    let mut inputs = vec![x];
-    if !numbers {
-        // `clamp` keeps a slot per bound; clamp_min/clamp_max have the one they take.
-        let both = names[1] == "ClampBackward0";
-        for b in bounds {
-            match b {
-                Some(t) => inputs.push(t),
-                None if both => inputs.push(&absent),
-                None => {}
-            }
-        }
-    }
-    let slot = |i: usize| {
-        if min.is_some() || names[1] == "ClampBackward0" {
-            i
-        } else {
-            1
-        }
-    };
-    let (min_slot, max_slot) = (1, slot(2));
-    record(
-        if numbers { names[0] } else { names[1] },
-        &inputs,
-        &[&out],
-        move |ctx, g| {
-            // PyTorch's clamp_backward: x gets the gradient where min <= x <= max, a bound
-            // where x is strictly beyond it (a NaN x gives nobody a gradient).
-            let x = sx.unpack(ctx)?;
-            let (lo, hi) = (
-                smin.as_ref().map(|s| s.unpack(ctx)).transpose()?,
-                smax.as_ref().map(|s| s.unpack(ctx)).transpose()?,
-            );
-            let z = Tensor::wrapped_scalar(Scalar::Int(0));
-            let mut inside: Option<Tensor> = None;
-            for (b, is_min) in [(&lo, true), (&hi, false)] {
-                if let Some(b) = b {
-                    let ok = if is_min {
-                        super::binary::ge(&x, b)?
-                    } else {
-                        super::binary::le(&x, b)?
-                    };
-                    inside = Some(match inside {
-                        None => ok,
-                        Some(prev) => super::binary::logical_and(&prev, &ok)?,
-                    });
+    let dx = x.dims();
+    let name = if numbers { names[0] } else { names[1] };
+    record(name, &inputs, &[&out], move |ctx, g| {
+        let x = sx.unpack(ctx)?;
+        let lo = smin.as_ref().map(|s| s.unpack(ctx)).transpose()?;
+        let hi = smax.as_ref().map(|s| s.unpack(ctx)).transpose()?;
+        let z = Tensor::wrapped_scalar(Scalar::Int(0));
+        let inside = clamp_inside(&x, lo.as_ref(), hi.as_ref())?;
+        let mut grads = vec![Some(super::reduce::sum_to_shape(
+            &where_(&inside, &g[0], &z)?,
+            &dx,
+        )?)];
+        for (i, (is_min, dims)) in slots.iter().enumerate() {
+            let (b, other) = if *is_min { (&lo, &hi) } else { (&hi, &lo) };
+            grads.push(match (b, dims) {
+                (Some(b), Some(d)) if ctx.needs(i + 1) => {
+                    let beyond = clamp_beyond(&x, b, other.as_ref(), *is_min)?;
+                    Some(super::reduce::sum_to_shape(
+                        &where_(&beyond, &g[0], &z)?,
+                        d,
+                    )?)
                 }
-            }
-            let inside = inside.expect("clamp has a bound");
-            let mut grads = vec![Some(super::reduce::sum_to_shape(
-                &where_(&inside, &g[0], &z)?,
-                &dims[0],
-            )?)];
-            if !numbers {
-                for (i, (b, is_min)) in [(&lo, true), (&hi, false)].into_iter().enumerate() {
-                    let slot_i = if is_min { min_slot } else { max_slot };
-                    match b {
-                        Some(b) if ctx.needs(slot_i) => {
-                            // With both bounds and min > max the result is max: min
-                            // gets nothing, max gets the gradient everywhere.
-                            let beyond = match (is_min, &lo, &hi) {
-                                (true, _, Some(h)) => super::binary::logical_and(
-                                    &super::binary::lt(&x, b)?,
-                                    &super::binary::lt(b, h)?,
-                                )?,
-                                (false, Some(l), _) => super::binary::logical_or(
-                                    &super::binary::gt(&x, b)?,
-                                    &super::binary::lt(b, l)?,
-                                )?,
-                                (true, _, None) => super::binary::lt(&x, b)?,
-                                (false, None, _) => super::binary::gt(&x, b)?,
-                            };
-                            let gb = where_(&beyond, &g[0], &z)?;
-                            grads.push(Some(super::reduce::sum_to_shape(&gb, &dims[i + 1])?));
-                        }
-                        Some(_) => grads.push(None),
-                        None if names[1] == "ClampBackward0" => grads.push(None),
-                        None => {}
-                    }
-                }
-            }
-            Ok(grads)
-        },
-    );
+                _ => None,
+            });
+        }
+        Ok(grads)
+    });
     Ok(out)
+}
+
+/// PyTorch's clamp_backward: x gets the gradient where `min <= x <= max` (a NaN x gives
+/// nobody a gradient).
+fn clamp_inside(x: &Tensor, lo: Option<&Tensor>, hi: Option<&Tensor>) -> Result<Tensor> {
+    let ge = lo.map(|lo| super::binary::ge(x, lo)).transpose()?;
+    let le = hi.map(|hi| super::binary::le(x, hi)).transpose()?;
+    match (ge, le) {
+        (Some(a), Some(b)) => super::binary::logical_and(&a, &b),
+        (Some(a), None) | (None, Some(a)) => Ok(a),
+        (None, None) => unreachable!("clamp has a bound"),
+    }
+}
+
+/// Where a bound gets the gradient: x strictly beyond it. With both bounds and min > max
+/// the result is max: min gets nothing, max gets the gradient everywhere.
+fn clamp_beyond(x: &Tensor, b: &Tensor, other: Option<&Tensor>, is_min: bool) -> Result<Tensor> {
+    use super::binary::{gt, logical_and, logical_or, lt};
+    match (is_min, other) {
+        (true, Some(hi)) => logical_and(&lt(x, b)?, &lt(b, hi)?),
+        (true, None) => lt(x, b),
+        (false, Some(lo)) => logical_or(&gt(x, b)?, &lt(b, lo)?),
+        (false, None) => gt(x, b),
+    }
 }
 
 /// The value of `clamp` (no history).
@@ -462,14 +440,16 @@ pub fn addcmul(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
         v.clone(),
         forward,
         [
-            |g, v, _, t2| mul(g, &mul(t2, v)?),
-            |g, v, t1, _| mul(g, &mul(t1, v)?),
+            |g, v, _, t2| mul(g, &mul(&t2()?, v)?),
+            |g, v, t1, _| mul(g, &mul(&t1()?, v)?),
         ],
     )
 }
 
 /// The one node of `addcmul`/`addcdiv`: `x` gets `g`, `t1` and `t2` get `grad_t1` and
-/// `grad_t2` of `(g, value, t1, t2)`, each summed to its input's shape.
+/// `grad_t2` of `(g, value, t1, t2)`, each summed to its input's shape. A formula unpacks
+/// (and so version-checks) only the saved tensors it reads, which are the ones PyTorch
+/// saves for it.
 fn addc_node(
     name: &'static str,
     [x, t1, t2]: [&Tensor; 3],
@@ -481,19 +461,7 @@ fn addc_node(
     let dims = [x.dims(), t1.dims(), t2.dims()];
     crate::autograd::fused(name, &[x, t1, t2], forward, move |ctx, g| {
         let g = &g[0];
-        // Unpacked (and version-checked) only where PyTorch saves them: t1 for t2's
-        // gradient, t2 for t1's (and for t2's own in addcdiv).
-        let t2_in_own = name == "AddcdivBackward0";
-        let a = if ctx.needs(2) {
-            s1.unpack(ctx)?
-        } else {
-            g.clone()
-        };
-        let b = if ctx.needs(1) || (t2_in_own && ctx.needs(2)) {
-            s2.unpack(ctx)?
-        } else {
-            g.clone()
-        };
+        let (a, b) = (|| s1.unpack(ctx), || s2.unpack(ctx));
         let mut out = vec![None, None, None];
         for (i, grad) in [(0, None), (1, Some(grad_t1)), (2, Some(grad_t2))] {
             if ctx.needs(i) {
@@ -508,7 +476,14 @@ fn addc_node(
     })
 }
 
-type AddcGrad = fn(&Tensor, &Tensor, &Tensor, &Tensor) -> Result<Tensor>;
+/// An addcmul/addcdiv input's gradient from `(g, value, t1, t2)`, the saved tensors
+/// unpacked on demand.
+type AddcGrad = fn(
+    &Tensor,
+    &Tensor,
+    &dyn Fn() -> Result<Tensor>,
+    &dyn Fn() -> Result<Tensor>,
+) -> Result<Tensor>;
 
 fn in_f32_rt(rt: DType, f: impl FnOnce(DType) -> Result<Tensor>) -> Result<Tensor> {
     match rt {
@@ -539,9 +514,10 @@ pub fn addcdiv(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
         v.clone(),
         forward,
         [
-            |g, v, _, t2| mul(g, &div(v, t2)?),
+            |g, v, _, t2| mul(g, &div(v, &t2()?)?),
             |g, v, t1, t2| {
-                let q = div(&mul(v, t1)?, &mul(t2, t2)?)?;
+                let t2 = t2()?;
+                let q = div(&mul(v, &t1()?)?, &mul(&t2, &t2)?)?;
                 mul(&super::unary::neg(g)?, &q)
             },
         ],
