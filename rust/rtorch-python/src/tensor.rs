@@ -197,7 +197,7 @@ fn index_view(t: &Tensor, idx: &Bound<'_, PyAny>) -> PyResult<(Tensor, bool)> {
                 return Err(PyValueError::new_err("step must be greater than zero"));
             }
             let (start, len, step) = (ind.start, ind.slicelength, ind.step);
-            out = movement::slice(&out, dim, start as usize, len as usize, step as usize).py()?;
+            out = movement::slice(&out, dim, start as usize, len, step as usize).py()?;
             dim += 1;
         } else if let Some(i) = int_index(o)? {
             let size = out.shape()[dim] as i64;

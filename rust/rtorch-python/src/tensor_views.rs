@@ -22,10 +22,8 @@ impl PyTensor {
     #[pyo3(signature = (*shape))]
     fn view(&self, shape: &Bound<'_, PyTuple>) -> R {
         if shape.len() == 1 {
-            if let Ok(d) = convert::dtype(Some(&shape.get_item(0)?)) {
-                if let Some(d) = d {
-                    return ok(movement::view_dtype(&self.t, d));
-                }
+            if let Ok(Some(d)) = convert::dtype(Some(&shape.get_item(0)?)) {
+                return ok(movement::view_dtype(&self.t, d));
             }
         }
         ok(movement::view(

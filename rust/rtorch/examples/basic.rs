@@ -20,7 +20,7 @@ fn main() -> Result<()> {
         let pred = binary::add(&matmul::matmul(&x, &w)?, &b)?;
         let err = binary::sub(&pred, &y)?;
         let loss = reduce::mean(&binary::mul(&err, &err)?, None, false, None)?;
-        autograd::backward(&[loss.clone()], &[], false, false, None)?;
+        autograd::backward(std::slice::from_ref(&loss), &[], false, false, None)?;
         // Plain SGD outside the graph.
         let prev = autograd::set_grad_enabled(false);
         for p in [&w, &b] {

@@ -100,7 +100,9 @@ macro_rules! bail {
 #[macro_export]
 macro_rules! ensure {
     ($cond:expr, $kind:ident, $($arg:tt)*) => {
-        if !$cond {
+        // NOTE: bound first so a float condition reads as "must hold": NaN fails it.
+        let holds: bool = $cond;
+        if !holds {
             $crate::bail!($kind, $($arg)*);
         }
     };

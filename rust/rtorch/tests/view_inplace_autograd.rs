@@ -11,7 +11,7 @@ fn leaf(v: &[f64], shape: &[usize]) -> Tensor {
 
 fn grad_of(y: &Tensor, x: &Tensor) -> Vec<f64> {
     let s = reduce::sum(y, None, false, None).unwrap();
-    let g = autograd::grad(&[s], &[], &[x.clone()], true, false, false).unwrap();
+    let g = autograd::grad(&[s], &[], std::slice::from_ref(x), true, false, false).unwrap();
     g[0].as_ref().unwrap().to_vec::<f64>().unwrap()
 }
 

@@ -123,7 +123,7 @@ pub fn sub_scaled(a: &Tensor, b: &Tensor, alpha: Scalar) -> Result<Tensor> {
         bail!(runtime, "Boolean alpha only supported for Boolean results.");
     }
     ensure!(
-        !(matches!(alpha, Scalar::Float(_)) && !result_type(&[a, b]).is_floating_point()),
+        !matches!(alpha, Scalar::Float(_)) || result_type(&[a, b]).is_floating_point(),
         runtime,
         "For integral input tensors, argument alpha must not be a floating point number."
     );

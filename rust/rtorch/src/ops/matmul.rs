@@ -175,7 +175,7 @@ fn matmul_raw(a: &Tensor, b: &Tensor, batch: &[usize]) -> Result<Tensor> {
             &super::cast::cast_copy(b, DType::F32)?,
             batch,
         )?;
-        return Ok(super::cast::cast_copy(&r, dt)?);
+        return super::cast::cast_copy(&r, dt);
     }
     let (m, n) = (a.shape()[a.ndim() - 2], b.shape()[b.ndim() - 1]);
     let k = a.shape()[a.ndim() - 1];
@@ -657,7 +657,7 @@ pub fn addmv(
                 blas_skips_product(mat.dtype()),
             )
         },
-        |g, vec| outer(g, vec),
+        outer,
         |mat, g| mv(&t(mat)?, g),
     )
 }
@@ -692,7 +692,7 @@ pub fn addr(
             let input = super::cast::to_dtype(input, rt)?;
             add_scaled(&input, &outer(&a, &b)?, beta, alpha, false)
         },
-        |g, v2| mv(g, v2),
+        mv,
         |v1, g| mv(&t(g)?, v1),
     )
 }

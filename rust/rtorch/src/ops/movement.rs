@@ -129,7 +129,7 @@ pub fn infer_shape(shape: &[i64], n: usize, op: &str) -> Result<Dims> {
     };
     if let Some(i) = infer {
         ensure!(
-            known != 0 && n % known == 0,
+            known != 0 && n.is_multiple_of(known),
             runtime,
             "shape '{}' is invalid for input of size {n}",
             fmt()
@@ -601,13 +601,13 @@ pub fn view_dtype(x: &Tensor, dtype: DType) -> Result<Tensor> {
         } else {
             let r = new / old;
             ensure!(
-                x.shape()[nd - 1] % r == 0,
+                x.shape()[nd - 1].is_multiple_of(r),
                 runtime,
                 "self.size(-1) must be divisible by {r} {what}, but got {}",
                 x.shape()[nd - 1]
             );
             ensure!(
-                layout.offset % r == 0,
+                layout.offset.is_multiple_of(r),
                 runtime,
                 "self.storage_offset() must be divisible by {r} {what}, but got {}",
                 layout.offset

@@ -437,13 +437,7 @@ pub fn exp_f32(x: f32) -> f32 {
     const LN2_LO: f32 = 1.428_606_8e-6;
     // Adding 1.5 * 2^23 rounds to the nearest integer without a rounding instruction.
     const SHIFT: f32 = 12_582_912.0;
-    let xc = if x > 89.0 {
-        89.0
-    } else if x < -104.0 {
-        -104.0
-    } else {
-        x
-    };
+    let xc = x.clamp(-104.0, 89.0);
     let kf = xc * LOG2E + SHIFT;
     let k = kf - SHIFT;
     // NOTE: `k as i32` is a saturating cast that SSE2 cannot vectorize; the integer is

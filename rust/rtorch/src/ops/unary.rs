@@ -391,6 +391,10 @@ pub fn sigmoid(x: &Tensor) -> Result<Tensor> {
     Ok(out)
 }
 
+#[allow(
+    clippy::bool_comparison,
+    reason = "the body is expanded for every dtype; for bool, `<` is torch's false < true"
+)]
 pub fn relu(x: &Tensor) -> Result<Tensor> {
     ensure!(
         x.dtype() != DType::Bool,
@@ -484,21 +488,22 @@ pub fn round_decimals(x: &Tensor, decimals: i64) -> Result<Tensor> {
     }
     // A huge `decimals` gives an infinite scale (and nan, as in torch), not a wrapped one.
     let scale = 10f64.powi(i32::try_from(decimals.unsigned_abs()).unwrap_or(i32::MAX));
-    let (f32f, f64f): (
-        Box<dyn Fn(f32) -> f32 + Sync + Send>,
-        Box<dyn Fn(f64) -> f64 + Sync + Send>,
-    ) = if decimals > 0 {
-        (
-            Box::new(move |v: f32| (v * scale as f32).round_ties_even() / scale as f32),
-            Box::new(move |v: f64| (v * scale).round_ties_even() / scale),
-        )
-    } else {
-        (
-            Box::new(move |v: f32| (v / scale as f32).round_ties_even() * scale as f32),
-            Box::new(move |v: f64| (v / scale).round_ties_even() * scale),
-        )
-    };
-    let out = float_unary(x, "round", |v| f32f(v), |v| f64f(v), 2)?;
+    // Positive decimals scale up before rounding, negative ones scale down.
+    let up = decimals > 0;
+    let s32 = scale as f32;
+    let out = float_unary(
+        x,
+        "round",
+        move |v: f32| match up {
+            true => (v * s32).round_ties_even() / s32,
+            false => (v / s32).round_ties_even() * s32,
+        },
+        move |v: f64| match up {
+            true => (v * scale).round_ties_even() / scale,
+            false => (v / scale).round_ties_even() * scale,
+        },
+        2,
+    )?;
     grad_zero("RoundBackward1", x, &out);
     Ok(out)
 }
