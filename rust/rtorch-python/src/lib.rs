@@ -9,6 +9,7 @@ mod errors;
 mod functions;
 mod random;
 mod tensor;
+mod tensor_blas;
 mod tensor_math;
 mod tensor_operators;
 mod tensor_reduce;
@@ -64,6 +65,11 @@ fn _C(m: &Bound<'_, PyModule>) -> PyResult<()> {
         random::seed,
         random::initial_seed,
         random::default_generator,
+        tensor_blas::functions::addmm,
+        tensor_blas::functions::addmv,
+        tensor_blas::functions::addr,
+        tensor_blas::functions::addbmm,
+        tensor_blas::functions::baddbmm,
         functions::cat,
         functions::stack,
         functions::where_,

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use rtorch::ops::{binary, indexing, matmul, pointwise, unary};
 use rtorch::{Scalar, Tensor};
 
-fn scalar_or_default(
+pub(crate) fn scalar_or_default(
     o: Option<&Bound<'_, PyAny>>,
     what: &str,
     default: Scalar,
@@ -425,34 +425,6 @@ pub fn nonzero_tuple(py: Python<'_>, t: &Tensor) -> PyResult<Py<PyAny>> {
     Ok(pyo3::types::PyTuple::new(py, cols)?.into_any().unbind())
 }
 
-/// The `add*` BLAS methods, `beta * self + alpha * op(a, b)`, keyword-only beta/alpha.
-macro_rules! add_blas_methods {
-    ($($name:ident($a:ident, $b:ident) => $f:path;)*) => {
-        #[pymethods]
-        impl PyTensor {
-            $(
-                #[pyo3(signature = ($a, $b, *, beta=None, alpha=None))]
-                fn $name(
-                    &self,
-                    py: Python<'_>,
-                    $a: &Bound<'_, PyTensor>,
-                    $b: &Bound<'_, PyTensor>,
-                    beta: Option<&Bound<'_, PyAny>>,
-                    alpha: Option<&Bound<'_, PyAny>>,
-                ) -> R {
-                    let (b, a) = (
-                        scalar_or_default(beta, "beta", Scalar::Int(1))?,
-                        scalar_or_default(alpha, "alpha", Scalar::Int(1))?,
-                    );
-                    let (x, y) = (&$a.get().t, &$b.get().t);
-                    let work = x.numel().saturating_mul(y.shape().last().copied().unwrap_or(1));
-                    ok(heavy(py, work, || $f(&self.t, x, y, b, a)))
-                }
-            )*
-        }
-    };
-}
-
 #[pymethods]
 impl PyTensor {
     /// `[n, ndim]` coordinates of the non-zero elements, or with `as_tuple` one 1-D
@@ -467,14 +439,6 @@ impl PyTensor {
     fn argwhere(&self) -> R {
         ok(indexing::nonzero(&self.t))
     }
-}
-
-add_blas_methods! {
-    addmm(mat1, mat2) => matmul::addmm;
-    addmv(mat, vec) => matmul::addmv;
-    addr(vec1, vec2) => matmul::addr;
-    addbmm(batch1, batch2) => matmul::addbmm;
-    baddbmm(batch1, batch2) => matmul::baddbmm;
 }
 
 fn rounding(mode: Option<&str>) -> PyResult<binary::RoundingMode> {

@@ -1,0 +1,258 @@
+//! The `add*` BLAS family, `beta * input + alpha * op(a, b)`, as tensor methods and as
+//! `rtorch` functions, with the 2018 positional overloads (a number first) that torch 2.x
+//! still accepts with a deprecation warning.
+
+use crate::convert;
+use crate::functions::no_out;
+use crate::tensor::{heavy, ok, PyTensor, R};
+use crate::tensor_math::scalar_or_default;
+use pyo3::exceptions::{PyTypeError, PyUserWarning};
+use pyo3::prelude::*;
+use rtorch::ops::matmul;
+use rtorch::{Result, Scalar, Tensor};
+use std::ffi::CString;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+type BlasFn = fn(&Tensor, &Tensor, &Tensor, Scalar, Scalar) -> Result<Tensor>;
+
+/// Names of one op of the family: the op and its two operands (`mat1`, `mat2`…).
+struct Family {
+    name: &'static str,
+    a: &'static str,
+    b: &'static str,
+    f: BlasFn,
+}
+
+const ADDMM: Family = Family {
+    name: "addmm",
+    a: "mat1",
+    b: "mat2",
+    f: matmul::addmm,
+};
+const ADDMV: Family = Family {
+    name: "addmv",
+    a: "mat",
+    b: "vec",
+    f: matmul::addmv,
+};
+const ADDR: Family = Family {
+    name: "addr",
+    a: "vec1",
+    b: "vec2",
+    f: matmul::addr,
+};
+const ADDBMM: Family = Family {
+    name: "addbmm",
+    a: "batch1",
+    b: "batch2",
+    f: matmul::addbmm,
+};
+const BADDBMM: Family = Family {
+    name: "baddbmm",
+    a: "batch1",
+    b: "batch2",
+    f: matmul::baddbmm,
+};
+
+type Arg<'a, 'py> = Option<&'a Bound<'py, PyAny>>;
+
+fn invalid(op: &Family, got: &[Arg<'_, '_>]) -> PyErr {
+    let names: Vec<String> = got
+        .iter()
+        .flatten()
+        .map(|o| {
+            o.get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        })
+        .collect();
+    PyTypeError::new_err(format!(
+        "{}() received an invalid combination of arguments - got ({})",
+        op.name,
+        names.join(", ")
+    ))
+}
+
+fn tensor<'a, 'py>(o: &'a Bound<'py, PyAny>, op: &Family) -> PyResult<&'a Bound<'py, PyTensor>> {
+    o.cast::<PyTensor>().map_err(|_| invalid(op, &[Some(o)]))
+}
+
+/// Set once a deprecated overload has warned: torch warns once per process for all of them.
+static WARNED: AtomicBool = AtomicBool::new(false);
+
+fn deprecated(py: Python<'_>, op: &Family, old: &str, new: &str) -> PyResult<()> {
+    if WARNED.swap(true, Ordering::Relaxed) {
+        return Ok(());
+    }
+    let msg = format!(
+        "This overload of {0} is deprecated:\n\t{0}({old})\nConsider using one of the following signatures instead:\n\t{0}({new})",
+        op.name
+    );
+    let msg = CString::new(msg).expect("no NUL in a signature");
+    PyErr::warn(py, &py.get_type::<PyUserWarning>(), &msg, 1)
+}
+
+/// `(a, b, beta, alpha)` of a method call: `self.addmm(mat1, mat2, *, beta, alpha)`, or the
+/// 2018 forms `self.addmm(beta, mat1, mat2)` and `self.addmm(beta, alpha, mat1, mat2)`.
+fn method_args<'a, 'py>(
+    op: &Family,
+    pos: [Arg<'a, 'py>; 4],
+    beta: Arg<'a, 'py>,
+    alpha: Arg<'a, 'py>,
+) -> PyResult<(&'a Bound<'py, PyTensor>, &'a Bound<'py, PyTensor>, Scalar, Scalar)> {
+    let first = pos[0].expect("the first argument is required");
+    if let Ok(a) = first.cast::<PyTensor>() {
+        if pos[2].is_some() || pos[3].is_some() {
+            return Err(invalid(op, &pos));
+        }
+        let b = tensor(pos[1].expect("the second argument is required"), op)?;
+        let beta = scalar_or_default(beta, "beta", Scalar::Int(1))?;
+        let alpha = scalar_or_default(alpha, "alpha", Scalar::Int(1))?;
+        return Ok((a, b, beta, alpha));
+    }
+    if convert::scalar(first)?.is_none() || beta.is_some() || alpha.is_some() {
+        return Err(invalid(op, &pos));
+    }
+    let py = first.py();
+    let (na, nb) = (op.a, op.b);
+    let new = format!("Tensor {na}, Tensor {nb}, *, Number beta = 1, Number alpha = 1");
+    match pos {
+        [Some(beta), Some(alpha), Some(a), Some(b)] => {
+            deprecated(py, op, &format!("Number beta, Number alpha, Tensor {na}, Tensor {nb}"), &new)?;
+            Ok((
+                tensor(a, op)?,
+                tensor(b, op)?,
+                convert::scalar_req(beta, "beta")?,
+                convert::scalar_req(alpha, "alpha")?,
+            ))
+        }
+        [Some(beta), Some(a), Some(b), None] => {
+            deprecated(py, op, &format!("Number beta, Tensor {na}, Tensor {nb}"), &new)?;
+            Ok((
+                tensor(a, op)?,
+                tensor(b, op)?,
+                convert::scalar_req(beta, "beta")?,
+                Scalar::Int(1),
+            ))
+        }
+        _ => Err(invalid(op, &pos)),
+    }
+}
+
+fn call(py: Python<'_>, op: &Family, input: &Tensor, a: &Tensor, b: &Tensor, beta: Scalar, alpha: Scalar) -> R {
+    let work = a.numel().saturating_mul(b.shape().last().copied().unwrap_or(1));
+    ok(heavy(py, work, || (op.f)(input, a, b, beta, alpha)))
+}
+
+fn method<'py>(
+    slf: &PyTensor,
+    op: &Family,
+    pos: [Arg<'_, 'py>; 4],
+    beta: Arg<'_, 'py>,
+    alpha: Arg<'_, 'py>,
+) -> R {
+    let (a, b, beta, alpha) = method_args(op, pos, beta, alpha)?;
+    call(a.py(), op, &slf.t, &a.get().t, &b.get().t, beta, alpha)
+}
+
+/// A function call: `addmm(input, mat1, mat2, *, beta, alpha)`, or the 2018 forms
+/// `addmm(beta, input, mat1, mat2)` and `addmm(beta, input, alpha, mat1, mat2)`.
+fn function<'py>(
+    op: &Family,
+    pos: [Arg<'_, 'py>; 5],
+    beta: Arg<'_, 'py>,
+    alpha: Arg<'_, 'py>,
+    out: Arg<'_, 'py>,
+) -> R {
+    no_out(out)?;
+    let first = pos[0].expect("the first argument is required");
+    if let Ok(input) = first.cast::<PyTensor>() {
+        if pos[3].is_some() || pos[4].is_some() {
+            return Err(invalid(op, &pos));
+        }
+        return method(input.get(), op, [pos[1], pos[2], None, None], beta, alpha);
+    }
+    if convert::scalar(first)?.is_none() || beta.is_some() || alpha.is_some() {
+        return Err(invalid(op, &pos));
+    }
+    let py = first.py();
+    let (na, nb) = (op.a, op.b);
+    let new = format!(
+        "Tensor input, Tensor {na}, Tensor {nb}, *, Number beta = 1, Number alpha = 1, Tensor out = None"
+    );
+    let (input, a, b, alpha, old) = match pos {
+        [_, Some(input), Some(alpha), Some(a), Some(b)] => (
+            input,
+            a,
+            b,
+            convert::scalar_req(alpha, "alpha")?,
+            format!("Number beta, Tensor input, Number alpha, Tensor {na}, Tensor {nb}, *, Tensor out = None"),
+        ),
+        [_, Some(input), Some(a), Some(b), None] => (
+            input,
+            a,
+            b,
+            Scalar::Int(1),
+            format!("Number beta, Tensor input, Tensor {na}, Tensor {nb}, *, Tensor out = None"),
+        ),
+        _ => return Err(invalid(op, &pos)),
+    };
+    deprecated(py, op, &old, &new)?;
+    let beta = convert::scalar_req(first, "beta")?;
+    let (input, a, b) = (tensor(input, op)?, tensor(a, op)?, tensor(b, op)?);
+    call(py, op, &input.get().t, &a.get().t, &b.get().t, beta, alpha)
+}
+
+macro_rules! blas_family {
+    ($($name:ident => $op:ident;)*) => {
+        #[pymethods]
+        impl PyTensor {
+            $(
+                #[pyo3(signature = (p1, p2, p3=None, p4=None, *, beta=None, alpha=None))]
+                #[allow(clippy::too_many_arguments)]
+                fn $name<'py>(
+                    &self,
+                    p1: &Bound<'py, PyAny>,
+                    p2: &Bound<'py, PyAny>,
+                    p3: Arg<'_, 'py>,
+                    p4: Arg<'_, 'py>,
+                    beta: Arg<'_, 'py>,
+                    alpha: Arg<'_, 'py>,
+                ) -> R {
+                    method(self, &$op, [Some(p1), Some(p2), p3, p4], beta, alpha)
+                }
+            )*
+        }
+
+        /// The module-level functions (`rtorch.addmm`…).
+        pub mod functions {
+            use super::*;
+            $(
+                #[pyfunction]
+                #[pyo3(signature = (p1, p2, p3=None, p4=None, p5=None, *, beta=None, alpha=None, out=None))]
+                #[allow(clippy::too_many_arguments)]
+                pub fn $name<'py>(
+                    p1: &Bound<'py, PyAny>,
+                    p2: &Bound<'py, PyAny>,
+                    p3: Arg<'_, 'py>,
+                    p4: Arg<'_, 'py>,
+                    p5: Arg<'_, 'py>,
+                    beta: Arg<'_, 'py>,
+                    alpha: Arg<'_, 'py>,
+                    out: Arg<'_, 'py>,
+                ) -> R {
+                    function(&$op, [Some(p1), Some(p2), p3, p4, p5], beta, alpha, out)
+                }
+            )*
+        }
+    };
+}
+
+blas_family! {
+    addmm => ADDMM;
+    addmv => ADDMV;
+    addr => ADDR;
+    addbmm => ADDBMM;
+    baddbmm => BADDBMM;
+}
