@@ -240,3 +240,48 @@ def test_history_of_sampled_tensors():
         if m is torch:
             want = names
     assert names == want
+
+
+# ----- generator state in torch's byte layout -----
+
+STATE_DRAWS = {
+    "fresh": lambda m: None,
+    "three_words": lambda m: m.rand(3),
+    "cached_normal": lambda m: m.randn(1, dtype=m.float64),
+    "past_a_block": lambda m: m.rand(700),
+    "small_randn": lambda m: m.randn(5),
+    "big_randn": lambda m: m.randn(40),
+}
+
+
+@pytest.mark.parametrize("seed", [0, 42, 2**40 + 7])
+@pytest.mark.parametrize("draw", sorted(STATE_DRAWS))
+def test_rng_state_bytes_match_torch_and_restore_across(seed, draw):
+    torch.manual_seed(seed)
+    rtorch.manual_seed(seed)
+    STATE_DRAWS[draw](torch)
+    STATE_DRAWS[draw](rtorch)
+    ts, rs = torch.get_rng_state(), rtorch.get_rng_state()
+    assert rs.dtype == rtorch.uint8 and rs.shape == (5056,)
+    assert rs.numpy().tobytes() == ts.numpy().tobytes()
+    # A state saved by one library continues the other's stream.
+    torch.set_rng_state(torch.from_numpy(rs.numpy().copy()))
+    rtorch.set_rng_state(rtorch.from_numpy(ts.numpy().copy()))
+    want = torch.randn(7, dtype=torch.float64).numpy()
+    got = rtorch.randn(7, dtype=rtorch.float64).numpy()
+    np.testing.assert_array_equal(got, want)
+
+
+def test_rng_state_round_trip_and_generator_objects():
+    g = rtorch.Generator().manual_seed(3)
+    state = g.get_state()
+    a = rtorch.rand(5, generator=g)
+    g.set_state(state)
+    np.testing.assert_array_equal(rtorch.rand(5, generator=g).numpy(), a.numpy())
+
+
+def test_set_rng_state_errors_match_torch():
+    with pytest.raises(TypeError, match="RNG state must be a torch.ByteTensor"):
+        rtorch.set_rng_state(rtorch.zeros(5056))
+    with pytest.raises(RuntimeError, match="CPUGeneratorImplState of size 5056 .* 50$"):
+        rtorch.set_rng_state(rtorch.zeros(50, dtype=rtorch.uint8))

@@ -44,16 +44,18 @@ impl PyGenerator {
         self.g.initial_seed()
     }
     fn get_state(&self) -> PyResult<crate::tensor::TensorOut> {
-        ok(Tensor::from_slice(
-            &self.g.get_state(),
-            &[self.g.get_state().len()],
-        ))
+        let state = self.g.get_state();
+        ok(Tensor::from_slice(&state, &[state.len()]))
     }
     fn set_state<'py>(
         slf: &Bound<'py, Self>,
         state: &Bound<'_, PyTensor>,
     ) -> PyResult<Bound<'py, Self>> {
-        let bytes = state.get().t.to_vec::<u8>().py()?;
+        let t = &state.get().t;
+        if t.dtype() != rtorch::DType::U8 {
+            return Err(PyTypeError::new_err("RNG state must be a torch.ByteTensor"));
+        }
+        let bytes = t.contiguous().py()?.to_vec::<u8>().py()?;
         slf.borrow().g.set_state(&bytes).py()?;
         Ok(slf.clone())
     }

@@ -100,7 +100,12 @@ fn method_args<'a, 'py>(
     pos: [Arg<'a, 'py>; 4],
     beta: Arg<'a, 'py>,
     alpha: Arg<'a, 'py>,
-) -> PyResult<(&'a Bound<'py, PyTensor>, &'a Bound<'py, PyTensor>, Scalar, Scalar)> {
+) -> PyResult<(
+    &'a Bound<'py, PyTensor>,
+    &'a Bound<'py, PyTensor>,
+    Scalar,
+    Scalar,
+)> {
     let first = pos[0].expect("the first argument is required");
     if let Ok(a) = first.cast::<PyTensor>() {
         if pos[2].is_some() || pos[3].is_some() {
@@ -119,7 +124,12 @@ fn method_args<'a, 'py>(
     let new = format!("Tensor {na}, Tensor {nb}, *, Number beta = 1, Number alpha = 1");
     match pos {
         [Some(beta), Some(alpha), Some(a), Some(b)] => {
-            deprecated(py, op, &format!("Number beta, Number alpha, Tensor {na}, Tensor {nb}"), &new)?;
+            deprecated(
+                py,
+                op,
+                &format!("Number beta, Number alpha, Tensor {na}, Tensor {nb}"),
+                &new,
+            )?;
             Ok((
                 tensor(a, op)?,
                 tensor(b, op)?,
@@ -128,7 +138,12 @@ fn method_args<'a, 'py>(
             ))
         }
         [Some(beta), Some(a), Some(b), None] => {
-            deprecated(py, op, &format!("Number beta, Tensor {na}, Tensor {nb}"), &new)?;
+            deprecated(
+                py,
+                op,
+                &format!("Number beta, Tensor {na}, Tensor {nb}"),
+                &new,
+            )?;
             Ok((
                 tensor(a, op)?,
                 tensor(b, op)?,
@@ -140,8 +155,18 @@ fn method_args<'a, 'py>(
     }
 }
 
-fn call(py: Python<'_>, op: &Family, input: &Tensor, a: &Tensor, b: &Tensor, beta: Scalar, alpha: Scalar) -> R {
-    let work = a.numel().saturating_mul(b.shape().last().copied().unwrap_or(1));
+fn call(
+    py: Python<'_>,
+    op: &Family,
+    input: &Tensor,
+    a: &Tensor,
+    b: &Tensor,
+    beta: Scalar,
+    alpha: Scalar,
+) -> R {
+    let work = a
+        .numel()
+        .saturating_mul(b.shape().last().copied().unwrap_or(1));
     ok(heavy(py, work, || (op.f)(input, a, b, beta, alpha)))
 }
 

@@ -11,6 +11,8 @@ const M: usize = 397;
 pub struct Mt19937 {
     state: [u32; N],
     index: usize,
+    /// Seeded and never twisted: torch's state then says next = 0, not 624.
+    fresh: bool,
 }
 
 impl Mt19937 {
@@ -22,7 +24,11 @@ impl Mt19937 {
                 .wrapping_mul(state[j - 1] ^ (state[j - 1] >> 30))
                 .wrapping_add(j as u32);
         }
-        Mt19937 { state, index: N }
+        Mt19937 {
+            state,
+            index: N,
+            fresh: true,
+        }
     }
 
     fn twist(&mut self) {
@@ -35,6 +41,7 @@ impl Mt19937 {
             self.state[i] = v;
         }
         self.index = 0;
+        self.fresh = false;
     }
 
     pub fn next_u32(&mut self) -> u32 {
@@ -57,6 +64,8 @@ pub struct GenState {
     seed: u64,
     mt: Mt19937,
     next_normal: Option<f64>,
+    /// torch's cached float normal: no rtorch kernel draws it, but a state keeps it.
+    next_float_normal: Option<f32>,
 }
 
 impl GenState {
@@ -65,6 +74,7 @@ impl GenState {
             seed,
             mt: Mt19937::new(seed),
             next_normal: None,
+            next_float_normal: None,
         }
     }
 
@@ -130,42 +140,78 @@ impl Generator {
         self.manual_seed(s);
         s
     }
-    /// Serialized state: the 624 words, the index, the seed and the cached normal.
+    /// PyTorch's CPU generator state (`torch.get_rng_state()`), byte for byte, so a state
+    /// saved by one library restores in the other; see NOTE [ RNG state layout ].
     pub fn get_state(&self) -> Vec<u8> {
         let s = self.0.lock();
-        let mut out = Vec::with_capacity(N * 4 + 32);
-        for w in s.mt.state {
-            out.extend_from_slice(&w.to_le_bytes());
+        let mut out = vec![0u8; STATE_BYTES];
+        let put = |out: &mut [u8], at: usize, b: &[u8]| out[at..at + b.len()].copy_from_slice(b);
+        // `index` words of the current block are used; torch counts the draws left plus one.
+        let left = (N - s.mt.index + 1) as i32;
+        let next = if s.mt.fresh { 0 } else { s.mt.index as u64 };
+        put(&mut out, 0, &s.seed.to_le_bytes());
+        put(&mut out, 8, &left.to_le_bytes());
+        put(&mut out, 12, &1i32.to_le_bytes()); // seeded
+        put(&mut out, 16, &next.to_le_bytes());
+        for (i, w) in s.mt.state.iter().enumerate() {
+            put(&mut out, 24 + 8 * i, &u64::from(*w).to_le_bytes());
         }
-        out.extend_from_slice(&(s.mt.index as u64).to_le_bytes());
-        out.extend_from_slice(&s.seed.to_le_bytes());
-        out.push(s.next_normal.is_some() as u8);
-        out.extend_from_slice(&s.next_normal.unwrap_or(0.0).to_le_bytes());
+        if let Some(v) = s.next_normal {
+            put(&mut out, NORMAL_Y, &v.to_le_bytes());
+            put(&mut out, NORMAL_VALID, &1i32.to_le_bytes());
+        }
+        if let Some(v) = s.next_float_normal {
+            put(&mut out, FLOAT_NORMAL, &v.to_le_bytes());
+            out[FLOAT_NORMAL + 4] = 1;
+        }
         out
     }
+
+    /// Restores a state from `get_state` or from torch.
     pub fn set_state(&self, bytes: &[u8]) -> crate::Result<()> {
         crate::ensure!(
-            bytes.len() == N * 4 + 25,
+            bytes.len() == STATE_BYTES,
             runtime,
-            "set_rng_state: expected a state of {} bytes, got {}",
-            N * 4 + 25,
+            "Expected a CPUGeneratorImplState of size {STATE_BYTES} but found the input RNG state size to be {}",
             bytes.len()
         );
+        let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap());
+        let int = |at: usize| i32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+        let (left, next) = (int(8), word(16));
+        crate::ensure!(
+            (1..=N as i32).contains(&left) && next <= N as u64,
+            runtime,
+            "set_rng_state: corrupt state (left {left}, next {next})"
+        );
         let mut s = self.0.lock();
+        s.seed = word(0);
         for i in 0..N {
-            s.mt.state[i] = u32::from_le_bytes(bytes[i * 4..i * 4 + 4].try_into().unwrap());
+            s.mt.state[i] = word(24 + 8 * i) as u32;
         }
-        let rest = &bytes[N * 4..];
-        s.mt.index = (u64::from_le_bytes(rest[0..8].try_into().unwrap()) as usize).min(N);
-        s.seed = u64::from_le_bytes(rest[8..16].try_into().unwrap());
-        s.next_normal = if rest[16] != 0 {
-            Some(f64::from_le_bytes(rest[17..25].try_into().unwrap()))
-        } else {
-            None
-        };
+        // left == 1: the block is used up (or fresh after seeding) and the next draw twists.
+        s.mt.index = if left == 1 { N } else { N + 1 - left as usize };
+        s.mt.fresh = left == 1 && next == 0;
+        s.next_normal = (int(NORMAL_VALID) != 0)
+            .then(|| f64::from_le_bytes(bytes[NORMAL_Y..NORMAL_Y + 8].try_into().unwrap()));
+        s.next_float_normal = (bytes[FLOAT_NORMAL + 4] != 0)
+            .then(|| f32::from_le_bytes(bytes[FLOAT_NORMAL..FLOAT_NORMAL + 4].try_into().unwrap()));
         Ok(())
     }
 }
+
+// NOTE [ RNG state layout ]
+// torch serializes its CPU generator as a C struct (little-endian, 8-byte aligned):
+//   0 u64 initial seed | 8 i32 left | 12 i32 seeded | 16 u64 next | 24 u64 state[624]
+//   (each holding one 32-bit word) | 5016 f64 normal_x | 5024 f64 normal_y (the cached
+//   double normal) | 5032 f64 normal_rho | 5040 i32 normal_is_valid | 5048 f32 cached float
+//   normal | 5052 bool its validity | padding to 5056.
+// torch's mt19937 keeps `left` (draws left in the block, plus one) and `next` (the word
+// to read); after k draws from a fresh block left = 625 - k and next = k, which is
+// rtorch's `index` = k. Measured against torch 2.13: seed 42, 3 draws -> left 622, next 3.
+const STATE_BYTES: usize = 5056;
+const NORMAL_Y: usize = 5024;
+const NORMAL_VALID: usize = 5040;
+const FLOAT_NORMAL: usize = 5048;
 
 static DEFAULT: std::sync::OnceLock<Generator> = std::sync::OnceLock::new();
 
