@@ -447,10 +447,17 @@ impl PyTensor {
         PyTensor::wrap(self.t.data_alias())
     }
     #[setter(data)]
-    fn set_data(&self, _v: &Bound<'_, PyTensor>) -> PyResult<()> {
-        Err(PyRuntimeError::new_err(
-            "rtorch: assigning to .data is not supported yet; use `with torch.no_grad(): t.copy_(new)` instead",
-        ))
+    fn set_data(&self, v: &Bound<'_, PyAny>) -> PyResult<()> {
+        let new = v.cast::<PyTensor>().map_err(|_| {
+            pyo3::exceptions::PyTypeError::new_err(format!(
+                "Variable data has to be a tensor, but got {}",
+                v.get_type()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default()
+            ))
+        })?;
+        self.t.set_data(&new.get().t).py()
     }
 
     // ----- conversion -----

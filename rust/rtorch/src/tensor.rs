@@ -6,16 +6,47 @@ use crate::object_slot::ObjectSlot;
 use crate::storage::Storage;
 use crate::{bail, ensure, DType, Device, Element, Result};
 use parking_lot::{Mutex, MutexGuard};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct Tensor(pub(crate) Arc<TensorImpl>);
 
-pub struct TensorImpl {
+/// What `x.data = y` replaces: the storage, the layout over it and the dtype.
+pub(crate) struct Body {
     storage: Arc<Storage>,
     layout: Layout,
     dtype: DType,
+}
+
+/// A body installed by `set_data`, owning the one it replaced.
+struct Swapped {
+    body: Body,
+    /// The swapped-in body this one replaced (null for the first swap), kept alive.
+    replaced: *mut Swapped,
+}
+
+// NOTE [ Tensor bodies ]
+// `x.data = y` (PyTorch's `set_data`, which `Module._apply` relies on) gives a tensor
+// another storage, shape, strides and dtype while it keeps its identity, autograd state,
+// hooks and Python object. Engine code reads the body through `&self` everywhere (shape
+// slices, storage pointers) and holds those references for the length of an op, on any
+// thread, so a body cannot be freed while its tensor is alive without making every read
+// register itself (an `ArcSwap` guard or a lock per read: several ns on each of the ~15
+// reads of a 1-element add). Decision: the first body lives inline; `set_data` installs
+// a boxed body through `swapped` (one acquire load and a predictable branch per read) and
+// keeps every replaced body until the tensor dies, when no reference can remain. Measured
+// against the plain fields (AMD EPYC, 2 cores, 2026-12-05, medians of 7 interleaved runs,
+// two runs): `x + y` -7/-7 ns, `x.add(y)` +2/+3, `-x` +3/+4, `v[1:3]` +1/-5, `x.sum()`
+// -12/+14, 4x4 `mm` +16/+12, `x * 2.0` +52/+41 (of ~900 ns: its scalar path does the most
+// reads). The cost in memory: a replaced storage lives as long as its tensor.
+// `set_data` with the same storage, layout and dtype (`p.data -= lr * g`, the 2018 idiom,
+// rebinds its own alias) replaces nothing.
+pub struct TensorImpl {
+    body: Body,
+    /// The body installed by the last `set_data` (owning the chain of the ones before it
+    /// through `replaced`), or null while `body` is current.
+    swapped: AtomicPtr<Swapped>,
     /// Shared by a storage's views and detached aliases: in-place writes bump it, and
     /// saved tensors compare it at backward time.
     version: Arc<AtomicU32>,
@@ -26,6 +57,37 @@ pub struct TensorImpl {
     meta: Mutex<AutogradMeta>,
     /// The bindings' object for this tensor (NOTE [ Python objects of tensors ]).
     pub(crate) object: ObjectSlot,
+}
+
+// SAFETY: `replaced` is an owning pointer written once before its body is published and
+// freed only by `TensorImpl::drop`; `Body` is Send + Sync.
+unsafe impl Send for Swapped {}
+unsafe impl Sync for Swapped {}
+
+impl TensorImpl {
+    fn new(body: Body, version: Arc<AtomicU32>, base: Option<Tensor>, meta: AutogradMeta) -> Self {
+        TensorImpl {
+            body,
+            swapped: AtomicPtr::new(std::ptr::null_mut()),
+            version,
+            base,
+            wrapped_number: false,
+            meta: Mutex::new(meta),
+            object: ObjectSlot::default(),
+        }
+    }
+}
+
+impl Drop for TensorImpl {
+    fn drop(&mut self) {
+        let mut next = *self.swapped.get_mut();
+        while !next.is_null() {
+            // SAFETY: each swapped-in body was a `Box` leaked by `set_data` and is owned by
+            // exactly one link of this chain; `&mut self` means no reader remains.
+            let body = unsafe { Box::from_raw(next) };
+            next = body.replaced;
+        }
+    }
 }
 
 #[derive(Default)]
@@ -52,16 +114,16 @@ impl Tensor {
         version: Arc<AtomicU32>,
         base: Option<Tensor>,
     ) -> Tensor {
-        Tensor(Arc::new(TensorImpl {
-            storage,
-            layout,
-            dtype,
+        Tensor(Arc::new(TensorImpl::new(
+            Body {
+                storage,
+                layout,
+                dtype,
+            },
             version,
             base,
-            wrapped_number: false,
-            meta: Mutex::new(AutogradMeta::default()),
-            object: ObjectSlot::default(),
-        }))
+            AutogradMeta::default(),
+        )))
     }
 
     /// A fresh contiguous tensor with uninitialized contents (callers overwrite it all).
@@ -173,16 +235,16 @@ impl Tensor {
             view_version: self.version(),
             ..Default::default()
         };
-        Tensor(Arc::new(TensorImpl {
-            storage: self.0.storage.clone(),
-            layout,
-            dtype: self.0.dtype,
-            version: self.0.version.clone(),
+        Tensor(Arc::new(TensorImpl::new(
+            Body {
+                storage: self.storage().clone(),
+                layout,
+                dtype: self.dtype(),
+            },
+            self.0.version.clone(),
             base,
-            wrapped_number: false,
-            meta: Mutex::new(meta),
-            object: ObjectSlot::default(),
-        }))
+            meta,
+        )))
     }
 
     /// The same bytes read as another dtype (`view(dtype)`): `layout` counts elements of
@@ -190,7 +252,7 @@ impl Tensor {
     /// autograd view (`_base` is None) and has no history, like `detach`.
     pub(crate) fn view_as_dtype(&self, dtype: DType, layout: Layout) -> Tensor {
         Self::from_parts(
-            self.0.storage.clone(),
+            self.storage().clone(),
             layout,
             dtype,
             self.0.version.clone(),
@@ -202,9 +264,9 @@ impl Tensor {
     /// PyTorch's, the result is not a view as far as autograd is concerned).
     pub fn detach(&self) -> Tensor {
         let t = Self::from_parts(
-            self.0.storage.clone(),
-            self.0.layout.clone(),
-            self.0.dtype,
+            self.storage().clone(),
+            self.layout().clone(),
+            self.dtype(),
             self.0.version.clone(),
             None,
         );
@@ -220,52 +282,102 @@ impl Tensor {
     /// Like `detach` but with its own version counter (PyTorch's `.data`).
     pub fn data_alias(&self) -> Tensor {
         Self::from_parts(
-            self.0.storage.clone(),
-            self.0.layout.clone(),
-            self.0.dtype,
+            self.storage().clone(),
+            self.layout().clone(),
+            self.dtype(),
             Default::default(),
             None,
         )
     }
 
+    /// The current body (NOTE [ Tensor bodies ]).
+    #[inline(always)]
+    fn body(&self) -> &Body {
+        let swapped = self.0.swapped.load(Ordering::Acquire);
+        if swapped.is_null() {
+            &self.0.body
+        } else {
+            // SAFETY: a swapped-in body is freed only with the tensor (`TensorImpl::drop`).
+            unsafe { &(*swapped).body }
+        }
+    }
+    /// `self.data = new` (NOTE [ Tensor bodies ]): takes `new`'s storage, layout and
+    /// dtype; identity, version counter, autograd state, `.grad` and hooks stay.
+    pub fn set_data(&self, new: &Tensor) -> Result<()> {
+        ensure!(
+            !self.requires_grad() || new.dtype().is_floating_point(),
+            runtime,
+            "data set to a tensor that requires gradients must be floating point or complex dtype"
+        );
+        let cur = self.body();
+        if Arc::ptr_eq(&cur.storage, new.storage())
+            && cur.layout == *new.layout()
+            && cur.dtype == new.dtype()
+        {
+            return Ok(());
+        }
+        let body = Box::into_raw(Box::new(Swapped {
+            body: Body {
+                storage: new.storage().clone(),
+                layout: new.layout().clone(),
+                dtype: new.dtype(),
+            },
+            replaced: std::ptr::null_mut(),
+        }));
+        let mut old = self.0.swapped.load(Ordering::Acquire);
+        loop {
+            // SAFETY: `body` is not published yet; this thread owns it.
+            unsafe { (*body).replaced = old };
+            match self.0.swapped.compare_exchange_weak(
+                old,
+                body,
+                Ordering::AcqRel,
+                Ordering::Acquire,
+            ) {
+                Ok(_) => return Ok(()),
+                Err(now) => old = now,
+            }
+        }
+    }
+
     pub fn shape(&self) -> &[usize] {
-        &self.0.layout.shape
+        &self.body().layout.shape
     }
     pub fn dims(&self) -> Dims {
-        self.0.layout.shape.clone()
+        self.body().layout.shape.clone()
     }
     pub fn strides(&self) -> &[isize] {
-        &self.0.layout.strides
+        &self.body().layout.strides
     }
     pub fn strides_vec(&self) -> Strides {
-        self.0.layout.strides.clone()
+        self.body().layout.strides.clone()
     }
     pub fn layout(&self) -> &Layout {
-        &self.0.layout
+        &self.body().layout
     }
     pub fn storage_offset(&self) -> usize {
-        self.0.layout.offset
+        self.body().layout.offset
     }
     pub fn dtype(&self) -> DType {
-        self.0.dtype
+        self.body().dtype
     }
     pub fn device(&self) -> Device {
-        self.0.storage.device()
+        self.body().storage.device()
     }
     pub fn ndim(&self) -> usize {
-        self.0.layout.ndim()
+        self.body().layout.ndim()
     }
     pub fn numel(&self) -> usize {
-        self.0.layout.numel()
+        self.body().layout.numel()
     }
     pub fn is_contiguous(&self) -> bool {
-        self.0.layout.is_contiguous()
+        self.body().layout.is_contiguous()
     }
     pub fn is_wrapped_number(&self) -> bool {
         self.0.wrapped_number
     }
     pub fn storage(&self) -> &Arc<Storage> {
-        &self.0.storage
+        &self.body().storage
     }
     pub fn base(&self) -> Option<&Tensor> {
         self.0.base.as_ref()
@@ -281,20 +393,22 @@ impl Tensor {
         Arc::ptr_eq(&self.0, &other.0)
     }
     pub fn shares_storage(&self, other: &Tensor) -> bool {
-        Arc::ptr_eq(&self.0.storage, &other.0.storage)
+        Arc::ptr_eq(self.storage(), other.storage())
     }
 
     /// Pointer to the first element of this view.
     ///
     /// NOTE: callers must use `T` matching `dtype()`; see NOTE [ Storage aliasing ].
     pub fn data_ptr<T>(&self) -> *mut T {
-        debug_assert_eq!(std::mem::size_of::<T>(), self.0.dtype.itemsize());
+        let body = self.body();
+        debug_assert_eq!(std::mem::size_of::<T>(), body.dtype.itemsize());
         // SAFETY: offset lies within the storage for non-empty views.
-        unsafe { (self.0.storage.as_ptr() as *mut T).add(self.0.layout.offset) }
+        unsafe { (body.storage.as_ptr() as *mut T).add(body.layout.offset) }
     }
 
     pub fn data_ptr_addr(&self) -> usize {
-        self.0.storage.as_ptr() as usize + self.0.layout.offset * self.0.dtype.itemsize()
+        let body = self.body();
+        body.storage.as_ptr() as usize + body.layout.offset * body.dtype.itemsize()
     }
 
     pub fn version(&self) -> u32 {
