@@ -159,63 +159,22 @@ def _number_input(name, number, other, with_number=True, true_division=False):
     return full((), number, dtype=_C.int64).to(dtype)
 
 
-# The functions below take a number as `input` too. They are plain functions with explicit
-# keywords (forwarding **kwargs, even empty, would cost every call pyo3's slow path) calling
-# the methods through module globals (cheaper than looking them up on the class each call).
-_tensor_add, _tensor_sub, _tensor_div, _tensor_pow = Tensor.add, Tensor.sub, Tensor.div, Tensor.pow
-
-
-def add(input, other, *, alpha=None):
-    if not isinstance(input, Tensor):
-        input = _number_input("add", input, other)
-    if alpha is None:
-        return _tensor_add(input, other)
-    return _tensor_add(input, other, alpha=alpha)
-
-
-def sub(input, other, *, alpha=None):
-    if not isinstance(input, Tensor):
-        input = _number_input("sub", input, other)
-    if alpha is None:
-        return _tensor_sub(input, other)
-    return _tensor_sub(input, other, alpha=alpha)
-
-
-def div(input, other, *, rounding_mode=None):
-    if not isinstance(input, Tensor):
-        input = _number_input("div", input, other, true_division=rounding_mode is None)
-    if rounding_mode is None:
-        return _tensor_div(input, other)
-    return _tensor_div(input, other, rounding_mode=rounding_mode)
-
-
-def pow(input, exponent):
-    if not isinstance(input, Tensor):
-        input = _number_input("pow", input, exponent, with_number=False)
-    return _tensor_pow(input, exponent)
-
-
-def _number_first(name, *, with_number=True):
-    method = getattr(Tensor, name)
-
-    def function(input, other):
-        if not isinstance(input, Tensor):
-            input = _number_input(name, input, other, with_number)
-        return method(input, other)
-
-    function.__name__ = function.__qualname__ = name
-    function.__doc__ = method.__doc__
-    return function
-
-
-mul = _number_first("mul")
-floor_divide = _number_first("floor_divide")
-remainder = _number_first("remainder", with_number=False)
-bitwise_and = _number_first("bitwise_and", with_number=False)
-bitwise_or = _number_first("bitwise_or", with_number=False)
-bitwise_xor = _number_first("bitwise_xor", with_number=False)
-bitwise_left_shift = _number_first("bitwise_left_shift", with_number=False)
-bitwise_right_shift = _number_first("bitwise_right_shift", with_number=False)
+# add, sub, mul, div, pow, remainder, floor_divide and the bitwise functions also take a
+# Python number as `input`: they are `_C` functions that call `_number_input` for it.
+from ._C import (
+    add,
+    bitwise_and,
+    bitwise_left_shift,
+    bitwise_or,
+    bitwise_right_shift,
+    bitwise_xor,
+    div,
+    floor_divide,
+    mul,
+    pow,
+    remainder,
+    sub,
+)
 
 # Common aliases of those functions.
 absolute = abs

@@ -325,4 +325,8 @@ def bad_call(g, rtorch):
     # rtorch accepts it, rtorch has modified the target, which must then be tainted.
     step.returns_self = None
     step.tags.add("bad-arg")
+    if extra.startswith("out=") and isinstance(junk, (int, float)):
+        step.tags.add("number-out")
+    if extra.startswith("out=") and not head.startswith("lib."):
+        step.tags.add("method-out")
     return step

@@ -3,6 +3,7 @@
 
 use crate::convert::{self, operand_req};
 use crate::errors::IntoPy;
+use crate::out::with_out;
 use crate::tensor::{heavy, ok, PyTensor, R};
 use crate::tensor_math::tensor_list;
 use crate::types::{dtype_obj, PyDType};
@@ -27,13 +28,28 @@ pub(crate) fn check_device(device: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
     }
 }
 
-/// `out=` is not supported yet; refusing it beats silently not writing the result.
-pub(crate) fn no_out(out: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+/// A factory's `out=`: its dtype stands in for a missing `dtype=`, as in PyTorch.
+pub(crate) fn out_dtype<'py>(
+    out: Option<&Bound<'py, PyAny>>,
+    op: &str,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    Ok(crate::out::out_tensor(out, op)?.map(|o| {
+        dtype_obj(o.py(), o.get().t.dtype())
+            .into_bound(o.py())
+            .into_any()
+    }))
+}
+
+/// `finish`, or with `out=` the result written into it.
+pub(crate) fn finish_out(
+    op: &str,
+    out: Option<&Bound<'_, PyAny>>,
+    t: Tensor,
+    requires_grad: bool,
+) -> R {
     match out {
-        Some(o) if !o.is_none() => Err(pyo3::exceptions::PyNotImplementedError::new_err(
-            "rtorch: the out= argument is not supported yet",
-        )),
-        _ => Ok(()),
+        Some(o) if !o.is_none() => with_out(o.py(), op, &[], Some(o), || finish(t, requires_grad)),
+        _ => finish(t, requires_grad),
     }
 }
 
@@ -106,11 +122,14 @@ pub fn zeros(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    no_out(out)?;
+    let out_dt = out_dtype(out, "zeros")?;
+    let dtype = dtype.or(out_dt.as_ref());
     let _ = layout;
     check_device(device)?;
     let s = convert::usizes(&convert::sizes_req(size, "zeros", "size")?, "zeros")?;
-    finish(
+    finish_out(
+        "zeros",
+        out,
         Tensor::try_zeros(&s, factory_dtype(dtype)?).py()?,
         requires_grad,
     )
@@ -126,11 +145,14 @@ pub fn ones(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    no_out(out)?;
+    let out_dt = out_dtype(out, "ones")?;
+    let dtype = dtype.or(out_dt.as_ref());
     let _ = layout;
     check_device(device)?;
     let s = convert::usizes(&convert::sizes_req(size, "ones", "size")?, "ones")?;
-    finish(
+    finish_out(
+        "ones",
+        out,
         factory::full(&s, Scalar::Int(1), factory_dtype(dtype)?).py()?,
         requires_grad,
     )
@@ -150,11 +172,14 @@ pub fn empty(
     memory_format: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    no_out(out)?;
+    let out_dt = out_dtype(out, "empty")?;
+    let dtype = dtype.or(out_dt.as_ref());
     let _ = (layout, pin_memory, memory_format);
     check_device(device)?;
     let s = convert::usizes(&convert::sizes_req(size, "empty", "size")?, "empty")?;
-    finish(
+    finish_out(
+        "empty",
+        out,
         Tensor::try_zeros(&s, factory_dtype(dtype)?).py()?,
         requires_grad,
     )
@@ -181,13 +206,14 @@ pub fn full(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    no_out(out)?;
+    let out_dt = out_dtype(out, "full")?;
+    let dtype = dtype.or(out_dt.as_ref());
     let _ = layout;
     check_device(device)?;
     let s = convert::usizes(&convert::sizes(&PyTuple::new(size.py(), [size])?)?, "full")?;
     let v = convert::scalar_req(fill_value, "full(): argument 'fill_value'")?;
     let dt = convert::dtype(dtype)?.unwrap_or(fill_dtype(v));
-    finish(factory::full(&s, v, dt).py()?, requires_grad)
+    finish_out("full", out, factory::full(&s, v, dt).py()?, requires_grad)
 }
 
 fn like_dtype(input: &Tensor, dtype: Option<&Bound<'_, PyAny>>) -> PyResult<DType> {
@@ -281,7 +307,8 @@ pub fn arange(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    no_out(out)?;
+    let out_dt = out_dtype(out, "arange")?;
+    let dtype = dtype.or(out_dt.as_ref());
     let _ = layout;
     check_device(device)?;
     let (s, e) = match end {
@@ -301,7 +328,9 @@ pub fn arange(
     } else {
         DType::I64
     });
-    finish(
+    finish_out(
+        "arange",
+        out,
         factory::arange(s.to_f64(), e.to_f64(), st.to_f64(), dt).py()?,
         requires_grad,
     )
@@ -320,10 +349,13 @@ pub fn linspace(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    no_out(out)?;
+    let out_dt = out_dtype(out, "linspace")?;
+    let dtype = dtype.or(out_dt.as_ref());
     let _ = layout;
     check_device(device)?;
-    finish(
+    finish_out(
+        "linspace",
+        out,
         factory::linspace(start, end, steps, factory_dtype(dtype)?).py()?,
         requires_grad,
     )
@@ -343,10 +375,13 @@ pub fn logspace(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    no_out(out)?;
+    let out_dt = out_dtype(out, "logspace")?;
+    let dtype = dtype.or(out_dt.as_ref());
     let _ = layout;
     check_device(device)?;
-    finish(
+    finish_out(
+        "logspace",
+        out,
         factory::logspace(start, end, steps, base, factory_dtype(dtype)?).py()?,
         requires_grad,
     )
@@ -364,7 +399,8 @@ pub fn eye(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    no_out(out)?;
+    let out_dt = out_dtype(out, "eye")?;
+    let dtype = dtype.or(out_dt.as_ref());
     let _ = layout;
     check_device(device)?;
     let m = m.unwrap_or(n);
@@ -374,7 +410,9 @@ pub fn eye(
             n.min(m)
         )));
     }
-    finish(
+    finish_out(
+        "eye",
+        out,
         factory::eye(n as usize, m as usize, factory_dtype(dtype)?).py()?,
         requires_grad,
     )
@@ -390,17 +428,25 @@ pub fn cat(
     dim: i64,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    no_out(out)?;
     let ts = tensor_list(tensors)?;
     let n: usize = ts.iter().map(|t| t.numel()).sum();
-    ok(heavy(py, n, || join::cat(&ts, dim)))
+    let refs: Vec<&Tensor> = ts.iter().collect();
+    with_out(py, "cat", &refs, out, || {
+        ok(heavy(py, n, || join::cat(&ts, dim)))
+    })
 }
 
 #[pyfunction]
 #[pyo3(signature = (tensors, dim=0, *, out=None))]
-pub fn stack(tensors: &Bound<'_, PyAny>, dim: i64, out: Option<&Bound<'_, PyAny>>) -> R {
-    no_out(out)?;
-    ok(join::stack(&tensor_list(tensors)?, dim))
+pub fn stack(
+    py: Python<'_>,
+    tensors: &Bound<'_, PyAny>,
+    dim: i64,
+    out: Option<&Bound<'_, PyAny>>,
+) -> R {
+    let ts = tensor_list(tensors)?;
+    let refs: Vec<&Tensor> = ts.iter().collect();
+    with_out(py, "stack", &refs, out, || ok(join::stack(&ts, dim)))
 }
 
 #[pyfunction]

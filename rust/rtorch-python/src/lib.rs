@@ -7,6 +7,7 @@ mod autograd;
 mod convert;
 mod errors;
 mod functions;
+mod out;
 mod random;
 mod tensor;
 mod tensor_blas;
@@ -86,6 +87,7 @@ fn _C(m: &Bound<'_, PyModule>) -> PyResult<()> {
         functions::cuda_device_count,
         functions::list_ops,
         functions::_is_number,
+        out::_write_out,
         autograd::_backward,
         autograd::_grad,
         autograd::is_grad_enabled,
@@ -93,5 +95,6 @@ fn _C(m: &Bound<'_, PyModule>) -> PyResult<()> {
         autograd::is_inference_mode_enabled,
         autograd::_set_inference_mode,
     );
+    tensor_math::number_functions::register(m)?;
     Ok(())
 }

@@ -2,7 +2,8 @@
 
 use crate::convert;
 use crate::errors::IntoPy;
-use crate::functions::{check_device, factory_dtype, finish, no_out};
+use crate::functions::{check_device, factory_dtype, finish, finish_out, out_dtype};
+use crate::out::with_out;
 use crate::tensor::{ok, PyTensor, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
@@ -104,12 +105,15 @@ pub fn rand(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    no_out(out)?;
+    let out_dt = out_dtype(out, "rand")?;
+    let dtype = dtype.or(out_dt.as_ref());
     let _ = layout;
     check_device(device)?;
     let g = gen_of(generator);
-    sampled(size, dtype, requires_grad, |t| {
-        sampling::uniform_(t, 0.0, 1.0, g.as_ref())
+    with_out(size.py(), "rand", &[], out, || {
+        sampled(size, dtype, requires_grad, |t| {
+            sampling::uniform_(t, 0.0, 1.0, g.as_ref())
+        })
     })
 }
 
@@ -125,12 +129,15 @@ pub fn randn(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    no_out(out)?;
+    let out_dt = out_dtype(out, "randn")?;
+    let dtype = dtype.or(out_dt.as_ref());
     let _ = layout;
     check_device(device)?;
     let g = gen_of(generator);
-    sampled(size, dtype, requires_grad, |t| {
-        sampling::normal_(t, 0.0, 1.0, g.as_ref())
+    with_out(size.py(), "randn", &[], out, || {
+        sampled(size, dtype, requires_grad, |t| {
+            sampling::normal_(t, 0.0, 1.0, g.as_ref())
+        })
     })
 }
 
@@ -147,7 +154,8 @@ pub fn randint(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    no_out(out)?;
+    let out_dt = out_dtype(out, "randint")?;
+    let dtype = dtype.or(out_dt.as_ref());
     let _ = layout;
     check_device(device)?;
     let (low, high, size) = match args.len() {
@@ -161,7 +169,7 @@ pub fn randint(
     )?;
     let t = Tensor::try_uninit(&s, convert::dtype(dtype)?.unwrap_or(DType::I64)).py()?;
     sampling::random_from_to_(&t, low, Some(high), gen_of(generator).as_ref()).py()?;
-    finish(t, requires_grad)
+    finish_out("randint", out, t, requires_grad)
 }
 
 #[pyfunction]
@@ -176,7 +184,8 @@ pub fn randperm(
     layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    no_out(out)?;
+    let out_dt = out_dtype(out, "randperm")?;
+    let dtype = dtype.or(out_dt.as_ref());
     let _ = layout;
     check_device(device)?;
     if n < 0 {
@@ -185,7 +194,9 @@ pub fn randperm(
         )));
     }
     let dt = convert::dtype(dtype)?.unwrap_or(DType::I64);
-    finish(
+    finish_out(
+        "randperm",
+        out,
         sampling::randperm(n as usize, dt, gen_of(generator).as_ref()).py()?,
         requires_grad,
     )

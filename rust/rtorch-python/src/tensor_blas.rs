@@ -3,11 +3,12 @@
 //! still accepts with a deprecation warning.
 
 use crate::convert;
-use crate::functions::no_out;
+use crate::out::with_out;
 use crate::tensor::{heavy, ok, PyTensor, R};
 use crate::tensor_math::scalar_or_default;
 use pyo3::exceptions::{PyTypeError, PyUserWarning};
 use pyo3::prelude::*;
+use pyo3::types::PyTuple;
 use rtorch::ops::matmul;
 use rtorch::{Result, Scalar, Tensor};
 use std::ffi::CString;
@@ -181,16 +182,15 @@ fn method<'py>(
     call(a.py(), op, &slf.t, &a.get().t, &b.get().t, beta, alpha)
 }
 
-/// A function call: `addmm(input, mat1, mat2, *, beta, alpha)`, or the 2018 forms
+/// A function call: `addmm(input, mat1, mat2, *, beta, alpha)` (`out=` is handled by the
+/// caller), or the 2018 forms
 /// `addmm(beta, input, mat1, mat2)` and `addmm(beta, input, alpha, mat1, mat2)`.
 fn function<'py>(
     op: &Family,
     pos: [Arg<'_, 'py>; 5],
     beta: Arg<'_, 'py>,
     alpha: Arg<'_, 'py>,
-    out: Arg<'_, 'py>,
 ) -> R {
-    no_out(out)?;
     let first = pos[0].expect("the first argument is required");
     if let Ok(input) = first.cast::<PyTensor>() {
         if pos[3].is_some() || pos[4].is_some() {
@@ -234,18 +234,21 @@ macro_rules! blas_family {
         #[pymethods]
         impl PyTensor {
             $(
-                #[pyo3(signature = (p1, p2, p3=None, p4=None, *, beta=None, alpha=None))]
-                #[allow(clippy::too_many_arguments)]
+                #[pyo3(signature = (p1, p2, *rest, beta=None, alpha=None))]
                 fn $name<'py>(
                     &self,
                     p1: &Bound<'py, PyAny>,
                     p2: &Bound<'py, PyAny>,
-                    p3: Arg<'_, 'py>,
-                    p4: Arg<'_, 'py>,
+                    rest: &Bound<'py, PyTuple>,
                     beta: Arg<'_, 'py>,
                     alpha: Arg<'_, 'py>,
                 ) -> R {
-                    method(self, &$op, [Some(p1), Some(p2), p3, p4], beta, alpha)
+                    let rest: Vec<Bound<'py, PyAny>> = rest.iter().collect();
+                    let pos = [Some(p1), Some(p2), rest.first(), rest.get(1)];
+                    if rest.len() > 2 {
+                        return Err(invalid(&$op, &pos));
+                    }
+                    method(self, &$op, pos, beta, alpha)
                 }
             )*
         }
@@ -255,19 +258,27 @@ macro_rules! blas_family {
             use super::*;
             $(
                 #[pyfunction]
-                #[pyo3(signature = (p1, p2, p3=None, p4=None, p5=None, *, beta=None, alpha=None, out=None))]
-                #[allow(clippy::too_many_arguments)]
+                #[pyo3(signature = (p1, p2, *rest, beta=None, alpha=None, out=None))]
                 pub fn $name<'py>(
                     p1: &Bound<'py, PyAny>,
                     p2: &Bound<'py, PyAny>,
-                    p3: Arg<'_, 'py>,
-                    p4: Arg<'_, 'py>,
-                    p5: Arg<'_, 'py>,
+                    rest: &Bound<'py, PyTuple>,
                     beta: Arg<'_, 'py>,
                     alpha: Arg<'_, 'py>,
                     out: Arg<'_, 'py>,
                 ) -> R {
-                    function(&$op, [Some(p1), Some(p2), p3, p4, p5], beta, alpha, out)
+                    let rest: Vec<Bound<'py, PyAny>> = rest.iter().collect();
+                    let pos = [Some(p1), Some(p2), rest.first(), rest.get(1), rest.get(2)];
+                    if rest.len() > 3 {
+                        return Err(invalid(&$op, &pos));
+                    }
+                    let inputs: Vec<Tensor> = pos
+                        .iter()
+                        .flatten()
+                        .filter_map(|p| p.cast::<PyTensor>().ok().map(|t| t.get().t.clone()))
+                        .collect();
+                    let refs: Vec<&Tensor> = inputs.iter().collect();
+                    with_out(p1.py(), $op.name, &refs, out, || function(&$op, pos, beta, alpha))
                 }
             )*
         }

@@ -3,6 +3,7 @@
 
 use crate::convert::{operand_req, scalar_req};
 use crate::errors::IntoPy;
+use crate::out::{with_out, Out};
 use crate::tensor::{heavy, ok, PyTensor, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
@@ -38,8 +39,11 @@ macro_rules! unary_methods {
         #[pymethods]
         impl PyTensor {
             $(
-                fn $name(&self, py: Python<'_>) -> R {
-                    ok(heavy(py, self.t.numel(), || unary::$name(&self.t)))
+                #[pyo3(signature = (*, out=None))]
+                fn $name(&self, py: Python<'_>, out: Out<'_, '_>) -> R {
+                    with_out(py, stringify!($name), &[&self.t], out, || {
+                        ok(heavy(py, self.t.numel(), || unary::$name(&self.t)))
+                    })
                 }
                 fn $inplace<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, Self>> {
                     let t = &slf.get().t;
@@ -101,7 +105,8 @@ macro_rules! binary_methods {
         #[pymethods]
         impl PyTensor {
             $(
-                fn $name(&self, other: &Bound<'_, PyAny>) -> R {
+                #[pyo3(signature = (other, *, out=None))]
+                fn $name(&self, other: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
                     if TENSOR_ONLY.contains(&stringify!($name)) && !other.is_instance_of::<PyTensor>() {
                         return Err(PyTypeError::new_err(format!(
                             "{}(): argument 'other' (position 2) must be Tensor, not {}",
@@ -110,7 +115,10 @@ macro_rules! binary_methods {
                         )));
                     }
                     let b = operand_req(other, stringify!($name), "other")?;
-                    ok(heavy(other.py(), self.t.numel().max(b.numel()), || binary::$name(&self.t, &b)))
+                    let py = other.py();
+                    with_out(py, stringify!($name), &[&self.t, &b], out, || {
+                        ok(heavy(py, self.t.numel().max(b.numel()), || binary::$name(&self.t, &b)))
+                    })
                 }
                 fn $inplace<'py>(slf: &Bound<'py, Self>, other: &Bound<'_, PyAny>) -> PyResult<Bound<'py, Self>> {
                     if TENSOR_ONLY.contains(&stringify!($name)) && !other.is_instance_of::<PyTensor>() {
@@ -157,13 +165,21 @@ binary_methods!(
 impl PyTensor {
     // ----- arithmetic with extra arguments -----
 
-    #[pyo3(signature = (other, *, alpha=None))]
-    fn add(&self, other: &Bound<'_, PyAny>, alpha: Option<&Bound<'_, PyAny>>) -> R {
+    #[pyo3(signature = (other, *, alpha=None, out=None))]
+    fn add(
+        &self,
+        other: &Bound<'_, PyAny>,
+        alpha: Option<&Bound<'_, PyAny>>,
+        out: Out<'_, '_>,
+    ) -> R {
         let b = operand_req(other, "add", "other")?;
         let a = scalar_or_default(alpha, "alpha", Scalar::Int(1))?;
-        ok(heavy(other.py(), self.t.numel().max(b.numel()), || {
-            binary::add_scaled(&self.t, &b, a)
-        }))
+        let py = other.py();
+        with_out(py, "add", &[&self.t, &b], out, || {
+            ok(heavy(py, self.t.numel().max(b.numel()), || {
+                binary::add_scaled(&self.t, &b, a)
+            }))
+        })
     }
     #[pyo3(signature = (other, *, alpha=None))]
     fn add_<'py>(
@@ -177,11 +193,21 @@ impl PyTensor {
         heavy(slf.py(), t.numel(), || binary::add_scaled_(t, &b, a)).py()?;
         Ok(slf.clone())
     }
-    #[pyo3(signature = (other, *, alpha=None))]
-    fn sub(&self, other: &Bound<'_, PyAny>, alpha: Option<&Bound<'_, PyAny>>) -> R {
+    #[pyo3(signature = (other, *, alpha=None, out=None))]
+    fn sub(
+        &self,
+        other: &Bound<'_, PyAny>,
+        alpha: Option<&Bound<'_, PyAny>>,
+        out: Out<'_, '_>,
+    ) -> R {
         let b = operand_req(other, "sub", "other")?;
         let a = scalar_or_default(alpha, "alpha", Scalar::Int(1))?;
-        ok(binary::sub_scaled(&self.t, &b, a))
+        let py = other.py();
+        with_out(py, "sub", &[&self.t, &b], out, || {
+            ok(heavy(py, self.t.numel().max(b.numel()), || {
+                binary::sub_scaled(&self.t, &b, a)
+            }))
+        })
     }
     #[pyo3(signature = (other, *, alpha=None))]
     fn sub_<'py>(
@@ -195,13 +221,16 @@ impl PyTensor {
         rtorch::ops::inplace::apply(t, &[&b], "sub_", |x| binary::sub_scaled(x, &b, a)).py()?;
         Ok(slf.clone())
     }
-    #[pyo3(signature = (other, *, rounding_mode=None))]
-    fn div(&self, other: &Bound<'_, PyAny>, rounding_mode: Option<&str>) -> R {
+    #[pyo3(signature = (other, *, rounding_mode=None, out=None))]
+    fn div(&self, other: &Bound<'_, PyAny>, rounding_mode: Option<&str>, out: Out<'_, '_>) -> R {
         let b = operand_req(other, "div", "other")?;
         let mode = rounding(rounding_mode)?;
-        ok(heavy(other.py(), self.t.numel().max(b.numel()), || {
-            binary::div_mode(&self.t, &b, mode)
-        }))
+        let py = other.py();
+        with_out(py, "div", &[&self.t, &b], out, || {
+            ok(heavy(py, self.t.numel().max(b.numel()), || {
+                binary::div_mode(&self.t, &b, mode)
+            }))
+        })
     }
     #[pyo3(signature = (other, *, rounding_mode=None))]
     fn div_<'py>(
@@ -382,26 +411,49 @@ impl PyTensor {
 
     // ----- BLAS -----
 
-    fn mm(&self, py: Python<'_>, mat2: &Bound<'_, PyTensor>) -> R {
+    #[pyo3(signature = (mat2, *, out=None))]
+    fn mm(&self, py: Python<'_>, mat2: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
         let b = &mat2.get().t;
-        ok(heavy(py, self.t.numel() * 8, || matmul::mm(&self.t, b)))
+        with_out(py, "mm", &[&self.t, b], out, || {
+            ok(heavy(py, self.t.numel() * 8, || matmul::mm(&self.t, b)))
+        })
     }
-    fn bmm(&self, py: Python<'_>, mat2: &Bound<'_, PyTensor>) -> R {
+    #[pyo3(signature = (mat2, *, out=None))]
+    fn bmm(&self, py: Python<'_>, mat2: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
         let b = &mat2.get().t;
-        ok(heavy(py, self.t.numel() * 8, || matmul::bmm(&self.t, b)))
+        with_out(py, "bmm", &[&self.t, b], out, || {
+            ok(heavy(py, self.t.numel() * 8, || matmul::bmm(&self.t, b)))
+        })
     }
-    fn matmul(&self, py: Python<'_>, other: &Bound<'_, PyTensor>) -> R {
+    #[pyo3(signature = (other, *, out=None))]
+    fn matmul(&self, py: Python<'_>, other: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
         let b = &other.get().t;
-        ok(heavy(py, self.t.numel() * 8, || matmul::matmul(&self.t, b)))
+        with_out(py, "matmul", &[&self.t, b], out, || {
+            ok(heavy(py, self.t.numel() * 8, || matmul::matmul(&self.t, b)))
+        })
     }
-    fn mv(&self, vec: &Bound<'_, PyTensor>) -> R {
-        ok(matmul::mv(&self.t, &vec.get().t))
+    #[pyo3(signature = (vec, *, out=None))]
+    fn mv(&self, py: Python<'_>, vec: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
+        let v = &vec.get().t;
+        with_out(py, "mv", &[&self.t, v], out, || {
+            ok(heavy(py, self.t.numel(), || matmul::mv(&self.t, v)))
+        })
     }
-    fn dot(&self, other: &Bound<'_, PyTensor>) -> R {
-        ok(matmul::dot(&self.t, &other.get().t))
+    #[pyo3(signature = (other, *, out=None))]
+    fn dot(&self, py: Python<'_>, other: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
+        let b = &other.get().t;
+        with_out(py, "dot", &[&self.t, b], out, || {
+            ok(heavy(py, self.t.numel(), || matmul::dot(&self.t, b)))
+        })
     }
-    fn outer(&self, vec2: &Bound<'_, PyTensor>) -> R {
-        ok(matmul::outer(&self.t, &vec2.get().t))
+    #[pyo3(signature = (vec2, *, out=None))]
+    fn outer(&self, py: Python<'_>, vec2: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
+        let b = &vec2.get().t;
+        with_out(py, "outer", &[&self.t, b], out, || {
+            ok(heavy(py, self.t.numel() * b.numel(), || {
+                matmul::outer(&self.t, b)
+            }))
+        })
     }
     fn ger(&self, vec2: &Bound<'_, PyTensor>) -> R {
         ok(matmul::outer(&self.t, &vec2.get().t))
@@ -492,4 +544,131 @@ fn decimals_arg(d: &Bound<'_, PyAny>, op: &str) -> PyResult<i64> {
         )));
     }
     d.extract::<i64>()
+}
+
+/// The arithmetic functions that PyTorch also lets take a Python number as `input`
+/// (`rtorch.add(2, x)`): the methods, with the number made a tensor first by
+/// `rtorch._number_input` (which promotes as PyTorch's wrapped number does).
+pub mod number_functions {
+    use super::{Out, PyTensor, R};
+    use pyo3::prelude::*;
+    use pyo3::sync::PyOnceLock;
+    use pyo3::types::IntoPyDict;
+
+    fn tensor_input<'py>(
+        name: &str,
+        input: &Bound<'py, PyAny>,
+        other: &Bound<'py, PyAny>,
+        with_number: bool,
+        true_division: bool,
+    ) -> PyResult<Bound<'py, PyTensor>> {
+        if let Ok(t) = input.cast::<PyTensor>() {
+            return Ok(t.clone());
+        }
+        static NUMBER_INPUT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+        let py = input.py();
+        let f = NUMBER_INPUT.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+            Ok(py.import("rtorch")?.getattr("_number_input")?.unbind())
+        })?;
+        let kw = [
+            ("with_number", with_number),
+            ("true_division", true_division),
+        ];
+        Ok(f.bind(py)
+            .call((name, input, other), Some(&kw.into_py_dict(py)?))?
+            .cast_into::<PyTensor>()?)
+    }
+
+    #[pyfunction]
+    #[pyo3(signature = (input, other, *, alpha=None, out=None))]
+    pub fn add(
+        input: &Bound<'_, PyAny>,
+        other: &Bound<'_, PyAny>,
+        alpha: Option<&Bound<'_, PyAny>>,
+        out: Out<'_, '_>,
+    ) -> R {
+        if out.is_some_and(|o| !o.is_none()) {
+            crate::out::out_tensor(out, "add")?;
+        }
+        tensor_input("add", input, other, true, false)?
+            .get()
+            .add(other, alpha, out)
+    }
+
+    #[pyfunction]
+    #[pyo3(signature = (input, other, *, alpha=None, out=None))]
+    pub fn sub(
+        input: &Bound<'_, PyAny>,
+        other: &Bound<'_, PyAny>,
+        alpha: Option<&Bound<'_, PyAny>>,
+        out: Out<'_, '_>,
+    ) -> R {
+        if out.is_some_and(|o| !o.is_none()) {
+            crate::out::out_tensor(out, "sub")?;
+        }
+        tensor_input("sub", input, other, true, false)?
+            .get()
+            .sub(other, alpha, out)
+    }
+
+    #[pyfunction]
+    #[pyo3(signature = (input, other, *, rounding_mode=None, out=None))]
+    pub fn div(
+        input: &Bound<'_, PyAny>,
+        other: &Bound<'_, PyAny>,
+        rounding_mode: Option<&str>,
+        out: Out<'_, '_>,
+    ) -> R {
+        if out.is_some_and(|o| !o.is_none()) {
+            crate::out::out_tensor(out, "div")?;
+        }
+        let t = tensor_input("div", input, other, true, rounding_mode.is_none())?;
+        t.get().div(other, rounding_mode, out)
+    }
+
+    #[pyfunction]
+    #[pyo3(signature = (input, exponent, *, out=None))]
+    pub fn pow(input: &Bound<'_, PyAny>, exponent: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
+        if out.is_some_and(|o| !o.is_none()) {
+            crate::out::out_tensor(out, "pow")?;
+        }
+        tensor_input("pow", input, exponent, false, false)?
+            .get()
+            .pow(exponent, out)
+    }
+
+    macro_rules! number_first {
+        ($($name:ident($with_number:expr);)*) => {
+            $(
+                #[pyfunction]
+                #[pyo3(signature = (input, other, *, out=None))]
+                pub fn $name(input: &Bound<'_, PyAny>, other: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
+                    let name = stringify!($name);
+                    if out.is_some_and(|o| !o.is_none()) {
+                        crate::out::out_tensor(out, name)?;
+                    }
+                    tensor_input(name, input, other, $with_number, false)?.get().$name(other, out)
+                }
+            )*
+            pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+                m.add_function(wrap_pyfunction!(add, m)?)?;
+                m.add_function(wrap_pyfunction!(sub, m)?)?;
+                m.add_function(wrap_pyfunction!(div, m)?)?;
+                m.add_function(wrap_pyfunction!(pow, m)?)?;
+                $( m.add_function(wrap_pyfunction!($name, m)?)?; )*
+                Ok(())
+            }
+        };
+    }
+
+    number_first! {
+        mul(true);
+        floor_divide(true);
+        remainder(false);
+        bitwise_and(false);
+        bitwise_or(false);
+        bitwise_xor(false);
+        bitwise_left_shift(false);
+        bitwise_right_shift(false);
+    }
 }

@@ -4,6 +4,7 @@
 
 use crate::convert::{self, dims};
 use crate::errors::IntoPy;
+use crate::out::{out_dtype, with_out, write_pair, Out};
 use crate::tensor::{heavy, ok, PyTensor, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
@@ -25,83 +26,121 @@ fn values_indices(py: Python<'_>, name: &str, v: Tensor, i: Tensor) -> PyResult<
 
 #[pymethods]
 impl PyTensor {
-    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None))]
+    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None, out=None))]
     fn sum(
         &self,
         py: Python<'_>,
         dim: Option<&Bound<'_, PyAny>>,
         keepdim: Option<bool>,
         dtype: Option<&Bound<'_, PyAny>>,
+        out: Out<'_, '_>,
     ) -> R {
         let keepdim = keepdim_arg("sum", dim, keepdim)?;
-        let (d, dt) = (dims(dim)?, convert::dtype(dtype)?);
-        ok(heavy(py, self.t.numel(), || {
-            reduce::sum(&self.t, d.as_deref(), keepdim, dt)
-        }))
+        let (d, dt) = (dims(dim)?, convert::dtype(dtype)?.or(out_dtype(out)));
+        with_out(py, "sum", &[&self.t], out, || {
+            ok(heavy(py, self.t.numel(), || {
+                reduce::sum(&self.t, d.as_deref(), keepdim, dt)
+            }))
+        })
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None))]
+    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None, out=None))]
     fn mean(
         &self,
         py: Python<'_>,
         dim: Option<&Bound<'_, PyAny>>,
         keepdim: Option<bool>,
         dtype: Option<&Bound<'_, PyAny>>,
+        out: Out<'_, '_>,
     ) -> R {
         let keepdim = keepdim_arg("mean", dim, keepdim)?;
         let (d, dt) = (dims(dim)?, convert::dtype(dtype)?);
-        ok(heavy(py, self.t.numel(), || {
-            reduce::mean(&self.t, d.as_deref(), keepdim, dt)
-        }))
+        with_out(py, "mean", &[&self.t], out, || {
+            ok(heavy(py, self.t.numel(), || {
+                reduce::mean(&self.t, d.as_deref(), keepdim, dt)
+            }))
+        })
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None))]
-    fn prod(&self, dim: Option<i64>, keepdim: Option<bool>, dtype: Option<&Bound<'_, PyAny>>) -> R {
+    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None, out=None))]
+    fn prod(
+        &self,
+        py: Python<'_>,
+        dim: Option<i64>,
+        keepdim: Option<bool>,
+        dtype: Option<&Bound<'_, PyAny>>,
+        out: Out<'_, '_>,
+    ) -> R {
         if keepdim.is_some() && dim.is_none() {
             return Err(PyTypeError::new_err(
                 "prod() received an invalid combination of arguments - got (Tensor, keepdim=bool)",
             ));
         }
-        let keepdim = keepdim.unwrap_or(false);
-        ok(reduce::prod(&self.t, dim, keepdim, convert::dtype(dtype)?))
+        let (keepdim, dt) = (
+            keepdim.unwrap_or(false),
+            convert::dtype(dtype)?.or(out_dtype(out)),
+        );
+        with_out(py, "prod", &[&self.t], out, || {
+            ok(reduce::prod(&self.t, dim, keepdim, dt))
+        })
     }
-    #[pyo3(signature = (dim=None, keepdim=None))]
+    #[pyo3(signature = (dim=None, keepdim=None, *, out=None))]
     fn max(
         &self,
         py: Python<'_>,
         dim: Option<&Bound<'_, PyAny>>,
         keepdim: Option<bool>,
+        out: Out<'_, '_>,
     ) -> PyResult<Py<PyAny>> {
         let keepdim = keepdim_arg("max", dim, keepdim)?;
-        self.max_min(py, dim, keepdim, true)
+        self.max_min(py, dim, keepdim, true, out)
     }
-    #[pyo3(signature = (dim=None, keepdim=None))]
+    #[pyo3(signature = (dim=None, keepdim=None, *, out=None))]
     fn min(
         &self,
         py: Python<'_>,
         dim: Option<&Bound<'_, PyAny>>,
         keepdim: Option<bool>,
+        out: Out<'_, '_>,
     ) -> PyResult<Py<PyAny>> {
         let keepdim = keepdim_arg("min", dim, keepdim)?;
-        self.max_min(py, dim, keepdim, false)
+        self.max_min(py, dim, keepdim, false, out)
     }
-    #[pyo3(signature = (dim=None, keepdim=false))]
-    fn amax(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
-        ok(reduce::amax_amin(
-            &self.t,
-            dims(dim)?.as_deref(),
-            keepdim,
-            true,
-            "AmaxBackward0",
-        ))
+    #[pyo3(signature = (dim=None, keepdim=false, *, out=None))]
+    fn amax(
+        &self,
+        py: Python<'_>,
+        dim: Option<&Bound<'_, PyAny>>,
+        keepdim: bool,
+        out: Out<'_, '_>,
+    ) -> R {
+        let d = dims(dim)?;
+        with_out(py, "amax", &[&self.t], out, || {
+            ok(reduce::amax_amin(
+                &self.t,
+                d.as_deref(),
+                keepdim,
+                true,
+                "AmaxBackward0",
+            ))
+        })
     }
-    #[pyo3(signature = (dim=None, keepdim=false))]
-    fn amin(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
-        ok(reduce::amax_amin(
-            &self.t,
-            dims(dim)?.as_deref(),
-            keepdim,
-            false,
-            "AminBackward0",
-        ))
+    #[pyo3(signature = (dim=None, keepdim=false, *, out=None))]
+    fn amin(
+        &self,
+        py: Python<'_>,
+        dim: Option<&Bound<'_, PyAny>>,
+        keepdim: bool,
+        out: Out<'_, '_>,
+    ) -> R {
+        let d = dims(dim)?;
+        with_out(py, "amin", &[&self.t], out, || {
+            ok(reduce::amax_amin(
+                &self.t,
+                d.as_deref(),
+                keepdim,
+                false,
+                "AminBackward0",
+            ))
+        })
     }
     #[pyo3(signature = (dim=None, keepdim=false))]
     fn argmax(&self, dim: Option<i64>, keepdim: bool) -> R {
@@ -178,10 +217,18 @@ impl PyTensor {
         };
         ok(reduce::norm(&x, p, dims(dim)?.as_deref(), keepdim))
     }
-    #[pyo3(signature = (dim, keepdim=false))]
-    fn logsumexp(&self, dim: &Bound<'_, PyAny>, keepdim: bool) -> R {
+    #[pyo3(signature = (dim, keepdim=false, *, out=None))]
+    fn logsumexp(
+        &self,
+        py: Python<'_>,
+        dim: &Bound<'_, PyAny>,
+        keepdim: bool,
+        out: Out<'_, '_>,
+    ) -> R {
         let d = dims(Some(dim))?.unwrap_or_default();
-        ok(softmax::logsumexp(&self.t, &d, keepdim))
+        with_out(py, "logsumexp", &[&self.t], out, || {
+            ok(softmax::logsumexp(&self.t, &d, keepdim))
+        })
     }
     #[pyo3(signature = (dim=None, keepdim=false))]
     fn all(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
@@ -222,13 +269,31 @@ impl PyTensor {
         .py()?;
         Ok(slf.clone())
     }
-    #[pyo3(signature = (dim, *, dtype=None))]
-    fn cumsum(&self, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {
-        ok(scan::cumsum(&self.t, dim, convert::dtype(dtype)?))
+    #[pyo3(signature = (dim, *, dtype=None, out=None))]
+    fn cumsum(
+        &self,
+        py: Python<'_>,
+        dim: i64,
+        dtype: Option<&Bound<'_, PyAny>>,
+        out: Out<'_, '_>,
+    ) -> R {
+        let dt = convert::dtype(dtype)?.or(out_dtype(out));
+        with_out(py, "cumsum", &[&self.t], out, || {
+            ok(scan::cumsum(&self.t, dim, dt))
+        })
     }
-    #[pyo3(signature = (dim, *, dtype=None))]
-    fn cumprod(&self, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {
-        ok(scan::cumprod(&self.t, dim, convert::dtype(dtype)?))
+    #[pyo3(signature = (dim, *, dtype=None, out=None))]
+    fn cumprod(
+        &self,
+        py: Python<'_>,
+        dim: i64,
+        dtype: Option<&Bound<'_, PyAny>>,
+        out: Out<'_, '_>,
+    ) -> R {
+        let dt = convert::dtype(dtype)?.or(out_dtype(out));
+        with_out(py, "cumprod", &[&self.t], out, || {
+            ok(scan::cumprod(&self.t, dim, dt))
+        })
     }
     #[pyo3(signature = (dim, dtype=None))]
     fn softmax(&self, py: Python<'_>, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {
@@ -253,23 +318,33 @@ impl PyTensor {
         dim: Option<&Bound<'_, PyAny>>,
         keepdim: bool,
         is_max: bool,
+        out: Out<'_, '_>,
     ) -> PyResult<Py<PyAny>> {
         let name = if is_max { "max" } else { "min" };
         match dim {
-            None => PyTensor::wrap(reduce::max_min_all(&self.t, is_max).py()?).into_py_any(py),
+            None => with_out(py, name, &[&self.t], out, || {
+                ok(reduce::max_min_all(&self.t, is_max))
+            })?
+            .into_py_any(py),
             Some(o) if o.is_instance_of::<PyTensor>() => {
                 // `max(other)` is `maximum`.
                 let b = &o.cast::<PyTensor>()?.get().t;
-                let r = if is_max {
-                    binary::maximum(&self.t, b)
-                } else {
-                    binary::minimum(&self.t, b)
-                };
-                PyTensor::wrap(r.py()?).into_py_any(py)
+                with_out(py, name, &[&self.t, b], out, || {
+                    ok(if is_max {
+                        binary::maximum(&self.t, b)
+                    } else {
+                        binary::minimum(&self.t, b)
+                    })
+                })?
+                .into_py_any(py)
             }
             Some(o) => {
                 let d: i64 = o.extract()?;
-                let (v, i) = reduce::max_min_dim(&self.t, d, keepdim, is_max).py()?;
+                let pair = reduce::max_min_dim(&self.t, d, keepdim, is_max).py()?;
+                let (v, i) = match out {
+                    Some(o) if !o.is_none() => write_pair(py, name, &[&self.t], o, pair)?,
+                    _ => pair,
+                };
                 values_indices(py, name, v, i)
             }
         }

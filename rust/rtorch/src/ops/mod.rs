@@ -12,6 +12,7 @@ pub mod join;
 pub mod matmul;
 pub mod movement;
 pub mod num;
+pub mod out;
 pub mod pointwise;
 pub mod reduce;
 pub mod reduce_iter;
