@@ -174,3 +174,64 @@ def test_nonleaf_grad_access_warns_like_torch():
             z.grad = m.ones(2)
             assert (x.grad, y.grad, z.grad.tolist()) == (None, None, [1.0, 1.0])
             assert len(w) == 1
+
+
+# ----- node hooks and metadata -----
+
+
+def _node_hook_run(m):
+    x = m.tensor([1.0, 2.0], requires_grad=True)
+    w = m.tensor([0.5, -1.0], requires_grad=True)
+    y = x * w
+    z = (y * y).sum()
+    seen = []
+
+    def post(gi, go):
+        seen.append(("post", [None if g is None else g.tolist() for g in gi], go[0].tolist()))
+
+    def pre(go):
+        seen.append(("pre", go[0].tolist()))
+        return (go[0] * 10,)
+
+    h1 = y.grad_fn.register_hook(post)
+    h2 = y.grad_fn.register_prehook(pre)
+    y.grad_fn.metadata["tag"] = "kept"
+    z.backward(retain_graph=True)
+    first = (x.grad.tolist(), w.grad.tolist(), list(seen))
+    h2.remove()
+    x.grad = w.grad = None
+    seen.clear()
+    with y.grad_fn.register_hook(lambda gi, go: (gi[0] + 1, gi[1])):
+        z.backward(retain_graph=True)
+    second = (x.grad.tolist(), w.grad.tolist(), list(seen))
+    h1.remove()
+    x.grad = w.grad = None
+    z.backward()
+    third = (x.grad.tolist(), w.grad.tolist())
+    return first, second, third, dict(y.grad_fn.metadata), type(h1).__name__
+
+
+def test_node_hooks_prehooks_and_metadata_match_torch():
+    if torch is None:
+        pytest.skip("needs torch (the oracle)")
+    assert _node_hook_run(rtorch) == _node_hook_run(torch)
+
+
+def test_node_hook_returning_the_wrong_count_raises():
+    x = rtorch.ones(2, requires_grad=True)
+    y = x * 2
+    y.grad_fn.register_hook(lambda gi, go: (gi[0], gi[0], gi[0]))
+    with pytest.raises(RuntimeError, match="returned 3 gradients but expected 2"):
+        y.sum().backward()
+
+
+def test_node_hook_errors_propagate():
+    x = rtorch.ones(2, requires_grad=True)
+    y = x * 2
+
+    def bad(go):
+        raise KeyError("from the hook")
+
+    y.grad_fn.register_prehook(bad)
+    with pytest.raises(KeyError, match="from the hook"):
+        y.sum().backward()

@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple};
 use pyo3::{PyTraverseError, PyVisit};
-use rtorch::autograd::{self, Edge, Hook, HookFn, Node};
+use rtorch::autograd::{self, Edge, Hook, HookFn, Node, NodeHookFn};
 use rtorch::Tensor;
 use std::any::Any;
 use std::sync::Arc;
@@ -131,12 +131,44 @@ impl PyNode {
             .collect::<PyResult<_>>()?;
         PyTuple::new(py, items)
     }
-    /// A hook on the node's outputs' gradients: `hook(grad_inputs, grad_outputs)` is not
-    /// supported yet; register hooks on tensors instead.
-    fn register_hook(&self, _hook: Py<PyAny>) -> PyResult<()> {
-        Err(PyRuntimeError::new_err(
-            "rtorch: Node.register_hook is not supported yet; use Tensor.register_hook",
-        ))
+    /// `hook(grad_inputs, grad_outputs) -> tuple or None`, run after the node computed
+    /// the gradients of its inputs (`grad_inputs`), which a returned tuple replaces.
+    fn register_hook<'py>(slf: &Bound<'py, Self>, hook: Py<PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let id = slf
+            .get()
+            .node
+            .add_node_hook(Arc::new(PyNodeHook(hook)), true);
+        removable_handle(slf, id)
+    }
+    /// `hook(grad_outputs) -> tuple or None`, run before the node, with the gradients
+    /// flowing into it, which a returned tuple replaces.
+    fn register_prehook<'py>(
+        slf: &Bound<'py, Self>,
+        hook: Py<PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let id = slf
+            .get()
+            .node
+            .add_node_hook(Arc::new(PyNodeHook(hook)), false);
+        removable_handle(slf, id)
+    }
+    fn _remove_hook(&self, id: u64, _is_leaf: bool) {
+        self.node.remove_node_hook(id);
+    }
+    /// A dict kept with the node for its whole life (PyTorch's `Node.metadata`).
+    #[getter]
+    fn metadata(&self, py: Python<'_>) -> PyResult<Py<PyDict>> {
+        let mut e = self.node.extras.lock();
+        if let Some(d) = e
+            .metadata
+            .as_ref()
+            .and_then(|m| m.downcast_ref::<Py<PyDict>>())
+        {
+            return Ok(d.clone_ref(py));
+        }
+        let d = PyDict::new(py).unbind();
+        e.metadata = Some(Arc::new(d.clone_ref(py)));
+        Ok(d)
     }
     fn __repr__(&self) -> String {
         format!(
@@ -153,6 +185,69 @@ impl PyNode {
     }
     fn __hash__(&self) -> usize {
         Arc::as_ptr(&self.node) as usize
+    }
+}
+
+/// `rtorch._tensor.RemovableHandle(owner, id, False)`: `remove()` calls
+/// `owner._remove_hook(id, False)`, for nodes as for tensors.
+fn removable_handle<'py>(owner: &Bound<'py, PyNode>, id: u64) -> PyResult<Bound<'py, PyAny>> {
+    static HANDLE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let py = owner.py();
+    let cls = HANDLE.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+        Ok(py
+            .import("rtorch._tensor")?
+            .getattr("RemovableHandle")?
+            .unbind())
+    })?;
+    cls.bind(py).call1((owner, id, false))
+}
+
+/// A Python callable as a node hook: gradients go in as tuples (None where a gradient is
+/// undefined) and a returned tuple or list replaces them.
+struct PyNodeHook(Py<PyAny>);
+
+fn grads_tuple<'py>(py: Python<'py>, grads: &[Option<Tensor>]) -> PyResult<Bound<'py, PyTuple>> {
+    let items: Vec<Option<crate::tensor::TensorOut>> = grads
+        .iter()
+        .map(|g| g.clone().map(PyTensor::wrap))
+        .collect();
+    PyTuple::new(py, items)
+}
+
+impl NodeHookFn for PyNodeHook {
+    fn call(
+        &self,
+        grad_inputs: Option<&[Option<Tensor>]>,
+        grad_outputs: &[Option<Tensor>],
+    ) -> rtorch::Result<Option<Vec<Option<Tensor>>>> {
+        Python::attach(|py| {
+            let outs = grads_tuple(py, grad_outputs).map_err(stash)?;
+            let r = match grad_inputs {
+                Some(ins) => {
+                    let ins = grads_tuple(py, ins).map_err(stash)?;
+                    self.0.call1(py, (ins, outs))
+                }
+                None => self.0.call1(py, (outs,)),
+            }
+            .map_err(stash)?;
+            if r.is_none(py) {
+                return Ok(None);
+            }
+            let mut new = Vec::new();
+            for item in r.bind(py).try_iter().map_err(stash)? {
+                let item = item.map_err(stash)?;
+                if item.is_none() {
+                    new.push(None);
+                } else {
+                    let t = item.cast::<PyTensor>().map_err(|e| stash(PyErr::from(e)))?;
+                    new.push(Some(t.get().t.clone()));
+                }
+            }
+            Ok(Some(new))
+        })
+    }
+    fn payload(&self) -> Option<&(dyn Any + Send + Sync)> {
+        Some(&self.0)
     }
 }
 

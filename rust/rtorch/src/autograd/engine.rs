@@ -266,7 +266,27 @@ fn run(
         let produced = if skip {
             vec![None; node.next.len()]
         } else {
-            call_backward(&node, grads, retain_graph)?
+            let (pre, post): (Vec<_>, Vec<_>) = {
+                let e = node.extras.lock();
+                (e.pre_hooks.clone(), e.post_hooks.clone())
+            };
+            for (_, h) in &pre {
+                if let Some(new) = h.call(None, &grads)? {
+                    grads = checked_hook_result(&node, new, grads.len(), "pre-hook")?;
+                }
+            }
+            let grad_outputs = if post.is_empty() {
+                Vec::new()
+            } else {
+                grads.clone()
+            };
+            let mut produced = call_backward(&node, grads, retain_graph)?;
+            for (_, h) in &post {
+                if let Some(new) = h.call(Some(&produced), &grad_outputs)? {
+                    produced = checked_hook_result(&node, new, produced.len(), "hook")?;
+                }
+            }
+            produced
         };
         for (edge, g) in node.next.iter().zip(produced) {
             let Some(edge) = edge else { continue };
@@ -334,6 +354,23 @@ fn topological_order(nodes: &[Arc<Node>], deps: &HashMap<NodeKey, usize>) -> Vec
         out.push(n);
     }
     out
+}
+
+/// A node hook's replacement gradients must match the ones it was given in number.
+fn checked_hook_result(
+    node: &Node,
+    new: Vec<Option<Tensor>>,
+    expected: usize,
+    what: &str,
+) -> Result<Vec<Option<Tensor>>> {
+    ensure!(
+        new.len() == expected,
+        runtime,
+        "{what} of {} returned {} gradients but expected {expected}",
+        node.name,
+        new.len()
+    );
+    Ok(new)
 }
 
 fn run_pre_hooks(node: &Arc<Node>, grads: &mut [Option<Tensor>]) -> Result<()> {

@@ -115,6 +115,32 @@ impl<F: Fn(&Tensor) -> Result<Option<Tensor>> + Send + Sync> HookFn for F {
 
 pub type Hook = Arc<dyn HookFn>;
 
+/// A hook on a whole node (`grad_fn.register_prehook` / `register_hook`): it sees all the
+/// node's gradients at once and may return replacements for them. A pre-hook gets the
+/// gradients flowing into the node (`grad_inputs` is None); a post-hook also gets the
+/// gradients the node produced for its inputs, and may replace those.
+pub trait NodeHookFn: Send + Sync {
+    fn call(
+        &self,
+        grad_inputs: Option<&[Option<Tensor>]>,
+        grad_outputs: &[Option<Tensor>],
+    ) -> Result<Option<Vec<Option<Tensor>>>>;
+    fn payload(&self) -> Option<&(dyn Any + Send + Sync)> {
+        None
+    }
+}
+
+pub type NodeHook = Arc<dyn NodeHookFn>;
+
+/// The hooks and data a node carries besides its backward (all but a few nodes have none).
+#[derive(Default)]
+pub struct NodeExtras {
+    pub pre_hooks: Vec<(u64, NodeHook)>,
+    pub post_hooks: Vec<(u64, NodeHook)>,
+    /// `grad_fn.metadata`: the bindings' dict, kept with the node for its whole life.
+    pub metadata: Option<Arc<dyn Any + Send + Sync>>,
+}
+
 static NEXT_SEQ: AtomicU64 = AtomicU64::new(0);
 static NEXT_HOOK_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -162,6 +188,8 @@ pub struct Node {
     inplace_outputs: Mutex<Vec<(usize, Arc<AtomicU32>, u32)>>,
     /// The bindings' object for this node (NOTE [ Python objects of tensors ]).
     pub object: ObjectSlot,
+    /// Node hooks and metadata (`grad_fn.register_hook`…).
+    pub extras: Mutex<NodeExtras>,
 }
 
 impl Node {
@@ -181,6 +209,7 @@ impl Node {
             retained: Mutex::new(Vec::new()),
             inplace_outputs: Mutex::new(Vec::new()),
             object: ObjectSlot::default(),
+            extras: Mutex::new(NodeExtras::default()),
         })
     }
 
@@ -208,6 +237,24 @@ impl Node {
 
     pub fn remove_pre_hook(&self, id: u64) {
         self.pre_hooks.lock().retain(|(_, i, _)| *i != id);
+    }
+
+    /// `register_prehook` (`post` false) or `register_hook` (`post` true) on the node.
+    pub fn add_node_hook(&self, hook: NodeHook, post: bool) -> u64 {
+        let id = next_hook_id();
+        let mut e = self.extras.lock();
+        if post {
+            e.post_hooks.push((id, hook));
+        } else {
+            e.pre_hooks.push((id, hook));
+        }
+        id
+    }
+
+    pub fn remove_node_hook(&self, id: u64) {
+        let mut e = self.extras.lock();
+        e.pre_hooks.retain(|(i, _)| *i != id);
+        e.post_hooks.retain(|(i, _)| *i != id);
     }
 
     pub fn add_retained(&self, output_nr: usize, t: &Tensor) {
