@@ -590,3 +590,26 @@ pub fn to_numpy(py: Python<'_>, t: &Tensor, force: bool) -> PyResult<Py<PyAny>> 
     let holder = Py::new(py, ArrayHolder { t: t.detach() })?;
     Ok(asarray.bind(py).call1((holder,))?.unbind())
 }
+
+/// numpy's `axis=`/`keepdims=` for torch's `dim`/`keepdim` (PyTorch's parser accepts
+/// either name, not both: the second is then an unexpected keyword).
+pub fn numpy_alias<T>(
+    op: &str,
+    ours: Option<T>,
+    theirs: Option<T>,
+    name: &str,
+) -> PyResult<Option<T>> {
+    match (ours, theirs) {
+        (Some(_), Some(_)) => Err(PyTypeError::new_err(format!(
+            "{op}() got an unexpected keyword argument '{name}'"
+        ))),
+        (a, b) => Ok(a.or(b)),
+    }
+}
+
+/// A required `dim` given neither as `dim` nor as `axis`.
+pub fn missing_dim(op: &str) -> PyErr {
+    PyTypeError::new_err(format!(
+        "{op}() missing 1 required positional arguments: \"dim\""
+    ))
+}

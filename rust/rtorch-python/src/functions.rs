@@ -421,13 +421,17 @@ pub fn eye(
 // ----- joining, selection -----
 
 #[pyfunction]
-#[pyo3(signature = (tensors, dim=0, *, out=None))]
+#[pyo3(signature = (tensors, dim=0, *, out=None, axis=None))]
 pub fn cat(
     py: Python<'_>,
     tensors: &Bound<'_, PyAny>,
     dim: i64,
     out: Option<&Bound<'_, PyAny>>,
+    axis: Option<i64>,
 ) -> R {
+    // `dim` keeps its int default (torch refuses dim=None); a non-default dim with `axis`
+    // is both names at once.
+    let dim = convert::numpy_alias("cat", (dim != 0).then_some(dim), axis, "axis")?.unwrap_or(0);
     let ts = tensor_list(tensors)?;
     let n: usize = ts.iter().map(|t| t.numel()).sum();
     let refs: Vec<&Tensor> = ts.iter().collect();
@@ -437,13 +441,17 @@ pub fn cat(
 }
 
 #[pyfunction]
-#[pyo3(signature = (tensors, dim=0, *, out=None))]
+#[pyo3(signature = (tensors, dim=0, *, out=None, axis=None))]
 pub fn stack(
     py: Python<'_>,
     tensors: &Bound<'_, PyAny>,
     dim: i64,
     out: Option<&Bound<'_, PyAny>>,
+    axis: Option<i64>,
 ) -> R {
+    // `dim` keeps its int default (torch refuses dim=None); a non-default dim with `axis`
+    // is both names at once.
+    let dim = convert::numpy_alias("stack", (dim != 0).then_some(dim), axis, "axis")?.unwrap_or(0);
     let ts = tensor_list(tensors)?;
     let refs: Vec<&Tensor> = ts.iter().collect();
     with_out(py, "stack", &refs, out, || ok(join::stack(&ts, dim)))

@@ -26,7 +26,7 @@ fn values_indices(py: Python<'_>, name: &str, v: Tensor, i: Tensor) -> PyResult<
 
 #[pymethods]
 impl PyTensor {
-    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None, out=None))]
+    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None, out=None, axis=None, keepdims=None))]
     fn sum(
         &self,
         py: Python<'_>,
@@ -34,7 +34,11 @@ impl PyTensor {
         keepdim: Option<bool>,
         dtype: Option<&Bound<'_, PyAny>>,
         out: Out<'_, '_>,
+        axis: Option<&Bound<'_, PyAny>>,
+        keepdims: Option<bool>,
     ) -> R {
+        let dim = crate::convert::numpy_alias("sum", dim, axis, "axis")?;
+        let keepdim = crate::convert::numpy_alias("sum", keepdim, keepdims, "keepdims")?;
         let keepdim = keepdim_arg("sum", dim, keepdim)?;
         let (d, dt) = (dims(dim)?, convert::dtype(dtype)?.or(out_dtype(out)));
         with_out(py, "sum", &[&self.t], out, || {
@@ -43,7 +47,7 @@ impl PyTensor {
             }))
         })
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None, out=None))]
+    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None, out=None, axis=None, keepdims=None))]
     fn mean(
         &self,
         py: Python<'_>,
@@ -51,7 +55,11 @@ impl PyTensor {
         keepdim: Option<bool>,
         dtype: Option<&Bound<'_, PyAny>>,
         out: Out<'_, '_>,
+        axis: Option<&Bound<'_, PyAny>>,
+        keepdims: Option<bool>,
     ) -> R {
+        let dim = crate::convert::numpy_alias("mean", dim, axis, "axis")?;
+        let keepdim = crate::convert::numpy_alias("mean", keepdim, keepdims, "keepdims")?;
         let keepdim = keepdim_arg("mean", dim, keepdim)?;
         let (d, dt) = (dims(dim)?, convert::dtype(dtype)?);
         with_out(py, "mean", &[&self.t], out, || {
@@ -60,7 +68,7 @@ impl PyTensor {
             }))
         })
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None, out=None))]
+    #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None, out=None, axis=None, keepdims=None))]
     fn prod(
         &self,
         py: Python<'_>,
@@ -68,7 +76,11 @@ impl PyTensor {
         keepdim: Option<bool>,
         dtype: Option<&Bound<'_, PyAny>>,
         out: Out<'_, '_>,
+        axis: Option<i64>,
+        keepdims: Option<bool>,
     ) -> R {
+        let dim = crate::convert::numpy_alias("prod", dim, axis, "axis")?;
+        let keepdim = crate::convert::numpy_alias("prod", keepdim, keepdims, "keepdims")?;
         if keepdim.is_some() && dim.is_none() {
             return Err(PyTypeError::new_err(
                 "prod() received an invalid combination of arguments - got (Tensor, keepdim=bool)",
@@ -82,36 +94,49 @@ impl PyTensor {
             ok(reduce::prod(&self.t, dim, keepdim, dt))
         })
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, out=None))]
+    #[pyo3(signature = (dim=None, keepdim=None, *, out=None, axis=None, keepdims=None))]
     fn max(
         &self,
         py: Python<'_>,
         dim: Option<&Bound<'_, PyAny>>,
         keepdim: Option<bool>,
         out: Out<'_, '_>,
+        axis: Option<&Bound<'_, PyAny>>,
+        keepdims: Option<bool>,
     ) -> PyResult<Py<PyAny>> {
+        let dim = crate::convert::numpy_alias("max", dim, axis, "axis")?;
+        let keepdim = crate::convert::numpy_alias("max", keepdim, keepdims, "keepdims")?;
         let keepdim = keepdim_arg("max", dim, keepdim)?;
         self.max_min(py, dim, keepdim, true, out)
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, out=None))]
+    #[pyo3(signature = (dim=None, keepdim=None, *, out=None, axis=None, keepdims=None))]
     fn min(
         &self,
         py: Python<'_>,
         dim: Option<&Bound<'_, PyAny>>,
         keepdim: Option<bool>,
         out: Out<'_, '_>,
+        axis: Option<&Bound<'_, PyAny>>,
+        keepdims: Option<bool>,
     ) -> PyResult<Py<PyAny>> {
+        let dim = crate::convert::numpy_alias("min", dim, axis, "axis")?;
+        let keepdim = crate::convert::numpy_alias("min", keepdim, keepdims, "keepdims")?;
         let keepdim = keepdim_arg("min", dim, keepdim)?;
         self.max_min(py, dim, keepdim, false, out)
     }
-    #[pyo3(signature = (dim=None, keepdim=false, *, out=None))]
+    #[pyo3(signature = (dim=None, keepdim=None, *, out=None, axis=None, keepdims=None))]
     fn amax(
         &self,
         py: Python<'_>,
         dim: Option<&Bound<'_, PyAny>>,
-        keepdim: bool,
+        keepdim: Option<bool>,
         out: Out<'_, '_>,
+        axis: Option<&Bound<'_, PyAny>>,
+        keepdims: Option<bool>,
     ) -> R {
+        let dim = crate::convert::numpy_alias("amax", dim, axis, "axis")?;
+        let keepdim =
+            crate::convert::numpy_alias("amax", keepdim, keepdims, "keepdims")?.unwrap_or(false);
         let d = dims(dim)?;
         with_out(py, "amax", &[&self.t], out, || {
             ok(reduce::amax_amin(
@@ -123,14 +148,19 @@ impl PyTensor {
             ))
         })
     }
-    #[pyo3(signature = (dim=None, keepdim=false, *, out=None))]
+    #[pyo3(signature = (dim=None, keepdim=None, *, out=None, axis=None, keepdims=None))]
     fn amin(
         &self,
         py: Python<'_>,
         dim: Option<&Bound<'_, PyAny>>,
-        keepdim: bool,
+        keepdim: Option<bool>,
         out: Out<'_, '_>,
+        axis: Option<&Bound<'_, PyAny>>,
+        keepdims: Option<bool>,
     ) -> R {
+        let dim = crate::convert::numpy_alias("amin", dim, axis, "axis")?;
+        let keepdim =
+            crate::convert::numpy_alias("amin", keepdim, keepdims, "keepdims")?.unwrap_or(false);
         let d = dims(dim)?;
         with_out(py, "amin", &[&self.t], out, || {
             ok(reduce::amax_amin(
@@ -142,33 +172,59 @@ impl PyTensor {
             ))
         })
     }
-    #[pyo3(signature = (dim=None, keepdim=false))]
-    fn argmax(&self, dim: Option<i64>, keepdim: bool) -> R {
+    #[pyo3(signature = (dim=None, keepdim=None, *, axis=None, keepdims=None))]
+    fn argmax(
+        &self,
+        dim: Option<i64>,
+        keepdim: Option<bool>,
+        axis: Option<i64>,
+        keepdims: Option<bool>,
+    ) -> R {
+        let dim = crate::convert::numpy_alias("argmax", dim, axis, "axis")?;
+        let keepdim =
+            crate::convert::numpy_alias("argmax", keepdim, keepdims, "keepdims")?.unwrap_or(false);
         ok(reduce::argmax_argmin(&self.t, dim, keepdim, true))
     }
-    #[pyo3(signature = (dim=None, keepdim=false))]
-    fn argmin(&self, dim: Option<i64>, keepdim: bool) -> R {
+    #[pyo3(signature = (dim=None, keepdim=None, *, axis=None, keepdims=None))]
+    fn argmin(
+        &self,
+        dim: Option<i64>,
+        keepdim: Option<bool>,
+        axis: Option<i64>,
+        keepdims: Option<bool>,
+    ) -> R {
+        let dim = crate::convert::numpy_alias("argmin", dim, axis, "axis")?;
+        let keepdim =
+            crate::convert::numpy_alias("argmin", keepdim, keepdims, "keepdims")?.unwrap_or(false);
         ok(reduce::argmax_argmin(&self.t, dim, keepdim, false))
     }
-    #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None))]
+    #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None, axis=None, keepdims=None))]
     fn var(
         &self,
         dim: Option<&Bound<'_, PyAny>>,
         unbiased: Option<bool>,
         keepdim: Option<bool>,
         correction: Option<f64>,
+        axis: Option<&Bound<'_, PyAny>>,
+        keepdims: Option<bool>,
     ) -> R {
+        let dim = crate::convert::numpy_alias("var", dim, axis, "axis")?;
+        let keepdim = crate::convert::numpy_alias("var", keepdim, keepdims, "keepdims")?;
         let (d, c, keepdim) = var_args("var", dim, unbiased, keepdim, correction)?;
         ok(reduce::var(&self.t, d.as_deref(), c, keepdim))
     }
-    #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None))]
+    #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None, axis=None, keepdims=None))]
     fn std(
         &self,
         dim: Option<&Bound<'_, PyAny>>,
         unbiased: Option<bool>,
         keepdim: Option<bool>,
         correction: Option<f64>,
+        axis: Option<&Bound<'_, PyAny>>,
+        keepdims: Option<bool>,
     ) -> R {
+        let dim = crate::convert::numpy_alias("std", dim, axis, "axis")?;
+        let keepdim = crate::convert::numpy_alias("std", keepdim, keepdims, "keepdims")?;
         let (d, c, keepdim) = var_args("std", dim, unbiased, keepdim, correction)?;
         ok(reduce::std(&self.t, d.as_deref(), c, keepdim))
     }
@@ -217,21 +273,36 @@ impl PyTensor {
         };
         ok(reduce::norm(&x, p, dims(dim)?.as_deref(), keepdim))
     }
-    #[pyo3(signature = (dim, keepdim=false, *, out=None))]
+    #[pyo3(signature = (dim=None, keepdim=None, *, out=None, axis=None, keepdims=None))]
     fn logsumexp(
         &self,
         py: Python<'_>,
-        dim: &Bound<'_, PyAny>,
-        keepdim: bool,
+        dim: Option<&Bound<'_, PyAny>>,
+        keepdim: Option<bool>,
         out: Out<'_, '_>,
+        axis: Option<&Bound<'_, PyAny>>,
+        keepdims: Option<bool>,
     ) -> R {
+        let dim = crate::convert::numpy_alias("logsumexp", dim, axis, "axis")?;
+        let dim = dim.ok_or_else(|| crate::convert::missing_dim("logsumexp"))?;
+        let keepdim = crate::convert::numpy_alias("logsumexp", keepdim, keepdims, "keepdims")?
+            .unwrap_or(false);
         let d = dims(Some(dim))?.unwrap_or_default();
         with_out(py, "logsumexp", &[&self.t], out, || {
             ok(softmax::logsumexp(&self.t, &d, keepdim))
         })
     }
-    #[pyo3(signature = (dim=None, keepdim=false))]
-    fn all(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
+    #[pyo3(signature = (dim=None, keepdim=None, *, axis=None, keepdims=None))]
+    fn all(
+        &self,
+        dim: Option<&Bound<'_, PyAny>>,
+        keepdim: Option<bool>,
+        axis: Option<&Bound<'_, PyAny>>,
+        keepdims: Option<bool>,
+    ) -> R {
+        let dim = crate::convert::numpy_alias("all", dim, axis, "axis")?;
+        let keepdim =
+            crate::convert::numpy_alias("all", keepdim, keepdims, "keepdims")?.unwrap_or(false);
         ok(reduce::all_any(
             &self.t,
             dims(dim)?.as_deref(),
@@ -239,8 +310,17 @@ impl PyTensor {
             true,
         ))
     }
-    #[pyo3(signature = (dim=None, keepdim=false))]
-    fn any(&self, dim: Option<&Bound<'_, PyAny>>, keepdim: bool) -> R {
+    #[pyo3(signature = (dim=None, keepdim=None, *, axis=None, keepdims=None))]
+    fn any(
+        &self,
+        dim: Option<&Bound<'_, PyAny>>,
+        keepdim: Option<bool>,
+        axis: Option<&Bound<'_, PyAny>>,
+        keepdims: Option<bool>,
+    ) -> R {
+        let dim = crate::convert::numpy_alias("any", dim, axis, "axis")?;
+        let keepdim =
+            crate::convert::numpy_alias("any", keepdim, keepdims, "keepdims")?.unwrap_or(false);
         ok(reduce::all_any(
             &self.t,
             dims(dim)?.as_deref(),
@@ -269,41 +349,63 @@ impl PyTensor {
         .py()?;
         Ok(slf.clone())
     }
-    #[pyo3(signature = (dim, *, dtype=None, out=None))]
+    #[pyo3(signature = (dim=None, *, dtype=None, out=None, axis=None))]
     fn cumsum(
         &self,
         py: Python<'_>,
-        dim: i64,
+        dim: Option<i64>,
         dtype: Option<&Bound<'_, PyAny>>,
         out: Out<'_, '_>,
+        axis: Option<i64>,
     ) -> R {
+        let dim = crate::convert::numpy_alias("cumsum", dim, axis, "axis")?;
+        let dim = dim.ok_or_else(|| crate::convert::missing_dim("cumsum"))?;
         let dt = convert::dtype(dtype)?.or(out_dtype(out));
         with_out(py, "cumsum", &[&self.t], out, || {
             ok(scan::cumsum(&self.t, dim, dt))
         })
     }
-    #[pyo3(signature = (dim, *, dtype=None, out=None))]
+    #[pyo3(signature = (dim=None, *, dtype=None, out=None, axis=None))]
     fn cumprod(
         &self,
         py: Python<'_>,
-        dim: i64,
+        dim: Option<i64>,
         dtype: Option<&Bound<'_, PyAny>>,
         out: Out<'_, '_>,
+        axis: Option<i64>,
     ) -> R {
+        let dim = crate::convert::numpy_alias("cumprod", dim, axis, "axis")?;
+        let dim = dim.ok_or_else(|| crate::convert::missing_dim("cumprod"))?;
         let dt = convert::dtype(dtype)?.or(out_dtype(out));
         with_out(py, "cumprod", &[&self.t], out, || {
             ok(scan::cumprod(&self.t, dim, dt))
         })
     }
-    #[pyo3(signature = (dim, dtype=None))]
-    fn softmax(&self, py: Python<'_>, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {
+    #[pyo3(signature = (dim=None, dtype=None, *, axis=None))]
+    fn softmax(
+        &self,
+        py: Python<'_>,
+        dim: Option<i64>,
+        dtype: Option<&Bound<'_, PyAny>>,
+        axis: Option<i64>,
+    ) -> R {
+        let dim = crate::convert::numpy_alias("softmax", dim, axis, "axis")?;
+        let dim = dim.ok_or_else(|| crate::convert::missing_dim("softmax"))?;
         let dt = convert::dtype(dtype)?;
         ok(heavy(py, self.t.numel(), || {
             softmax::softmax(&self.t, dim, dt)
         }))
     }
-    #[pyo3(signature = (dim, dtype=None))]
-    fn log_softmax(&self, py: Python<'_>, dim: i64, dtype: Option<&Bound<'_, PyAny>>) -> R {
+    #[pyo3(signature = (dim=None, dtype=None, *, axis=None))]
+    fn log_softmax(
+        &self,
+        py: Python<'_>,
+        dim: Option<i64>,
+        dtype: Option<&Bound<'_, PyAny>>,
+        axis: Option<i64>,
+    ) -> R {
+        let dim = crate::convert::numpy_alias("log_softmax", dim, axis, "axis")?;
+        let dim = dim.ok_or_else(|| crate::convert::missing_dim("log_softmax"))?;
         let dt = convert::dtype(dtype)?;
         ok(heavy(py, self.t.numel(), || {
             softmax::log_softmax(&self.t, dim, dt)

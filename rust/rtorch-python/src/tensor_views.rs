@@ -99,12 +99,15 @@ impl PyTensor {
     fn select(&self, dim: i64, index: &Bound<'_, PyAny>) -> R {
         ok(movement::select(&self.t, dim, convert::index_arg(index)?))
     }
-    fn unsqueeze(&self, dim: i64) -> R {
+    #[pyo3(signature = (dim=None, *, axis=None))]
+    fn unsqueeze(&self, dim: Option<i64>, axis: Option<i64>) -> R {
+        let dim = convert::numpy_alias("unsqueeze", dim, axis, "axis")?;
+        let dim = dim.ok_or_else(|| convert::missing_dim("unsqueeze"))?;
         ok(movement::unsqueeze(&self.t, dim))
     }
-    #[pyo3(signature = (dim=None))]
-    fn squeeze(&self, dim: Option<&Bound<'_, PyAny>>) -> R {
-        let d = dims(dim)?;
+    #[pyo3(signature = (dim=None, *, axis=None))]
+    fn squeeze(&self, dim: Option<&Bound<'_, PyAny>>, axis: Option<&Bound<'_, PyAny>>) -> R {
+        let d = dims(convert::numpy_alias("squeeze", dim, axis, "axis")?)?;
         ok(movement::squeeze(&self.t, d.as_deref()))
     }
     #[pyo3(signature = (start_dim=0, end_dim=-1))]
