@@ -401,7 +401,6 @@ pub fn _backward(
 
 #[pyfunction]
 #[pyo3(signature = (outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=false, allow_unused=None))]
-#[allow(clippy::too_many_arguments)]
 pub fn _grad<'py>(
     py: Python<'py>,
     outputs: &Bound<'_, PyAny>,

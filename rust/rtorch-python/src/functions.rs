@@ -161,7 +161,6 @@ pub fn ones(
 /// `empty` returns zeroed memory: it costs the same (calloc) and is never garbage.
 #[pyfunction]
 #[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, layout=None, pin_memory=false, memory_format=None, out=None))]
-#[allow(clippy::too_many_arguments)]
 pub fn empty(
     size: &Bound<'_, PyTuple>,
     dtype: Option<&Bound<'_, PyAny>>,
@@ -196,7 +195,6 @@ fn fill_dtype(v: Scalar) -> DType {
 
 #[pyfunction]
 #[pyo3(signature = (size, fill_value, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
-#[allow(clippy::too_many_arguments)]
 pub fn full(
     size: &Bound<'_, PyAny>,
     fill_value: &Bound<'_, PyAny>,
@@ -273,7 +271,6 @@ pub fn ones_like(
 
 #[pyfunction]
 #[pyo3(signature = (input, fill_value, *, dtype=None, device=None, requires_grad=false, layout=None, memory_format=None))]
-#[allow(clippy::too_many_arguments)]
 pub fn full_like(
     input: &Bound<'_, PyTensor>,
     fill_value: &Bound<'_, PyAny>,
@@ -296,7 +293,6 @@ pub fn full_like(
 /// `arange(end)`, `arange(start, end, step=1)`: int64 unless a bound is a float.
 #[pyfunction]
 #[pyo3(signature = (start, end=None, step=None, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
-#[allow(clippy::too_many_arguments)]
 pub fn arange(
     start: &Bound<'_, PyAny>,
     end: Option<&Bound<'_, PyAny>>,
@@ -338,7 +334,6 @@ pub fn arange(
 
 #[pyfunction]
 #[pyo3(signature = (start, end, steps, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
-#[allow(clippy::too_many_arguments)]
 pub fn linspace(
     start: f64,
     end: f64,
@@ -363,7 +358,6 @@ pub fn linspace(
 
 #[pyfunction]
 #[pyo3(signature = (start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
-#[allow(clippy::too_many_arguments)]
 pub fn logspace(
     start: f64,
     end: f64,
@@ -389,7 +383,6 @@ pub fn logspace(
 
 #[pyfunction]
 #[pyo3(signature = (n, m=None, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
-#[allow(clippy::too_many_arguments)]
 pub fn eye(
     n: i64,
     m: Option<i64>,

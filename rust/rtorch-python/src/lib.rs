@@ -1,6 +1,9 @@
 //! `rtorch._C`: the Python bindings. Each file converts arguments and delegates to the
 //! engine crate; errors cross the boundary only through `errors::to_py`.
-
+#![allow(
+    clippy::too_many_arguments,
+    reason = "bindings mirror PyTorch's signatures, keyword for keyword"
+)]
 #![allow(non_snake_case)]
 
 mod autograd;

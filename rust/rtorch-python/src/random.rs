@@ -95,7 +95,6 @@ fn sampled(
 
 #[pyfunction]
 #[pyo3(signature = (*size, generator=None, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
-#[allow(clippy::too_many_arguments)]
 pub fn rand(
     size: &Bound<'_, PyTuple>,
     generator: Option<&Bound<'_, PyGenerator>>,
@@ -119,7 +118,6 @@ pub fn rand(
 
 #[pyfunction]
 #[pyo3(signature = (*size, generator=None, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
-#[allow(clippy::too_many_arguments)]
 pub fn randn(
     size: &Bound<'_, PyTuple>,
     generator: Option<&Bound<'_, PyGenerator>>,
@@ -144,7 +142,6 @@ pub fn randn(
 /// `randint(high, size)` or `randint(low, high, size)`.
 #[pyfunction]
 #[pyo3(signature = (*args, generator=None, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
-#[allow(clippy::too_many_arguments)]
 pub fn randint(
     args: &Bound<'_, PyTuple>,
     generator: Option<&Bound<'_, PyGenerator>>,
@@ -174,7 +171,6 @@ pub fn randint(
 
 #[pyfunction]
 #[pyo3(signature = (n, *, generator=None, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
-#[allow(clippy::too_many_arguments)]
 pub fn randperm(
     n: i64,
     generator: Option<&Bound<'_, PyGenerator>>,
