@@ -331,3 +331,12 @@ def test_var_std_empty_dims_gradient_is_the_full_reductions(op):
     tx = TORCH.tensor([1.0, 2.0, 4.0], dtype=TORCH.float64, requires_grad=True)
     getattr(TORCH, op)(tx, dim=()).backward()
     assert not np.isfinite(tx.grad.numpy()).any()  # torch's, for the record
+
+
+def test_a_rust_panic_in_an_op_is_a_runtime_error_naming_it():
+    # pyo3 would raise PanicException, a BaseException that `except Exception` misses.
+    if LIB is None:
+        pytest.skip("needs rtorch")
+    with pytest.raises(RuntimeError, match=r"internal error in _test_panic: forced"):
+        LIB._C._test_panic("forced")
+    assert LIB.ones(2).sum().item() == 2.0  # and the interpreter carries on

@@ -4,7 +4,7 @@
 use crate::convert::{self, operand_req};
 use crate::errors::IntoPy;
 use crate::out::with_out;
-use crate::tensor::{heavy, ok, PyTensor, R};
+use crate::tensor::{heavy, PyTensor, R};
 use crate::tensor_math::tensor_list;
 use crate::types::{dtype_obj, PyDType};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
@@ -87,11 +87,11 @@ pub fn as_tensor(
     let dt = convert::dtype(dtype)?;
     if let Ok(t) = data.cast::<PyTensor>() {
         let t = &t.get().t;
-        return ok(rtorch::ops::cast::to_dtype(t, dt.unwrap_or(t.dtype())));
+        return crate::ok!(rtorch::ops::cast::to_dtype(t, dt.unwrap_or(t.dtype())));
     }
     if data.hasattr("__array_interface__")? {
         if let Ok(t) = convert::from_numpy(data, false) {
-            return ok(rtorch::ops::cast::to_dtype(&t, dt.unwrap_or(t.dtype())));
+            return crate::ok!(rtorch::ops::cast::to_dtype(&t, dt.unwrap_or(t.dtype())));
         }
     }
     Ok(PyTensor::wrap(convert::tensor_from_data(data, dt)?))
@@ -429,7 +429,7 @@ pub fn cat(
     let n: usize = ts.iter().map(|t| t.numel()).sum();
     let refs: Vec<&Tensor> = ts.iter().collect();
     with_out(py, "cat", &refs, out, || {
-        ok(heavy(py, n, || join::cat(&ts, dim)))
+        crate::ok!(heavy(py, n, || join::cat(&ts, dim)))
     })
 }
 
@@ -447,7 +447,7 @@ pub fn stack(
     let dim = convert::numpy_alias("stack", (dim != 0).then_some(dim), axis, "axis")?.unwrap_or(0);
     let ts = tensor_list(tensors)?;
     let refs: Vec<&Tensor> = ts.iter().collect();
-    with_out(py, "stack", &refs, out, || ok(join::stack(&ts, dim)))
+    with_out(py, "stack", &refs, out, || crate::ok!(join::stack(&ts, dim)))
 }
 
 #[pyfunction]
@@ -506,7 +506,7 @@ pub fn lerp(
     weight: &Bound<'_, PyAny>,
 ) -> R {
     let w = operand_req(weight, "lerp", "weight")?;
-    ok(pointwise::lerp(&input.get().t, &end.get().t, &w))
+    crate::ok!(pointwise::lerp(&input.get().t, &end.get().t, &w))
 }
 
 // ----- dtypes, promotion, global state -----
@@ -594,4 +594,12 @@ pub fn list_ops(py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
 #[pyfunction]
 pub fn _is_number(o: &Bound<'_, PyAny>) -> PyResult<bool> {
     Ok(convert::scalar(o)?.is_some())
+}
+
+/// Panics inside an op binding, for the test that a Rust panic reaches Python as a
+/// RuntimeError naming the op (`ok!`).
+#[pyfunction]
+#[allow(unreachable_code, reason = "the op body is the panic")]
+pub fn _test_panic(message: &str) -> R {
+    crate::ok!(panic!("{message}"))
 }

@@ -91,6 +91,7 @@ fn _C(m: &Bound<'_, PyModule>) -> PyResult<()> {
         functions::list_ops,
         functions::_is_number,
         out::_write_out,
+        functions::_test_panic,
         autograd::_backward,
         autograd::_grad,
         autograd::is_grad_enabled,

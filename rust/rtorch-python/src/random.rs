@@ -4,7 +4,7 @@ use crate::convert;
 use crate::errors::IntoPy;
 use crate::functions::{check_device, factory_dtype, finish, finish_out, out_dtype};
 use crate::out::with_out;
-use crate::tensor::{ok, PyTensor, R};
+use crate::tensor::{PyTensor, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
@@ -46,7 +46,7 @@ impl PyGenerator {
     }
     fn get_state(&self) -> PyResult<crate::tensor::TensorOut> {
         let state = self.g.get_state();
-        ok(Tensor::from_slice(&state, &[state.len()]))
+        crate::ok!(Tensor::from_slice(&state, &[state.len()]))
     }
     fn set_state<'py>(
         slf: &Bound<'py, Self>,
@@ -208,7 +208,7 @@ pub fn bernoulli(
 ) -> R {
     let (x, g) = (&input.get().t, gen_of(generator));
     match p {
-        None => ok(sampling::bernoulli(x, g.as_ref())),
+        None => crate::ok!(sampling::bernoulli(x, g.as_ref())),
         Some(p) => {
             let out = Tensor::try_uninit_like(x.shape(), x.dtype(), &[x.strides()]).py()?;
             sampling::bernoulli_scalar_(&out, p, g.as_ref()).py()?;

@@ -4,7 +4,7 @@
 use crate::convert::{operand_req, scalar_req};
 use crate::errors::IntoPy;
 use crate::out::{with_out, Out};
-use crate::tensor::{heavy, ok, PyTensor, R};
+use crate::tensor::{heavy, PyTensor, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use rtorch::ops::{binary, indexing, matmul, pointwise, unary};
@@ -42,7 +42,7 @@ macro_rules! unary_methods {
                 #[pyo3(signature = (*, out=None))]
                 fn $name(&self, py: Python<'_>, out: Out<'_, '_>) -> R {
                     with_out(py, stringify!($name), &[&self.t], out, || {
-                        ok(heavy(py, self.t.numel(), || unary::$name(&self.t)))
+                        crate::ok!(heavy(py, self.t.numel(), || unary::$name(&self.t)))
                     })
                 }
                 fn $inplace<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, Self>> {
@@ -117,7 +117,7 @@ macro_rules! binary_methods {
                     let b = operand_req(other, stringify!($name), "other")?;
                     let py = other.py();
                     with_out(py, stringify!($name), &[&self.t, &b], out, || {
-                        ok(heavy(py, self.t.numel().max(b.numel()), || binary::$name(&self.t, &b)))
+                        crate::ok!(heavy(py, self.t.numel().max(b.numel()), || binary::$name(&self.t, &b)))
                     })
                 }
                 fn $inplace<'py>(slf: &Bound<'py, Self>, other: &Bound<'_, PyAny>) -> PyResult<Bound<'py, Self>> {
@@ -176,7 +176,7 @@ impl PyTensor {
         let a = scalar_or_default(alpha, "alpha", Scalar::Int(1))?;
         let py = other.py();
         with_out(py, "add", &[&self.t, &b], out, || {
-            ok(heavy(py, self.t.numel().max(b.numel()), || {
+            crate::ok!(heavy(py, self.t.numel().max(b.numel()), || {
                 binary::add_scaled(&self.t, &b, a)
             }))
         })
@@ -204,7 +204,7 @@ impl PyTensor {
         let a = scalar_or_default(alpha, "alpha", Scalar::Int(1))?;
         let py = other.py();
         with_out(py, "sub", &[&self.t, &b], out, || {
-            ok(heavy(py, self.t.numel().max(b.numel()), || {
+            crate::ok!(heavy(py, self.t.numel().max(b.numel()), || {
                 binary::sub_scaled(&self.t, &b, a)
             }))
         })
@@ -227,7 +227,7 @@ impl PyTensor {
         let mode = rounding(rounding_mode)?;
         let py = other.py();
         with_out(py, "div", &[&self.t, &b], out, || {
-            ok(heavy(py, self.t.numel().max(b.numel()), || {
+            crate::ok!(heavy(py, self.t.numel().max(b.numel()), || {
                 binary::div_mode(&self.t, &b, mode)
             }))
         })
@@ -276,7 +276,7 @@ impl PyTensor {
             .filter(|o| !o.is_none())
             .map(|o| operand_req(o, "clamp", "max"))
             .transpose()?;
-        ok(pointwise::clamp(&self.t, lo.as_ref(), hi.as_ref()))
+        crate::ok!(pointwise::clamp(&self.t, lo.as_ref(), hi.as_ref()))
     }
     #[pyo3(signature = (min=None, max=None))]
     fn clip(&self, min: Option<&Bound<'_, PyAny>>, max: Option<&Bound<'_, PyAny>>) -> R {
@@ -306,25 +306,25 @@ impl PyTensor {
     fn clamp_min(&self, min: &Bound<'_, PyAny>) -> R {
         not_none(min, "clamp_min")?;
         let lo = operand_req(min, "clamp_min", "min")?;
-        ok(pointwise::clamp_min(&self.t, &lo))
+        crate::ok!(pointwise::clamp_min(&self.t, &lo))
     }
     fn clamp_max(&self, max: &Bound<'_, PyAny>) -> R {
         not_none(max, "clamp_max")?;
         let hi = operand_req(max, "clamp_max", "max")?;
-        ok(pointwise::clamp_max(&self.t, &hi))
+        crate::ok!(pointwise::clamp_max(&self.t, &hi))
     }
     fn lerp(&self, end: &Bound<'_, PyTensor>, weight: &Bound<'_, PyAny>) -> R {
         let w = operand_req(weight, "lerp", "weight")?;
-        ok(pointwise::lerp(&self.t, &end.get().t, &w))
+        crate::ok!(pointwise::lerp(&self.t, &end.get().t, &w))
     }
     #[pyo3(name = "where")]
     fn where_method(&self, condition: &Bound<'_, PyTensor>, other: &Bound<'_, PyAny>) -> R {
         let y = operand_req(other, "where", "other")?;
-        ok(pointwise::where_(&condition.get().t, &self.t, &y))
+        crate::ok!(pointwise::where_(&condition.get().t, &self.t, &y))
     }
     fn masked_fill(&self, mask: &Bound<'_, PyTensor>, value: &Bound<'_, PyAny>) -> R {
         let v = operand_req(value, "masked_fill", "value")?;
-        ok(pointwise::masked_fill(&self.t, &mask.get().t, &v))
+        crate::ok!(pointwise::masked_fill(&self.t, &mask.get().t, &v))
     }
     fn masked_fill_<'py>(
         slf: &Bound<'py, Self>,
@@ -347,7 +347,7 @@ impl PyTensor {
         value: Option<&Bound<'_, PyAny>>,
     ) -> R {
         let v = scalar_or_default(value, "value", Scalar::Int(1))?;
-        ok(pointwise::addcmul(
+        crate::ok!(pointwise::addcmul(
             &self.t,
             &tensor1.get().t,
             &tensor2.get().t,
@@ -362,7 +362,7 @@ impl PyTensor {
         value: Option<&Bound<'_, PyAny>>,
     ) -> R {
         let v = scalar_or_default(value, "value", Scalar::Int(1))?;
-        ok(pointwise::addcdiv(
+        crate::ok!(pointwise::addcdiv(
             &self.t,
             &tensor1.get().t,
             &tensor2.get().t,
@@ -371,17 +371,17 @@ impl PyTensor {
     }
     #[pyo3(signature = (nan=0.0, posinf=None, neginf=None))]
     fn nan_to_num(&self, nan: f64, posinf: Option<f64>, neginf: Option<f64>) -> R {
-        ok(unary::nan_to_num(&self.t, nan, posinf, neginf))
+        crate::ok!(unary::nan_to_num(&self.t, nan, posinf, neginf))
     }
     #[pyo3(signature = (*, decimals=None))]
     fn round(&self, decimals: Option<&Bound<'_, PyAny>>) -> R {
         let decimals = decimals.map(|d| decimals_arg(d, "round")).transpose()?;
         match decimals {
-            None => ok(unary::round(&self.t)),
+            None => crate::ok!(unary::round(&self.t)),
             Some(0) if !self.t.dtype().is_floating_point() => Err(crate::errors::to_py(
                 rtorch::ops::unsupported("round_vml_cpu", self.t.dtype()),
             )),
-            Some(d) => ok(unary::round_decimals(&self.t, d)),
+            Some(d) => crate::ok!(unary::round_decimals(&self.t, d)),
         }
     }
     #[pyo3(signature = (*, decimals=None))]
@@ -400,13 +400,13 @@ impl PyTensor {
         Ok(slf.clone())
     }
     fn isnan(&self) -> R {
-        ok(unary::isnan(&self.t))
+        crate::ok!(unary::isnan(&self.t))
     }
     fn isinf(&self) -> R {
-        ok(unary::isinf(&self.t))
+        crate::ok!(unary::isinf(&self.t))
     }
     fn isfinite(&self) -> R {
-        ok(unary::isfinite(&self.t))
+        crate::ok!(unary::isfinite(&self.t))
     }
 
     // ----- BLAS -----
@@ -415,48 +415,48 @@ impl PyTensor {
     fn mm(&self, py: Python<'_>, mat2: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
         let b = &mat2.get().t;
         with_out(py, "mm", &[&self.t, b], out, || {
-            ok(heavy(py, self.t.numel() * 8, || matmul::mm(&self.t, b)))
+            crate::ok!(heavy(py, self.t.numel() * 8, || matmul::mm(&self.t, b)))
         })
     }
     #[pyo3(signature = (mat2, *, out=None))]
     fn bmm(&self, py: Python<'_>, mat2: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
         let b = &mat2.get().t;
         with_out(py, "bmm", &[&self.t, b], out, || {
-            ok(heavy(py, self.t.numel() * 8, || matmul::bmm(&self.t, b)))
+            crate::ok!(heavy(py, self.t.numel() * 8, || matmul::bmm(&self.t, b)))
         })
     }
     #[pyo3(signature = (other, *, out=None))]
     fn matmul(&self, py: Python<'_>, other: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
         let b = &other.get().t;
         with_out(py, "matmul", &[&self.t, b], out, || {
-            ok(heavy(py, self.t.numel() * 8, || matmul::matmul(&self.t, b)))
+            crate::ok!(heavy(py, self.t.numel() * 8, || matmul::matmul(&self.t, b)))
         })
     }
     #[pyo3(signature = (vec, *, out=None))]
     fn mv(&self, py: Python<'_>, vec: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
         let v = &vec.get().t;
         with_out(py, "mv", &[&self.t, v], out, || {
-            ok(heavy(py, self.t.numel(), || matmul::mv(&self.t, v)))
+            crate::ok!(heavy(py, self.t.numel(), || matmul::mv(&self.t, v)))
         })
     }
     #[pyo3(signature = (other, *, out=None))]
     fn dot(&self, py: Python<'_>, other: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
         let b = &other.get().t;
         with_out(py, "dot", &[&self.t, b], out, || {
-            ok(heavy(py, self.t.numel(), || matmul::dot(&self.t, b)))
+            crate::ok!(heavy(py, self.t.numel(), || matmul::dot(&self.t, b)))
         })
     }
     #[pyo3(signature = (vec2, *, out=None))]
     fn outer(&self, py: Python<'_>, vec2: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
         let b = &vec2.get().t;
         with_out(py, "outer", &[&self.t, b], out, || {
-            ok(heavy(py, self.t.numel() * b.numel(), || {
+            crate::ok!(heavy(py, self.t.numel() * b.numel(), || {
                 matmul::outer(&self.t, b)
             }))
         })
     }
     fn ger(&self, vec2: &Bound<'_, PyTensor>) -> R {
-        ok(matmul::outer(&self.t, &vec2.get().t))
+        crate::ok!(matmul::outer(&self.t, &vec2.get().t))
     }
 }
 
@@ -489,7 +489,7 @@ impl PyTensor {
         PyTensor::wrap(indexing::nonzero(&self.t).py()?).into_py_any(py)
     }
     fn argwhere(&self) -> R {
-        ok(indexing::nonzero(&self.t))
+        crate::ok!(indexing::nonzero(&self.t))
     }
 }
 

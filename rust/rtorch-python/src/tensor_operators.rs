@@ -3,7 +3,7 @@
 
 use crate::convert::{self, operand};
 use crate::errors::IntoPy;
-use crate::tensor::{heavy, ok, PyTensor, TensorOut, R};
+use crate::tensor::{heavy, PyTensor, TensorOut, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use rtorch::ops::{binary, unary};
@@ -138,7 +138,7 @@ impl PyTensor {
         binop(&self.t, o, binary::ge)
     }
     fn __neg__(&self) -> R {
-        ok(unary::neg(&self.t))
+        crate::ok!(unary::neg(&self.t))
     }
     fn __pos__(&self) -> PyResult<TensorOut> {
         if self.t.dtype() == DType::Bool {
@@ -149,18 +149,18 @@ impl PyTensor {
         Ok(PyTensor::wrap(self.t.clone()))
     }
     fn __abs__(&self) -> R {
-        ok(unary::abs(&self.t))
+        crate::ok!(unary::abs(&self.t))
     }
     fn __invert__(&self) -> R {
         if self.t.dtype() == DType::Bool {
-            return ok(unary::logical_not(&self.t));
+            return crate::ok!(unary::logical_not(&self.t));
         }
         if self.t.dtype().is_floating_point() {
             return Err(PyTypeError::new_err(
                 "~ (operator.invert) is only implemented on integer and Boolean-type tensors",
             ));
         }
-        ok(unary::bitwise_not(&self.t))
+        crate::ok!(unary::bitwise_not(&self.t))
     }
     fn __iadd__(&self, py: Python<'_>, o: convert::Operand) -> PyResult<()> {
         inplace_binop(py, &self.t, o, "add")

@@ -5,7 +5,7 @@
 use crate::convert::{self, dims};
 use crate::errors::IntoPy;
 use crate::out::{out_dtype, with_out, write_pair, Out};
-use crate::tensor::{heavy, ok, PyTensor, R};
+use crate::tensor::{heavy, PyTensor, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -42,7 +42,7 @@ impl PyTensor {
         let keepdim = keepdim_arg("sum", dim, keepdim)?;
         let (d, dt) = (dims(dim)?, convert::dtype(dtype)?.or(out_dtype(out)));
         with_out(py, "sum", &[&self.t], out, || {
-            ok(heavy(py, self.t.numel(), || {
+            crate::ok!(heavy(py, self.t.numel(), || {
                 reduce::sum(&self.t, d.as_deref(), keepdim, dt)
             }))
         })
@@ -63,7 +63,7 @@ impl PyTensor {
         let keepdim = keepdim_arg("mean", dim, keepdim)?;
         let (d, dt) = (dims(dim)?, convert::dtype(dtype)?);
         with_out(py, "mean", &[&self.t], out, || {
-            ok(heavy(py, self.t.numel(), || {
+            crate::ok!(heavy(py, self.t.numel(), || {
                 reduce::mean(&self.t, d.as_deref(), keepdim, dt)
             }))
         })
@@ -91,7 +91,7 @@ impl PyTensor {
             convert::dtype(dtype)?.or(out_dtype(out)),
         );
         with_out(py, "prod", &[&self.t], out, || {
-            ok(reduce::prod(&self.t, dim, keepdim, dt))
+            crate::ok!(reduce::prod(&self.t, dim, keepdim, dt))
         })
     }
     #[pyo3(signature = (dim=None, keepdim=None, *, out=None, axis=None, keepdims=None))]
@@ -139,7 +139,7 @@ impl PyTensor {
             crate::convert::numpy_alias("amax", keepdim, keepdims, "keepdims")?.unwrap_or(false);
         let d = dims(dim)?;
         with_out(py, "amax", &[&self.t], out, || {
-            ok(reduce::amax_amin(
+            crate::ok!(reduce::amax_amin(
                 &self.t,
                 d.as_deref(),
                 keepdim,
@@ -163,7 +163,7 @@ impl PyTensor {
             crate::convert::numpy_alias("amin", keepdim, keepdims, "keepdims")?.unwrap_or(false);
         let d = dims(dim)?;
         with_out(py, "amin", &[&self.t], out, || {
-            ok(reduce::amax_amin(
+            crate::ok!(reduce::amax_amin(
                 &self.t,
                 d.as_deref(),
                 keepdim,
@@ -183,7 +183,7 @@ impl PyTensor {
         let dim = crate::convert::numpy_alias("argmax", dim, axis, "axis")?;
         let keepdim =
             crate::convert::numpy_alias("argmax", keepdim, keepdims, "keepdims")?.unwrap_or(false);
-        ok(reduce::argmax_argmin(&self.t, dim, keepdim, true))
+        crate::ok!(reduce::argmax_argmin(&self.t, dim, keepdim, true))
     }
     #[pyo3(signature = (dim=None, keepdim=None, *, axis=None, keepdims=None))]
     fn argmin(
@@ -196,7 +196,7 @@ impl PyTensor {
         let dim = crate::convert::numpy_alias("argmin", dim, axis, "axis")?;
         let keepdim =
             crate::convert::numpy_alias("argmin", keepdim, keepdims, "keepdims")?.unwrap_or(false);
-        ok(reduce::argmax_argmin(&self.t, dim, keepdim, false))
+        crate::ok!(reduce::argmax_argmin(&self.t, dim, keepdim, false))
     }
     #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None, axis=None, keepdims=None))]
     fn var(
@@ -211,7 +211,7 @@ impl PyTensor {
         let dim = crate::convert::numpy_alias("var", dim, axis, "axis")?;
         let keepdim = crate::convert::numpy_alias("var", keepdim, keepdims, "keepdims")?;
         let (d, c, keepdim) = var_args("var", dim, unbiased, keepdim, correction)?;
-        ok(reduce::var(&self.t, d.as_deref(), c, keepdim))
+        crate::ok!(reduce::var(&self.t, d.as_deref(), c, keepdim))
     }
     #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None, axis=None, keepdims=None))]
     fn std(
@@ -226,7 +226,7 @@ impl PyTensor {
         let dim = crate::convert::numpy_alias("std", dim, axis, "axis")?;
         let keepdim = crate::convert::numpy_alias("std", keepdim, keepdims, "keepdims")?;
         let (d, c, keepdim) = var_args("std", dim, unbiased, keepdim, correction)?;
-        ok(reduce::std(&self.t, d.as_deref(), c, keepdim))
+        crate::ok!(reduce::std(&self.t, d.as_deref(), c, keepdim))
     }
     #[pyo3(signature = (p=None, dim=None, keepdim=false, dtype=None))]
     fn norm(
@@ -271,7 +271,7 @@ impl PyTensor {
             }
             None => self.t.clone(),
         };
-        ok(reduce::norm(&x, p, dims(dim)?.as_deref(), keepdim))
+        crate::ok!(reduce::norm(&x, p, dims(dim)?.as_deref(), keepdim))
     }
     #[pyo3(signature = (dim=None, keepdim=None, *, out=None, axis=None, keepdims=None))]
     fn logsumexp(
@@ -289,7 +289,7 @@ impl PyTensor {
             .unwrap_or(false);
         let d = dims(Some(dim))?.unwrap_or_default();
         with_out(py, "logsumexp", &[&self.t], out, || {
-            ok(softmax::logsumexp(&self.t, &d, keepdim))
+            crate::ok!(softmax::logsumexp(&self.t, &d, keepdim))
         })
     }
     #[pyo3(signature = (dim=None, keepdim=None, *, axis=None, keepdims=None))]
@@ -303,7 +303,7 @@ impl PyTensor {
         let dim = crate::convert::numpy_alias("all", dim, axis, "axis")?;
         let keepdim =
             crate::convert::numpy_alias("all", keepdim, keepdims, "keepdims")?.unwrap_or(false);
-        ok(reduce::all_any(
+        crate::ok!(reduce::all_any(
             &self.t,
             dims(dim)?.as_deref(),
             keepdim,
@@ -321,7 +321,7 @@ impl PyTensor {
         let dim = crate::convert::numpy_alias("any", dim, axis, "axis")?;
         let keepdim =
             crate::convert::numpy_alias("any", keepdim, keepdims, "keepdims")?.unwrap_or(false);
-        ok(reduce::all_any(
+        crate::ok!(reduce::all_any(
             &self.t,
             dims(dim)?.as_deref(),
             keepdim,
@@ -362,7 +362,7 @@ impl PyTensor {
         let dim = dim.ok_or_else(|| crate::convert::missing_dim("cumsum"))?;
         let dt = convert::dtype(dtype)?.or(out_dtype(out));
         with_out(py, "cumsum", &[&self.t], out, || {
-            ok(scan::cumsum(&self.t, dim, dt))
+            crate::ok!(scan::cumsum(&self.t, dim, dt))
         })
     }
     #[pyo3(signature = (dim=None, *, dtype=None, out=None, axis=None))]
@@ -378,7 +378,7 @@ impl PyTensor {
         let dim = dim.ok_or_else(|| crate::convert::missing_dim("cumprod"))?;
         let dt = convert::dtype(dtype)?.or(out_dtype(out));
         with_out(py, "cumprod", &[&self.t], out, || {
-            ok(scan::cumprod(&self.t, dim, dt))
+            crate::ok!(scan::cumprod(&self.t, dim, dt))
         })
     }
     #[pyo3(signature = (dim=None, dtype=None, *, axis=None))]
@@ -392,7 +392,7 @@ impl PyTensor {
         let dim = crate::convert::numpy_alias("softmax", dim, axis, "axis")?;
         let dim = dim.ok_or_else(|| crate::convert::missing_dim("softmax"))?;
         let dt = convert::dtype(dtype)?;
-        ok(heavy(py, self.t.numel(), || {
+        crate::ok!(heavy(py, self.t.numel(), || {
             softmax::softmax(&self.t, dim, dt)
         }))
     }
@@ -407,7 +407,7 @@ impl PyTensor {
         let dim = crate::convert::numpy_alias("log_softmax", dim, axis, "axis")?;
         let dim = dim.ok_or_else(|| crate::convert::missing_dim("log_softmax"))?;
         let dt = convert::dtype(dtype)?;
-        ok(heavy(py, self.t.numel(), || {
+        crate::ok!(heavy(py, self.t.numel(), || {
             softmax::log_softmax(&self.t, dim, dt)
         }))
     }
@@ -425,14 +425,14 @@ impl PyTensor {
         let name = if is_max { "max" } else { "min" };
         match dim {
             None => with_out(py, name, &[&self.t], out, || {
-                ok(reduce::max_min_all(&self.t, is_max))
+                crate::ok!(reduce::max_min_all(&self.t, is_max))
             })?
             .into_py_any(py),
             Some(o) if o.is_instance_of::<PyTensor>() => {
                 // `max(other)` is `maximum`.
                 let b = &o.cast::<PyTensor>()?.get().t;
                 with_out(py, name, &[&self.t, b], out, || {
-                    ok(if is_max {
+                    crate::ok!(if is_max {
                         binary::maximum(&self.t, b)
                     } else {
                         binary::minimum(&self.t, b)

@@ -2,7 +2,7 @@
 
 use crate::convert::{self, dims, scalar_req};
 use crate::errors::IntoPy;
-use crate::tensor::{heavy, ok, PyTensor, R};
+use crate::tensor::{heavy, PyTensor, R};
 use crate::tensor_math::not_available_cuda;
 use crate::types::PyDevice;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
@@ -23,50 +23,50 @@ impl PyTensor {
     fn view(&self, shape: &Bound<'_, PyTuple>) -> R {
         if shape.len() == 1 {
             if let Ok(Some(d)) = convert::dtype(Some(&shape.get_item(0)?)) {
-                return ok(movement::view_dtype(&self.t, d));
+                return crate::ok!(movement::view_dtype(&self.t, d));
             }
         }
-        ok(movement::view(
+        crate::ok!(movement::view(
             &self.t,
             &convert::sizes_req(shape, "view", "size")?,
         ))
     }
     #[pyo3(signature = (*shape))]
     fn reshape(&self, shape: &Bound<'_, PyTuple>) -> R {
-        ok(movement::reshape(
+        crate::ok!(movement::reshape(
             &self.t,
             &convert::sizes_req(shape, "reshape", "shape")?,
         ))
     }
     fn view_as(&self, other: &Bound<'_, PyTensor>) -> R {
         let s: Vec<i64> = other.get().t.shape().iter().map(|&d| d as i64).collect();
-        ok(movement::view(&self.t, &s))
+        crate::ok!(movement::view(&self.t, &s))
     }
     fn reshape_as(&self, other: &Bound<'_, PyTensor>) -> R {
         let s: Vec<i64> = other.get().t.shape().iter().map(|&d| d as i64).collect();
-        ok(movement::reshape(&self.t, &s))
+        crate::ok!(movement::reshape(&self.t, &s))
     }
     #[pyo3(signature = (*dims))]
     fn permute(&self, dims: &Bound<'_, PyTuple>) -> R {
-        ok(movement::permute(
+        crate::ok!(movement::permute(
             &self.t,
             &convert::sizes_req(dims, "permute", "dims")?,
         ))
     }
     fn transpose(&self, dim0: i64, dim1: i64) -> R {
-        ok(movement::transpose(&self.t, dim0, dim1))
+        crate::ok!(movement::transpose(&self.t, dim0, dim1))
     }
     fn swapaxes(&self, dim0: i64, dim1: i64) -> R {
-        ok(movement::transpose(&self.t, dim0, dim1))
+        crate::ok!(movement::transpose(&self.t, dim0, dim1))
     }
     fn t(&self) -> R {
-        ok(movement::t(&self.t))
+        crate::ok!(movement::t(&self.t))
     }
     #[getter(T)]
     fn big_t(&self) -> R {
         let n = self.t.ndim() as i64;
         let rev: Vec<i64> = (0..n).rev().collect();
-        ok(movement::permute(&self.t, &rev))
+        crate::ok!(movement::permute(&self.t, &rev))
     }
     #[getter(mT)]
     fn m_t(&self) -> R {
@@ -76,20 +76,20 @@ impl PyTensor {
                 self.t.ndim()
             )));
         }
-        ok(movement::transpose(&self.t, -2, -1))
+        crate::ok!(movement::transpose(&self.t, -2, -1))
     }
     #[pyo3(signature = (*sizes))]
     fn expand(&self, sizes: &Bound<'_, PyTuple>) -> R {
-        ok(movement::expand_i64(
+        crate::ok!(movement::expand_i64(
             &self.t,
             &convert::sizes_req(sizes, "expand", "size")?,
         ))
     }
     fn expand_as(&self, other: &Bound<'_, PyTensor>) -> R {
-        ok(movement::expand(&self.t, other.get().t.shape()))
+        crate::ok!(movement::expand(&self.t, other.get().t.shape()))
     }
     fn narrow(&self, dim: i64, start: &Bound<'_, PyAny>, length: i64) -> R {
-        ok(movement::narrow(
+        crate::ok!(movement::narrow(
             &self.t,
             dim,
             convert::index_arg(start)?,
@@ -97,18 +97,18 @@ impl PyTensor {
         ))
     }
     fn select(&self, dim: i64, index: &Bound<'_, PyAny>) -> R {
-        ok(movement::select(&self.t, dim, convert::index_arg(index)?))
+        crate::ok!(movement::select(&self.t, dim, convert::index_arg(index)?))
     }
     #[pyo3(signature = (dim=None, *, axis=None))]
     fn unsqueeze(&self, dim: Option<i64>, axis: Option<i64>) -> R {
         let dim = convert::numpy_alias("unsqueeze", dim, axis, "axis")?;
         let dim = dim.ok_or_else(|| convert::missing_dim("unsqueeze"))?;
-        ok(movement::unsqueeze(&self.t, dim))
+        crate::ok!(movement::unsqueeze(&self.t, dim))
     }
     #[pyo3(signature = (dim=None, *, axis=None))]
     fn squeeze(&self, dim: Option<&Bound<'_, PyAny>>, axis: Option<&Bound<'_, PyAny>>) -> R {
         let d = dims(convert::numpy_alias("squeeze", dim, axis, "axis")?)?;
-        ok(movement::squeeze(&self.t, d.as_deref()))
+        crate::ok!(movement::squeeze(&self.t, d.as_deref()))
     }
     #[pyo3(signature = (start_dim=0, end_dim=-1))]
     fn flatten<'py>(slf: &Bound<'py, Self>, start_dim: i64, end_dim: i64) -> PyResult<Py<PyAny>> {
@@ -116,7 +116,7 @@ impl PyTensor {
         crate::tensor::same_or_wrap(slf, t)
     }
     fn unflatten(&self, dim: i64, sizes: Vec<i64>) -> R {
-        ok(movement::unflatten(&self.t, dim, &sizes))
+        crate::ok!(movement::unflatten(&self.t, dim, &sizes))
     }
     #[pyo3(signature = (dim=0))]
     fn unbind<'py>(&self, py: Python<'py>, dim: i64) -> PyResult<Bound<'py, PyTuple>> {
@@ -150,7 +150,7 @@ impl PyTensor {
     }
     #[pyo3(signature = (offset=0, dim1=0, dim2=1))]
     fn diagonal(&self, offset: i64, dim1: i64, dim2: i64) -> R {
-        ok(movement::diagonal(&self.t, offset, dim1, dim2))
+        crate::ok!(movement::diagonal(&self.t, offset, dim1, dim2))
     }
     #[pyo3(signature = (size, stride, storage_offset=None))]
     fn as_strided(&self, size: Vec<usize>, stride: Vec<isize>, storage_offset: Option<i64>) -> R {
@@ -162,11 +162,11 @@ impl PyTensor {
             }
             o => o.map(|o| o as usize),
         };
-        ok(movement::as_strided(&self.t, &size, &stride, offset))
+        crate::ok!(movement::as_strided(&self.t, &size, &stride, offset))
     }
     #[pyo3(signature = (*dims))]
     fn flip(&self, dims: &Bound<'_, PyTuple>) -> R {
-        ok(movement::flip(
+        crate::ok!(movement::flip(
             &self.t,
             &convert::sizes_req(dims, "flip", "dims")?,
         ))
@@ -182,13 +182,13 @@ impl PyTensor {
         if t.is_contiguous() {
             return Ok(slf.clone().into_any());
         }
-        let out = ok(heavy(slf.py(), t.numel(), || movement::contiguous(t)))?;
+        let out = crate::ok!(heavy(slf.py(), t.numel(), || movement::contiguous(t)))?;
         out.into_pyobject(slf.py())
     }
     #[pyo3(signature = (*, memory_format=None))]
     fn clone(&self, py: Python<'_>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
         let _ = memory_format;
-        ok(heavy(py, self.t.numel(), || movement::clone(&self.t)))
+        crate::ok!(heavy(py, self.t.numel(), || movement::clone(&self.t)))
     }
 
     // ----- in-place fills and copies -----
@@ -272,9 +272,9 @@ impl PyTensor {
             return Ok(PyTensor::wrap(self.t.clone()));
         }
         if target == self.t.dtype() {
-            return ok(movement::clone(&self.t));
+            return crate::ok!(movement::clone(&self.t));
         }
-        ok(heavy(py, self.t.numel(), || {
+        crate::ok!(heavy(py, self.t.numel(), || {
             cast::to_dtype(&self.t, target)
         }))
     }
@@ -302,33 +302,33 @@ impl PyTensor {
         }
     }
     fn float(&self) -> R {
-        ok(cast::to_dtype(&self.t, DType::F32))
+        crate::ok!(cast::to_dtype(&self.t, DType::F32))
     }
     fn double(&self) -> R {
-        ok(cast::to_dtype(&self.t, DType::F64))
+        crate::ok!(cast::to_dtype(&self.t, DType::F64))
     }
     fn half(&self) -> R {
-        ok(cast::to_dtype(&self.t, DType::F16))
+        crate::ok!(cast::to_dtype(&self.t, DType::F16))
     }
     fn bfloat16(&self) -> R {
-        ok(cast::to_dtype(&self.t, DType::BF16))
+        crate::ok!(cast::to_dtype(&self.t, DType::BF16))
     }
     fn long(&self) -> R {
-        ok(cast::to_dtype(&self.t, DType::I64))
+        crate::ok!(cast::to_dtype(&self.t, DType::I64))
     }
     fn int(&self) -> R {
-        ok(cast::to_dtype(&self.t, DType::I32))
+        crate::ok!(cast::to_dtype(&self.t, DType::I32))
     }
     fn short(&self) -> R {
-        ok(cast::to_dtype(&self.t, DType::I16))
+        crate::ok!(cast::to_dtype(&self.t, DType::I16))
     }
     fn char(&self) -> R {
-        ok(cast::to_dtype(&self.t, DType::I8))
+        crate::ok!(cast::to_dtype(&self.t, DType::I8))
     }
     fn byte(&self) -> R {
-        ok(cast::to_dtype(&self.t, DType::U8))
+        crate::ok!(cast::to_dtype(&self.t, DType::U8))
     }
     fn bool(&self) -> R {
-        ok(cast::to_dtype(&self.t, DType::Bool))
+        crate::ok!(cast::to_dtype(&self.t, DType::Bool))
     }
 }
