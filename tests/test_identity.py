@@ -191,3 +191,20 @@ def test_hook_kept_while_graph_needs_it():
     gc.collect()
     y.backward()
     assert calls == [1]
+
+
+def test_deepcopy_as_torch_grad_attributes_and_non_leaf_refusal():
+    import copy
+
+    for m in [rtorch] + ([torch] if torch is not None else []):
+        x = m.ones(2, requires_grad=True)
+        (x * 2).sum().backward()
+        x.note = {"k": [1]}
+        d = copy.deepcopy(x)
+        assert d is not x and d.requires_grad and d.is_leaf
+        assert d.grad.tolist() == [2.0, 2.0] and d.grad is not x.grad
+        assert d.note == {"k": [1]} and d.note is not x.note
+        both = copy.deepcopy([x, x])
+        assert both[0] is both[1]  # the memo keeps shared tensors shared
+        with pytest.raises(RuntimeError, match="Only Tensors created explicitly by the user"):
+            copy.deepcopy(x * 2)

@@ -247,9 +247,26 @@ def _copy(self):
 
 
 def _deepcopy(self, memo):
+    # As torch: leaves only; the copy gets its own data, requires_grad, a deep copy of
+    # .grad and of the Python attributes.
+    import copy
+
+    if id(self) in memo:
+        return memo[id(self)]
+    if not self.is_leaf:
+        raise RuntimeError(
+            "Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+            "protocol at the moment.  If you were attempting to deepcopy a module, this may "
+            "be because of a torch.nn.utils.weight_norm usage, see "
+            "https://github.com/pytorch/pytorch/pull/103001"
+        )
     new = self.detach().clone()
     new.requires_grad_(self.requires_grad)
     memo[id(self)] = new
+    if self.grad is not None:
+        new.grad = copy.deepcopy(self.grad, memo)
+    for name, value in getattr(self, "__dict__", {}).items():
+        setattr(new, name, copy.deepcopy(value, memo))
     return new
 
 
