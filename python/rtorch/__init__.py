@@ -88,6 +88,23 @@ long = int64
 layout = type("layout", (), {"__repr__": lambda self: "torch.strided"})
 strided = layout()
 
+
+class memory_format:
+    """PyTorch's memory formats; rtorch tensors are contiguous_format (preserve_format keeps
+    that), and the channels_last ones are refused where a memory_format is taken."""
+
+    def __init__(self, name):
+        self._name = name
+
+    def __repr__(self):
+        return f"torch.{self._name}"
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")
+
 concat = concatenate = cat
 clip = Tensor.clip
 

@@ -3,6 +3,7 @@
 
 use crate::convert::{self, operand_req};
 use crate::errors::IntoPy;
+use crate::options;
 use crate::out::with_out;
 use crate::tensor::{heavy, PyTensor, R};
 use crate::tensor_math::tensor_list;
@@ -70,7 +71,7 @@ pub fn tensor(
     requires_grad: bool,
     pin_memory: bool,
 ) -> R {
-    let _ = pin_memory;
+    options::pin_memory(pin_memory)?;
     check_device(device)?;
     let t = convert::tensor_from_data(data, convert::dtype(dtype)?)?;
     finish(t, requires_grad)
@@ -124,7 +125,7 @@ pub fn zeros(
 ) -> R {
     let out_dt = out_dtype(out, "zeros")?;
     let dtype = dtype.or(out_dt.as_ref());
-    let _ = layout;
+    options::layout("zeros", layout)?;
     check_device(device)?;
     let s = convert::usizes(&convert::sizes_req(size, "zeros", "size")?, "zeros")?;
     finish_out(
@@ -147,7 +148,7 @@ pub fn ones(
 ) -> R {
     let out_dt = out_dtype(out, "ones")?;
     let dtype = dtype.or(out_dt.as_ref());
-    let _ = layout;
+    options::layout("ones", layout)?;
     check_device(device)?;
     let s = convert::usizes(&convert::sizes_req(size, "ones", "size")?, "ones")?;
     finish_out(
@@ -173,7 +174,9 @@ pub fn empty(
 ) -> R {
     let out_dt = out_dtype(out, "empty")?;
     let dtype = dtype.or(out_dt.as_ref());
-    let _ = (layout, pin_memory, memory_format);
+    options::layout("empty", layout)?;
+    options::pin_memory(pin_memory)?;
+    options::memory_format("empty", memory_format)?;
     check_device(device)?;
     let s = convert::usizes(&convert::sizes_req(size, "empty", "size")?, "empty")?;
     finish_out(
@@ -206,7 +209,7 @@ pub fn full(
 ) -> R {
     let out_dt = out_dtype(out, "full")?;
     let dtype = dtype.or(out_dt.as_ref());
-    let _ = layout;
+    options::layout("full", layout)?;
     check_device(device)?;
     let s = convert::usizes(&convert::sizes(&PyTuple::new(size.py(), [size])?)?, "full")?;
     let v = convert::scalar_req(fill_value, "full(): argument 'fill_value'")?;
@@ -228,7 +231,8 @@ pub fn zeros_like(
     layout: Option<&Bound<'_, PyAny>>,
     memory_format: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    let _ = (layout, memory_format);
+    options::layout("zeros_like", layout)?;
+    options::memory_format("zeros_like", memory_format)?;
     check_device(device)?;
     let t = &input.get().t;
     finish(
@@ -260,7 +264,8 @@ pub fn ones_like(
     layout: Option<&Bound<'_, PyAny>>,
     memory_format: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    let _ = (layout, memory_format);
+    options::layout("ones_like", layout)?;
+    options::memory_format("ones_like", memory_format)?;
     check_device(device)?;
     let t = &input.get().t;
     finish(
@@ -280,7 +285,8 @@ pub fn full_like(
     layout: Option<&Bound<'_, PyAny>>,
     memory_format: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    let _ = (layout, memory_format);
+    options::layout("full_like", layout)?;
+    options::memory_format("full_like", memory_format)?;
     check_device(device)?;
     let t = &input.get().t;
     let v = convert::scalar_req(fill_value, "full_like(): argument 'fill_value'")?;
@@ -305,7 +311,7 @@ pub fn arange(
 ) -> R {
     let out_dt = out_dtype(out, "arange")?;
     let dtype = dtype.or(out_dt.as_ref());
-    let _ = layout;
+    options::layout("arange", layout)?;
     check_device(device)?;
     let (s, e) = match end {
         Some(e) if !e.is_none() => (
@@ -346,7 +352,7 @@ pub fn linspace(
 ) -> R {
     let out_dt = out_dtype(out, "linspace")?;
     let dtype = dtype.or(out_dt.as_ref());
-    let _ = layout;
+    options::layout("linspace", layout)?;
     check_device(device)?;
     finish_out(
         "linspace",
@@ -371,7 +377,7 @@ pub fn logspace(
 ) -> R {
     let out_dt = out_dtype(out, "logspace")?;
     let dtype = dtype.or(out_dt.as_ref());
-    let _ = layout;
+    options::layout("logspace", layout)?;
     check_device(device)?;
     finish_out(
         "logspace",
@@ -394,7 +400,7 @@ pub fn eye(
 ) -> R {
     let out_dt = out_dtype(out, "eye")?;
     let dtype = dtype.or(out_dt.as_ref());
-    let _ = layout;
+    options::layout("eye", layout)?;
     check_device(device)?;
     let m = m.unwrap_or(n);
     if n < 0 || m < 0 {
@@ -447,7 +453,9 @@ pub fn stack(
     let dim = convert::numpy_alias("stack", (dim != 0).then_some(dim), axis, "axis")?.unwrap_or(0);
     let ts = tensor_list(tensors)?;
     let refs: Vec<&Tensor> = ts.iter().collect();
-    with_out(py, "stack", &refs, out, || crate::ok!(join::stack(&ts, dim)))
+    with_out(py, "stack", &refs, out, || {
+        crate::ok!(join::stack(&ts, dim))
+    })
 }
 
 #[pyfunction]

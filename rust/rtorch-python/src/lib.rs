@@ -10,6 +10,7 @@ mod autograd;
 mod convert;
 mod errors;
 mod functions;
+mod options;
 mod out;
 mod random;
 mod tensor;

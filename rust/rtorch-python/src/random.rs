@@ -106,7 +106,7 @@ pub fn rand(
 ) -> R {
     let out_dt = out_dtype(out, "rand")?;
     let dtype = dtype.or(out_dt.as_ref());
-    let _ = layout;
+    crate::options::layout("rand", layout)?;
     check_device(device)?;
     let g = gen_of(generator);
     with_out(size.py(), "rand", &[], out, || {
@@ -129,7 +129,7 @@ pub fn randn(
 ) -> R {
     let out_dt = out_dtype(out, "randn")?;
     let dtype = dtype.or(out_dt.as_ref());
-    let _ = layout;
+    crate::options::layout("randn", layout)?;
     check_device(device)?;
     let g = gen_of(generator);
     with_out(size.py(), "randn", &[], out, || {
@@ -153,7 +153,7 @@ pub fn randint(
 ) -> R {
     let out_dt = out_dtype(out, "randint")?;
     let dtype = dtype.or(out_dt.as_ref());
-    let _ = layout;
+    crate::options::layout("randint", layout)?;
     check_device(device)?;
     let (low, high, size) = match args.len() {
         2 => (0, convert::index_arg(&args.get_item(0)?)?, args.get_item(1)?),
@@ -182,7 +182,7 @@ pub fn randperm(
 ) -> R {
     let out_dt = out_dtype(out, "randperm")?;
     let dtype = dtype.or(out_dt.as_ref());
-    let _ = layout;
+    crate::options::layout("randperm", layout)?;
     check_device(device)?;
     if n < 0 {
         return Err(PyRuntimeError::new_err(format!(

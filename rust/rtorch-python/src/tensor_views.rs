@@ -176,7 +176,7 @@ impl PyTensor {
         slf: &Bound<'py, Self>,
         memory_format: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let _ = memory_format;
+        crate::options::memory_format("contiguous", memory_format)?;
         let t = &slf.get().t;
         // torch returns the tensor itself when it already is contiguous (`x.contiguous() is x`).
         if t.is_contiguous() {
@@ -187,7 +187,7 @@ impl PyTensor {
     }
     #[pyo3(signature = (*, memory_format=None))]
     fn clone(&self, py: Python<'_>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
-        let _ = memory_format;
+        crate::options::memory_format("clone", memory_format)?;
         crate::ok!(heavy(py, self.t.numel(), || movement::clone(&self.t)))
     }
 
@@ -232,7 +232,8 @@ impl PyTensor {
     // ----- dtype and device conversion -----
 
     /// `to(dtype)`, `to(device)`, `to(device, dtype)`, `to(tensor)`, with keywords.
-    #[pyo3(signature = (*args, dtype=None, device=None, non_blocking=false, copy=false))]
+    /// `non_blocking` changes nothing here: a CPU copy has finished when `to` returns.
+    #[pyo3(signature = (*args, dtype=None, device=None, non_blocking=false, copy=false, memory_format=None))]
     fn to(
         &self,
         py: Python<'_>,
@@ -241,8 +242,10 @@ impl PyTensor {
         device: Option<&Bound<'_, PyAny>>,
         non_blocking: bool,
         copy: bool,
+        memory_format: Option<&Bound<'_, PyAny>>,
     ) -> R {
-        let _ = non_blocking;
+        let _synchronous_anyway = non_blocking;
+        crate::options::memory_format("to", memory_format)?;
         let mut dt = convert::dtype(dtype)?;
         let mut dev = convert::device_spec(device)?;
         for a in args.iter() {
@@ -285,7 +288,7 @@ impl PyTensor {
     }
     #[pyo3(signature = (memory_format=None))]
     fn cpu(&self, memory_format: Option<&Bound<'_, PyAny>>) -> R {
-        let _ = memory_format;
+        crate::options::memory_format("cpu", memory_format)?;
         if self.t.device() == Device::Cpu {
             return Ok(PyTensor::wrap(self.t.clone()));
         }
