@@ -124,19 +124,20 @@ impl PyTensor {
         let keepdim = keepdim_arg("min", dim, keepdim)?;
         self.max_min(py, dim, keepdim, false, out)
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, out=None, axis=None, keepdims=None))]
+    #[pyo3(signature = (dim=None, keepdim=false, *, out=None, axis=None, keepdims=None))]
     fn amax(
         &self,
         py: Python<'_>,
         dim: Option<&Bound<'_, PyAny>>,
-        keepdim: Option<bool>,
+        keepdim: bool,
         out: Out<'_, '_>,
         axis: Option<&Bound<'_, PyAny>>,
         keepdims: Option<bool>,
     ) -> R {
         let dim = crate::convert::numpy_alias("amax", dim, axis, "axis")?;
         let keepdim =
-            crate::convert::numpy_alias("amax", keepdim, keepdims, "keepdims")?.unwrap_or(false);
+            crate::convert::numpy_alias("amax", keepdim.then_some(true), keepdims, "keepdims")?
+                .unwrap_or(false);
         let d = dims(dim)?;
         with_out(py, "amax", &[&self.t], out, || {
             crate::ok!(reduce::amax_amin(
@@ -148,19 +149,20 @@ impl PyTensor {
             ))
         })
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, out=None, axis=None, keepdims=None))]
+    #[pyo3(signature = (dim=None, keepdim=false, *, out=None, axis=None, keepdims=None))]
     fn amin(
         &self,
         py: Python<'_>,
         dim: Option<&Bound<'_, PyAny>>,
-        keepdim: Option<bool>,
+        keepdim: bool,
         out: Out<'_, '_>,
         axis: Option<&Bound<'_, PyAny>>,
         keepdims: Option<bool>,
     ) -> R {
         let dim = crate::convert::numpy_alias("amin", dim, axis, "axis")?;
         let keepdim =
-            crate::convert::numpy_alias("amin", keepdim, keepdims, "keepdims")?.unwrap_or(false);
+            crate::convert::numpy_alias("amin", keepdim.then_some(true), keepdims, "keepdims")?
+                .unwrap_or(false);
         let d = dims(dim)?;
         with_out(py, "amin", &[&self.t], out, || {
             crate::ok!(reduce::amax_amin(
@@ -172,30 +174,32 @@ impl PyTensor {
             ))
         })
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, axis=None, keepdims=None))]
+    #[pyo3(signature = (dim=None, keepdim=false, *, axis=None, keepdims=None))]
     fn argmax(
         &self,
         dim: Option<i64>,
-        keepdim: Option<bool>,
+        keepdim: bool,
         axis: Option<i64>,
         keepdims: Option<bool>,
     ) -> R {
         let dim = crate::convert::numpy_alias("argmax", dim, axis, "axis")?;
         let keepdim =
-            crate::convert::numpy_alias("argmax", keepdim, keepdims, "keepdims")?.unwrap_or(false);
+            crate::convert::numpy_alias("argmax", keepdim.then_some(true), keepdims, "keepdims")?
+                .unwrap_or(false);
         crate::ok!(reduce::argmax_argmin(&self.t, dim, keepdim, true))
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, axis=None, keepdims=None))]
+    #[pyo3(signature = (dim=None, keepdim=false, *, axis=None, keepdims=None))]
     fn argmin(
         &self,
         dim: Option<i64>,
-        keepdim: Option<bool>,
+        keepdim: bool,
         axis: Option<i64>,
         keepdims: Option<bool>,
     ) -> R {
         let dim = crate::convert::numpy_alias("argmin", dim, axis, "axis")?;
         let keepdim =
-            crate::convert::numpy_alias("argmin", keepdim, keepdims, "keepdims")?.unwrap_or(false);
+            crate::convert::numpy_alias("argmin", keepdim.then_some(true), keepdims, "keepdims")?
+                .unwrap_or(false);
         crate::ok!(reduce::argmax_argmin(&self.t, dim, keepdim, false))
     }
     #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None, axis=None, keepdims=None))]
@@ -273,36 +277,42 @@ impl PyTensor {
         };
         crate::ok!(reduce::norm(&x, p, dims(dim)?.as_deref(), keepdim))
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, out=None, axis=None, keepdims=None))]
+    #[pyo3(signature = (dim=None, keepdim=false, *, out=None, axis=None, keepdims=None))]
     fn logsumexp(
         &self,
         py: Python<'_>,
         dim: Option<&Bound<'_, PyAny>>,
-        keepdim: Option<bool>,
+        keepdim: bool,
         out: Out<'_, '_>,
         axis: Option<&Bound<'_, PyAny>>,
         keepdims: Option<bool>,
     ) -> R {
         let dim = crate::convert::numpy_alias("logsumexp", dim, axis, "axis")?;
         let dim = dim.ok_or_else(|| crate::convert::missing_dim("logsumexp"))?;
-        let keepdim = crate::convert::numpy_alias("logsumexp", keepdim, keepdims, "keepdims")?
-            .unwrap_or(false);
+        let keepdim = crate::convert::numpy_alias(
+            "logsumexp",
+            keepdim.then_some(true),
+            keepdims,
+            "keepdims",
+        )?
+        .unwrap_or(false);
         let d = dims(Some(dim))?.unwrap_or_default();
         with_out(py, "logsumexp", &[&self.t], out, || {
             crate::ok!(softmax::logsumexp(&self.t, &d, keepdim))
         })
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, axis=None, keepdims=None))]
+    #[pyo3(signature = (dim=None, keepdim=false, *, axis=None, keepdims=None))]
     fn all(
         &self,
         dim: Option<&Bound<'_, PyAny>>,
-        keepdim: Option<bool>,
+        keepdim: bool,
         axis: Option<&Bound<'_, PyAny>>,
         keepdims: Option<bool>,
     ) -> R {
         let dim = crate::convert::numpy_alias("all", dim, axis, "axis")?;
         let keepdim =
-            crate::convert::numpy_alias("all", keepdim, keepdims, "keepdims")?.unwrap_or(false);
+            crate::convert::numpy_alias("all", keepdim.then_some(true), keepdims, "keepdims")?
+                .unwrap_or(false);
         crate::ok!(reduce::all_any(
             &self.t,
             dims(dim)?.as_deref(),
@@ -310,17 +320,18 @@ impl PyTensor {
             true,
         ))
     }
-    #[pyo3(signature = (dim=None, keepdim=None, *, axis=None, keepdims=None))]
+    #[pyo3(signature = (dim=None, keepdim=false, *, axis=None, keepdims=None))]
     fn any(
         &self,
         dim: Option<&Bound<'_, PyAny>>,
-        keepdim: Option<bool>,
+        keepdim: bool,
         axis: Option<&Bound<'_, PyAny>>,
         keepdims: Option<bool>,
     ) -> R {
         let dim = crate::convert::numpy_alias("any", dim, axis, "axis")?;
         let keepdim =
-            crate::convert::numpy_alias("any", keepdim, keepdims, "keepdims")?.unwrap_or(false);
+            crate::convert::numpy_alias("any", keepdim.then_some(true), keepdims, "keepdims")?
+                .unwrap_or(false);
         crate::ok!(reduce::all_any(
             &self.t,
             dims(dim)?.as_deref(),
