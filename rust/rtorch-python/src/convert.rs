@@ -607,6 +607,19 @@ pub fn numpy_alias<T>(
     }
 }
 
+/// `numpy_alias` for a parameter whose default is a value (`keepdim=False`, cat's
+/// `dim=0`): the default means "not given", so an explicit default next to the alias
+/// passes (PyTorch would call that both names).
+pub fn numpy_alias_or<T: PartialEq + Copy>(
+    op: &str,
+    ours: T,
+    default: T,
+    theirs: Option<T>,
+    name: &str,
+) -> PyResult<T> {
+    Ok(numpy_alias(op, (ours != default).then_some(ours), theirs, name)?.unwrap_or(default))
+}
+
 /// A required `dim` given neither as `dim` nor as `axis`.
 pub fn missing_dim(op: &str) -> PyErr {
     PyTypeError::new_err(format!(

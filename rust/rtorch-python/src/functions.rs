@@ -428,9 +428,8 @@ pub fn cat(
     out: Option<&Bound<'_, PyAny>>,
     axis: Option<i64>,
 ) -> R {
-    // `dim` keeps its int default (torch refuses dim=None); a non-default dim with `axis`
-    // is both names at once.
-    let dim = convert::numpy_alias("cat", (dim != 0).then_some(dim), axis, "axis")?.unwrap_or(0);
+    // `dim` keeps its int default: torch refuses dim=None.
+    let dim = convert::numpy_alias_or("cat", dim, 0, axis, "axis")?;
     let ts = tensor_list(tensors)?;
     let n: usize = ts.iter().map(|t| t.numel()).sum();
     let refs: Vec<&Tensor> = ts.iter().collect();
@@ -448,9 +447,8 @@ pub fn stack(
     out: Option<&Bound<'_, PyAny>>,
     axis: Option<i64>,
 ) -> R {
-    // `dim` keeps its int default (torch refuses dim=None); a non-default dim with `axis`
-    // is both names at once.
-    let dim = convert::numpy_alias("stack", (dim != 0).then_some(dim), axis, "axis")?.unwrap_or(0);
+    // `dim` keeps its int default: torch refuses dim=None.
+    let dim = convert::numpy_alias_or("stack", dim, 0, axis, "axis")?;
     let ts = tensor_list(tensors)?;
     let refs: Vec<&Tensor> = ts.iter().collect();
     with_out(py, "stack", &refs, out, || {

@@ -91,7 +91,6 @@ fn _C(m: &Bound<'_, PyModule>) -> PyResult<()> {
         functions::cuda_device_count,
         functions::list_ops,
         functions::_is_number,
-        out::_write_out,
         functions::_test_panic,
         autograd::_backward,
         autograd::_grad,

@@ -1,12 +1,11 @@
 //! `out=` in the bindings: the op's result written into the caller's tensor with
 //! PyTorch's rules (NOTE [ Writing into out ] in the engine), the resize warning, and the
-//! out object handed back. `_C._write_out` is the same for functions written in Python.
+//! out object handed back.
 
 use crate::errors::IntoPy;
 use crate::tensor::{PyTensor, TensorOut, R};
 use pyo3::exceptions::{PyTypeError, PyUserWarning};
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
 use rtorch::ops::out;
 use rtorch::Tensor;
 use std::ffi::CString;
@@ -83,27 +82,6 @@ fn write_result(
     Ok(TensorOut(o.clone()))
 }
 
-/// `_write_out(op, result, out, *inputs)`: `out=` for functions written in Python, after
-/// the op ran (the autograd error is the same, only raised after computing).
-#[pyfunction]
-#[pyo3(signature = (op, result, out, *inputs))]
-pub fn _write_out(
-    py: Python<'_>,
-    op: &str,
-    result: &Bound<'_, PyTensor>,
-    out: &Bound<'_, PyAny>,
-    inputs: &Bound<'_, PyTuple>,
-) -> R {
-    let ins: Vec<Tensor> = inputs
-        .iter()
-        .filter_map(|i| i.cast::<PyTensor>().ok().map(|t| t.get().t.clone()))
-        .collect();
-    let refs: Vec<&Tensor> = ins.iter().collect();
-    with_out(py, op, &refs, Some(out), || {
-        Ok(TensorOut(result.get().t.clone()))
-    })
-}
-
 /// `(values, indices)` written into an `out=(values, indices)` pair; returns the outs.
 pub fn write_pair(
     py: Python<'_>,
@@ -112,21 +90,15 @@ pub fn write_pair(
     o: &Bound<'_, PyAny>,
     pair: (Tensor, Tensor),
 ) -> PyResult<(Tensor, Tensor)> {
-    let outs: Vec<Bound<'_, PyAny>> = o.try_iter()?.collect::<PyResult<_>>()?;
-    let tensors: Vec<Tensor> = outs
-        .iter()
-        .filter_map(|t| t.cast::<PyTensor>().ok().map(|t| t.get().t.clone()))
-        .collect();
-    let [v, i] = tensors.as_slice() else {
+    let outs = o
+        .try_iter()?
+        .map(|t| Ok(t?.cast_into::<PyTensor>()?.get().t.clone()))
+        .collect::<PyResult<Vec<Tensor>>>();
+    let Ok([v, i]) = outs.as_deref() else {
         return Err(PyTypeError::new_err(format!(
             "{op}(): argument 'out' must be tuple of 2 Tensors"
         )));
     };
-    if outs.len() != 2 {
-        return Err(PyTypeError::new_err(format!(
-            "{op}(): argument 'out' must be tuple of 2 Tensors"
-        )));
-    }
     out::check_grad(op, inputs, &[v, i]).py()?;
     write(py, op, &pair.0, v)?;
     write(py, op, &pair.1, i)?;

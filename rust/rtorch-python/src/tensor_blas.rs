@@ -94,6 +94,32 @@ fn deprecated(py: Python<'_>, op: &Family, old: &str, new: &str) -> PyResult<()>
     PyErr::warn(py, &py.get_type::<PyUserWarning>(), &msg, 1)
 }
 
+type Resolved<'a, 'py> = (
+    &'a Bound<'py, PyTensor>,
+    &'a Bound<'py, PyTensor>,
+    Scalar,
+    Scalar,
+);
+
+/// A 2018 overload resolved to `(a, b, beta, alpha)`, after its warning (`old` is the
+/// deprecated signature, `new` the one to use; alpha is 1 when the overload has none).
+fn legacy<'a, 'py>(
+    op: &Family,
+    beta: &'a Bound<'py, PyAny>,
+    alpha: Option<&'a Bound<'py, PyAny>>,
+    (a, b): (&'a Bound<'py, PyAny>, &'a Bound<'py, PyAny>),
+    old: &str,
+    new: &str,
+) -> PyResult<Resolved<'a, 'py>> {
+    deprecated(beta.py(), op, old, new)?;
+    let alpha = match alpha {
+        Some(al) => convert::scalar_req(al, "alpha")?,
+        None => Scalar::Int(1),
+    };
+    let beta = convert::scalar_req(beta, "beta")?;
+    Ok((tensor(a, op)?, tensor(b, op)?, beta, alpha))
+}
+
 /// `(a, b, beta, alpha)` of a method call: `self.addmm(mat1, mat2, *, beta, alpha)`, or the
 /// 2018 forms `self.addmm(beta, mat1, mat2)` and `self.addmm(beta, alpha, mat1, mat2)`.
 fn method_args<'a, 'py>(
@@ -101,12 +127,7 @@ fn method_args<'a, 'py>(
     pos: [Arg<'a, 'py>; 4],
     beta: Arg<'a, 'py>,
     alpha: Arg<'a, 'py>,
-) -> PyResult<(
-    &'a Bound<'py, PyTensor>,
-    &'a Bound<'py, PyTensor>,
-    Scalar,
-    Scalar,
-)> {
+) -> PyResult<Resolved<'a, 'py>> {
     let first = pos[0].expect("the first argument is required");
     if let Ok(a) = first.cast::<PyTensor>() {
         if pos[2].is_some() || pos[3].is_some() {
@@ -120,37 +141,16 @@ fn method_args<'a, 'py>(
     if convert::scalar(first)?.is_none() || beta.is_some() || alpha.is_some() {
         return Err(invalid(op, &pos));
     }
-    let py = first.py();
     let (na, nb) = (op.a, op.b);
     let new = format!("Tensor {na}, Tensor {nb}, *, Number beta = 1, Number alpha = 1");
     match pos {
         [Some(beta), Some(alpha), Some(a), Some(b)] => {
-            deprecated(
-                py,
-                op,
-                &format!("Number beta, Number alpha, Tensor {na}, Tensor {nb}"),
-                &new,
-            )?;
-            Ok((
-                tensor(a, op)?,
-                tensor(b, op)?,
-                convert::scalar_req(beta, "beta")?,
-                convert::scalar_req(alpha, "alpha")?,
-            ))
+            let old = format!("Number beta, Number alpha, Tensor {na}, Tensor {nb}");
+            legacy(op, beta, Some(alpha), (a, b), &old, &new)
         }
         [Some(beta), Some(a), Some(b), None] => {
-            deprecated(
-                py,
-                op,
-                &format!("Number beta, Tensor {na}, Tensor {nb}"),
-                &new,
-            )?;
-            Ok((
-                tensor(a, op)?,
-                tensor(b, op)?,
-                convert::scalar_req(beta, "beta")?,
-                Scalar::Int(1),
-            ))
+            let old = format!("Number beta, Tensor {na}, Tensor {nb}");
+            legacy(op, beta, None, (a, b), &old, &new)
         }
         _ => Err(invalid(op, &pos)),
     }
@@ -201,32 +201,33 @@ fn function<'py>(
     if convert::scalar(first)?.is_none() || beta.is_some() || alpha.is_some() {
         return Err(invalid(op, &pos));
     }
-    let py = first.py();
     let (na, nb) = (op.a, op.b);
     let new = format!(
         "Tensor input, Tensor {na}, Tensor {nb}, *, Number beta = 1, Number alpha = 1, Tensor out = None"
     );
-    let (input, a, b, alpha, old) = match pos {
-        [_, Some(input), Some(alpha), Some(a), Some(b)] => (
-            input,
-            a,
-            b,
-            convert::scalar_req(alpha, "alpha")?,
-            format!("Number beta, Tensor input, Number alpha, Tensor {na}, Tensor {nb}, *, Tensor out = None"),
-        ),
-        [_, Some(input), Some(a), Some(b), None] => (
-            input,
-            a,
-            b,
-            Scalar::Int(1),
-            format!("Number beta, Tensor input, Tensor {na}, Tensor {nb}, *, Tensor out = None"),
-        ),
+    let (input, (a, b, beta, alpha)) = match pos {
+        [_, Some(input), Some(alpha), Some(a), Some(b)] => {
+            let old = format!("Number beta, Tensor input, Number alpha, Tensor {na}, Tensor {nb}, *, Tensor out = None");
+            (input, legacy(op, first, Some(alpha), (a, b), &old, &new)?)
+        }
+        [_, Some(input), Some(a), Some(b), None] => {
+            let old = format!(
+                "Number beta, Tensor input, Tensor {na}, Tensor {nb}, *, Tensor out = None"
+            );
+            (input, legacy(op, first, None, (a, b), &old, &new)?)
+        }
         _ => return Err(invalid(op, &pos)),
     };
-    deprecated(py, op, &old, &new)?;
-    let beta = convert::scalar_req(first, "beta")?;
-    let (input, a, b) = (tensor(input, op)?, tensor(a, op)?, tensor(b, op)?);
-    call(py, op, &input.get().t, &a.get().t, &b.get().t, beta, alpha)
+    let input = tensor(input, op)?;
+    call(
+        first.py(),
+        op,
+        &input.get().t,
+        &a.get().t,
+        &b.get().t,
+        beta,
+        alpha,
+    )
 }
 
 macro_rules! blas_family {

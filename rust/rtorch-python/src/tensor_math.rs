@@ -555,13 +555,17 @@ pub mod number_functions {
     use pyo3::sync::PyOnceLock;
     use pyo3::types::IntoPyDict;
 
+    /// `input` as a tensor, after checking `out` (PyTorch's parser rejects a non-tensor
+    /// `out` before looking at the number).
     fn tensor_input<'py>(
         name: &str,
         input: &Bound<'py, PyAny>,
         other: &Bound<'py, PyAny>,
+        out: Out<'_, '_>,
         with_number: bool,
         true_division: bool,
     ) -> PyResult<Bound<'py, PyTensor>> {
+        crate::out::out_tensor(out, name)?;
         if let Ok(t) = input.cast::<PyTensor>() {
             return Ok(t.clone());
         }
@@ -587,10 +591,7 @@ pub mod number_functions {
         alpha: Option<&Bound<'_, PyAny>>,
         out: Out<'_, '_>,
     ) -> R {
-        if out.is_some_and(|o| !o.is_none()) {
-            crate::out::out_tensor(out, "add")?;
-        }
-        tensor_input("add", input, other, true, false)?
+        tensor_input("add", input, other, out, true, false)?
             .get()
             .add(other, alpha, out)
     }
@@ -603,10 +604,7 @@ pub mod number_functions {
         alpha: Option<&Bound<'_, PyAny>>,
         out: Out<'_, '_>,
     ) -> R {
-        if out.is_some_and(|o| !o.is_none()) {
-            crate::out::out_tensor(out, "sub")?;
-        }
-        tensor_input("sub", input, other, true, false)?
+        tensor_input("sub", input, other, out, true, false)?
             .get()
             .sub(other, alpha, out)
     }
@@ -619,20 +617,14 @@ pub mod number_functions {
         rounding_mode: Option<&str>,
         out: Out<'_, '_>,
     ) -> R {
-        if out.is_some_and(|o| !o.is_none()) {
-            crate::out::out_tensor(out, "div")?;
-        }
-        let t = tensor_input("div", input, other, true, rounding_mode.is_none())?;
+        let t = tensor_input("div", input, other, out, true, rounding_mode.is_none())?;
         t.get().div(other, rounding_mode, out)
     }
 
     #[pyfunction]
     #[pyo3(signature = (input, exponent, *, out=None))]
     pub fn pow(input: &Bound<'_, PyAny>, exponent: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
-        if out.is_some_and(|o| !o.is_none()) {
-            crate::out::out_tensor(out, "pow")?;
-        }
-        tensor_input("pow", input, exponent, false, false)?
+        tensor_input("pow", input, exponent, out, false, false)?
             .get()
             .pow(exponent, out)
     }
@@ -644,10 +636,7 @@ pub mod number_functions {
                 #[pyo3(signature = (input, other, *, out=None))]
                 pub fn $name(input: &Bound<'_, PyAny>, other: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
                     let name = stringify!($name);
-                    if out.is_some_and(|o| !o.is_none()) {
-                        crate::out::out_tensor(out, name)?;
-                    }
-                    tensor_input(name, input, other, $with_number, false)?.get().$name(other, out)
+                    tensor_input(name, input, other, out, $with_number, false)?.get().$name(other, out)
                 }
             )*
             pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

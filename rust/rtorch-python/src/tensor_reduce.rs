@@ -134,20 +134,7 @@ impl PyTensor {
         axis: Option<&Bound<'_, PyAny>>,
         keepdims: Option<bool>,
     ) -> R {
-        let dim = crate::convert::numpy_alias("amax", dim, axis, "axis")?;
-        let keepdim =
-            crate::convert::numpy_alias("amax", keepdim.then_some(true), keepdims, "keepdims")?
-                .unwrap_or(false);
-        let d = dims(dim)?;
-        with_out(py, "amax", &[&self.t], out, || {
-            crate::ok!(reduce::amax_amin(
-                &self.t,
-                d.as_deref(),
-                keepdim,
-                true,
-                "AmaxBackward0",
-            ))
-        })
+        self.amax_amin(py, dim, axis, keepdim, keepdims, out, true)
     }
     #[pyo3(signature = (dim=None, keepdim=false, *, out=None, axis=None, keepdims=None))]
     fn amin(
@@ -159,20 +146,7 @@ impl PyTensor {
         axis: Option<&Bound<'_, PyAny>>,
         keepdims: Option<bool>,
     ) -> R {
-        let dim = crate::convert::numpy_alias("amin", dim, axis, "axis")?;
-        let keepdim =
-            crate::convert::numpy_alias("amin", keepdim.then_some(true), keepdims, "keepdims")?
-                .unwrap_or(false);
-        let d = dims(dim)?;
-        with_out(py, "amin", &[&self.t], out, || {
-            crate::ok!(reduce::amax_amin(
-                &self.t,
-                d.as_deref(),
-                keepdim,
-                false,
-                "AminBackward0",
-            ))
-        })
+        self.amax_amin(py, dim, axis, keepdim, keepdims, out, false)
     }
     #[pyo3(signature = (dim=None, keepdim=false, *, axis=None, keepdims=None))]
     fn argmax(
@@ -184,8 +158,7 @@ impl PyTensor {
     ) -> R {
         let dim = crate::convert::numpy_alias("argmax", dim, axis, "axis")?;
         let keepdim =
-            crate::convert::numpy_alias("argmax", keepdim.then_some(true), keepdims, "keepdims")?
-                .unwrap_or(false);
+            crate::convert::numpy_alias_or("argmax", keepdim, false, keepdims, "keepdims")?;
         crate::ok!(reduce::argmax_argmin(&self.t, dim, keepdim, true))
     }
     #[pyo3(signature = (dim=None, keepdim=false, *, axis=None, keepdims=None))]
@@ -198,8 +171,7 @@ impl PyTensor {
     ) -> R {
         let dim = crate::convert::numpy_alias("argmin", dim, axis, "axis")?;
         let keepdim =
-            crate::convert::numpy_alias("argmin", keepdim.then_some(true), keepdims, "keepdims")?
-                .unwrap_or(false);
+            crate::convert::numpy_alias_or("argmin", keepdim, false, keepdims, "keepdims")?;
         crate::ok!(reduce::argmax_argmin(&self.t, dim, keepdim, false))
     }
     #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None, axis=None, keepdims=None))]
@@ -310,9 +282,7 @@ impl PyTensor {
         keepdims: Option<bool>,
     ) -> R {
         let dim = crate::convert::numpy_alias("all", dim, axis, "axis")?;
-        let keepdim =
-            crate::convert::numpy_alias("all", keepdim.then_some(true), keepdims, "keepdims")?
-                .unwrap_or(false);
+        let keepdim = crate::convert::numpy_alias_or("all", keepdim, false, keepdims, "keepdims")?;
         crate::ok!(reduce::all_any(
             &self.t,
             dims(dim)?.as_deref(),
@@ -329,9 +299,7 @@ impl PyTensor {
         keepdims: Option<bool>,
     ) -> R {
         let dim = crate::convert::numpy_alias("any", dim, axis, "axis")?;
-        let keepdim =
-            crate::convert::numpy_alias("any", keepdim.then_some(true), keepdims, "keepdims")?
-                .unwrap_or(false);
+        let keepdim = crate::convert::numpy_alias_or("any", keepdim, false, keepdims, "keepdims")?;
         crate::ok!(reduce::all_any(
             &self.t,
             dims(dim)?.as_deref(),
@@ -425,6 +393,34 @@ impl PyTensor {
 }
 
 impl PyTensor {
+    /// `amax`/`amin`, numpy aliases and `out=` included.
+    fn amax_amin(
+        &self,
+        py: Python<'_>,
+        dim: Option<&Bound<'_, PyAny>>,
+        axis: Option<&Bound<'_, PyAny>>,
+        keepdim: bool,
+        keepdims: Option<bool>,
+        out: Out<'_, '_>,
+        is_max: bool,
+    ) -> R {
+        let (name, node) = match is_max {
+            true => ("amax", "AmaxBackward0"),
+            false => ("amin", "AminBackward0"),
+        };
+        let d = dims(crate::convert::numpy_alias(name, dim, axis, "axis")?)?;
+        let keepdim = crate::convert::numpy_alias_or(name, keepdim, false, keepdims, "keepdims")?;
+        with_out(py, name, &[&self.t], out, || {
+            crate::ok!(reduce::amax_amin(
+                &self.t,
+                d.as_deref(),
+                keepdim,
+                is_max,
+                node
+            ))
+        })
+    }
+
     fn max_min(
         &self,
         py: Python<'_>,

@@ -16,13 +16,11 @@ use crate::{ensure, DType, Result, Tensor};
 // copied: one extra pass that the kernels can remove later by writing into `out` when its
 // layout and dtype already fit.
 
-/// Ops without a derivative: their out= variants accept inputs that require grad.
-const NOT_DIFFERENTIABLE: &[&str] = &["floor_divide", "eq", "ne", "lt", "le", "gt", "ge"];
-
-/// PyTorch's error for `out=` with autograd: checked before the op runs.
+/// PyTorch's error for `out=` with autograd: checked before the op runs. Ops the registry
+/// marks as not differentiable (comparisons, floor_divide, bitwise…) accept inputs that
+/// require grad, as their out variants do in PyTorch.
 pub fn check_grad(op: &str, inputs: &[&Tensor], outs: &[&Tensor]) -> Result<()> {
-    if NOT_DIFFERENTIABLE.contains(&op) || op.starts_with("logical_") || op.starts_with("bitwise_")
-    {
+    if super::registry().any(|o| o.name == op && !o.differentiable) {
         return Ok(());
     }
     let any = inputs.iter().chain(outs).any(|t| t.requires_grad());
