@@ -1,6 +1,7 @@
 //! Element types, their Rust representations and PyTorch's type promotion.
 
 use half::{bf16, f16};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DType {
@@ -460,6 +461,23 @@ impl Scalar {
             dtype.c_name()
         )))
     }
+}
+
+static DEFAULT_FLOAT: AtomicU8 = AtomicU8::new(DType::F32 as u8);
+
+/// The dtype of float factories and of integer → float promotion (`get_default_dtype`).
+pub fn default_float() -> DType {
+    ALL_DTYPES[DEFAULT_FLOAT.load(Ordering::Relaxed) as usize]
+}
+
+pub fn set_default_float(d: DType) -> crate::Result<()> {
+    crate::ensure!(
+        d.is_floating_point(),
+        type_error,
+        "only floating-point types are supported as the default type"
+    );
+    DEFAULT_FLOAT.store(d as u8, Ordering::Relaxed);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //! ```
 
 pub mod autograd;
+pub mod backend;
 pub mod device;
 pub mod dtype;
 pub mod error;

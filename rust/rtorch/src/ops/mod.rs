@@ -1,26 +1,24 @@
 //! Ops, one file per family with each op's forward and derivative side by side, and the
 //! op registry that drives both test suites.
 
-pub mod binary;
-mod binary_kernel;
-pub mod cast;
-pub mod factory;
-pub mod indexing;
+// Families, grouped by concern; each folder's files are re-exported here so an op keeps
+// one short path (`ops::binary::mul`) wherever its folder is.
+pub mod creation;
+pub mod elementwise;
+pub mod linalg;
+pub mod reduction;
+pub mod shape;
+
+// Shared autograd and output plumbing that every family uses.
 pub mod inplace;
-pub mod iter;
-pub mod join;
-pub mod matmul;
-pub mod movement;
-pub mod num;
 pub mod out;
-pub mod pointwise;
-pub mod reduce;
-pub mod reduce_iter;
-pub mod sampling;
-pub mod scan;
-pub mod softmax;
-pub mod unary;
 pub mod view_grad;
+
+pub use creation::{factory, sampling};
+pub use elementwise::{binary, cast, pointwise, unary};
+pub use linalg::matmul;
+pub use reduction::{reduce, scan, softmax};
+pub use shape::{indexing, join, movement};
 
 use crate::DType;
 
@@ -31,24 +29,7 @@ pub fn unsupported(kernel: &str, dtype: DType) -> crate::Error {
         dtype.scalar_name()
     ))
 }
-use std::sync::atomic::{AtomicU8, Ordering};
-
-static DEFAULT_FLOAT: AtomicU8 = AtomicU8::new(DType::F32 as u8);
-
-/// The dtype of float factories and of integer → float promotion (`get_default_dtype`).
-pub fn default_float() -> DType {
-    crate::dtype::ALL_DTYPES[DEFAULT_FLOAT.load(Ordering::Relaxed) as usize]
-}
-
-pub fn set_default_float(d: DType) -> crate::Result<()> {
-    crate::ensure!(
-        d.is_floating_point(),
-        type_error,
-        "only floating-point types are supported as the default type"
-    );
-    DEFAULT_FLOAT.store(d as u8, Ordering::Relaxed);
-    Ok(())
-}
+pub use crate::dtype::{default_float, set_default_float};
 
 /// How an op is exercised by the generic tests.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

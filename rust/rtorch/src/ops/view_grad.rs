@@ -131,7 +131,7 @@ fn accumulate_into(dst: &Tensor, src: &Tensor) -> Result<()> {
     let shape = dst.dims();
     let strides = dst.strides_vec();
     with_dtype!(dst.dtype(), T, {
-        use super::num::Arith;
+        use crate::backend::cpu::num::Arith;
         let (d, s) = (dst.data_ptr::<T>(), src.data_ptr::<T>());
         let mut idx = vec![0usize; shape.len()];
         for i in 0..dst.numel() {

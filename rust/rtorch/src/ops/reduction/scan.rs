@@ -1,17 +1,17 @@
 //! Scans along a dim (cumsum, cumprod), forward and derivative side by side.
 
-use super::binary::mul;
-use super::cast::{cast_for_op, to_dtype};
-use super::iter::SendPtr;
-use super::num::Arith;
-use super::reduce::sum;
 use crate::autograd::{needs_grad, record, SavedTensor};
+use crate::backend::cpu::iter::SendPtr;
+use crate::backend::cpu::num::Arith;
+use crate::ops::binary::mul;
+use crate::ops::cast::{cast_for_op, to_dtype};
+use crate::ops::reduce::sum;
 use crate::{with_dtype, DType, Element, Result, Scalar, Tensor};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
-pub const OPS: &[super::OpInfo] = &[
-    super::op("cumsum", super::Kind::Reduction, true),
-    super::op("cumprod", super::Kind::Reduction, true),
+pub const OPS: &[crate::ops::OpInfo] = &[
+    crate::ops::op("cumsum", crate::ops::Kind::Reduction, true),
+    crate::ops::op("cumprod", crate::ops::Kind::Reduction, true),
 ];
 
 /// Inclusive scan along `dim` (cumsum / cumprod) in `dtype`. Integers accumulate in their
@@ -33,39 +33,44 @@ fn scan(x: &Tensor, d: usize, dtype: DType, is_sum: bool) -> Result<Tensor> {
         let (px, po) = (SendPtr(xin.data_ptr::<T>()), SendPtr(out.data_ptr::<T>()));
         let xstr = xin.strides_vec();
         let ostr = out.strides_vec();
-        super::iter::for_each_run(&oshape, [&xstr, &ostr], n, |off, len, st| unsafe {
-            for k in 0..len as isize {
-                let (xb, ob) = (px.at(off[0] + k * st[0]), po.at(off[1] + k * st[1]));
-                if T::DTYPE.is_floating_point() {
-                    let mut acc = if is_sum { 0.0 } else { 1.0 };
-                    for i in 0..n as isize {
-                        let v = (*xb.offset(i * xs)).to_f64();
-                        acc = if is_sum { acc + v } else { acc * v };
-                        if half {
-                            // A float32 accumulator: f64 arithmetic on f32 values rounded
-                            // back to f32 is exactly f32 arithmetic.
-                            acc = acc as f32 as f64;
+        crate::backend::cpu::iter::for_each_run(
+            &oshape,
+            [&xstr, &ostr],
+            n,
+            |off, len, st| unsafe {
+                for k in 0..len as isize {
+                    let (xb, ob) = (px.at(off[0] + k * st[0]), po.at(off[1] + k * st[1]));
+                    if T::DTYPE.is_floating_point() {
+                        let mut acc = if is_sum { 0.0 } else { 1.0 };
+                        for i in 0..n as isize {
+                            let v = (*xb.offset(i * xs)).to_f64();
+                            acc = if is_sum { acc + v } else { acc * v };
+                            if half {
+                                // A float32 accumulator: f64 arithmetic on f32 values rounded
+                                // back to f32 is exactly f32 arithmetic.
+                                acc = acc as f32 as f64;
+                            }
+                            *ob.offset(i * os) = T::elem_from_f64(acc);
                         }
-                        *ob.offset(i * os) = T::elem_from_f64(acc);
+                        continue;
                     }
-                    continue;
-                }
-                let mut acc: T = if is_sum {
-                    T::from_i64(0)
-                } else {
-                    T::from_i64(1)
-                };
-                for i in 0..n as isize {
-                    let v = *xb.offset(i * xs);
-                    acc = if is_sum {
-                        Arith::add(acc, v)
+                    let mut acc: T = if is_sum {
+                        T::from_i64(0)
                     } else {
-                        Arith::mul(acc, v)
+                        T::from_i64(1)
                     };
-                    *ob.offset(i * os) = acc;
+                    for i in 0..n as isize {
+                        let v = *xb.offset(i * xs);
+                        acc = if is_sum {
+                            Arith::add(acc, v)
+                        } else {
+                            Arith::mul(acc, v)
+                        };
+                        *ob.offset(i * os) = acc;
+                    }
                 }
-            }
-        });
+            },
+        );
     });
     Ok(out)
 }
@@ -88,7 +93,7 @@ fn scan_forward(
     };
     let dt = dtype.unwrap_or(default);
     let out = if x.ndim() == 0 {
-        to_dtype(&super::movement::clone(x)?, dt)?.detach()
+        to_dtype(&crate::ops::movement::clone(x)?, dt)?.detach()
     } else {
         scan(x, d, dt, is_sum)?
     };
@@ -100,9 +105,9 @@ pub fn cumsum(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
     let x_dtype = x.dtype();
     record("CumsumBackward0", &[x], &[&out], move |_, g| {
         // Reverse cumulative sum of the gradient, in the input's dtype (torch casts first).
-        let g = super::cast::to_dtype(&g[0], x_dtype)?;
-        let r = super::movement::flip(&g, &[d as i64])?;
-        Ok(vec![Some(super::movement::flip(
+        let g = crate::ops::cast::to_dtype(&g[0], x_dtype)?;
+        let r = crate::ops::movement::flip(&g, &[d as i64])?;
+        Ok(vec![Some(crate::ops::movement::flip(
             &cumsum(&r, d as i64, None)?,
             &[d as i64],
         )?)])
@@ -123,7 +128,7 @@ pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
             }
             let n = x.shape()[d];
             if n == 0 || x.numel() == 0 {
-                return Ok(vec![Some(super::factory::zeros_like(&x)?)]);
+                return Ok(vec![Some(crate::ops::factory::zeros_like(&x)?)]);
             }
             if !crate::autograd::is_grad_enabled() {
                 return Ok(vec![Some(cumprod_grad_rows(
@@ -146,13 +151,18 @@ pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
                 let e = to_dtype(&Tensor::from_slice(&onehot, &mask_shape)?, DType::Bool)?;
                 // x with x_i replaced by 1 (selected, so an inf or nan x_i does not leak):
                 // its cumprod gives prod_{k<=j, k!=i} for j >= i.
-                let xi = super::pointwise::where_(&e, &Tensor::wrapped_scalar(Scalar::Int(1)), &x)?;
+                let xi =
+                    crate::ops::pointwise::where_(&e, &Tensor::wrapped_scalar(Scalar::Int(1)), &x)?;
                 let c = cumprod(&xi, d as i64, None)?;
-                let tail =
-                    super::movement::narrow(&mul(&g[0], &c)?, d as i64, i as i64, (n - i) as i64)?;
+                let tail = crate::ops::movement::narrow(
+                    &mul(&g[0], &c)?,
+                    d as i64,
+                    i as i64,
+                    (n - i) as i64,
+                )?;
                 cols.push(sum(&tail, Some(&[d as i64]), true, None)?);
             }
-            Ok(vec![Some(super::join::cat(&cols, d as i64)?)])
+            Ok(vec![Some(crate::ops::join::cat(&cols, d as i64)?)])
         });
     }
     Ok(out)
@@ -173,8 +183,9 @@ fn cumprod_grad_rows(x: &Tensor, out: &Tensor, g: &Tensor, d: usize) -> Result<T
     for (pos, &k) in to_last.iter().enumerate() {
         back[k as usize] = pos as i64;
     }
-    let rows =
-        |t: &Tensor| -> Result<Vec<f64>> { super::movement::permute(t, &to_last)?.to_vec::<f64>() };
+    let rows = |t: &Tensor| -> Result<Vec<f64>> {
+        crate::ops::movement::permute(t, &to_last)?.to_vec::<f64>()
+    };
     let (xv, ov, gv) = (rows(x)?, rows(out)?, rows(g)?);
     let n = x.shape()[d];
     let mut dx = vec![0f64; xv.len()];
@@ -204,5 +215,5 @@ fn cumprod_grad_rows(x: &Tensor, out: &Tensor, g: &Tensor, d: usize) -> Result<T
     shape.remove(d);
     shape.push(n);
     let t = to_dtype(&Tensor::from_slice(&dx, &shape)?, x.dtype())?;
-    super::movement::permute(&t, &back)
+    crate::ops::movement::permute(&t, &back)
 }

@@ -1,6 +1,6 @@
 //! Tensor creation: constant fills, ranges and identity (random sampling is in `sampling.rs`).
 
-use super::iter::{map1, SendPtr};
+use crate::backend::cpu::iter::{map1, SendPtr};
 use crate::{ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
 
 /// `full`, and through it `fill_`, `full_like`, `new_full`: a value that does not fit
@@ -96,7 +96,7 @@ fn arange_len(start: f64, end: f64, step: f64, dtype: DType) -> Result<usize> {
 
 pub fn arange(start: f64, end: f64, step: f64, dtype: DType) -> Result<Tensor> {
     if dtype == DType::Bool {
-        return Err(super::unsupported("arange_cpu", dtype));
+        return Err(crate::ops::unsupported("arange_cpu", dtype));
     }
     let n = arange_len(start, end, step, dtype)?;
     let t = Tensor::try_uninit(&[n], dtype)?;
@@ -129,7 +129,7 @@ pub fn arange(start: f64, end: f64, step: f64, dtype: DType) -> Result<Tensor> {
 pub fn linspace(start: f64, end: f64, steps: i64, dtype: DType) -> Result<Tensor> {
     ensure!(steps >= 0, runtime, "number of steps must be non-negative");
     if dtype == DType::Bool {
-        return Err(super::unsupported("linspace_cpu", dtype));
+        return Err(crate::ops::unsupported("linspace_cpu", dtype));
     }
     let (s, e) = (Scalar::Float(start), Scalar::Float(end));
     s.check_fits(dtype)?;
@@ -210,7 +210,7 @@ pub fn linspace(start: f64, end: f64, steps: i64, dtype: DType) -> Result<Tensor
 
 pub fn logspace(start: f64, end: f64, steps: i64, base: f64, dtype: DType) -> Result<Tensor> {
     if dtype == DType::Bool {
-        return Err(super::unsupported("logspace_cpu", dtype));
+        return Err(crate::ops::unsupported("logspace_cpu", dtype));
     }
     // PyTorch range-checks the ends as given; a whole number arrives here as f64 but was
     // an int (`logspace(-2, 100, 1, dtype=uint8)` is fine: int -2 wraps into uint8).

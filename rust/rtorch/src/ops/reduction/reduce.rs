@@ -2,33 +2,33 @@
 //! (mean, var, std, norm, logsumexp, softmax) are written with primitives so their
 //! derivatives come for free.
 
-use super::binary::{div, eq, mul, sub};
-use super::cast::{cast_for_op, to_dtype};
-use super::movement::{expand, unsqueeze};
-use super::num::Arith;
-pub(crate) use super::reduce_iter::{reduce_runs, sum_run_f};
-use super::unary;
 use crate::autograd::{needs_grad, record, SavedTensor};
+use crate::backend::cpu::num::Arith;
+pub(crate) use crate::backend::cpu::reduce_iter::{reduce_runs, sum_run_f};
 use crate::layout::{wrap_dims, Dims};
+use crate::ops::binary::{div, eq, mul, sub};
+use crate::ops::cast::{cast_for_op, to_dtype};
+use crate::ops::movement::{expand, unsqueeze};
+use crate::ops::unary;
 use crate::{bail, ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
 use smallvec::SmallVec;
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
-pub const OPS: &[super::OpInfo] = &[
-    super::op("sum", super::Kind::Reduction, true),
-    super::op("mean", super::Kind::Reduction, true),
-    super::op("prod", super::Kind::Reduction, true),
-    super::op("max", super::Kind::Reduction, true),
-    super::op("min", super::Kind::Reduction, true),
-    super::op("amax", super::Kind::Reduction, true),
-    super::op("amin", super::Kind::Reduction, true),
-    super::op("argmax", super::Kind::Reduction, false),
-    super::op("argmin", super::Kind::Reduction, false),
-    super::op("std", super::Kind::Reduction, true),
-    super::op("var", super::Kind::Reduction, true),
-    super::op("norm", super::Kind::Reduction, true),
-    super::op("all", super::Kind::Reduction, false),
-    super::op("any", super::Kind::Reduction, false),
+pub const OPS: &[crate::ops::OpInfo] = &[
+    crate::ops::op("sum", crate::ops::Kind::Reduction, true),
+    crate::ops::op("mean", crate::ops::Kind::Reduction, true),
+    crate::ops::op("prod", crate::ops::Kind::Reduction, true),
+    crate::ops::op("max", crate::ops::Kind::Reduction, true),
+    crate::ops::op("min", crate::ops::Kind::Reduction, true),
+    crate::ops::op("amax", crate::ops::Kind::Reduction, true),
+    crate::ops::op("amin", crate::ops::Kind::Reduction, true),
+    crate::ops::op("argmax", crate::ops::Kind::Reduction, false),
+    crate::ops::op("argmin", crate::ops::Kind::Reduction, false),
+    crate::ops::op("std", crate::ops::Kind::Reduction, true),
+    crate::ops::op("var", crate::ops::Kind::Reduction, true),
+    crate::ops::op("norm", crate::ops::Kind::Reduction, true),
+    crate::ops::op("all", crate::ops::Kind::Reduction, false),
+    crate::ops::op("any", crate::ops::Kind::Reduction, false),
 ];
 
 /// The dims to reduce: `None` or an empty list means all of them.
@@ -110,7 +110,7 @@ fn sum_raw(x: &Tensor, rd: &[usize], keepdim: bool, dtype: DType) -> Result<Tens
         )
     });
     let out = from_vec(acc, &shape);
-    super::cast::cast_for_op(&out, dtype)
+    crate::ops::cast::cast_for_op(&out, dtype)
 }
 
 pub fn sum(
@@ -169,7 +169,7 @@ pub fn sum_to_shape(g: &Tensor, shape: &[usize]) -> Result<Tensor> {
         sum(g, Some(&dims), true, None)?
     };
     let target: Vec<i64> = shape.iter().map(|&d| d as i64).collect();
-    super::movement::reshape(&r, &target)
+    crate::ops::movement::reshape(&r, &target)
 }
 
 pub fn mean(
@@ -244,10 +244,10 @@ pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -
             let x = sx.unpack(ctx)?;
             let (xs, d) = match dim {
                 Some(d) => (x.clone(), crate::layout::wrap_dim(d, x.ndim())? as i64),
-                None => (super::movement::reshape(&x, &[-1])?, 0),
+                None => (crate::ops::movement::reshape(&x, &[-1])?, 0),
             };
             let others = if xs.ndim() == 0 {
-                super::factory::ones_like(&xs)?
+                crate::ops::factory::ones_like(&xs)?
             } else {
                 prod_others(&xs, d)?
             };
@@ -258,7 +258,7 @@ pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -
             };
             let r = mul(&others, &gx)?;
             let shp: Vec<i64> = full.iter().map(|&v| v as i64).collect();
-            Ok(vec![Some(super::movement::reshape(&r, &shp)?)])
+            Ok(vec![Some(crate::ops::movement::reshape(&r, &shp)?)])
         });
     }
     Ok(out)
@@ -266,24 +266,28 @@ pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -
 
 /// Product of all elements except self along `dim` (no division, so zeros are fine).
 fn prod_others(x: &Tensor, dim: i64) -> Result<Tensor> {
-    let ones = super::factory::ones_like(&super::movement::narrow(x, dim, 0, 1)?)?;
+    let ones = crate::ops::factory::ones_like(&crate::ops::movement::narrow(x, dim, 0, 1)?)?;
     let n = x.shape()[crate::layout::wrap_dim(dim, x.ndim())?] as i64;
-    let left = super::join::cat(
+    let left = crate::ops::join::cat(
         &[
             ones.clone(),
-            super::scan::cumprod(&super::movement::narrow(x, dim, 0, n - 1)?, dim, None)?,
+            crate::ops::scan::cumprod(&crate::ops::movement::narrow(x, dim, 0, n - 1)?, dim, None)?,
         ],
         dim,
     )?;
-    let rev = super::movement::flip(x, &[dim])?;
-    let right_rev = super::join::cat(
+    let rev = crate::ops::movement::flip(x, &[dim])?;
+    let right_rev = crate::ops::join::cat(
         &[
             ones,
-            super::scan::cumprod(&super::movement::narrow(&rev, dim, 0, n - 1)?, dim, None)?,
+            crate::ops::scan::cumprod(
+                &crate::ops::movement::narrow(&rev, dim, 0, n - 1)?,
+                dim,
+                None,
+            )?,
         ],
         dim,
     )?;
-    mul(&left, &super::movement::flip(&right_rev, &[dim])?)
+    mul(&left, &crate::ops::movement::flip(&right_rev, &[dim])?)
 }
 
 /// Max or min with indices along one dim; NaN wins, first occurrence on ties.
@@ -380,11 +384,12 @@ fn select_backward(
     };
     let mut ashape = vec![1usize; full.len()];
     ashape[d] = full[d];
-    let ar = super::factory::arange(0.0, full[d] as f64, 1.0, DType::I64)?;
-    let ar = super::movement::reshape(&ar, &ashape.iter().map(|&v| v as i64).collect::<Vec<_>>())?;
+    let ar = crate::ops::factory::arange(0.0, full[d] as f64, 1.0, DType::I64)?;
+    let ar =
+        crate::ops::movement::reshape(&ar, &ashape.iter().map(|&v| v as i64).collect::<Vec<_>>())?;
     let mask = eq(&ar, &idx)?;
     let z = Tensor::wrapped_scalar(Scalar::Int(0));
-    super::pointwise::where_(&mask, &expand(&g, full)?, &z)
+    crate::ops::pointwise::where_(&mask, &expand(&g, full)?, &z)
 }
 
 pub fn argmax_argmin(x: &Tensor, dim: Option<i64>, keepdim: bool, is_max: bool) -> Result<Tensor> {
@@ -405,11 +410,11 @@ pub fn argmax_argmin(x: &Tensor, dim: Option<i64>, keepdim: bool, is_max: bool) 
                 index,
                 "{name}(): Expected reduction dim to be specified for input.numel() == 0."
             );
-            let flat = super::movement::reshape(&x.detach(), &[-1])?;
+            let flat = crate::ops::movement::reshape(&x.detach(), &[-1])?;
             let r = arg_reduce(&flat, 0, false, is_max)?.1;
             if keepdim {
                 let ones: Vec<i64> = vec![1; x.ndim()];
-                return super::movement::reshape(&r, &ones);
+                return crate::ops::movement::reshape(&r, &ones);
             }
             Ok(r)
         }
@@ -525,13 +530,15 @@ pub fn amax_amin(
             // and write zeros elsewhere (torch's evenly_distribute_backward, a masked fill,
             // so a nan gradient stays put); amax/amin multiply by the mask, as torch does.
             if global && x.dtype().is_floating_point() {
-                hit = super::pointwise::where_(&unary::isnan(&y)?, &unary::isnan(&x)?, &hit)?;
+                hit = crate::ops::pointwise::where_(&unary::isnan(&y)?, &unary::isnan(&x)?, &hit)?;
             }
             if global {
                 let count = sum(&to_dtype(&hit, g[0].dtype())?, None, false, None)?;
                 let share = div(&g[0], &count)?;
                 let zero = Tensor::wrapped_scalar(Scalar::Int(0));
-                return Ok(vec![Some(super::pointwise::where_(&hit, &share, &zero)?)]);
+                return Ok(vec![Some(crate::ops::pointwise::where_(
+                    &hit, &share, &zero,
+                )?)]);
             }
             let mask = to_dtype(&hit, g[0].dtype())?;
             let rdi: Vec<i64> = rdv.iter().map(|&d| d as i64).collect();
@@ -626,7 +633,7 @@ pub fn std(x: &Tensor, dims: Option<&[i64]>, correction: f64, keepdim: bool) -> 
             let (x, r) = (sx.unpack(ctx)?, so.unpack(ctx)?);
             let zero = Tensor::wrapped_scalar(Scalar::Int(0));
             let two_r = mul(&r, &Tensor::wrapped_scalar(Scalar::Int(2)))?;
-            let gg = super::pointwise::where_(&eq(&r, &zero)?, &zero, &div(&g[0], &two_r)?)?;
+            let gg = crate::ops::pointwise::where_(&eq(&r, &zero)?, &zero, &div(&g[0], &two_r)?)?;
             let gx = var_backward(&gg, &x, dims.as_deref(), denom, &full, &rd, keepdim)?;
             Ok(vec![Some(gx)])
         });
@@ -697,27 +704,30 @@ fn norm_backward(
     }
     if p.is_infinite() {
         let a = unary::abs(x)?;
-        let hit = super::binary::logical_or(&eq(&a, n)?, &unary::isnan(&a)?)?;
+        let hit = crate::ops::binary::logical_or(&eq(&a, n)?, &unary::isnan(&a)?)?;
         let hit = to_dtype(&hit, x.dtype())?;
         let share = div(g, &sum(&hit, dims, true, None)?)?;
         return mul(&sgn, &mul(&share, &hit)?);
     }
-    let masked = |scale: Tensor| super::pointwise::where_(&eq(n, &zero)?, &zero, &scale);
+    let masked = |scale: Tensor| crate::ops::pointwise::where_(&eq(n, &zero)?, &zero, &scale);
     if p == 2.0 {
         return mul(x, &masked(div(g, n)?)?);
     }
     let a = unary::abs(x)?;
     if p < 1.0 {
-        let pw = super::binary::pow(&a, &num(p - 1.0))?;
-        let pw = super::pointwise::where_(&eq(x, &zero)?, &zero, &pw)?;
+        let pw = crate::ops::binary::pow(&a, &num(p - 1.0))?;
+        let pw = crate::ops::pointwise::where_(&eq(x, &zero)?, &zero, &pw)?;
         let scaled = mul(&sgn, &pw)?;
-        return mul(&mul(&scaled, g)?, &super::binary::pow(n, &num(1.0 - p))?);
+        return mul(
+            &mul(&scaled, g)?,
+            &crate::ops::binary::pow(n, &num(1.0 - p))?,
+        );
     }
-    let scale = masked(div(g, &super::binary::pow(n, &num(p - 1.0))?)?)?;
+    let scale = masked(div(g, &crate::ops::binary::pow(n, &num(p - 1.0))?)?)?;
     let scaled = if p < 2.0 {
-        mul(&sgn, &super::binary::pow(&a, &num(p - 1.0))?)?
+        mul(&sgn, &crate::ops::binary::pow(&a, &num(p - 1.0))?)?
     } else {
-        mul(x, &super::binary::pow(&a, &num(p - 2.0))?)?
+        mul(x, &crate::ops::binary::pow(&a, &num(p - 2.0))?)?
     };
     mul(&scaled, &scale)
 }
@@ -733,7 +743,7 @@ fn norm_value(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result
     }
     if p == 0.0 {
         let nz = to_dtype(
-            &super::binary::ne(x, &Tensor::wrapped_scalar(Scalar::Int(0)))?,
+            &crate::ops::binary::ne(x, &Tensor::wrapped_scalar(Scalar::Int(0)))?,
             x.dtype(),
         )?;
         return sum(&nz, dims, keepdim, None);
@@ -745,12 +755,12 @@ fn norm_value(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result
         return unary::sqrt(&sum(&mul(x, x)?, dims, keepdim, None)?);
     }
     let s = sum(
-        &super::binary::pow_scalar(&a, Scalar::Float(p))?,
+        &crate::ops::binary::pow_scalar(&a, Scalar::Float(p))?,
         dims,
         keepdim,
         None,
     )?;
-    super::binary::pow_scalar(&s, Scalar::Float(1.0 / p))
+    crate::ops::binary::pow_scalar(&s, Scalar::Float(1.0 / p))
 }
 
 pub fn all_any(x: &Tensor, dims: Option<&[i64]>, keepdim: bool, is_all: bool) -> Result<Tensor> {

@@ -2,18 +2,18 @@
 //! flip. Each view records a node whose backward maps the gradient back. Joining and
 //! splitting tensors (cat, stack, split, chunk, unbind) is `join.rs`.
 
-use super::cast::copy_into;
 use crate::autograd::{needs_grad, record};
 use crate::layout::{
     broadcast_shapes, contiguous_strides, numel, shape_str, wrap_dim, Dims, Layout,
 };
+use crate::ops::cast::copy_into;
 use crate::{bail, ensure, DType, Result, Tensor};
 use smallvec::SmallVec;
 use std::sync::Arc;
 
 /// This family's entries in the op registry (see `ops::FAMILIES`): views are exercised
 /// through the other families' tests and the view-autograd suite.
-pub const OPS: &[super::OpInfo] = &[];
+pub const OPS: &[crate::ops::OpInfo] = &[];
 
 /// A fresh copy (`clone`) laid out like `x` (PyTorch's `preserve_format`), differentiable.
 pub fn clone(x: &Tensor) -> Result<Tensor> {
@@ -61,7 +61,7 @@ pub fn fill_(dst: &Tensor, value: &Tensor, op: &str) -> Result<()> {
 
 fn copy_as(dst: &Tensor, src: &Tensor, op: &str) -> Result<()> {
     // `x[i] = 300` on int8 is an overflow error, like `fill_`.
-    super::cast::check_wrapped(src, dst.dtype())?;
+    crate::ops::cast::check_wrapped(src, dst.dtype())?;
     let shape = broadcast_shapes(dst.shape(), src.shape())?;
     ensure!(
         shape.as_slice() == dst.shape(),
@@ -70,10 +70,10 @@ fn copy_as(dst: &Tensor, src: &Tensor, op: &str) -> Result<()> {
         shape_str(src.shape()),
         shape_str(dst.shape())
     );
-    if super::inplace::fast_path_ok(dst, &[src]) {
-        super::inplace::check_writable(dst, &[src], op)?;
+    if crate::ops::inplace::fast_path_ok(dst, &[src]) {
+        crate::ops::inplace::check_writable(dst, &[src], op)?;
         src.ensure_cpu("copy_")?;
-        let src = super::inplace::unalias(dst, src)?;
+        let src = crate::ops::inplace::unalias(dst, src)?;
         let view = src.view_with(src.layout().broadcast_to(dst.shape(), "copy_")?);
         copy_into(dst, &view);
         dst.bump_version();
@@ -82,8 +82,8 @@ fn copy_as(dst: &Tensor, src: &Tensor, op: &str) -> Result<()> {
     let dims = dst.dims();
     let src_dtype = src.dtype();
     let src_c = src.clone();
-    super::inplace::apply(dst, &[src], op, move |_| {
-        let out = super::cast::to_dtype(&expand(&src_c, &dims)?, src_dtype)?;
+    crate::ops::inplace::apply(dst, &[src], op, move |_| {
+        let out = crate::ops::cast::to_dtype(&expand(&src_c, &dims)?, src_dtype)?;
         clone(&out)
     })
 }
@@ -215,7 +215,7 @@ pub fn as_strided(
         x.storage().nbytes()
     );
     let out = x.view_with(layout);
-    super::view_grad::as_strided_grad(x, &out)?;
+    crate::ops::view_grad::as_strided_grad(x, &out)?;
     Ok(out)
 }
 
@@ -281,7 +281,7 @@ pub fn expand(x: &Tensor, shape: &[usize]) -> Result<Tensor> {
     let out = x.view_with(layout);
     let old = x.dims();
     view_node("ExpandBackward0", x, &out, move |g| {
-        super::reduce::sum_to_shape(g, &old)
+        crate::ops::reduce::sum_to_shape(g, &old)
     });
     Ok(out)
 }

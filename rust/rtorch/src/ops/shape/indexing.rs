@@ -1,10 +1,10 @@
 //! Indexing ops that produce or consume index tensors: `nonzero`.
 
-use super::cast::cast_copy;
+use crate::ops::cast::cast_copy;
 use crate::{DType, Result, Tensor};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
-pub const OPS: &[super::OpInfo] = &[super::op("nonzero", super::Kind::Index, false)];
+pub const OPS: &[crate::ops::OpInfo] = &[crate::ops::op("nonzero", crate::ops::Kind::Index, false)];
 
 /// Coordinates of the non-zero elements (NaN counts as non-zero), in row-major order, as an
 /// int64 tensor of shape `[n, ndim]`, laid out column-major (strides `(1, n)`) as torch's is,

@@ -26,8 +26,8 @@
 //!   path on Intel CPUs for the scalar form (MKL's MCG31 stream, seeded from one 32-bit
 //!   draw); rtorch follows the default path, which torch takes on every other CPU.
 
-use super::inplace;
 use crate::autograd::{is_grad_enabled, record_node};
+use crate::ops::inplace;
 use crate::random::{default_generator, GenState, Generator};
 use crate::{ensure, with_dtype, DType, Element, Result, Tensor};
 use half::{bf16, f16};
@@ -38,7 +38,7 @@ fn gen_or_default(g: Option<&Generator>) -> Generator {
 
 fn check_float(kernel: &str, dtype: DType) -> Result<()> {
     if !dtype.is_floating_point() {
-        return Err(super::unsupported(kernel, dtype));
+        return Err(crate::ops::unsupported(kernel, dtype));
     }
     Ok(())
 }
@@ -456,7 +456,7 @@ fn random_range(
         }
         None if from == i64::MIN => {
             if matches!(dtype, DType::F16 | DType::Bool) {
-                return Err(super::unsupported(
+                return Err(crate::ops::unsupported(
                     "random_full_64_bits_range_kernel_cpu",
                     dtype,
                 ));
@@ -532,7 +532,7 @@ pub fn bernoulli_scalar_(t: &Tensor, p: f64, g: Option<&Generator>) -> Result<()
 /// Probabilities of `p` broadcast to `shape`, in row-major order, checked to lie in [0, 1].
 fn probabilities(p: &Tensor, shape: &[usize]) -> Result<Vec<f64>> {
     check_float("bernoulli_tensor_cpu_p_", p.dtype())?;
-    let expanded = super::movement::expand(p, shape)?;
+    let expanded = crate::ops::movement::expand(p, shape)?;
     let probs = expanded.to_vec::<f64>()?;
     ensure!(
         probs.iter().all(|v| (0.0..=1.0).contains(v)),
@@ -585,7 +585,7 @@ pub fn bernoulli(p: &Tensor, g: Option<&Generator>) -> Result<Tensor> {
 pub fn randperm(n: usize, dtype: DType, g: Option<&Generator>) -> Result<Tensor> {
     let g = gen_or_default(g);
     let mut s = g.0.lock();
-    let mut r = super::factory::try_vec::<i64>(n)?;
+    let mut r = crate::ops::factory::try_vec::<i64>(n)?;
     r.extend(0..n as i64);
     for i in 0..n.saturating_sub(1) {
         let z = if n - i >= 1 << 24 {
@@ -597,7 +597,7 @@ pub fn randperm(n: usize, dtype: DType, g: Option<&Generator>) -> Result<Tensor>
     }
     drop(s);
     let t = Tensor::from_slice(&r, &[n])?;
-    super::cast::to_dtype(&t, dtype)
+    crate::ops::cast::to_dtype(&t, dtype)
 }
 
 /// `randn`-style helper for Rust users: a fresh tensor of standard normals.

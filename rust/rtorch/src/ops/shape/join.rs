@@ -1,16 +1,16 @@
 //! Joining tensors and taking them apart: cat and stack (copies), split, chunk and unbind
 //! (views of the input).
 
-use super::cast::copy_into;
-use super::movement::{select, slice, unsqueeze};
 use crate::autograd::record;
 use crate::layout::{shape_str, wrap_dim};
+use crate::ops::cast::copy_into;
+use crate::ops::movement::{select, slice, unsqueeze};
 use crate::{ensure, Result, Tensor};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
-pub const OPS: &[super::OpInfo] = &[
-    super::op("cat", super::Kind::Join, true),
-    super::op("stack", super::Kind::Join, true),
+pub const OPS: &[crate::ops::OpInfo] = &[
+    crate::ops::op("cat", crate::ops::Kind::Join, true),
+    crate::ops::op("stack", crate::ops::Kind::Join, true),
 ];
 
 pub fn split_sizes(x: &Tensor, sizes: &[usize], dim: i64) -> Result<Vec<Tensor>> {
@@ -118,7 +118,7 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
         .collect();
     // Skipped legacy empties still take part in type promotion.
     let refs: Vec<&Tensor> = ts.iter().collect();
-    let dtype = super::binary::result_type(&refs);
+    let dtype = crate::ops::binary::result_type(&refs);
     if parts.is_empty() {
         // Only legacy empties: an empty result, linked to every input that requires grad.
         let out = Tensor::try_uninit(&[0], dtype)?;

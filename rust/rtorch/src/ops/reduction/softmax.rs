@@ -1,25 +1,25 @@
 //! softmax, log_softmax and logsumexp: a fused last-dim kernel, composite otherwise.
 
-use super::binary::{add, div, mul, sub};
-use super::cast::to_dtype;
-use super::iter::{Isa, SendPtr};
-use super::reduce::{amax_amin, reduced_dims, sum, sum_run_f};
-use super::unary;
 use crate::autograd::{needs_grad, record, SavedTensor};
+use crate::backend::cpu::iter::{Isa, SendPtr};
+use crate::ops::binary::{add, div, mul, sub};
+use crate::ops::cast::to_dtype;
+use crate::ops::reduce::{amax_amin, reduced_dims, sum, sum_run_f};
+use crate::ops::unary;
 use crate::{parallel, DType, Result, Scalar, Tensor};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
-pub const OPS: &[super::OpInfo] = &[
-    super::op("logsumexp", super::Kind::Reduction, true),
-    super::op("softmax", super::Kind::Reduction, true),
-    super::op("log_softmax", super::Kind::Reduction, true),
+pub const OPS: &[crate::ops::OpInfo] = &[
+    crate::ops::op("logsumexp", crate::ops::Kind::Reduction, true),
+    crate::ops::op("softmax", crate::ops::Kind::Reduction, true),
+    crate::ops::op("log_softmax", crate::ops::Kind::Reduction, true),
 ];
 
 pub fn logsumexp(x: &Tensor, dims: &[i64], keepdim: bool) -> Result<Tensor> {
     let xf = if x.dtype().is_floating_point() {
         x.clone()
     } else {
-        to_dtype(x, super::default_float())?
+        to_dtype(x, crate::ops::default_float())?
     };
     let rd = reduced_dims(&xf, Some(dims), "logsumexp")?;
     let r = crate::autograd::no_grad(|| logsumexp_value(&xf, dims, &rd, keepdim))?;
@@ -31,7 +31,7 @@ pub fn logsumexp(x: &Tensor, dims: &[i64], keepdim: bool) -> Result<Tensor> {
             kept[d] = 1;
         }
         record("LogsumexpBackward0", &[&xf], &[&r], move |ctx, g| {
-            let back = |t: &Tensor| super::movement::reshape(t, &kept);
+            let back = |t: &Tensor| crate::ops::movement::reshape(t, &kept);
             let e = unary::exp(&sub(&sx.unpack(ctx)?, &back(&sr.unpack(ctx)?)?)?)?;
             Ok(vec![Some(mul(&back(&g[0])?, &e)?)])
         });
@@ -46,7 +46,7 @@ fn logsumexp_value(xf: &Tensor, dims: &[i64], rd: &[usize], keepdim: bool) -> Re
         return unary::log(&sum(&unary::exp(xf)?, Some(dims), keepdim, None)?);
     }
     let m = amax_amin(xf, Some(dims), true, true, "AmaxBackward0")?;
-    let m = super::pointwise::where_(
+    let m = crate::ops::pointwise::where_(
         &unary::isinf(&m)?,
         &Tensor::wrapped_scalar(Scalar::Int(0)),
         &m,
@@ -61,7 +61,7 @@ fn logsumexp_value(xf: &Tensor, dims: &[i64], rd: &[usize], keepdim: bool) -> Re
             .iter()
             .rev()
         {
-            m = super::movement::squeeze_dim(&m, *d as i64)?;
+            m = crate::ops::movement::squeeze_dim(&m, *d as i64)?;
         }
     }
     add(&unary::log(&s)?, &m)
@@ -78,7 +78,7 @@ fn in_f32(x: &Tensor, f: impl FnOnce(&Tensor) -> Result<Tensor>) -> Result<Tenso
 pub fn softmax(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
     let d = crate::layout::wrap_dim(dim, x.ndim())?;
     if x.numel() == 0 && dtype.is_none() {
-        return super::movement::clone(x);
+        return crate::ops::movement::clone(x);
     }
     let xf = softmax_input(x, dtype, "softmax")?;
     softmax_node(&xf, dim, d, false)
@@ -127,7 +127,7 @@ fn softmax_node(x: &Tensor, dim: i64, d: usize, log: bool) -> Result<Tensor> {
 /// the sum of exponentials, one to write, per row; rows in parallel (no history: the
 /// caller records the node).
 fn softmax_lastdim(x: &Tensor, log: bool) -> Result<Tensor> {
-    let xc = super::movement::contiguous(&x.detach())?;
+    let xc = crate::ops::movement::contiguous(&x.detach())?;
     let n = *x.shape().last().unwrap();
     let rows = x.numel() / n.max(1);
     let out = Tensor::try_uninit(x.shape(), x.dtype())?;
@@ -184,7 +184,7 @@ fn softmax_lastdim(x: &Tensor, log: bool) -> Result<Tensor> {
 /// `x` and `out` must each point to `rows * n` valid elements.
 unsafe fn rows_f32(x: *const f32, out: *mut f32, rows: usize, n: usize, log: bool) {
     #[cfg(target_arch = "x86_64")]
-    match super::iter::isa() {
+    match crate::backend::cpu::iter::isa() {
         Isa::Avx512 => return rows_f32_avx512(x, out, rows, n, log),
         Isa::Avx2 => return rows_f32_avx2(x, out, rows, n, log),
         Isa::Baseline => {}
@@ -232,14 +232,14 @@ unsafe fn rows_f32_body(x: *const f32, out: *mut f32, rows: usize, n: usize, log
         let mut os = or.chunks_exact_mut(LANES);
         for (c, o) in (&mut xs).zip(&mut os) {
             for i in 0..LANES {
-                let e = super::num::exp_f32(c[i] - m);
+                let e = crate::backend::cpu::num::exp_f32(c[i] - m);
                 o[i] = e;
                 acc[i] += e;
             }
         }
         let mut sum = acc.iter().sum::<f32>();
         for (o, &v) in os.into_remainder().iter_mut().zip(xs.remainder()) {
-            *o = super::num::exp_f32(v - m);
+            *o = crate::backend::cpu::num::exp_f32(v - m);
             sum += *o;
         }
         finish_row(or, xr, m, sum, log);
@@ -294,7 +294,7 @@ fn softmax_f(xf: &Tensor, dim: i64) -> Result<Tensor> {
 pub fn log_softmax(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
     let d = crate::layout::wrap_dim(dim, x.ndim())?;
     if x.numel() == 0 && dtype.is_none() {
-        return super::movement::clone(x);
+        return crate::ops::movement::clone(x);
     }
     let xf = softmax_input(x, dtype, "log_softmax")?;
     softmax_node(&xf, dim, d, true)
@@ -317,7 +317,7 @@ fn softmax_input(x: &Tensor, dtype: Option<DType>, op: &str) -> Result<Tensor> {
         None => x.clone(),
     };
     if !x.dtype().is_floating_point() {
-        return Err(super::unsupported(
+        return Err(crate::ops::unsupported(
             &format!("{op}_lastdim_kernel_impl"),
             x.dtype(),
         ));

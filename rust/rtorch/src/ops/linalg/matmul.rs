@@ -2,26 +2,26 @@
 //! derivatives. f32/f64 GEMM goes through faer on strided views (transposed or sliced
 //! operands are never copied); half types upcast to f32; integers use a plain loop.
 
-use super::binary::{add, mul};
-use super::movement::{expand, reshape, t, transpose, unsqueeze};
 use crate::autograd::{needs_grad, record, SavedTensor};
 use crate::layout::shape_str;
+use crate::ops::binary::{add, mul};
+use crate::ops::movement::{expand, reshape, t, transpose, unsqueeze};
 use crate::{bail, ensure, parallel, with_dtype, DType, Element, Result, Scalar, Tensor};
 use faer::{Accum, MatMut, MatRef, Par};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
-pub const OPS: &[super::OpInfo] = &[
-    super::op("mm", super::Kind::Blas, true),
-    super::op("bmm", super::Kind::Blas, true),
-    super::op("mv", super::Kind::Blas, true),
-    super::op("dot", super::Kind::Blas, true),
-    super::op("matmul", super::Kind::Blas, true),
-    super::op("outer", super::Kind::Blas, true),
-    super::op("addmm", super::Kind::Blas, true),
-    super::op("addmv", super::Kind::Blas, true),
-    super::op("addr", super::Kind::Blas, true),
-    super::op("addbmm", super::Kind::Blas, true),
-    super::op("baddbmm", super::Kind::Blas, true),
+pub const OPS: &[crate::ops::OpInfo] = &[
+    crate::ops::op("mm", crate::ops::Kind::Blas, true),
+    crate::ops::op("bmm", crate::ops::Kind::Blas, true),
+    crate::ops::op("mv", crate::ops::Kind::Blas, true),
+    crate::ops::op("dot", crate::ops::Kind::Blas, true),
+    crate::ops::op("matmul", crate::ops::Kind::Blas, true),
+    crate::ops::op("outer", crate::ops::Kind::Blas, true),
+    crate::ops::op("addmm", crate::ops::Kind::Blas, true),
+    crate::ops::op("addmv", crate::ops::Kind::Blas, true),
+    crate::ops::op("addr", crate::ops::Kind::Blas, true),
+    crate::ops::op("addbmm", crate::ops::Kind::Blas, true),
+    crate::ops::op("baddbmm", crate::ops::Kind::Blas, true),
 ];
 
 fn check_dtypes(op: &str, a: &Tensor, b: &Tensor) -> Result<()> {
@@ -35,7 +35,7 @@ fn check_dtypes(op: &str, a: &Tensor, b: &Tensor) -> Result<()> {
         b.dtype().name()
     );
     if a.dtype() == DType::Bool && a.numel() > 0 && b.numel() > 0 {
-        return Err(super::unsupported(
+        return Err(crate::ops::unsupported(
             if op == "dot" {
                 "dot"
             } else {
@@ -171,11 +171,11 @@ fn matmul_raw(a: &Tensor, b: &Tensor, batch: &[usize]) -> Result<Tensor> {
     let dt = a.dtype();
     if matches!(dt, DType::F16 | DType::BF16) {
         let r = matmul_raw(
-            &super::cast::cast_copy(a, DType::F32)?,
-            &super::cast::cast_copy(b, DType::F32)?,
+            &crate::ops::cast::cast_copy(a, DType::F32)?,
+            &crate::ops::cast::cast_copy(b, DType::F32)?,
             batch,
         )?;
-        return super::cast::cast_copy(&r, dt);
+        return crate::ops::cast::cast_copy(&r, dt);
     }
     let (m, n) = (a.shape()[a.ndim() - 2], b.shape()[b.ndim() - 1]);
     let k = a.shape()[a.ndim() - 1];
@@ -363,7 +363,7 @@ pub fn matmul(a: &Tensor, b: &Tensor) -> Result<Tensor> {
         (2, 1) => mv(a, b),
         (1, 2) => {
             let r = mm(&unsqueeze(a, 0)?, b)?;
-            super::movement::squeeze_dim_as("SqueezeBackward4", &r, 0)
+            crate::ops::movement::squeeze_dim_as("SqueezeBackward4", &r, 0)
         }
         (2, 2) => mm(a, b),
         _ => {
@@ -402,10 +402,10 @@ pub fn matmul(a: &Tensor, b: &Tensor) -> Result<Tensor> {
             record_mm("BmmBackward0", &ae, &be, &out);
             let mut r = out;
             if da == 1 {
-                r = super::movement::squeeze_dim(&r, -2)?;
+                r = crate::ops::movement::squeeze_dim(&r, -2)?;
             }
             if db == 1 {
-                r = super::movement::squeeze_dim(&r, -1)?;
+                r = crate::ops::movement::squeeze_dim(&r, -1)?;
             }
             Ok(r)
         }
@@ -468,18 +468,20 @@ fn add_scaled(
     skip_product: bool,
 ) -> Result<Tensor> {
     input.layout().broadcast_to(product.shape(), "addmm")?;
-    let rt = super::binary::result_type(&[input, product]);
+    let rt = crate::ops::binary::result_type(&[input, product]);
     let (beta, alpha) = (coerce(beta, rt)?, coerce(alpha, rt)?);
     if skip_product && alpha.to_f64() == 0.0 {
-        let all = super::factory::full(product.shape(), Scalar::Bool(true), DType::Bool)?;
-        let zero = super::pointwise::where_(&all, &Tensor::zeros(&[], product.dtype()), product)?;
+        let all = crate::ops::factory::full(product.shape(), Scalar::Bool(true), DType::Bool)?;
+        let zero =
+            crate::ops::pointwise::where_(&all, &Tensor::zeros(&[], product.dtype()), product)?;
         return add_scaled(input, &zero, beta, Scalar::Int(1), false);
     }
     let p = scaled(product, alpha)?;
     if beta.to_f64() == 0.0 {
         // Input is ignored (even NaN) but stays in the graph with a zero gradient.
-        let all = super::factory::full(input.shape(), Scalar::Bool(true), DType::Bool)?;
-        let zeroed = super::pointwise::where_(&all, &Tensor::zeros(&[], input.dtype()), input)?;
+        let all = crate::ops::factory::full(input.shape(), Scalar::Bool(true), DType::Bool)?;
+        let zeroed =
+            crate::ops::pointwise::where_(&all, &Tensor::zeros(&[], input.dtype()), input)?;
         return add(&zeroed, &p);
     }
     add(&scaled(input, beta)?, &p)
@@ -511,11 +513,11 @@ fn add_product(
             if t.dtype() == g.dtype() {
                 Ok(t)
             } else {
-                super::cast::to_dtype(&t, g.dtype())
+                crate::ops::cast::to_dtype(&t, g.dtype())
             }
         };
         let gi = match ctx.needs(0) {
-            true => Some(super::reduce::sum_to_shape(
+            true => Some(crate::ops::reduce::sum_to_shape(
                 &scaled(g, beta)?,
                 &input_shape,
             )?),
@@ -632,7 +634,7 @@ pub fn addmv(
                 &[input, mat, vec],
                 &[&out],
                 move |_, g| {
-                    let gi = super::reduce::sum_to_shape(&mul(&g[0], &b)?, &shapes[0])?;
+                    let gi = crate::ops::reduce::sum_to_shape(&mul(&g[0], &b)?, &shapes[0])?;
                     Ok(vec![
                         Some(gi),
                         Some(Tensor::try_zeros(&shapes[1], dts[1])?),
@@ -684,12 +686,12 @@ pub fn addr(
         alpha,
         || {
             let (a, b) = (
-                super::cast::to_dtype(v1, rt)?,
-                super::cast::to_dtype(v2, rt)?,
+                crate::ops::cast::to_dtype(v1, rt)?,
+                crate::ops::cast::to_dtype(v2, rt)?,
             );
             // The input joins in the result dtype too (`beta * uint8_input` must not go
             // to float32).
-            let input = super::cast::to_dtype(input, rt)?;
+            let input = crate::ops::cast::to_dtype(input, rt)?;
             add_scaled(&input, &outer(&a, &b)?, beta, alpha, false)
         },
         mv,
@@ -755,7 +757,7 @@ pub fn addbmm(
         beta,
         alpha,
         || {
-            let p = super::reduce::sum(&bmm(b1, b2)?, Some(&[0]), false, Some(b1.dtype()))?;
+            let p = crate::ops::reduce::sum(&bmm(b1, b2)?, Some(&[0]), false, Some(b1.dtype()))?;
             add_scaled(input, &p, beta, alpha, blas_skips_product(b1.dtype()))
         },
         |g, b2| bmm(&per_batch(g, b2.shape()[0])?, &transpose(b2, 1, 2)?),

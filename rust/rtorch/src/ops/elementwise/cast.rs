@@ -1,7 +1,7 @@
 //! Dtype conversion: `to(dtype)`, `copy_` across dtypes, and the cast used by promotion.
 
-use super::iter::{map1, SendPtr};
 use crate::autograd::record;
+use crate::backend::cpu::iter::{map1, SendPtr};
 use crate::{with_dtype, DType, Element, Result, Scalar, Tensor};
 
 /// Converts one element between dtypes with C++ semantics (through i64 between integer

@@ -1,40 +1,40 @@
 //! Binary elementwise ops with broadcasting and type promotion, forward and derivative.
 
 use super::binary_kernel::{compute, Op};
-use super::reduce::sum_to_shape;
-use super::unary;
-use super::{default_float, inplace};
 use crate::autograd::{record, SavedTensor};
 use crate::dtype::{Priority, ResultType};
+use crate::ops::reduce::sum_to_shape;
+use crate::ops::unary;
+use crate::ops::{default_float, inplace};
 use crate::{bail, ensure, DType, Result, Scalar, Tensor};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
-pub const OPS: &[super::OpInfo] = &[
-    super::op("add", super::Kind::Binary, true),
-    super::op("sub", super::Kind::Binary, true),
-    super::op("mul", super::Kind::Binary, true),
-    super::op("div", super::Kind::Binary, true),
-    super::op("floor_divide", super::Kind::Binary, false),
-    super::op("remainder", super::Kind::Binary, true),
-    super::op("fmod", super::Kind::Binary, true),
-    super::op("pow", super::Kind::Binary, true),
-    super::op("atan2", super::Kind::Binary, true),
-    super::op("maximum", super::Kind::Binary, true),
-    super::op("minimum", super::Kind::Binary, true),
-    super::op("eq", super::Kind::Binary, false),
-    super::op("ne", super::Kind::Binary, false),
-    super::op("lt", super::Kind::Binary, false),
-    super::op("le", super::Kind::Binary, false),
-    super::op("gt", super::Kind::Binary, false),
-    super::op("ge", super::Kind::Binary, false),
-    super::op("logical_and", super::Kind::Binary, false),
-    super::op("logical_or", super::Kind::Binary, false),
-    super::op("logical_xor", super::Kind::Binary, false),
-    super::op("bitwise_and", super::Kind::Binary, false),
-    super::op("bitwise_or", super::Kind::Binary, false),
-    super::op("bitwise_xor", super::Kind::Binary, false),
-    super::op("bitwise_left_shift", super::Kind::Binary, false),
-    super::op("bitwise_right_shift", super::Kind::Binary, false),
+pub const OPS: &[crate::ops::OpInfo] = &[
+    crate::ops::op("add", crate::ops::Kind::Binary, true),
+    crate::ops::op("sub", crate::ops::Kind::Binary, true),
+    crate::ops::op("mul", crate::ops::Kind::Binary, true),
+    crate::ops::op("div", crate::ops::Kind::Binary, true),
+    crate::ops::op("floor_divide", crate::ops::Kind::Binary, false),
+    crate::ops::op("remainder", crate::ops::Kind::Binary, true),
+    crate::ops::op("fmod", crate::ops::Kind::Binary, true),
+    crate::ops::op("pow", crate::ops::Kind::Binary, true),
+    crate::ops::op("atan2", crate::ops::Kind::Binary, true),
+    crate::ops::op("maximum", crate::ops::Kind::Binary, true),
+    crate::ops::op("minimum", crate::ops::Kind::Binary, true),
+    crate::ops::op("eq", crate::ops::Kind::Binary, false),
+    crate::ops::op("ne", crate::ops::Kind::Binary, false),
+    crate::ops::op("lt", crate::ops::Kind::Binary, false),
+    crate::ops::op("le", crate::ops::Kind::Binary, false),
+    crate::ops::op("gt", crate::ops::Kind::Binary, false),
+    crate::ops::op("ge", crate::ops::Kind::Binary, false),
+    crate::ops::op("logical_and", crate::ops::Kind::Binary, false),
+    crate::ops::op("logical_or", crate::ops::Kind::Binary, false),
+    crate::ops::op("logical_xor", crate::ops::Kind::Binary, false),
+    crate::ops::op("bitwise_and", crate::ops::Kind::Binary, false),
+    crate::ops::op("bitwise_or", crate::ops::Kind::Binary, false),
+    crate::ops::op("bitwise_xor", crate::ops::Kind::Binary, false),
+    crate::ops::op("bitwise_left_shift", crate::ops::Kind::Binary, false),
+    crate::ops::op("bitwise_right_shift", crate::ops::Kind::Binary, false),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -184,8 +184,8 @@ pub fn div_mode(a: &Tensor, b: &Tensor, mode: RoundingMode) -> Result<Tensor> {
             if mode != RoundingMode::True {
                 // Piecewise constant: zero gradient almost everywhere.
                 return Ok(vec![
-                    Some(super::factory::zeros_like_shape(&g[0], &da)?),
-                    Some(super::factory::zeros_like_shape(&g[0], &db)?),
+                    Some(crate::ops::factory::zeros_like_shape(&g[0], &da)?),
+                    Some(crate::ops::factory::zeros_like_shape(&g[0], &db)?),
                 ]);
             }
             let b = sb.unpack(ctx)?;
@@ -319,7 +319,7 @@ pub fn pow(a: &Tensor, b: &Tensor) -> Result<Tensor> {
                 };
                 let d = mul(&mul(&g[0], &b)?, &pow(&a, &bm1)?)?;
                 Some(reduce_grad(
-                    super::pointwise::where_(&eq(&b, &zero)?, &zero, &d)?,
+                    crate::ops::pointwise::where_(&eq(&b, &zero)?, &zero, &d)?,
                     &da,
                 )?)
             } else {
@@ -328,9 +328,9 @@ pub fn pow(a: &Tensor, b: &Tensor) -> Result<Tensor> {
             let gb = if ib.is_some_and(|i| ctx.needs(i)) {
                 // a^b * log(a), defined as 0 where a == 0 and b >= 0
                 let d = mul(&mul(&g[0], &so.unpack(ctx)?)?, &unary::log(&a)?)?;
-                let mask = super::binary::logical_and(&eq(&a, &zero)?, &ge(&b, &zero)?)?;
+                let mask = crate::ops::binary::logical_and(&eq(&a, &zero)?, &ge(&b, &zero)?)?;
                 Some(reduce_grad(
-                    super::pointwise::where_(&mask, &zero, &d)?,
+                    crate::ops::pointwise::where_(&mask, &zero, &d)?,
                     &db,
                 )?)
             } else {
@@ -380,8 +380,8 @@ fn max_min(op: Op, name: &'static str, a: &Tensor, b: &Tensor) -> Result<Tensor>
             };
             let tie = eq(&a, &b)?;
             let pick = |loses: &Tensor| -> Result<Tensor> {
-                let w = super::pointwise::where_(loses, &zero, &g[0])?;
-                super::pointwise::where_(&tie, &half, &w)
+                let w = crate::ops::pointwise::where_(loses, &zero, &g[0])?;
+                crate::ops::pointwise::where_(&tie, &half, &w)
             };
             Ok(vec![
                 Some(reduce_grad(pick(&a_loses)?, &da)?),

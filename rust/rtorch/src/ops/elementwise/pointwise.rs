@@ -1,21 +1,21 @@
 //! Ternary and parameterised pointwise ops: where, clamp, lerp, masked_fill, addcmul,
 //! addcdiv. Most are composed from binary primitives, so derivatives come for free.
 
-use super::binary::{add, div, mul, result_type, sub};
-use super::cast::cast_for_op;
-use super::iter::{map3, SendPtr};
 use crate::autograd::{needs_grad, record, SavedTensor};
+use crate::backend::cpu::iter::{map3, SendPtr};
 use crate::layout::{broadcast_shapes, Dims};
+use crate::ops::binary::{add, div, mul, result_type, sub};
+use crate::ops::cast::cast_for_op;
 use crate::{bail, ensure, with_dtype, DType, Result, Scalar, Tensor};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
-pub const OPS: &[super::OpInfo] = &[
-    super::op("clamp", super::Kind::Pointwise, true),
-    super::op("lerp", super::Kind::Pointwise, true),
-    super::op("where", super::Kind::Pointwise, true),
-    super::op("masked_fill", super::Kind::Pointwise, true),
-    super::op("addcmul", super::Kind::Pointwise, true),
-    super::op("addcdiv", super::Kind::Pointwise, true),
+pub const OPS: &[crate::ops::OpInfo] = &[
+    crate::ops::op("clamp", crate::ops::Kind::Pointwise, true),
+    crate::ops::op("lerp", crate::ops::Kind::Pointwise, true),
+    crate::ops::op("where", crate::ops::Kind::Pointwise, true),
+    crate::ops::op("masked_fill", crate::ops::Kind::Pointwise, true),
+    crate::ops::op("addcmul", crate::ops::Kind::Pointwise, true),
+    crate::ops::op("addcdiv", crate::ops::Kind::Pointwise, true),
 ];
 
 /// `where(cond, a, b)`: picks from `a` where `cond` is true.
@@ -30,8 +30,8 @@ pub fn where_(cond: &Tensor, a: &Tensor, b: &Tensor) -> Result<Tensor> {
         t.ensure_cpu("where")?;
     }
     let dt = result_type(&[a, b]);
-    super::cast::check_wrapped(a, dt)?;
-    super::cast::check_wrapped(b, dt)?;
+    crate::ops::cast::check_wrapped(a, dt)?;
+    crate::ops::cast::check_wrapped(b, dt)?;
     let shape = broadcast_shapes(&broadcast_shapes(cond.shape(), a.shape())?, b.shape())?;
     let layouts = |c: &Tensor, a: &Tensor, b: &Tensor| -> Result<[crate::layout::Layout; 3]> {
         Ok([
@@ -65,8 +65,8 @@ pub fn where_(cond: &Tensor, a: &Tensor, b: &Tensor) -> Result<Tensor> {
         record("WhereBackward0", &[a, b], &[&out], move |ctx, g| {
             let c = sc.unpack(ctx)?;
             let z = Tensor::wrapped_scalar(Scalar::Int(0));
-            let ga = super::reduce::sum_to_shape(&where_(&c, &g[0], &z)?, &da)?;
-            let gb = super::reduce::sum_to_shape(&where_(&c, &z, &g[0])?, &db)?;
+            let ga = crate::ops::reduce::sum_to_shape(&where_(&c, &g[0], &z)?, &da)?;
+            let gb = crate::ops::reduce::sum_to_shape(&where_(&c, &z, &g[0])?, &db)?;
             Ok(vec![Some(ga), Some(gb)])
         });
     }
@@ -88,8 +88,8 @@ pub fn masked_fill(x: &Tensor, mask: &Tensor, value: &Tensor) -> Result<Tensor> 
     );
     broadcast_shapes(x.shape(), mask.shape())?;
     // The value is read as a number (a 0-dim tensor too) and must fit x's dtype.
-    super::cast::scalar_of(value)?.check_fits(x.dtype())?;
-    let v = super::cast::to_dtype(value, x.dtype())?;
+    crate::ops::cast::scalar_of(value)?.check_fits(x.dtype())?;
+    let v = crate::ops::cast::to_dtype(value, x.dtype())?;
     // One node as in PyTorch: the filled places give no gradient to x; a tensor value
     // (MaskedFillBackward1) gets the sum of the gradient over them.
     let sm = SavedTensor::input(mask);
@@ -97,7 +97,7 @@ pub fn masked_fill(x: &Tensor, mask: &Tensor, value: &Tensor) -> Result<Tensor> 
     let forward = || where_(mask, &v, x);
     let x_grad = move |ctx: &crate::autograd::Ctx, g: &Tensor| -> Result<Tensor> {
         let z = Tensor::wrapped_scalar(Scalar::Int(0));
-        super::reduce::sum_to_shape(&where_(&sm.unpack(ctx)?, &z, g)?, &dx)
+        crate::ops::reduce::sum_to_shape(&where_(&sm.unpack(ctx)?, &z, g)?, &dx)
     };
     if value.is_wrapped_number() {
         return crate::autograd::fused("MaskedFillBackward0", &[x], forward, move |ctx, g| {
@@ -112,7 +112,7 @@ pub fn masked_fill(x: &Tensor, mask: &Tensor, value: &Tensor) -> Result<Tensor> 
         move |ctx, g| {
             let z = Tensor::wrapped_scalar(Scalar::Int(0));
             let picked = where_(&sm.unpack(ctx)?, &g[0], &z)?;
-            let gv = super::reduce::sum(&picked, None, false, None)?;
+            let gv = crate::ops::reduce::sum(&picked, None, false, None)?;
             Ok(vec![Some(x_grad(ctx, &g[0])?), Some(gv)])
         },
     )
@@ -187,7 +187,7 @@ fn clamp_as(names: [&'static str; 2], x: &Tensor, bounds: &[Bound]) -> Result<Te
         let hi = smax.as_ref().map(|s| s.unpack(ctx)).transpose()?;
         let z = Tensor::wrapped_scalar(Scalar::Int(0));
         let inside = clamp_inside(&x, lo.as_ref(), hi.as_ref())?;
-        let mut grads = vec![Some(super::reduce::sum_to_shape(
+        let mut grads = vec![Some(crate::ops::reduce::sum_to_shape(
             &where_(&inside, &g[0], &z)?,
             &dx,
         )?)];
@@ -196,7 +196,7 @@ fn clamp_as(names: [&'static str; 2], x: &Tensor, bounds: &[Bound]) -> Result<Te
             grads.push(match (b, dims) {
                 (Some(b), Some(d)) if ctx.needs(i + 1) => {
                     let beyond = clamp_beyond(&x, b, other.as_ref(), *is_min)?;
-                    Some(super::reduce::sum_to_shape(
+                    Some(crate::ops::reduce::sum_to_shape(
                         &where_(&beyond, &g[0], &z)?,
                         d,
                     )?)
@@ -212,10 +212,10 @@ fn clamp_as(names: [&'static str; 2], x: &Tensor, bounds: &[Bound]) -> Result<Te
 /// PyTorch's clamp_backward: x gets the gradient where `min <= x <= max` (a NaN x gives
 /// nobody a gradient).
 fn clamp_inside(x: &Tensor, lo: Option<&Tensor>, hi: Option<&Tensor>) -> Result<Tensor> {
-    let ge = lo.map(|lo| super::binary::ge(x, lo)).transpose()?;
-    let le = hi.map(|hi| super::binary::le(x, hi)).transpose()?;
+    let ge = lo.map(|lo| crate::ops::binary::ge(x, lo)).transpose()?;
+    let le = hi.map(|hi| crate::ops::binary::le(x, hi)).transpose()?;
     match (ge, le) {
-        (Some(a), Some(b)) => super::binary::logical_and(&a, &b),
+        (Some(a), Some(b)) => crate::ops::binary::logical_and(&a, &b),
         (Some(a), None) | (None, Some(a)) => Ok(a),
         (None, None) => unreachable!("clamp has a bound"),
     }
@@ -224,7 +224,7 @@ fn clamp_inside(x: &Tensor, lo: Option<&Tensor>, hi: Option<&Tensor>) -> Result<
 /// Where a bound gets the gradient: x strictly beyond it. With both bounds and min > max
 /// the result is max: min gets nothing, max gets the gradient everywhere.
 fn clamp_beyond(x: &Tensor, b: &Tensor, other: Option<&Tensor>, is_min: bool) -> Result<Tensor> {
-    use super::binary::{gt, logical_and, logical_or, lt};
+    use crate::ops::binary::{gt, logical_and, logical_or, lt};
     match (is_min, other) {
         (true, Some(hi)) => logical_and(&lt(x, b)?, &lt(b, hi)?),
         (true, None) => lt(x, b),
@@ -249,7 +249,7 @@ fn clamp_value(x: &Tensor, min: Option<&Tensor>, max: Option<&Tensor>) -> Result
                 && !t.is_wrapped_number()
                 && other.is_some_and(|o| o.is_wrapped_number())
             {
-                Some(Tensor::wrapped_scalar(super::cast::scalar_of(t)?))
+                Some(Tensor::wrapped_scalar(crate::ops::cast::scalar_of(t)?))
             } else {
                 None
             },
@@ -263,7 +263,7 @@ fn clamp_value(x: &Tensor, min: Option<&Tensor>, max: Option<&Tensor>) -> Result
     bounds.extend(max);
     let rt = result_type(&bounds);
     for b in bounds[1..].iter() {
-        super::cast::check_wrapped(b, rt)?;
+        crate::ops::cast::check_wrapped(b, rt)?;
     }
     if rt == DType::Bool {
         let kernel = match (min, max) {
@@ -271,7 +271,7 @@ fn clamp_value(x: &Tensor, min: Option<&Tensor>, max: Option<&Tensor>) -> Result
             (Some(_), None) => "clamp_min_scalar_cpu",
             _ => "clamp_max_scalar_cpu",
         };
-        return Err(super::unsupported(kernel, DType::Bool));
+        return Err(crate::ops::unsupported(kernel, DType::Bool));
     }
     // Both bounds apply in the result dtype: `clamp(uint8, min=-2, max=3.25)` is float, and
     // -2 must not wrap in uint8 first (it does with `min` alone, in torch too).
@@ -279,7 +279,7 @@ fn clamp_value(x: &Tensor, min: Option<&Tensor>, max: Option<&Tensor>) -> Result
         if t.is_wrapped_number() || t.dtype() == rt {
             Ok(t.clone())
         } else {
-            super::cast::to_dtype(t, rt)
+            crate::ops::cast::to_dtype(t, rt)
         }
     };
     let mut r = in_rt(x)?;
@@ -295,9 +295,9 @@ fn clamp_value(x: &Tensor, min: Option<&Tensor>, max: Option<&Tensor>) -> Result
 fn clamp_side(x: &Tensor, bound: &Tensor, is_min: bool) -> Result<Tensor> {
     // NaN in x propagates (maximum/minimum propagate NaN), as in PyTorch.
     if is_min {
-        super::binary::maximum(x, bound)
+        crate::ops::binary::maximum(x, bound)
     } else {
-        super::binary::minimum(x, bound)
+        crate::ops::binary::minimum(x, bound)
     }
 }
 
@@ -311,9 +311,9 @@ pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
         end.dtype().name()
     );
     if !start.dtype().is_floating_point() {
-        return Err(super::unsupported("lerp_kernel_scalar", start.dtype()));
+        return Err(crate::ops::unsupported("lerp_kernel_scalar", start.dtype()));
     }
-    super::cast::check_wrapped(weight, start.dtype())?;
+    crate::ops::cast::check_wrapped(weight, start.dtype())?;
     let (s, e, w) = (start.clone(), end.clone(), weight.clone());
     // The value comes from the two-sided formula below; the derivative is one node with
     // torch's formula (the branch `where` drops would otherwise send 0 * inf = nan back).
@@ -332,12 +332,12 @@ pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
             };
             let near_end = sub(&e, &mul(&diff, &one_minus_w)?)?;
             let wd = if w.dtype() == DType::Bool {
-                super::cast::to_dtype(&w.detach(), dt)?
+                crate::ops::cast::to_dtype(&w.detach(), dt)?
             } else {
                 w.detach()
             };
-            let small = super::binary::lt(
-                &super::unary::abs(&wd)?,
+            let small = crate::ops::binary::lt(
+                &crate::ops::unary::abs(&wd)?,
                 &Tensor::wrapped_scalar(Scalar::Float(0.5)),
             )?;
             where_(&small, &near_start, &near_end)
@@ -369,12 +369,15 @@ pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
             } else {
                 sub(&Tensor::wrapped_scalar(Scalar::Int(1)), &w)?
             };
-            let gs = super::reduce::sum_to_shape(&mul(&g[0], &one_minus_w)?, &ds)?;
-            let ge = super::reduce::sum_to_shape(&mul(&g[0], &w)?, &de)?;
+            let gs = crate::ops::reduce::sum_to_shape(&mul(&g[0], &one_minus_w)?, &ds)?;
+            let ge = crate::ops::reduce::sum_to_shape(&mul(&g[0], &w)?, &de)?;
             let mut grads = vec![Some(gs), Some(ge)];
             if !scalar_w {
                 let diff = sub(&se.unpack(ctx)?, &ss.unpack(ctx)?)?;
-                grads.push(Some(super::reduce::sum_to_shape(&mul(&g[0], &diff)?, &dw)?));
+                grads.push(Some(crate::ops::reduce::sum_to_shape(
+                    &mul(&g[0], &diff)?,
+                    &dw,
+                )?));
             }
             Ok(grads)
         });
@@ -386,7 +389,7 @@ pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
 /// float "opmath" inside such kernels, rounding once at the end).
 fn in_f32(like: &Tensor, f: impl FnOnce(DType) -> Result<Tensor>) -> Result<Tensor> {
     match like.dtype() {
-        DType::F16 | DType::BF16 => super::cast::to_dtype(&f(DType::F32)?, like.dtype()),
+        DType::F16 | DType::BF16 => crate::ops::cast::to_dtype(&f(DType::F32)?, like.dtype()),
         _ => f(like.dtype()),
     }
 }
@@ -396,7 +399,7 @@ fn up(t: &Tensor, d: DType) -> Result<Tensor> {
     if t.is_wrapped_number() || !matches!(t.dtype(), DType::F16 | DType::BF16) {
         return Ok(t.clone());
     }
-    super::cast::to_dtype(t, d)
+    crate::ops::cast::to_dtype(t, d)
 }
 
 /// `value` as the number `addcmul`/`addcdiv` scale by: checked against the result dtype and,
@@ -417,14 +420,14 @@ fn at(t: &Tensor, d: DType) -> Result<Tensor> {
     if t.is_wrapped_number() || t.dtype() == d {
         return Ok(t.clone());
     }
-    super::cast::to_dtype(t, d)
+    crate::ops::cast::to_dtype(t, d)
 }
 
 /// `addcmul(x, t1, t2, value=1) = x + value * t1 * t2`.
 pub fn addcmul(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Tensor> {
     let rt = result_type(&[x, t1, t2]);
     if rt == DType::Bool {
-        return Err(super::unsupported("addcmul_cpu_out", DType::Bool));
+        return Err(crate::ops::unsupported("addcmul_cpu_out", DType::Bool));
     }
     let v = scale_value(value, rt)?;
     // PyTorch multiplies in the order value * t1 * t2.
@@ -469,7 +472,7 @@ fn addc_node(
                     None => g.clone(),
                     Some(f) => f(g, &value, &a, &b)?,
                 };
-                out[i] = Some(super::reduce::sum_to_shape(&gi, &dims[i])?);
+                out[i] = Some(crate::ops::reduce::sum_to_shape(&gi, &dims[i])?);
             }
         }
         Ok(out)
@@ -487,7 +490,7 @@ type AddcGrad = fn(
 
 fn in_f32_rt(rt: DType, f: impl FnOnce(DType) -> Result<Tensor>) -> Result<Tensor> {
     match rt {
-        DType::F16 | DType::BF16 => super::cast::to_dtype(&f(DType::F32)?, rt),
+        DType::F16 | DType::BF16 => crate::ops::cast::to_dtype(&f(DType::F32)?, rt),
         _ => f(rt),
     }
 }
@@ -518,7 +521,7 @@ pub fn addcdiv(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
             |g, v, t1, t2| {
                 let t2 = t2()?;
                 let q = div(&mul(v, &t1()?)?, &mul(&t2, &t2)?)?;
-                mul(&super::unary::neg(g)?, &q)
+                mul(&crate::ops::unary::neg(g)?, &q)
             },
         ],
     )

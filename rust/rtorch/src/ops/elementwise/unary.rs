@@ -1,52 +1,52 @@
 //! Unary elementwise ops, forward and derivative side by side.
 
-use super::binary::{add, div, mul, mul_scalar, sub};
-use super::cast::cast_for_op;
-use super::default_float;
-use super::iter::{map1, SendPtr};
-use super::num::Arith;
 use crate::autograd::{needs_grad, record, SavedTensor};
+use crate::backend::cpu::iter::{map1, SendPtr};
+use crate::backend::cpu::num::Arith;
+use crate::ops::binary::{add, div, mul, mul_scalar, sub};
+use crate::ops::cast::cast_for_op;
+use crate::ops::default_float;
 use crate::{ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
 use half::{bf16, f16};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
-pub const OPS: &[super::OpInfo] = &[
-    super::op("neg", super::Kind::Unary, true),
-    super::op("abs", super::Kind::Unary, true),
-    super::op("sign", super::Kind::Unary, true),
-    super::op("exp", super::Kind::Unary, true),
-    super::op("expm1", super::Kind::Unary, true),
-    super::op("log", super::Kind::Unary, true),
-    super::op("log1p", super::Kind::Unary, true),
-    super::op("log2", super::Kind::Unary, true),
-    super::op("log10", super::Kind::Unary, true),
-    super::op("sqrt", super::Kind::Unary, true),
-    super::op("rsqrt", super::Kind::Unary, true),
-    super::op("square", super::Kind::Unary, true),
-    super::op("sin", super::Kind::Unary, true),
-    super::op("cos", super::Kind::Unary, true),
-    super::op("tan", super::Kind::Unary, true),
-    super::op("asin", super::Kind::Unary, true),
-    super::op("acos", super::Kind::Unary, true),
-    super::op("atan", super::Kind::Unary, true),
-    super::op("sinh", super::Kind::Unary, true),
-    super::op("cosh", super::Kind::Unary, true),
-    super::op("tanh", super::Kind::Unary, true),
-    super::op("sigmoid", super::Kind::Unary, true),
-    super::op("relu", super::Kind::Unary, true),
-    super::op("erf", super::Kind::Unary, true),
-    super::op("reciprocal", super::Kind::Unary, true),
-    super::op("floor", super::Kind::Unary, true),
-    super::op("ceil", super::Kind::Unary, true),
-    super::op("round", super::Kind::Unary, true),
-    super::op("trunc", super::Kind::Unary, true),
-    super::op("frac", super::Kind::Unary, true),
-    super::op("isnan", super::Kind::Unary, false),
-    super::op("isinf", super::Kind::Unary, false),
-    super::op("isfinite", super::Kind::Unary, false),
-    super::op("nan_to_num", super::Kind::Unary, true),
-    super::op("logical_not", super::Kind::Unary, false),
-    super::op("bitwise_not", super::Kind::Unary, false),
+pub const OPS: &[crate::ops::OpInfo] = &[
+    crate::ops::op("neg", crate::ops::Kind::Unary, true),
+    crate::ops::op("abs", crate::ops::Kind::Unary, true),
+    crate::ops::op("sign", crate::ops::Kind::Unary, true),
+    crate::ops::op("exp", crate::ops::Kind::Unary, true),
+    crate::ops::op("expm1", crate::ops::Kind::Unary, true),
+    crate::ops::op("log", crate::ops::Kind::Unary, true),
+    crate::ops::op("log1p", crate::ops::Kind::Unary, true),
+    crate::ops::op("log2", crate::ops::Kind::Unary, true),
+    crate::ops::op("log10", crate::ops::Kind::Unary, true),
+    crate::ops::op("sqrt", crate::ops::Kind::Unary, true),
+    crate::ops::op("rsqrt", crate::ops::Kind::Unary, true),
+    crate::ops::op("square", crate::ops::Kind::Unary, true),
+    crate::ops::op("sin", crate::ops::Kind::Unary, true),
+    crate::ops::op("cos", crate::ops::Kind::Unary, true),
+    crate::ops::op("tan", crate::ops::Kind::Unary, true),
+    crate::ops::op("asin", crate::ops::Kind::Unary, true),
+    crate::ops::op("acos", crate::ops::Kind::Unary, true),
+    crate::ops::op("atan", crate::ops::Kind::Unary, true),
+    crate::ops::op("sinh", crate::ops::Kind::Unary, true),
+    crate::ops::op("cosh", crate::ops::Kind::Unary, true),
+    crate::ops::op("tanh", crate::ops::Kind::Unary, true),
+    crate::ops::op("sigmoid", crate::ops::Kind::Unary, true),
+    crate::ops::op("relu", crate::ops::Kind::Unary, true),
+    crate::ops::op("erf", crate::ops::Kind::Unary, true),
+    crate::ops::op("reciprocal", crate::ops::Kind::Unary, true),
+    crate::ops::op("floor", crate::ops::Kind::Unary, true),
+    crate::ops::op("ceil", crate::ops::Kind::Unary, true),
+    crate::ops::op("round", crate::ops::Kind::Unary, true),
+    crate::ops::op("trunc", crate::ops::Kind::Unary, true),
+    crate::ops::op("frac", crate::ops::Kind::Unary, true),
+    crate::ops::op("isnan", crate::ops::Kind::Unary, false),
+    crate::ops::op("isinf", crate::ops::Kind::Unary, false),
+    crate::ops::op("isfinite", crate::ops::Kind::Unary, false),
+    crate::ops::op("nan_to_num", crate::ops::Kind::Unary, true),
+    crate::ops::op("logical_not", crate::ops::Kind::Unary, false),
+    crate::ops::op("bitwise_not", crate::ops::Kind::Unary, false),
 ];
 
 /// Applies a float function; integer inputs are promoted to the default float dtype.
@@ -134,7 +134,7 @@ fn contiguous_map<T: Copy + Send + Sync>(
                 std::slice::from_raw_parts_mut(po.at(s as isize), e - s),
             )
         };
-        super::iter::map_slices(os, xs, &f);
+        crate::backend::cpu::iter::map_slices(os, xs, &f);
     });
 }
 
@@ -212,7 +212,7 @@ fn grad_out(
 /// Records a node with zero derivative (step functions).
 fn grad_zero(name: &'static str, x: &Tensor, out: &Tensor) {
     record(name, &[x], &[out], |_, g| {
-        Ok(vec![Some(super::factory::zeros_like(&g[0])?)])
+        Ok(vec![Some(crate::ops::factory::zeros_like(&g[0])?)])
     });
 }
 
@@ -235,7 +235,7 @@ pub fn neg(x: &Tensor) -> Result<Tensor> {
 
 pub fn abs(x: &Tensor) -> Result<Tensor> {
     if x.dtype() == DType::Bool {
-        return Err(super::unsupported("abs_cpu", x.dtype()));
+        return Err(crate::ops::unsupported("abs_cpu", x.dtype()));
     }
     let out = same_dtype_unary!(x, "abs", |v| Arith::abs(v));
     grad_x("AbsBackward0", x, &out, |g, x| mul(g, &sign(x)?));
@@ -249,7 +249,7 @@ pub fn sign(x: &Tensor) -> Result<Tensor> {
 }
 
 pub fn exp(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "exp", super::num::exp_f32, f64::exp, 4)?;
+    let out = float_unary(x, "exp", crate::backend::cpu::num::exp_f32, f64::exp, 4)?;
     grad_out("ExpBackward0", x, &out, mul);
     Ok(out)
 }
@@ -306,11 +306,11 @@ pub fn rsqrt(x: &Tensor) -> Result<Tensor> {
 pub fn square(x: &Tensor) -> Result<Tensor> {
     // PyTorch computes square as pow(x, 2): bool becomes int64.
     let x2 = if x.dtype() == DType::Bool {
-        super::cast::to_dtype(x, DType::I64)?
+        crate::ops::cast::to_dtype(x, DType::I64)?
     } else {
         x.clone()
     };
-    super::binary::pow_scalar(&x2, Scalar::Int(2))
+    crate::ops::binary::pow_scalar(&x2, Scalar::Int(2))
 }
 
 pub fn sin(x: &Tensor) -> Result<Tensor> {
@@ -411,7 +411,7 @@ pub fn relu(x: &Tensor) -> Result<Tensor> {
     // not multiplied, so an inf gradient does not become nan).
     grad_out("ReluBackward0", x, &out, |g, y| {
         let zero = Tensor::wrapped_scalar(Scalar::Int(0));
-        super::pointwise::where_(&super::binary::le(y, &zero)?, &zero, g)
+        crate::ops::pointwise::where_(&crate::ops::binary::le(y, &zero)?, &zero, g)
     });
     Ok(out)
 }
@@ -448,10 +448,13 @@ fn rounding(
     f64f: fn(f64) -> f64,
 ) -> Result<Tensor> {
     if x.dtype() == DType::Bool {
-        return Err(super::unsupported(&format!("{name}_vml_cpu"), x.dtype()));
+        return Err(crate::ops::unsupported(
+            &format!("{name}_vml_cpu"),
+            x.dtype(),
+        ));
     }
     if !x.dtype().is_floating_point() {
-        return super::movement::clone(x);
+        return crate::ops::movement::clone(x);
     }
     let out = float_unary(x, name, f32f, f64f, 1)?;
     grad_zero(node, x, &out);
@@ -484,7 +487,7 @@ pub fn round_decimals(x: &Tensor, decimals: i64) -> Result<Tensor> {
         return round(x);
     }
     if !x.dtype().is_floating_point() {
-        return Err(super::unsupported("round_cpu", x.dtype()));
+        return Err(crate::ops::unsupported("round_cpu", x.dtype()));
     }
     // A huge `decimals` gives an infinite scale (and nan, as in torch), not a wrapped one.
     let scale = 10f64.powi(i32::try_from(decimals.unsigned_abs()).unwrap_or(i32::MAX));
@@ -510,7 +513,7 @@ pub fn round_decimals(x: &Tensor, decimals: i64) -> Result<Tensor> {
 
 pub fn frac(x: &Tensor) -> Result<Tensor> {
     if !x.dtype().is_floating_point() {
-        return Err(super::unsupported("frac_cpu", x.dtype()));
+        return Err(crate::ops::unsupported("frac_cpu", x.dtype()));
     }
     let out = float_unary(x, "frac", |v| v - v.trunc(), |v| v - v.trunc(), 1)?;
     record("FracBackward0", &[x], &[&out], |_, g| {
@@ -537,7 +540,7 @@ pub fn logical_not(x: &Tensor) -> Result<Tensor> {
 
 pub fn bitwise_not(x: &Tensor) -> Result<Tensor> {
     if x.dtype().is_floating_point() {
-        return Err(super::unsupported("bitwise_not_cpu", x.dtype()));
+        return Err(crate::ops::unsupported("bitwise_not_cpu", x.dtype()));
     }
     Ok(same_dtype_unary!(x, "bitwise_not", |v| Arith::bnot(v)))
 }
@@ -550,7 +553,7 @@ pub fn nan_to_num(
     neginf: Option<f64>,
 ) -> Result<Tensor> {
     if !x.dtype().is_floating_point() {
-        return super::movement::clone(x);
+        return crate::ops::movement::clone(x);
     }
     let (max, min) = match x.dtype() {
         DType::F16 => (f16::MAX.to_f64(), f16::MIN.to_f64()),
@@ -637,5 +640,5 @@ pub fn by_name(name: &str) -> Option<fn(&Tensor) -> Result<Tensor>> {
 pub fn unary_(name: &str, x: &Tensor) -> Result<()> {
     let f =
         by_name(name).ok_or_else(|| crate::Error::runtime(format!("no in-place op {name}_")))?;
-    super::inplace::apply(x, &[], &format!("{name}_"), f)
+    crate::ops::inplace::apply(x, &[], &format!("{name}_"), f)
 }

@@ -2,12 +2,12 @@
 //! the op ids, the dtype each one computes in, and the one strided, broadcasting loop that
 //! runs them (with its scalar and half-precision fast paths).
 
-use super::binary::{check_cast, result_type, RoundingMode};
-use super::cast::cast_for_op;
-use super::default_float;
-use super::iter::{map2, SendPtr};
-use super::num::Arith;
+use crate::backend::cpu::iter::{map2, SendPtr};
+use crate::backend::cpu::num::Arith;
 use crate::layout::{broadcast_shapes, Layout};
+use crate::ops::binary::{check_cast, result_type, RoundingMode};
+use crate::ops::cast::cast_for_op;
+use crate::ops::default_float;
 use crate::{bail, ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -82,7 +82,7 @@ fn dtypes(op: Op, common: DType, a: &Tensor, b: &Tensor) -> Result<(DType, DType
         Op::LogicalAnd | Op::LogicalOr | Op::LogicalXor => (DType::Bool, DType::Bool),
         Op::BitAnd | Op::BitOr | Op::BitXor => {
             if common.is_floating_point() {
-                return Err(super::unsupported(&format!("{name}_cpu"), common));
+                return Err(crate::ops::unsupported(&format!("{name}_cpu"), common));
             }
             (common, common)
         }
@@ -93,7 +93,7 @@ fn dtypes(op: Op, common: DType, a: &Tensor, b: &Tensor) -> Result<(DType, DType
                 } else {
                     "rshift_cpu"
                 };
-                return Err(super::unsupported(kernel, common));
+                return Err(crate::ops::unsupported(kernel, common));
             }
             (common, common)
         }
@@ -117,9 +117,9 @@ fn dtypes(op: Op, common: DType, a: &Tensor, b: &Tensor) -> Result<(DType, DType
                 Op::Div(_) => "div_trunc_cpu",
                 _ => &format!("{name}_cpu"),
             };
-            return Err(super::unsupported(kernel, common));
+            return Err(crate::ops::unsupported(kernel, common));
         }
-        Op::Pow if common == DType::Bool => return Err(super::unsupported("pow", common)),
+        Op::Pow if common == DType::Bool => return Err(crate::ops::unsupported("pow", common)),
         _ => (common, common),
     })
 }
@@ -198,7 +198,7 @@ fn half_with_scalar(
             Tensor::try_uninit_like(shape, ot, &[&la.strides])?
         }
     };
-    super::cast::copy_into(&out, &wide);
+    crate::ops::cast::copy_into(&out, &wide);
     Ok(Some(out))
 }
 
@@ -234,7 +234,7 @@ pub(super) fn compute(op: Op, a: &Tensor, b: &Tensor, out: Option<&Tensor>) -> R
             if o.dtype() != ot {
                 // Compute in the op's own dtype, then convert into `out`.
                 let tmp = compute(op, a, b, None)?;
-                super::cast::copy_into(o, &tmp);
+                crate::ops::cast::copy_into(o, &tmp);
                 return Ok(o.clone());
             }
             o.clone()

@@ -1,0 +1,4 @@
+//! Ops that make tensors from nothing but arguments: fills, ranges and random samples.
+
+pub mod factory;
+pub mod sampling;

@@ -1,0 +1,8 @@
+//! Elementwise ops: one output element from the elements at the same index of the
+//! (broadcast) inputs.
+
+pub mod binary;
+mod binary_kernel;
+pub mod cast;
+pub mod pointwise;
+pub mod unary;

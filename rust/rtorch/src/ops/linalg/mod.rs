@@ -1,0 +1,3 @@
+//! Linear algebra: matrix products today; decompositions and solvers join here.
+
+pub mod matmul;

@@ -1,0 +1,5 @@
+//! Ops that fold a dimension: reductions, scans and the softmax family.
+
+pub mod reduce;
+pub mod scan;
+pub mod softmax;
