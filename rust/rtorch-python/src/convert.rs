@@ -559,7 +559,7 @@ impl ArrayHolder {
         let item = self.t.dtype().itemsize() as isize;
         d.set_item("shape", PyTuple::new(py, self.t.shape())?)?;
         d.set_item("typestr", numpy_typestr(self.t.dtype()))?;
-        d.set_item("data", (self.t.data_ptr_addr(), false))?;
+        d.set_item("data", (self.t.cpu_addr().py()?, false))?;
         let strides: Vec<isize> = self.t.strides().iter().map(|s| s * item).collect();
         d.set_item("strides", PyTuple::new(py, strides)?)?;
         d.set_item("version", 3)?;

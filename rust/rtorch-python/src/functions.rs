@@ -14,19 +14,15 @@ use pyo3::types::PyTuple;
 use rtorch::ops::{binary, factory, join, movement, pointwise};
 use rtorch::{DType, Device, Scalar, Tensor};
 
-pub(crate) fn check_device(device: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-    match convert::device(device)? {
-        Some(Device::Cuda(_)) => Err(if rtorch::device::cuda_is_available() {
-            pyo3::exceptions::PyNotImplementedError::new_err(
-                "rtorch: CUDA tensors are not implemented yet",
-            )
-        } else {
-            PyRuntimeError::new_err(
-                "Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU and installed a driver from http://www.nvidia.com/Download/index.aspx",
-            )
-        }),
-        _ => Ok(()),
-    }
+/// The `device=` of a factory: where its result is allocated (the engine raises PyTorch's
+/// errors for a device it cannot allocate on, so nothing lands silently on the CPU).
+pub(crate) fn target_device(device: Option<&Bound<'_, PyAny>>) -> PyResult<Device> {
+    Ok(convert::device(device)?.unwrap_or(Device::Cpu))
+}
+
+/// The `device=` of a `*_like` factory: the input's own device unless one is given.
+pub(crate) fn like_device(input: &Tensor, device: Option<&Bound<'_, PyAny>>) -> PyResult<Device> {
+    Ok(convert::device(device)?.unwrap_or(input.device()))
 }
 
 /// A factory's `out=`: its dtype stands in for a missing `dtype=`, as in PyTorch.
@@ -72,9 +68,9 @@ pub fn tensor(
     pin_memory: bool,
 ) -> R {
     options::pin_memory(pin_memory)?;
-    check_device(device)?;
+    let device = target_device(device)?;
     let t = convert::tensor_from_data(data, convert::dtype(dtype)?)?;
-    finish(t, requires_grad)
+    finish(rtorch::backend::to_device(&t, device).py()?, requires_grad)
 }
 
 #[pyfunction]
@@ -84,18 +80,21 @@ pub fn as_tensor(
     dtype: Option<&Bound<'_, PyAny>>,
     device: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    check_device(device)?;
+    let device = convert::device(device)?;
     let dt = convert::dtype(dtype)?;
+    let moved = |t: Tensor| rtorch::backend::to_device(&t, device.unwrap_or(t.device()));
     if let Ok(t) = data.cast::<PyTensor>() {
         let t = &t.get().t;
-        return crate::ok!(rtorch::ops::cast::to_dtype(t, dt.unwrap_or(t.dtype())));
+        return crate::ok!(rtorch::ops::cast::to_dtype(t, dt.unwrap_or(t.dtype())).and_then(moved));
     }
     if data.hasattr("__array_interface__")? {
         if let Ok(t) = convert::from_numpy(data, false) {
-            return crate::ok!(rtorch::ops::cast::to_dtype(&t, dt.unwrap_or(t.dtype())));
+            return crate::ok!(
+                rtorch::ops::cast::to_dtype(&t, dt.unwrap_or(t.dtype())).and_then(moved)
+            );
         }
     }
-    Ok(PyTensor::wrap(convert::tensor_from_data(data, dt)?))
+    crate::ok!(moved(convert::tensor_from_data(data, dt)?))
 }
 
 #[pyfunction]
@@ -126,12 +125,12 @@ pub fn zeros(
     let out_dt = out_dtype(out, "zeros")?;
     let dtype = dtype.or(out_dt.as_ref());
     options::layout("zeros", layout)?;
-    check_device(device)?;
+    let device = target_device(device)?;
     let s = convert::usizes(&convert::sizes_req(size, "zeros", "size")?, "zeros")?;
     finish_out(
         "zeros",
         out,
-        Tensor::try_zeros(&s, factory_dtype(dtype)?).py()?,
+        Tensor::zeros(&s, factory_dtype(dtype)?, device).py()?,
         requires_grad,
     )
 }
@@ -149,12 +148,12 @@ pub fn ones(
     let out_dt = out_dtype(out, "ones")?;
     let dtype = dtype.or(out_dt.as_ref());
     options::layout("ones", layout)?;
-    check_device(device)?;
+    let device = target_device(device)?;
     let s = convert::usizes(&convert::sizes_req(size, "ones", "size")?, "ones")?;
     finish_out(
         "ones",
         out,
-        factory::full(&s, Scalar::Int(1), factory_dtype(dtype)?).py()?,
+        factory::full(&s, Scalar::Int(1), factory_dtype(dtype)?, device).py()?,
         requires_grad,
     )
 }
@@ -177,12 +176,12 @@ pub fn empty(
     options::layout("empty", layout)?;
     options::pin_memory(pin_memory)?;
     options::memory_format("empty", memory_format)?;
-    check_device(device)?;
+    let device = target_device(device)?;
     let s = convert::usizes(&convert::sizes_req(size, "empty", "size")?, "empty")?;
     finish_out(
         "empty",
         out,
-        Tensor::try_zeros(&s, factory_dtype(dtype)?).py()?,
+        Tensor::zeros(&s, factory_dtype(dtype)?, device).py()?,
         requires_grad,
     )
 }
@@ -210,11 +209,16 @@ pub fn full(
     let out_dt = out_dtype(out, "full")?;
     let dtype = dtype.or(out_dt.as_ref());
     options::layout("full", layout)?;
-    check_device(device)?;
+    let device = target_device(device)?;
     let s = convert::usizes(&convert::sizes(&PyTuple::new(size.py(), [size])?)?, "full")?;
     let v = convert::scalar_req(fill_value, "full(): argument 'fill_value'")?;
     let dt = convert::dtype(dtype)?.unwrap_or(fill_dtype(v));
-    finish_out("full", out, factory::full(&s, v, dt).py()?, requires_grad)
+    finish_out(
+        "full",
+        out,
+        factory::full(&s, v, dt, device).py()?,
+        requires_grad,
+    )
 }
 
 fn like_dtype(input: &Tensor, dtype: Option<&Bound<'_, PyAny>>) -> PyResult<DType> {
@@ -233,10 +237,10 @@ pub fn zeros_like(
 ) -> R {
     options::layout("zeros_like", layout)?;
     options::memory_format("zeros_like", memory_format)?;
-    check_device(device)?;
     let t = &input.get().t;
+    let device = like_device(t, device)?;
     finish(
-        factory::full_like(t, Scalar::Int(0), like_dtype(t, dtype)?).py()?,
+        factory::full_like(t, Scalar::Int(0), like_dtype(t, dtype)?, device).py()?,
         requires_grad,
     )
 }
@@ -266,10 +270,10 @@ pub fn ones_like(
 ) -> R {
     options::layout("ones_like", layout)?;
     options::memory_format("ones_like", memory_format)?;
-    check_device(device)?;
     let t = &input.get().t;
+    let device = like_device(t, device)?;
     finish(
-        factory::full_like(t, Scalar::Int(1), like_dtype(t, dtype)?).py()?,
+        factory::full_like(t, Scalar::Int(1), like_dtype(t, dtype)?, device).py()?,
         requires_grad,
     )
 }
@@ -287,11 +291,11 @@ pub fn full_like(
 ) -> R {
     options::layout("full_like", layout)?;
     options::memory_format("full_like", memory_format)?;
-    check_device(device)?;
     let t = &input.get().t;
+    let device = like_device(t, device)?;
     let v = convert::scalar_req(fill_value, "full_like(): argument 'fill_value'")?;
     finish(
-        factory::full_like(t, v, like_dtype(t, dtype)?).py()?,
+        factory::full_like(t, v, like_dtype(t, dtype)?, device).py()?,
         requires_grad,
     )
 }
@@ -312,7 +316,7 @@ pub fn arange(
     let out_dt = out_dtype(out, "arange")?;
     let dtype = dtype.or(out_dt.as_ref());
     options::layout("arange", layout)?;
-    check_device(device)?;
+    let device = target_device(device)?;
     let (s, e) = match end {
         Some(e) if !e.is_none() => (
             convert::scalar_req(start, "start")?,
@@ -333,7 +337,7 @@ pub fn arange(
     finish_out(
         "arange",
         out,
-        factory::arange(s.to_f64(), e.to_f64(), st.to_f64(), dt).py()?,
+        factory::arange(s.to_f64(), e.to_f64(), st.to_f64(), dt, device).py()?,
         requires_grad,
     )
 }
@@ -353,11 +357,11 @@ pub fn linspace(
     let out_dt = out_dtype(out, "linspace")?;
     let dtype = dtype.or(out_dt.as_ref());
     options::layout("linspace", layout)?;
-    check_device(device)?;
+    let device = target_device(device)?;
     finish_out(
         "linspace",
         out,
-        factory::linspace(start, end, steps, factory_dtype(dtype)?).py()?,
+        factory::linspace(start, end, steps, factory_dtype(dtype)?, device).py()?,
         requires_grad,
     )
 }
@@ -378,11 +382,11 @@ pub fn logspace(
     let out_dt = out_dtype(out, "logspace")?;
     let dtype = dtype.or(out_dt.as_ref());
     options::layout("logspace", layout)?;
-    check_device(device)?;
+    let device = target_device(device)?;
     finish_out(
         "logspace",
         out,
-        factory::logspace(start, end, steps, base, factory_dtype(dtype)?).py()?,
+        factory::logspace(start, end, steps, base, factory_dtype(dtype)?, device).py()?,
         requires_grad,
     )
 }
@@ -401,7 +405,7 @@ pub fn eye(
     let out_dt = out_dtype(out, "eye")?;
     let dtype = dtype.or(out_dt.as_ref());
     options::layout("eye", layout)?;
-    check_device(device)?;
+    let device = target_device(device)?;
     let m = m.unwrap_or(n);
     if n < 0 || m < 0 {
         return Err(PyRuntimeError::new_err(format!(
@@ -412,7 +416,7 @@ pub fn eye(
     finish_out(
         "eye",
         out,
-        factory::eye(n as usize, m as usize, factory_dtype(dtype)?).py()?,
+        factory::eye(n as usize, m as usize, factory_dtype(dtype)?, device).py()?,
         requires_grad,
     )
 }

@@ -2,7 +2,7 @@
 
 use crate::convert;
 use crate::errors::IntoPy;
-use crate::functions::{check_device, factory_dtype, finish, finish_out, out_dtype};
+use crate::functions::{factory_dtype, finish, finish_out, out_dtype, target_device};
 use crate::out::with_out;
 use crate::tensor::{PyTensor, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
@@ -84,11 +84,12 @@ fn gen_of(g: Option<&Bound<'_, PyGenerator>>) -> Option<Generator> {
 fn sampled(
     size: &Bound<'_, PyTuple>,
     dtype: Option<&Bound<'_, PyAny>>,
+    device: Device,
     requires_grad: bool,
     f: impl FnOnce(&Tensor) -> rtorch::Result<()>,
 ) -> R {
     let s = convert::usizes(&convert::sizes_req(size, "rand", "size")?, "rand")?;
-    let t = Tensor::try_uninit(&s, factory_dtype(dtype)?).py()?;
+    let t = Tensor::empty(&s, factory_dtype(dtype)?, device).py()?;
     f(&t).py()?;
     finish(t, requires_grad)
 }
@@ -107,10 +108,10 @@ pub fn rand(
     let out_dt = out_dtype(out, "rand")?;
     let dtype = dtype.or(out_dt.as_ref());
     crate::options::layout("rand", layout)?;
-    check_device(device)?;
+    let device = target_device(device)?;
     let g = gen_of(generator);
     with_out(size.py(), "rand", &[], out, || {
-        sampled(size, dtype, requires_grad, |t| {
+        sampled(size, dtype, device, requires_grad, |t| {
             sampling::uniform_(t, 0.0, 1.0, g.as_ref())
         })
     })
@@ -130,10 +131,10 @@ pub fn randn(
     let out_dt = out_dtype(out, "randn")?;
     let dtype = dtype.or(out_dt.as_ref());
     crate::options::layout("randn", layout)?;
-    check_device(device)?;
+    let device = target_device(device)?;
     let g = gen_of(generator);
     with_out(size.py(), "randn", &[], out, || {
-        sampled(size, dtype, requires_grad, |t| {
+        sampled(size, dtype, device, requires_grad, |t| {
             sampling::normal_(t, 0.0, 1.0, g.as_ref())
         })
     })
@@ -154,7 +155,7 @@ pub fn randint(
     let out_dt = out_dtype(out, "randint")?;
     let dtype = dtype.or(out_dt.as_ref());
     crate::options::layout("randint", layout)?;
-    check_device(device)?;
+    let device = target_device(device)?;
     let (low, high, size) = match args.len() {
         2 => (0, convert::index_arg(&args.get_item(0)?)?, args.get_item(1)?),
         3 => (convert::index_arg(&args.get_item(0)?)?, convert::index_arg(&args.get_item(1)?)?, args.get_item(2)?),
@@ -164,7 +165,7 @@ pub fn randint(
         &convert::sizes(&PyTuple::new(size.py(), [size])?)?,
         "randint",
     )?;
-    let t = Tensor::try_uninit(&s, convert::dtype(dtype)?.unwrap_or(DType::I64)).py()?;
+    let t = Tensor::empty(&s, convert::dtype(dtype)?.unwrap_or(DType::I64), device).py()?;
     sampling::random_from_to_(&t, low, Some(high), gen_of(generator).as_ref()).py()?;
     finish_out("randint", out, t, requires_grad)
 }
@@ -183,7 +184,7 @@ pub fn randperm(
     let out_dt = out_dtype(out, "randperm")?;
     let dtype = dtype.or(out_dt.as_ref());
     crate::options::layout("randperm", layout)?;
-    check_device(device)?;
+    let device = target_device(device)?;
     if n < 0 {
         return Err(PyRuntimeError::new_err(format!(
             "n must be non-negative, got{n}"
@@ -193,7 +194,7 @@ pub fn randperm(
     finish_out(
         "randperm",
         out,
-        sampling::randperm(n as usize, dt, gen_of(generator).as_ref()).py()?,
+        sampling::randperm(n as usize, dt, device, gen_of(generator).as_ref()).py()?,
         requires_grad,
     )
 }
@@ -210,7 +211,9 @@ pub fn bernoulli(
     match p {
         None => crate::ok!(sampling::bernoulli(x, g.as_ref())),
         Some(p) => {
-            let out = Tensor::try_uninit_like(x.shape(), x.dtype(), &[x.strides()]).py()?;
+            let out = x
+                .new_elementwise(x.shape(), x.dtype(), &[x.strides()])
+                .py()?;
             sampling::bernoulli_scalar_(&out, p, g.as_ref()).py()?;
             Ok(PyTensor::wrap(out))
         }

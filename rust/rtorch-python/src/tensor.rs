@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyEllipsis, PySlice, PyTuple};
 use rtorch::object_slot::ObjectSlot;
 use rtorch::ops::{cast, movement};
-use rtorch::{DType, Scalar, Tensor};
+use rtorch::{DType, Device, Scalar, Tensor};
 use std::sync::atomic::{AtomicPtr, Ordering};
 
 /// Work (elements) above which a call releases the GIL.
@@ -299,7 +299,9 @@ impl PyTensor {
         }
         let df = rtorch::ops::default_float();
         if args.is_empty() {
-            return Ok(PyTensor::unregistered(Tensor::zeros(&[0], df)));
+            return Ok(PyTensor::unregistered(
+                Tensor::zeros(&[0], df, Device::Cpu).py()?,
+            ));
         }
         let first = args.get_item(0)?;
         if args.len() == 1 && !first.is_instance_of::<pyo3::types::PyInt>() {
@@ -309,7 +311,9 @@ impl PyTensor {
             )?));
         }
         let s = convert::usizes(&convert::sizes(args)?, "Tensor")?;
-        Ok(PyTensor::unregistered(Tensor::try_zeros(&s, df).py()?))
+        Ok(PyTensor::unregistered(
+            Tensor::zeros(&s, df, Device::Cpu).py()?,
+        ))
     }
 
     /// Makes this object the tensor's Python object if it has none (`Tensor.__init__`
@@ -399,7 +403,7 @@ impl PyTensor {
         self.t.storage_offset()
     }
     fn data_ptr(&self) -> usize {
-        self.t.data_ptr_addr()
+        self.t.data_addr()
     }
     #[getter]
     fn _version(&self) -> u32 {

@@ -467,7 +467,12 @@ pub fn nonzero_tuple(py: Python<'_>, t: &Tensor) -> PyResult<Py<PyAny>> {
         .map(|d| {
             let col = if t.ndim() == 0 {
                 // One all-zero column with a row per hit, as PyTorch returns.
-                rtorch::ops::factory::full(&[idx.shape()[0]], Scalar::Int(0), rtorch::DType::I64)
+                rtorch::ops::factory::full(
+                    &[idx.shape()[0]],
+                    Scalar::Int(0),
+                    rtorch::DType::I64,
+                    idx.device(),
+                )
             } else {
                 rtorch::ops::movement::select(&idx, 1, d as i64)
             };

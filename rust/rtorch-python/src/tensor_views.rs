@@ -219,13 +219,13 @@ impl PyTensor {
             return Ok(slf.clone());
         }
         let v = scalar_req(value, "fill_(): argument 'value'")?;
-        let src = factory::full(&[], v, t.dtype()).py()?;
+        let src = factory::full(&[], v, t.dtype(), t.device()).py()?;
         movement::fill_(t, &src, "fill_").py()?;
         Ok(slf.clone())
     }
     fn zero_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, Self>> {
         let t = &slf.get().t;
-        movement::fill_(t, &Tensor::zeros(&[], t.dtype()), "zero_").py()?;
+        movement::fill_(t, &t.new_zeros(&[], t.dtype()).py()?, "zero_").py()?;
         Ok(slf.clone())
     }
 

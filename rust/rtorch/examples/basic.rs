@@ -3,16 +3,16 @@
 //! Run: cargo run --release -p rtorch --example basic
 
 use rtorch::ops::{binary, matmul, reduce, sampling};
-use rtorch::{autograd, DType, Result, Tensor};
+use rtorch::{autograd, DType, Device, Result, Tensor};
 
 fn main() -> Result<()> {
     // Data: y = x @ [2, -3] + 1.
-    let x = sampling::randn(&[64, 2], DType::F32, None)?;
+    let x = sampling::randn(&[64, 2], DType::F32, Device::Cpu, None)?;
     let true_w = Tensor::from_slice(&[2.0f32, -3.0], &[2, 1])?;
     let y = binary::add(&matmul::matmul(&x, &true_w)?, &Tensor::scalar(1.0f32))?;
 
-    let w = Tensor::zeros(&[2, 1], DType::F32);
-    let b = Tensor::zeros(&[1], DType::F32);
+    let w = Tensor::zeros(&[2, 1], DType::F32, Device::Cpu)?;
+    let b = Tensor::zeros(&[1], DType::F32, Device::Cpu)?;
     w.set_requires_grad(true)?;
     b.set_requires_grad(true)?;
 

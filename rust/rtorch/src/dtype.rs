@@ -129,6 +129,17 @@ impl DType {
         matches!(self, DType::F16 | DType::BF16 | DType::F32 | DType::F64)
     }
 
+    /// No complex dtype exists yet; this is where the complex issue adds its rows.
+    pub fn is_complex(self) -> bool {
+        false
+    }
+
+    /// Whether a tensor of this dtype can carry a gradient: floating point or complex, as
+    /// in PyTorch. Ask this, not `is_floating_point`, wherever autograd is meant.
+    pub fn is_differentiable(self) -> bool {
+        self.is_floating_point() || self.is_complex()
+    }
+
     /// Integral in PyTorch's sense; `include_bool` as in `isIntegralType(t, includeBool)`.
     pub fn is_integral(self, include_bool: bool) -> bool {
         match self {
@@ -153,19 +164,30 @@ impl DType {
 
 /// `torch.promote_types`: the smallest dtype both convert to without losing category.
 pub fn promote_types(a: DType, b: DType) -> DType {
-    use DType::*;
-    if a == b {
-        return a;
-    }
-    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-    match (lo, hi) {
-        (Bool, _) => hi,
-        // NOTE: uint8 with a signed integer needs the next wider signed type.
-        (U8, I8) => I16,
-        (F16, BF16) => F32,
-        _ => hi,
-    }
+    PROMOTE[a as usize][b as usize]
 }
+
+// NOTE [ Promotion table ]
+// Promotion is a table, not an order: it is not monotone in any declaration order once
+// uint8 meets int8 (int16, wider than both), float16 meets bfloat16 (float32), and, with
+// the complex issue, float64 meets complex64 (complex128). Each new dtype adds a row and
+// a column here; `tests/test_dtypes.py` checks every pair against torch.promote_types.
+const PROMOTE: [[DType; 10]; 10] = {
+    use DType::*;
+    [
+        //  Bool  U8   I8   I16  I32  I64  F16   BF16  F32  F64
+        [Bool, U8, I8, I16, I32, I64, F16, BF16, F32, F64], // Bool
+        [U8, U8, I16, I16, I32, I64, F16, BF16, F32, F64],  // U8
+        [I8, I16, I8, I16, I32, I64, F16, BF16, F32, F64],  // I8
+        [I16, I16, I16, I16, I32, I64, F16, BF16, F32, F64], // I16
+        [I32, I32, I32, I32, I32, I64, F16, BF16, F32, F64], // I32
+        [I64, I64, I64, I64, I64, I64, F16, BF16, F32, F64], // I64
+        [F16, F16, F16, F16, F16, F16, F16, F32, F32, F64], // F16
+        [BF16, BF16, BF16, BF16, BF16, BF16, F32, BF16, F32, F64], // BF16
+        [F32, F32, F32, F32, F32, F32, F32, F32, F32, F64], // F32
+        [F64, F64, F64, F64, F64, F64, F64, F64, F64, F64], // F64
+    ]
+};
 
 /// What a participant of `result_type` is: PyTorch gives dimensioned tensors priority
 /// over 0-dim tensors, and those over Python numbers (wrapped scalars).
@@ -215,9 +237,21 @@ impl ResultType {
     }
 }
 
-/// A Rust element type backing a dtype.
-pub trait Element: Copy + Send + Sync + PartialOrd + Default + 'static {
+// NOTE [ Element traits ]
+// Three levels, so a kernel asks only for what it uses and complex types can join:
+// `Element` is what storage needs (a dtype tag, Copy, a zero); `Real` adds order and the
+// lossless-enough conversions through f64/i64 that kernels over ordered numbers use
+// (comparisons, reductions, casts); `Float` is f32/f64, the two types float formulas are
+// written against once (halves compute in f32). A complex type will be an `Element`
+// with its own `Complex` trait, never a `Real`.
+
+/// A Rust element type backing a dtype: what storage and copies need.
+pub trait Element: Copy + Send + Sync + Default + 'static {
     const DTYPE: DType;
+}
+
+/// An ordered element type (every dtype today), with conversions through f64/i64.
+pub trait Real: Element + PartialOrd {
     fn to_f64(self) -> f64;
     /// NOTE: not `from_f64`: `half`'s inherent `f16::from_f64`/`bf16::from_f64` would shadow
     /// it wherever the type is concrete (`with_dtype!` bodies), and they round differently
@@ -230,10 +264,36 @@ pub trait Element: Copy + Send + Sync + PartialOrd + Default + 'static {
     fn is_nonzero(self) -> bool;
 }
 
+/// f32 and f64: the types float kernels are written against, once.
+pub trait Float: Real + std::ops::Neg<Output = Self> {
+    fn from_f64(v: f64) -> Self;
+    fn erf(self) -> Self;
+}
+
+impl Float for f32 {
+    fn from_f64(v: f64) -> Self {
+        v as f32
+    }
+    fn erf(self) -> Self {
+        libm::erff(self)
+    }
+}
+
+impl Float for f64 {
+    fn from_f64(v: f64) -> Self {
+        v
+    }
+    fn erf(self) -> Self {
+        libm::erf(self)
+    }
+}
+
 macro_rules! int_element {
     ($t:ty, $d:expr) => {
         impl Element for $t {
             const DTYPE: DType = $d;
+        }
+        impl Real for $t {
             fn to_f64(self) -> f64 {
                 self as f64
             }
@@ -265,6 +325,9 @@ int_element!(i64, DType::I64);
 
 impl Element for bool {
     const DTYPE: DType = DType::Bool;
+}
+
+impl Real for bool {
     fn to_f64(self) -> f64 {
         self as u8 as f64
     }
@@ -289,6 +352,8 @@ macro_rules! float_element {
     ($t:ty, $d:expr, $from:expr, $to:expr) => {
         impl Element for $t {
             const DTYPE: DType = $d;
+        }
+        impl Real for $t {
             fn to_f64(self) -> f64 {
                 $to(self)
             }
@@ -377,6 +442,61 @@ macro_rules! with_dtype {
     }};
 }
 
+/// Runs `$body` with `$T` bound to the Rust type of `$dtype` when that dtype is in the
+/// set (`FLOAT`: f16 bf16 f32 f64; `INTEGRAL`: u8 i8 i16 i32 i64, no bool), and evaluates
+/// `$otherwise` for any other dtype. A body is compiled only for the types it is meant
+/// for, so it may use what those types have (`Float`, integer bit ops) and adding a dtype
+/// (complex) touches only the sets it belongs to. `with_dtype!` is the set of all dtypes.
+#[macro_export]
+macro_rules! dispatch {
+    (FLOAT, $dtype:expr, $T:ident, $body:block, $otherwise:expr) => {{
+        match $dtype {
+            $crate::DType::F16 => {
+                type $T = half::f16;
+                $body
+            }
+            $crate::DType::BF16 => {
+                type $T = half::bf16;
+                $body
+            }
+            $crate::DType::F32 => {
+                type $T = f32;
+                $body
+            }
+            $crate::DType::F64 => {
+                type $T = f64;
+                $body
+            }
+            _ => $otherwise,
+        }
+    }};
+    (INTEGRAL, $dtype:expr, $T:ident, $body:block, $otherwise:expr) => {{
+        match $dtype {
+            $crate::DType::U8 => {
+                type $T = u8;
+                $body
+            }
+            $crate::DType::I8 => {
+                type $T = i8;
+                $body
+            }
+            $crate::DType::I16 => {
+                type $T = i16;
+                $body
+            }
+            $crate::DType::I32 => {
+                type $T = i32;
+                $body
+            }
+            $crate::DType::I64 => {
+                type $T = i64;
+                $body
+            }
+            _ => $otherwise,
+        }
+    }};
+}
+
 /// A Python number: what `fill_`, `full`, `clamp(min=…)` and friends receive.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Scalar {
@@ -408,7 +528,7 @@ impl Scalar {
             Scalar::Float(_) => DType::F64,
         }
     }
-    pub fn cast<T: Element>(self) -> T {
+    pub fn cast<T: Real>(self) -> T {
         match self {
             Scalar::Bool(b) => T::from_bool(b),
             Scalar::Int(i) => T::from_i64(i),
@@ -447,7 +567,7 @@ impl Scalar {
 
     /// `cast`, or PyTorch's overflow error when the number does not fit (see `fits`): the
     /// conversion every op that stores a Python number into a tensor goes through.
-    pub fn try_cast<T: Element>(self) -> crate::Result<T> {
+    pub fn try_cast<T: Real>(self) -> crate::Result<T> {
         self.check_fits(T::DTYPE)?;
         Ok(self.cast())
     }

@@ -24,6 +24,6 @@ pub mod storage;
 pub mod tensor;
 
 pub use device::Device;
-pub use dtype::{DType, Element, Scalar};
+pub use dtype::{DType, Element, Float, Real, Scalar};
 pub use error::{Error, ErrorKind, Result};
 pub use tensor::Tensor;

@@ -4,7 +4,7 @@
 //! Views alias one buffer and in-place ops write through any of them, exactly as in
 //! PyTorch, so the buffer is a raw pointer rather than a `Vec` behind a lock: a lock per
 //! access would cost more than a whole small op, and Rust's aliasing rules cannot express
-//! "many writers that the user orders". Kernels get raw pointers from `Tensor::data_ptr`,
+//! "many writers that the user orders". Kernels get raw pointers from `Tensor::cpu_ptr`,
 //! and concurrent mutation from several Python threads is the user's race, as in PyTorch.
 
 use crate::{Device, Result};
@@ -56,13 +56,19 @@ unsafe impl Send for Storage {}
 unsafe impl Sync for Storage {}
 
 impl Storage {
-    /// Uninitialized CPU memory (callers fill every byte before reading).
-    pub fn uninit(nbytes: usize) -> Result<Storage> {
-        Self::alloc(nbytes, false)
+    /// Uninitialized memory on `device` (callers fill every byte before reading).
+    pub fn uninit(nbytes: usize, device: Device) -> Result<Storage> {
+        match device {
+            Device::Cpu => Self::alloc(nbytes, false),
+            Device::Cuda(i) => crate::backend::cuda::alloc(nbytes, i),
+        }
     }
 
-    pub fn zeroed(nbytes: usize) -> Result<Storage> {
-        Self::alloc(nbytes, true)
+    pub fn zeroed(nbytes: usize, device: Device) -> Result<Storage> {
+        match device {
+            Device::Cpu => Self::alloc(nbytes, true),
+            Device::Cuda(i) => crate::backend::cuda::alloc(nbytes, i),
+        }
     }
 
     /// NOTE: a failed allocation is an error, never `handle_alloc_error` (which aborts the

@@ -126,30 +126,41 @@ impl Tensor {
         )))
     }
 
-    /// A fresh contiguous tensor with uninitialized contents (callers overwrite it all).
-    ///
-    /// NOTE: panics when the memory cannot be had. Op outputs use it because their size
-    /// is bounded by inputs that already exist (or by `expand`/`as_strided`, which check
-    /// `layout::checked_numel`); factories, whose size the user picks, use `try_uninit`.
-    pub(crate) fn uninit(shape: &[usize], dtype: DType) -> Tensor {
-        Self::try_uninit(shape, dtype).unwrap_or_else(|e| panic!("{}", e.msg))
+    /// A fresh contiguous tensor on `device` with uninitialized contents (callers
+    /// overwrite it all). Allocation is fallible: an impossible size is a RuntimeError,
+    /// never an abort, and a device without an allocator is PyTorch's error for it.
+    pub fn empty(shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
+        Self::fresh(shape, dtype, device, false)
     }
 
-    pub fn zeros(shape: &[usize], dtype: DType) -> Tensor {
-        Self::try_zeros(shape, dtype).unwrap_or_else(|e| panic!("{}", e.msg))
+    /// A fresh zero-filled contiguous tensor on `device`.
+    pub fn zeros(shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {
+        Self::fresh(shape, dtype, device, true)
     }
 
-    pub fn try_uninit(shape: &[usize], dtype: DType) -> Result<Tensor> {
-        Self::fresh(shape, dtype, Storage::uninit)
+    /// `empty` on this tensor's device: op outputs follow their inputs.
+    pub fn new_empty(&self, shape: &[usize], dtype: DType) -> Result<Tensor> {
+        Self::empty(shape, dtype, self.device())
     }
 
-    /// A fresh elementwise output: its strides follow the inputs' memory order (`inputs`
-    /// are their strides broadcast to `shape`; NOTE [ Output layout of elementwise ops ]).
-    pub fn try_uninit_like(shape: &[usize], dtype: DType, inputs: &[&[isize]]) -> Result<Tensor> {
+    /// `zeros` on this tensor's device.
+    pub fn new_zeros(&self, shape: &[usize], dtype: DType) -> Result<Tensor> {
+        Self::zeros(shape, dtype, self.device())
+    }
+
+    /// A fresh elementwise output on this tensor's device whose strides follow the
+    /// inputs' memory order (`inputs` are their strides broadcast to `shape`; NOTE [ Output
+    /// layout of elementwise ops ]).
+    pub fn new_elementwise(
+        &self,
+        shape: &[usize],
+        dtype: DType,
+        inputs: &[&[isize]],
+    ) -> Result<Tensor> {
         let strides = crate::layout::output_strides(shape, inputs);
         let n = crate::layout::checked_numel(shape, "empty")?;
         Ok(Self::from_parts(
-            Arc::new(Storage::uninit(n * dtype.itemsize())?),
+            Arc::new(Storage::uninit(n * dtype.itemsize(), self.device())?),
             Layout {
                 shape: shape.iter().copied().collect(),
                 strides,
@@ -161,14 +172,16 @@ impl Tensor {
         ))
     }
 
-    pub fn try_zeros(shape: &[usize], dtype: DType) -> Result<Tensor> {
-        Self::fresh(shape, dtype, Storage::zeroed)
-    }
-
-    fn fresh(shape: &[usize], dtype: DType, alloc: fn(usize) -> Result<Storage>) -> Result<Tensor> {
+    fn fresh(shape: &[usize], dtype: DType, device: Device, zeroed: bool) -> Result<Tensor> {
         let n = crate::layout::checked_numel(shape, "empty")?;
+        let nbytes = n * dtype.itemsize();
+        let storage = if zeroed {
+            Storage::zeroed(nbytes, device)?
+        } else {
+            Storage::uninit(nbytes, device)?
+        };
         Ok(Self::from_parts(
-            Arc::new(alloc(n * dtype.itemsize())?),
+            Arc::new(storage),
             Layout::contiguous(shape),
             dtype,
             Default::default(),
@@ -186,9 +199,9 @@ impl Tensor {
             shape_str(shape),
             data.len()
         );
-        let t = Self::uninit(shape, T::DTYPE);
+        let t = Self::empty(shape, T::DTYPE, Device::Cpu)?;
         // SAFETY: t is a fresh contiguous buffer of n elements of T.
-        unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), t.data_ptr::<T>(), n) };
+        unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), t.cpu_ptr::<T>()?, n) };
         Ok(t)
     }
 
@@ -305,7 +318,7 @@ impl Tensor {
     /// dtype; identity, version counter, autograd state, `.grad` and hooks stay.
     pub fn set_data(&self, new: &Tensor) -> Result<()> {
         ensure!(
-            !self.requires_grad() || new.dtype().is_floating_point(),
+            !self.requires_grad() || new.dtype().is_differentiable(),
             runtime,
             "data set to a tensor that requires gradients must be floating point or complex dtype"
         );
@@ -396,17 +409,49 @@ impl Tensor {
         Arc::ptr_eq(self.storage(), other.storage())
     }
 
-    /// Pointer to the first element of this view.
-    ///
-    /// NOTE: callers must use `T` matching `dtype()`; see NOTE [ Storage aliasing ].
-    pub fn data_ptr<T>(&self) -> *mut T {
+    /// Pointer to the first element of this view on the CPU: the one way kernels reach
+    /// memory. It checks the device and that `T` is this tensor's element type, so no
+    /// CPU kernel can read device memory or misread a dtype (see NOTE [ Storage aliasing ]
+    /// for who may write through it).
+    #[inline]
+    pub fn cpu_ptr<T: Element>(&self) -> Result<*mut T> {
         let body = self.body();
-        debug_assert_eq!(std::mem::size_of::<T>(), body.dtype.itemsize());
+        if T::DTYPE != body.dtype || body.storage.device() != Device::Cpu {
+            return Err(self.not_cpu_data(T::DTYPE));
+        }
         // SAFETY: offset lies within the storage for non-empty views.
-        unsafe { (body.storage.as_ptr() as *mut T).add(body.layout.offset) }
+        Ok(unsafe { (body.storage.as_ptr() as *mut T).add(body.layout.offset) })
     }
 
-    pub fn data_ptr_addr(&self) -> usize {
+    /// `cpu_ptr` as an address, for kernels that pick the element type afterwards.
+    #[inline]
+    pub fn cpu_addr(&self) -> Result<usize> {
+        let body = self.body();
+        if body.storage.device() != Device::Cpu {
+            return Err(self.not_cpu_data(body.dtype));
+        }
+        Ok(body.storage.as_ptr() as usize + body.layout.offset * body.dtype.itemsize())
+    }
+
+    #[cold]
+    fn not_cpu_data(&self, wanted: DType) -> crate::Error {
+        if self.device() != Device::Cpu {
+            crate::Error::not_implemented(format!(
+                "a CPU kernel was given a tensor on {}: no kernel for that device yet",
+                self.device()
+            ))
+        } else {
+            crate::Error::runtime(format!(
+                "internal error: a {} kernel was given a {} tensor",
+                wanted.scalar_name(),
+                self.dtype().scalar_name()
+            ))
+        }
+    }
+
+    /// The address of the first element, wherever it lives (Python's `data_ptr()`); not
+    /// for dereferencing.
+    pub fn data_addr(&self) -> usize {
         let body = self.body();
         body.storage.as_ptr() as usize + body.layout.offset * body.dtype.itemsize()
     }
@@ -421,25 +466,14 @@ impl Tensor {
         self.0.version.fetch_add(1, Ordering::Relaxed);
     }
 
-    pub(crate) fn ensure_cpu(&self, op: &str) -> Result<()> {
-        if self.device() != Device::Cpu {
-            bail!(
-                not_implemented,
-                "{op}: no kernel for device {} yet (only the CPU has kernels)",
-                self.device()
-            );
-        }
-        Ok(())
-    }
-
     /// The elements in row-major order, converted to `T`.
     pub fn to_vec<T: Element>(&self) -> Result<Vec<T>> {
         let t = crate::ops::cast::to_dtype(self, T::DTYPE)?.contiguous()?;
         let n = t.numel();
-        let mut v = Vec::with_capacity(n);
+        let mut v = crate::ops::factory::try_vec::<T>(n)?;
         // SAFETY: t is contiguous with n elements of T.
         unsafe {
-            std::ptr::copy_nonoverlapping(t.data_ptr::<T>(), v.as_mut_ptr(), n);
+            std::ptr::copy_nonoverlapping(t.cpu_ptr::<T>()?, v.as_mut_ptr(), n);
             v.set_len(n);
         }
         Ok(v)
@@ -462,7 +496,7 @@ impl Tensor {
             let m = self.0.meta.lock();
             m.diff_view && m.view_version != self.version()
         };
-        if stale && self.dtype().is_floating_point() && base.requires_grad() {
+        if stale && self.dtype().is_differentiable() && base.requires_grad() {
             match crate::ops::view_grad::Region::new(base.layout(), self.layout(), "view") {
                 Ok(r) => crate::ops::view_grad::set_view_history(self, base, r),
                 Err(_) => self.mark_view_fresh(),
@@ -485,7 +519,7 @@ impl Tensor {
         let mut m = self.meta();
         if requires_grad {
             ensure!(
-                self.dtype().is_floating_point(),
+                self.dtype().is_differentiable(),
                 runtime,
                 "only Tensors of floating point and complex dtype can require gradients"
             );

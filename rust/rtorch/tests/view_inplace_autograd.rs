@@ -46,7 +46,7 @@ fn a_view_taken_before_its_base_changed_follows_the_base() {
 #[test]
 fn a_buffer_that_never_required_grad_gains_history() {
     let x = leaf(&[2.0, 3.0], &[2]);
-    let buf = Tensor::zeros(&[3, 2], rtorch::DType::F64);
+    let buf = Tensor::zeros(&[3, 2], rtorch::DType::F64, rtorch::Device::Cpu).unwrap();
     let row = movement::select(&buf, 0, 1).unwrap();
     movement::copy_(&row, &binary::mul(&x, &x).unwrap()).unwrap();
     assert!(buf.requires_grad());

@@ -221,7 +221,7 @@ fn run(
                     .or_insert_with(|| vec![None; f.outputs.len()]);
                 accumulate(
                     &mut buf[r.output_nr()],
-                    to_edge_dtype(g, f.outputs[r.output_nr()].1)?,
+                    to_edge_dtype(g, f.outputs[r.output_nr()].dtype)?,
                 )?;
                 if deps.get(&key(&f)).copied().unwrap_or(0) == 0
                     && !ready.iter().any(|x| Arc::ptr_eq(&x.1, &f))
@@ -296,7 +296,7 @@ fn run(
                         .entry(key(child))
                         .or_insert_with(|| vec![None; child.outputs.len()]);
                     if let Some(g) = g {
-                        accumulate(&mut buf[*nr], to_edge_dtype(g, child.outputs[*nr].1)?)?;
+                        accumulate(&mut buf[*nr], to_edge_dtype(g, child.outputs[*nr].dtype)?)?;
                     }
                     let d = deps.get_mut(&key(child)).expect("dependency counted");
                     *d -= 1;
@@ -403,10 +403,10 @@ fn call_backward(
     retain_graph: bool,
 ) -> Result<Vec<Option<Tensor>>> {
     let mut full = Vec::with_capacity(grads.len());
-    for (g, (shape, dtype)) in grads.into_iter().zip(&node.outputs) {
+    for (g, meta) in grads.into_iter().zip(&node.outputs) {
         full.push(match g {
             Some(g) => g,
-            None => Tensor::zeros(shape, *dtype),
+            None => meta.zeros()?,
         });
     }
     let needs = node.next.iter().map(|e| e.is_some()).collect();

@@ -170,13 +170,37 @@ impl Ctx<'_> {
 
 pub type BackwardFn = Box<dyn FnMut(&Ctx, &[Tensor]) -> Result<Vec<Option<Tensor>>> + Send>;
 
+/// What a node remembers of a tensor it does not keep: enough to zero-fill a gradient
+/// that never arrives, on the right device and in the right dtype.
+#[derive(Clone, Debug)]
+pub struct TensorMeta {
+    pub shape: Dims,
+    pub dtype: DType,
+    pub device: crate::Device,
+}
+
+impl TensorMeta {
+    pub fn of(t: &Tensor) -> TensorMeta {
+        TensorMeta {
+            shape: t.dims(),
+            dtype: t.dtype(),
+            device: t.device(),
+        }
+    }
+
+    /// The zero gradient of the tensor this describes.
+    pub fn zeros(&self) -> Result<Tensor> {
+        Tensor::zeros(&self.shape, self.dtype, self.device)
+    }
+}
+
 /// A node of the graph: the backward of one op call.
 pub struct Node {
     pub name: Cow<'static, str>,
     pub seq: u64,
     pub next: Vec<Option<Edge>>,
-    /// Shapes and dtypes of the op's outputs, to zero-fill gradients that never arrive.
-    pub outputs: Vec<(Dims, DType)>,
+    /// The op's outputs, to zero-fill gradients that never arrive.
+    pub outputs: Vec<TensorMeta>,
     backward: Mutex<Option<BackwardFn>>,
     /// Hooks registered on non-leaf outputs (`output_nr`, id, hook), run before backward.
     pub(crate) pre_hooks: Mutex<Vec<(usize, u64, Hook)>>,
@@ -196,7 +220,7 @@ impl Node {
     pub fn new(
         name: impl Into<Cow<'static, str>>,
         next: Vec<Option<Edge>>,
-        outputs: Vec<(Dims, DType)>,
+        outputs: Vec<TensorMeta>,
         backward: BackwardFn,
     ) -> Arc<Node> {
         Arc::new(Node {
@@ -356,11 +380,11 @@ pub fn record_node(
     backward: BackwardFn,
 ) -> Arc<Node> {
     let next = inputs.iter().map(|t| gradient_edge(t)).collect();
-    let metas = outputs.iter().map(|t| (t.dims(), t.dtype())).collect();
+    let metas = outputs.iter().map(|t| TensorMeta::of(t)).collect();
     let node = Node::new(name, next, metas, backward);
     for (i, out) in outputs.iter().enumerate() {
         // Integer outputs (argmax indices…) never carry history.
-        if out.dtype().is_floating_point() {
+        if out.dtype().is_differentiable() {
             out.set_history(node.clone(), i);
         }
     }

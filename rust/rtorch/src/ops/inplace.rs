@@ -19,7 +19,6 @@ pub fn fast_path_ok(a: &Tensor, others: &[&Tensor]) -> bool {
 
 /// Rejects writes that would be ill-defined or silently wrong.
 pub fn check_writable(a: &Tensor, _others: &[&Tensor], op: &str) -> Result<()> {
-    a.ensure_cpu(op)?;
     // NOTE: `fill_`/`zero_` write one value, so aliased elements agree: PyTorch allows
     // them on expanded tensors.
     ensure!(
@@ -87,27 +86,25 @@ pub fn apply_named(
     // grad gives the result history too; other non-differentiable ops (`logical_and_`) don't.
     let comparison = is_comparison(op);
     let any_grad = a.requires_grad() || comparison && others.iter().any(|t| t.requires_grad());
-    if is_grad_enabled() && any_grad && !out.requires_grad() && a.dtype().is_floating_point() {
+    if is_grad_enabled() && any_grad && !out.requires_grad() && a.dtype().is_differentiable() {
         // The write replaces values with constants or with a non-differentiable result
         // (`fill_`, `zero_`, `copy_` from a constant, `le_`…): their gradient is zero from
         // here on, but the result still has history, as in PyTorch.
-        if !out.dtype().is_floating_point() {
+        if !out.dtype().is_differentiable() {
             out = super::cast::to_dtype(&out, a.dtype())?;
         }
         let mut inputs: Vec<&Tensor> = vec![&src];
         inputs.extend_from_slice(others);
         // The derivative is zero for every input (a zeros tensor, not None, as in torch).
-        let metas: Vec<_> = inputs.iter().map(|t| (t.dims(), t.dtype())).collect();
+        let metas: Vec<_> = inputs
+            .iter()
+            .map(|t| crate::autograd::TensorMeta::of(t))
+            .collect();
         record_node(
             node.to_string().into(),
             &inputs,
             &[&out],
-            Box::new(move |_, _| {
-                metas
-                    .iter()
-                    .map(|(s, d)| Tensor::try_zeros(s, *d).map(Some))
-                    .collect()
-            }),
+            Box::new(move |_, _| metas.iter().map(|m| m.zeros().map(Some)).collect()),
         );
     }
     let track = is_grad_enabled() && out.requires_grad();
@@ -125,7 +122,7 @@ pub fn apply_named(
         shape_str(out.shape())
     );
     crate::autograd::no_grad(|| -> Result<()> {
-        copy_into(a, &unalias(a, &out)?);
+        copy_into(a, &unalias(a, &out)?)?;
         Ok(())
     })?;
     a.bump_version();

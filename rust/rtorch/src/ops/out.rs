@@ -95,7 +95,7 @@ pub fn write(op: &str, result: &Tensor, out: &Tensor) -> Result<Option<Dims>> {
         if out.numel() != 0 {
             resized = Some(out.dims());
         }
-        out.set_data(&Tensor::try_uninit(result.shape(), out.dtype())?)?;
+        out.set_data(&out.new_empty(result.shape(), out.dtype())?)?;
     }
     let _mode = GradMode::set(false);
     super::movement::copy_(out, result)?;

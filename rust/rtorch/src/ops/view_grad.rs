@@ -16,7 +16,7 @@ use super::factory::fill_raw;
 use crate::autograd::{needs_grad, record, record_node};
 use crate::layout::Layout;
 use crate::storage::Storage;
-use crate::{bail, with_dtype, DType, Result, Scalar, Tensor};
+use crate::{bail, with_dtype, Result, Scalar, Tensor};
 use std::sync::Arc;
 
 /// Where a view's elements lie in its base: two layouts over one buffer laid out like
@@ -58,19 +58,20 @@ impl Region {
         }))
     }
 
-    /// A zeroed buffer laid out like the base (no history).
-    fn buffer(&self, dtype: DType) -> Tensor {
-        Tensor::from_parts(
-            // The buffer is no larger than the base, which exists.
-            Arc::new(
-                Storage::zeroed(self.extent * dtype.itemsize())
-                    .unwrap_or_else(|e| panic!("{}", e.msg)),
-            ),
+    /// A zeroed buffer laid out like the base (no history), in `like`'s dtype and on its
+    /// device.
+    fn buffer(&self, like: &Tensor) -> Result<Tensor> {
+        let dtype = like.dtype();
+        Ok(Tensor::from_parts(
+            Arc::new(Storage::zeroed(
+                self.extent * dtype.itemsize(),
+                like.device(),
+            )?),
             self.base.clone(),
             dtype,
             Default::default(),
             None,
-        )
+        ))
     }
 
     fn view_of(&self, buf: &Tensor) -> Tensor {
@@ -79,8 +80,8 @@ impl Region {
 
     /// The view's part of a base-shaped gradient (as a contiguous tensor).
     pub fn gather(self: &Arc<Self>, g: &Tensor) -> Result<Tensor> {
-        let buf = self.buffer(g.dtype());
-        copy_into(&buf, g);
+        let buf = self.buffer(g)?;
+        copy_into(&buf, g)?;
         let out = super::cast::cast_copy(&self.view_of(&buf), g.dtype())?;
         if needs_grad(&[g]) {
             let r = self.clone();
@@ -94,11 +95,11 @@ impl Region {
     /// A base-shaped gradient that is `h` inside the view and zero elsewhere; elements the
     /// view names more than once accumulate.
     pub fn scatter(self: &Arc<Self>, h: &Tensor) -> Result<Tensor> {
-        let buf = self.buffer(h.dtype());
+        let buf = self.buffer(h)?;
         if self.overlap {
             accumulate_into(&self.view_of(&buf), h)?;
         } else {
-            copy_into(&self.view_of(&buf), h);
+            copy_into(&self.view_of(&buf), h)?;
         }
         if needs_grad(&[h]) {
             let r = self.clone();
@@ -111,9 +112,9 @@ impl Region {
 
     /// A base-shaped gradient with the view's elements set to zero.
     pub fn zero_region(self: &Arc<Self>, g: &Tensor) -> Result<Tensor> {
-        let buf = self.buffer(g.dtype());
-        copy_into(&buf, g);
-        fill_raw(&self.view_of(&buf), Scalar::Int(0));
+        let buf = self.buffer(g)?;
+        copy_into(&buf, g)?;
+        fill_raw(&self.view_of(&buf), Scalar::Int(0))?;
         if needs_grad(&[g]) {
             let r = self.clone();
             record("CopySlicesBackward0", &[g], &[&buf], move |_, h| {
@@ -132,7 +133,7 @@ fn accumulate_into(dst: &Tensor, src: &Tensor) -> Result<()> {
     let strides = dst.strides_vec();
     with_dtype!(dst.dtype(), T, {
         use crate::backend::cpu::num::Arith;
-        let (d, s) = (dst.data_ptr::<T>(), src.data_ptr::<T>());
+        let (d, s) = (dst.cpu_ptr::<T>()?, src.cpu_ptr::<T>()?);
         let mut idx = vec![0usize; shape.len()];
         for i in 0..dst.numel() {
             let off: isize = idx

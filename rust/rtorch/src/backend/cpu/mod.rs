@@ -4,3 +4,4 @@
 pub mod iter;
 pub mod num;
 pub mod reduce_iter;
+pub mod unary;

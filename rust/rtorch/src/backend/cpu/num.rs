@@ -3,10 +3,10 @@
 //! Integer ops wrap on overflow (as C++ does in practice) and never panic; division by
 //! zero is rejected before a kernel runs. Half types compute in f32.
 
-use crate::Element;
+use crate::dtype::Real;
 use half::{bf16, f16};
 
-pub trait Arith: Element {
+pub trait Arith: Real {
     fn add(self, o: Self) -> Self;
     fn sub(self, o: Self) -> Self;
     fn mul(self, o: Self) -> Self;

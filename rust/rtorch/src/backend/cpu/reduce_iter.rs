@@ -2,21 +2,22 @@
 //! over, and the vectorized float sum of one run (run-time ISA dispatch).
 
 use super::iter::{isa, Isa, SendPtr};
+use crate::dtype::Real;
 use crate::layout::{coalesce, Dims};
-use crate::{parallel, DType, Element, Tensor};
+use crate::{parallel, DType, Element, Result, Tensor};
 use smallvec::SmallVec;
 
 /// Folds every output element's reduced elements. `fold(acc, ptr, first, n, stride)` consumes
 /// one run whose first element is number `first` of the reduced block (row-major), which
 /// arg-reductions need for their indices; `combine(left, right)` merges the partial results
 /// of a split full reduction, left to right.
-pub(crate) fn reduce_runs<T: Copy + 'static, A: Copy + Send + Sync>(
+pub(crate) fn reduce_runs<T: Element, A: Copy + Send + Sync>(
     x: &Tensor,
     rd: &[usize],
     init: A,
     fold: impl Fn(A, *const T, usize, usize, isize) -> A + Sync + Send,
     combine: impl Fn(A, A) -> A,
-) -> Vec<A> {
+) -> Result<Vec<A>> {
     let shape = x.shape();
     let strides = x.strides();
     let kept: Vec<usize> = (0..x.ndim()).filter(|d| !rd.contains(d)).collect();
@@ -26,12 +27,12 @@ pub(crate) fn reduce_runs<T: Copy + 'static, A: Copy + Send + Sync>(
     let rstrides: SmallVec<[isize; 6]> = rd.iter().map(|&d| strides[d]).collect();
     let out_n: usize = kshape.iter().product();
     let red_n: usize = rshape.iter().product();
-    let base = SendPtr(x.data_ptr::<T>());
+    let base = SendPtr(x.cpu_ptr::<T>()?);
     if out_n == 0 {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     if red_n == 0 {
-        return vec![init; out_n];
+        return Ok(vec![init; out_n]);
     }
     let (cr, crs) = coalesce(&rshape, &[&rstrides]);
     let crs = &crs[0];
@@ -82,7 +83,7 @@ pub(crate) fn reduce_runs<T: Copy + 'static, A: Copy + Send + Sync>(
         for p in &parts[1..] {
             acc = combine(acc, *p);
         }
-        return vec![acc];
+        return Ok(vec![acc]);
     }
 
     let mut out = vec![init; out_n];
@@ -100,13 +101,13 @@ pub(crate) fn reduce_runs<T: Copy + 'static, A: Copy + Send + Sync>(
             unsafe { *optr.at(o as isize) = fold_block(init, off) };
         }
     });
-    out
+    Ok(out)
 }
 
 /// Sum of a run with independent lanes (vectorizes) and an f64 total per block, which
 /// keeps float32 sums accurate for long runs.
 #[inline]
-pub(crate) fn sum_run_f<T: Copy + Element>(p: *const T, n: usize, st: isize) -> f64 {
+pub(crate) fn sum_run_f<T: Real>(p: *const T, n: usize, st: isize) -> f64 {
     let mut total = 0f64;
     if st == 1 && T::DTYPE == DType::F32 {
         // SAFETY: a contiguous run of n f32 (T is f32 here).

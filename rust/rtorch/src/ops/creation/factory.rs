@@ -1,36 +1,40 @@
 //! Tensor creation: constant fills, ranges and identity (random sampling is in `sampling.rs`).
 
 use crate::backend::cpu::iter::{map1, SendPtr};
-use crate::{ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
+use crate::dtype::Real;
+use crate::{ensure, with_dtype, DType, Device, Result, Scalar, Tensor};
 
 /// `full`, and through it `fill_`, `full_like`, `new_full`: a value that does not fit
 /// `dtype` is PyTorch's overflow error.
-pub fn full(shape: &[usize], value: Scalar, dtype: DType) -> Result<Tensor> {
+pub fn full(shape: &[usize], value: Scalar, dtype: DType, device: Device) -> Result<Tensor> {
     value.check_fits(dtype)?;
-    let t = Tensor::try_uninit(shape, dtype)?;
-    fill_raw(&t, value);
+    let t = Tensor::empty(shape, dtype, device)?;
+    fill_raw(&t, value)?;
     Ok(t)
 }
 
 /// `full_like` and the other `*_like` factories: laid out like `x` (PyTorch's default
-/// `preserve_format`; NOTE [ Output layout of elementwise ops ]).
-pub fn full_like(x: &Tensor, value: Scalar, dtype: DType) -> Result<Tensor> {
+/// `preserve_format`; NOTE [ Output layout of elementwise ops ]), on `device`.
+pub fn full_like(x: &Tensor, value: Scalar, dtype: DType, device: Device) -> Result<Tensor> {
     value.check_fits(dtype)?;
-    if x.is_contiguous() && value.to_f64() == 0.0 {
-        return Tensor::try_zeros(x.shape(), dtype); // calloc: pages zeroed lazily
+    if device != x.device() {
+        return full(x.shape(), value, dtype, device);
     }
-    let t = Tensor::try_uninit_like(x.shape(), dtype, &[x.strides()])?;
-    fill_raw(&t, value);
+    if x.is_contiguous() && value.to_f64() == 0.0 {
+        return x.new_zeros(x.shape(), dtype); // calloc: pages zeroed lazily
+    }
+    let t = x.new_elementwise(x.shape(), dtype, &[x.strides()])?;
+    fill_raw(&t, value)?;
     Ok(t)
 }
 
 /// Writes `value` into every element of `t` (no autograd, no version bump); callers
 /// passing a user's number check it with `Scalar::check_fits` first.
-pub(crate) fn fill_raw(t: &Tensor, value: Scalar) {
+pub(crate) fn fill_raw(t: &Tensor, value: Scalar) -> Result<()> {
     let shape = t.dims();
     with_dtype!(t.dtype(), T, {
         let v: T = value.cast();
-        let p = t.data_ptr::<T>();
+        let p = t.cpu_ptr::<T>()?;
         // SAFETY: `t` is a valid view; the source operand is a stride-0 read of `v`.
         unsafe {
             map1::<T, T>(
@@ -42,6 +46,7 @@ pub(crate) fn fill_raw(t: &Tensor, value: Scalar) {
             )
         }
     });
+    Ok(())
 }
 
 /// An empty Vec with room for `n` elements, or PyTorch's out-of-memory error (a plain
@@ -58,15 +63,15 @@ pub(crate) fn try_vec<T>(n: usize) -> Result<Vec<T>> {
 }
 
 pub fn zeros_like(x: &Tensor) -> Result<Tensor> {
-    Tensor::try_zeros(x.shape(), x.dtype())
+    x.new_zeros(x.shape(), x.dtype())
 }
 
 pub fn ones_like(x: &Tensor) -> Result<Tensor> {
-    full(x.shape(), Scalar::Int(1), x.dtype())
+    full(x.shape(), Scalar::Int(1), x.dtype(), x.device())
 }
 
 pub fn zeros_like_shape(like: &Tensor, shape: &[usize]) -> Result<Tensor> {
-    Tensor::try_zeros(shape, like.dtype())
+    like.new_zeros(shape, like.dtype())
 }
 
 /// Number of elements of `arange(start, end, step)`, with PyTorch's checks (made on the
@@ -94,14 +99,14 @@ fn arange_len(start: f64, end: f64, step: f64, dtype: DType) -> Result<usize> {
     Ok(((end - start) / step).ceil().max(0.0) as usize)
 }
 
-pub fn arange(start: f64, end: f64, step: f64, dtype: DType) -> Result<Tensor> {
+pub fn arange(start: f64, end: f64, step: f64, dtype: DType, device: Device) -> Result<Tensor> {
     if dtype == DType::Bool {
         return Err(crate::ops::unsupported("arange_cpu", dtype));
     }
     let n = arange_len(start, end, step, dtype)?;
-    let t = Tensor::try_uninit(&[n], dtype)?;
+    let t = Tensor::empty(&[n], dtype, device)?;
     with_dtype!(dtype, T, {
-        let p = t.data_ptr::<T>();
+        let p = t.cpu_ptr::<T>()?;
         // Integers step in int64 from the truncated start by the truncated step (wrapping
         // into narrower types); half types in float32; float32/64 in float64.
         let (si, sti) = (start as i64, step as i64);
@@ -126,7 +131,7 @@ pub fn arange(start: f64, end: f64, step: f64, dtype: DType) -> Result<Tensor> {
 /// their own type (float32/64 with a fused multiply-add; the half types round after every
 /// operation, the index included), integer types truncate the ends to the dtype and step
 /// in float64. `steps == 1` gives `start`.
-pub fn linspace(start: f64, end: f64, steps: i64, dtype: DType) -> Result<Tensor> {
+pub fn linspace(start: f64, end: f64, steps: i64, dtype: DType, device: Device) -> Result<Tensor> {
     ensure!(steps >= 0, runtime, "number of steps must be non-negative");
     if dtype == DType::Bool {
         return Err(crate::ops::unsupported("linspace_cpu", dtype));
@@ -135,7 +140,7 @@ pub fn linspace(start: f64, end: f64, steps: i64, dtype: DType) -> Result<Tensor
     s.check_fits(dtype)?;
     e.check_fits(dtype)?;
     let n = steps as usize;
-    let t = Tensor::try_uninit(&[n], dtype)?;
+    let t = Tensor::empty(&[n], dtype, device)?;
     // A single step is `start` (an empty first half would make it `end`).
     let half = if n == 1 { 1 } else { n / 2 };
     // Index of value i counted from the end it is filled from, and the sign of the step.
@@ -147,7 +152,7 @@ pub fn linspace(start: f64, end: f64, steps: i64, dtype: DType) -> Result<Tensor
         }
     };
     with_dtype!(dtype, T, {
-        let p = t.data_ptr::<T>();
+        let p = t.cpu_ptr::<T>()?;
         let put = |i: usize, v: T| unsafe {
             // SAFETY: i < n.
             *p.add(i) = v
@@ -208,7 +213,14 @@ pub fn linspace(start: f64, end: f64, steps: i64, dtype: DType) -> Result<Tensor
     Ok(t)
 }
 
-pub fn logspace(start: f64, end: f64, steps: i64, base: f64, dtype: DType) -> Result<Tensor> {
+pub fn logspace(
+    start: f64,
+    end: f64,
+    steps: i64,
+    base: f64,
+    dtype: DType,
+    device: Device,
+) -> Result<Tensor> {
     if dtype == DType::Bool {
         return Err(crate::ops::unsupported("logspace_cpu", dtype));
     }
@@ -230,18 +242,18 @@ pub fn logspace(start: f64, end: f64, steps: i64, base: f64, dtype: DType) -> Re
     } else {
         (start, end)
     };
-    let lin = linspace(start, end, steps, DType::F64)?;
+    let lin = linspace(start, end, steps, DType::F64, Device::Cpu)?;
     let v: Vec<f64> = lin.to_vec::<f64>()?.iter().map(|&e| base.powf(e)).collect();
     with_dtype!(dtype, T, {
         let vals: Vec<T> = v.iter().map(|&x| T::elem_from_f64(x)).collect();
-        Tensor::from_slice(&vals, &[v.len()])
+        crate::backend::to_device(&Tensor::from_slice(&vals, &[v.len()])?, device)
     })
 }
 
-pub fn eye(n: usize, m: usize, dtype: DType) -> Result<Tensor> {
-    let t = Tensor::try_zeros(&[n, m], dtype)?;
+pub fn eye(n: usize, m: usize, dtype: DType, device: Device) -> Result<Tensor> {
+    let t = Tensor::zeros(&[n, m], dtype, device)?;
     with_dtype!(dtype, T, {
-        let p = t.data_ptr::<T>();
+        let p = t.cpu_ptr::<T>()?;
         for i in 0..n.min(m) {
             // SAFETY: i*m + i < n*m.
             unsafe { *p.add(i * m + i) = T::from_i64(1) };

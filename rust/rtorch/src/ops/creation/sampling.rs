@@ -27,6 +27,7 @@
 //!   draw); rtorch follows the default path, which torch takes on every other CPU.
 
 use crate::autograd::{is_grad_enabled, record_node};
+use crate::dtype::Real;
 use crate::ops::inplace;
 use crate::random::{default_generator, GenState, Generator};
 use crate::{ensure, with_dtype, DType, Element, Result, Tensor};
@@ -100,18 +101,18 @@ fn visit_order(shape: &[usize], strides: &[isize]) -> Vec<usize> {
 }
 
 /// Writes `next(logical_index)` into every element of `t` in torch's visiting order.
-fn fill_in_order<T: Element>(t: &Tensor, mut next: impl FnMut(usize) -> T) {
+fn fill_in_order<T: Element>(t: &Tensor, mut next: impl FnMut(usize) -> T) -> Result<()> {
     let n = t.numel();
-    let p = t.data_ptr::<T>();
+    let p = t.cpu_ptr::<T>()?;
     if t.is_contiguous() {
         for i in 0..n {
             // SAFETY: contiguous, i < numel.
             unsafe { *p.add(i) = next(i) };
         }
-        return;
+        return Ok(());
     }
     if n == 0 {
-        return;
+        return Ok(());
     }
     let (shape, strides) = (t.shape(), t.strides());
     let order = visit_order(shape, strides);
@@ -139,6 +140,7 @@ fn fill_in_order<T: Element>(t: &Tensor, mut next: impl FnMut(usize) -> T) {
             idx[k] = 0;
         }
     }
+    Ok(())
 }
 
 /// Runs a sampler as the in-place op `op` on `t`: straight into `t` when no autograd is
@@ -157,7 +159,7 @@ fn sample_into(
         return Ok(());
     }
     inplace::apply_named(t, &[], op, node, |src| {
-        let buf = Tensor::try_uninit_like(src.shape(), src.dtype(), &[t.strides()])?;
+        let buf = t.new_elementwise(src.shape(), src.dtype(), &[t.strides()])?;
         fill(&buf)?;
         Ok(buf)
     })
@@ -212,7 +214,7 @@ pub fn uniform_(t: &Tensor, from: f64, to: f64, g: Option<&Generator>) -> Result
                 } else {
                     y
                 }
-            });
+            })?;
         } else {
             let (from_f, to_f) = (from as f32, to as f32);
             let width = to_f - from_f;
@@ -228,7 +230,7 @@ pub fn uniform_(t: &Tensor, from: f64, to: f64, g: Option<&Generator>) -> Result
                     } else {
                         y
                     }
-                });
+                })?;
             });
         }
         Ok(())
@@ -260,7 +262,7 @@ pub fn normal_(t: &Tensor, mean: f64, std: f64, g: Option<&Generator>) -> Result
         let n = t.numel();
         if n < 16 || !t.is_contiguous() {
             with_dtype!(dtype, T, {
-                fill_in_order::<T>(t, |_| T::elem_from_f64(s.normal_f64().mul_add(std, mean)));
+                fill_in_order::<T>(t, |_| T::elem_from_f64(s.normal_f64().mul_add(std, mean)))?;
             });
             return Ok(());
         }
@@ -286,7 +288,7 @@ pub fn normal_(t: &Tensor, mean: f64, std: f64, g: Option<&Generator>) -> Result
                     }
                 }
                 let mut it = data.into_iter();
-                fill_in_order::<f64>(t, |_| it.next().unwrap_or(0.0));
+                fill_in_order::<f64>(t, |_| it.next().unwrap_or(0.0))?;
             }
             DType::F32 => {
                 let (mean, std) = (mean as f32, std as f32);
@@ -303,7 +305,7 @@ pub fn normal_(t: &Tensor, mean: f64, std: f64, g: Option<&Generator>) -> Result
                     }
                 }
                 let mut it = data.into_iter();
-                fill_in_order::<f32>(t, |_| it.next().unwrap_or(0.0));
+                fill_in_order::<f32>(t, |_| it.next().unwrap_or(0.0))?;
             }
             _ => {
                 // Half types: 16 fresh uniforms per block, computed in float.
@@ -318,7 +320,7 @@ pub fn normal_(t: &Tensor, mean: f64, std: f64, g: Option<&Generator>) -> Result
                 }
                 let mut it = data.into_iter();
                 with_dtype!(dtype, T, {
-                    fill_in_order::<T>(t, |_| T::elem_from_f64(it.next().unwrap_or(0.0) as f64));
+                    fill_in_order::<T>(t, |_| T::elem_from_f64(it.next().unwrap_or(0.0) as f64))?;
                 });
             }
         }
@@ -397,13 +399,13 @@ pub fn random_(t: &Tensor, g: Option<&Generator>) -> Result<()> {
     sample_into(t, "random_", "RandomBackward2", |t| {
         let mut s = g.0.lock();
         match dtype {
-            DType::Bool => fill_in_order::<bool>(t, |_| s.random() & 1 != 0),
-            DType::I64 => fill_in_order::<i64>(t, |_| (s.random64() % (1u64 << 63)) as i64),
-            DType::F64 => fill_in_order::<f64>(t, |_| (s.random64() % ((1 << 53) + 1)) as f64),
+            DType::Bool => fill_in_order::<bool>(t, |_| s.random() & 1 != 0)?,
+            DType::I64 => fill_in_order::<i64>(t, |_| (s.random64() % (1u64 << 63)) as i64)?,
+            DType::F64 => fill_in_order::<f64>(t, |_| (s.random64() % ((1 << 53) + 1)) as f64)?,
             _ => {
                 let modulus = max_inclusive(dtype) as u64 + 1;
                 with_dtype!(dtype, T, {
-                    fill_in_order::<T>(t, |_| T::from_i64((s.random() as u64 % modulus) as i64));
+                    fill_in_order::<T>(t, |_| T::from_i64((s.random() as u64 % modulus) as i64))?;
                 });
             }
         }
@@ -470,7 +472,7 @@ fn random_range(
             return sample_into(t, "random_", node, |t| {
                 let mut s = g.0.lock();
                 with_dtype!(dtype, T, {
-                    fill_in_order::<T>(t, |_| T::from_i64(s.random64() as i64));
+                    fill_in_order::<T>(t, |_| T::from_i64(s.random64() as i64))?;
                 });
                 Ok(())
             });
@@ -506,7 +508,7 @@ fn random_range(
                     s.random() as u64
                 };
                 T::from_i64((w % range).wrapping_add(from as u64) as i64)
-            });
+            })?;
         });
         Ok(())
     })
@@ -523,7 +525,7 @@ pub fn bernoulli_scalar_(t: &Tensor, p: f64, g: Option<&Generator>) -> Result<()
     sample_into(t, "bernoulli_", "BernoulliBackward2", |t| {
         let mut s = g.0.lock();
         with_dtype!(t.dtype(), T, {
-            fill_in_order::<T>(t, |_| T::from_bool(uniform53(&mut s) < p));
+            fill_in_order::<T>(t, |_| T::from_bool(uniform53(&mut s) < p))?;
         });
         Ok(())
     })
@@ -544,14 +546,15 @@ fn probabilities(p: &Tensor, shape: &[usize]) -> Result<Vec<f64>> {
 
 /// Fills `t` from probabilities `probs` (row-major, `t`'s shape); `p_dtype` picks the
 /// uniform's precision.
-fn bernoulli_fill(t: &Tensor, probs: &[f64], p_dtype: DType, s: &mut GenState) {
+fn bernoulli_fill(t: &Tensor, probs: &[f64], p_dtype: DType, s: &mut GenState) -> Result<()> {
     with_dtype!(t.dtype(), T, {
         if p_dtype == DType::F64 {
-            fill_in_order::<T>(t, |i| T::from_bool(uniform53(s) < probs[i]));
+            fill_in_order::<T>(t, |i| T::from_bool(uniform53(s) < probs[i]))?;
         } else {
-            fill_in_order::<T>(t, |i| T::from_bool(uniform24(s) < probs[i] as f32));
+            fill_in_order::<T>(t, |i| T::from_bool(uniform24(s) < probs[i] as f32))?;
         }
     });
+    Ok(())
 }
 
 /// `t.bernoulli_(p)` for a tensor `p` broadcast to `t`.
@@ -559,7 +562,7 @@ pub fn bernoulli_tensor_(t: &Tensor, p: &Tensor, g: Option<&Generator>) -> Resul
     let probs = probabilities(p, t.shape())?;
     let g = gen_or_default(g);
     sample_into(t, "bernoulli_", "BernoulliBackward1", |t| {
-        bernoulli_fill(t, &probs, p.dtype(), &mut g.0.lock());
+        bernoulli_fill(t, &probs, p.dtype(), &mut g.0.lock())?;
         Ok(())
     })
 }
@@ -567,22 +570,27 @@ pub fn bernoulli_tensor_(t: &Tensor, p: &Tensor, g: Option<&Generator>) -> Resul
 /// `bernoulli(p)`: a fresh contiguous tensor of `p`'s shape and dtype.
 pub fn bernoulli(p: &Tensor, g: Option<&Generator>) -> Result<Tensor> {
     let probs = probabilities(p, p.shape())?;
-    let out = Tensor::try_uninit(p.shape(), p.dtype())?;
-    bernoulli_fill(&out, &probs, p.dtype(), &mut gen_or_default(g).0.lock());
+    let out = p.new_empty(p.shape(), p.dtype())?;
+    bernoulli_fill(&out, &probs, p.dtype(), &mut gen_or_default(g).0.lock())?;
     if is_grad_enabled() && p.requires_grad() {
-        let (shape, dtype) = (p.shape().to_vec(), p.dtype());
+        let meta = crate::autograd::TensorMeta::of(p);
         record_node(
             "BernoulliBackward0".into(),
             &[p],
             &[&out],
-            Box::new(move |_, _| Ok(vec![Some(Tensor::try_zeros(&shape, dtype)?)])),
+            Box::new(move |_, _| Ok(vec![Some(meta.zeros()?)])),
         );
     }
     Ok(out)
 }
 
 /// `randperm(n)`: torch's serial Fisher-Yates shuffle.
-pub fn randperm(n: usize, dtype: DType, g: Option<&Generator>) -> Result<Tensor> {
+pub fn randperm(
+    n: usize,
+    dtype: DType,
+    device: crate::Device,
+    g: Option<&Generator>,
+) -> Result<Tensor> {
     let g = gen_or_default(g);
     let mut s = g.0.lock();
     let mut r = crate::ops::factory::try_vec::<i64>(n)?;
@@ -597,19 +605,29 @@ pub fn randperm(n: usize, dtype: DType, g: Option<&Generator>) -> Result<Tensor>
     }
     drop(s);
     let t = Tensor::from_slice(&r, &[n])?;
-    crate::ops::cast::to_dtype(&t, dtype)
+    crate::backend::to_device(&crate::ops::cast::to_dtype(&t, dtype)?, device)
 }
 
 /// `randn`-style helper for Rust users: a fresh tensor of standard normals.
-pub fn randn(shape: &[usize], dtype: DType, g: Option<&Generator>) -> Result<Tensor> {
-    let t = Tensor::try_uninit(shape, dtype)?;
+pub fn randn(
+    shape: &[usize],
+    dtype: DType,
+    device: crate::Device,
+    g: Option<&Generator>,
+) -> Result<Tensor> {
+    let t = Tensor::empty(shape, dtype, device)?;
     normal_(&t, 0.0, 1.0, g)?;
     Ok(t)
 }
 
 /// `rand`-style helper for Rust users: a fresh tensor of uniforms in [0, 1).
-pub fn rand(shape: &[usize], dtype: DType, g: Option<&Generator>) -> Result<Tensor> {
-    let t = Tensor::try_uninit(shape, dtype)?;
+pub fn rand(
+    shape: &[usize],
+    dtype: DType,
+    device: crate::Device,
+    g: Option<&Generator>,
+) -> Result<Tensor> {
+    let t = Tensor::empty(shape, dtype, device)?;
     uniform_(&t, 0.0, 1.0, g)?;
     Ok(t)
 }

@@ -4,6 +4,7 @@
 
 use crate::backend::cpu::iter::{map2, SendPtr};
 use crate::backend::cpu::num::Arith;
+use crate::dtype::Real;
 use crate::layout::{broadcast_shapes, Layout};
 use crate::ops::binary::{check_cast, result_type, RoundingMode};
 use crate::ops::cast::cast_for_op;
@@ -132,9 +133,7 @@ fn check_int_division(op: Op, compute: DType, b: &Tensor) -> Result<()> {
     );
     if divides && compute.is_integral(true) {
         let has_zero = with_dtype!(b.dtype(), T, {
-            b.to_vec::<T>()?
-                .iter()
-                .any(|v| !crate::Element::is_nonzero(*v))
+            b.to_vec::<T>()?.iter().any(|v| !Real::is_nonzero(*v))
         });
         ensure!(!has_zero, runtime, "ZeroDivisionError");
     }
@@ -195,10 +194,10 @@ fn half_with_scalar(
         Some(o) => o.clone(),
         None => {
             let la = a.layout().broadcast_to(shape, op_name(op))?;
-            Tensor::try_uninit_like(shape, ot, &[&la.strides])?
+            a.new_elementwise(shape, ot, &[&la.strides])?
         }
     };
-    crate::ops::cast::copy_into(&out, &wide);
+    crate::ops::cast::copy_into(&out, &wide)?;
     Ok(Some(out))
 }
 
@@ -209,8 +208,6 @@ fn half_with_scalar(
     reason = "the body is expanded for every dtype; for bool, `<` is torch's false < true"
 )]
 pub(super) fn compute(op: Op, a: &Tensor, b: &Tensor, out: Option<&Tensor>) -> Result<Tensor> {
-    a.ensure_cpu(op_name(op))?;
-    b.ensure_cpu(op_name(op))?;
     let common = result_type(&[a, b]);
     let (ct, ot) = dtypes(op, common, a, b)?;
     let shape = broadcast_shapes(a.shape(), b.shape())?;
@@ -234,7 +231,7 @@ pub(super) fn compute(op: Op, a: &Tensor, b: &Tensor, out: Option<&Tensor>) -> R
             if o.dtype() != ot {
                 // Compute in the op's own dtype, then convert into `out`.
                 let tmp = compute(op, a, b, None)?;
-                crate::ops::cast::copy_into(o, &tmp);
+                crate::ops::cast::copy_into(o, &tmp)?;
                 return Ok(o.clone());
             }
             o.clone()
@@ -244,14 +241,14 @@ pub(super) fn compute(op: Op, a: &Tensor, b: &Tensor, out: Option<&Tensor>) -> R
             .iter()
             .all(|t| t.ndim() == 0 || t.shape() == shape.as_slice() && t.is_contiguous()) =>
         {
-            Tensor::try_uninit(&shape, ot)?
+            a.new_empty(&shape, ot)?
         }
-        None => Tensor::try_uninit_like(&shape, ot, &[&la.strides, &lb.strides])?,
+        None => a.new_elementwise(&shape, ot, &[&la.strides, &lb.strides])?,
     };
     let (a, la) = recast(a, la, ct, &shape, op)?;
     let (b, lb) = recast(b, lb, ct, &shape, op)?;
-    let po = out.data_ptr_addr();
-    let (pa, pb) = (a.data_ptr_addr(), b.data_ptr_addr());
+    let po = out.cpu_addr()?;
+    let (pa, pb) = (a.cpu_addr()?, b.cpu_addr()?);
     let os = out.strides_vec();
     with_dtype!(ct, T, {
         let pa = SendPtr(pa as *mut T);

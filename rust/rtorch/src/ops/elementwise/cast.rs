@@ -2,12 +2,13 @@
 
 use crate::autograd::record;
 use crate::backend::cpu::iter::{map1, SendPtr};
-use crate::{with_dtype, DType, Element, Result, Scalar, Tensor};
+use crate::dtype::Real;
+use crate::{with_dtype, DType, Result, Scalar, Tensor};
 
 /// Converts one element between dtypes with C++ semantics (through i64 between integer
 /// types so large values stay exact, through f64 otherwise, `!= 0` into bool).
 #[inline(always)]
-pub fn convert<A: Element, B: Element>(a: A) -> B {
+pub fn convert<A: Real, B: Real>(a: A) -> B {
     if B::DTYPE == DType::Bool {
         B::from_bool(a.is_nonzero())
     } else if A::DTYPE.is_integral(true) && B::DTYPE.is_integral(false) {
@@ -18,7 +19,7 @@ pub fn convert<A: Element, B: Element>(a: A) -> B {
 }
 
 /// Writes `src` (already broadcast to `dst`'s shape) into `dst`, converting dtypes.
-pub(crate) fn copy_into(dst: &Tensor, src: &Tensor) {
+pub(crate) fn copy_into(dst: &Tensor, src: &Tensor) -> Result<()> {
     let shape = dst.dims();
     let (cs, cst) = crate::layout::coalesce(&shape, &[dst.strides(), src.strides()]);
     if cs.len() == 2 && cst[0][1] == 1 && cst[1][0] == 1 && cst[1][1] != 1 && cs[0] * cs[1] >= 4096
@@ -31,24 +32,31 @@ pub(crate) fn copy_into(dst: &Tensor, src: &Tensor) {
             unsafe {
                 map1::<A, B>(
                     &shape,
-                    (SendPtr(dst.data_ptr::<B>()), dst.strides()),
-                    (SendPtr(src.data_ptr::<A>()), src.strides()),
+                    (SendPtr(dst.cpu_ptr::<B>()?), dst.strides()),
+                    (SendPtr(src.cpu_ptr::<A>()?), src.strides()),
                     1,
                     convert::<A, B>,
                 )
             }
         })
-    })
+    });
+    Ok(())
 }
 
 /// Copies `rows x cols` where `dst` walks rows (stride `ds`, unit columns) and `src` walks
 /// columns (unit rows, stride `ss`): a transpose. Done in square tiles so that both sides
 /// stay in cache; row tiles run in parallel.
-fn copy_transposed(dst: &Tensor, src: &Tensor, (rows, cols): (usize, usize), ds: isize, ss: isize) {
+fn copy_transposed(
+    dst: &Tensor,
+    src: &Tensor,
+    (rows, cols): (usize, usize),
+    ds: isize,
+    ss: isize,
+) -> Result<()> {
     const B: usize = 32;
     with_dtype!(src.dtype(), A, {
         with_dtype!(dst.dtype(), T, {
-            let (pd, ps) = (SendPtr(dst.data_ptr::<T>()), SendPtr(src.data_ptr::<A>()));
+            let (pd, ps) = (SendPtr(dst.cpu_ptr::<T>()?), SendPtr(src.cpu_ptr::<A>()?));
             crate::parallel::for_chunks(rows.div_ceil(B), B * cols, |s, e| {
                 for tr in s..e {
                     let (r0, r1) = (tr * B, ((tr + 1) * B).min(rows));
@@ -67,13 +75,14 @@ fn copy_transposed(dst: &Tensor, src: &Tensor, (rows, cols): (usize, usize), ds:
                 }
             });
         })
-    })
+    });
+    Ok(())
 }
 
 /// A contiguous copy of `t` converted to `dtype` (no autograd).
 pub(crate) fn cast_copy(t: &Tensor, dtype: DType) -> Result<Tensor> {
-    let out = Tensor::try_uninit(t.shape(), dtype)?;
-    copy_into(&out, t);
+    let out = t.new_empty(t.shape(), dtype)?;
+    copy_into(&out, t)?;
     Ok(out)
 }
 
@@ -82,10 +91,9 @@ pub fn to_dtype(t: &Tensor, dtype: DType) -> Result<Tensor> {
     if t.dtype() == dtype {
         return Ok(t.clone());
     }
-    t.ensure_cpu("to")?;
-    let out = Tensor::try_uninit_like(t.shape(), dtype, &[t.strides()])?;
-    copy_into(&out, t);
-    if dtype.is_floating_point() {
+    let out = t.new_elementwise(t.shape(), dtype, &[t.strides()])?;
+    copy_into(&out, t)?;
+    if dtype.is_differentiable() {
         let src = t.dtype();
         record("ToCopyBackward0", &[t], &[&out], move |_, g| {
             Ok(vec![Some(to_dtype(&g[0], src)?)])
@@ -112,7 +120,7 @@ pub fn scalar_of(t: &Tensor) -> Result<Scalar> {
     );
     // SAFETY: a non-empty tensor's first element is valid at its data pointer.
     Ok(with_dtype!(t.dtype(), T, {
-        let v = unsafe { *t.data_ptr::<T>() };
+        let v = unsafe { *t.cpu_ptr::<T>()? };
         match t.dtype() {
             DType::Bool => Scalar::Bool(v.is_nonzero()),
             d if d.is_integral(false) => Scalar::Int(v.to_i64()),

@@ -26,9 +26,6 @@ pub fn where_(cond: &Tensor, a: &Tensor, b: &Tensor) -> Result<Tensor> {
         "where expected condition to be a boolean tensor, but got a tensor with dtype {}",
         cond.dtype().scalar_name()
     );
-    for t in [cond, a, b] {
-        t.ensure_cpu("where")?;
-    }
     let dt = result_type(&[a, b]);
     crate::ops::cast::check_wrapped(a, dt)?;
     crate::ops::cast::check_wrapped(b, dt)?;
@@ -41,7 +38,7 @@ pub fn where_(cond: &Tensor, a: &Tensor, b: &Tensor) -> Result<Tensor> {
         ])
     };
     let [lc, la, lb] = layouts(cond, a, b)?;
-    let out = Tensor::try_uninit_like(&shape, dt, &[&lc.strides, &la.strides, &lb.strides])?;
+    let out = a.new_elementwise(&shape, dt, &[&lc.strides, &la.strides, &lb.strides])?;
     let (ac, bc) = (cast_for_op(a, dt)?, cast_for_op(b, dt)?);
     let cb = cast_for_op(cond, DType::Bool)?;
     let [lc, la, lb] = layouts(&cb, &ac, &bc)?;
@@ -51,10 +48,10 @@ pub fn where_(cond: &Tensor, a: &Tensor, b: &Tensor) -> Result<Tensor> {
         unsafe {
             map3(
                 &shape,
-                (SendPtr(out.data_ptr::<T>()), &os),
-                (SendPtr(cb.data_ptr::<bool>()), &lc.strides),
-                (SendPtr(ac.data_ptr::<T>()), &la.strides),
-                (SendPtr(bc.data_ptr::<T>()), &lb.strides),
+                (SendPtr(out.cpu_ptr::<T>()?), &os),
+                (SendPtr(cb.cpu_ptr::<bool>()?), &lc.strides),
+                (SendPtr(ac.cpu_ptr::<T>()?), &la.strides),
+                (SendPtr(bc.cpu_ptr::<T>()?), &lb.strides),
                 |c: bool, x: T, y: T| if c { x } else { y },
             )
         }
@@ -160,7 +157,7 @@ fn clamp_as(names: [&'static str; 2], x: &Tensor, bounds: &[Bound]) -> Result<Te
         return Ok(out);
     }
     let numbers = given().all(|b| b.is_wrapped_number());
-    let absent = Tensor::zeros(&[], x.dtype());
+    let absent = x.new_zeros(&[], x.dtype())?;
     let mut inputs = vec![x];
     // Per bound slot: whether it is the min, and its shape when present.
     let mut slots: Vec<(bool, Option<Dims>)> = Vec::new();

@@ -1,12 +1,11 @@
 //! Unary elementwise ops, forward and derivative side by side.
 
 use crate::autograd::{needs_grad, record, SavedTensor};
-use crate::backend::cpu::iter::{map1, SendPtr};
-use crate::backend::cpu::num::Arith;
+use crate::backend::{self, UnaryKernel};
 use crate::ops::binary::{add, div, mul, mul_scalar, sub};
 use crate::ops::cast::cast_for_op;
 use crate::ops::default_float;
-use crate::{ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
+use crate::{ensure, DType, Result, Scalar, Tensor};
 use half::{bf16, f16};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
@@ -49,139 +48,31 @@ pub const OPS: &[crate::ops::OpInfo] = &[
     crate::ops::op("bitwise_not", crate::ops::Kind::Unary, false),
 ];
 
-/// Applies a float function; integer inputs are promoted to the default float dtype.
-fn float_unary(
-    x: &Tensor,
-    name: &str,
-    f32f: impl Fn(f32) -> f32 + Sync + Send + Copy,
-    f64f: impl Fn(f64) -> f64 + Sync + Send + Copy,
-    cost: usize,
-) -> Result<Tensor> {
-    x.ensure_cpu(name)?;
+/// A float op: integer inputs are promoted to the default float dtype first.
+fn float_unary(x: &Tensor, k: UnaryKernel) -> Result<Tensor> {
     let dt = if x.dtype().is_floating_point() {
         x.dtype()
     } else {
         default_float()
     };
     let xin = cast_for_op(x, dt)?;
-    let out = Tensor::try_uninit_like(x.shape(), dt, &[x.strides()])?;
-    let same_order = xin.strides() == out.strides()
-        && (xin.is_contiguous() || crate::layout::is_dense(x.shape(), xin.strides()));
-    if same_order && matches!(dt, DType::F32 | DType::F64) {
-        // Fresh output laid out like a dense input: both are plain slices in the same
-        // element order, which LLVM vectorizes reliably.
-        let n = x.numel();
-        match dt {
-            DType::F32 => {
-                contiguous_map(n, xin.data_ptr::<f32>(), out.data_ptr::<f32>(), cost, f32f)
-            }
-            _ => contiguous_map(n, xin.data_ptr::<f64>(), out.data_ptr::<f64>(), cost, f64f),
-        }
-        return Ok(out);
-    }
-    let o = out.strides_vec();
-    // SAFETY: `out` and `xin` are valid views of the same shape and dtype `dt`.
-    unsafe {
-        match dt {
-            DType::F32 => map1(
-                x.shape(),
-                (SendPtr(out.data_ptr::<f32>()), &o),
-                (SendPtr(xin.data_ptr::<f32>()), xin.strides()),
-                cost,
-                f32f,
-            ),
-            DType::F64 => map1(
-                x.shape(),
-                (SendPtr(out.data_ptr::<f64>()), &o),
-                (SendPtr(xin.data_ptr::<f64>()), xin.strides()),
-                cost,
-                f64f,
-            ),
-            DType::F16 => map1(
-                x.shape(),
-                (SendPtr(out.data_ptr::<f16>()), &o),
-                (SendPtr(xin.data_ptr::<f16>()), xin.strides()),
-                cost,
-                move |v: f16| f16::from_f32(f32f(v.to_f32())),
-            ),
-            DType::BF16 => map1(
-                x.shape(),
-                (SendPtr(out.data_ptr::<bf16>()), &o),
-                (SendPtr(xin.data_ptr::<bf16>()), xin.strides()),
-                cost,
-                move |v: bf16| bf16::from_f32(f32f(v.to_f32())),
-            ),
-            _ => unreachable!(),
-        }
-    }
+    let out = x.new_elementwise(x.shape(), dt, &[x.strides()])?;
+    backend::unary(k, &xin, &out)?;
     Ok(out)
 }
 
-/// `out[i] = f(x[i])` over `n` contiguous elements in parallel chunks.
-fn contiguous_map<T: Copy + Send + Sync>(
-    n: usize,
-    x: *mut T,
-    out: *mut T,
-    cost: usize,
-    f: impl Fn(T) -> T + Sync + Send,
-) {
-    let (px, po) = (SendPtr(x), SendPtr(out));
-    crate::parallel::for_chunks(n, cost, |s, e| {
-        // SAFETY: `out` is a fresh buffer distinct from `x`; chunks are disjoint.
-        let (xs, os) = unsafe {
-            (
-                std::slice::from_raw_parts(px.at(s as isize), e - s),
-                std::slice::from_raw_parts_mut(po.at(s as isize), e - s),
-            )
-        };
-        crate::backend::cpu::iter::map_slices(os, xs, &f);
-    });
+/// An op in the input's own dtype (any dtype).
+fn same_dtype_unary(x: &Tensor, k: UnaryKernel) -> Result<Tensor> {
+    let out = x.new_elementwise(x.shape(), x.dtype(), &[x.strides()])?;
+    backend::unary(k, x, &out)?;
+    Ok(out)
 }
 
-/// Applies `f` in the input's own dtype (any dtype).
-macro_rules! same_dtype_unary {
-    ($x:expr, $name:expr, |$v:ident| $body:expr) => {{
-        let x: &Tensor = $x;
-        x.ensure_cpu($name)?;
-        let out = Tensor::try_uninit_like(x.shape(), x.dtype(), &[x.strides()])?;
-        let o = out.strides_vec();
-        with_dtype!(x.dtype(), T, {
-            // SAFETY: same shape and dtype.
-            unsafe {
-                map1(
-                    x.shape(),
-                    (SendPtr(out.data_ptr::<T>()), &o),
-                    (SendPtr(x.data_ptr::<T>()), x.strides()),
-                    1,
-                    |$v: T| $body,
-                )
-            }
-        });
-        out
-    }};
-}
-
-/// Applies a predicate in the input's dtype, giving a bool tensor.
-macro_rules! bool_unary {
-    ($x:expr, $name:expr, |$v:ident| $body:expr) => {{
-        let x: &Tensor = $x;
-        x.ensure_cpu($name)?;
-        let out = Tensor::try_uninit_like(x.shape(), DType::Bool, &[x.strides()])?;
-        let o = out.strides_vec();
-        with_dtype!(x.dtype(), T, {
-            // SAFETY: same shape; output is bool.
-            unsafe {
-                map1(
-                    x.shape(),
-                    (SendPtr(out.data_ptr::<bool>()), &o),
-                    (SendPtr(x.data_ptr::<T>()), x.strides()),
-                    1,
-                    |$v: T| $body,
-                )
-            }
-        });
-        out
-    }};
+/// A predicate in the input's dtype, giving a bool tensor.
+fn bool_unary(x: &Tensor, k: UnaryKernel) -> Result<Tensor> {
+    let out = x.new_elementwise(x.shape(), DType::Bool, &[x.strides()])?;
+    backend::unary(k, x, &out)?;
+    Ok(out)
 }
 
 /// Records a node whose derivative needs the input: `dx = f(g, x)`.
@@ -226,7 +117,7 @@ pub fn neg(x: &Tensor) -> Result<Tensor> {
         runtime,
         "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
     );
-    let out = same_dtype_unary!(x, "neg", |v| Arith::neg(v));
+    let out = same_dtype_unary(x, UnaryKernel::Neg)?;
     record("NegBackward0", &[x], &[&out], |_, g| {
         Ok(vec![Some(neg(&g[0])?)])
     });
@@ -237,43 +128,43 @@ pub fn abs(x: &Tensor) -> Result<Tensor> {
     if x.dtype() == DType::Bool {
         return Err(crate::ops::unsupported("abs_cpu", x.dtype()));
     }
-    let out = same_dtype_unary!(x, "abs", |v| Arith::abs(v));
+    let out = same_dtype_unary(x, UnaryKernel::Abs)?;
     grad_x("AbsBackward0", x, &out, |g, x| mul(g, &sign(x)?));
     Ok(out)
 }
 
 pub fn sign(x: &Tensor) -> Result<Tensor> {
-    let out = same_dtype_unary!(x, "sign", |v| Arith::sign(v));
+    let out = same_dtype_unary(x, UnaryKernel::Sign)?;
     grad_zero("SignBackward0", x, &out);
     Ok(out)
 }
 
 pub fn exp(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "exp", crate::backend::cpu::num::exp_f32, f64::exp, 4)?;
+    let out = float_unary(x, UnaryKernel::Exp)?;
     grad_out("ExpBackward0", x, &out, mul);
     Ok(out)
 }
 
 pub fn expm1(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "expm1", f32::exp_m1, f64::exp_m1, 4)?;
+    let out = float_unary(x, UnaryKernel::Expm1)?;
     grad_out("Expm1Backward0", x, &out, |g, y| mul(g, &add(y, &s(1.0))?));
     Ok(out)
 }
 
 pub fn log(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "log", f32::ln, f64::ln, 4)?;
+    let out = float_unary(x, UnaryKernel::Log)?;
     grad_x("LogBackward0", x, &out, div);
     Ok(out)
 }
 
 pub fn log1p(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "log1p", f32::ln_1p, f64::ln_1p, 4)?;
+    let out = float_unary(x, UnaryKernel::Log1p)?;
     grad_x("Log1PBackward0", x, &out, |g, x| div(g, &add(x, &s(1.0))?));
     Ok(out)
 }
 
 pub fn log2(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "log2", f32::log2, f64::log2, 4)?;
+    let out = float_unary(x, UnaryKernel::Log2)?;
     grad_x("Log2Backward0", x, &out, |g, x| {
         div(g, &mul(x, &s(std::f64::consts::LN_2))?)
     });
@@ -281,7 +172,7 @@ pub fn log2(x: &Tensor) -> Result<Tensor> {
 }
 
 pub fn log10(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "log10", f32::log10, f64::log10, 4)?;
+    let out = float_unary(x, UnaryKernel::Log10)?;
     grad_x("Log10Backward0", x, &out, |g, x| {
         div(g, &mul(x, &s(std::f64::consts::LN_10))?)
     });
@@ -289,13 +180,13 @@ pub fn log10(x: &Tensor) -> Result<Tensor> {
 }
 
 pub fn sqrt(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "sqrt", f32::sqrt, f64::sqrt, 2)?;
+    let out = float_unary(x, UnaryKernel::Sqrt)?;
     grad_out("SqrtBackward0", x, &out, |g, y| div(g, &mul(y, &s(2.0))?));
     Ok(out)
 }
 
 pub fn rsqrt(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "rsqrt", |v| 1.0 / v.sqrt(), |v| 1.0 / v.sqrt(), 2)?;
+    let out = float_unary(x, UnaryKernel::Rsqrt)?;
     // d/dx x^-1/2 = -1/2 x^-3/2 = -1/2 y^3
     grad_out("RsqrtBackward0", x, &out, |g, y| {
         mul(g, &mul(&mul(y, &mul(y, y)?)?, &s(-0.5))?)
@@ -314,19 +205,19 @@ pub fn square(x: &Tensor) -> Result<Tensor> {
 }
 
 pub fn sin(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "sin", f32::sin, f64::sin, 4)?;
+    let out = float_unary(x, UnaryKernel::Sin)?;
     grad_x("SinBackward0", x, &out, |g, x| mul(g, &cos(x)?));
     Ok(out)
 }
 
 pub fn cos(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "cos", f32::cos, f64::cos, 4)?;
+    let out = float_unary(x, UnaryKernel::Cos)?;
     grad_x("CosBackward0", x, &out, |g, x| mul(g, &neg(&sin(x)?)?));
     Ok(out)
 }
 
 pub fn tan(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "tan", f32::tan, f64::tan, 4)?;
+    let out = float_unary(x, UnaryKernel::Tan)?;
     grad_out("TanBackward0", x, &out, |g, y| {
         mul(g, &add(&mul(y, y)?, &s(1.0))?)
     });
@@ -334,7 +225,7 @@ pub fn tan(x: &Tensor) -> Result<Tensor> {
 }
 
 pub fn asin(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "asin", f32::asin, f64::asin, 4)?;
+    let out = float_unary(x, UnaryKernel::Asin)?;
     grad_x("AsinBackward0", x, &out, |g, x| {
         div(g, &sqrt(&sub(&s(1.0), &mul(x, x)?)?)?)
     });
@@ -342,7 +233,7 @@ pub fn asin(x: &Tensor) -> Result<Tensor> {
 }
 
 pub fn acos(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "acos", f32::acos, f64::acos, 4)?;
+    let out = float_unary(x, UnaryKernel::Acos)?;
     grad_x("AcosBackward0", x, &out, |g, x| {
         neg(&div(g, &sqrt(&sub(&s(1.0), &mul(x, x)?)?)?)?)
     });
@@ -350,7 +241,7 @@ pub fn acos(x: &Tensor) -> Result<Tensor> {
 }
 
 pub fn atan(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "atan", f32::atan, f64::atan, 4)?;
+    let out = float_unary(x, UnaryKernel::Atan)?;
     grad_x("AtanBackward0", x, &out, |g, x| {
         div(g, &add(&mul(x, x)?, &s(1.0))?)
     });
@@ -358,19 +249,19 @@ pub fn atan(x: &Tensor) -> Result<Tensor> {
 }
 
 pub fn sinh(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "sinh", f32::sinh, f64::sinh, 4)?;
+    let out = float_unary(x, UnaryKernel::Sinh)?;
     grad_x("SinhBackward0", x, &out, |g, x| mul(g, &cosh(x)?));
     Ok(out)
 }
 
 pub fn cosh(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "cosh", f32::cosh, f64::cosh, 4)?;
+    let out = float_unary(x, UnaryKernel::Cosh)?;
     grad_x("CoshBackward0", x, &out, |g, x| mul(g, &sinh(x)?));
     Ok(out)
 }
 
 pub fn tanh(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "tanh", f32::tanh, f64::tanh, 4)?;
+    let out = float_unary(x, UnaryKernel::Tanh)?;
     grad_out("TanhBackward0", x, &out, |g, y| {
         mul(g, &sub(&s(1.0), &mul(y, y)?)?)
     });
@@ -378,35 +269,20 @@ pub fn tanh(x: &Tensor) -> Result<Tensor> {
 }
 
 pub fn sigmoid(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(
-        x,
-        "sigmoid",
-        |v| 1.0 / (1.0 + (-v).exp()),
-        |v| 1.0 / (1.0 + (-v).exp()),
-        4,
-    )?;
+    let out = float_unary(x, UnaryKernel::Sigmoid)?;
     grad_out("SigmoidBackward0", x, &out, |g, y| {
         mul(g, &mul(y, &sub(&s(1.0), y)?)?)
     });
     Ok(out)
 }
 
-#[allow(
-    clippy::bool_comparison,
-    reason = "the body is expanded for every dtype; for bool, `<` is torch's false < true"
-)]
 pub fn relu(x: &Tensor) -> Result<Tensor> {
     ensure!(
         x.dtype() != DType::Bool,
         runtime,
         "Boolean inputs not supported for relu"
     );
-    // torch: `x < 0 ? 0 : x`, so -0.0 and NaN pass through unchanged.
-    let out = same_dtype_unary!(x, "relu", |v| if v < T::default() {
-        T::default()
-    } else {
-        v
-    });
+    let out = same_dtype_unary(x, UnaryKernel::Relu)?;
     // threshold_backward: the gradient is dropped where the result is <= 0 (selected,
     // not multiplied, so an inf gradient does not become nan).
     grad_out("ReluBackward0", x, &out, |g, y| {
@@ -417,7 +293,7 @@ pub fn relu(x: &Tensor) -> Result<Tensor> {
 }
 
 pub fn erf(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "erf", libm::erff, libm::erf, 8)?;
+    let out = float_unary(x, UnaryKernel::Erf)?;
     // d/dx erf(x) = 2/sqrt(pi) exp(-x^2)
     grad_x("ErfBackward0", x, &out, |g, x| {
         mul(
@@ -432,7 +308,7 @@ pub fn erf(x: &Tensor) -> Result<Tensor> {
 }
 
 pub fn reciprocal(x: &Tensor) -> Result<Tensor> {
-    let out = float_unary(x, "reciprocal", |v| 1.0 / v, |v| 1.0 / v, 1)?;
+    let out = float_unary(x, UnaryKernel::Reciprocal)?;
     grad_out("ReciprocalBackward0", x, &out, |g, y| {
         neg(&mul(g, &mul(y, y)?)?)
     });
@@ -440,13 +316,8 @@ pub fn reciprocal(x: &Tensor) -> Result<Tensor> {
 }
 
 /// floor/ceil/round/trunc: identity on integers, zero gradient.
-fn rounding(
-    x: &Tensor,
-    name: &'static str,
-    node: &'static str,
-    f32f: fn(f32) -> f32,
-    f64f: fn(f64) -> f64,
-) -> Result<Tensor> {
+fn rounding(x: &Tensor, k: UnaryKernel, node: &'static str) -> Result<Tensor> {
+    let name = k.name();
     if x.dtype() == DType::Bool {
         return Err(crate::ops::unsupported(
             &format!("{name}_vml_cpu"),
@@ -456,29 +327,23 @@ fn rounding(
     if !x.dtype().is_floating_point() {
         return crate::ops::movement::clone(x);
     }
-    let out = float_unary(x, name, f32f, f64f, 1)?;
+    let out = float_unary(x, k)?;
     grad_zero(node, x, &out);
     Ok(out)
 }
 
 pub fn floor(x: &Tensor) -> Result<Tensor> {
-    rounding(x, "floor", "FloorBackward0", f32::floor, f64::floor)
+    rounding(x, UnaryKernel::Floor, "FloorBackward0")
 }
 pub fn ceil(x: &Tensor) -> Result<Tensor> {
-    rounding(x, "ceil", "CeilBackward0", f32::ceil, f64::ceil)
+    rounding(x, UnaryKernel::Ceil, "CeilBackward0")
 }
 /// Rounds half to even, as PyTorch (and NumPy) do.
 pub fn round(x: &Tensor) -> Result<Tensor> {
-    rounding(
-        x,
-        "round",
-        "RoundBackward0",
-        f32::round_ties_even,
-        f64::round_ties_even,
-    )
+    rounding(x, UnaryKernel::Round, "RoundBackward0")
 }
 pub fn trunc(x: &Tensor) -> Result<Tensor> {
-    rounding(x, "trunc", "TruncBackward0", f32::trunc, f64::trunc)
+    rounding(x, UnaryKernel::Trunc, "TruncBackward0")
 }
 
 /// `round(x, decimals=d)`: scale, round half to even, unscale.
@@ -489,24 +354,7 @@ pub fn round_decimals(x: &Tensor, decimals: i64) -> Result<Tensor> {
     if !x.dtype().is_floating_point() {
         return Err(crate::ops::unsupported("round_cpu", x.dtype()));
     }
-    // A huge `decimals` gives an infinite scale (and nan, as in torch), not a wrapped one.
-    let scale = 10f64.powi(i32::try_from(decimals.unsigned_abs()).unwrap_or(i32::MAX));
-    // Positive decimals scale up before rounding, negative ones scale down.
-    let up = decimals > 0;
-    let s32 = scale as f32;
-    let out = float_unary(
-        x,
-        "round",
-        move |v: f32| match up {
-            true => (v * s32).round_ties_even() / s32,
-            false => (v / s32).round_ties_even() * s32,
-        },
-        move |v: f64| match up {
-            true => (v * scale).round_ties_even() / scale,
-            false => (v / scale).round_ties_even() * scale,
-        },
-        2,
-    )?;
+    let out = float_unary(x, UnaryKernel::RoundDecimals(decimals))?;
     grad_zero("RoundBackward1", x, &out);
     Ok(out)
 }
@@ -515,7 +363,7 @@ pub fn frac(x: &Tensor) -> Result<Tensor> {
     if !x.dtype().is_floating_point() {
         return Err(crate::ops::unsupported("frac_cpu", x.dtype()));
     }
-    let out = float_unary(x, "frac", |v| v - v.trunc(), |v| v - v.trunc(), 1)?;
+    let out = float_unary(x, UnaryKernel::Frac)?;
     record("FracBackward0", &[x], &[&out], |_, g| {
         Ok(vec![Some(g[0].clone())])
     });
@@ -523,26 +371,26 @@ pub fn frac(x: &Tensor) -> Result<Tensor> {
 }
 
 pub fn isnan(x: &Tensor) -> Result<Tensor> {
-    Ok(bool_unary!(x, "isnan", |v| Arith::is_nan(v)))
+    bool_unary(x, UnaryKernel::IsNan)
 }
 
 pub fn isinf(x: &Tensor) -> Result<Tensor> {
-    Ok(bool_unary!(x, "isinf", |v| v.to_f64().is_infinite()))
+    bool_unary(x, UnaryKernel::IsInf)
 }
 
 pub fn isfinite(x: &Tensor) -> Result<Tensor> {
-    Ok(bool_unary!(x, "isfinite", |v| v.to_f64().is_finite()))
+    bool_unary(x, UnaryKernel::IsFinite)
 }
 
 pub fn logical_not(x: &Tensor) -> Result<Tensor> {
-    Ok(bool_unary!(x, "logical_not", |v| !v.is_nonzero()))
+    bool_unary(x, UnaryKernel::LogicalNot)
 }
 
 pub fn bitwise_not(x: &Tensor) -> Result<Tensor> {
     if x.dtype().is_floating_point() {
         return Err(crate::ops::unsupported("bitwise_not_cpu", x.dtype()));
     }
-    Ok(same_dtype_unary!(x, "bitwise_not", |v| Arith::bnot(v)))
+    same_dtype_unary(x, UnaryKernel::BitwiseNot)
 }
 
 /// `nan_to_num(x, nan=0.0, posinf=None, neginf=None)`: None means the dtype's extremes.
@@ -561,30 +409,14 @@ pub fn nan_to_num(
         DType::F32 => (f32::MAX as f64, f32::MIN as f64),
         _ => (f64::MAX, f64::MIN),
     };
-    let (pinf, ninf) = (posinf.unwrap_or(max), neginf.unwrap_or(min));
-    let fix64 = move |v: f64| {
-        if v.is_nan() {
-            nan
-        } else if v == f64::INFINITY {
-            pinf
-        } else if v == f64::NEG_INFINITY {
-            ninf
-        } else {
-            v
-        }
-    };
-    let fix32 = move |v: f32| {
-        if v.is_nan() {
-            nan as f32
-        } else if v == f32::INFINITY {
-            pinf as f32
-        } else if v == f32::NEG_INFINITY {
-            ninf as f32
-        } else {
-            v
-        }
-    };
-    let out = float_unary(x, "nan_to_num", fix32, fix64, 1)?;
+    let out = float_unary(
+        x,
+        UnaryKernel::NanToNum {
+            nan,
+            posinf: posinf.unwrap_or(max),
+            neginf: neginf.unwrap_or(min),
+        },
+    )?;
     grad_x("NanToNumBackward0", x, &out, |g, x| mul(g, &isfinite(x)?));
     Ok(out)
 }

@@ -2,11 +2,12 @@
 //! derivatives. f32/f64 GEMM goes through faer on strided views (transposed or sliced
 //! operands are never copied); half types upcast to f32; integers use a plain loop.
 
-use crate::autograd::{needs_grad, record, SavedTensor};
+use crate::autograd::{needs_grad, record, SavedTensor, TensorMeta};
+use crate::dtype::Real;
 use crate::layout::shape_str;
 use crate::ops::binary::{add, mul};
 use crate::ops::movement::{expand, reshape, t, transpose, unsqueeze};
-use crate::{bail, ensure, parallel, with_dtype, DType, Element, Result, Scalar, Tensor};
+use crate::{bail, ensure, parallel, with_dtype, DType, Result, Scalar, Tensor};
 use faer::{Accum, MatMut, MatRef, Par};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
@@ -25,8 +26,6 @@ pub const OPS: &[crate::ops::OpInfo] = &[
 ];
 
 fn check_dtypes(op: &str, a: &Tensor, b: &Tensor) -> Result<()> {
-    a.ensure_cpu(op)?;
-    b.ensure_cpu(op)?;
     ensure!(
         a.dtype() == b.dtype(),
         runtime,
@@ -64,13 +63,13 @@ fn mat_dims(t: &Tensor) -> (usize, usize, isize, isize) {
 
 /// `out[b] (=|+=) alpha * a[b] @ b[b]` for every batch index; `out` is fresh contiguous
 /// (so it never aliases the inputs). Batch dims of a and b are already broadcast to out's.
-fn gemm_batched(out: &Tensor, a: &Tensor, b: &Tensor, accumulate: bool, alpha: f64) {
+fn gemm_batched(out: &Tensor, a: &Tensor, b: &Tensor, accumulate: bool, alpha: f64) -> Result<()> {
     let nb: usize = out.shape()[..out.ndim() - 2].iter().product();
     let (m, k, ars, acs) = mat_dims(a);
     let (_, n, brs, bcs) = mat_dims(b);
     let (_, _, ors, ocs) = mat_dims(out);
     if nb == 0 || m == 0 || n == 0 {
-        return;
+        return Ok(());
     }
     let batch_offsets = |t: &Tensor| -> Vec<isize> {
         let nd = t.ndim() - 2;
@@ -92,9 +91,9 @@ fn gemm_batched(out: &Tensor, a: &Tensor, b: &Tensor, accumulate: bool, alpha: f
     macro_rules! run {
         ($T:ty) => {{
             let (pa, pb, po) = (
-                a.data_ptr::<$T>() as usize,
-                b.data_ptr::<$T>() as usize,
-                out.data_ptr::<$T>() as usize,
+                a.cpu_ptr::<$T>()? as usize,
+                b.cpu_ptr::<$T>()? as usize,
+                out.cpu_ptr::<$T>()? as usize,
             );
             let one = |i: usize, par: Par| unsafe {
                 let am =
@@ -141,7 +140,7 @@ fn gemm_batched(out: &Tensor, a: &Tensor, b: &Tensor, accumulate: bool, alpha: f
         DType::F64 => run!(f64),
         dt => with_dtype!(dt, T, {
             // Integer products: a plain triple loop in i64 (wrapping, as C++ would).
-            let (pa, pb, po) = (a.data_ptr::<T>(), b.data_ptr::<T>(), out.data_ptr::<T>());
+            let (pa, pb, po) = (a.cpu_ptr::<T>()?, b.cpu_ptr::<T>()?, out.cpu_ptr::<T>()?);
             for i in 0..nb {
                 for r in 0..m as isize {
                     for c in 0..n as isize {
@@ -164,6 +163,7 @@ fn gemm_batched(out: &Tensor, a: &Tensor, b: &Tensor, accumulate: bool, alpha: f
             }
         }),
     }
+    Ok(())
 }
 
 /// a @ b over broadcast batch dims (no autograd); half types compute in f32.
@@ -181,7 +181,7 @@ fn matmul_raw(a: &Tensor, b: &Tensor, batch: &[usize]) -> Result<Tensor> {
     let k = a.shape()[a.ndim() - 1];
     let mut oshape: Vec<usize> = batch.to_vec();
     oshape.extend([m, n]);
-    let out = Tensor::try_uninit(&oshape, dt)?;
+    let out = a.new_empty(&oshape, dt)?;
     let mut ash: Vec<usize> = batch.to_vec();
     ash.extend([m, k]);
     let mut bsh: Vec<usize> = batch.to_vec();
@@ -192,7 +192,7 @@ fn matmul_raw(a: &Tensor, b: &Tensor, batch: &[usize]) -> Result<Tensor> {
     let bv = b
         .detach()
         .view_with(b.layout().broadcast_to(&bsh, "matmul")?);
-    gemm_batched(&out, &av, &bv, false, 1.0);
+    gemm_batched(&out, &av, &bv, false, 1.0)?;
     Ok(out)
 }
 
@@ -471,17 +471,30 @@ fn add_scaled(
     let rt = crate::ops::binary::result_type(&[input, product]);
     let (beta, alpha) = (coerce(beta, rt)?, coerce(alpha, rt)?);
     if skip_product && alpha.to_f64() == 0.0 {
-        let all = crate::ops::factory::full(product.shape(), Scalar::Bool(true), DType::Bool)?;
-        let zero =
-            crate::ops::pointwise::where_(&all, &Tensor::zeros(&[], product.dtype()), product)?;
+        let all = crate::ops::factory::full(
+            product.shape(),
+            Scalar::Bool(true),
+            DType::Bool,
+            product.device(),
+        )?;
+        let zero = crate::ops::pointwise::where_(
+            &all,
+            &product.new_zeros(&[], product.dtype())?,
+            product,
+        )?;
         return add_scaled(input, &zero, beta, Scalar::Int(1), false);
     }
     let p = scaled(product, alpha)?;
     if beta.to_f64() == 0.0 {
         // Input is ignored (even NaN) but stays in the graph with a zero gradient.
-        let all = crate::ops::factory::full(input.shape(), Scalar::Bool(true), DType::Bool)?;
+        let all = crate::ops::factory::full(
+            input.shape(),
+            Scalar::Bool(true),
+            DType::Bool,
+            input.device(),
+        )?;
         let zeroed =
-            crate::ops::pointwise::where_(&all, &Tensor::zeros(&[], input.dtype()), input)?;
+            crate::ops::pointwise::where_(&all, &input.new_zeros(&[], input.dtype())?, input)?;
         return add(&zeroed, &p);
     }
     add(&scaled(input, beta)?, &p)
@@ -627,18 +640,18 @@ pub fn addmv(
         let out = crate::autograd::no_grad(|| mul(input, &b))?;
         // mat and vec still take part (zero gradients), as in torch.
         if needs_grad(&[input, mat, vec]) {
-            let shapes = [input.dims(), mat.dims(), vec.dims()];
-            let dts = [input.dtype(), mat.dtype(), vec.dtype()];
+            let shape = input.dims();
+            let metas = [TensorMeta::of(mat), TensorMeta::of(vec)];
             record(
                 "AddmvBackward0",
                 &[input, mat, vec],
                 &[&out],
                 move |_, g| {
-                    let gi = crate::ops::reduce::sum_to_shape(&mul(&g[0], &b)?, &shapes[0])?;
+                    let gi = crate::ops::reduce::sum_to_shape(&mul(&g[0], &b)?, &shape)?;
                     Ok(vec![
                         Some(gi),
-                        Some(Tensor::try_zeros(&shapes[1], dts[1])?),
-                        Some(Tensor::try_zeros(&shapes[2], dts[2])?),
+                        Some(metas[0].zeros()?),
+                        Some(metas[1].zeros()?),
                     ])
                 },
             );

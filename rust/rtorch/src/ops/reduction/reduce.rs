@@ -5,6 +5,7 @@
 use crate::autograd::{needs_grad, record, SavedTensor};
 use crate::backend::cpu::num::Arith;
 pub(crate) use crate::backend::cpu::reduce_iter::{reduce_runs, sum_run_f};
+use crate::dtype::Real;
 use crate::layout::{wrap_dims, Dims};
 use crate::ops::binary::{div, eq, mul, sub};
 use crate::ops::cast::{cast_for_op, to_dtype};
@@ -63,7 +64,6 @@ fn from_vec<T: Element>(v: Vec<T>, shape: &[usize]) -> Tensor {
 
 /// Sum without autograd in `dtype` (ints accumulate in i64, floats in f64).
 fn sum_raw(x: &Tensor, rd: &[usize], keepdim: bool, dtype: DType) -> Result<Tensor> {
-    x.ensure_cpu("sum")?;
     let shape = out_shape(x, rd, keepdim);
     if dtype.is_floating_point() {
         // A requested wider dtype is applied before summing, as PyTorch does.
@@ -82,7 +82,7 @@ fn sum_raw(x: &Tensor, rd: &[usize], keepdim: bool, dtype: DType) -> Result<Tens
                 0.0,
                 |a, p, _, n, st| a + sum_run_f(p, n, st),
                 |a, b| a + b,
-            )
+            )?
         });
         let out = from_vec(acc, &shape);
         return to_dtype(&out, dtype).map(|t| t.detach());
@@ -107,7 +107,7 @@ fn sum_raw(x: &Tensor, rd: &[usize], keepdim: bool, dtype: DType) -> Result<Tens
                 a
             },
             |a, b| a.wrapping_add(b),
-        )
+        )?
     });
     let out = from_vec(acc, &shape);
     crate::ops::cast::cast_for_op(&out, dtype)
@@ -204,7 +204,6 @@ pub fn mean(
 }
 
 pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -> Result<Tensor> {
-    x.ensure_cpu("prod")?;
     let dt = dtype.unwrap_or(if x.dtype().is_integral(true) {
         DType::I64
     } else {
@@ -228,7 +227,7 @@ pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -
                 a
             },
             Arith::mul,
-        );
+        )?;
         from_vec(acc, &shape)
     });
     if needs_grad(&[x]) {
@@ -296,7 +295,6 @@ fn prod_others(x: &Tensor, dim: i64) -> Result<Tensor> {
     reason = "the body is expanded for every dtype; for bool, `<` is torch's false < true"
 )]
 fn arg_reduce(x: &Tensor, d: usize, keepdim: bool, is_max: bool) -> Result<(Tensor, Tensor)> {
-    x.ensure_cpu(if is_max { "max" } else { "min" })?;
     ensure!(
         x.ndim() == 0 || x.shape()[d] > 0,
         index,
@@ -339,7 +337,7 @@ fn arg_reduce(x: &Tensor, d: usize, keepdim: bool, is_max: bool) -> Result<(Tens
                 a
             },
             pick,
-        );
+        )?;
         let vals: Vec<T> = acc.iter().map(|a| a.0).collect();
         let idx: Vec<i64> = acc.iter().map(|a| a.1.max(0)).collect();
         (from_vec(vals, &shape), from_vec(idx, &shape))
@@ -384,7 +382,7 @@ fn select_backward(
     };
     let mut ashape = vec![1usize; full.len()];
     ashape[d] = full[d];
-    let ar = crate::ops::factory::arange(0.0, full[d] as f64, 1.0, DType::I64)?;
+    let ar = crate::ops::factory::arange(0.0, full[d] as f64, 1.0, DType::I64, g.device())?;
     let ar =
         crate::ops::movement::reshape(&ar, &ashape.iter().map(|&v| v as i64).collect::<Vec<_>>())?;
     let mask = eq(&ar, &idx)?;
@@ -507,7 +505,7 @@ pub fn amax_amin(
                 (a, None) => a,
                 (None, b) => b,
             },
-        );
+        )?;
         from_vec(
             acc.into_iter()
                 .map(|a| a.unwrap_or_default())
@@ -764,7 +762,6 @@ fn norm_value(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result
 }
 
 pub fn all_any(x: &Tensor, dims: Option<&[i64]>, keepdim: bool, is_all: bool) -> Result<Tensor> {
-    x.ensure_cpu(if is_all { "all" } else { "any" })?;
     // Unlike sum and the other reductions, PyTorch 2.x's all/any read an empty dim list
     // as "no dims": each element is reduced on its own.
     let rd = match dims {
@@ -785,7 +782,7 @@ pub fn all_any(x: &Tensor, dims: Option<&[i64]>, keepdim: bool, is_all: bool) ->
                 a
             },
             |a, b| if is_all { a && b } else { a || b },
-        );
+        )?;
         from_vec(acc, &shape)
     });
     // PyTorch keeps uint8 for uint8 inputs.

@@ -3,6 +3,7 @@
 use crate::autograd::{needs_grad, record, SavedTensor};
 use crate::backend::cpu::iter::SendPtr;
 use crate::backend::cpu::num::Arith;
+use crate::dtype::Real;
 use crate::ops::binary::mul;
 use crate::ops::cast::{cast_for_op, to_dtype};
 use crate::ops::reduce::sum;
@@ -20,7 +21,7 @@ pub const OPS: &[crate::ops::OpInfo] = &[
 /// the output's range without sticking at inf.
 fn scan(x: &Tensor, d: usize, dtype: DType, is_sum: bool) -> Result<Tensor> {
     let xin = cast_for_op(x, dtype)?;
-    let out = Tensor::try_uninit(x.shape(), dtype)?;
+    let out = x.new_empty(x.shape(), dtype)?;
     if x.numel() == 0 {
         return Ok(out);
     }
@@ -30,7 +31,7 @@ fn scan(x: &Tensor, d: usize, dtype: DType, is_sum: bool) -> Result<Tensor> {
     oshape[d] = 1;
     let half = matches!(dtype, DType::F16 | DType::BF16);
     with_dtype!(dtype, T, {
-        let (px, po) = (SendPtr(xin.data_ptr::<T>()), SendPtr(out.data_ptr::<T>()));
+        let (px, po) = (SendPtr(xin.cpu_ptr::<T>()?), SendPtr(out.cpu_ptr::<T>()?));
         let xstr = xin.strides_vec();
         let ostr = out.strides_vec();
         crate::backend::cpu::iter::for_each_run(
@@ -81,10 +82,8 @@ fn scan_forward(
     x: &Tensor,
     dim: i64,
     dtype: Option<DType>,
-    op: &str,
     is_sum: bool,
 ) -> Result<(usize, Tensor)> {
-    x.ensure_cpu(op)?;
     let d = crate::layout::wrap_dim(dim, x.ndim())?;
     let default = if x.dtype().is_integral(true) {
         DType::I64
@@ -101,7 +100,7 @@ fn scan_forward(
 }
 
 pub fn cumsum(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
-    let (d, out) = scan_forward(x, dim, dtype, "cumsum", true)?;
+    let (d, out) = scan_forward(x, dim, dtype, true)?;
     let x_dtype = x.dtype();
     record("CumsumBackward0", &[x], &[&out], move |_, g| {
         // Reverse cumulative sum of the gradient, in the input's dtype (torch casts first).
@@ -116,7 +115,7 @@ pub fn cumsum(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
 }
 
 pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
-    let (d, out) = scan_forward(x, dim, dtype, "cumprod", false)?;
+    let (d, out) = scan_forward(x, dim, dtype, false)?;
     if needs_grad(&[x]) {
         let sx = SavedTensor::input(x);
         let so = SavedTensor::output(&out, 0);

@@ -130,12 +130,12 @@ fn softmax_lastdim(x: &Tensor, log: bool) -> Result<Tensor> {
     let xc = crate::ops::movement::contiguous(&x.detach())?;
     let n = *x.shape().last().unwrap();
     let rows = x.numel() / n.max(1);
-    let out = Tensor::try_uninit(x.shape(), x.dtype())?;
+    let out = x.new_empty(x.shape(), x.dtype())?;
     match x.dtype() {
         DType::F32 => {
             let (px, po) = (
-                SendPtr(xc.data_ptr::<f32>()),
-                SendPtr(out.data_ptr::<f32>()),
+                SendPtr(xc.cpu_ptr::<f32>()?),
+                SendPtr(out.cpu_ptr::<f32>()?),
             );
             // SAFETY: rows s..e lie within both contiguous buffers of rows * n elements.
             parallel::for_chunks(rows, n * 4, |s, e| unsafe {
@@ -150,8 +150,8 @@ fn softmax_lastdim(x: &Tensor, log: bool) -> Result<Tensor> {
         }
         _ => {
             let (px, po) = (
-                SendPtr(xc.data_ptr::<f64>()),
-                SendPtr(out.data_ptr::<f64>()),
+                SendPtr(xc.cpu_ptr::<f64>()?),
+                SendPtr(out.cpu_ptr::<f64>()?),
             );
             parallel::for_chunks(rows, n * 4, |s, e| {
                 for r in s..e {

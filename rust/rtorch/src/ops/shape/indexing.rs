@@ -10,16 +10,15 @@ pub const OPS: &[crate::ops::OpInfo] = &[crate::ops::op("nonzero", crate::ops::K
 /// int64 tensor of shape `[n, ndim]`, laid out column-major (strides `(1, n)`) as torch's is,
 /// so each coordinate column (`as_tuple=True`) is contiguous.
 pub fn nonzero(x: &Tensor) -> Result<Tensor> {
-    x.ensure_cpu("nonzero")?;
     let nd = x.ndim();
     // Casting to bool is exactly "!= 0" for every dtype, NaN included.
     let b = cast_copy(x, DType::Bool)?;
     // SAFETY: `b` is a fresh contiguous bool tensor of numel elements.
-    let flags = unsafe { std::slice::from_raw_parts(b.data_ptr::<bool>(), b.numel()) };
+    let flags = unsafe { std::slice::from_raw_parts(b.cpu_ptr::<bool>()?, b.numel()) };
     let n = flags.iter().filter(|&&f| f).count();
-    let out = Tensor::try_uninit_like(&[n, nd], DType::I64, &[&[1, n as isize]])?;
+    let out = x.new_elementwise(&[n, nd], DType::I64, &[&[1, n as isize]])?;
     let (s0, s1) = (out.strides()[0], out.strides()[1]);
-    let p = out.data_ptr::<i64>();
+    let p = out.cpu_ptr::<i64>()?;
     let mut idx = vec![0i64; nd];
     let mut row = 0isize;
     let shape = x.shape();

@@ -2,6 +2,7 @@
 //! (views of the input).
 
 use crate::autograd::record;
+use crate::autograd::TensorMeta;
 use crate::layout::{shape_str, wrap_dim};
 use crate::ops::cast::copy_into;
 use crate::ops::movement::{select, slice, unsqueeze};
@@ -121,15 +122,12 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
     let dtype = crate::ops::binary::result_type(&refs);
     if parts.is_empty() {
         // Only legacy empties: an empty result, linked to every input that requires grad.
-        let out = Tensor::try_uninit(&[0], dtype)?;
+        let out = ts[0].new_empty(&[0], dtype)?;
         let inputs: Vec<&Tensor> = ts.iter().collect();
         if crate::autograd::needs_grad(&inputs) {
-            let metas: Vec<_> = ts.iter().map(|t| (t.dims(), t.dtype())).collect();
+            let metas: Vec<_> = ts.iter().map(TensorMeta::of).collect();
             record("CatBackward0", &inputs, &[&out], move |_, _| {
-                metas
-                    .iter()
-                    .map(|(s, d)| Tensor::try_zeros(s, *d).map(Some))
-                    .collect()
+                metas.iter().map(|m| m.zeros().map(Some)).collect()
             });
         }
         return Ok(out);
@@ -144,7 +142,6 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
     let mut shape = first.dims();
     shape[d] = 0;
     for (i, t) in parts.iter().enumerate() {
-        t.ensure_cpu("cat")?;
         ensure!(
             t.ndim() > 0,
             runtime,
@@ -168,13 +165,13 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
         }
         shape[d] += t.shape()[d];
     }
-    let out = Tensor::try_uninit(&shape, dtype)?;
+    let out = parts[0].new_empty(&shape, dtype)?;
     let mut start = 0;
     let mut sizes = Vec::new();
     for t in &parts {
         let n = t.shape()[d];
         let target = out.view_with(out.layout().slice(d, start, n, 1));
-        copy_into(&target, t);
+        copy_into(&target, t)?;
         start += n;
         sizes.push(n);
     }
@@ -186,16 +183,15 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
         .collect();
     record("CatBackward0", &inputs, &[&out], move |_, g| {
         let mut parts = split_sizes(&g[0], &sizes, d as i64)?.into_iter();
-        Ok(kept
-            .iter()
+        kept.iter()
             .map(|&k| {
                 if k {
-                    parts.next()
+                    Ok(parts.next())
                 } else {
-                    Some(Tensor::zeros(&[0], g[0].dtype()))
+                    g[0].new_zeros(&[0], g[0].dtype()).map(Some)
                 }
             })
-            .collect())
+            .collect()
     });
     Ok(out)
 }

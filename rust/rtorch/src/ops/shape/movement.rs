@@ -17,18 +17,17 @@ pub const OPS: &[crate::ops::OpInfo] = &[];
 
 /// A fresh copy (`clone`) laid out like `x` (PyTorch's `preserve_format`), differentiable.
 pub fn clone(x: &Tensor) -> Result<Tensor> {
-    let out = Tensor::try_uninit_like(x.shape(), x.dtype(), &[x.strides()])?;
+    let out = x.new_elementwise(x.shape(), x.dtype(), &[x.strides()])?;
     clone_into(x, out)
 }
 
 /// A fresh contiguous copy, differentiable.
 pub fn clone_contiguous(x: &Tensor) -> Result<Tensor> {
-    clone_into(x, Tensor::try_uninit(x.shape(), x.dtype())?)
+    clone_into(x, x.new_empty(x.shape(), x.dtype())?)
 }
 
 fn clone_into(x: &Tensor, out: Tensor) -> Result<Tensor> {
-    x.ensure_cpu("clone")?;
-    copy_into(&out, x);
+    copy_into(&out, x)?;
     record("CloneBackward0", &[x], &[&out], |_, g| {
         Ok(vec![Some(g[0].clone())])
     });
@@ -72,10 +71,9 @@ fn copy_as(dst: &Tensor, src: &Tensor, op: &str) -> Result<()> {
     );
     if crate::ops::inplace::fast_path_ok(dst, &[src]) {
         crate::ops::inplace::check_writable(dst, &[src], op)?;
-        src.ensure_cpu("copy_")?;
         let src = crate::ops::inplace::unalias(dst, src)?;
         let view = src.view_with(src.layout().broadcast_to(dst.shape(), "copy_")?);
-        copy_into(dst, &view);
+        copy_into(dst, &view)?;
         dst.bump_version();
         return Ok(());
     }
@@ -366,8 +364,8 @@ fn layout_view(name: &'static str, x: &Tensor, f: LayoutFn) -> Tensor {
 /// Writes `g` into the view `f` of a zero tensor of shape `full`. Its own backward applies
 /// the same view to the incoming gradient, so higher-order gradients work.
 fn embed(g: &Tensor, full: &[usize], f: LayoutFn) -> Result<Tensor> {
-    let z = Tensor::try_zeros(full, g.dtype())?;
-    copy_into(&z.view_with(f(z.layout())), g);
+    let z = g.new_zeros(full, g.dtype())?;
+    copy_into(&z.view_with(f(z.layout())), g)?;
     record("EmbedBackward0", &[g], &[&z], move |_, h| {
         Ok(vec![Some(layout_view("SliceBackward0", &h[0], f.clone()))])
     });
@@ -541,8 +539,8 @@ pub fn flip(x: &Tensor, dims: &[i64]) -> Result<Tensor> {
         l.strides[d] = -l.strides[d];
     }
     let reversed = x.detach().view_with(l);
-    let out = Tensor::try_uninit(x.shape(), x.dtype())?;
-    copy_into(&out, &reversed);
+    let out = x.new_empty(x.shape(), x.dtype())?;
+    copy_into(&out, &reversed)?;
     let dv: Vec<i64> = ds.iter().map(|&d| d as i64).collect();
     record("FlipBackward0", &[x], &[&out], move |_, g| {
         Ok(vec![Some(flip(&g[0], &dv)?)])
@@ -577,7 +575,6 @@ pub fn broadcast_tensors(ts: &[Tensor]) -> Result<Vec<Tensor>> {
 /// dim (stride 1) grows or shrinks by the size ratio and the other strides and the offset
 /// scale with it; PyTorch's checks and messages.
 pub fn view_dtype(x: &Tensor, dtype: DType) -> Result<Tensor> {
-    x.ensure_cpu("view")?;
     let (old, new) = (x.dtype().itemsize(), dtype.itemsize());
     let (from, to) = (x.dtype().scalar_name(), dtype.scalar_name());
     let mut layout = x.layout().clone();

@@ -1,0 +1,46 @@
+//! The CUDA backend's entry points. The driver is probed at run time (`device.rs`);
+//! allocation and kernels come with the CUDA issue, and until then every entry raises
+//! the error PyTorch gives for an op without a CUDA kernel, so nothing silently runs
+//! on the CPU instead.
+
+use crate::{Device, Error, Result, Tensor};
+
+/// PyTorch's error for an op that has no kernel for the CUDA backend.
+pub fn no_kernel(op: &str) -> Error {
+    Error::not_implemented(format!(
+        "Could not run 'aten::{op}' with arguments from the 'CUDA' backend: rtorch has no \
+         CUDA kernels yet"
+    ))
+}
+
+fn check_ordinal(index: usize) -> Result<()> {
+    let count = crate::device::cuda_device_count();
+    if count == 0 {
+        return Err(Error::runtime(
+            "Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU \
+             and installed a driver from http://www.nvidia.com/Download/index.aspx",
+        ));
+    }
+    crate::ensure!(
+        index < count,
+        runtime,
+        "CUDA error: invalid device ordinal (device {index}, {count} visible)"
+    );
+    Ok(())
+}
+
+/// Device memory for a storage.
+pub fn alloc(_nbytes: usize, index: usize) -> Result<crate::storage::Storage> {
+    check_ordinal(index)?;
+    Err(no_kernel("empty"))
+}
+
+/// A copy between devices.
+pub fn copy(op: &str, t: &Tensor, to: Device) -> Result<Tensor> {
+    for d in [t.device(), to] {
+        if let Device::Cuda(i) = d {
+            check_ordinal(i)?;
+        }
+    }
+    Err(no_kernel(op))
+}
