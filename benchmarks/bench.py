@@ -29,6 +29,7 @@ TARGETS = {
     "autograd": (0.5, "<= 0.5x"),
     "16M": (1.0, "<= 1.0x"),
     "gemm": (1.15, "<= 1.15x"),
+    "fused": (1.0, "<= 1.0x"),
     "import": (0.2, "<= 0.2 s"),
 }
 
@@ -82,6 +83,15 @@ CASES = [
     # Both transposes are views, so the GEMM gets a strided operand.
     ("gemm 1024 a@b.t()", "gemm", [(1024, 1024)] * 2, lambda m, a, b: a @ b.t(),
      lambda np, a, b: a @ b.T),
+    # Hot paths that learner code hits, each one kernel (issue 7 §6).
+    ("addmm 512 (nn.Linear)", "fused", [(512,), (512, 512), (512, 512)],
+     lambda m, b, x, w: m.addmm(b, x, w.t()), lambda np, b, x, w: b + x @ w.T),
+    ("lerp 16M", "fused", BIG * 3, lambda m, a, b, w: m.lerp(a, b, w),
+     lambda np, a, b, w: a + w * (b - a)),
+    ("addcmul 16M", "fused", BIG * 3, lambda m, a, b, c: m.addcmul(a, b, c, value=0.5),
+     lambda np, a, b, c: a + 0.5 * b * c),
+    ("var 4096x4096 dim=1", "fused", BIG, lambda m, a: a.view(*SQ).var(1),
+     lambda np, a: a.reshape(SQ).var(1, ddof=1)),
 ]  # fmt: skip
 
 

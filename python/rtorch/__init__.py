@@ -5,6 +5,9 @@ re-exports: the engine lives in `rtorch._C` (Rust), Python-side behaviour in the
 family modules next to this file.
 """
 
+import builtins as _builtins
+from collections.abc import Sequence as _Sequence
+
 from . import (
     _C,
     _tensor,
@@ -298,9 +301,33 @@ def randint_like(
 
 
 def broadcast_shapes(*shapes):
-    return Size(
-        broadcast_tensors(*[zeros(s).expand(s) if s else zeros(()) for s in shapes])[0].shape
-    )
+    # Shape arithmetic only: going through broadcast_tensors allocated a tensor of every
+    # shape (0.58 s and 256 MB for (8000, 8000)). Errors are torch's.
+    shapes = [(s,) if isinstance(s, _builtins.int) else s for s in shapes if s is not None]
+    for shape in shapes:
+        if not isinstance(shape, _Sequence):
+            raise RuntimeError(  # noqa: TRY004 (torch's type)
+                "Input shapes should be of type ints, a tuple of ints, or a list of ints, "
+                f"got {shape}"
+            )
+    if not shapes:
+        return Size([])
+    result = [1] * _builtins.max(len(shape) for shape in shapes)
+    for index, shape in enumerate(shapes):
+        for d in range(-1, -1 - len(shape), -1):
+            n = shape[d]
+            if n == result[d] or n == 1:
+                continue
+            if result[d] != 1:
+                raise RuntimeError(
+                    f"Attempting to broadcast a dimension of length {n} at {d}! Mismatching "
+                    f"argument at index {index} had {shape}; but expected shape should be "
+                    f"broadcastable to {result}"
+                )
+            if n < 0:
+                raise ValueError("Attempting to broadcast a dimension with negative length!")
+            result[d] = n
+    return Size(result)
 
 
 def __getattr__(name):

@@ -9,7 +9,7 @@ use crate::tensor::{heavy, PyTensor, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use rtorch::ops::{binary, cast, reduce, scan, softmax};
+use rtorch::ops::{binary, cast, moments, reduce, scan, softmax};
 use rtorch::Tensor;
 
 /// `torch.return_types.<name>(values, indices)`.
@@ -187,7 +187,7 @@ impl PyTensor {
         let dim = crate::convert::numpy_alias("var", dim, axis, "axis")?;
         let keepdim = crate::convert::numpy_alias("var", keepdim, keepdims, "keepdims")?;
         let (d, c, keepdim) = var_args("var", dim, unbiased, keepdim, correction)?;
-        crate::ok!(reduce::var(&self.t, d.as_deref(), c, keepdim))
+        crate::ok!(moments::var(&self.t, d.as_deref(), c, keepdim))
     }
     #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None, axis=None, keepdims=None))]
     fn std(
@@ -202,7 +202,7 @@ impl PyTensor {
         let dim = crate::convert::numpy_alias("std", dim, axis, "axis")?;
         let keepdim = crate::convert::numpy_alias("std", keepdim, keepdims, "keepdims")?;
         let (d, c, keepdim) = var_args("std", dim, unbiased, keepdim, correction)?;
-        crate::ok!(reduce::std(&self.t, d.as_deref(), c, keepdim))
+        crate::ok!(moments::std(&self.t, d.as_deref(), c, keepdim))
     }
     #[pyo3(signature = (p=None, dim=None, keepdim=false, dtype=None))]
     fn norm(

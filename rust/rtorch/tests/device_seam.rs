@@ -19,7 +19,9 @@ fn cuda_allocations_fail_cleanly() {
         sampling::randperm(4, DType::I64, Device::Cuda(0), None),
     ];
     for r in attempts {
-        let e = r.err().expect("a CUDA tensor cannot exist yet");
+        let Err(e) = r else {
+            panic!("a CUDA tensor cannot exist yet")
+        };
         // No driver: RuntimeError as in torch; a driver but no kernels: NotImplementedError.
         assert!(
             matches!(e.kind, ErrorKind::Runtime | ErrorKind::NotImplemented),

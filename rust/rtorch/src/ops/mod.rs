@@ -17,7 +17,7 @@ pub mod view_grad;
 pub use creation::{factory, sampling};
 pub use elementwise::{binary, cast, pointwise, unary};
 pub use linalg::matmul;
-pub use reduction::{reduce, scan, softmax};
+pub use reduction::{moments, reduce, scan, softmax};
 pub use shape::{indexing, join, movement};
 
 use crate::DType;
@@ -67,6 +67,7 @@ pub const FAMILIES: &[&[OpInfo]] = &[
     binary::OPS,
     pointwise::OPS,
     reduce::OPS,
+    moments::OPS,
     softmax::OPS,
     scan::OPS,
     movement::OPS,

@@ -175,12 +175,29 @@ pub unsafe fn map3<A: Copy, B: Copy, C: Copy, O: Copy>(
     let (po, pa, pb, pc) = (out.0, a.0, b.0, c.0);
     for_each_run(shape, [out.1, a.1, b.1, c.1], 1, |off, n, st| unsafe {
         let (o, x, y, z) = (po.at(off[0]), pa.at(off[1]), pb.at(off[2]), pc.at(off[3]));
-        for i in 0..n as isize {
-            *o.offset(i * st[0]) = f(
-                *x.offset(i * st[1]),
-                *y.offset(i * st[2]),
-                *z.offset(i * st[3]),
-            );
+        // Unit-stride runs (and a broadcast scalar third operand, lerp's number weight)
+        // index with `add`, which LLVM vectorizes; the strided loop does not.
+        match st {
+            [1, 1, 1, 1] => {
+                for i in 0..n {
+                    *o.add(i) = f(*x.add(i), *y.add(i), *z.add(i));
+                }
+            }
+            [1, 1, 1, 0] => {
+                let zv = *z;
+                for i in 0..n {
+                    *o.add(i) = f(*x.add(i), *y.add(i), zv);
+                }
+            }
+            _ => {
+                for i in 0..n as isize {
+                    *o.offset(i * st[0]) = f(
+                        *x.offset(i * st[1]),
+                        *y.offset(i * st[2]),
+                        *z.offset(i * st[3]),
+                    );
+                }
+            }
         }
     });
 }

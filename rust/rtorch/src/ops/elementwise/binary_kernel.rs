@@ -132,10 +132,7 @@ fn check_int_division(op: Op, compute: DType, b: &Tensor) -> Result<()> {
         Op::Div(RoundingMode::Trunc | RoundingMode::Floor) | Op::Rem | Op::Fmod
     );
     if divides && compute.is_integral(true) {
-        let has_zero = with_dtype!(b.dtype(), T, {
-            b.to_vec::<T>()?.iter().any(|v| !Real::is_nonzero(*v))
-        });
-        ensure!(!has_zero, runtime, "ZeroDivisionError");
+        ensure!(!has_zero(b)?, runtime, "ZeroDivisionError");
     }
     if op == Op::Pow && compute.is_integral(false) && b.is_wrapped_number() {
         let neg = b.to_vec::<i64>()?.iter().any(|&v| v < 0);
@@ -146,6 +143,29 @@ fn check_int_division(op: Op, compute: DType, b: &Tensor) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Whether `t` holds a zero, read in place through its strides (a divisor used to be
+/// copied to the host first: a full-size `Vec` for every integer `//` and `%`). Runs
+/// stop at their first zero; pool threads skip the rest once any has found one.
+fn has_zero(t: &Tensor) -> Result<bool> {
+    let found = std::sync::atomic::AtomicBool::new(false);
+    let strides = t.strides_vec();
+    with_dtype!(t.dtype(), T, {
+        let p = SendPtr(t.cpu_addr()? as *mut T);
+        crate::backend::cpu::iter::for_each_run(t.shape(), [&strides], 1, |off, n, st| {
+            if found.load(std::sync::atomic::Ordering::Relaxed) {
+                return;
+            }
+            // SAFETY: the run lies inside t's view.
+            let zero =
+                (0..n as isize).any(|i| unsafe { !(*p.at(off[0] + i * st[0])).is_nonzero() });
+            if zero {
+                found.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        });
+    });
+    Ok(found.into_inner())
 }
 
 /// `t` in the compute dtype `ct` with its layout broadcast to `shape` (`l` when no cast).

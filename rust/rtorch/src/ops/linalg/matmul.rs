@@ -63,7 +63,13 @@ fn mat_dims(t: &Tensor) -> (usize, usize, isize, isize) {
 
 /// `out[b] (=|+=) alpha * a[b] @ b[b]` for every batch index; `out` is fresh contiguous
 /// (so it never aliases the inputs). Batch dims of a and b are already broadcast to out's.
-fn gemm_batched(out: &Tensor, a: &Tensor, b: &Tensor, accumulate: bool, alpha: f64) -> Result<()> {
+pub(super) fn gemm_batched(
+    out: &Tensor,
+    a: &Tensor,
+    b: &Tensor,
+    accumulate: bool,
+    alpha: f64,
+) -> Result<()> {
     let nb: usize = out.shape()[..out.ndim() - 2].iter().product();
     let (m, k, ars, acs) = mat_dims(a);
     let (_, n, brs, bcs) = mat_dims(b);
@@ -441,7 +447,7 @@ fn check_scalars(result: DType, beta: Scalar, alpha: Scalar) -> Result<()> {
 
 /// A beta/alpha converted to the result dtype's kind (addmm and friends truncate a float
 /// alpha for integer results instead of promoting).
-fn coerce(s: Scalar, rt: DType) -> Result<Scalar> {
+pub(super) fn coerce(s: Scalar, rt: DType) -> Result<Scalar> {
     s.check_fits(rt)?;
     let v = s.to_f64();
     Ok(match rt {
@@ -454,7 +460,7 @@ fn coerce(s: Scalar, rt: DType) -> Result<Scalar> {
 /// Whether PyTorch's CPU kernel for a product of `dtype` goes through BLAS, whose
 /// `alpha = 0` skips the product (inf/NaN in it never show); its own loops (half types,
 /// small batched products, `addr`) multiply the product by alpha, so `0 * inf = nan`.
-fn blas_skips_product(dtype: DType) -> bool {
+pub(super) fn blas_skips_product(dtype: DType) -> bool {
     matches!(dtype, DType::F32 | DType::F64)
 }
 
@@ -584,14 +590,15 @@ pub fn addmm(
         [input, m1, m2],
         beta,
         alpha,
-        || {
-            add_scaled(
+        || match super::gemm_kernel::addmm_one_pass(input, m1, m2, beta, alpha)? {
+            Some(out) => Ok(out),
+            None => add_scaled(
                 input,
                 &mm(m1, m2)?,
                 beta,
                 alpha,
                 blas_skips_product(m1.dtype()),
-            )
+            ),
         },
         |g, m2| mm(g, &t(m2)?),
         |m1, g| mm(&t(m1)?, g),

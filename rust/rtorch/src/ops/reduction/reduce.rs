@@ -1,13 +1,13 @@
-//! Reductions and scans, forward and derivative side by side. Composite reductions
-//! (mean, var, std, norm, logsumexp, softmax) are written with primitives so their
-//! derivatives come for free.
+//! Reductions, forward and derivative side by side (var and std are `moments.rs`).
+//! Composite reductions (mean, norm) are written with primitives so their derivatives
+//! come for free.
 
 use crate::autograd::{needs_grad, record, SavedTensor};
 use crate::backend::cpu::num::Arith;
 pub(crate) use crate::backend::cpu::reduce_iter::{reduce_runs, sum_run_f};
 use crate::dtype::Real;
 use crate::layout::{wrap_dims, Dims};
-use crate::ops::binary::{div, eq, mul, sub};
+use crate::ops::binary::{div, eq, mul};
 use crate::ops::cast::{cast_for_op, to_dtype};
 use crate::ops::movement::{expand, unsqueeze};
 use crate::ops::unary;
@@ -25,8 +25,6 @@ pub const OPS: &[crate::ops::OpInfo] = &[
     crate::ops::op("amin", crate::ops::Kind::Reduction, true),
     crate::ops::op("argmax", crate::ops::Kind::Reduction, false),
     crate::ops::op("argmin", crate::ops::Kind::Reduction, false),
-    crate::ops::op("std", crate::ops::Kind::Reduction, true),
-    crate::ops::op("var", crate::ops::Kind::Reduction, true),
     crate::ops::op("norm", crate::ops::Kind::Reduction, true),
     crate::ops::op("all", crate::ops::Kind::Reduction, false),
     crate::ops::op("any", crate::ops::Kind::Reduction, false),
@@ -46,7 +44,7 @@ pub(crate) fn reduced_dims(
     }
 }
 
-fn out_shape(x: &Tensor, rd: &[usize], keepdim: bool) -> Dims {
+pub(crate) fn out_shape(x: &Tensor, rd: &[usize], keepdim: bool) -> Dims {
     let mut s = Dims::new();
     for (i, &d) in x.shape().iter().enumerate() {
         if !rd.contains(&i) {
@@ -141,7 +139,12 @@ pub fn sum(
 }
 
 /// Broadcasts a reduced gradient back to the input shape.
-fn expand_back(g: &Tensor, full: &[usize], rd: &[usize], keepdim: bool) -> Result<Tensor> {
+pub(crate) fn expand_back(
+    g: &Tensor,
+    full: &[usize],
+    rd: &[usize],
+    keepdim: bool,
+) -> Result<Tensor> {
     let mut g = g.clone();
     if !keepdim {
         for &d in rd.iter().collect::<std::collections::BTreeSet<_>>() {
@@ -543,97 +546,6 @@ pub fn amax_amin(
             let count = sum(&mask, Some(&rdi), true, None)?;
             let gg = expand_back(&g[0], &full, &rdv, keepdim)?;
             Ok(vec![Some(div(&mul(&gg, &mask)?, &expand(&count, &full)?)?)])
-        });
-    }
-    Ok(out)
-}
-
-/// `var(x, dim, correction=1, keepdim)`. The value is composed from primitives (with a
-/// wider accumulator); the derivative is one node with torch's formula, since the
-/// composite's own gradient turns inf into nan (`inf - inf` in mean's backward) where
-/// torch's gives +-inf.
-pub fn var(x: &Tensor, dims: Option<&[i64]>, correction: f64, keepdim: bool) -> Result<Tensor> {
-    let (out, denom, rd) = var_value(x, dims, correction, keepdim)?;
-    if needs_grad(&[x]) {
-        let sx = SavedTensor::input(x);
-        let (full, dims) = (x.dims(), dims.map(|d| d.to_vec()));
-        record("VarBackward0", &[x], &[&out], move |ctx, g| {
-            let x = sx.unpack(ctx)?;
-            let gx = var_backward(&g[0], &x, dims.as_deref(), denom, &full, &rd, keepdim)?;
-            Ok(vec![Some(gx)])
-        });
-    }
-    Ok(out)
-}
-
-/// The value of `var` without history, its denominator `max(0, N - correction)`, and the
-/// reduced dims.
-fn var_value(
-    x: &Tensor,
-    dims: Option<&[i64]>,
-    correction: f64,
-    keepdim: bool,
-) -> Result<(Tensor, f64, Vec<usize>)> {
-    ensure!(
-        x.dtype().is_floating_point(),
-        runtime,
-        "std and var only support floating point and complex dtypes"
-    );
-    let rd = reduced_dims(x, dims, "var")?;
-    let n: usize = rd.iter().map(|&d| x.shape()[d]).product();
-    crate::autograd::no_grad(|| {
-        // PyTorch accumulates in float64 for float32 and in float32 for the half types, so
-        // tiny deviations do not square to zero (with correction >= n that is inf, not nan).
-        let acc = match x.dtype() {
-            DType::F32 => DType::F64,
-            DType::F16 | DType::BF16 => DType::F32,
-            d => d,
-        };
-        let xa = to_dtype(x, acc)?;
-        let m = mean(&xa, dims, true, None)?;
-        let dev = sub(&xa, &m)?;
-        let ss = sum(&mul(&dev, &dev)?, dims, keepdim, None)?;
-        let denom = (n as f64 - correction).max(0.0);
-        let out = to_dtype(
-            &div(&ss, &Tensor::wrapped_scalar(Scalar::Float(denom)))?,
-            x.dtype(),
-        )?;
-        Ok((out, denom, rd.to_vec()))
-    })
-}
-
-/// torch's `var_backward`: `(2 / denom) * grad * (x - x.mean(dims, keepdim=True))`.
-fn var_backward(
-    g: &Tensor,
-    x: &Tensor,
-    dims: Option<&[i64]>,
-    denom: f64,
-    full: &[usize],
-    rd: &[usize],
-    keepdim: bool,
-) -> Result<Tensor> {
-    let scale = Tensor::wrapped_scalar(Scalar::Float(2.0 / denom));
-    let centered = sub(x, &mean(x, dims, true, None)?)?;
-    mul(
-        &mul(&scale, &expand_back(g, full, rd, keepdim)?)?,
-        &centered,
-    )
-}
-
-pub fn std(x: &Tensor, dims: Option<&[i64]>, correction: f64, keepdim: bool) -> Result<Tensor> {
-    let (v, denom, rd) = var_value(x, dims, correction, keepdim)?;
-    let out = unary::sqrt(&v)?;
-    if needs_grad(&[x]) {
-        let (sx, so) = (SavedTensor::input(x), SavedTensor::output(&out, 0));
-        let (full, dims) = (x.dims(), dims.map(|d| d.to_vec()));
-        record("StdBackward0", &[x], &[&out], move |ctx, g| {
-            // torch: var_backward(grad / (2 * result)), zero where the result is 0.
-            let (x, r) = (sx.unpack(ctx)?, so.unpack(ctx)?);
-            let zero = Tensor::wrapped_scalar(Scalar::Int(0));
-            let two_r = mul(&r, &Tensor::wrapped_scalar(Scalar::Int(2)))?;
-            let gg = crate::ops::pointwise::where_(&eq(&r, &zero)?, &zero, &div(&g[0], &two_r)?)?;
-            let gx = var_backward(&gg, &x, dims.as_deref(), denom, &full, &rd, keepdim)?;
-            Ok(vec![Some(gx)])
         });
     }
     Ok(out)
