@@ -9,7 +9,7 @@ use crate::tensor_math::scalar_or_default;
 use pyo3::exceptions::{PyTypeError, PyUserWarning};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
-use rtorch::ops::matmul;
+use rtorch::ops::addmm;
 use rtorch::{Result, Scalar, Tensor};
 use std::ffi::CString;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,31 +28,31 @@ const ADDMM: Family = Family {
     name: "addmm",
     a: "mat1",
     b: "mat2",
-    f: matmul::addmm,
+    f: addmm::addmm,
 };
 const ADDMV: Family = Family {
     name: "addmv",
     a: "mat",
     b: "vec",
-    f: matmul::addmv,
+    f: addmm::addmv,
 };
 const ADDR: Family = Family {
     name: "addr",
     a: "vec1",
     b: "vec2",
-    f: matmul::addr,
+    f: addmm::addr,
 };
 const ADDBMM: Family = Family {
     name: "addbmm",
     a: "batch1",
     b: "batch2",
-    f: matmul::addbmm,
+    f: addmm::addbmm,
 };
 const BADDBMM: Family = Family {
     name: "baddbmm",
     a: "batch1",
     b: "batch2",
-    f: matmul::baddbmm,
+    f: addmm::baddbmm,
 };
 
 type Arg<'a, 'py> = Option<&'a Bound<'py, PyAny>>;

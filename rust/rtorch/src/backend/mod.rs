@@ -10,7 +10,8 @@ pub mod cuda;
 #[path = "no_cuda.rs"]
 pub mod cuda;
 
-use crate::{Device, Result, Tensor};
+use crate::layout::Layout;
+use crate::{Device, Result, Scalar, Tensor};
 
 /// Copies `t` to `device` (a no-op returning `t` when it is there already).
 pub fn to_device(t: &Tensor, device: Device) -> Result<Tensor> {
@@ -119,6 +120,93 @@ impl UnaryKernel {
 pub fn unary(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
     match x.device() {
         Device::Cpu => cpu::unary::run(k, x, out),
+        Device::Cuda(_) => Err(cuda::no_kernel(k.name())),
+    }
+}
+
+/// How `div` rounds its quotient (`rounding_mode=None | 'trunc' | 'floor'`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RoundingMode {
+    True,
+    Trunc,
+    Floor,
+}
+
+/// The kernels of the two-input elementwise ops (`ops/elementwise/binary.rs` decides
+/// their dtypes and derivatives).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum BinaryKernel {
+    /// a + alpha * b
+    Add(Scalar),
+    /// a - alpha * b
+    Sub(Scalar),
+    Mul,
+    Div(RoundingMode),
+    Rem,
+    Fmod,
+    Pow,
+    Atan2,
+    Maximum,
+    Minimum,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    LogicalAnd,
+    LogicalOr,
+    LogicalXor,
+    BitAnd,
+    BitOr,
+    BitXor,
+    Shl,
+    Shr,
+}
+
+impl BinaryKernel {
+    pub fn name(self) -> &'static str {
+        match self {
+            BinaryKernel::Add(_) => "add",
+            BinaryKernel::Sub(_) => "sub",
+            BinaryKernel::Mul => "mul",
+            BinaryKernel::Div(RoundingMode::True) => "div",
+            BinaryKernel::Div(RoundingMode::Trunc) => "div_trunc",
+            BinaryKernel::Div(RoundingMode::Floor) => "div_floor",
+            BinaryKernel::Rem => "remainder",
+            BinaryKernel::Fmod => "fmod",
+            BinaryKernel::Pow => "pow",
+            BinaryKernel::Atan2 => "atan2",
+            BinaryKernel::Maximum => "maximum",
+            BinaryKernel::Minimum => "minimum",
+            BinaryKernel::Eq => "eq",
+            BinaryKernel::Ne => "ne",
+            BinaryKernel::Lt => "lt",
+            BinaryKernel::Le => "le",
+            BinaryKernel::Gt => "gt",
+            BinaryKernel::Ge => "ge",
+            BinaryKernel::LogicalAnd => "logical_and",
+            BinaryKernel::LogicalOr => "logical_or",
+            BinaryKernel::LogicalXor => "logical_xor",
+            BinaryKernel::BitAnd => "bitwise_and",
+            BinaryKernel::BitOr => "bitwise_or",
+            BinaryKernel::BitXor => "bitwise_xor",
+            BinaryKernel::Shl => "bitwise_left_shift",
+            BinaryKernel::Shr => "bitwise_right_shift",
+        }
+    }
+}
+
+/// `out = k(a, b)` elementwise: `a` and `b` are in the op's compute dtype and their
+/// layouts broadcast to `out`'s shape; `out` is in the op's result dtype.
+pub fn binary(
+    k: BinaryKernel,
+    a: (&Tensor, &Layout),
+    b: (&Tensor, &Layout),
+    out: &Tensor,
+) -> Result<()> {
+    match out.device() {
+        Device::Cpu => cpu::binary::run(k, a, b, out),
         Device::Cuda(_) => Err(cuda::no_kernel(k.name())),
     }
 }

@@ -16,11 +16,11 @@ pub mod view_grad;
 
 pub use creation::{factory, sampling};
 pub use elementwise::{binary, cast, pointwise, unary};
-pub use linalg::matmul;
+pub use linalg::{addmm, matmul};
 pub use reduction::{moments, reduce, scan, softmax};
 pub use shape::{indexing, join, movement};
 
-use crate::DType;
+use crate::{DType, Result, Tensor};
 
 /// PyTorch's error for a dtype a kernel does not support (NotImplementedError).
 pub fn unsupported(kernel: &str, dtype: DType) -> crate::Error {
@@ -43,21 +43,90 @@ pub enum Kind {
     Index,
 }
 
-/// One registry entry (OpInfo-like): the Rust tests walk it with a float64
-/// finite-difference gradcheck; Python reads it through `rtorch._C.list_ops()`.
+/// How the registry calls an op (its generic tests: the Rust gradcheck, Python's
+/// `list_ops`). Ops with more arguments are registered with a representative call.
+#[derive(Clone, Copy, Debug)]
+pub enum Call {
+    Unary(fn(&Tensor) -> Result<Tensor>),
+    Binary(fn(&Tensor, &Tensor) -> Result<Tensor>),
+    /// Any other arity: called with one tensor per entry of `OpInfo::shapes`.
+    Inputs(fn(&[Tensor]) -> Result<Tensor>),
+}
+
+/// One registry entry (OpInfo-like): the op's name, written once, and its callable. The
+/// Rust tests walk the registry with a float64 finite-difference gradcheck; Python reads
+/// it through `rtorch._C.list_ops()`; `by_name` lookups (in-place fan-out) search it.
 #[derive(Clone, Copy, Debug)]
 pub struct OpInfo {
     pub name: &'static str,
     pub kind: Kind,
     pub differentiable: bool,
+    pub call: Call,
+    /// Shapes of the sample inputs the generic tests call it with.
+    pub shapes: &'static [&'static [usize]],
 }
 
-pub(crate) const fn op(name: &'static str, kind: Kind, differentiable: bool) -> OpInfo {
-    OpInfo {
-        name,
-        kind,
-        differentiable,
+impl OpInfo {
+    pub const fn unary(name: &'static str, f: fn(&Tensor) -> Result<Tensor>) -> OpInfo {
+        Self::with(name, Kind::Unary, Call::Unary(f), &[&[4]])
     }
+    pub const fn binary(name: &'static str, f: fn(&Tensor, &Tensor) -> Result<Tensor>) -> OpInfo {
+        Self::with(name, Kind::Binary, Call::Binary(f), &[&[4], &[4]])
+    }
+    /// A reduction, scan or softmax of one tensor, called on a 2x3 sample.
+    pub const fn reduction(name: &'static str, f: fn(&Tensor) -> Result<Tensor>) -> OpInfo {
+        Self::with(name, Kind::Reduction, Call::Unary(f), &[&[2, 3]])
+    }
+    /// Any other op: called with tensors of `shapes`.
+    pub const fn inputs(
+        name: &'static str,
+        kind: Kind,
+        shapes: &'static [&'static [usize]],
+        f: fn(&[Tensor]) -> Result<Tensor>,
+    ) -> OpInfo {
+        Self::with(name, kind, Call::Inputs(f), shapes)
+    }
+    const fn with(
+        name: &'static str,
+        kind: Kind,
+        call: Call,
+        shapes: &'static [&'static [usize]],
+    ) -> OpInfo {
+        OpInfo {
+            name,
+            kind,
+            differentiable: false,
+            call,
+            shapes,
+        }
+    }
+    /// Marks the op as having a derivative (the generic tests check it).
+    pub const fn differentiable(mut self) -> OpInfo {
+        self.differentiable = true;
+        self
+    }
+
+    /// Calls the op on `inputs` (as many as `shapes` has).
+    pub fn call(&self, inputs: &[Tensor]) -> Result<Tensor> {
+        crate::ensure!(
+            inputs.len() == self.shapes.len(),
+            type_error,
+            "{}: expected {} inputs, got {}",
+            self.name,
+            self.shapes.len(),
+            inputs.len()
+        );
+        match self.call {
+            Call::Unary(f) => f(&inputs[0]),
+            Call::Binary(f) => f(&inputs[0], &inputs[1]),
+            Call::Inputs(f) => f(inputs),
+        }
+    }
+}
+
+/// The registry entry of `name` in one family's table.
+pub(crate) fn find(table: &'static [OpInfo], name: &str) -> Option<&'static OpInfo> {
+    table.iter().find(|o| o.name == name)
 }
 
 /// The op registry: every family file lists its public ops in its own `OPS` table, so
@@ -73,6 +142,7 @@ pub const FAMILIES: &[&[OpInfo]] = &[
     movement::OPS,
     join::OPS,
     matmul::OPS,
+    addmm::OPS,
     indexing::OPS,
 ];
 

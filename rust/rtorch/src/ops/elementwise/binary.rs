@@ -1,48 +1,43 @@
 //! Binary elementwise ops with broadcasting and type promotion, forward and derivative.
 
-use super::binary_kernel::{compute, Op};
+use super::binary_compute::compute;
 use crate::autograd::{record, SavedTensor};
+use crate::backend::BinaryKernel;
+pub use crate::backend::RoundingMode;
 use crate::dtype::{Priority, ResultType};
 use crate::ops::reduce::sum_to_shape;
 use crate::ops::unary;
-use crate::ops::{default_float, inplace};
+use crate::ops::{default_float, inplace, OpInfo};
 use crate::{bail, ensure, DType, Result, Scalar, Tensor};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
-pub const OPS: &[crate::ops::OpInfo] = &[
-    crate::ops::op("add", crate::ops::Kind::Binary, true),
-    crate::ops::op("sub", crate::ops::Kind::Binary, true),
-    crate::ops::op("mul", crate::ops::Kind::Binary, true),
-    crate::ops::op("div", crate::ops::Kind::Binary, true),
-    crate::ops::op("floor_divide", crate::ops::Kind::Binary, false),
-    crate::ops::op("remainder", crate::ops::Kind::Binary, true),
-    crate::ops::op("fmod", crate::ops::Kind::Binary, true),
-    crate::ops::op("pow", crate::ops::Kind::Binary, true),
-    crate::ops::op("atan2", crate::ops::Kind::Binary, true),
-    crate::ops::op("maximum", crate::ops::Kind::Binary, true),
-    crate::ops::op("minimum", crate::ops::Kind::Binary, true),
-    crate::ops::op("eq", crate::ops::Kind::Binary, false),
-    crate::ops::op("ne", crate::ops::Kind::Binary, false),
-    crate::ops::op("lt", crate::ops::Kind::Binary, false),
-    crate::ops::op("le", crate::ops::Kind::Binary, false),
-    crate::ops::op("gt", crate::ops::Kind::Binary, false),
-    crate::ops::op("ge", crate::ops::Kind::Binary, false),
-    crate::ops::op("logical_and", crate::ops::Kind::Binary, false),
-    crate::ops::op("logical_or", crate::ops::Kind::Binary, false),
-    crate::ops::op("logical_xor", crate::ops::Kind::Binary, false),
-    crate::ops::op("bitwise_and", crate::ops::Kind::Binary, false),
-    crate::ops::op("bitwise_or", crate::ops::Kind::Binary, false),
-    crate::ops::op("bitwise_xor", crate::ops::Kind::Binary, false),
-    crate::ops::op("bitwise_left_shift", crate::ops::Kind::Binary, false),
-    crate::ops::op("bitwise_right_shift", crate::ops::Kind::Binary, false),
+pub const OPS: &[OpInfo] = &[
+    OpInfo::binary("add", add).differentiable(),
+    OpInfo::binary("sub", sub).differentiable(),
+    OpInfo::binary("mul", mul).differentiable(),
+    OpInfo::binary("div", div).differentiable(),
+    OpInfo::binary("floor_divide", floor_divide),
+    OpInfo::binary("remainder", remainder).differentiable(),
+    OpInfo::binary("fmod", fmod).differentiable(),
+    OpInfo::binary("pow", pow).differentiable(),
+    OpInfo::binary("atan2", atan2).differentiable(),
+    OpInfo::binary("maximum", maximum).differentiable(),
+    OpInfo::binary("minimum", minimum).differentiable(),
+    OpInfo::binary("eq", eq),
+    OpInfo::binary("ne", ne),
+    OpInfo::binary("lt", lt),
+    OpInfo::binary("le", le),
+    OpInfo::binary("gt", gt),
+    OpInfo::binary("ge", ge),
+    OpInfo::binary("logical_and", logical_and),
+    OpInfo::binary("logical_or", logical_or),
+    OpInfo::binary("logical_xor", logical_xor),
+    OpInfo::binary("bitwise_and", bitwise_and),
+    OpInfo::binary("bitwise_or", bitwise_or),
+    OpInfo::binary("bitwise_xor", bitwise_xor),
+    OpInfo::binary("bitwise_left_shift", bitwise_left_shift),
+    OpInfo::binary("bitwise_right_shift", bitwise_right_shift),
 ];
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum RoundingMode {
-    True,
-    Trunc,
-    Floor,
-}
 
 fn priority(t: &Tensor) -> Priority {
     if t.is_wrapped_number() {
@@ -96,7 +91,7 @@ pub fn add_scaled(a: &Tensor, b: &Tensor, alpha: Scalar) -> Result<Tensor> {
             "For integral input tensors, argument alpha must not be a floating point number."
         );
     }
-    let out = compute(Op::Add(alpha), a, b, None)?;
+    let out = compute(BinaryKernel::Add(alpha), a, b, None)?;
     let (sa, sb) = (a.dims(), b.dims());
     record("AddBackward0", &[a, b], &[&out], move |ctx, g| {
         let gb = if ctx.needs(1) {
@@ -127,7 +122,7 @@ pub fn sub_scaled(a: &Tensor, b: &Tensor, alpha: Scalar) -> Result<Tensor> {
         runtime,
         "For integral input tensors, argument alpha must not be a floating point number."
     );
-    let out = compute(Op::Sub(alpha), a, b, None)?;
+    let out = compute(BinaryKernel::Sub(alpha), a, b, None)?;
     let (sa, sb) = (a.dims(), b.dims());
     record("SubBackward0", &[a, b], &[&out], move |ctx, g| {
         let gb = if ctx.needs(1) {
@@ -150,7 +145,7 @@ pub fn sub(a: &Tensor, b: &Tensor) -> Result<Tensor> {
 }
 
 pub fn mul(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    let out = compute(Op::Mul, a, b, None)?;
+    let out = compute(BinaryKernel::Mul, a, b, None)?;
     if crate::autograd::needs_grad(&[a, b]) {
         let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
         let (da, db) = (a.dims(), b.dims());
@@ -176,7 +171,7 @@ pub fn mul_scalar(a: &Tensor, s: Scalar) -> Result<Tensor> {
 }
 
 pub fn div_mode(a: &Tensor, b: &Tensor, mode: RoundingMode) -> Result<Tensor> {
-    let out = compute(Op::Div(mode), a, b, None)?;
+    let out = compute(BinaryKernel::Div(mode), a, b, None)?;
     if crate::autograd::needs_grad(&[a, b]) {
         let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
         let (da, db) = (a.dims(), b.dims());
@@ -245,7 +240,12 @@ fn for_inputs(
     }
 }
 
-fn remainder_like(op: Op, names: [&'static str; 3], a: &Tensor, b: &Tensor) -> Result<Tensor> {
+fn remainder_like(
+    op: BinaryKernel,
+    names: [&'static str; 3],
+    a: &Tensor,
+    b: &Tensor,
+) -> Result<Tensor> {
     let out = compute(op, a, b, None)?;
     if crate::autograd::needs_grad(&[a, b]) {
         let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
@@ -255,12 +255,17 @@ fn remainder_like(op: Op, names: [&'static str; 3], a: &Tensor, b: &Tensor) -> R
         record(name, &inputs, &[&out], move |ctx, g| {
             let gb = if !b_num && ctx.needs(1) {
                 // a - q*b with q piecewise constant: d/db = -q
-                let mode = if op == Op::Rem {
+                let mode = if op == BinaryKernel::Rem {
                     RoundingMode::Floor
                 } else {
                     RoundingMode::Trunc
                 };
-                let q = compute(Op::Div(mode), &sa.unpack(ctx)?, &sb.unpack(ctx)?, None)?;
+                let q = compute(
+                    BinaryKernel::Div(mode),
+                    &sa.unpack(ctx)?,
+                    &sb.unpack(ctx)?,
+                    None,
+                )?;
                 Some(reduce_grad(unary::neg(&mul(&g[0], &q)?)?, &db)?)
             } else {
                 None
@@ -278,12 +283,12 @@ pub fn remainder(a: &Tensor, b: &Tensor) -> Result<Tensor> {
         "RemainderBackward1",
         "RemainderBackward1",
     ];
-    remainder_like(Op::Rem, names, a, b)
+    remainder_like(BinaryKernel::Rem, names, a, b)
 }
 
 pub fn fmod(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     remainder_like(
-        Op::Fmod,
+        BinaryKernel::Fmod,
         ["FmodBackward0", "FmodBackward1", "FmodBackward1"],
         a,
         b,
@@ -291,7 +296,7 @@ pub fn fmod(a: &Tensor, b: &Tensor) -> Result<Tensor> {
 }
 
 pub fn pow(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    let out = compute(Op::Pow, a, b, None)?;
+    let out = compute(BinaryKernel::Pow, a, b, None)?;
     if crate::autograd::needs_grad(&[a, b]) {
         let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
         let so = SavedTensor::output(&out, 0);
@@ -347,7 +352,7 @@ pub fn pow_scalar(a: &Tensor, e: Scalar) -> Result<Tensor> {
 }
 
 pub fn atan2(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    let out = compute(Op::Atan2, a, b, None)?;
+    let out = compute(BinaryKernel::Atan2, a, b, None)?;
     if crate::autograd::needs_grad(&[a, b]) {
         let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
         let (da, db) = (a.dims(), b.dims());
@@ -362,7 +367,7 @@ pub fn atan2(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     Ok(out)
 }
 
-fn max_min(op: Op, name: &'static str, a: &Tensor, b: &Tensor) -> Result<Tensor> {
+fn max_min(op: BinaryKernel, name: &'static str, a: &Tensor, b: &Tensor) -> Result<Tensor> {
     let out = compute(op, a, b, None)?;
     if crate::autograd::needs_grad(&[a, b]) {
         let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
@@ -373,7 +378,7 @@ fn max_min(op: Op, name: &'static str, a: &Tensor, b: &Tensor) -> Result<Tensor>
             let (a, b) = (sa.unpack(ctx)?, sb.unpack(ctx)?);
             let half = mul_scalar(&g[0], Scalar::Float(0.5))?;
             let zero = Tensor::wrapped_scalar(Scalar::Int(0));
-            let (a_loses, b_loses) = if op == Op::Maximum {
+            let (a_loses, b_loses) = if op == BinaryKernel::Maximum {
                 (lt(&a, &b)?, gt(&a, &b)?)
             } else {
                 (gt(&a, &b)?, lt(&a, &b)?)
@@ -393,87 +398,63 @@ fn max_min(op: Op, name: &'static str, a: &Tensor, b: &Tensor) -> Result<Tensor>
 }
 
 pub fn maximum(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    max_min(Op::Maximum, "MaximumBackward0", a, b)
+    max_min(BinaryKernel::Maximum, "MaximumBackward0", a, b)
 }
 
 pub fn minimum(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    max_min(Op::Minimum, "MinimumBackward0", a, b)
+    max_min(BinaryKernel::Minimum, "MinimumBackward0", a, b)
 }
 
 // Non-differentiable: comparisons, logical and bitwise ops.
 pub fn eq(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    compute(Op::Eq, a, b, None)
+    compute(BinaryKernel::Eq, a, b, None)
 }
 pub fn ne(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    compute(Op::Ne, a, b, None)
+    compute(BinaryKernel::Ne, a, b, None)
 }
 pub fn lt(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    compute(Op::Lt, a, b, None)
+    compute(BinaryKernel::Lt, a, b, None)
 }
 pub fn le(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    compute(Op::Le, a, b, None)
+    compute(BinaryKernel::Le, a, b, None)
 }
 pub fn gt(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    compute(Op::Gt, a, b, None)
+    compute(BinaryKernel::Gt, a, b, None)
 }
 pub fn ge(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    compute(Op::Ge, a, b, None)
+    compute(BinaryKernel::Ge, a, b, None)
 }
 pub fn logical_and(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    compute(Op::LogicalAnd, a, b, None)
+    compute(BinaryKernel::LogicalAnd, a, b, None)
 }
 pub fn logical_or(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    compute(Op::LogicalOr, a, b, None)
+    compute(BinaryKernel::LogicalOr, a, b, None)
 }
 pub fn logical_xor(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    compute(Op::LogicalXor, a, b, None)
+    compute(BinaryKernel::LogicalXor, a, b, None)
 }
 pub fn bitwise_and(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    compute(Op::BitAnd, a, b, None)
+    compute(BinaryKernel::BitAnd, a, b, None)
 }
 pub fn bitwise_or(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    compute(Op::BitOr, a, b, None)
+    compute(BinaryKernel::BitOr, a, b, None)
 }
 pub fn bitwise_xor(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    compute(Op::BitXor, a, b, None)
+    compute(BinaryKernel::BitXor, a, b, None)
 }
 pub fn bitwise_left_shift(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    compute(Op::Shl, a, b, None)
+    compute(BinaryKernel::Shl, a, b, None)
 }
 pub fn bitwise_right_shift(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    compute(Op::Shr, a, b, None)
+    compute(BinaryKernel::Shr, a, b, None)
 }
 
-/// Looks up a binary op by its PyTorch name (for the generic in-place and registry paths).
+/// Binary ops by PyTorch name (the generic in-place path): a registry lookup.
 pub fn by_name(name: &str) -> Option<fn(&Tensor, &Tensor) -> Result<Tensor>> {
-    Some(match name {
-        "add" => add,
-        "sub" => sub,
-        "mul" => mul,
-        "div" => div,
-        "floor_divide" => floor_divide,
-        "remainder" => remainder,
-        "fmod" => fmod,
-        "pow" => pow,
-        "atan2" => atan2,
-        "maximum" => maximum,
-        "minimum" => minimum,
-        "eq" => eq,
-        "ne" => ne,
-        "lt" => lt,
-        "le" => le,
-        "gt" => gt,
-        "ge" => ge,
-        "logical_and" => logical_and,
-        "logical_or" => logical_or,
-        "logical_xor" => logical_xor,
-        "bitwise_and" => bitwise_and,
-        "bitwise_or" => bitwise_or,
-        "bitwise_xor" => bitwise_xor,
-        "bitwise_left_shift" => bitwise_left_shift,
-        "bitwise_right_shift" => bitwise_right_shift,
-        _ => return None,
-    })
+    match crate::ops::find(OPS, name)?.call {
+        crate::ops::Call::Binary(f) => Some(f),
+        _ => None,
+    }
 }
 
 /// `a.add_(b, alpha=…)` and friends: in place on `a`. Without autograd the kernel writes
@@ -482,7 +463,7 @@ pub fn add_scaled_(a: &Tensor, b: &Tensor, alpha: Scalar) -> Result<()> {
     if inplace::fast_path_ok(a, &[b]) {
         inplace::check_writable(a, &[b], "add_")?;
         let b = inplace::unalias(a, b)?;
-        compute(Op::Add(alpha), a, &b, Some(a))?;
+        compute(BinaryKernel::Add(alpha), a, &b, Some(a))?;
         a.bump_version();
         return Ok(());
     }
@@ -503,9 +484,9 @@ pub fn binary_(name: &str, a: &Tensor, b: &Tensor) -> Result<()> {
         check_cast(result_type(&[a, b]), a.dtype())?;
     }
     let op = match name {
-        "mul" => Some(Op::Mul),
-        "sub" => Some(Op::Sub(Scalar::Int(1))),
-        "div" => Some(Op::Div(RoundingMode::True)),
+        "mul" => Some(BinaryKernel::Mul),
+        "sub" => Some(BinaryKernel::Sub(Scalar::Int(1))),
+        "div" => Some(BinaryKernel::Div(RoundingMode::True)),
         _ => None,
     };
     if let (Some(op), true) = (op, inplace::fast_path_ok(a, &[b])) {

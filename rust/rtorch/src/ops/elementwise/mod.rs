@@ -2,7 +2,7 @@
 //! (broadcast) inputs.
 
 pub mod binary;
-mod binary_kernel;
+mod binary_compute;
 pub mod cast;
 pub mod pointwise;
 pub mod unary;

@@ -7,16 +7,39 @@ use crate::backend::cpu::num::Arith;
 use crate::layout::{broadcast_shapes, Dims, Layout};
 use crate::ops::binary::{div, mul, result_type, sub};
 use crate::ops::cast::cast_for_op;
+use crate::ops::{Kind, OpInfo};
 use crate::{bail, ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
-pub const OPS: &[crate::ops::OpInfo] = &[
-    crate::ops::op("clamp", crate::ops::Kind::Pointwise, true),
-    crate::ops::op("lerp", crate::ops::Kind::Pointwise, true),
-    crate::ops::op("where", crate::ops::Kind::Pointwise, true),
-    crate::ops::op("masked_fill", crate::ops::Kind::Pointwise, true),
-    crate::ops::op("addcmul", crate::ops::Kind::Pointwise, true),
-    crate::ops::op("addcdiv", crate::ops::Kind::Pointwise, true),
+pub const OPS: &[OpInfo] = &[
+    // Scalar bounds inside the sample values (0.2..0.8), away from them.
+    OpInfo::inputs("clamp", Kind::Pointwise, &[&[4]], |t| {
+        let (lo, hi) = (Tensor::scalar(0.3f64), Tensor::scalar(0.7f64));
+        clamp(&t[0], Some(&lo), Some(&hi))
+    })
+    .differentiable(),
+    OpInfo::inputs("lerp", Kind::Pointwise, &[&[4], &[4], &[4]], |t| {
+        lerp(&t[0], &t[1], &t[2])
+    })
+    .differentiable(),
+    OpInfo::inputs("where", Kind::Pointwise, &[&[4], &[4]], |t| {
+        let cond = crate::ops::binary::gt(&t[0], &Tensor::scalar(0.5f64))?;
+        where_(&cond, &t[0], &t[1])
+    })
+    .differentiable(),
+    OpInfo::inputs("masked_fill", Kind::Pointwise, &[&[4]], |t| {
+        let mask = crate::ops::binary::gt(&t[0], &Tensor::scalar(0.5f64))?;
+        masked_fill(&t[0], &mask, &Tensor::scalar(-1.0f64))
+    })
+    .differentiable(),
+    OpInfo::inputs("addcmul", Kind::Pointwise, &[&[4], &[4], &[4]], |t| {
+        addcmul(&t[0], &t[1], &t[2], Scalar::Float(0.5))
+    })
+    .differentiable(),
+    OpInfo::inputs("addcdiv", Kind::Pointwise, &[&[4], &[4], &[4]], |t| {
+        addcdiv(&t[0], &t[1], &t[2], Scalar::Float(0.5))
+    })
+    .differentiable(),
 ];
 
 /// `where(cond, a, b)`: picks from `a` where `cond` is true.

@@ -4,48 +4,48 @@ use crate::autograd::{needs_grad, record, SavedTensor};
 use crate::backend::{self, UnaryKernel};
 use crate::ops::binary::{add, div, mul, mul_scalar, sub};
 use crate::ops::cast::cast_for_op;
-use crate::ops::default_float;
+use crate::ops::{default_float, OpInfo};
 use crate::{ensure, DType, Result, Scalar, Tensor};
 use half::{bf16, f16};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
-pub const OPS: &[crate::ops::OpInfo] = &[
-    crate::ops::op("neg", crate::ops::Kind::Unary, true),
-    crate::ops::op("abs", crate::ops::Kind::Unary, true),
-    crate::ops::op("sign", crate::ops::Kind::Unary, true),
-    crate::ops::op("exp", crate::ops::Kind::Unary, true),
-    crate::ops::op("expm1", crate::ops::Kind::Unary, true),
-    crate::ops::op("log", crate::ops::Kind::Unary, true),
-    crate::ops::op("log1p", crate::ops::Kind::Unary, true),
-    crate::ops::op("log2", crate::ops::Kind::Unary, true),
-    crate::ops::op("log10", crate::ops::Kind::Unary, true),
-    crate::ops::op("sqrt", crate::ops::Kind::Unary, true),
-    crate::ops::op("rsqrt", crate::ops::Kind::Unary, true),
-    crate::ops::op("square", crate::ops::Kind::Unary, true),
-    crate::ops::op("sin", crate::ops::Kind::Unary, true),
-    crate::ops::op("cos", crate::ops::Kind::Unary, true),
-    crate::ops::op("tan", crate::ops::Kind::Unary, true),
-    crate::ops::op("asin", crate::ops::Kind::Unary, true),
-    crate::ops::op("acos", crate::ops::Kind::Unary, true),
-    crate::ops::op("atan", crate::ops::Kind::Unary, true),
-    crate::ops::op("sinh", crate::ops::Kind::Unary, true),
-    crate::ops::op("cosh", crate::ops::Kind::Unary, true),
-    crate::ops::op("tanh", crate::ops::Kind::Unary, true),
-    crate::ops::op("sigmoid", crate::ops::Kind::Unary, true),
-    crate::ops::op("relu", crate::ops::Kind::Unary, true),
-    crate::ops::op("erf", crate::ops::Kind::Unary, true),
-    crate::ops::op("reciprocal", crate::ops::Kind::Unary, true),
-    crate::ops::op("floor", crate::ops::Kind::Unary, true),
-    crate::ops::op("ceil", crate::ops::Kind::Unary, true),
-    crate::ops::op("round", crate::ops::Kind::Unary, true),
-    crate::ops::op("trunc", crate::ops::Kind::Unary, true),
-    crate::ops::op("frac", crate::ops::Kind::Unary, true),
-    crate::ops::op("isnan", crate::ops::Kind::Unary, false),
-    crate::ops::op("isinf", crate::ops::Kind::Unary, false),
-    crate::ops::op("isfinite", crate::ops::Kind::Unary, false),
-    crate::ops::op("nan_to_num", crate::ops::Kind::Unary, true),
-    crate::ops::op("logical_not", crate::ops::Kind::Unary, false),
-    crate::ops::op("bitwise_not", crate::ops::Kind::Unary, false),
+pub const OPS: &[OpInfo] = &[
+    OpInfo::unary("neg", neg).differentiable(),
+    OpInfo::unary("abs", abs).differentiable(),
+    OpInfo::unary("sign", sign).differentiable(),
+    OpInfo::unary("exp", exp).differentiable(),
+    OpInfo::unary("expm1", expm1).differentiable(),
+    OpInfo::unary("log", log).differentiable(),
+    OpInfo::unary("log1p", log1p).differentiable(),
+    OpInfo::unary("log2", log2).differentiable(),
+    OpInfo::unary("log10", log10).differentiable(),
+    OpInfo::unary("sqrt", sqrt).differentiable(),
+    OpInfo::unary("rsqrt", rsqrt).differentiable(),
+    OpInfo::unary("square", square).differentiable(),
+    OpInfo::unary("sin", sin).differentiable(),
+    OpInfo::unary("cos", cos).differentiable(),
+    OpInfo::unary("tan", tan).differentiable(),
+    OpInfo::unary("asin", asin).differentiable(),
+    OpInfo::unary("acos", acos).differentiable(),
+    OpInfo::unary("atan", atan).differentiable(),
+    OpInfo::unary("sinh", sinh).differentiable(),
+    OpInfo::unary("cosh", cosh).differentiable(),
+    OpInfo::unary("tanh", tanh).differentiable(),
+    OpInfo::unary("sigmoid", sigmoid).differentiable(),
+    OpInfo::unary("relu", relu).differentiable(),
+    OpInfo::unary("erf", erf).differentiable(),
+    OpInfo::unary("reciprocal", reciprocal).differentiable(),
+    OpInfo::unary("floor", floor).differentiable(),
+    OpInfo::unary("ceil", ceil).differentiable(),
+    OpInfo::unary("round", round).differentiable(),
+    OpInfo::unary("trunc", trunc).differentiable(),
+    OpInfo::unary("frac", frac).differentiable(),
+    OpInfo::unary("isnan", isnan),
+    OpInfo::unary("isinf", isinf),
+    OpInfo::unary("isfinite", isfinite),
+    OpInfo::unary("nan_to_num", |x| nan_to_num(x, 0.0, None, None)).differentiable(),
+    OpInfo::unary("logical_not", logical_not),
+    OpInfo::unary("bitwise_not", bitwise_not),
 ];
 
 /// A float op: integer inputs are promoted to the default float dtype first.
@@ -426,46 +426,12 @@ pub fn scale(x: &Tensor, v: f64) -> Result<Tensor> {
     mul_scalar(x, Scalar::Float(v))
 }
 
-/// Unary ops by PyTorch name (registry, method and in-place fan-out).
+/// Unary ops by PyTorch name (method and in-place fan-out): a registry lookup.
 pub fn by_name(name: &str) -> Option<fn(&Tensor) -> Result<Tensor>> {
-    Some(match name {
-        "neg" => neg,
-        "abs" => abs,
-        "sign" => sign,
-        "exp" => exp,
-        "expm1" => expm1,
-        "log" => log,
-        "log1p" => log1p,
-        "log2" => log2,
-        "log10" => log10,
-        "sqrt" => sqrt,
-        "rsqrt" => rsqrt,
-        "square" => square,
-        "sin" => sin,
-        "cos" => cos,
-        "tan" => tan,
-        "asin" => asin,
-        "acos" => acos,
-        "atan" => atan,
-        "sinh" => sinh,
-        "cosh" => cosh,
-        "tanh" => tanh,
-        "sigmoid" => sigmoid,
-        "relu" => relu,
-        "erf" => erf,
-        "reciprocal" => reciprocal,
-        "floor" => floor,
-        "ceil" => ceil,
-        "round" => round,
-        "trunc" => trunc,
-        "frac" => frac,
-        "isnan" => isnan,
-        "isinf" => isinf,
-        "isfinite" => isfinite,
-        "logical_not" => logical_not,
-        "bitwise_not" => bitwise_not,
-        _ => return None,
-    })
+    match crate::ops::find(OPS, name)?.call {
+        crate::ops::Call::Unary(f) => Some(f),
+        _ => None,
+    }
 }
 
 /// In-place unary op by name (`exp_`, `relu_`, …).

@@ -1,7 +1,8 @@
-//! The kernel side of the products that `matmul.rs` defines: GEMM epilogues that fold
+//! The kernel side of the products that `matmul.rs` and `addmm.rs` define: GEMM epilogues that fold
 //! an op's elementwise tail into the GEMM itself.
 
-use super::matmul::{blas_skips_product, coerce, gemm_batched};
+use super::addmm::{blas_skips_product, coerce};
+use super::matmul::gemm_batched;
 use crate::backend::cpu::iter::{map1, SendPtr};
 use crate::backend::cpu::num::Arith;
 use crate::{Real, Result, Scalar, Tensor};

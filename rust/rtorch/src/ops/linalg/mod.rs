@@ -1,4 +1,5 @@
 //! Linear algebra: matrix products today; decompositions and solvers join here.
 
+pub mod addmm;
 mod gemm_kernel;
 pub mod matmul;

@@ -4,12 +4,13 @@ use super::reduce::{expand_back, mean, out_shape, reduced_dims};
 use crate::autograd::{needs_grad, record, SavedTensor};
 use crate::backend::cpu::reduce_iter::{reduce_runs, sum_run_f};
 use crate::ops::binary::{div, eq, mul, sub};
+use crate::ops::OpInfo;
 use crate::{ensure, with_dtype, Real, Result, Scalar, Tensor};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
-pub const OPS: &[crate::ops::OpInfo] = &[
-    crate::ops::op("std", crate::ops::Kind::Reduction, true),
-    crate::ops::op("var", crate::ops::Kind::Reduction, true),
+pub const OPS: &[OpInfo] = &[
+    OpInfo::reduction("std", |x| std(x, Some(&[1]), 1.0, false)).differentiable(),
+    OpInfo::reduction("var", |x| var(x, None, 1.0, false)).differentiable(),
 ];
 
 // NOTE [ Variance in one pass ]

@@ -11,23 +11,30 @@ use crate::ops::binary::{div, eq, mul};
 use crate::ops::cast::{cast_for_op, to_dtype};
 use crate::ops::movement::{expand, unsqueeze};
 use crate::ops::unary;
+use crate::ops::OpInfo;
 use crate::{bail, ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
 use smallvec::SmallVec;
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
-pub const OPS: &[crate::ops::OpInfo] = &[
-    crate::ops::op("sum", crate::ops::Kind::Reduction, true),
-    crate::ops::op("mean", crate::ops::Kind::Reduction, true),
-    crate::ops::op("prod", crate::ops::Kind::Reduction, true),
-    crate::ops::op("max", crate::ops::Kind::Reduction, true),
-    crate::ops::op("min", crate::ops::Kind::Reduction, true),
-    crate::ops::op("amax", crate::ops::Kind::Reduction, true),
-    crate::ops::op("amin", crate::ops::Kind::Reduction, true),
-    crate::ops::op("argmax", crate::ops::Kind::Reduction, false),
-    crate::ops::op("argmin", crate::ops::Kind::Reduction, false),
-    crate::ops::op("norm", crate::ops::Kind::Reduction, true),
-    crate::ops::op("all", crate::ops::Kind::Reduction, false),
-    crate::ops::op("any", crate::ops::Kind::Reduction, false),
+pub const OPS: &[OpInfo] = &[
+    OpInfo::reduction("sum", |x| sum(x, None, false, None)).differentiable(),
+    OpInfo::reduction("mean", |x| mean(x, None, false, None)).differentiable(),
+    OpInfo::reduction("prod", |x| prod(x, None, false, None)).differentiable(),
+    OpInfo::reduction("max", |x| max_min_all(x, true)).differentiable(),
+    OpInfo::reduction("min", |x| max_min_all(x, false)).differentiable(),
+    OpInfo::reduction("amax", |x| {
+        amax_amin(x, Some(&[1]), false, true, "AmaxBackward0")
+    })
+    .differentiable(),
+    OpInfo::reduction("amin", |x| {
+        amax_amin(x, Some(&[1]), false, false, "AminBackward0")
+    })
+    .differentiable(),
+    OpInfo::reduction("argmax", |x| argmax_argmin(x, None, false, true)),
+    OpInfo::reduction("argmin", |x| argmax_argmin(x, None, false, false)),
+    OpInfo::reduction("norm", |x| norm(x, 2.0, None, false)).differentiable(),
+    OpInfo::reduction("all", |x| all_any(x, None, false, true)),
+    OpInfo::reduction("any", |x| all_any(x, None, false, false)),
 ];
 
 /// The dims to reduce: `None` or an empty list means all of them.

@@ -7,12 +7,13 @@ use crate::dtype::Real;
 use crate::ops::binary::mul;
 use crate::ops::cast::{cast_for_op, to_dtype};
 use crate::ops::reduce::sum;
+use crate::ops::OpInfo;
 use crate::{with_dtype, DType, Element, Result, Scalar, Tensor};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
-pub const OPS: &[crate::ops::OpInfo] = &[
-    crate::ops::op("cumsum", crate::ops::Kind::Reduction, true),
-    crate::ops::op("cumprod", crate::ops::Kind::Reduction, true),
+pub const OPS: &[OpInfo] = &[
+    OpInfo::reduction("cumsum", |x| cumsum(x, 1, None)).differentiable(),
+    OpInfo::reduction("cumprod", |x| cumprod(x, 1, None)).differentiable(),
 ];
 
 /// Inclusive scan along `dim` (cumsum / cumprod) in `dtype`. Integers accumulate in their

@@ -6,13 +6,14 @@ use crate::ops::binary::{add, div, mul, sub};
 use crate::ops::cast::to_dtype;
 use crate::ops::reduce::{amax_amin, reduced_dims, sum, sum_run_f};
 use crate::ops::unary;
+use crate::ops::OpInfo;
 use crate::{parallel, DType, Result, Scalar, Tensor};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
-pub const OPS: &[crate::ops::OpInfo] = &[
-    crate::ops::op("logsumexp", crate::ops::Kind::Reduction, true),
-    crate::ops::op("softmax", crate::ops::Kind::Reduction, true),
-    crate::ops::op("log_softmax", crate::ops::Kind::Reduction, true),
+pub const OPS: &[OpInfo] = &[
+    OpInfo::reduction("logsumexp", |x| logsumexp(x, &[1], false)).differentiable(),
+    OpInfo::reduction("softmax", |x| softmax(x, 1, None)).differentiable(),
+    OpInfo::reduction("log_softmax", |x| log_softmax(x, 0, None)).differentiable(),
 ];
 
 pub fn logsumexp(x: &Tensor, dims: &[i64], keepdim: bool) -> Result<Tensor> {

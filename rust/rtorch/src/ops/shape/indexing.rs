@@ -1,10 +1,13 @@
 //! Indexing ops that produce or consume index tensors: `nonzero`.
 
 use crate::ops::cast::cast_copy;
+use crate::ops::{Kind, OpInfo};
 use crate::{DType, Result, Tensor};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
-pub const OPS: &[crate::ops::OpInfo] = &[crate::ops::op("nonzero", crate::ops::Kind::Index, false)];
+pub const OPS: &[OpInfo] = &[OpInfo::inputs("nonzero", Kind::Index, &[&[2, 3]], |t| {
+    nonzero(&t[0])
+})];
 
 /// Coordinates of the non-zero elements (NaN counts as non-zero), in row-major order, as an
 /// int64 tensor of shape `[n, ndim]`, laid out column-major (strides `(1, n)`) as torch's is,

@@ -6,12 +6,13 @@ use crate::autograd::TensorMeta;
 use crate::layout::{shape_str, wrap_dim};
 use crate::ops::cast::copy_into;
 use crate::ops::movement::{select, slice, unsqueeze};
+use crate::ops::{Kind, OpInfo};
 use crate::{ensure, Result, Tensor};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
-pub const OPS: &[crate::ops::OpInfo] = &[
-    crate::ops::op("cat", crate::ops::Kind::Join, true),
-    crate::ops::op("stack", crate::ops::Kind::Join, true),
+pub const OPS: &[OpInfo] = &[
+    OpInfo::inputs("cat", Kind::Join, &[&[2, 3], &[1, 3]], |t| cat(t, 0)).differentiable(),
+    OpInfo::inputs("stack", Kind::Join, &[&[2, 3], &[2, 3]], |t| stack(t, 1)).differentiable(),
 ];
 
 pub fn split_sizes(x: &Tensor, sizes: &[usize], dim: i64) -> Result<Vec<Tensor>> {
