@@ -103,6 +103,42 @@ impl PyNode {
     fn name(&self) -> String {
         self.node.name.to_string()
     }
+    /// `_saved_self`, `_saved_other`, `_saved_result`…: the tensors the backward keeps
+    /// (None where PyTorch saves nothing), with PyTorch's errors once freed or modified.
+    /// Only reached when normal lookup fails, so methods and `__dict__` come first.
+    fn __getattr__(slf: &Bound<'_, Self>, name: &str) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        if let Some(found) = name
+            .strip_prefix("_saved_")
+            .and_then(|key| slf.get().node.saved_tensor(key))
+        {
+            return match found.py()? {
+                Some(t) => crate::tensor::TensorOut(t).into_py_any(py),
+                None => Ok(py.None()),
+            };
+        }
+        Err(pyo3::exceptions::PyAttributeError::new_err(format!(
+            "'{}' object has no attribute '{name}'",
+            slf.get_type().name()?
+        )))
+    }
+    fn __dir__(slf: &Bound<'_, Self>) -> PyResult<Vec<String>> {
+        let mut names: Vec<String> = slf
+            .get_type()
+            .dir()?
+            .iter()
+            .map(|n| n.extract::<String>())
+            .collect::<PyResult<_>>()?;
+        names.extend(
+            slf.get()
+                .node
+                .saved_names()
+                .into_iter()
+                .map(|n| format!("_saved_{n}")),
+        );
+        names.sort();
+        Ok(names)
+    }
     /// ((next node or AccumulateGrad or None, input_nr), …) as in PyTorch.
     #[getter]
     fn next_functions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {

@@ -413,16 +413,17 @@ fn call_backward(
     let ctx = Ctx { node, needs };
     let mut slot = node.backward.lock();
     let Some(f) = slot.as_mut() else {
-        bail!(
-            runtime,
-            "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward."
-        );
+        bail!(runtime, "{}", super::FREED_MSG);
     };
     let out = f(&ctx, &full)?;
     if !retain_graph {
         *slot = None;
+        drop(slot);
+        // The saved tensors `_saved_*` showed go with the backward that kept them.
+        node.free_saved();
+    } else {
+        drop(slot);
     }
-    drop(slot);
     ensure!(
         out.len() == node.next.len(),
         runtime,

@@ -139,6 +139,20 @@ pub struct NodeExtras {
     pub post_hooks: Vec<(u64, NodeHook)>,
     /// `grad_fn.metadata`: the bindings' dict, kept with the node for its whole life.
     pub metadata: Option<Arc<dyn Any + Send + Sync>>,
+    /// What `grad_fn._saved_<name>` shows: the tensors the backward keeps, under
+    /// PyTorch's names (`self`, `other`, `result`); `None` where PyTorch saves nothing
+    /// because no gradient needs it. Freed with the backward.
+    pub saved: Vec<(&'static str, Saved)>,
+}
+
+/// One `_saved_*` entry of a node.
+#[derive(Clone)]
+pub enum Saved {
+    Kept(SavedTensor),
+    /// PyTorch saves nothing here (no gradient needs it): `None` in Python.
+    NotSaved,
+    /// Freed by a backward without `retain_graph`: reading it is PyTorch's error.
+    Freed,
 }
 
 static NEXT_SEQ: AtomicU64 = AtomicU64::new(0);
@@ -295,6 +309,66 @@ impl Node {
     pub fn is_released(&self) -> bool {
         self.backward.lock().is_none()
     }
+
+    /// `grad_fn._saved_<name>`: `None` if the node shows no such name; else the saved
+    /// tensor (`Ok(None)` where nothing was saved), or PyTorch's errors once the backward
+    /// freed it or an in-place write changed it.
+    pub fn saved_tensor(self: &Arc<Self>, name: &str) -> Option<Result<Option<Tensor>>> {
+        let extras = self.extras.lock();
+        let (_, saved) = extras.saved.iter().find(|(n, _)| *n == name)?;
+        let saved = saved.clone();
+        drop(extras);
+        let ctx = Ctx {
+            node: self,
+            needs: Vec::new(),
+        };
+        Some(match saved {
+            Saved::Kept(s) => s.unpack(&ctx).map(Some),
+            Saved::NotSaved => Ok(None),
+            Saved::Freed => Err(crate::Error::runtime(FREED_MSG)),
+        })
+    }
+
+    /// A backward without `retain_graph` ran: the saved tensors go with it.
+    pub(crate) fn free_saved(&self) {
+        let mut extras = self.extras.lock();
+        let freed: Vec<Saved> = extras
+            .saved
+            .iter_mut()
+            .filter(|(_, s)| matches!(s, Saved::Kept(_)))
+            .map(|(_, s)| std::mem::replace(s, Saved::Freed))
+            .collect();
+        drop(extras);
+        drop(freed);
+    }
+
+    /// The names `_saved_*` shows (for `dir()`).
+    pub fn saved_names(&self) -> Vec<&'static str> {
+        self.extras.lock().saved.iter().map(|(n, _)| *n).collect()
+    }
+}
+
+/// PyTorch's error for a second backward, or a saved tensor read after the first freed it.
+pub const FREED_MSG: &str = "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.";
+
+/// Records with `record_fn`, then shows `saved` as `out.grad_fn._saved_<name>`.
+pub fn expose_saved_after(
+    out: &Tensor,
+    saved: Vec<(&'static str, Option<SavedTensor>)>,
+    record_fn: impl FnOnce(),
+) {
+    record_fn();
+    expose_saved(out, saved);
+}
+
+/// Shows `saved` as `out.grad_fn._saved_<name>` (call right after `record`).
+pub fn expose_saved(out: &Tensor, saved: Vec<(&'static str, Option<SavedTensor>)>) {
+    if let Some(node) = out.grad_fn() {
+        node.extras.lock().saved = saved
+            .into_iter()
+            .map(|(n, s)| (n, s.map_or(Saved::NotSaved, Saved::Kept)))
+            .collect();
+    }
 }
 
 // NOTE [ Freeing deep graphs ]
@@ -308,6 +382,7 @@ type NodeParts = (
     Vec<Option<Edge>>,
     Option<BackwardFn>,
     Vec<(usize, u64, Hook)>,
+    Vec<(&'static str, Saved)>,
 );
 
 thread_local! {
@@ -321,6 +396,7 @@ impl Drop for Node {
             std::mem::take(&mut self.next),
             self.backward.get_mut().take(),
             std::mem::take(self.pre_hooks.get_mut()),
+            std::mem::take(&mut self.extras.get_mut().saved),
         );
         match DROPPING.try_with(|d| d.replace(true)) {
             // Thread teardown: the thread-locals are gone; drop in place.
@@ -392,6 +468,7 @@ pub fn record_node(
 }
 
 /// A tensor kept for backward, with the version it had when saved.
+#[derive(Clone)]
 pub struct SavedTensor {
     data: Tensor,
     version: u32,

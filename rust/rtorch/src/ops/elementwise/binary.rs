@@ -1,7 +1,7 @@
 //! Binary elementwise ops with broadcasting and type promotion, forward and derivative.
 
 use super::binary_compute::compute;
-use crate::autograd::{record, SavedTensor};
+use crate::autograd::{expose_saved_after, record, SavedTensor};
 use crate::backend::BinaryKernel;
 pub use crate::backend::RoundingMode;
 use crate::dtype::{Priority, ResultType};
@@ -149,18 +149,25 @@ pub fn mul(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     if crate::autograd::needs_grad(&[a, b]) {
         let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
         let (da, db) = (a.dims(), b.dims());
-        record("MulBackward0", &[a, b], &[&out], move |ctx, g| {
-            let ga = if ctx.needs(0) {
-                Some(reduce_grad(mul(&g[0], &sb.unpack(ctx)?)?, &da)?)
-            } else {
-                None
-            };
-            let gb = if ctx.needs(1) {
-                Some(reduce_grad(mul(&g[0], &sa.unpack(ctx)?)?, &db)?)
-            } else {
-                None
-            };
-            Ok(vec![ga, gb])
+        // PyTorch saves `self` only for other's gradient and `other` only for self's.
+        let saved = vec![
+            ("self", b.requires_grad().then(|| sa.clone())),
+            ("other", a.requires_grad().then(|| sb.clone())),
+        ];
+        expose_saved_after(&out, saved, || {
+            record("MulBackward0", &[a, b], &[&out], move |ctx, g| {
+                let ga = if ctx.needs(0) {
+                    Some(reduce_grad(mul(&g[0], &sb.unpack(ctx)?)?, &da)?)
+                } else {
+                    None
+                };
+                let gb = if ctx.needs(1) {
+                    Some(reduce_grad(mul(&g[0], &sa.unpack(ctx)?)?, &db)?)
+                } else {
+                    None
+                };
+                Ok(vec![ga, gb])
+            });
         });
     }
     Ok(out)
@@ -175,29 +182,36 @@ pub fn div_mode(a: &Tensor, b: &Tensor, mode: RoundingMode) -> Result<Tensor> {
     if crate::autograd::needs_grad(&[a, b]) {
         let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
         let (da, db) = (a.dims(), b.dims());
-        record("DivBackward0", &[a, b], &[&out], move |ctx, g| {
-            if mode != RoundingMode::True {
-                // Piecewise constant: zero gradient almost everywhere.
-                return Ok(vec![
-                    Some(crate::ops::factory::zeros_like_shape(&g[0], &da)?),
-                    Some(crate::ops::factory::zeros_like_shape(&g[0], &db)?),
-                ]);
-            }
-            let b = sb.unpack(ctx)?;
-            let ga = if ctx.needs(0) {
-                Some(reduce_grad(div(&g[0], &b)?, &da)?)
-            } else {
-                None
-            };
-            let gb = if ctx.needs(1) {
-                // d(a/b)/db = -a / b^2
-                let a = sa.unpack(ctx)?;
-                let t = div(&mul(&g[0], &a)?, &mul(&b, &b)?)?;
-                Some(reduce_grad(unary::neg(&t)?, &db)?)
-            } else {
-                None
-            };
-            Ok(vec![ga, gb])
+        // PyTorch saves `self` only for other's gradient; `other` both gradients need.
+        let saved = vec![
+            ("self", b.requires_grad().then(|| sa.clone())),
+            ("other", Some(sb.clone())),
+        ];
+        expose_saved_after(&out, saved, || {
+            record("DivBackward0", &[a, b], &[&out], move |ctx, g| {
+                if mode != RoundingMode::True {
+                    // Piecewise constant: zero gradient almost everywhere.
+                    return Ok(vec![
+                        Some(crate::ops::factory::zeros_like_shape(&g[0], &da)?),
+                        Some(crate::ops::factory::zeros_like_shape(&g[0], &db)?),
+                    ]);
+                }
+                let b = sb.unpack(ctx)?;
+                let ga = if ctx.needs(0) {
+                    Some(reduce_grad(div(&g[0], &b)?, &da)?)
+                } else {
+                    None
+                };
+                let gb = if ctx.needs(1) {
+                    // d(a/b)/db = -a / b^2
+                    let a = sa.unpack(ctx)?;
+                    let t = div(&mul(&g[0], &a)?, &mul(&b, &b)?)?;
+                    Some(reduce_grad(unary::neg(&t)?, &db)?)
+                } else {
+                    None
+                };
+                Ok(vec![ga, gb])
+            });
         });
     }
     Ok(out)
