@@ -512,8 +512,20 @@ impl Tensor {
     pub fn is_differentiable_view(&self) -> bool {
         self.0.base.is_some() && self.0.meta.lock().diff_view
     }
+    /// An accessor, so it never records: a view whose base changed in place requires grad
+    /// if its base does, and gets its rebuilt history only when autograd reads it
+    /// (`grad_fn`, recording an op), as in PyTorch.
     pub fn requires_grad(&self) -> bool {
-        self.meta().requires_grad
+        let (own, stale) = {
+            let m = self.0.meta.lock();
+            (
+                m.requires_grad,
+                m.diff_view && m.view_version != self.version(),
+            )
+        };
+        own || stale
+            && self.dtype().is_differentiable()
+            && self.0.base.as_ref().is_some_and(|b| b.requires_grad())
     }
     pub fn set_requires_grad(&self, requires_grad: bool) -> Result<()> {
         let mut m = self.meta();
@@ -667,5 +679,29 @@ impl std::fmt::Debug for Tensor {
             self.dtype().name(),
             self.device()
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::{binary, movement};
+
+    #[test]
+    fn requires_grad_is_an_accessor_that_never_records() {
+        let leaf = Tensor::from_slice(&[1.0f64, 2.0, 3.0, 4.0], &[2, 2]).unwrap();
+        leaf.set_requires_grad(true).unwrap();
+        let base = binary::mul(&leaf, &Tensor::scalar(1.0f64)).unwrap();
+        let view = movement::select(&base, 0, 0).unwrap();
+        let before = view.0.meta.lock().grad_fn.clone().unwrap();
+        binary::binary_("mul", &base, &Tensor::scalar(2.0f64)).unwrap();
+        assert!(view.requires_grad());
+        let after = view.0.meta.lock().grad_fn.clone().unwrap();
+        assert!(
+            Arc::ptr_eq(&before, &after),
+            "requires_grad() recorded a node"
+        );
+        // Reading the history rebuilds it.
+        assert_eq!(view.grad_fn().unwrap().name, "AsStridedBackward0");
     }
 }
