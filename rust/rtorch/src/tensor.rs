@@ -157,23 +157,21 @@ impl Tensor {
         dtype: DType,
         inputs: &[&[isize]],
     ) -> Result<Tensor> {
-        let strides = crate::layout::output_strides(shape, inputs);
-        let n = crate::layout::checked_numel(shape, "empty")?;
-        Ok(Self::from_parts(
-            Arc::new(Storage::uninit(n * dtype.itemsize(), self.device())?),
-            Layout {
-                shape: shape.iter().copied().collect(),
-                strides,
-                offset: 0,
-            },
-            dtype,
-            Default::default(),
-            None,
-        ))
+        let layout = Layout {
+            shape: shape.iter().copied().collect(),
+            strides: crate::layout::output_strides(shape, inputs),
+            offset: 0,
+        };
+        Self::allocate(layout, dtype, self.device(), false)
     }
 
     fn fresh(shape: &[usize], dtype: DType, device: Device, zeroed: bool) -> Result<Tensor> {
-        let n = crate::layout::checked_numel(shape, "empty")?;
+        Self::allocate(Layout::contiguous(shape), dtype, device, zeroed)
+    }
+
+    /// A fresh storage for a dense `layout` (offset 0) on `device`.
+    fn allocate(layout: Layout, dtype: DType, device: Device, zeroed: bool) -> Result<Tensor> {
+        let n = crate::layout::checked_numel(&layout.shape, "empty")?;
         let nbytes = n * dtype.itemsize();
         let storage = if zeroed {
             Storage::zeroed(nbytes, device)?
@@ -182,7 +180,7 @@ impl Tensor {
         };
         Ok(Self::from_parts(
             Arc::new(storage),
-            Layout::contiguous(shape),
+            layout,
             dtype,
             Default::default(),
             None,

@@ -351,16 +351,6 @@ impl Node {
 /// PyTorch's error for a second backward, or a saved tensor read after the first freed it.
 pub const FREED_MSG: &str = "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.";
 
-/// Records with `record_fn`, then shows `saved` as `out.grad_fn._saved_<name>`.
-pub fn expose_saved_after(
-    out: &Tensor,
-    saved: Vec<(&'static str, Option<SavedTensor>)>,
-    record_fn: impl FnOnce(),
-) {
-    record_fn();
-    expose_saved(out, saved);
-}
-
 /// Shows `saved` as `out.grad_fn._saved_<name>` (call right after `record`).
 pub fn expose_saved(out: &Tensor, saved: Vec<(&'static str, Option<SavedTensor>)>) {
     if let Some(node) = out.grad_fn() {

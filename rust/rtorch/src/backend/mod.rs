@@ -197,6 +197,17 @@ impl BinaryKernel {
     }
 }
 
+impl BinaryKernel {
+    /// Comparisons and logical ops: a bool result from any compute dtype.
+    pub fn gives_bool(self) -> bool {
+        use BinaryKernel::*;
+        matches!(
+            self,
+            Eq | Ne | Lt | Le | Gt | Ge | LogicalAnd | LogicalOr | LogicalXor
+        )
+    }
+}
+
 /// `out = k(a, b)` elementwise: `a` and `b` are in the op's compute dtype and their
 /// layouts broadcast to `out`'s shape; `out` is in the op's result dtype.
 pub fn binary(

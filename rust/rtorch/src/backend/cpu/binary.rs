@@ -7,37 +7,31 @@ use crate::backend::{BinaryKernel, RoundingMode};
 use crate::layout::Layout;
 use crate::{with_dtype, Element, Real, Result, Scalar, Tensor};
 
-/// `out = k(a, b)`; `a` and `b` share the compute dtype, `la`/`lb` are their layouts
+/// `out = op(a, b)`; `a` and `b` share the compute dtype, `la`/`lb` are their layouts
 /// broadcast to `out`'s shape.
 #[allow(
     clippy::bool_comparison,
     reason = "the body is expanded for every dtype; for bool, `<` is torch's false < true"
 )]
 pub fn run(
-    k: BinaryKernel,
+    op: BinaryKernel,
     (a, la): (&Tensor, &Layout),
     (b, lb): (&Tensor, &Layout),
     out: &Tensor,
 ) -> Result<()> {
-    let op = k;
-    let (ct, ot) = (a.dtype(), out.dtype());
     let shape = out.dims();
     let po = out.cpu_addr()?;
     let (pa, pb) = (a.cpu_addr()?, b.cpu_addr()?);
     let os = out.strides_vec();
-    with_dtype!(ct, T, {
+    with_dtype!(a.dtype(), T, {
         let pa = SendPtr(pa as *mut T);
         let pb = SendPtr(pb as *mut T);
         let sa = (pa, la.strides.as_slice());
         let sb = (pb, lb.strides.as_slice());
         // SAFETY: all three views are valid over `shape` for their element types.
         unsafe {
-            if ot == DType::Bool && ct != DType::Bool
-                || matches!(
-                    op,
-                    BinaryKernel::LogicalAnd | BinaryKernel::LogicalOr | BinaryKernel::LogicalXor
-                )
-            {
+            // Comparisons and logical ops always give bool, whatever they compare in.
+            if op.gives_bool() {
                 let o = (SendPtr(po as *mut bool), os.as_slice());
                 match op {
                     BinaryKernel::Eq => map2(&shape, o, sa, sb, 1, |x: T, y: T| x == y),
@@ -125,26 +119,7 @@ pub fn run(
                             T::from_i64(shift(x.to_i64(), y.to_i64(), bits, signed, left))
                         })
                     }
-                    BinaryKernel::Eq
-                    | BinaryKernel::Ne
-                    | BinaryKernel::Lt
-                    | BinaryKernel::Le
-                    | BinaryKernel::Gt
-                    | BinaryKernel::Ge => {
-                        // bool inputs compared as bool: compute dtype is already the output dtype
-                        let o = (SendPtr(po as *mut bool), os.as_slice());
-                        match op {
-                            BinaryKernel::Eq => map2(&shape, o, sa, sb, 1, |x: T, y: T| x == y),
-                            BinaryKernel::Ne => map2(&shape, o, sa, sb, 1, |x: T, y: T| x != y),
-                            BinaryKernel::Lt => map2(&shape, o, sa, sb, 1, |x: T, y: T| x < y),
-                            BinaryKernel::Le => map2(&shape, o, sa, sb, 1, |x: T, y: T| x <= y),
-                            BinaryKernel::Gt => map2(&shape, o, sa, sb, 1, |x: T, y: T| x > y),
-                            _ => map2(&shape, o, sa, sb, 1, |x: T, y: T| x >= y),
-                        }
-                    }
-                    BinaryKernel::LogicalAnd
-                    | BinaryKernel::LogicalOr
-                    | BinaryKernel::LogicalXor => unreachable!(),
+                    _ => unreachable!("{op:?} gives bool"),
                 }
             }
         }

@@ -188,15 +188,11 @@ fn contiguous_map<T: Copy + Send + Sync>(
 }
 
 fn dispatch_relu(x: &Tensor, out: &Tensor) -> Result<()> {
-    let zero = |_: DType| Err(crate::ops::unsupported("relu", x.dtype()));
-    crate::dispatch!(FLOAT, x.dtype(), T, { relu_in::<T>(x, out) }, {
-        crate::dispatch!(
-            INTEGRAL,
-            x.dtype(),
-            T,
-            { relu_in::<T>(x, out) },
-            zero(x.dtype())
-        )
+    let dt = x.dtype();
+    crate::dispatch!(FLOAT, dt, T, { relu_in::<T>(x, out) }, {
+        crate::dispatch!(INTEGRAL, dt, T, { relu_in::<T>(x, out) }, {
+            Err(crate::ops::unsupported("relu", dt))
+        })
     })
 }
 

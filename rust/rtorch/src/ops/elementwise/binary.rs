@@ -1,7 +1,7 @@
 //! Binary elementwise ops with broadcasting and type promotion, forward and derivative.
 
 use super::binary_compute::compute;
-use crate::autograd::{expose_saved_after, record, SavedTensor};
+use crate::autograd::{expose_saved, record, SavedTensor};
 use crate::backend::BinaryKernel;
 pub use crate::backend::RoundingMode;
 use crate::dtype::{Priority, ResultType};
@@ -154,21 +154,20 @@ pub fn mul(a: &Tensor, b: &Tensor) -> Result<Tensor> {
             ("self", b.requires_grad().then(|| sa.clone())),
             ("other", a.requires_grad().then(|| sb.clone())),
         ];
-        expose_saved_after(&out, saved, || {
-            record("MulBackward0", &[a, b], &[&out], move |ctx, g| {
-                let ga = if ctx.needs(0) {
-                    Some(reduce_grad(mul(&g[0], &sb.unpack(ctx)?)?, &da)?)
-                } else {
-                    None
-                };
-                let gb = if ctx.needs(1) {
-                    Some(reduce_grad(mul(&g[0], &sa.unpack(ctx)?)?, &db)?)
-                } else {
-                    None
-                };
-                Ok(vec![ga, gb])
-            });
+        record("MulBackward0", &[a, b], &[&out], move |ctx, g| {
+            let ga = if ctx.needs(0) {
+                Some(reduce_grad(mul(&g[0], &sb.unpack(ctx)?)?, &da)?)
+            } else {
+                None
+            };
+            let gb = if ctx.needs(1) {
+                Some(reduce_grad(mul(&g[0], &sa.unpack(ctx)?)?, &db)?)
+            } else {
+                None
+            };
+            Ok(vec![ga, gb])
         });
+        expose_saved(&out, saved);
     }
     Ok(out)
 }
@@ -187,32 +186,31 @@ pub fn div_mode(a: &Tensor, b: &Tensor, mode: RoundingMode) -> Result<Tensor> {
             ("self", b.requires_grad().then(|| sa.clone())),
             ("other", Some(sb.clone())),
         ];
-        expose_saved_after(&out, saved, || {
-            record("DivBackward0", &[a, b], &[&out], move |ctx, g| {
-                if mode != RoundingMode::True {
-                    // Piecewise constant: zero gradient almost everywhere.
-                    return Ok(vec![
-                        Some(crate::ops::factory::zeros_like_shape(&g[0], &da)?),
-                        Some(crate::ops::factory::zeros_like_shape(&g[0], &db)?),
-                    ]);
-                }
-                let b = sb.unpack(ctx)?;
-                let ga = if ctx.needs(0) {
-                    Some(reduce_grad(div(&g[0], &b)?, &da)?)
-                } else {
-                    None
-                };
-                let gb = if ctx.needs(1) {
-                    // d(a/b)/db = -a / b^2
-                    let a = sa.unpack(ctx)?;
-                    let t = div(&mul(&g[0], &a)?, &mul(&b, &b)?)?;
-                    Some(reduce_grad(unary::neg(&t)?, &db)?)
-                } else {
-                    None
-                };
-                Ok(vec![ga, gb])
-            });
+        record("DivBackward0", &[a, b], &[&out], move |ctx, g| {
+            if mode != RoundingMode::True {
+                // Piecewise constant: zero gradient almost everywhere.
+                return Ok(vec![
+                    Some(crate::ops::factory::zeros_like_shape(&g[0], &da)?),
+                    Some(crate::ops::factory::zeros_like_shape(&g[0], &db)?),
+                ]);
+            }
+            let b = sb.unpack(ctx)?;
+            let ga = if ctx.needs(0) {
+                Some(reduce_grad(div(&g[0], &b)?, &da)?)
+            } else {
+                None
+            };
+            let gb = if ctx.needs(1) {
+                // d(a/b)/db = -a / b^2
+                let a = sa.unpack(ctx)?;
+                let t = div(&mul(&g[0], &a)?, &mul(&b, &b)?)?;
+                Some(reduce_grad(unary::neg(&t)?, &db)?)
+            } else {
+                None
+            };
+            Ok(vec![ga, gb])
         });
+        expose_saved(&out, saved);
     }
     Ok(out)
 }

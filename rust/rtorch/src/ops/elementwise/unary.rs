@@ -1,6 +1,6 @@
 //! Unary elementwise ops, forward and derivative side by side.
 
-use crate::autograd::{expose_saved_after, needs_grad, record, SavedTensor};
+use crate::autograd::{expose_saved, needs_grad, record, SavedTensor};
 use crate::backend::{self, UnaryKernel};
 use crate::ops::binary::{add, div, mul, mul_scalar, sub};
 use crate::ops::cast::cast_for_op;
@@ -79,11 +79,11 @@ fn bool_unary(x: &Tensor, k: UnaryKernel) -> Result<Tensor> {
 fn grad_x(name: &'static str, x: &Tensor, out: &Tensor, f: fn(&Tensor, &Tensor) -> Result<Tensor>) {
     if needs_grad(&[x]) {
         let sx = SavedTensor::input(x);
-        expose_saved_after(out, vec![("self", Some(sx.clone()))], || {
-            record(name, &[x], &[out], move |ctx, g| {
-                Ok(vec![Some(f(&g[0], &sx.unpack(ctx)?)?)])
-            })
+        let saved = vec![("self", Some(sx.clone()))];
+        record(name, &[x], &[out], move |ctx, g| {
+            Ok(vec![Some(f(&g[0], &sx.unpack(ctx)?)?)])
         });
+        expose_saved(out, saved);
     }
 }
 
@@ -96,11 +96,11 @@ fn grad_out(
 ) {
     if needs_grad(&[x]) {
         let so = SavedTensor::output(out, 0);
-        expose_saved_after(out, vec![("result", Some(so.clone()))], || {
-            record(name, &[x], &[out], move |ctx, g| {
-                Ok(vec![Some(f(&g[0], &so.unpack(ctx)?)?)])
-            })
+        let saved = vec![("result", Some(so.clone()))];
+        record(name, &[x], &[out], move |ctx, g| {
+            Ok(vec![Some(f(&g[0], &so.unpack(ctx)?)?)])
         });
+        expose_saved(out, saved);
     }
 }
 

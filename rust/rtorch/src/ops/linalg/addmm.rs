@@ -9,6 +9,19 @@ use crate::ops::movement::{expand, t, transpose, unsqueeze};
 use crate::ops::{Kind, OpInfo};
 use crate::{bail, ensure, DType, Result, Scalar, Tensor};
 
+/// addmm's and addbmm's dtype rule, in PyTorch's words (it names the first mismatch).
+fn check_same_dtype(input: &Tensor, a: &Tensor, b: &Tensor) -> Result<()> {
+    let other = if input.dtype() != a.dtype() { a } else { b };
+    ensure!(
+        input.dtype() == a.dtype() && a.dtype() == b.dtype(),
+        runtime,
+        "self and mat2 must have the same dtype, but got {} and {}",
+        input.dtype().scalar_name(),
+        other.dtype().scalar_name()
+    );
+    Ok(())
+}
+
 // The registry's sample call of the family: both scalings exercised.
 const BETA: Scalar = Scalar::Float(0.5);
 const ALPHA: Scalar = Scalar::Float(1.5);
@@ -198,18 +211,7 @@ pub fn addmm(
             .layout()
             .broadcast_to(&[m1.shape()[0], m2.shape()[1]], "addmm")?;
     }
-    ensure!(
-        input.dtype() == m1.dtype() && m1.dtype() == m2.dtype(),
-        runtime,
-        "self and mat2 must have the same dtype, but got {} and {}",
-        input.dtype().scalar_name(),
-        if input.dtype() != m1.dtype() {
-            m1.dtype()
-        } else {
-            m2.dtype()
-        }
-        .scalar_name()
-    );
+    check_same_dtype(input, m1, m2)?;
     add_product(
         "AddmmBackward0",
         [input, m1, m2],
@@ -384,18 +386,7 @@ pub fn addbmm(
     beta: Scalar,
     alpha: Scalar,
 ) -> Result<Tensor> {
-    ensure!(
-        input.dtype() == b1.dtype() && b1.dtype() == b2.dtype(),
-        runtime,
-        "self and mat2 must have the same dtype, but got {} and {}",
-        input.dtype().scalar_name(),
-        if input.dtype() != b1.dtype() {
-            b1.dtype()
-        } else {
-            b2.dtype()
-        }
-        .scalar_name()
-    );
+    check_same_dtype(input, b1, b2)?;
     add_product(
         "AddbmmBackward0",
         [input, b1, b2],
