@@ -5,7 +5,7 @@ use crate::convert::{self, operand_req};
 use crate::errors::IntoPy;
 use crate::options;
 use crate::out::with_out;
-use crate::tensor::{heavy, PyTensor, R};
+use crate::tensor::{PyTensor, R};
 use crate::tensor_math::tensor_list;
 use crate::types::{dtype_obj, PyDType};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
@@ -130,7 +130,12 @@ pub fn zeros(
     finish_out(
         "zeros",
         out,
-        Tensor::zeros(&s, factory_dtype(dtype)?, device).py()?,
+        {
+            let dt = factory_dtype(dtype)?;
+            crate::engine!(size.py(), s.iter().product(), || Tensor::zeros(
+                &s, dt, device
+            ))?
+        },
         requires_grad,
     )
 }
@@ -153,7 +158,15 @@ pub fn ones(
     finish_out(
         "ones",
         out,
-        factory::full(&s, Scalar::Int(1), factory_dtype(dtype)?, device).py()?,
+        {
+            let dt = factory_dtype(dtype)?;
+            crate::engine!(size.py(), s.iter().product(), || factory::full(
+                &s,
+                Scalar::Int(1),
+                dt,
+                device
+            ))?
+        },
         requires_grad,
     )
 }
@@ -181,7 +194,12 @@ pub fn empty(
     finish_out(
         "empty",
         out,
-        Tensor::zeros(&s, factory_dtype(dtype)?, device).py()?,
+        {
+            let dt = factory_dtype(dtype)?;
+            crate::engine!(size.py(), s.iter().product(), || Tensor::zeros(
+                &s, dt, device
+            ))?
+        },
         requires_grad,
     )
 }
@@ -216,7 +234,11 @@ pub fn full(
     finish_out(
         "full",
         out,
-        factory::full(&s, v, dt, device).py()?,
+        {
+            crate::engine!(size.py(), s.iter().product(), || factory::full(
+                &s, v, dt, device
+            ))?
+        },
         requires_grad,
     )
 }
@@ -240,7 +262,15 @@ pub fn zeros_like(
     let t = &input.get().t;
     let device = like_device(t, device)?;
     finish(
-        factory::full_like(t, Scalar::Int(0), like_dtype(t, dtype)?, device).py()?,
+        {
+            let dt = like_dtype(t, dtype)?;
+            crate::engine!(input.py(), t.numel(), || factory::full_like(
+                t,
+                Scalar::Int(0),
+                dt,
+                device
+            ))?
+        },
         requires_grad,
     )
 }
@@ -273,7 +303,15 @@ pub fn ones_like(
     let t = &input.get().t;
     let device = like_device(t, device)?;
     finish(
-        factory::full_like(t, Scalar::Int(1), like_dtype(t, dtype)?, device).py()?,
+        {
+            let dt = like_dtype(t, dtype)?;
+            crate::engine!(input.py(), t.numel(), || factory::full_like(
+                t,
+                Scalar::Int(1),
+                dt,
+                device
+            ))?
+        },
         requires_grad,
     )
 }
@@ -295,7 +333,12 @@ pub fn full_like(
     let device = like_device(t, device)?;
     let v = convert::scalar_req(fill_value, "full_like(): argument 'fill_value'")?;
     finish(
-        factory::full_like(t, v, like_dtype(t, dtype)?, device).py()?,
+        {
+            let dt = like_dtype(t, dtype)?;
+            crate::engine!(input.py(), t.numel(), || factory::full_like(
+                t, v, dt, device
+            ))?
+        },
         requires_grad,
     )
 }
@@ -438,7 +481,7 @@ pub fn cat(
     let n: usize = ts.iter().map(|t| t.numel()).sum();
     let refs: Vec<&Tensor> = ts.iter().collect();
     with_out(py, "cat", &refs, out, || {
-        crate::ok!(heavy(py, n, || join::cat(&ts, dim)))
+        crate::ok!(py, n, || join::cat(&ts, dim))
     })
 }
 
@@ -456,7 +499,8 @@ pub fn stack(
     let ts = tensor_list(tensors)?;
     let refs: Vec<&Tensor> = ts.iter().collect();
     with_out(py, "stack", &refs, out, || {
-        crate::ok!(join::stack(&ts, dim))
+        let n = ts.iter().map(Tensor::numel).sum();
+        crate::ok!(py, n, || join::stack(&ts, dim))
     })
 }
 

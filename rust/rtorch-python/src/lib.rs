@@ -13,6 +13,7 @@ mod functions;
 mod options;
 mod out;
 mod random;
+mod run;
 mod tensor;
 mod tensor_blas;
 mod tensor_math;

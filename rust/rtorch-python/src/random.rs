@@ -86,11 +86,11 @@ fn sampled(
     dtype: Option<&Bound<'_, PyAny>>,
     device: Device,
     requires_grad: bool,
-    f: impl FnOnce(&Tensor) -> rtorch::Result<()>,
+    f: impl FnOnce(&Tensor) -> rtorch::Result<()> + Send,
 ) -> R {
     let s = convert::usizes(&convert::sizes_req(size, "rand", "size")?, "rand")?;
     let t = Tensor::empty(&s, factory_dtype(dtype)?, device).py()?;
-    f(&t).py()?;
+    crate::engine!(size.py(), t.numel(), || f(&t))?;
     finish(t, requires_grad)
 }
 

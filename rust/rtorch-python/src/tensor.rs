@@ -13,17 +13,6 @@ use rtorch::{DType, Device, Scalar, Tensor};
 use std::sync::atomic::{AtomicPtr, Ordering};
 
 /// Work (elements) above which a call releases the GIL.
-const GIL_RELEASE_ELEMS: usize = 1 << 16;
-
-/// Runs `f` without the GIL when the work is large enough to be worth it.
-pub fn heavy<R: Send>(py: Python<'_>, elems: usize, f: impl FnOnce() -> R + Send) -> R {
-    if elems >= GIL_RELEASE_ELEMS {
-        py.detach(f)
-    } else {
-        f()
-    }
-}
-
 #[pyclass(name = "Tensor", module = "rtorch", subclass, dict, weakref, frozen)]
 pub struct PyTensor {
     pub t: Tensor,
@@ -125,44 +114,6 @@ pub type R = PyResult<TensorOut>;
 
 pub fn ok(t: rtorch::Result<Tensor>) -> R {
     t.py().map(TensorOut)
-}
-
-/// `crate::ok!(engine call)`: `ok`, with a Rust panic inside the call turned into a RuntimeError
-/// naming the method or function it happened in, never pyo3's `PanicException` (a
-/// `BaseException` that `except Exception` does not catch). Unwinding costs nothing on
-/// the normal path.
-#[macro_export]
-macro_rules! ok {
-    ($e:expr) => {{
-        fn __here() {}
-        // The closure returns PyResult so that argument conversions inside `$e` keep `?`.
-        let call = || -> pyo3::PyResult<rtorch::Result<rtorch::Tensor>> { Ok($e) };
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)) {
-            Ok(r) => $crate::tensor::ok(r?),
-            Err(payload) => Err($crate::tensor::internal_error(
-                std::any::type_name_of_val(&__here),
-                payload,
-            )),
-        }
-    }};
-}
-
-/// The RuntimeError for a panic caught by `ok!`; `here` is the path of a function item
-/// declared in the binding (`…::PyTensor>::sum::__here`), whose last named segment is the
-/// Python name.
-pub fn internal_error(here: &str, payload: Box<dyn std::any::Any + Send>) -> PyErr {
-    let op = here
-        .rsplit("::")
-        .find(|s| !s.starts_with('{') && *s != "__here")
-        .unwrap_or("rtorch");
-    let msg = payload
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".to_string());
-    pyo3::exceptions::PyRuntimeError::new_err(format!(
-        "internal error in {op}: {msg} (this is a bug in rtorch; please report it)"
-    ))
 }
 
 fn type_name(o: &Bound<'_, PyAny>) -> String {
@@ -659,7 +610,7 @@ impl PyTensor {
         } else {
             src
         };
-        heavy(py, view.numel(), || movement::copy_(&view, &src)).py()
+        crate::engine!(py, view.numel(), || movement::copy_(&view, &src))
     }
 }
 

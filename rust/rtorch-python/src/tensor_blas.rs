@@ -4,7 +4,7 @@
 
 use crate::convert;
 use crate::out::with_out;
-use crate::tensor::{heavy, PyTensor, R};
+use crate::tensor::{PyTensor, R};
 use crate::tensor_math::scalar_or_default;
 use pyo3::exceptions::{PyTypeError, PyUserWarning};
 use pyo3::prelude::*;
@@ -168,7 +168,7 @@ fn call(
     let work = a
         .numel()
         .saturating_mul(b.shape().last().copied().unwrap_or(1));
-    crate::ok!(heavy(py, work, || (op.f)(input, a, b, beta, alpha)))
+    crate::ok!(py, work, || (op.f)(input, a, b, beta, alpha))
 }
 
 fn method<'py>(

@@ -4,7 +4,7 @@
 use crate::convert::{operand_req, scalar_req};
 use crate::errors::IntoPy;
 use crate::out::{with_out, Out};
-use crate::tensor::{heavy, PyTensor, R};
+use crate::tensor::{PyTensor, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use rtorch::ops::{binary, indexing, matmul, pointwise, unary};
@@ -42,12 +42,12 @@ macro_rules! unary_methods {
                 #[pyo3(signature = (*, out=None))]
                 fn $name(&self, py: Python<'_>, out: Out<'_, '_>) -> R {
                     with_out(py, stringify!($name), &[&self.t], out, || {
-                        crate::ok!(heavy(py, self.t.numel(), || unary::$name(&self.t)))
+                        crate::ok!(py, self.t.numel(), || unary::$name(&self.t))
                     })
                 }
                 fn $inplace<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, Self>> {
                     let t = &slf.get().t;
-                    heavy(slf.py(), t.numel(), || unary::unary_(stringify!($name), t)).py()?;
+                    crate::engine!(slf.py(), t.numel(), || unary::unary_(stringify!($name), t))?;
                     Ok(slf.clone())
                 }
             )*
@@ -117,7 +117,7 @@ macro_rules! binary_methods {
                     let b = operand_req(other, stringify!($name), "other")?;
                     let py = other.py();
                     with_out(py, stringify!($name), &[&self.t, &b], out, || {
-                        crate::ok!(heavy(py, self.t.numel().max(b.numel()), || binary::$name(&self.t, &b)))
+                        crate::ok!(py, self.t.numel().max(b.numel()), || binary::$name(&self.t, &b))
                     })
                 }
                 fn $inplace<'py>(slf: &Bound<'py, Self>, other: &Bound<'_, PyAny>) -> PyResult<Bound<'py, Self>> {
@@ -176,9 +176,9 @@ impl PyTensor {
         let a = scalar_or_default(alpha, "alpha", Scalar::Int(1))?;
         let py = other.py();
         with_out(py, "add", &[&self.t, &b], out, || {
-            crate::ok!(heavy(py, self.t.numel().max(b.numel()), || {
+            crate::ok!(py, self.t.numel().max(b.numel()), || {
                 binary::add_scaled(&self.t, &b, a)
-            }))
+            })
         })
     }
     #[pyo3(signature = (other, *, alpha=None))]
@@ -190,7 +190,7 @@ impl PyTensor {
         let b = operand_req(other, "add_", "other")?;
         let a = scalar_or_default(alpha, "alpha", Scalar::Int(1))?;
         let t = &slf.get().t;
-        heavy(slf.py(), t.numel(), || binary::add_scaled_(t, &b, a)).py()?;
+        crate::engine!(slf.py(), t.numel(), || binary::add_scaled_(t, &b, a))?;
         Ok(slf.clone())
     }
     #[pyo3(signature = (other, *, alpha=None, out=None))]
@@ -204,9 +204,9 @@ impl PyTensor {
         let a = scalar_or_default(alpha, "alpha", Scalar::Int(1))?;
         let py = other.py();
         with_out(py, "sub", &[&self.t, &b], out, || {
-            crate::ok!(heavy(py, self.t.numel().max(b.numel()), || {
+            crate::ok!(py, self.t.numel().max(b.numel()), || {
                 binary::sub_scaled(&self.t, &b, a)
-            }))
+            })
         })
     }
     #[pyo3(signature = (other, *, alpha=None))]
@@ -218,7 +218,12 @@ impl PyTensor {
         let b = operand_req(other, "sub_", "other")?;
         let a = scalar_or_default(alpha, "alpha", Scalar::Int(1))?;
         let t = &slf.get().t;
-        rtorch::ops::inplace::apply(t, &[&b], "sub_", |x| binary::sub_scaled(x, &b, a)).py()?;
+        crate::engine!(slf.py(), t.numel(), || rtorch::ops::inplace::apply(
+            t,
+            &[&b],
+            "sub_",
+            |x| binary::sub_scaled(x, &b, a)
+        ))?;
         Ok(slf.clone())
     }
     #[pyo3(signature = (other, *, rounding_mode=None, out=None))]
@@ -227,9 +232,9 @@ impl PyTensor {
         let mode = rounding(rounding_mode)?;
         let py = other.py();
         with_out(py, "div", &[&self.t, &b], out, || {
-            crate::ok!(heavy(py, self.t.numel().max(b.numel()), || {
+            crate::ok!(py, self.t.numel().max(b.numel()), || {
                 binary::div_mode(&self.t, &b, mode)
-            }))
+            })
         })
     }
     #[pyo3(signature = (other, *, rounding_mode=None))]
@@ -242,10 +247,14 @@ impl PyTensor {
         let mode = rounding(rounding_mode)?;
         let t = &slf.get().t;
         if mode == binary::RoundingMode::True {
-            binary::binary_("div", t, &b).py()?;
+            crate::engine!(slf.py(), t.numel(), || binary::binary_("div", t, &b))?;
         } else {
-            rtorch::ops::inplace::apply(t, &[&b], "div_", |x| binary::div_mode(x, &b, mode))
-                .py()?;
+            crate::engine!(slf.py(), t.numel(), || rtorch::ops::inplace::apply(
+                t,
+                &[&b],
+                "div_",
+                |x| binary::div_mode(x, &b, mode)
+            ))?;
         }
         Ok(slf.clone())
     }
@@ -253,7 +262,12 @@ impl PyTensor {
     // ----- pointwise with options -----
 
     #[pyo3(signature = (min=None, max=None))]
-    fn clamp(&self, min: Option<&Bound<'_, PyAny>>, max: Option<&Bound<'_, PyAny>>) -> R {
+    fn clamp(
+        &self,
+        py: Python<'_>,
+        min: Option<&Bound<'_, PyAny>>,
+        max: Option<&Bound<'_, PyAny>>,
+    ) -> R {
         if let (Some(a), Some(b)) = (min.filter(|o| !o.is_none()), max.filter(|o| !o.is_none())) {
             // A 0-dim tensor passes as a number; a real tensor cannot pair with a number.
             let tensorish = |o: &Bound<'_, PyAny>| {
@@ -276,11 +290,20 @@ impl PyTensor {
             .filter(|o| !o.is_none())
             .map(|o| operand_req(o, "clamp", "max"))
             .transpose()?;
-        crate::ok!(pointwise::clamp(&self.t, lo.as_ref(), hi.as_ref()))
+        crate::ok!(py, self.t.numel(), || pointwise::clamp(
+            &self.t,
+            lo.as_ref(),
+            hi.as_ref()
+        ))
     }
     #[pyo3(signature = (min=None, max=None))]
-    fn clip(&self, min: Option<&Bound<'_, PyAny>>, max: Option<&Bound<'_, PyAny>>) -> R {
-        self.clamp(min, max)
+    fn clip(
+        &self,
+        py: Python<'_>,
+        min: Option<&Bound<'_, PyAny>>,
+        max: Option<&Bound<'_, PyAny>>,
+    ) -> R {
+        self.clamp(py, min, max)
     }
     #[pyo3(signature = (min=None, max=None))]
     fn clamp_<'py>(
@@ -297,34 +320,59 @@ impl PyTensor {
             .filter(|o| !o.is_none())
             .map(|o| operand_req(o, "clamp_", "max"))
             .transpose()?;
-        rtorch::ops::inplace::apply(t, &[], "clamp_", |x| {
-            pointwise::clamp(x, lo.as_ref(), hi.as_ref())
-        })
-        .py()?;
+        crate::engine!(slf.py(), t.numel(), || rtorch::ops::inplace::apply(
+            t,
+            &[],
+            "clamp_",
+            |x| { pointwise::clamp(x, lo.as_ref(), hi.as_ref()) }
+        ))?;
         Ok(slf.clone())
     }
-    fn clamp_min(&self, min: &Bound<'_, PyAny>) -> R {
+    fn clamp_min(&self, py: Python<'_>, min: &Bound<'_, PyAny>) -> R {
         not_none(min, "clamp_min")?;
         let lo = operand_req(min, "clamp_min", "min")?;
-        crate::ok!(pointwise::clamp_min(&self.t, &lo))
+        crate::ok!(py, self.t.numel(), || pointwise::clamp_min(&self.t, &lo))
     }
-    fn clamp_max(&self, max: &Bound<'_, PyAny>) -> R {
+    fn clamp_max(&self, py: Python<'_>, max: &Bound<'_, PyAny>) -> R {
         not_none(max, "clamp_max")?;
         let hi = operand_req(max, "clamp_max", "max")?;
-        crate::ok!(pointwise::clamp_max(&self.t, &hi))
+        crate::ok!(py, self.t.numel(), || pointwise::clamp_max(&self.t, &hi))
     }
-    fn lerp(&self, end: &Bound<'_, PyTensor>, weight: &Bound<'_, PyAny>) -> R {
+    fn lerp(&self, py: Python<'_>, end: &Bound<'_, PyTensor>, weight: &Bound<'_, PyAny>) -> R {
         let w = operand_req(weight, "lerp", "weight")?;
-        crate::ok!(pointwise::lerp(&self.t, &end.get().t, &w))
+        {
+            let end = &end.get().t;
+            crate::ok!(py, self.t.numel(), || pointwise::lerp(&self.t, end, &w))
+        }
     }
     #[pyo3(name = "where")]
-    fn where_method(&self, condition: &Bound<'_, PyTensor>, other: &Bound<'_, PyAny>) -> R {
+    fn where_method(
+        &self,
+        py: Python<'_>,
+        condition: &Bound<'_, PyTensor>,
+        other: &Bound<'_, PyAny>,
+    ) -> R {
         let y = operand_req(other, "where", "other")?;
-        crate::ok!(pointwise::where_(&condition.get().t, &self.t, &y))
+        {
+            let condition = &condition.get().t;
+            crate::ok!(py, self.t.numel(), || pointwise::where_(
+                condition, &self.t, &y
+            ))
+        }
     }
-    fn masked_fill(&self, mask: &Bound<'_, PyTensor>, value: &Bound<'_, PyAny>) -> R {
+    fn masked_fill(
+        &self,
+        py: Python<'_>,
+        mask: &Bound<'_, PyTensor>,
+        value: &Bound<'_, PyAny>,
+    ) -> R {
         let v = operand_req(value, "masked_fill", "value")?;
-        crate::ok!(pointwise::masked_fill(&self.t, &mask.get().t, &v))
+        {
+            let mask = &mask.get().t;
+            crate::ok!(py, self.t.numel(), || pointwise::masked_fill(
+                &self.t, mask, &v
+            ))
+        }
     }
     fn masked_fill_<'py>(
         slf: &Bound<'py, Self>,
@@ -333,55 +381,63 @@ impl PyTensor {
     ) -> PyResult<Bound<'py, Self>> {
         let v = operand_req(value, "masked_fill_", "value")?;
         let (t, m) = (&slf.get().t, &mask.get().t);
-        rtorch::ops::inplace::apply(t, &[&v], "masked_fill_", |x| {
-            pointwise::masked_fill(x, m, &v)
-        })
-        .py()?;
+        crate::engine!(slf.py(), t.numel(), || rtorch::ops::inplace::apply(
+            t,
+            &[&v],
+            "masked_fill_",
+            |x| { pointwise::masked_fill(x, m, &v) }
+        ))?;
         Ok(slf.clone())
     }
     #[pyo3(signature = (tensor1, tensor2, *, value=None))]
     fn addcmul(
         &self,
+        py: Python<'_>,
         tensor1: &Bound<'_, PyTensor>,
         tensor2: &Bound<'_, PyTensor>,
         value: Option<&Bound<'_, PyAny>>,
     ) -> R {
         let v = scalar_or_default(value, "value", Scalar::Int(1))?;
-        crate::ok!(pointwise::addcmul(
-            &self.t,
-            &tensor1.get().t,
-            &tensor2.get().t,
-            v,
-        ))
+        {
+            let tensor1 = &tensor1.get().t;
+            let tensor2 = &tensor2.get().t;
+            crate::ok!(py, self.t.numel(), || pointwise::addcmul(
+                &self.t, tensor1, tensor2, v,
+            ))
+        }
     }
     #[pyo3(signature = (tensor1, tensor2, *, value=None))]
     fn addcdiv(
         &self,
+        py: Python<'_>,
         tensor1: &Bound<'_, PyTensor>,
         tensor2: &Bound<'_, PyTensor>,
         value: Option<&Bound<'_, PyAny>>,
     ) -> R {
         let v = scalar_or_default(value, "value", Scalar::Int(1))?;
-        crate::ok!(pointwise::addcdiv(
-            &self.t,
-            &tensor1.get().t,
-            &tensor2.get().t,
-            v,
-        ))
+        {
+            let tensor1 = &tensor1.get().t;
+            let tensor2 = &tensor2.get().t;
+            crate::ok!(py, self.t.numel(), || pointwise::addcdiv(
+                &self.t, tensor1, tensor2, v,
+            ))
+        }
     }
     #[pyo3(signature = (nan=0.0, posinf=None, neginf=None))]
-    fn nan_to_num(&self, nan: f64, posinf: Option<f64>, neginf: Option<f64>) -> R {
-        crate::ok!(unary::nan_to_num(&self.t, nan, posinf, neginf))
+    fn nan_to_num(&self, py: Python<'_>, nan: f64, posinf: Option<f64>, neginf: Option<f64>) -> R {
+        crate::ok!(py, self.t.numel(), || unary::nan_to_num(
+            &self.t, nan, posinf, neginf
+        ))
     }
     #[pyo3(signature = (*, decimals=None))]
-    fn round(&self, decimals: Option<&Bound<'_, PyAny>>) -> R {
+    fn round(&self, py: Python<'_>, decimals: Option<&Bound<'_, PyAny>>) -> R {
         let decimals = decimals.map(|d| decimals_arg(d, "round")).transpose()?;
         match decimals {
-            None => crate::ok!(unary::round(&self.t)),
+            None => crate::ok!(py, self.t.numel(), || unary::round(&self.t)),
             Some(0) if !self.t.dtype().is_floating_point() => Err(crate::errors::to_py(
                 rtorch::ops::unsupported("round_vml_cpu", self.t.dtype()),
             )),
-            Some(d) => crate::ok!(unary::round_decimals(&self.t, d)),
+            Some(d) => crate::ok!(py, self.t.numel(), || unary::round_decimals(&self.t, d)),
         }
     }
     #[pyo3(signature = (*, decimals=None))]
@@ -393,20 +449,23 @@ impl PyTensor {
             .map(|d| decimals_arg(d, "round_"))
             .transpose()?
             .unwrap_or(0);
-        rtorch::ops::inplace::apply(&slf.get().t, &[], "round_", |x| {
-            unary::round_decimals(x, decimals)
-        })
-        .py()?;
+        let t = &slf.get().t;
+        crate::engine!(slf.py(), t.numel(), || rtorch::ops::inplace::apply(
+            t,
+            &[],
+            "round_",
+            |x| { unary::round_decimals(x, decimals) }
+        ))?;
         Ok(slf.clone())
     }
-    fn isnan(&self) -> R {
-        crate::ok!(unary::isnan(&self.t))
+    fn isnan(&self, py: Python<'_>) -> R {
+        crate::ok!(py, self.t.numel(), || unary::isnan(&self.t))
     }
-    fn isinf(&self) -> R {
-        crate::ok!(unary::isinf(&self.t))
+    fn isinf(&self, py: Python<'_>) -> R {
+        crate::ok!(py, self.t.numel(), || unary::isinf(&self.t))
     }
-    fn isfinite(&self) -> R {
-        crate::ok!(unary::isfinite(&self.t))
+    fn isfinite(&self, py: Python<'_>) -> R {
+        crate::ok!(py, self.t.numel(), || unary::isfinite(&self.t))
     }
 
     // ----- BLAS -----
@@ -415,48 +474,51 @@ impl PyTensor {
     fn mm(&self, py: Python<'_>, mat2: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
         let b = &mat2.get().t;
         with_out(py, "mm", &[&self.t, b], out, || {
-            crate::ok!(heavy(py, self.t.numel() * 8, || matmul::mm(&self.t, b)))
+            crate::ok!(py, self.t.numel() * 8, || matmul::mm(&self.t, b))
         })
     }
     #[pyo3(signature = (mat2, *, out=None))]
     fn bmm(&self, py: Python<'_>, mat2: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
         let b = &mat2.get().t;
         with_out(py, "bmm", &[&self.t, b], out, || {
-            crate::ok!(heavy(py, self.t.numel() * 8, || matmul::bmm(&self.t, b)))
+            crate::ok!(py, self.t.numel() * 8, || matmul::bmm(&self.t, b))
         })
     }
     #[pyo3(signature = (other, *, out=None))]
     fn matmul(&self, py: Python<'_>, other: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
         let b = &other.get().t;
         with_out(py, "matmul", &[&self.t, b], out, || {
-            crate::ok!(heavy(py, self.t.numel() * 8, || matmul::matmul(&self.t, b)))
+            crate::ok!(py, self.t.numel() * 8, || matmul::matmul(&self.t, b))
         })
     }
     #[pyo3(signature = (vec, *, out=None))]
     fn mv(&self, py: Python<'_>, vec: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
         let v = &vec.get().t;
         with_out(py, "mv", &[&self.t, v], out, || {
-            crate::ok!(heavy(py, self.t.numel(), || matmul::mv(&self.t, v)))
+            crate::ok!(py, self.t.numel(), || matmul::mv(&self.t, v))
         })
     }
     #[pyo3(signature = (other, *, out=None))]
     fn dot(&self, py: Python<'_>, other: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
         let b = &other.get().t;
         with_out(py, "dot", &[&self.t, b], out, || {
-            crate::ok!(heavy(py, self.t.numel(), || matmul::dot(&self.t, b)))
+            crate::ok!(py, self.t.numel(), || matmul::dot(&self.t, b))
         })
     }
     #[pyo3(signature = (vec2, *, out=None))]
     fn outer(&self, py: Python<'_>, vec2: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
         let b = &vec2.get().t;
         with_out(py, "outer", &[&self.t, b], out, || {
-            crate::ok!(heavy(py, self.t.numel() * b.numel(), || {
+            crate::ok!(py, self.t.numel() * b.numel(), || {
                 matmul::outer(&self.t, b)
-            }))
+            })
         })
     }
-    fn ger(&self, vec2: &Bound<'_, PyTensor>) -> R {
-        crate::ok!(matmul::outer(&self.t, &vec2.get().t))
+    fn ger(&self, py: Python<'_>, vec2: &Bound<'_, PyTensor>) -> R {
+        {
+            let vec2 = &vec2.get().t;
+            crate::ok!(py, self.t.numel(), || matmul::outer(&self.t, vec2))
+        }
     }
 }
 

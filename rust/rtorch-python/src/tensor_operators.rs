@@ -2,8 +2,7 @@
 //! each converts its operand and calls the engine op of the same meaning.
 
 use crate::convert::{self, operand};
-use crate::errors::IntoPy;
-use crate::tensor::{heavy, PyTensor, TensorOut, R};
+use crate::tensor::{PyTensor, TensorOut, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use rtorch::ops::{binary, unary};
@@ -38,7 +37,8 @@ impl PyTensor {
     /// foreign `b` such as an ndarray goes on to NumPy through `*`).
     fn __rtruediv__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let py = o.py();
-        let recip = PyTensor::wrap(unary::reciprocal(&self.t).py()?).into_pyobject(py)?;
+        let recip = crate::engine!(py, self.t.numel(), || unary::reciprocal(&self.t))?;
+        let recip = PyTensor::wrap(recip).into_pyobject(py)?;
         match recip.mul(o) {
             Ok(r) => Ok(r.unbind()),
             Err(e) if e.is_instance_of::<PyTypeError>(py) => Ok(py.NotImplemented()),
@@ -69,14 +69,17 @@ impl PyTensor {
         };
         let b = &b.get().t;
         let work = self.t.numel().max(b.numel()) * 8;
-        let out = heavy(o.py(), work, || rtorch::ops::matmul::matmul(&self.t, b));
+        let out = crate::engine!(o.py(), work, || rtorch::ops::matmul::matmul(&self.t, b));
         into_py(o.py(), out)
     }
     fn __rmatmul__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let Ok(a) = o.cast::<PyTensor>() else {
             return Ok(o.py().NotImplemented());
         };
-        into_py(o.py(), rtorch::ops::matmul::matmul(&a.get().t, &self.t))
+        let a = &a.get().t;
+        let work = self.t.numel().max(a.numel()) * 8;
+        let out = crate::engine!(o.py(), work, || rtorch::ops::matmul::matmul(a, &self.t));
+        into_py(o.py(), out)
     }
     fn __and__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::bitwise_and)
@@ -118,7 +121,11 @@ impl PyTensor {
         // NOTE: unlike the other operators, PyTorch's `==` takes an ndarray as a tensor.
         if o.hasattr("__array_interface__")? && operand(o)?.is_none() {
             let b = convert::tensor_from_data(o, None)?;
-            return into_py(o.py(), binary::eq(&self.t, &b));
+            let n = self.t.numel().max(b.numel());
+            return into_py(
+                o.py(),
+                crate::engine!(o.py(), n, || binary::eq(&self.t, &b)),
+            );
         }
         binop(&self.t, o, binary::eq)
     }
@@ -137,8 +144,8 @@ impl PyTensor {
     fn __ge__(&self, o: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         binop(&self.t, o, binary::ge)
     }
-    fn __neg__(&self) -> R {
-        crate::ok!(unary::neg(&self.t))
+    fn __neg__(&self, py: Python<'_>) -> R {
+        crate::ok!(py, self.t.numel(), || unary::neg(&self.t))
     }
     fn __pos__(&self) -> PyResult<TensorOut> {
         if self.t.dtype() == DType::Bool {
@@ -148,19 +155,20 @@ impl PyTensor {
         }
         Ok(PyTensor::wrap(self.t.clone()))
     }
-    fn __abs__(&self) -> R {
-        crate::ok!(unary::abs(&self.t))
+    fn __abs__(&self, py: Python<'_>) -> R {
+        crate::ok!(py, self.t.numel(), || unary::abs(&self.t))
     }
-    fn __invert__(&self) -> R {
+    fn __invert__(&self, py: Python<'_>) -> R {
+        let n = self.t.numel();
         if self.t.dtype() == DType::Bool {
-            return crate::ok!(unary::logical_not(&self.t));
+            return crate::ok!(py, n, || unary::logical_not(&self.t));
         }
         if self.t.dtype().is_floating_point() {
             return Err(PyTypeError::new_err(
                 "~ (operator.invert) is only implemented on integer and Boolean-type tensors",
             ));
         }
-        crate::ok!(unary::bitwise_not(&self.t))
+        crate::ok!(py, n, || unary::bitwise_not(&self.t))
     }
     fn __iadd__(&self, py: Python<'_>, o: convert::Operand) -> PyResult<()> {
         inplace_binop(py, &self.t, o, "add")
@@ -205,8 +213,8 @@ impl PyTensor {
 // (`ndarray.__radd__` computes in NumPy and `__array_wrap__` makes the result a tensor,
 // exactly as with torch) or raises TypeError.
 
-fn into_py(py: Python<'_>, t: rtorch::Result<Tensor>) -> PyResult<Py<PyAny>> {
-    PyTensor::wrap(t.py()?).into_py_any(py)
+fn into_py(py: Python<'_>, t: PyResult<Tensor>) -> PyResult<Py<PyAny>> {
+    PyTensor::wrap(t?).into_py_any(py)
 }
 
 /// `a op b` for a tensor or Python number `b`.
@@ -219,7 +227,7 @@ fn binop(
         return Ok(o.py().NotImplemented());
     };
     let n = a.numel().max(b.numel());
-    into_py(o.py(), heavy(o.py(), n, || f(a, &b)))
+    into_py(o.py(), crate::engine!(o.py(), n, || f(a, &b)))
 }
 
 /// `b op a` (reflected operators: the Python number is on the left).
@@ -231,7 +239,8 @@ fn rbinop(
     let Some(b) = operand(o)? else {
         return Ok(o.py().NotImplemented());
     };
-    into_py(o.py(), f(&b, a))
+    let n = a.numel().max(b.numel());
+    into_py(o.py(), crate::engine!(o.py(), n, || f(&b, a)))
 }
 
 /// `a op= b`; a foreign `b` never gets here (`Operand` fails to extract: NotImplemented).
@@ -241,9 +250,9 @@ fn inplace_binop(py: Python<'_>, a: &Tensor, b: convert::Operand, name: &str) ->
 
 fn inplace_tensor(py: Python<'_>, a: &Tensor, b: &Tensor, name: &str) -> PyResult<()> {
     if name == "add" {
-        return heavy(py, a.numel(), || binary::add_(a, b)).py();
+        return crate::engine!(py, a.numel(), || binary::add_(a, b));
     }
-    heavy(py, a.numel(), || binary::binary_(name, a, b)).py()
+    crate::engine!(py, a.numel(), || binary::binary_(name, a, b))
 }
 
 /// `a.op_(b)`: a foreign `b` is PyTorch's TypeError.

@@ -5,7 +5,7 @@
 use crate::convert::{self, dims};
 use crate::errors::IntoPy;
 use crate::out::{out_dtype, with_out, write_pair, Out};
-use crate::tensor::{heavy, PyTensor, R};
+use crate::tensor::{PyTensor, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -42,9 +42,9 @@ impl PyTensor {
         let keepdim = keepdim_arg("sum", dim, keepdim)?;
         let (d, dt) = (dims(dim)?, convert::dtype(dtype)?.or(out_dtype(out)));
         with_out(py, "sum", &[&self.t], out, || {
-            crate::ok!(heavy(py, self.t.numel(), || {
+            crate::ok!(py, self.t.numel(), || {
                 reduce::sum(&self.t, d.as_deref(), keepdim, dt)
-            }))
+            })
         })
     }
     #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None, out=None, axis=None, keepdims=None))]
@@ -63,9 +63,9 @@ impl PyTensor {
         let keepdim = keepdim_arg("mean", dim, keepdim)?;
         let (d, dt) = (dims(dim)?, convert::dtype(dtype)?);
         with_out(py, "mean", &[&self.t], out, || {
-            crate::ok!(heavy(py, self.t.numel(), || {
+            crate::ok!(py, self.t.numel(), || {
                 reduce::mean(&self.t, d.as_deref(), keepdim, dt)
-            }))
+            })
         })
     }
     #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None, out=None, axis=None, keepdims=None))]
@@ -91,7 +91,9 @@ impl PyTensor {
             convert::dtype(dtype)?.or(out_dtype(out)),
         );
         with_out(py, "prod", &[&self.t], out, || {
-            crate::ok!(reduce::prod(&self.t, dim, keepdim, dt))
+            crate::ok!(py, self.t.numel(), || reduce::prod(
+                &self.t, dim, keepdim, dt
+            ))
         })
     }
     #[pyo3(signature = (dim=None, keepdim=None, *, out=None, axis=None, keepdims=None))]
@@ -151,6 +153,7 @@ impl PyTensor {
     #[pyo3(signature = (dim=None, keepdim=false, *, axis=None, keepdims=None))]
     fn argmax(
         &self,
+        py: Python<'_>,
         dim: Option<i64>,
         keepdim: bool,
         axis: Option<i64>,
@@ -159,11 +162,14 @@ impl PyTensor {
         let dim = crate::convert::numpy_alias("argmax", dim, axis, "axis")?;
         let keepdim =
             crate::convert::numpy_alias_or("argmax", keepdim, false, keepdims, "keepdims")?;
-        crate::ok!(reduce::argmax_argmin(&self.t, dim, keepdim, true))
+        crate::ok!(py, self.t.numel(), || reduce::argmax_argmin(
+            &self.t, dim, keepdim, true
+        ))
     }
     #[pyo3(signature = (dim=None, keepdim=false, *, axis=None, keepdims=None))]
     fn argmin(
         &self,
+        py: Python<'_>,
         dim: Option<i64>,
         keepdim: bool,
         axis: Option<i64>,
@@ -172,11 +178,14 @@ impl PyTensor {
         let dim = crate::convert::numpy_alias("argmin", dim, axis, "axis")?;
         let keepdim =
             crate::convert::numpy_alias_or("argmin", keepdim, false, keepdims, "keepdims")?;
-        crate::ok!(reduce::argmax_argmin(&self.t, dim, keepdim, false))
+        crate::ok!(py, self.t.numel(), || reduce::argmax_argmin(
+            &self.t, dim, keepdim, false
+        ))
     }
     #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None, axis=None, keepdims=None))]
     fn var(
         &self,
+        py: Python<'_>,
         dim: Option<&Bound<'_, PyAny>>,
         unbiased: Option<bool>,
         keepdim: Option<bool>,
@@ -187,11 +196,17 @@ impl PyTensor {
         let dim = crate::convert::numpy_alias("var", dim, axis, "axis")?;
         let keepdim = crate::convert::numpy_alias("var", keepdim, keepdims, "keepdims")?;
         let (d, c, keepdim) = var_args("var", dim, unbiased, keepdim, correction)?;
-        crate::ok!(moments::var(&self.t, d.as_deref(), c, keepdim))
+        crate::ok!(py, self.t.numel(), || moments::var(
+            &self.t,
+            d.as_deref(),
+            c,
+            keepdim
+        ))
     }
     #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None, axis=None, keepdims=None))]
     fn std(
         &self,
+        py: Python<'_>,
         dim: Option<&Bound<'_, PyAny>>,
         unbiased: Option<bool>,
         keepdim: Option<bool>,
@@ -202,7 +217,12 @@ impl PyTensor {
         let dim = crate::convert::numpy_alias("std", dim, axis, "axis")?;
         let keepdim = crate::convert::numpy_alias("std", keepdim, keepdims, "keepdims")?;
         let (d, c, keepdim) = var_args("std", dim, unbiased, keepdim, correction)?;
-        crate::ok!(moments::std(&self.t, d.as_deref(), c, keepdim))
+        crate::ok!(py, self.t.numel(), || moments::std(
+            &self.t,
+            d.as_deref(),
+            c,
+            keepdim
+        ))
     }
     #[pyo3(signature = (p=None, dim=None, keepdim=false, dtype=None))]
     fn norm(
@@ -270,7 +290,9 @@ impl PyTensor {
         .unwrap_or(false);
         let d = dims(Some(dim))?.unwrap_or_default();
         with_out(py, "logsumexp", &[&self.t], out, || {
-            crate::ok!(softmax::logsumexp(&self.t, &d, keepdim))
+            crate::ok!(py, self.t.numel(), || softmax::logsumexp(
+                &self.t, &d, keepdim
+            ))
         })
     }
     #[pyo3(signature = (dim=None, keepdim=false, *, axis=None, keepdims=None))]
@@ -316,6 +338,7 @@ impl PyTensor {
     ) -> PyResult<Bound<'py, Self>> {
         let t = &slf.get().t;
         let op = format!("{name}_");
+        // Not through `engine!`: `func` is Python code, so this keeps the GIL.
         rtorch::ops::inplace::apply(t, &[], &op, |x| {
             let r = func
                 .call1((PyTensor::wrap(x.clone()),))
@@ -341,7 +364,7 @@ impl PyTensor {
         let dim = dim.ok_or_else(|| crate::convert::missing_dim("cumsum"))?;
         let dt = convert::dtype(dtype)?.or(out_dtype(out));
         with_out(py, "cumsum", &[&self.t], out, || {
-            crate::ok!(scan::cumsum(&self.t, dim, dt))
+            crate::ok!(py, self.t.numel(), || scan::cumsum(&self.t, dim, dt))
         })
     }
     #[pyo3(signature = (dim=None, *, dtype=None, out=None, axis=None))]
@@ -357,7 +380,7 @@ impl PyTensor {
         let dim = dim.ok_or_else(|| crate::convert::missing_dim("cumprod"))?;
         let dt = convert::dtype(dtype)?.or(out_dtype(out));
         with_out(py, "cumprod", &[&self.t], out, || {
-            crate::ok!(scan::cumprod(&self.t, dim, dt))
+            crate::ok!(py, self.t.numel(), || scan::cumprod(&self.t, dim, dt))
         })
     }
     #[pyo3(signature = (dim=None, dtype=None, *, axis=None))]
@@ -371,9 +394,9 @@ impl PyTensor {
         let dim = crate::convert::numpy_alias("softmax", dim, axis, "axis")?;
         let dim = dim.ok_or_else(|| crate::convert::missing_dim("softmax"))?;
         let dt = convert::dtype(dtype)?;
-        crate::ok!(heavy(py, self.t.numel(), || {
+        crate::ok!(py, self.t.numel(), || {
             softmax::softmax(&self.t, dim, dt)
-        }))
+        })
     }
     #[pyo3(signature = (dim=None, dtype=None, *, axis=None))]
     fn log_softmax(
@@ -386,9 +409,9 @@ impl PyTensor {
         let dim = crate::convert::numpy_alias("log_softmax", dim, axis, "axis")?;
         let dim = dim.ok_or_else(|| crate::convert::missing_dim("log_softmax"))?;
         let dt = convert::dtype(dtype)?;
-        crate::ok!(heavy(py, self.t.numel(), || {
+        crate::ok!(py, self.t.numel(), || {
             softmax::log_softmax(&self.t, dim, dt)
-        }))
+        })
     }
 }
 
@@ -411,7 +434,7 @@ impl PyTensor {
         let d = dims(crate::convert::numpy_alias(name, dim, axis, "axis")?)?;
         let keepdim = crate::convert::numpy_alias_or(name, keepdim, false, keepdims, "keepdims")?;
         with_out(py, name, &[&self.t], out, || {
-            crate::ok!(reduce::amax_amin(
+            crate::ok!(py, self.t.numel(), || reduce::amax_amin(
                 &self.t,
                 d.as_deref(),
                 keepdim,
@@ -432,14 +455,14 @@ impl PyTensor {
         let name = if is_max { "max" } else { "min" };
         match dim {
             None => with_out(py, name, &[&self.t], out, || {
-                crate::ok!(reduce::max_min_all(&self.t, is_max))
+                crate::ok!(py, self.t.numel(), || reduce::max_min_all(&self.t, is_max))
             })?
             .into_py_any(py),
             Some(o) if o.is_instance_of::<PyTensor>() => {
                 // `max(other)` is `maximum`.
                 let b = &o.cast::<PyTensor>()?.get().t;
                 with_out(py, name, &[&self.t, b], out, || {
-                    crate::ok!(if is_max {
+                    crate::ok!(py, self.t.numel(), || if is_max {
                         binary::maximum(&self.t, b)
                     } else {
                         binary::minimum(&self.t, b)

@@ -2,7 +2,7 @@
 
 use crate::convert::{self, dims, scalar_req};
 use crate::errors::IntoPy;
-use crate::tensor::{heavy, PyTensor, R};
+use crate::tensor::{PyTensor, R};
 use crate::tensor_math::not_available_cuda;
 use crate::types::PyDevice;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
@@ -182,13 +182,13 @@ impl PyTensor {
         if t.is_contiguous() {
             return Ok(slf.clone().into_any());
         }
-        let out = crate::ok!(heavy(slf.py(), t.numel(), || movement::contiguous(t)))?;
+        let out = crate::ok!(slf.py(), t.numel(), || movement::contiguous(t))?;
         out.into_pyobject(slf.py())
     }
     #[pyo3(signature = (*, memory_format=None))]
     fn clone(&self, py: Python<'_>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
         crate::options::memory_format("clone", memory_format)?;
-        crate::ok!(heavy(py, self.t.numel(), || movement::clone(&self.t)))
+        crate::ok!(py, self.t.numel(), || movement::clone(&self.t))
     }
 
     // ----- in-place fills and copies -----
@@ -201,7 +201,7 @@ impl PyTensor {
     ) -> PyResult<Bound<'py, Self>> {
         let _ = non_blocking;
         let (t, s) = (&slf.get().t, &src.get().t);
-        heavy(slf.py(), t.numel(), || movement::copy_(t, s)).py()?;
+        crate::engine!(slf.py(), t.numel(), || movement::copy_(t, s))?;
         Ok(slf.clone())
     }
     fn fill_<'py>(slf: &Bound<'py, Self>, value: &Bound<'_, PyAny>) -> PyResult<Bound<'py, Self>> {
@@ -215,17 +215,18 @@ impl PyTensor {
                     v.ndim()
                 )));
             }
-            movement::fill_(t, v, "fill_").py()?;
+            crate::engine!(slf.py(), t.numel(), || movement::fill_(t, v, "fill_"))?;
             return Ok(slf.clone());
         }
         let v = scalar_req(value, "fill_(): argument 'value'")?;
         let src = factory::full(&[], v, t.dtype(), t.device()).py()?;
-        movement::fill_(t, &src, "fill_").py()?;
+        crate::engine!(slf.py(), t.numel(), || movement::fill_(t, &src, "fill_"))?;
         Ok(slf.clone())
     }
     fn zero_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, Self>> {
         let t = &slf.get().t;
-        movement::fill_(t, &t.new_zeros(&[], t.dtype()).py()?, "zero_").py()?;
+        let zero = t.new_zeros(&[], t.dtype()).py()?;
+        crate::engine!(slf.py(), t.numel(), || movement::fill_(t, &zero, "zero_"))?;
         Ok(slf.clone())
     }
 
@@ -277,9 +278,7 @@ impl PyTensor {
         if target == self.t.dtype() {
             return crate::ok!(movement::clone(&self.t));
         }
-        crate::ok!(heavy(py, self.t.numel(), || {
-            cast::to_dtype(&self.t, target)
-        }))
+        crate::ok!(py, self.t.numel(), || { cast::to_dtype(&self.t, target) })
     }
     #[pyo3(signature = (device=None, non_blocking=false))]
     fn cuda(&self, device: Option<&Bound<'_, PyAny>>, non_blocking: bool) -> R {
@@ -301,37 +300,40 @@ impl PyTensor {
                 .into_pyobject(py)?
                 .into_any()
                 .unbind()),
-            Some(d) => PyTensor::wrap(cast::to_dtype(&self.t, d).py()?).into_py_any(py),
+            Some(d) => {
+                let t = crate::engine!(py, self.t.numel(), || cast::to_dtype(&self.t, d))?;
+                PyTensor::wrap(t).into_py_any(py)
+            }
         }
     }
-    fn float(&self) -> R {
-        crate::ok!(cast::to_dtype(&self.t, DType::F32))
+    fn float(&self, py: Python<'_>) -> R {
+        crate::ok!(py, self.t.numel(), || cast::to_dtype(&self.t, DType::F32))
     }
-    fn double(&self) -> R {
-        crate::ok!(cast::to_dtype(&self.t, DType::F64))
+    fn double(&self, py: Python<'_>) -> R {
+        crate::ok!(py, self.t.numel(), || cast::to_dtype(&self.t, DType::F64))
     }
-    fn half(&self) -> R {
-        crate::ok!(cast::to_dtype(&self.t, DType::F16))
+    fn half(&self, py: Python<'_>) -> R {
+        crate::ok!(py, self.t.numel(), || cast::to_dtype(&self.t, DType::F16))
     }
-    fn bfloat16(&self) -> R {
-        crate::ok!(cast::to_dtype(&self.t, DType::BF16))
+    fn bfloat16(&self, py: Python<'_>) -> R {
+        crate::ok!(py, self.t.numel(), || cast::to_dtype(&self.t, DType::BF16))
     }
-    fn long(&self) -> R {
-        crate::ok!(cast::to_dtype(&self.t, DType::I64))
+    fn long(&self, py: Python<'_>) -> R {
+        crate::ok!(py, self.t.numel(), || cast::to_dtype(&self.t, DType::I64))
     }
-    fn int(&self) -> R {
-        crate::ok!(cast::to_dtype(&self.t, DType::I32))
+    fn int(&self, py: Python<'_>) -> R {
+        crate::ok!(py, self.t.numel(), || cast::to_dtype(&self.t, DType::I32))
     }
-    fn short(&self) -> R {
-        crate::ok!(cast::to_dtype(&self.t, DType::I16))
+    fn short(&self, py: Python<'_>) -> R {
+        crate::ok!(py, self.t.numel(), || cast::to_dtype(&self.t, DType::I16))
     }
-    fn char(&self) -> R {
-        crate::ok!(cast::to_dtype(&self.t, DType::I8))
+    fn char(&self, py: Python<'_>) -> R {
+        crate::ok!(py, self.t.numel(), || cast::to_dtype(&self.t, DType::I8))
     }
-    fn byte(&self) -> R {
-        crate::ok!(cast::to_dtype(&self.t, DType::U8))
+    fn byte(&self, py: Python<'_>) -> R {
+        crate::ok!(py, self.t.numel(), || cast::to_dtype(&self.t, DType::U8))
     }
-    fn bool(&self) -> R {
-        crate::ok!(cast::to_dtype(&self.t, DType::Bool))
+    fn bool(&self, py: Python<'_>) -> R {
+        crate::ok!(py, self.t.numel(), || cast::to_dtype(&self.t, DType::Bool))
     }
 }
