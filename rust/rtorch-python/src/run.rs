@@ -13,10 +13,13 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 // above `GIL_RELEASE_ELEMS` the call runs inside `py.detach`, so other Python threads
 // run while the kernel does. Below it the call runs in place: detaching and re-attaching
 // costs about 0.1-0.2 µs plus a possible thread switch, noise for 64K elements (≥ 20 µs of
-// work) but a measurable share of a 4x4 op (~1 µs in all). The small path is
-// `catch_unwind` (free unless it unwinds) and one compare: the binding overhead of
-// `x + y`, `x - y`, `a.mm(b)` (4x4), `x.sum()` and `x.exp()` (100 elements) is unchanged
-// (numbers in the commit that introduced this). O(1) calls (views, metadata) use the
+// work) but a measurable share of a 4x4 op (~0.6 µs in all). The small path is
+// `catch_unwind` (free unless it unwinds) and one compare. Measured on the 2-core VM
+// (ns per call, median of 4 interleaved runs, each the best of 5 x 20000), before ->
+// after: `x + y` 641 -> 654, `x - y` 598 -> 656, `a.mm(b)` 4x4 707 -> 730, `v.sum()`
+// (100) 765 -> 777, `v.exp()` (100) 404 -> 409. `x - y` (+55 ns) and `mm` (+23 ns) grew
+// more than noise; not yet explained (the path is the same as `x + y`'s). O(1) calls
+// (views, metadata) use the
 // one-argument `ok!(expr)` and never look at a size.
 // Backward (`autograd.rs`) always detaches: its cost is the graph's, not one tensor's.
 pub const GIL_RELEASE_ELEMS: usize = 1 << 16;
