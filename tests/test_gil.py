@@ -37,6 +37,19 @@ OPS = {
     "clamp": lambda x, y, a: x.clamp(0.1, 0.9),
     "zeros": lambda x, y, a: rtorch.zeros(N),
     "randn": lambda x, y, a: rtorch.randn(N),
+    "arange": lambda x, y, a: rtorch.arange(N),
+    "linspace": lambda x, y, a: rtorch.linspace(0, 1, N),
+    "eye": lambda x, y, a: rtorch.eye(4096),
+    "randint": lambda x, y, a: rtorch.randint(10, (N,)),
+    "randperm": lambda x, y, a: rtorch.randperm(N),
+    "bernoulli": lambda x, y, a: rtorch.bernoulli(y),  # x is changed by isub
+    "uniform_": lambda x, y, a: x.clone().uniform_(),
+    "norm": lambda x, y, a: x.norm(),
+    "all": lambda x, y, a: x.all(),
+    "max_dim": lambda x, y, a: a.max(0),
+    "nonzero": lambda x, y, a: x.nonzero(),
+    "bool_index": lambda x, y, a: x[True],
+    "out": lambda x, y, a: rtorch.add(x, y, out=rtorch.empty(N)),
 }
 
 

@@ -343,6 +343,17 @@ pub fn full_like(
     )
 }
 
+/// About how many elements `arange(s, e, st)` makes (only to decide on releasing the
+/// GIL; the engine checks the arguments).
+fn arange_len(s: Scalar, e: Scalar, st: Scalar) -> usize {
+    let n = ((e.to_f64() - s.to_f64()) / st.to_f64()).ceil();
+    if n.is_finite() && n > 0.0 {
+        n.min(usize::MAX as f64) as usize
+    } else {
+        0
+    }
+}
+
 /// `arange(end)`, `arange(start, end, step=1)`: int64 unless a bound is a float.
 #[pyfunction]
 #[pyo3(signature = (start, end=None, step=None, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
@@ -380,7 +391,9 @@ pub fn arange(
     finish_out(
         "arange",
         out,
-        factory::arange(s.to_f64(), e.to_f64(), st.to_f64(), dt, device).py()?,
+        crate::engine!(start.py(), arange_len(s, e, st), || {
+            factory::arange(s.to_f64(), e.to_f64(), st.to_f64(), dt, device)
+        })?,
         requires_grad,
     )
 }
@@ -388,6 +401,7 @@ pub fn arange(
 #[pyfunction]
 #[pyo3(signature = (start, end, steps, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
 pub fn linspace(
+    py: Python<'_>,
     start: f64,
     end: f64,
     steps: i64,
@@ -404,7 +418,12 @@ pub fn linspace(
     finish_out(
         "linspace",
         out,
-        factory::linspace(start, end, steps, factory_dtype(dtype)?, device).py()?,
+        {
+            let dt = factory_dtype(dtype)?;
+            crate::engine!(py, steps.max(0) as usize, || {
+                factory::linspace(start, end, steps, dt, device)
+            })?
+        },
         requires_grad,
     )
 }
@@ -412,6 +431,7 @@ pub fn linspace(
 #[pyfunction]
 #[pyo3(signature = (start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
 pub fn logspace(
+    py: Python<'_>,
     start: f64,
     end: f64,
     steps: i64,
@@ -429,7 +449,12 @@ pub fn logspace(
     finish_out(
         "logspace",
         out,
-        factory::logspace(start, end, steps, base, factory_dtype(dtype)?, device).py()?,
+        {
+            let dt = factory_dtype(dtype)?;
+            crate::engine!(py, steps.max(0) as usize, || {
+                factory::logspace(start, end, steps, base, dt, device)
+            })?
+        },
         requires_grad,
     )
 }
@@ -437,6 +462,7 @@ pub fn logspace(
 #[pyfunction]
 #[pyo3(signature = (n, m=None, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
 pub fn eye(
+    py: Python<'_>,
     n: i64,
     m: Option<i64>,
     dtype: Option<&Bound<'_, PyAny>>,
@@ -459,7 +485,12 @@ pub fn eye(
     finish_out(
         "eye",
         out,
-        factory::eye(n as usize, m as usize, factory_dtype(dtype)?, device).py()?,
+        {
+            let dt = factory_dtype(dtype)?;
+            crate::engine!(py, (n * m) as usize, || {
+                factory::eye(n as usize, m as usize, dt, device)
+            })?
+        },
         requires_grad,
     )
 }

@@ -32,7 +32,7 @@ pub fn out_tensor<'a, 'py>(
 }
 
 fn write(py: Python<'_>, op: &str, result: &Tensor, o: &Tensor) -> PyResult<()> {
-    if let Some(old) = out::write(op, result, o).py()? {
+    if let Some(old) = crate::engine!(py, result.numel(), || out::write(op, result, o))? {
         if let Some(msg) = out::resize_warning(op, &old, result.shape()) {
             let msg = CString::new(msg).expect("no NUL in shapes");
             PyErr::warn(py, &py.get_type::<PyUserWarning>(), &msg, 1)?;

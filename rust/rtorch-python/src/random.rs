@@ -166,13 +166,17 @@ pub fn randint(
         "randint",
     )?;
     let t = Tensor::empty(&s, convert::dtype(dtype)?.unwrap_or(DType::I64), device).py()?;
-    sampling::random_from_to_(&t, low, Some(high), gen_of(generator).as_ref()).py()?;
+    let g = gen_of(generator);
+    crate::engine!(args.py(), t.numel(), || {
+        sampling::random_from_to_(&t, low, Some(high), g.as_ref())
+    })?;
     finish_out("randint", out, t, requires_grad)
 }
 
 #[pyfunction]
 #[pyo3(signature = (n, *, generator=None, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
 pub fn randperm(
+    py: Python<'_>,
     n: i64,
     generator: Option<&Bound<'_, PyGenerator>>,
     dtype: Option<&Bound<'_, PyAny>>,
@@ -194,7 +198,12 @@ pub fn randperm(
     finish_out(
         "randperm",
         out,
-        sampling::randperm(n as usize, dt, device, gen_of(generator).as_ref()).py()?,
+        {
+            let g = gen_of(generator);
+            crate::engine!(py, n as usize, || {
+                sampling::randperm(n as usize, dt, device, g.as_ref())
+            })?
+        },
         requires_grad,
     )
 }
@@ -209,14 +218,12 @@ pub fn bernoulli(
 ) -> R {
     let (x, g) = (&input.get().t, gen_of(generator));
     match p {
-        None => crate::ok!(sampling::bernoulli(x, g.as_ref())),
-        Some(p) => {
-            let out = x
-                .new_elementwise(x.shape(), x.dtype(), &[x.strides()])
-                .py()?;
-            sampling::bernoulli_scalar_(&out, p, g.as_ref()).py()?;
-            Ok(PyTensor::wrap(out))
-        }
+        None => crate::ok!(input.py(), x.numel(), || sampling::bernoulli(x, g.as_ref())),
+        Some(p) => crate::ok!(input.py(), x.numel(), || {
+            let out = x.new_elementwise(x.shape(), x.dtype(), &[x.strides()])?;
+            sampling::bernoulli_scalar_(&out, p, g.as_ref())?;
+            Ok(out)
+        }),
     }
 }
 
@@ -228,7 +235,13 @@ pub fn _uniform_(
     to: f64,
     generator: Option<&Bound<'_, PyGenerator>>,
 ) -> PyResult<()> {
-    sampling::uniform_(&t.get().t, from, to, gen_of(generator).as_ref()).py()
+    let (py, t, g) = (t.py(), &t.get().t, gen_of(generator));
+    crate::engine!(py, t.numel(), || sampling::uniform_(
+        t,
+        from,
+        to,
+        g.as_ref()
+    ))
 }
 
 #[pyfunction]
@@ -239,7 +252,13 @@ pub fn _normal_(
     std: f64,
     generator: Option<&Bound<'_, PyGenerator>>,
 ) -> PyResult<()> {
-    sampling::normal_(&t.get().t, mean, std, gen_of(generator).as_ref()).py()
+    let (py, t, g) = (t.py(), &t.get().t, gen_of(generator));
+    crate::engine!(py, t.numel(), || sampling::normal_(
+        t,
+        mean,
+        std,
+        g.as_ref()
+    ))
 }
 
 /// The three `random_` overloads: `random_()`, `random_(to)`, `random_(from, to=None)`.
@@ -251,13 +270,12 @@ pub fn _random_(
     to: Option<i64>,
     generator: Option<&Bound<'_, PyGenerator>>,
 ) -> PyResult<()> {
-    let (t, g) = (&t.get().t, gen_of(generator));
-    match (from, to) {
+    let (py, t, g) = (t.py(), &t.get().t, gen_of(generator));
+    crate::engine!(py, t.numel(), || match (from, to) {
         (None, None) => sampling::random_(t, g.as_ref()),
         (None, Some(to)) => sampling::random_to_(t, to, g.as_ref()),
         (Some(from), to) => sampling::random_from_to_(t, from, to, g.as_ref()),
-    }
-    .py()
+    })
 }
 
 /// `bernoulli_(p)` with `p` a number or a tensor.
@@ -268,11 +286,21 @@ pub fn _bernoulli_(
     p: &Bound<'_, PyAny>,
     generator: Option<&Bound<'_, PyGenerator>>,
 ) -> PyResult<()> {
-    let (t, g) = (&t.get().t, gen_of(generator));
+    let (py, t, g) = (t.py(), &t.get().t, gen_of(generator));
     if let Ok(pt) = p.cast::<PyTensor>() {
-        sampling::bernoulli_tensor_(t, &pt.get().t, g.as_ref()).py()
+        let pt = &pt.get().t;
+        crate::engine!(py, t.numel(), || sampling::bernoulli_tensor_(
+            t,
+            pt,
+            g.as_ref()
+        ))
     } else {
-        sampling::bernoulli_scalar_(t, p.extract::<f64>()?, g.as_ref()).py()
+        let p = p.extract::<f64>()?;
+        crate::engine!(py, t.numel(), || sampling::bernoulli_scalar_(
+            t,
+            p,
+            g.as_ref()
+        ))
     }
 }
 

@@ -548,7 +548,7 @@ impl PyTensor {
         let (view, has_bool) = index_view(&self.t, idx)?;
         // A bool index is advanced indexing in PyTorch: the result is a copy.
         if has_bool {
-            return crate::ok!(movement::clone(&view));
+            return crate::ok!(idx.py(), view.numel(), || movement::clone(&view));
         }
         if view.id() == self.t.id() {
             // `x[...]` (or `x[()]`) is still a new view of `x`, with AliasBackward0.

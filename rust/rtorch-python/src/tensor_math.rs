@@ -524,7 +524,7 @@ impl PyTensor {
 
 /// `nonzero(as_tuple=True)` and `where(condition)`: one 1-D index tensor per dimension.
 pub fn nonzero_tuple(py: Python<'_>, t: &Tensor) -> PyResult<Py<PyAny>> {
-    let idx = indexing::nonzero(t).py()?;
+    let idx = crate::engine!(py, t.numel(), || indexing::nonzero(t))?;
     let cols = (0..t.ndim().max(1))
         .map(|d| {
             let col = if t.ndim() == 0 {
@@ -553,10 +553,10 @@ impl PyTensor {
         if as_tuple {
             return nonzero_tuple(py, &self.t);
         }
-        PyTensor::wrap(indexing::nonzero(&self.t).py()?).into_py_any(py)
+        crate::ok!(py, self.t.numel(), || indexing::nonzero(&self.t))?.into_py_any(py)
     }
-    fn argwhere(&self) -> R {
-        crate::ok!(indexing::nonzero(&self.t))
+    fn argwhere(&self, py: Python<'_>) -> R {
+        crate::ok!(py, self.t.numel(), || indexing::nonzero(&self.t))
     }
 }
 

@@ -227,6 +227,7 @@ impl PyTensor {
     #[pyo3(signature = (p=None, dim=None, keepdim=false, dtype=None))]
     fn norm(
         &self,
+        py: Python<'_>,
         p: Option<&Bound<'_, PyAny>>,
         dim: Option<&Bound<'_, PyAny>>,
         keepdim: bool,
@@ -263,11 +264,12 @@ impl PyTensor {
                         d.scalar_name()
                     )));
                 }
-                cast::to_dtype(&self.t, d).py()?
+                crate::engine!(py, self.t.numel(), || cast::to_dtype(&self.t, d))?
             }
             None => self.t.clone(),
         };
-        crate::ok!(reduce::norm(&x, p, dims(dim)?.as_deref(), keepdim))
+        let d = dims(dim)?;
+        crate::ok!(py, x.numel(), || reduce::norm(&x, p, d.as_deref(), keepdim))
     }
     #[pyo3(signature = (dim=None, keepdim=false, *, out=None, axis=None, keepdims=None))]
     fn logsumexp(
@@ -298,6 +300,7 @@ impl PyTensor {
     #[pyo3(signature = (dim=None, keepdim=false, *, axis=None, keepdims=None))]
     fn all(
         &self,
+        py: Python<'_>,
         dim: Option<&Bound<'_, PyAny>>,
         keepdim: bool,
         axis: Option<&Bound<'_, PyAny>>,
@@ -305,9 +308,10 @@ impl PyTensor {
     ) -> R {
         let dim = crate::convert::numpy_alias("all", dim, axis, "axis")?;
         let keepdim = crate::convert::numpy_alias_or("all", keepdim, false, keepdims, "keepdims")?;
-        crate::ok!(reduce::all_any(
+        let d = dims(dim)?;
+        crate::ok!(py, self.t.numel(), || reduce::all_any(
             &self.t,
-            dims(dim)?.as_deref(),
+            d.as_deref(),
             keepdim,
             true,
         ))
@@ -315,6 +319,7 @@ impl PyTensor {
     #[pyo3(signature = (dim=None, keepdim=false, *, axis=None, keepdims=None))]
     fn any(
         &self,
+        py: Python<'_>,
         dim: Option<&Bound<'_, PyAny>>,
         keepdim: bool,
         axis: Option<&Bound<'_, PyAny>>,
@@ -322,9 +327,10 @@ impl PyTensor {
     ) -> R {
         let dim = crate::convert::numpy_alias("any", dim, axis, "axis")?;
         let keepdim = crate::convert::numpy_alias_or("any", keepdim, false, keepdims, "keepdims")?;
-        crate::ok!(reduce::all_any(
+        let d = dims(dim)?;
+        crate::ok!(py, self.t.numel(), || reduce::all_any(
             &self.t,
-            dims(dim)?.as_deref(),
+            d.as_deref(),
             keepdim,
             false,
         ))
@@ -472,7 +478,9 @@ impl PyTensor {
             }
             Some(o) => {
                 let d: i64 = o.extract()?;
-                let pair = reduce::max_min_dim(&self.t, d, keepdim, is_max).py()?;
+                let pair = crate::engine!(py, self.t.numel(), || {
+                    reduce::max_min_dim(&self.t, d, keepdim, is_max)
+                })?;
                 let (v, i) = match out {
                     Some(o) if !o.is_none() => write_pair(py, name, &[&self.t], o, pair)?,
                     _ => pair,
