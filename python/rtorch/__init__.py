@@ -196,6 +196,12 @@ from ._C import (
     sub,
 )
 
+# The multi-tensor ops optimizers call (`rtorch._foreach_add_(params, grads)`…).
+for _name in dir(_C):
+    if _name.startswith("_foreach_"):
+        globals()[_name] = getattr(_C, _name)
+del _name
+
 # Common aliases of those functions.
 absolute = abs
 ger = outer  # noqa: F821

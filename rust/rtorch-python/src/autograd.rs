@@ -1,8 +1,8 @@
 //! `rtorch.autograd` bindings: backward, grad, grad mode, hooks and graph nodes.
 
+use crate::convert::tensor_list;
 use crate::errors::{stash, IntoPy};
 use crate::tensor::{live_object, PyTensor, SlotClaim};
-use crate::tensor_math::tensor_list;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -483,4 +483,20 @@ pub fn is_inference_mode_enabled() -> bool {
 #[pyfunction]
 pub fn _set_inference_mode(enabled: bool) -> bool {
     autograd::set_inference_mode(enabled)
+}
+
+/// Adds the autograd entry points and grad-mode switches to `m`.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyNode>()?;
+    m.add_class::<AccumulateGrad>()?;
+    crate::add_functions!(
+        m,
+        _backward,
+        _grad,
+        is_grad_enabled,
+        _set_grad_enabled,
+        is_inference_mode_enabled,
+        _set_inference_mode,
+    );
+    Ok(())
 }

@@ -206,11 +206,17 @@ pub fn addmm(
     beta: Scalar,
     alpha: Scalar,
 ) -> Result<Tensor> {
-    if m1.ndim() == 2 && m2.ndim() == 2 {
-        input
-            .layout()
-            .broadcast_to(&[m1.shape()[0], m2.shape()[1]], "addmm")?;
+    for (name, m) in [("mat1", m1), ("mat2", m2)] {
+        ensure!(
+            m.ndim() == 2,
+            runtime,
+            "{name} must be a matrix, got {}-D tensor",
+            m.ndim()
+        );
     }
+    input
+        .layout()
+        .broadcast_to(&[m1.shape()[0], m2.shape()[1]], "addmm")?;
     check_same_dtype(input, m1, m2)?;
     add_product(
         "AddmmBackward0",

@@ -559,13 +559,9 @@ pub fn amax_amin(
 }
 
 /// `norm(x, p, dim, keepdim)` for p in {fro/2, inf, -inf, 0, 1, other}.
+/// `Tensor.norm(p, dim)`: `vector_norm`, except that more than two dims is a matrix norm
+/// in PyTorch's `norm`, which rtorch does not have yet (PyTorch's error).
 pub fn norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<Tensor> {
-    ensure!(
-        x.dtype().is_floating_point(),
-        runtime,
-        "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {}",
-        x.dtype().scalar_name()
-    );
     if let Some(ds) = dims.filter(|d| d.len() > 2) {
         let list: Vec<String> = ds.iter().map(|d| d.to_string()).collect();
         bail!(
@@ -574,6 +570,17 @@ pub fn norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<T
             list.join(" ")
         );
     }
+    vector_norm(x, p, dims, keepdim)
+}
+
+/// `linalg.vector_norm(x, ord, dim, keepdim)`: the `ord`-norm over `dims` (all when None).
+pub fn vector_norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<Tensor> {
+    ensure!(
+        x.dtype().is_floating_point(),
+        runtime,
+        "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {}",
+        x.dtype().scalar_name()
+    );
     if p.is_infinite() {
         let rd = reduced_dims(x, dims, "norm")?;
         ensure!(

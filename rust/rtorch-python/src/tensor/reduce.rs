@@ -246,28 +246,7 @@ impl PyTensor {
                 Err(_) => o.extract::<f64>()?,
             },
         };
-        let x = match convert::dtype(dtype)? {
-            Some(d) => {
-                // PyTorch checks the input before the cast: floating point, and `dtype`
-                // must not narrow it.
-                let src = self.t.dtype();
-                if !src.is_floating_point() {
-                    return Err(PyRuntimeError::new_err(format!(
-                        "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {}",
-                        src.scalar_name()
-                    )));
-                }
-                if rtorch::dtype::promote_types(src, d) != d {
-                    return Err(PyRuntimeError::new_err(format!(
-                        "linalg.vector_norm: the dtype of the input ({}) should be convertible without narrowing to the specified dtype ({})",
-                        src.scalar_name(),
-                        d.scalar_name()
-                    )));
-                }
-                crate::engine!(py, self.t.numel(), || cast::to_dtype(&self.t, d))?
-            }
-            None => self.t.clone(),
-        };
+        let x = norm_input(py, &self.t, dtype)?;
         let d = dims(dim)?;
         crate::ok!(py, x.numel(), || reduce::norm(&x, p, d.as_deref(), keepdim))
     }
@@ -528,4 +507,35 @@ fn var_args(
     }
     let c = correction.unwrap_or(if unbiased.unwrap_or(true) { 1.0 } else { 0.0 });
     Ok((d, c, keepdim.unwrap_or(false)))
+}
+
+/// The input of a vector norm with `dtype=`: PyTorch checks it before the cast (floating
+/// point, and `dtype` must not narrow it), then computes in `dtype`.
+pub(crate) fn norm_input(
+    py: Python<'_>,
+    x: &Tensor,
+    dtype: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Tensor> {
+    match convert::dtype(dtype)? {
+        Some(d) => {
+            // PyTorch checks the input before the cast: floating point, and `dtype`
+            // must not narrow it.
+            let src = x.dtype();
+            if !src.is_floating_point() {
+                return Err(PyRuntimeError::new_err(format!(
+                    "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {}",
+                    src.scalar_name()
+                )));
+            }
+            if rtorch::dtype::promote_types(src, d) != d {
+                return Err(PyRuntimeError::new_err(format!(
+                    "linalg.vector_norm: the dtype of the input ({}) should be convertible without narrowing to the specified dtype ({})",
+                    src.scalar_name(),
+                    d.scalar_name()
+                )));
+            }
+            crate::engine!(py, x.numel(), || cast::to_dtype(x, d))
+        }
+        None => Ok(x.clone()),
+    }
 }

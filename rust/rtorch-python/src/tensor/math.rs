@@ -106,7 +106,7 @@ macro_rules! binary_methods {
         impl PyTensor {
             $(
                 #[pyo3(signature = (other, *, out=None))]
-                fn $name(&self, other: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
+                pub(crate) fn $name(&self, other: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
                     if TENSOR_ONLY.contains(&stringify!($name)) && !other.is_instance_of::<PyTensor>() {
                         return Err(PyTypeError::new_err(format!(
                             "{}(): argument 'other' (position 2) must be Tensor, not {}",
@@ -128,7 +128,7 @@ macro_rules! binary_methods {
                             other.get_type().name()?
                         )));
                     }
-                    crate::tensor_operators::inplace_method(&slf.get().t, other, stringify!($name))?;
+                    crate::tensor::operators::inplace_method(&slf.get().t, other, stringify!($name))?;
                     Ok(slf.clone())
                 }
             )*
@@ -166,7 +166,7 @@ impl PyTensor {
     // ----- arithmetic with extra arguments -----
 
     #[pyo3(signature = (other, *, alpha=None, out=None))]
-    fn add(
+    pub(crate) fn add(
         &self,
         other: &Bound<'_, PyAny>,
         alpha: Option<&Bound<'_, PyAny>>,
@@ -194,7 +194,7 @@ impl PyTensor {
         Ok(slf.clone())
     }
     #[pyo3(signature = (other, *, alpha=None, out=None))]
-    fn sub(
+    pub(crate) fn sub(
         &self,
         other: &Bound<'_, PyAny>,
         alpha: Option<&Bound<'_, PyAny>>,
@@ -227,7 +227,12 @@ impl PyTensor {
         Ok(slf.clone())
     }
     #[pyo3(signature = (other, *, rounding_mode=None, out=None))]
-    fn div(&self, other: &Bound<'_, PyAny>, rounding_mode: Option<&str>, out: Out<'_, '_>) -> R {
+    pub(crate) fn div(
+        &self,
+        other: &Bound<'_, PyAny>,
+        rounding_mode: Option<&str>,
+        out: Out<'_, '_>,
+    ) -> R {
         let b = operand_req(other, "div", "other")?;
         let mode = rounding(rounding_mode)?;
         let py = other.py();
@@ -573,25 +578,6 @@ fn rounding(mode: Option<&str>) -> PyResult<binary::RoundingMode> {
     })
 }
 
-pub fn tensor_list(seq: &Bound<'_, PyAny>) -> PyResult<Vec<Tensor>> {
-    let mut out = Vec::new();
-    for item in seq.try_iter()? {
-        let item = item?;
-        let t = item.cast::<PyTensor>().map_err(|_| {
-            PyTypeError::new_err(format!(
-                "expected Tensor as element {} in argument 0, but got {}",
-                out.len(),
-                item.get_type()
-                    .name()
-                    .map(|n| n.to_string())
-                    .unwrap_or_default()
-            ))
-        })?;
-        out.push(t.get().t.clone());
-    }
-    Ok(out)
-}
-
 /// `clamp_min(None)`: PyTorch's argument parser rejects it (TypeError) before clamping.
 fn not_none(v: &Bound<'_, PyAny>, op: &str) -> PyResult<()> {
     if v.is_none() {
@@ -611,120 +597,4 @@ fn decimals_arg(d: &Bound<'_, PyAny>, op: &str) -> PyResult<i64> {
         )));
     }
     d.extract::<i64>()
-}
-
-/// The arithmetic functions that PyTorch also lets take a Python number as `input`
-/// (`rtorch.add(2, x)`): the methods, with the number made a tensor first by
-/// `rtorch._number_input` (which promotes as PyTorch's wrapped number does).
-pub mod number_functions {
-    use super::{Out, PyTensor, R};
-    use pyo3::prelude::*;
-    use pyo3::sync::PyOnceLock;
-    use pyo3::types::IntoPyDict;
-
-    /// `input` as a tensor, after checking `out` (PyTorch's parser rejects a non-tensor
-    /// `out` before looking at the number).
-    fn tensor_input<'py>(
-        name: &str,
-        input: &Bound<'py, PyAny>,
-        other: &Bound<'py, PyAny>,
-        out: Out<'_, '_>,
-        with_number: bool,
-        true_division: bool,
-    ) -> PyResult<Bound<'py, PyTensor>> {
-        crate::out::out_tensor(out, name)?;
-        if let Ok(t) = input.cast::<PyTensor>() {
-            return Ok(t.clone());
-        }
-        static NUMBER_INPUT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-        let py = input.py();
-        let f = NUMBER_INPUT.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
-            Ok(py.import("rtorch")?.getattr("_number_input")?.unbind())
-        })?;
-        let kw = [
-            ("with_number", with_number),
-            ("true_division", true_division),
-        ];
-        Ok(f.bind(py)
-            .call((name, input, other), Some(&kw.into_py_dict(py)?))?
-            .cast_into::<PyTensor>()?)
-    }
-
-    #[pyfunction]
-    #[pyo3(signature = (input, other, *, alpha=None, out=None))]
-    pub fn add(
-        input: &Bound<'_, PyAny>,
-        other: &Bound<'_, PyAny>,
-        alpha: Option<&Bound<'_, PyAny>>,
-        out: Out<'_, '_>,
-    ) -> R {
-        tensor_input("add", input, other, out, true, false)?
-            .get()
-            .add(other, alpha, out)
-    }
-
-    #[pyfunction]
-    #[pyo3(signature = (input, other, *, alpha=None, out=None))]
-    pub fn sub(
-        input: &Bound<'_, PyAny>,
-        other: &Bound<'_, PyAny>,
-        alpha: Option<&Bound<'_, PyAny>>,
-        out: Out<'_, '_>,
-    ) -> R {
-        tensor_input("sub", input, other, out, true, false)?
-            .get()
-            .sub(other, alpha, out)
-    }
-
-    #[pyfunction]
-    #[pyo3(signature = (input, other, *, rounding_mode=None, out=None))]
-    pub fn div(
-        input: &Bound<'_, PyAny>,
-        other: &Bound<'_, PyAny>,
-        rounding_mode: Option<&str>,
-        out: Out<'_, '_>,
-    ) -> R {
-        let t = tensor_input("div", input, other, out, true, rounding_mode.is_none())?;
-        t.get().div(other, rounding_mode, out)
-    }
-
-    #[pyfunction]
-    #[pyo3(signature = (input, exponent, *, out=None))]
-    pub fn pow(input: &Bound<'_, PyAny>, exponent: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
-        tensor_input("pow", input, exponent, out, false, false)?
-            .get()
-            .pow(exponent, out)
-    }
-
-    macro_rules! number_first {
-        ($($name:ident($with_number:expr);)*) => {
-            $(
-                #[pyfunction]
-                #[pyo3(signature = (input, other, *, out=None))]
-                pub fn $name(input: &Bound<'_, PyAny>, other: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
-                    let name = stringify!($name);
-                    tensor_input(name, input, other, out, $with_number, false)?.get().$name(other, out)
-                }
-            )*
-            pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-                m.add_function(wrap_pyfunction!(add, m)?)?;
-                m.add_function(wrap_pyfunction!(sub, m)?)?;
-                m.add_function(wrap_pyfunction!(div, m)?)?;
-                m.add_function(wrap_pyfunction!(pow, m)?)?;
-                $( m.add_function(wrap_pyfunction!($name, m)?)?; )*
-                Ok(())
-            }
-        };
-    }
-
-    number_first! {
-        mul(true);
-        floor_divide(true);
-        remainder(false);
-        bitwise_and(false);
-        bitwise_or(false);
-        bitwise_xor(false);
-        bitwise_left_shift(false);
-        bitwise_right_shift(false);
-    }
 }
