@@ -118,7 +118,8 @@ def _function_from_method(name):
 
 
 # Functions that are the Tensor method of the same name: every registry op that is not
-# already a function above (so adding an op needs no edit here), and the view functions.
+# already a function above (so adding an op needs no edit here), the view functions and
+# a few methods that are not registry ops.
 _VIEW_FUNCTIONS = [
     "reshape",
     "transpose",
@@ -139,6 +140,8 @@ _VIEW_FUNCTIONS = [
     "clone",
     "as_strided",
     "numel",
+    "clamp_min",
+    "clamp_max",
 ]
 _METHOD_FUNCTIONS = [
     op["name"]

@@ -51,11 +51,12 @@ pub fn stack(
 }
 
 #[pyfunction]
-#[pyo3(name = "where", signature = (condition, input=None, other=None))]
+#[pyo3(name = "where", signature = (condition, input=None, other=None, *, out=None))]
 pub fn where_(
     condition: &Bound<'_, PyTensor>,
     input: Option<&Bound<'_, PyAny>>,
     other: Option<&Bound<'_, PyAny>>,
+    out: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Py<PyAny>> {
     let py = condition.py();
     let (Some(x), Some(y)) = (input, other) else {
@@ -69,8 +70,13 @@ pub fn where_(
     };
     let x = operand_req(x, "where", "input")?;
     let y = operand_req(y, "where", "other")?;
-    let out = pointwise::where_(&condition.get().t, &x, &y).py()?;
-    PyTensor::wrap(out).into_py_any(py)
+    let c = &condition.get().t;
+    with_out(py, "where", &[c, &x, &y], out, || {
+        crate::ok!(py, x.numel().max(y.numel()), || pointwise::where_(
+            c, &x, &y
+        ))
+    })?
+    .into_py_any(py)
 }
 
 #[pyfunction]
@@ -100,13 +106,15 @@ pub fn broadcast_tensors<'py>(
 }
 
 #[pyfunction]
+#[pyo3(signature = (input, end, weight, *, out=None))]
 pub fn lerp(
+    py: Python<'_>,
     input: &Bound<'_, PyTensor>,
     end: &Bound<'_, PyTensor>,
     weight: &Bound<'_, PyAny>,
+    out: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    let w = operand_req(weight, "lerp", "weight")?;
-    crate::ok!(pointwise::lerp(&input.get().t, &end.get().t, &w))
+    input.get().lerp(py, end, weight, out)
 }
 
 /// Adds this file's functions to `m`.

@@ -266,12 +266,13 @@ impl PyTensor {
 
     // ----- pointwise with options -----
 
-    #[pyo3(signature = (min=None, max=None))]
+    #[pyo3(signature = (min=None, max=None, *, out=None))]
     fn clamp(
         &self,
         py: Python<'_>,
         min: Option<&Bound<'_, PyAny>>,
         max: Option<&Bound<'_, PyAny>>,
+        out: Out<'_, '_>,
     ) -> R {
         if let (Some(a), Some(b)) = (min.filter(|o| !o.is_none()), max.filter(|o| !o.is_none())) {
             // A 0-dim tensor passes as a number; a real tensor cannot pair with a number.
@@ -295,20 +296,27 @@ impl PyTensor {
             .filter(|o| !o.is_none())
             .map(|o| operand_req(o, "clamp", "max"))
             .transpose()?;
-        crate::ok!(py, self.t.numel(), || pointwise::clamp(
-            &self.t,
-            lo.as_ref(),
-            hi.as_ref()
-        ))
+        let inputs: Vec<&Tensor> = [Some(&self.t), lo.as_ref(), hi.as_ref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        with_out(py, "clamp", &inputs, out, || {
+            crate::ok!(py, self.t.numel(), || pointwise::clamp(
+                &self.t,
+                lo.as_ref(),
+                hi.as_ref()
+            ))
+        })
     }
-    #[pyo3(signature = (min=None, max=None))]
+    #[pyo3(signature = (min=None, max=None, *, out=None))]
     fn clip(
         &self,
         py: Python<'_>,
         min: Option<&Bound<'_, PyAny>>,
         max: Option<&Bound<'_, PyAny>>,
+        out: Out<'_, '_>,
     ) -> R {
-        self.clamp(py, min, max)
+        self.clamp(py, min, max, out)
     }
     #[pyo3(signature = (min=None, max=None))]
     fn clamp_<'py>(
@@ -333,22 +341,35 @@ impl PyTensor {
         ))?;
         Ok(slf.clone())
     }
-    fn clamp_min(&self, py: Python<'_>, min: &Bound<'_, PyAny>) -> R {
+    #[pyo3(signature = (min, *, out=None))]
+    fn clamp_min(&self, py: Python<'_>, min: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
         not_none(min, "clamp_min")?;
         let lo = operand_req(min, "clamp_min", "min")?;
-        crate::ok!(py, self.t.numel(), || pointwise::clamp_min(&self.t, &lo))
+        with_out(py, "clamp_min", &[&self.t, &lo], out, || {
+            crate::ok!(py, self.t.numel(), || pointwise::clamp_min(&self.t, &lo))
+        })
     }
-    fn clamp_max(&self, py: Python<'_>, max: &Bound<'_, PyAny>) -> R {
+    #[pyo3(signature = (max, *, out=None))]
+    fn clamp_max(&self, py: Python<'_>, max: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
         not_none(max, "clamp_max")?;
         let hi = operand_req(max, "clamp_max", "max")?;
-        crate::ok!(py, self.t.numel(), || pointwise::clamp_max(&self.t, &hi))
+        with_out(py, "clamp_max", &[&self.t, &hi], out, || {
+            crate::ok!(py, self.t.numel(), || pointwise::clamp_max(&self.t, &hi))
+        })
     }
-    fn lerp(&self, py: Python<'_>, end: &Bound<'_, PyTensor>, weight: &Bound<'_, PyAny>) -> R {
+    #[pyo3(signature = (end, weight, *, out=None))]
+    pub(crate) fn lerp(
+        &self,
+        py: Python<'_>,
+        end: &Bound<'_, PyTensor>,
+        weight: &Bound<'_, PyAny>,
+        out: Out<'_, '_>,
+    ) -> R {
         let w = operand_req(weight, "lerp", "weight")?;
-        {
-            let end = &end.get().t;
+        let end = &end.get().t;
+        with_out(py, "lerp", &[&self.t, end, &w], out, || {
             crate::ok!(py, self.t.numel(), || pointwise::lerp(&self.t, end, &w))
-        }
+        })
     }
     #[pyo3(name = "where")]
     fn where_method(
@@ -394,56 +415,65 @@ impl PyTensor {
         ))?;
         Ok(slf.clone())
     }
-    #[pyo3(signature = (tensor1, tensor2, *, value=None))]
+    #[pyo3(signature = (tensor1, tensor2, *, value=None, out=None))]
     fn addcmul(
         &self,
         py: Python<'_>,
         tensor1: &Bound<'_, PyTensor>,
         tensor2: &Bound<'_, PyTensor>,
         value: Option<&Bound<'_, PyAny>>,
+        out: Out<'_, '_>,
     ) -> R {
         let v = scalar_or_default(value, "value", Scalar::Int(1))?;
-        {
-            let tensor1 = &tensor1.get().t;
-            let tensor2 = &tensor2.get().t;
+        let (t1, t2) = (&tensor1.get().t, &tensor2.get().t);
+        with_out(py, "addcmul", &[&self.t, t1, t2], out, || {
             crate::ok!(py, self.t.numel(), || pointwise::addcmul(
-                &self.t, tensor1, tensor2, v,
+                &self.t, t1, t2, v
             ))
-        }
+        })
     }
-    #[pyo3(signature = (tensor1, tensor2, *, value=None))]
+    #[pyo3(signature = (tensor1, tensor2, *, value=None, out=None))]
     fn addcdiv(
         &self,
         py: Python<'_>,
         tensor1: &Bound<'_, PyTensor>,
         tensor2: &Bound<'_, PyTensor>,
         value: Option<&Bound<'_, PyAny>>,
+        out: Out<'_, '_>,
     ) -> R {
         let v = scalar_or_default(value, "value", Scalar::Int(1))?;
-        {
-            let tensor1 = &tensor1.get().t;
-            let tensor2 = &tensor2.get().t;
+        let (t1, t2) = (&tensor1.get().t, &tensor2.get().t);
+        with_out(py, "addcdiv", &[&self.t, t1, t2], out, || {
             crate::ok!(py, self.t.numel(), || pointwise::addcdiv(
-                &self.t, tensor1, tensor2, v,
+                &self.t, t1, t2, v
             ))
-        }
+        })
     }
-    #[pyo3(signature = (nan=0.0, posinf=None, neginf=None))]
-    fn nan_to_num(&self, py: Python<'_>, nan: f64, posinf: Option<f64>, neginf: Option<f64>) -> R {
-        crate::ok!(py, self.t.numel(), || unary::nan_to_num(
-            &self.t, nan, posinf, neginf
-        ))
+    #[pyo3(signature = (nan=0.0, posinf=None, neginf=None, *, out=None))]
+    fn nan_to_num(
+        &self,
+        py: Python<'_>,
+        nan: f64,
+        posinf: Option<f64>,
+        neginf: Option<f64>,
+        out: Out<'_, '_>,
+    ) -> R {
+        with_out(py, "nan_to_num", &[&self.t], out, || {
+            crate::ok!(py, self.t.numel(), || unary::nan_to_num(
+                &self.t, nan, posinf, neginf
+            ))
+        })
     }
-    #[pyo3(signature = (*, decimals=None))]
-    fn round(&self, py: Python<'_>, decimals: Option<&Bound<'_, PyAny>>) -> R {
+    #[pyo3(signature = (*, decimals=None, out=None))]
+    fn round(&self, py: Python<'_>, decimals: Option<&Bound<'_, PyAny>>, out: Out<'_, '_>) -> R {
         let decimals = decimals.map(|d| decimals_arg(d, "round")).transpose()?;
-        match decimals {
+        with_out(py, "round", &[&self.t], out, || match decimals {
             None => crate::ok!(py, self.t.numel(), || unary::round(&self.t)),
             Some(0) if !self.t.dtype().is_floating_point() => Err(crate::errors::to_py(
                 rtorch::ops::unsupported("round_vml_cpu", self.t.dtype()),
             )),
             Some(d) => crate::ok!(py, self.t.numel(), || unary::round_decimals(&self.t, d)),
-        }
+        })
     }
     #[pyo3(signature = (*, decimals=None))]
     fn round_<'py>(
@@ -553,12 +583,15 @@ pub fn nonzero_tuple(py: Python<'_>, t: &Tensor) -> PyResult<Py<PyAny>> {
 impl PyTensor {
     /// `[n, ndim]` coordinates of the non-zero elements, or with `as_tuple` one 1-D
     /// tensor per dimension (what `torch.where(condition)` returns).
-    #[pyo3(signature = (*, as_tuple=false))]
-    fn nonzero(&self, py: Python<'_>, as_tuple: bool) -> PyResult<Py<PyAny>> {
+    #[pyo3(signature = (*, out=None, as_tuple=false))]
+    fn nonzero(&self, py: Python<'_>, out: Out<'_, '_>, as_tuple: bool) -> PyResult<Py<PyAny>> {
         if as_tuple {
             return nonzero_tuple(py, &self.t);
         }
-        crate::ok!(py, self.t.numel(), || indexing::nonzero(&self.t))?.into_py_any(py)
+        with_out(py, "nonzero", &[&self.t], out, || {
+            crate::ok!(py, self.t.numel(), || indexing::nonzero(&self.t))
+        })?
+        .into_py_any(py)
     }
     fn argwhere(&self, py: Python<'_>) -> R {
         crate::ok!(py, self.t.numel(), || indexing::nonzero(&self.t))

@@ -9,7 +9,7 @@
 
 use super::cast::copy_into;
 use crate::autograd::{is_grad_enabled, needs_grad, record_node};
-use crate::layout::shape_str;
+use crate::layout::{is_dense, shape_str};
 use crate::{bail, ensure, Result, Tensor};
 
 /// True when no autograd bookkeeping is needed for an in-place op on `a`.
@@ -18,13 +18,18 @@ pub fn fast_path_ok(a: &Tensor, others: &[&Tensor]) -> bool {
 }
 
 /// Rejects writes that would be ill-defined or silently wrong.
-pub fn check_writable(a: &Tensor, _others: &[&Tensor], op: &str) -> Result<()> {
+pub fn check_writable(a: &Tensor, others: &[&Tensor], op: &str) -> Result<()> {
     // NOTE: `fill_`/`zero_` write one value, so aliased elements agree: PyTorch allows
     // them on expanded tensors.
     ensure!(
         matches!(op, "fill_" | "zero_") || !a.layout().has_internal_overlap(),
         runtime,
         "unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation."
+    );
+    ensure!(
+        !others.iter().any(|b| partial_overlap(a, b)),
+        runtime,
+        "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation."
     );
     if is_grad_enabled() && a.is_leaf() && a.requires_grad() {
         bail!(
@@ -33,6 +38,30 @@ pub fn check_writable(a: &Tensor, _others: &[&Tensor], op: &str) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// PyTorch's partial-overlap rule between a written tensor and one it reads: both dense
+/// (else PyTorch does not look, and `unalias` below copies), on one storage, covering the
+/// same bytes with different strides (`x.t().add_(x)`) or overlapping bytes that are not
+/// the same range (`x[1:].copy_(x[:-1])`). The same view (`x.add_(x)`) is fine.
+fn partial_overlap(a: &Tensor, b: &Tensor) -> bool {
+    if !a.shares_storage(b) || a.numel() == 0 || b.numel() == 0 {
+        return false;
+    }
+    let (la, lb) = (a.layout(), b.layout());
+    if !is_dense(&la.shape, &la.strides) || !is_dense(&lb.shape, &lb.strides) {
+        return false;
+    }
+    let span = |t: &Tensor| {
+        let size = t.dtype().itemsize();
+        let begin = t.layout().offset * size;
+        (begin, begin + t.numel() * size)
+    };
+    let ((a0, a1), (b0, b1)) = (span(a), span(b));
+    if (a0, a1) == (b0, b1) {
+        return la.strides != lb.strides;
+    }
+    a0 < b1 && b0 < a1
 }
 
 /// `b`, or a copy of it when it partially overlaps `a` (reading while writing).
