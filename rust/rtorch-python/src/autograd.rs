@@ -501,3 +501,30 @@ pub fn is_inference_mode_enabled() -> bool {
 pub fn _set_inference_mode(enabled: bool) -> bool {
     autograd::set_inference_mode(enabled)
 }
+
+/// `rtorch.inference_mode`'s guard (torch's `_InferenceMode`): the engine's
+/// `InferenceMode` held from `__enter__` to `__exit__`, which restores grad and inference
+/// mode together on this thread (also when the block raised).
+#[pyclass(name = "_InferenceMode", module = "rtorch._C", unsendable)]
+pub struct PyInferenceMode {
+    enabled: bool,
+    guard: Option<autograd::InferenceMode>,
+}
+
+#[pymethods]
+impl PyInferenceMode {
+    #[new]
+    fn new(enabled: bool) -> Self {
+        PyInferenceMode {
+            enabled,
+            guard: None,
+        }
+    }
+    fn __enter__(&mut self) {
+        self.guard = Some(autograd::InferenceMode::set(self.enabled));
+    }
+    #[pyo3(signature = (*_exc))]
+    fn __exit__(&mut self, _exc: &Bound<'_, PyTuple>) {
+        self.guard = None;
+    }
+}

@@ -34,6 +34,7 @@ fn _C(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<random::PyGenerator>()?;
     m.add_class::<autograd::PyNode>()?;
     m.add_class::<autograd::AccumulateGrad>()?;
+    m.add_class::<autograd::PyInferenceMode>()?;
     m.add_class::<convert::ArrayHolder>()?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     for d in rtorch::dtype::ALL_DTYPES {

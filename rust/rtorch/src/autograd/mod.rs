@@ -19,18 +19,39 @@ use std::sync::{Arc, Weak};
 
 pub use engine::{backward, grad};
 
+// NOTE [ Grad mode and inference mode ]
+// Both modes are one thread-local byte, so `needs_grad` (on every op's path) asks one
+// question: is the state exactly "grad on, inference off"? They are separate bits because
+// torch keeps them apart: `enable_grad()` inside `inference_mode()` turns grad mode on
+// (`is_grad_enabled()` is True) and ops still record nothing.
+const GRAD: u8 = 1;
+const INFERENCE: u8 = 2;
+
 thread_local! {
-    static GRAD_ENABLED: Cell<bool> = const { Cell::new(true) };
-    static INFERENCE_MODE: Cell<bool> = const { Cell::new(false) };
+    static MODES: Cell<u8> = const { Cell::new(GRAD) };
+}
+
+/// Sets `bit` of this thread's modes to `on`; returns whether it was on.
+fn set_mode(bit: u8, on: bool) -> bool {
+    MODES.with(|m| {
+        let prev = m.get();
+        m.set(if on { prev | bit } else { prev & !bit });
+        prev & bit != 0
+    })
 }
 
 pub fn is_grad_enabled() -> bool {
-    GRAD_ENABLED.with(|g| g.get())
+    MODES.with(|m| m.get() & GRAD != 0)
 }
 
 /// Sets grad mode for this thread and returns the previous value.
 pub fn set_grad_enabled(enabled: bool) -> bool {
-    GRAD_ENABLED.with(|g| g.replace(enabled))
+    set_mode(GRAD, enabled)
+}
+
+/// Whether an op run now records history: grad mode on and inference mode off.
+pub fn is_recording() -> bool {
+    MODES.with(|m| m.get() == GRAD)
 }
 
 /// Sets this thread's grad mode for its lifetime and restores the previous mode when
@@ -88,11 +109,34 @@ where
 }
 
 pub fn is_inference_mode_enabled() -> bool {
-    INFERENCE_MODE.with(|g| g.get())
+    MODES.with(|m| m.get() & INFERENCE != 0)
 }
 
+/// Sets only the inference flag (no ops record while it is on); returns the previous
+/// value. `InferenceMode` is the guard that also sets grad mode as torch does.
 pub fn set_inference_mode(enabled: bool) -> bool {
-    INFERENCE_MODE.with(|g| g.replace(enabled))
+    set_mode(INFERENCE, enabled)
+}
+
+/// PyTorch's `InferenceMode` guard: `InferenceMode::set(true)` turns inference mode on
+/// and grad mode off, `set(false)` inference mode off and grad mode on (as
+/// `torch.inference_mode(False)` does); both modes come back when it is dropped.
+#[must_use = "the modes are restored as soon as the guard is dropped"]
+pub struct InferenceMode {
+    prev: u8,
+}
+
+impl InferenceMode {
+    pub fn set(enabled: bool) -> InferenceMode {
+        let prev = MODES.with(|m| m.replace(if enabled { INFERENCE } else { GRAD }));
+        InferenceMode { prev }
+    }
+}
+
+impl Drop for InferenceMode {
+    fn drop(&mut self) {
+        MODES.with(|m| m.set(self.prev));
+    }
 }
 
 /// A gradient hook: sees (and may replace) a gradient. Any `Fn(&Tensor) ->
@@ -499,9 +543,9 @@ pub fn gradient_edge(t: &Tensor) -> Option<Edge> {
     }
 }
 
-/// Whether an op on these inputs must be recorded.
+/// Whether an op on these inputs must be recorded (never in no-grad or inference mode).
 pub fn needs_grad(inputs: &[&Tensor]) -> bool {
-    is_grad_enabled() && inputs.iter().any(|t| t.requires_grad())
+    is_recording() && inputs.iter().any(|t| t.requires_grad())
 }
 
 /// Records `name` with `backward` if any input requires grad; sets the outputs' history.
