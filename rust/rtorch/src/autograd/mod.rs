@@ -23,7 +23,10 @@ pub use engine::{backward, grad};
 // Both modes are one thread-local byte, so `needs_grad` (on every op's path) asks one
 // question: is the state exactly "grad on, inference off"? They are separate bits because
 // torch keeps them apart: `enable_grad()` inside `inference_mode()` turns grad mode on
-// (`is_grad_enabled()` is True) and ops still record nothing.
+// (`is_grad_enabled()` is True) and ops still record nothing. Measured with cachegrind
+// (`x * y`, 4x4, 20,000 calls, instructions per call): without grad 5,801 -> 5,779, with
+// both inputs requiring grad 8,115 -> 8,028, against the two-flag version that consulted
+// grad mode only (the `_saved_*` values of the same change included).
 const GRAD: u8 = 1;
 const INFERENCE: u8 = 2;
 
