@@ -8,13 +8,13 @@
 //! into views rebase the view's base instead; see NOTE [ Views and in-place autograd ].
 
 use super::cast::copy_into;
-use crate::autograd::{is_grad_enabled, needs_grad, record_node};
+use crate::autograd::{is_recording, needs_grad, record_node};
 use crate::layout::{is_dense, shape_str};
 use crate::{bail, ensure, Result, Tensor};
 
 /// True when no autograd bookkeeping is needed for an in-place op on `a`.
 pub fn fast_path_ok(a: &Tensor, others: &[&Tensor]) -> bool {
-    !is_grad_enabled() || !(a.requires_grad() || others.iter().any(|t| t.requires_grad()))
+    !is_recording() || !(a.requires_grad() || others.iter().any(|t| t.requires_grad()))
 }
 
 /// Rejects writes that would be ill-defined or silently wrong.
@@ -31,7 +31,7 @@ pub fn check_writable(a: &Tensor, others: &[&Tensor], op: &str) -> Result<()> {
         runtime,
         "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation."
     );
-    if is_grad_enabled() && a.is_leaf() && a.requires_grad() {
+    if is_recording() && a.is_leaf() && a.requires_grad() {
         bail!(
             runtime,
             "a leaf Variable that requires grad is being used in an in-place operation."
@@ -115,7 +115,7 @@ pub fn apply_named(
     // grad gives the result history too; other non-differentiable ops (`logical_and_`) don't.
     let comparison = is_comparison(op);
     let any_grad = a.requires_grad() || comparison && others.iter().any(|t| t.requires_grad());
-    if is_grad_enabled() && any_grad && !out.requires_grad() && a.dtype().is_differentiable() {
+    if is_recording() && any_grad && !out.requires_grad() && a.dtype().is_differentiable() {
         // The write replaces values with constants or with a non-differentiable result
         // (`fill_`, `zero_`, `copy_` from a constant, `le_`…): their gradient is zero from
         // here on, but the result still has history, as in PyTorch.
@@ -136,7 +136,7 @@ pub fn apply_named(
             Box::new(move |_, _| metas.iter().map(|m| m.zeros().map(Some)).collect()),
         );
     }
-    let track = is_grad_enabled() && out.requires_grad();
+    let track = is_recording() && out.requires_grad();
     if track {
         if let Some(base) = a.base() {
             super::view_grad::check_view_write(a, base)?;

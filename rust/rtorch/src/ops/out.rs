@@ -25,7 +25,7 @@ pub fn check_grad(op: &str, inputs: &[&Tensor], outs: &[&Tensor]) -> Result<()> 
     }
     let any = inputs.iter().chain(outs).any(|t| t.requires_grad());
     ensure!(
-        !(any && autograd::is_grad_enabled()),
+        !(any && autograd::is_recording()),
         runtime,
         "{op}(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad."
     );

@@ -1,8 +1,8 @@
 //! Joining tensors and taking them apart: cat and stack (copies), split, chunk and unbind
 //! (views of the input).
 
-use crate::autograd::record;
 use crate::autograd::TensorMeta;
+use crate::autograd::{expose_saved, record, Saved};
 use crate::layout::{shape_str, wrap_dim};
 use crate::ops::cast::copy_into;
 use crate::ops::movement::{select, slice, unsqueeze};
@@ -130,6 +130,7 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
             record("CatBackward0", &inputs, &[&out], move |_, _| {
                 metas.iter().map(|m| m.zeros().map(Some)).collect()
             });
+            expose_saved(&out, vec![("dim", Saved::int(dim))]);
         }
         return Ok(out);
     }
@@ -194,6 +195,7 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
             })
             .collect()
     });
+    expose_saved(&out, vec![("dim", Saved::int(dim))]);
     Ok(out)
 }
 
@@ -222,9 +224,11 @@ pub fn stack(ts: &[Tensor], dim: i64) -> Result<Tensor> {
     };
     let inputs: Vec<&Tensor> = ts.iter().collect();
     let n = ts.len();
-    crate::autograd::fused("StackBackward0", &inputs, forward, move |_, g| {
+    let out = crate::autograd::fused("StackBackward0", &inputs, forward, move |_, g| {
         (0..n)
             .map(|i| select(&g[0], d as i64, i as i64).map(Some))
             .collect()
-    })
+    })?;
+    expose_saved(&out, vec![("dim", Saved::int(dim))]);
+    Ok(out)
 }
