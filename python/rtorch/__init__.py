@@ -229,31 +229,56 @@ arctan2 = atan2  # noqa: F821
 def set_printoptions(
     precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None
 ):
-    """Sets how tensors print (PyTorch's options and defaults)."""
+    """set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None,
+    profile=None, sci_mode=None) -> None
+
+    Sets how tensors print (PyTorch's options and defaults); ``profile`` is "default",
+    "short" or "full".
+    """
     from . import _tensor_str
 
     _tensor_str.set_printoptions(precision, threshold, edgeitems, linewidth, profile, sci_mode)
 
 
 def is_tensor(obj):
+    """is_tensor(obj) -> bool
+
+    True if ``obj`` is a tensor (an ``rtorch.Tensor`` or a subclass).
+    """
     return isinstance(obj, Tensor)
 
 
 def is_floating_point(input):
+    """is_floating_point(input) -> bool
+
+    True if ``input``'s dtype is a floating-point type.
+    """
     return input.is_floating_point()
 
 
 def typename(obj):
+    """typename(obj) -> str
+
+    The legacy type name of a tensor (``'torch.FloatTensor'``), else the type's name.
+    """
     if isinstance(obj, Tensor):
         return obj.type()
     return type(obj).__name__
 
 
 def get_rng_state():
+    """get_rng_state() -> Tensor
+
+    The state of the default random stream, a uint8 tensor for ``set_rng_state``.
+    """
     return default_generator().get_state()
 
 
 def set_rng_state(new_state):
+    """set_rng_state(new_state) -> None
+
+    Restores the default random stream to a state from ``get_rng_state``.
+    """
     default_generator().set_state(new_state)
 
 
@@ -274,6 +299,10 @@ def rand_like(
     layout=None,
     memory_format=None,
 ):
+    """rand_like(input, *, dtype=None, device=None, requires_grad=False, generator=None) -> Tensor
+
+    ``rtorch.rand`` of ``input``'s shape (and by default dtype and device).
+    """
     return _sampled_like(
         input,
         dtype,
@@ -294,6 +323,10 @@ def randn_like(
     layout=None,
     memory_format=None,
 ):
+    """randn_like(input, *, dtype=None, device=None, requires_grad=False, generator=None) -> Tensor
+
+    ``rtorch.randn`` of ``input``'s shape (and by default dtype and device).
+    """
     return _sampled_like(
         input, dtype, device, requires_grad, lambda t: t.normal_(generator=generator), memory_format
     )
@@ -302,6 +335,10 @@ def randn_like(
 def randint_like(
     input, low=0, high=None, *, dtype=None, device=None, requires_grad=False, generator=None
 ):
+    """randint_like(input, low=0, high, *, dtype=None, device=None, requires_grad=False) -> Tensor
+
+    ``rtorch.randint(low, high)`` of ``input``'s shape (and by default dtype and device).
+    """
     if high is None:
         low, high = 0, low
     return _sampled_like(
@@ -310,6 +347,10 @@ def randint_like(
 
 
 def broadcast_shapes(*shapes):
+    """broadcast_shapes(*shapes) -> Size
+
+    The shape that tensors of the given shapes broadcast to, without making tensors.
+    """
     # Shape arithmetic only: going through broadcast_tensors allocated a tensor of every
     # shape (0.58 s and 256 MB for (8000, 8000)). Errors are torch's.
     shapes = [(s,) if isinstance(s, _builtins.int) else s for s in shapes if s is not None]

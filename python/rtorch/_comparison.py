@@ -25,7 +25,11 @@ def _type_name(dtype):
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """Elementwise `|input - other| <= atol + rtol * |other|` (a bool tensor)."""
+    """isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> Tensor
+
+    Elementwise ``|input - other| <= atol + rtol * |other|`` (a bool tensor); equal infinities
+    are close, NaNs only with ``equal_nan``.
+    """
     if not isinstance(other, _C.Tensor):
         raise TypeError(
             f"isclose(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"
@@ -51,12 +55,18 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """Whether `isclose` holds everywhere (a Python bool)."""
+    """allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool
+
+    Whether ``isclose`` holds for every element.
+    """
     return bool(isclose(input, other, rtol, atol, equal_nan).all())
 
 
 def equal(input, other):
-    """True if both tensors have the same size and elements (a Python bool)."""
+    """equal(input, other) -> bool
+
+    True if both tensors have the same size and the same elements.
+    """
     if not isinstance(other, _C.Tensor):
         raise TypeError(
             f"equal(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}"

@@ -37,7 +37,28 @@ def _format(self, spec):
 
 
 def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-    """Computes the gradient of this tensor w.r.t. graph leaves (see `autograd.backward`)."""
+    """backward(gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None
+
+    Computes the gradient of this tensor with respect to the leaves of its graph and
+    accumulates it into their ``.grad`` (``rtorch.autograd.backward(self, ...)``). A tensor
+    of more than one element needs ``gradient``, the gradient of some scalar with respect
+    to it. The graph is freed afterwards unless ``retain_graph`` is True.
+
+    Args:
+        gradient (Tensor, optional): the gradient with respect to this tensor.
+        retain_graph (bool, optional): keep the graph for another backward
+            (``create_graph`` by default).
+        create_graph (bool): record the backward pass, for higher-order gradients.
+        inputs (sequence of Tensors, optional): accumulate only into these tensors.
+
+    Example::
+
+        >>> w = rtorch.tensor([1., 2., 3.], requires_grad=True)
+        >>> loss = (w * w).sum()
+        >>> loss.backward()
+        >>> w.grad
+        tensor([2., 4., 6.])
+    """
     from .autograd import backward as _backward
 
     _backward(self, gradient, retain_graph, create_graph, inputs=inputs)
@@ -62,7 +83,14 @@ class RemovableHandle:
 
 
 def register_hook(self, hook):
-    """Registers `hook(grad) -> Tensor or None`, run when this tensor's gradient is computed."""
+    """register_hook(hook) -> RemovableHandle
+
+    Registers ``hook(grad) -> Tensor or None``, called with this tensor's gradient each time
+    it is computed; a returned tensor replaces the gradient. ``handle.remove()`` removes it.
+
+    Args:
+        hook (callable): the function to call.
+    """
     hook_id, is_leaf = self._register_hook(hook)
     return RemovableHandle(self, hook_id, is_leaf)
 
@@ -85,10 +113,19 @@ def _new(factory):
         )
 
     method.__name__ = method.__qualname__ = "new_" + factory.__name__
+    method.__doc__ = (
+        f"new_{factory.__name__}(size, *, dtype=None, device=None, requires_grad=False) -> Tensor"
+        f"\n\nA tensor like ``rtorch.{factory.__name__}(size)`` with this tensor's dtype and "
+        "device unless given.\n\nArgs:\n    size (ints or tuple of ints): the shape.\n"
+    )
     return method
 
 
 def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None):
+    """new_full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> Tensor
+
+    ``rtorch.full(size, fill_value)`` with this tensor's dtype and device unless given.
+    """
     return _C.full(
         size,
         fill_value,
@@ -100,6 +137,10 @@ def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=F
 
 
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+    """new_tensor(data, *, dtype=None, device=None, requires_grad=False) -> Tensor
+
+    ``rtorch.tensor(data)`` (a copy) with this tensor's dtype and device unless given.
+    """
     return _C.tensor(
         data,
         dtype=dtype or self.dtype,
@@ -109,6 +150,10 @@ def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
 
 
 def uniform_(self, a=0.0, b=1.0, *, generator=None, **kw):
+    """uniform_(from=0, to=1, *, generator=None) -> Tensor
+
+    Fills this tensor with samples from the uniform distribution on [``from``, ``to``).
+    """
     a, b = kw.pop("from", a), kw.pop("to", b)
     _no_extra_kwargs("uniform_", kw)
     _C._uniform_(self, float(a), float(b), generator)
@@ -116,11 +161,21 @@ def uniform_(self, a=0.0, b=1.0, *, generator=None, **kw):
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """normal_(mean=0, std=1, *, generator=None) -> Tensor
+
+    Fills this tensor with samples from the normal distribution of ``mean`` and ``std``.
+    """
     _C._normal_(self, float(mean), float(std), generator)
     return self
 
 
 def random_(self, *args, generator=None, **kw):
+    """random_(from=0, to=None, *, generator=None) -> Tensor
+
+    Fills this tensor with integers drawn uniformly from [``from``, ``to``); without ``to``
+    up to the dtype's largest value (2**mantissa for floats). ``random_(to)`` is also
+    accepted.
+    """
     # torch's three overloads: random_(), random_(to), random_(from, to=None).
     if "from" in kw:
         args = (kw.pop("from"), kw.pop("to", None)) + args
@@ -154,15 +209,27 @@ def _no_extra_kwargs(op, kw):
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
+    """bernoulli_(p=0.5, *, generator=None) -> Tensor
+
+    Fills this tensor with 1 with probability ``p`` (a number or a tensor) and 0 otherwise.
+    """
     _C._bernoulli_(self, p, generator)
     return self
 
 
 def _bernoulli(self, p=None, *, generator=None):
+    """bernoulli(p=None, *, generator=None) -> Tensor
+
+    The method form of ``rtorch.bernoulli(self, p)``.
+    """
     return _C.bernoulli(self, None if p is None else float(p), generator=generator)
 
 
 def type_as(self, other):
+    """type_as(other) -> Tensor
+
+    This tensor converted to ``other``'s dtype (``self.to(other.dtype)``).
+    """
     return self.to(other.dtype)
 
 
@@ -173,8 +240,11 @@ _LEGACY_TYPES = {_type_name(_C.empty(0, dtype=d)): d for d in _DTYPES}
 
 
 def _type(self, dtype=None, non_blocking=False):
-    """With no argument the legacy type name ('torch.FloatTensor'); else this tensor
-    converted to a dtype or a legacy type name (itself when nothing changes)."""
+    """type(dtype=None, non_blocking=False) -> str or Tensor
+
+    With no argument the legacy type name (``'torch.FloatTensor'``); else this tensor
+    converted to a dtype or a legacy type name (itself when nothing changes).
+    """
     if dtype is None:
         return _type_name(self)
     device = None
@@ -303,6 +373,11 @@ def _wrap_dim(d, nd):
 
 
 def movedim(self, source, destination):
+    """movedim(input, source, destination) -> Tensor
+
+    A view of ``input`` with the dimensions ``source`` (an int or a tuple) moved to the
+    positions ``destination``; the others keep their order. ``moveaxis`` is an alias.
+    """
     src = [source] if isinstance(source, int) else list(source)
     dst = [destination] if isinstance(destination, int) else list(destination)
     if len(src) != len(dst):
@@ -340,6 +415,10 @@ def _generic_inplace(name):
         return self._apply_inplace(name, lambda x: getattr(Tensor, name)(x, *args, **kwargs))
 
     method.__name__ = name + "_"
+    method.__doc__ = (
+        f"{name}_(*args, **kwargs) -> Tensor\n\nIn-place form of ``Tensor.{name}``: the same "
+        "arguments, the result written into this tensor, which is returned."
+    )
     return method
 
 
@@ -360,6 +439,20 @@ _GENERIC_INPLACE = [
     "clamp_max",
     "clip",
 ]
+
+
+def swapdims(self, dim0, dim1):
+    """swapdims(input, dim0, dim1) -> Tensor
+
+    Alias of ``transpose``."""
+    return self.transpose(dim0, dim1)
+
+
+def is_shared(self):
+    """is_shared() -> bool
+
+    Whether the storage is in shared memory: always False in rtorch."""
+    return False
 
 
 def _init(self, *args, **kwargs):
@@ -400,8 +493,8 @@ _METHODS = {
     "type_as": type_as,
     "movedim": movedim,
     "moveaxis": movedim,
-    "swapdims": lambda self, dim0, dim1: self.transpose(dim0, dim1),
-    "is_shared": lambda self: False,
+    "swapdims": swapdims,
+    "is_shared": is_shared,
     "layout": property(lambda self: __import__("rtorch").strided),
 }
 

@@ -483,6 +483,10 @@ pub fn _grad<'py>(
 }
 
 #[pyfunction]
+/// is_grad_enabled() -> bool
+///
+/// Whether autograd records operations on this thread (see ``no_grad`` and
+/// ``set_grad_enabled``).
 pub fn is_grad_enabled() -> bool {
     autograd::is_grad_enabled()
 }
@@ -493,6 +497,9 @@ pub fn _set_grad_enabled(enabled: bool) -> bool {
 }
 
 #[pyfunction]
+/// is_inference_mode_enabled() -> bool
+///
+/// Whether ``inference_mode`` is on for this thread.
 pub fn is_inference_mode_enabled() -> bool {
     autograd::is_inference_mode_enabled()
 }

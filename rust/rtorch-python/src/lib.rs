@@ -9,6 +9,10 @@
 )]
 #![allow(non_snake_case)]
 
+// Docstrings (NOTE [ Docstrings ]): macro tables used by the bindings below.
+#[macro_use]
+mod docs;
+
 // Shared plumbing: argument conversion, options, out=, errors, the engine choke point.
 mod convert;
 mod errors;

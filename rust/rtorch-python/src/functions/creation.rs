@@ -14,6 +14,7 @@ use rtorch::{DType, Scalar, Tensor};
 
 #[pyfunction]
 #[pyo3(signature = (data, *, dtype=None, device=None, requires_grad=false, pin_memory=false))]
+#[doc = doc_functions!(tensor)]
 pub fn tensor(
     data: &Bound<'_, PyAny>,
     dtype: Option<&Bound<'_, PyAny>>,
@@ -29,6 +30,7 @@ pub fn tensor(
 
 #[pyfunction]
 #[pyo3(signature = (data, dtype=None, device=None))]
+#[doc = doc_functions!(as_tensor)]
 pub fn as_tensor(
     data: &Bound<'_, PyAny>,
     dtype: Option<&Bound<'_, PyAny>>,
@@ -52,6 +54,7 @@ pub fn as_tensor(
 }
 
 #[pyfunction]
+#[doc = doc_functions!(from_numpy)]
 pub fn from_numpy(arr: &Bound<'_, PyAny>) -> R {
     if !arr.hasattr("__array_interface__")? {
         return Err(PyTypeError::new_err(format!(
@@ -64,6 +67,7 @@ pub fn from_numpy(arr: &Bound<'_, PyAny>) -> R {
 
 #[pyfunction]
 #[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[doc = doc_functions!(zeros)]
 pub fn zeros(
     size: &Bound<'_, PyTuple>,
     dtype: Option<&Bound<'_, PyAny>>,
@@ -92,6 +96,7 @@ pub fn zeros(
 
 #[pyfunction]
 #[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[doc = doc_functions!(ones)]
 pub fn ones(
     size: &Bound<'_, PyTuple>,
     dtype: Option<&Bound<'_, PyAny>>,
@@ -121,9 +126,10 @@ pub fn ones(
     )
 }
 
-/// `empty` returns zeroed memory: it costs the same (calloc) and is never garbage.
+// `empty` returns zeroed memory: it costs the same (calloc) and is never garbage.
 #[pyfunction]
 #[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, layout=None, pin_memory=false, memory_format=None, out=None))]
+#[doc = doc_functions!(empty)]
 pub fn empty(
     size: &Bound<'_, PyTuple>,
     dtype: Option<&Bound<'_, PyAny>>,
@@ -165,6 +171,7 @@ fn fill_dtype(v: Scalar) -> DType {
 
 #[pyfunction]
 #[pyo3(signature = (size, fill_value, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[doc = doc_functions!(full)]
 pub fn full(
     size: &Bound<'_, PyAny>,
     fill_value: &Bound<'_, PyAny>,
@@ -199,6 +206,7 @@ fn like_dtype(input: &Tensor, dtype: Option<&Bound<'_, PyAny>>) -> PyResult<DTyp
 
 #[pyfunction]
 #[pyo3(signature = (input, *, dtype=None, device=None, requires_grad=false, layout=None, memory_format=None))]
+#[doc = doc_functions!(zeros_like)]
 pub fn zeros_like(
     input: &Bound<'_, PyTensor>,
     dtype: Option<&Bound<'_, PyAny>>,
@@ -227,6 +235,7 @@ pub fn zeros_like(
 
 #[pyfunction]
 #[pyo3(signature = (input, *, dtype=None, device=None, requires_grad=false, layout=None, memory_format=None))]
+#[doc = doc_functions!(empty_like)]
 pub fn empty_like(
     input: &Bound<'_, PyTensor>,
     dtype: Option<&Bound<'_, PyAny>>,
@@ -240,6 +249,7 @@ pub fn empty_like(
 
 #[pyfunction]
 #[pyo3(signature = (input, *, dtype=None, device=None, requires_grad=false, layout=None, memory_format=None))]
+#[doc = doc_functions!(ones_like)]
 pub fn ones_like(
     input: &Bound<'_, PyTensor>,
     dtype: Option<&Bound<'_, PyAny>>,
@@ -268,6 +278,7 @@ pub fn ones_like(
 
 #[pyfunction]
 #[pyo3(signature = (input, fill_value, *, dtype=None, device=None, requires_grad=false, layout=None, memory_format=None))]
+#[doc = doc_functions!(full_like)]
 pub fn full_like(
     input: &Bound<'_, PyTensor>,
     fill_value: &Bound<'_, PyAny>,
@@ -304,9 +315,10 @@ fn arange_len(s: Scalar, e: Scalar, st: Scalar) -> usize {
     }
 }
 
-/// `arange(end)`, `arange(start, end, step=1)`: int64 unless a bound is a float.
+// `arange(end)`, `arange(start, end, step=1)`: int64 unless a bound is a float.
 #[pyfunction]
 #[pyo3(signature = (start, end=None, step=None, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[doc = doc_functions!(arange)]
 pub fn arange(
     start: &Bound<'_, PyAny>,
     end: Option<&Bound<'_, PyAny>>,
@@ -350,6 +362,7 @@ pub fn arange(
 
 #[pyfunction]
 #[pyo3(signature = (start, end, steps, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[doc = doc_functions!(linspace)]
 pub fn linspace(
     py: Python<'_>,
     start: f64,
@@ -380,6 +393,7 @@ pub fn linspace(
 
 #[pyfunction]
 #[pyo3(signature = (start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[doc = doc_functions!(logspace)]
 pub fn logspace(
     py: Python<'_>,
     start: f64,
@@ -411,6 +425,7 @@ pub fn logspace(
 
 #[pyfunction]
 #[pyo3(signature = (n, m=None, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[doc = doc_functions!(eye)]
 pub fn eye(
     py: Python<'_>,
     n: i64,

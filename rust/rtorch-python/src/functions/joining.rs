@@ -14,6 +14,7 @@ use rtorch::Tensor;
 
 #[pyfunction]
 #[pyo3(signature = (tensors, dim=0, *, out=None, axis=None))]
+#[doc = doc_functions!(cat)]
 pub fn cat(
     py: Python<'_>,
     tensors: &Bound<'_, PyAny>,
@@ -33,6 +34,7 @@ pub fn cat(
 
 #[pyfunction]
 #[pyo3(signature = (tensors, dim=0, *, out=None, axis=None))]
+#[doc = doc_functions!(stack)]
 pub fn stack(
     py: Python<'_>,
     tensors: &Bound<'_, PyAny>,
@@ -52,6 +54,7 @@ pub fn stack(
 
 #[pyfunction]
 #[pyo3(name = "where", signature = (condition, input=None, other=None, *, out=None))]
+#[doc = doc_functions!(where_)]
 pub fn where_(
     condition: &Bound<'_, PyTensor>,
     input: Option<&Bound<'_, PyAny>>,
@@ -81,6 +84,7 @@ pub fn where_(
 
 #[pyfunction]
 #[pyo3(signature = (*tensors))]
+#[doc = doc_functions!(broadcast_tensors)]
 pub fn broadcast_tensors<'py>(
     py: Python<'py>,
     tensors: &Bound<'py, PyTuple>,
@@ -107,6 +111,7 @@ pub fn broadcast_tensors<'py>(
 
 #[pyfunction]
 #[pyo3(signature = (input, end, weight, *, out=None))]
+#[doc = doc_math!(lerp)]
 pub fn lerp(
     py: Python<'_>,
     input: &Bound<'_, PyTensor>,

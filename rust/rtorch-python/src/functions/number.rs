@@ -37,6 +37,7 @@ fn tensor_input<'py>(
 
 #[pyfunction]
 #[pyo3(signature = (input, other, *, alpha=None, out=None))]
+#[doc = doc_binary!(add)]
 pub fn add(
     input: &Bound<'_, PyAny>,
     other: &Bound<'_, PyAny>,
@@ -50,6 +51,7 @@ pub fn add(
 
 #[pyfunction]
 #[pyo3(signature = (input, other, *, alpha=None, out=None))]
+#[doc = doc_binary!(sub)]
 pub fn sub(
     input: &Bound<'_, PyAny>,
     other: &Bound<'_, PyAny>,
@@ -63,6 +65,7 @@ pub fn sub(
 
 #[pyfunction]
 #[pyo3(signature = (input, other, *, rounding_mode=None, out=None))]
+#[doc = doc_binary!(div)]
 pub fn div(
     input: &Bound<'_, PyAny>,
     other: &Bound<'_, PyAny>,
@@ -75,6 +78,7 @@ pub fn div(
 
 #[pyfunction]
 #[pyo3(signature = (input, exponent, *, out=None))]
+#[doc = doc_binary!(pow)]
 pub fn pow(input: &Bound<'_, PyAny>, exponent: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
     tensor_input("pow", input, exponent, out, false, false)?
         .get()
@@ -86,6 +90,7 @@ macro_rules! number_first {
         $(
             #[pyfunction]
             #[pyo3(signature = (input, other, *, out=None))]
+            #[doc = doc_binary!($name)]
             pub fn $name(input: &Bound<'_, PyAny>, other: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
                 let name = stringify!($name);
                 tensor_input(name, input, other, out, $with_number, false)?.get().$name(other, out)

@@ -97,6 +97,7 @@ fn sampled(
 
 #[pyfunction]
 #[pyo3(signature = (*size, generator=None, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[doc = doc_functions!(rand)]
 pub fn rand(
     size: &Bound<'_, PyTuple>,
     generator: Option<&Bound<'_, PyGenerator>>,
@@ -120,6 +121,7 @@ pub fn rand(
 
 #[pyfunction]
 #[pyo3(signature = (*size, generator=None, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[doc = doc_functions!(randn)]
 pub fn randn(
     size: &Bound<'_, PyTuple>,
     generator: Option<&Bound<'_, PyGenerator>>,
@@ -141,9 +143,10 @@ pub fn randn(
     })
 }
 
-/// `randint(high, size)` or `randint(low, high, size)`.
+// `randint(high, size)` or `randint(low, high, size)`.
 #[pyfunction]
 #[pyo3(signature = (*args, generator=None, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[doc = doc_functions!(randint)]
 pub fn randint(
     args: &Bound<'_, PyTuple>,
     generator: Option<&Bound<'_, PyGenerator>>,
@@ -176,6 +179,7 @@ pub fn randint(
 
 #[pyfunction]
 #[pyo3(signature = (n, *, generator=None, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[doc = doc_functions!(randperm)]
 pub fn randperm(
     py: Python<'_>,
     n: i64,
@@ -209,9 +213,10 @@ pub fn randperm(
     )
 }
 
-/// `bernoulli(input)` (probabilities) or `bernoulli(input, p)` (a number).
+// `bernoulli(input)` (probabilities) or `bernoulli(input, p)` (a number).
 #[pyfunction]
 #[pyo3(signature = (input, p=None, *, generator=None))]
+#[doc = doc_functions!(bernoulli)]
 pub fn bernoulli(
     input: &Bound<'_, PyTensor>,
     p: Option<f64>,
@@ -306,6 +311,7 @@ pub fn _bernoulli_(
 }
 
 #[pyfunction]
+#[doc = doc_functions!(manual_seed)]
 pub fn manual_seed(seed: &Bound<'_, PyAny>) -> PyResult<PyGenerator> {
     let g = rtorch::random::default_generator();
     g.manual_seed(seed_value(seed)?);
@@ -313,16 +319,19 @@ pub fn manual_seed(seed: &Bound<'_, PyAny>) -> PyResult<PyGenerator> {
 }
 
 #[pyfunction]
+#[doc = doc_functions!(seed)]
 pub fn seed() -> u64 {
     rtorch::random::default_generator().seed()
 }
 
 #[pyfunction]
+#[doc = doc_functions!(initial_seed)]
 pub fn initial_seed() -> u64 {
     rtorch::random::default_generator().initial_seed()
 }
 
 #[pyfunction]
+#[doc = doc_functions!(default_generator)]
 pub fn default_generator() -> PyGenerator {
     PyGenerator {
         g: rtorch::random::default_generator().clone(),

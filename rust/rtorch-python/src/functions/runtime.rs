@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 use rtorch::ops::binary;
 
 #[pyfunction]
+#[doc = doc_functions!(result_type)]
 pub fn result_type(
     py: Python<'_>,
     tensor: &Bound<'_, PyAny>,
@@ -21,6 +22,7 @@ pub fn result_type(
 }
 
 #[pyfunction]
+#[doc = doc_functions!(promote_types)]
 pub fn promote_types(
     py: Python<'_>,
     type1: &Bound<'_, PyDType>,
@@ -33,11 +35,13 @@ pub fn promote_types(
 }
 
 #[pyfunction]
+#[doc = doc_functions!(can_cast)]
 pub fn can_cast(from_: &Bound<'_, PyDType>, to: &Bound<'_, PyDType>) -> bool {
     binary::can_cast(from_.get().dtype, to.get().dtype)
 }
 
 #[pyfunction]
+#[doc = doc_functions!(set_default_dtype)]
 pub fn set_default_dtype(d: &Bound<'_, PyAny>) -> PyResult<()> {
     let dt =
         convert::dtype(Some(d))?.ok_or_else(|| PyTypeError::new_err("dtype must not be None"))?;
@@ -45,11 +49,13 @@ pub fn set_default_dtype(d: &Bound<'_, PyAny>) -> PyResult<()> {
 }
 
 #[pyfunction]
+#[doc = doc_functions!(get_default_dtype)]
 pub fn get_default_dtype(py: Python<'_>) -> Py<PyDType> {
     dtype_obj(py, rtorch::ops::default_float())
 }
 
 #[pyfunction]
+#[doc = doc_functions!(set_num_threads)]
 pub fn set_num_threads(n: i64) -> PyResult<()> {
     if n <= 0 {
         return Err(PyRuntimeError::new_err(
@@ -61,22 +67,26 @@ pub fn set_num_threads(n: i64) -> PyResult<()> {
 }
 
 #[pyfunction]
+#[doc = doc_functions!(get_num_threads)]
 pub fn get_num_threads() -> usize {
     rtorch::parallel::get_num_threads()
 }
 
 #[pyfunction]
+#[doc = doc_functions!(cuda_is_available)]
 pub fn cuda_is_available() -> bool {
     rtorch::device::cuda_is_available()
 }
 
 #[pyfunction]
+#[doc = doc_functions!(cuda_device_count)]
 pub fn cuda_device_count() -> usize {
     rtorch::device::cuda_device_count()
 }
 
-/// The engine's op registry, for the generic tests.
+// The engine's op registry, for the generic tests.
 #[pyfunction]
+#[doc = doc_functions!(list_ops)]
 pub fn list_ops(py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
     rtorch::ops::registry()
         .map(|op| {

@@ -236,6 +236,7 @@ macro_rules! blas_family {
         impl PyTensor {
             $(
                 #[pyo3(signature = (p1, p2, *rest, beta=None, alpha=None))]
+                #[doc = doc_blas!($name)]
                 fn $name<'py>(
                     &self,
                     p1: &Bound<'py, PyAny>,
@@ -260,6 +261,7 @@ macro_rules! blas_family {
             $(
                 #[pyfunction]
                 #[pyo3(signature = (p1, p2, *rest, beta=None, alpha=None, out=None))]
+                #[doc = doc_blas!($name)]
                 pub fn $name<'py>(
                     p1: &Bound<'py, PyAny>,
                     p2: &Bound<'py, PyAny>,

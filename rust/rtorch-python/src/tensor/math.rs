@@ -40,11 +40,13 @@ macro_rules! unary_methods {
         impl PyTensor {
             $(
                 #[pyo3(signature = (*, out=None))]
+                #[doc = doc_unary!($name)]
                 fn $name(&self, py: Python<'_>, out: Out<'_, '_>) -> R {
                     with_out(py, stringify!($name), &[&self.t], out, || {
                         crate::ok!(py, self.t.numel(), || unary::$name(&self.t))
                     })
                 }
+                #[doc = doc_unary_inplace!($name)]
                 fn $inplace<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, Self>> {
                     let t = &slf.get().t;
                     crate::engine!(slf.py(), t.numel(), || unary::unary_(stringify!($name), t))?;
@@ -106,6 +108,7 @@ macro_rules! binary_methods {
         impl PyTensor {
             $(
                 #[pyo3(signature = (other, *, out=None))]
+                #[doc = doc_binary!($name)]
                 pub(crate) fn $name(&self, other: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
                     if TENSOR_ONLY.contains(&stringify!($name)) && !other.is_instance_of::<PyTensor>() {
                         return Err(PyTypeError::new_err(format!(
@@ -120,6 +123,7 @@ macro_rules! binary_methods {
                         crate::ok!(py, self.t.numel().max(b.numel()), || binary::$name(&self.t, &b))
                     })
                 }
+                #[doc = doc_binary_inplace!($name)]
                 fn $inplace<'py>(slf: &Bound<'py, Self>, other: &Bound<'_, PyAny>) -> PyResult<Bound<'py, Self>> {
                     if TENSOR_ONLY.contains(&stringify!($name)) && !other.is_instance_of::<PyTensor>() {
                         return Err(PyTypeError::new_err(format!(
@@ -166,6 +170,7 @@ impl PyTensor {
     // ----- arithmetic with extra arguments -----
 
     #[pyo3(signature = (other, *, alpha=None, out=None))]
+    #[doc = doc_binary!(add)]
     pub(crate) fn add(
         &self,
         other: &Bound<'_, PyAny>,
@@ -182,6 +187,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (other, *, alpha=None))]
+    #[doc = doc_math!(add_)]
     fn add_<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'_, PyAny>,
@@ -194,6 +200,7 @@ impl PyTensor {
         Ok(slf.clone())
     }
     #[pyo3(signature = (other, *, alpha=None, out=None))]
+    #[doc = doc_binary!(sub)]
     pub(crate) fn sub(
         &self,
         other: &Bound<'_, PyAny>,
@@ -210,6 +217,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (other, *, alpha=None))]
+    #[doc = doc_math!(sub_)]
     fn sub_<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'_, PyAny>,
@@ -227,6 +235,7 @@ impl PyTensor {
         Ok(slf.clone())
     }
     #[pyo3(signature = (other, *, rounding_mode=None, out=None))]
+    #[doc = doc_binary!(div)]
     pub(crate) fn div(
         &self,
         other: &Bound<'_, PyAny>,
@@ -243,6 +252,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (other, *, rounding_mode=None))]
+    #[doc = doc_math!(div_)]
     fn div_<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'_, PyAny>,
@@ -267,6 +277,7 @@ impl PyTensor {
     // ----- pointwise with options -----
 
     #[pyo3(signature = (min=None, max=None, *, out=None))]
+    #[doc = doc_math!(clamp)]
     fn clamp(
         &self,
         py: Python<'_>,
@@ -309,6 +320,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (min=None, max=None, *, out=None))]
+    #[doc = doc_math!(clip)]
     fn clip(
         &self,
         py: Python<'_>,
@@ -319,6 +331,7 @@ impl PyTensor {
         self.clamp(py, min, max, out)
     }
     #[pyo3(signature = (min=None, max=None))]
+    #[doc = doc_math!(clamp_)]
     fn clamp_<'py>(
         slf: &Bound<'py, Self>,
         min: Option<&Bound<'_, PyAny>>,
@@ -341,6 +354,7 @@ impl PyTensor {
         ))?;
         Ok(slf.clone())
     }
+    #[doc = doc_math!(clamp_min)]
     #[pyo3(signature = (min, *, out=None))]
     fn clamp_min(&self, py: Python<'_>, min: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
         not_none(min, "clamp_min")?;
@@ -349,6 +363,7 @@ impl PyTensor {
             crate::ok!(py, self.t.numel(), || pointwise::clamp_min(&self.t, &lo))
         })
     }
+    #[doc = doc_math!(clamp_max)]
     #[pyo3(signature = (max, *, out=None))]
     fn clamp_max(&self, py: Python<'_>, max: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
         not_none(max, "clamp_max")?;
@@ -357,6 +372,7 @@ impl PyTensor {
             crate::ok!(py, self.t.numel(), || pointwise::clamp_max(&self.t, &hi))
         })
     }
+    #[doc = doc_math!(lerp)]
     #[pyo3(signature = (end, weight, *, out=None))]
     pub(crate) fn lerp(
         &self,
@@ -372,6 +388,7 @@ impl PyTensor {
         })
     }
     #[pyo3(name = "where")]
+    #[doc = doc_math!(where_method)]
     fn where_method(
         &self,
         py: Python<'_>,
@@ -386,6 +403,7 @@ impl PyTensor {
             ))
         }
     }
+    #[doc = doc_math!(masked_fill)]
     fn masked_fill(
         &self,
         py: Python<'_>,
@@ -400,6 +418,7 @@ impl PyTensor {
             ))
         }
     }
+    #[doc = doc_math!(masked_fill_)]
     fn masked_fill_<'py>(
         slf: &Bound<'py, Self>,
         mask: &Bound<'_, PyTensor>,
@@ -416,6 +435,7 @@ impl PyTensor {
         Ok(slf.clone())
     }
     #[pyo3(signature = (tensor1, tensor2, *, value=None, out=None))]
+    #[doc = doc_math!(addcmul)]
     fn addcmul(
         &self,
         py: Python<'_>,
@@ -433,6 +453,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (tensor1, tensor2, *, value=None, out=None))]
+    #[doc = doc_math!(addcdiv)]
     fn addcdiv(
         &self,
         py: Python<'_>,
@@ -449,6 +470,7 @@ impl PyTensor {
             ))
         })
     }
+    #[doc = doc_math!(nan_to_num)]
     #[pyo3(signature = (nan=0.0, posinf=None, neginf=None, *, out=None))]
     fn nan_to_num(
         &self,
@@ -464,6 +486,7 @@ impl PyTensor {
             ))
         })
     }
+    #[doc = doc_math!(round)]
     #[pyo3(signature = (*, decimals=None, out=None))]
     fn round(&self, py: Python<'_>, decimals: Option<&Bound<'_, PyAny>>, out: Out<'_, '_>) -> R {
         let decimals = decimals.map(|d| decimals_arg(d, "round")).transpose()?;
@@ -476,6 +499,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (*, decimals=None))]
+    #[doc = doc_math!(round_)]
     fn round_<'py>(
         slf: &Bound<'py, Self>,
         decimals: Option<&Bound<'_, PyAny>>,
@@ -493,12 +517,15 @@ impl PyTensor {
         ))?;
         Ok(slf.clone())
     }
+    #[doc = doc_math!(isnan)]
     fn isnan(&self, py: Python<'_>) -> R {
         crate::ok!(py, self.t.numel(), || unary::isnan(&self.t))
     }
+    #[doc = doc_math!(isinf)]
     fn isinf(&self, py: Python<'_>) -> R {
         crate::ok!(py, self.t.numel(), || unary::isinf(&self.t))
     }
+    #[doc = doc_math!(isfinite)]
     fn isfinite(&self, py: Python<'_>) -> R {
         crate::ok!(py, self.t.numel(), || unary::isfinite(&self.t))
     }
@@ -506,6 +533,7 @@ impl PyTensor {
     // ----- BLAS -----
 
     #[pyo3(signature = (mat2, *, out=None))]
+    #[doc = doc_math!(mm)]
     fn mm(&self, py: Python<'_>, mat2: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
         let b = &mat2.get().t;
         with_out(py, "mm", &[&self.t, b], out, || {
@@ -513,6 +541,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (mat2, *, out=None))]
+    #[doc = doc_math!(bmm)]
     fn bmm(&self, py: Python<'_>, mat2: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
         let b = &mat2.get().t;
         with_out(py, "bmm", &[&self.t, b], out, || {
@@ -520,6 +549,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (other, *, out=None))]
+    #[doc = doc_math!(matmul)]
     fn matmul(&self, py: Python<'_>, other: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
         let b = &other.get().t;
         with_out(py, "matmul", &[&self.t, b], out, || {
@@ -527,6 +557,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (vec, *, out=None))]
+    #[doc = doc_math!(mv)]
     fn mv(&self, py: Python<'_>, vec: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
         let v = &vec.get().t;
         with_out(py, "mv", &[&self.t, v], out, || {
@@ -534,6 +565,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (other, *, out=None))]
+    #[doc = doc_math!(dot)]
     fn dot(&self, py: Python<'_>, other: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
         let b = &other.get().t;
         with_out(py, "dot", &[&self.t, b], out, || {
@@ -541,6 +573,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (vec2, *, out=None))]
+    #[doc = doc_math!(outer)]
     fn outer(&self, py: Python<'_>, vec2: &Bound<'_, PyTensor>, out: Out<'_, '_>) -> R {
         let b = &vec2.get().t;
         with_out(py, "outer", &[&self.t, b], out, || {
@@ -549,6 +582,7 @@ impl PyTensor {
             })
         })
     }
+    #[doc = doc_math!(ger)]
     fn ger(&self, py: Python<'_>, vec2: &Bound<'_, PyTensor>) -> R {
         {
             let vec2 = &vec2.get().t;
@@ -581,8 +615,7 @@ pub fn nonzero_tuple(py: Python<'_>, t: &Tensor) -> PyResult<Py<PyAny>> {
 
 #[pymethods]
 impl PyTensor {
-    /// `[n, ndim]` coordinates of the non-zero elements, or with `as_tuple` one 1-D
-    /// tensor per dimension (what `torch.where(condition)` returns).
+    #[doc = doc_math!(nonzero)]
     #[pyo3(signature = (*, out=None, as_tuple=false))]
     fn nonzero(&self, py: Python<'_>, out: Out<'_, '_>, as_tuple: bool) -> PyResult<Py<PyAny>> {
         if as_tuple {
@@ -593,6 +626,7 @@ impl PyTensor {
         })?
         .into_py_any(py)
     }
+    #[doc = doc_math!(argwhere)]
     fn argwhere(&self, py: Python<'_>) -> R {
         crate::ok!(py, self.t.numel(), || indexing::nonzero(&self.t))
     }

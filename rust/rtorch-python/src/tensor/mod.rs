@@ -289,6 +289,7 @@ impl PyTensor {
         size_obj(py, self.t.shape())
     }
     #[pyo3(signature = (dim=None))]
+    #[doc = doc_tensor!(size)]
     fn size<'py>(&self, py: Python<'py>, dim: Option<i64>) -> PyResult<Py<PyAny>> {
         match dim {
             None => Ok(size_obj(py, self.t.shape())?.unbind()),
@@ -299,6 +300,7 @@ impl PyTensor {
         }
     }
     #[pyo3(signature = (dim=None))]
+    #[doc = doc_tensor!(stride)]
     fn stride<'py>(&self, py: Python<'py>, dim: Option<i64>) -> PyResult<Py<PyAny>> {
         match dim {
             None => Ok(PyTuple::new(py, self.t.strides())?.into_any().unbind()),
@@ -324,18 +326,23 @@ impl PyTensor {
     fn ndim(&self) -> usize {
         self.t.ndim()
     }
+    #[doc = doc_tensor!(dim)]
     fn dim(&self) -> usize {
         self.t.ndim()
     }
+    #[doc = doc_tensor!(ndimension)]
     fn ndimension(&self) -> usize {
         self.t.ndim()
     }
+    #[doc = doc_tensor!(numel)]
     fn numel(&self) -> usize {
         self.t.numel()
     }
+    #[doc = doc_tensor!(nelement)]
     fn nelement(&self) -> usize {
         self.t.numel()
     }
+    #[doc = doc_tensor!(element_size)]
     fn element_size(&self) -> usize {
         self.t.dtype().itemsize()
     }
@@ -347,18 +354,23 @@ impl PyTensor {
     fn nbytes(&self) -> usize {
         self.t.numel() * self.t.dtype().itemsize()
     }
+    #[doc = doc_tensor!(is_contiguous)]
     fn is_contiguous(&self) -> bool {
         self.t.is_contiguous()
     }
+    #[doc = doc_tensor!(is_floating_point)]
     fn is_floating_point(&self) -> bool {
         self.t.dtype().is_floating_point()
     }
+    #[doc = doc_tensor!(is_complex)]
     fn is_complex(&self) -> bool {
         false
     }
+    #[doc = doc_tensor!(storage_offset)]
     fn storage_offset(&self) -> usize {
         self.t.storage_offset()
     }
+    #[doc = doc_tensor!(data_ptr)]
     fn data_ptr(&self) -> usize {
         self.t.data_addr()
     }
@@ -389,6 +401,7 @@ impl PyTensor {
         self.t.set_requires_grad(v).py()
     }
     #[pyo3(signature = (requires_grad=true))]
+    #[doc = doc_tensor!(requires_grad_)]
     fn requires_grad_<'py>(
         slf: &Bound<'py, Self>,
         requires_grad: bool,
@@ -430,12 +443,15 @@ impl PyTensor {
     fn retains_grad(&self) -> bool {
         self.t.retains_grad()
     }
+    #[doc = doc_tensor!(retain_grad)]
     fn retain_grad(&self) -> PyResult<()> {
         self.t.retain_grad().py()
     }
+    #[doc = doc_tensor!(detach)]
     fn detach(&self) -> TensorOut {
         PyTensor::wrap(self.t.detach())
     }
+    #[doc = doc_tensor!(detach_)]
     fn detach_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, Self>> {
         slf.get().t.detach_().py()?;
         Ok(slf.clone())
@@ -461,9 +477,11 @@ impl PyTensor {
 
     // ----- conversion -----
 
+    #[doc = doc_tensor!(item)]
     fn item(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         convert::scalar_to_py(py, convert::item(&self.t)?)
     }
+    #[doc = doc_tensor!(tolist)]
     fn tolist(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let a = convert::to_numpy(
             py,
@@ -481,6 +499,7 @@ impl PyTensor {
         Ok(a.bind(py).call_method0("tolist")?.unbind())
     }
     #[pyo3(signature = (*, force=false))]
+    #[doc = doc_tensor!(numpy)]
     fn numpy(&self, py: Python<'_>, force: bool) -> PyResult<Py<PyAny>> {
         convert::to_numpy(py, &self.t, force)
     }

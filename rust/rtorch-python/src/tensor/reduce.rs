@@ -27,6 +27,7 @@ fn values_indices(py: Python<'_>, name: &str, v: Tensor, i: Tensor) -> PyResult<
 #[pymethods]
 impl PyTensor {
     #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None, out=None, axis=None, keepdims=None))]
+    #[doc = doc_reduce!(sum)]
     fn sum(
         &self,
         py: Python<'_>,
@@ -48,6 +49,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None, out=None, axis=None, keepdims=None))]
+    #[doc = doc_reduce!(mean)]
     fn mean(
         &self,
         py: Python<'_>,
@@ -69,6 +71,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (dim=None, keepdim=None, *, dtype=None, out=None, axis=None, keepdims=None))]
+    #[doc = doc_reduce!(prod)]
     fn prod(
         &self,
         py: Python<'_>,
@@ -97,6 +100,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (dim=None, keepdim=None, *, out=None, axis=None, keepdims=None))]
+    #[doc = doc_reduce!(max)]
     fn max(
         &self,
         py: Python<'_>,
@@ -112,6 +116,7 @@ impl PyTensor {
         self.max_min(py, dim, keepdim, true, out)
     }
     #[pyo3(signature = (dim=None, keepdim=None, *, out=None, axis=None, keepdims=None))]
+    #[doc = doc_reduce!(min)]
     fn min(
         &self,
         py: Python<'_>,
@@ -127,6 +132,7 @@ impl PyTensor {
         self.max_min(py, dim, keepdim, false, out)
     }
     #[pyo3(signature = (dim=None, keepdim=false, *, out=None, axis=None, keepdims=None))]
+    #[doc = doc_reduce!(amax)]
     fn amax(
         &self,
         py: Python<'_>,
@@ -139,6 +145,7 @@ impl PyTensor {
         self.amax_amin(py, dim, axis, keepdim, keepdims, out, true)
     }
     #[pyo3(signature = (dim=None, keepdim=false, *, out=None, axis=None, keepdims=None))]
+    #[doc = doc_reduce!(amin)]
     fn amin(
         &self,
         py: Python<'_>,
@@ -151,6 +158,7 @@ impl PyTensor {
         self.amax_amin(py, dim, axis, keepdim, keepdims, out, false)
     }
     #[pyo3(signature = (dim=None, keepdim=false, *, out=None, axis=None, keepdims=None))]
+    #[doc = doc_reduce!(argmax)]
     fn argmax(
         &self,
         py: Python<'_>,
@@ -170,6 +178,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (dim=None, keepdim=false, *, out=None, axis=None, keepdims=None))]
+    #[doc = doc_reduce!(argmin)]
     fn argmin(
         &self,
         py: Python<'_>,
@@ -189,6 +198,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None, out=None, axis=None, keepdims=None))]
+    #[doc = doc_reduce!(var)]
     fn var(
         &self,
         py: Python<'_>,
@@ -213,6 +223,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None, out=None, axis=None, keepdims=None))]
+    #[doc = doc_reduce!(std)]
     fn std(
         &self,
         py: Python<'_>,
@@ -237,6 +248,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (p=None, dim=None, keepdim=false, dtype=None, *, out=None))]
+    #[doc = doc_reduce!(norm)]
     fn norm(
         &self,
         py: Python<'_>,
@@ -266,6 +278,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (dim=None, keepdim=false, *, out=None, axis=None, keepdims=None))]
+    #[doc = doc_reduce!(logsumexp)]
     fn logsumexp(
         &self,
         py: Python<'_>,
@@ -292,6 +305,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (dim=None, keepdim=false, *, axis=None, keepdims=None))]
+    #[doc = doc_reduce!(all)]
     fn all(
         &self,
         py: Python<'_>,
@@ -311,6 +325,7 @@ impl PyTensor {
         ))
     }
     #[pyo3(signature = (dim=None, keepdim=false, *, axis=None, keepdims=None))]
+    #[doc = doc_reduce!(any)]
     fn any(
         &self,
         py: Python<'_>,
@@ -352,6 +367,7 @@ impl PyTensor {
         Ok(slf.clone())
     }
     #[pyo3(signature = (dim=None, *, dtype=None, out=None, axis=None))]
+    #[doc = doc_reduce!(cumsum)]
     fn cumsum(
         &self,
         py: Python<'_>,
@@ -368,6 +384,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (dim=None, *, dtype=None, out=None, axis=None))]
+    #[doc = doc_reduce!(cumprod)]
     fn cumprod(
         &self,
         py: Python<'_>,
@@ -384,6 +401,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (dim=None, dtype=None, *, out=None, axis=None))]
+    #[doc = doc_reduce!(softmax)]
     fn softmax(
         &self,
         py: Python<'_>,
@@ -400,6 +418,7 @@ impl PyTensor {
         })
     }
     #[pyo3(signature = (dim=None, dtype=None, *, out=None, axis=None))]
+    #[doc = doc_reduce!(log_softmax)]
     fn log_softmax(
         &self,
         py: Python<'_>,

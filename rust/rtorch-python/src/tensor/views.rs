@@ -20,6 +20,7 @@ impl PyTensor {
     // ----- views -----
 
     #[pyo3(signature = (*shape))]
+    #[doc = doc_views!(view)]
     fn view(&self, shape: &Bound<'_, PyTuple>) -> R {
         if shape.len() == 1 {
             if let Ok(Some(d)) = convert::dtype(Some(&shape.get_item(0)?)) {
@@ -32,33 +33,40 @@ impl PyTensor {
         ))
     }
     #[pyo3(signature = (*shape))]
+    #[doc = doc_views!(reshape)]
     fn reshape(&self, shape: &Bound<'_, PyTuple>) -> R {
         crate::ok!(movement::reshape(
             &self.t,
             &convert::sizes_req(shape, "reshape", "shape")?,
         ))
     }
+    #[doc = doc_views!(view_as)]
     fn view_as(&self, other: &Bound<'_, PyTensor>) -> R {
         let s: Vec<i64> = other.get().t.shape().iter().map(|&d| d as i64).collect();
         crate::ok!(movement::view(&self.t, &s))
     }
+    #[doc = doc_views!(reshape_as)]
     fn reshape_as(&self, other: &Bound<'_, PyTensor>) -> R {
         let s: Vec<i64> = other.get().t.shape().iter().map(|&d| d as i64).collect();
         crate::ok!(movement::reshape(&self.t, &s))
     }
     #[pyo3(signature = (*dims))]
+    #[doc = doc_views!(permute)]
     fn permute(&self, dims: &Bound<'_, PyTuple>) -> R {
         crate::ok!(movement::permute(
             &self.t,
             &convert::sizes_req(dims, "permute", "dims")?,
         ))
     }
+    #[doc = doc_views!(transpose)]
     fn transpose(&self, dim0: i64, dim1: i64) -> R {
         crate::ok!(movement::transpose(&self.t, dim0, dim1))
     }
+    #[doc = doc_views!(swapaxes)]
     fn swapaxes(&self, dim0: i64, dim1: i64) -> R {
         crate::ok!(movement::transpose(&self.t, dim0, dim1))
     }
+    #[doc = doc_views!(t)]
     fn t(&self) -> R {
         crate::ok!(movement::t(&self.t))
     }
@@ -79,15 +87,18 @@ impl PyTensor {
         crate::ok!(movement::transpose(&self.t, -2, -1))
     }
     #[pyo3(signature = (*sizes))]
+    #[doc = doc_views!(expand)]
     fn expand(&self, sizes: &Bound<'_, PyTuple>) -> R {
         crate::ok!(movement::expand_i64(
             &self.t,
             &convert::sizes_req(sizes, "expand", "size")?,
         ))
     }
+    #[doc = doc_views!(expand_as)]
     fn expand_as(&self, other: &Bound<'_, PyTensor>) -> R {
         crate::ok!(movement::expand(&self.t, other.get().t.shape()))
     }
+    #[doc = doc_views!(narrow)]
     fn narrow(&self, dim: i64, start: &Bound<'_, PyAny>, length: i64) -> R {
         crate::ok!(movement::narrow(
             &self.t,
@@ -96,33 +107,40 @@ impl PyTensor {
             length,
         ))
     }
+    #[doc = doc_views!(select)]
     fn select(&self, dim: i64, index: &Bound<'_, PyAny>) -> R {
         crate::ok!(movement::select(&self.t, dim, convert::index_arg(index)?))
     }
     #[pyo3(signature = (dim=None, *, axis=None))]
+    #[doc = doc_views!(unsqueeze)]
     fn unsqueeze(&self, dim: Option<i64>, axis: Option<i64>) -> R {
         let dim = convert::numpy_alias("unsqueeze", dim, axis, "axis")?;
         let dim = dim.ok_or_else(|| convert::missing_dim("unsqueeze"))?;
         crate::ok!(movement::unsqueeze(&self.t, dim))
     }
     #[pyo3(signature = (dim=None, *, axis=None))]
+    #[doc = doc_views!(squeeze)]
     fn squeeze(&self, dim: Option<&Bound<'_, PyAny>>, axis: Option<&Bound<'_, PyAny>>) -> R {
         let d = dims(convert::numpy_alias("squeeze", dim, axis, "axis")?)?;
         crate::ok!(movement::squeeze(&self.t, d.as_deref()))
     }
     #[pyo3(signature = (start_dim=0, end_dim=-1))]
+    #[doc = doc_views!(flatten)]
     fn flatten<'py>(slf: &Bound<'py, Self>, start_dim: i64, end_dim: i64) -> PyResult<Py<PyAny>> {
         let t = movement::flatten(&slf.get().t, start_dim, end_dim).py()?;
         crate::tensor::same_or_wrap(slf, t)
     }
+    #[doc = doc_views!(unflatten)]
     fn unflatten(&self, dim: i64, sizes: Vec<i64>) -> R {
         crate::ok!(movement::unflatten(&self.t, dim, &sizes))
     }
     #[pyo3(signature = (dim=0))]
+    #[doc = doc_views!(unbind)]
     fn unbind<'py>(&self, py: Python<'py>, dim: i64) -> PyResult<Bound<'py, PyTuple>> {
         wrap_list(py, join::unbind(&self.t, dim).py()?)
     }
     #[pyo3(signature = (split_size_or_sections, dim=0))]
+    #[doc = doc_views!(split)]
     fn split<'py>(
         &self,
         py: Python<'py>,
@@ -143,16 +161,19 @@ impl PyTensor {
         wrap_list(py, parts.py()?)
     }
     #[pyo3(signature = (chunks, dim=0))]
+    #[doc = doc_views!(chunk)]
     fn chunk<'py>(&self, py: Python<'py>, chunks: i64, dim: i64) -> PyResult<Bound<'py, PyTuple>> {
         // Negative counts get the engine's "greater than 0" RuntimeError, as in PyTorch.
         let chunks = usize::try_from(chunks).unwrap_or(0);
         wrap_list(py, join::chunk(&self.t, chunks, dim).py()?)
     }
     #[pyo3(signature = (offset=0, dim1=0, dim2=1))]
+    #[doc = doc_views!(diagonal)]
     fn diagonal(&self, offset: i64, dim1: i64, dim2: i64) -> R {
         crate::ok!(movement::diagonal(&self.t, offset, dim1, dim2))
     }
     #[pyo3(signature = (size, stride, storage_offset=None))]
+    #[doc = doc_views!(as_strided)]
     fn as_strided(&self, size: Vec<usize>, stride: Vec<isize>, storage_offset: Option<i64>) -> R {
         let offset = match storage_offset {
             Some(o) if o < 0 => {
@@ -165,6 +186,7 @@ impl PyTensor {
         crate::ok!(movement::as_strided(&self.t, &size, &stride, offset))
     }
     #[pyo3(signature = (*dims))]
+    #[doc = doc_views!(flip)]
     fn flip(&self, dims: &Bound<'_, PyTuple>) -> R {
         crate::ok!(movement::flip(
             &self.t,
@@ -172,6 +194,7 @@ impl PyTensor {
         ))
     }
     #[pyo3(signature = (memory_format=None))]
+    #[doc = doc_views!(contiguous)]
     fn contiguous<'py>(
         slf: &Bound<'py, Self>,
         memory_format: Option<&Bound<'_, PyAny>>,
@@ -186,6 +209,7 @@ impl PyTensor {
         out.into_pyobject(slf.py())
     }
     #[pyo3(signature = (*, memory_format=None))]
+    #[doc = doc_views!(clone)]
     fn clone(&self, py: Python<'_>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
         crate::options::memory_format("clone", memory_format)?;
         crate::ok!(py, self.t.numel(), || movement::clone(&self.t))
@@ -194,6 +218,7 @@ impl PyTensor {
     // ----- in-place fills and copies -----
 
     #[pyo3(signature = (src, non_blocking=false))]
+    #[doc = doc_views!(copy_)]
     fn copy_<'py>(
         slf: &Bound<'py, Self>,
         src: &Bound<'_, PyTensor>,
@@ -204,6 +229,7 @@ impl PyTensor {
         crate::engine!(slf.py(), t.numel(), || movement::copy_(t, s))?;
         Ok(slf.clone())
     }
+    #[doc = doc_views!(fill_)]
     fn fill_<'py>(slf: &Bound<'py, Self>, value: &Bound<'_, PyAny>) -> PyResult<Bound<'py, Self>> {
         let t = &slf.get().t;
         // A 0-dim tensor value keeps its history: the gradient of the fill flows to it.
@@ -223,6 +249,7 @@ impl PyTensor {
         crate::engine!(slf.py(), t.numel(), || movement::fill_(t, &src, "fill_"))?;
         Ok(slf.clone())
     }
+    #[doc = doc_views!(zero_)]
     fn zero_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, Self>> {
         let t = &slf.get().t;
         let zero = t.new_zeros(&[], t.dtype()).py()?;
@@ -232,9 +259,10 @@ impl PyTensor {
 
     // ----- dtype and device conversion -----
 
-    /// `to(dtype)`, `to(device)`, `to(device, dtype)`, `to(tensor)`, with keywords.
-    /// `non_blocking` changes nothing here: a CPU copy has finished when `to` returns.
+    // `to(dtype)`, `to(device)`, `to(device, dtype)`, `to(tensor)`, with keywords.
+    // `non_blocking` changes nothing here: a CPU copy has finished when `to` returns.
     #[pyo3(signature = (*args, dtype=None, device=None, non_blocking=false, copy=false, memory_format=None))]
+    #[doc = doc_views!(to)]
     fn to(
         &self,
         py: Python<'_>,
@@ -281,11 +309,13 @@ impl PyTensor {
         crate::ok!(py, self.t.numel(), || { cast::to_dtype(&self.t, target) })
     }
     #[pyo3(signature = (device=None, non_blocking=false))]
+    #[doc = doc_views!(cuda)]
     fn cuda(&self, device: Option<&Bound<'_, PyAny>>, non_blocking: bool) -> R {
         let _ = (device, non_blocking);
         Err(not_available_cuda())
     }
     #[pyo3(signature = (memory_format=None))]
+    #[doc = doc_views!(cpu)]
     fn cpu(&self, memory_format: Option<&Bound<'_, PyAny>>) -> R {
         crate::options::memory_format("cpu", memory_format)?;
         if self.t.device() == Device::Cpu {
@@ -306,33 +336,43 @@ impl PyTensor {
             }
         }
     }
+    #[doc = doc_views!(float)]
     fn float(&self, py: Python<'_>) -> R {
         crate::ok!(py, self.t.numel(), || cast::to_dtype(&self.t, DType::F32))
     }
+    #[doc = doc_views!(double)]
     fn double(&self, py: Python<'_>) -> R {
         crate::ok!(py, self.t.numel(), || cast::to_dtype(&self.t, DType::F64))
     }
+    #[doc = doc_views!(half)]
     fn half(&self, py: Python<'_>) -> R {
         crate::ok!(py, self.t.numel(), || cast::to_dtype(&self.t, DType::F16))
     }
+    #[doc = doc_views!(bfloat16)]
     fn bfloat16(&self, py: Python<'_>) -> R {
         crate::ok!(py, self.t.numel(), || cast::to_dtype(&self.t, DType::BF16))
     }
+    #[doc = doc_views!(long)]
     fn long(&self, py: Python<'_>) -> R {
         crate::ok!(py, self.t.numel(), || cast::to_dtype(&self.t, DType::I64))
     }
+    #[doc = doc_views!(int)]
     fn int(&self, py: Python<'_>) -> R {
         crate::ok!(py, self.t.numel(), || cast::to_dtype(&self.t, DType::I32))
     }
+    #[doc = doc_views!(short)]
     fn short(&self, py: Python<'_>) -> R {
         crate::ok!(py, self.t.numel(), || cast::to_dtype(&self.t, DType::I16))
     }
+    #[doc = doc_views!(char)]
     fn char(&self, py: Python<'_>) -> R {
         crate::ok!(py, self.t.numel(), || cast::to_dtype(&self.t, DType::I8))
     }
+    #[doc = doc_views!(byte)]
     fn byte(&self, py: Python<'_>) -> R {
         crate::ok!(py, self.t.numel(), || cast::to_dtype(&self.t, DType::U8))
     }
+    #[doc = doc_views!(bool)]
     fn bool(&self, py: Python<'_>) -> R {
         crate::ok!(py, self.t.numel(), || cast::to_dtype(&self.t, DType::Bool))
     }
