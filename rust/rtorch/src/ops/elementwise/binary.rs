@@ -106,7 +106,7 @@ pub fn add_scaled(a: &Tensor, b: &Tensor, alpha: Scalar) -> Result<Tensor> {
         };
         Ok(vec![Some(reduce_grad(g[0].clone(), &sa)?), gb])
     });
-    expose_saved(&out, vec![("alpha", Saved::scalar(alpha))]);
+    expose_saved(&out, || vec![("alpha", Saved::scalar(alpha))]);
     Ok(out)
 }
 
@@ -138,7 +138,7 @@ pub fn sub_scaled(a: &Tensor, b: &Tensor, alpha: Scalar) -> Result<Tensor> {
         };
         Ok(vec![Some(reduce_grad(g[0].clone(), &sa)?), gb])
     });
-    expose_saved(&out, vec![("alpha", Saved::scalar(alpha))]);
+    expose_saved(&out, || vec![("alpha", Saved::scalar(alpha))]);
     Ok(out)
 }
 
@@ -169,7 +169,7 @@ pub fn mul(a: &Tensor, b: &Tensor) -> Result<Tensor> {
             };
             Ok(vec![ga, gb])
         });
-        expose_saved(&out, saved);
+        expose_saved(&out, || saved);
     }
     Ok(out)
 }
@@ -212,7 +212,7 @@ pub fn div_mode(a: &Tensor, b: &Tensor, mode: RoundingMode) -> Result<Tensor> {
             };
             Ok(vec![ga, gb])
         });
-        expose_saved(&out, saved);
+        expose_saved(&out, || saved);
     }
     Ok(out)
 }
@@ -290,13 +290,12 @@ fn remainder_like(
         // The Tensor overload saves both for other's gradient; the Scalar one nothing.
         if !b_num {
             let keep = b.requires_grad();
-            expose_saved(
-                &out,
+            expose_saved(&out, || {
                 vec![
                     ("self", Saved::input_if(keep, a)),
                     ("other", Saved::input_if(keep, b)),
-                ],
-            );
+                ]
+            });
         }
     }
     Ok(out)
@@ -378,7 +377,7 @@ pub fn pow(a: &Tensor, b: &Tensor) -> Result<Tensor> {
             };
             Ok(for_inputs(a_num, b_num, ga, gb))
         });
-        expose_saved(&out, saved);
+        expose_saved(&out, || saved);
     }
     Ok(out)
 }
@@ -400,7 +399,7 @@ pub fn atan2(a: &Tensor, b: &Tensor) -> Result<Tensor> {
             let gb = reduce_grad(unary::neg(&div(&mul(&g[0], &a)?, &r2)?)?, &db)?;
             Ok(vec![Some(ga), Some(gb)])
         });
-        expose_saved(&out, saved);
+        expose_saved(&out, || saved);
     }
     Ok(out)
 }
@@ -432,7 +431,7 @@ fn max_min(op: BinaryKernel, name: &'static str, a: &Tensor, b: &Tensor) -> Resu
                 Some(reduce_grad(pick(&b_loses)?, &db)?),
             ])
         });
-        expose_saved(&out, saved);
+        expose_saved(&out, || saved);
     }
     Ok(out)
 }

@@ -91,7 +91,7 @@ pub fn where_(cond: &Tensor, a: &Tensor, b: &Tensor) -> Result<Tensor> {
             let gb = crate::ops::reduce::sum_to_shape(&where_(&c, &z, &g[0])?, &db)?;
             Ok(vec![Some(ga), Some(gb)])
         });
-        expose_saved(&out, saved);
+        expose_saved(&out, || saved);
     }
     Ok(out)
 }
@@ -130,7 +130,7 @@ pub fn masked_fill(x: &Tensor, mask: &Tensor, value: &Tensor) -> Result<Tensor> 
     } else {
         masked_fill_tensor_value(x, mask, value, forward, x_grad)?
     };
-    expose_saved(&out, saved);
+    expose_saved(&out, || saved);
     Ok(out)
 }
 
@@ -262,7 +262,7 @@ fn clamp_as(names: [&'static str; 2], x: &Tensor, bounds: &[Bound]) -> Result<Te
         }
         Ok(grads)
     });
-    expose_saved(&out, saved);
+    expose_saved(&out, || saved);
     Ok(out)
 }
 
@@ -433,7 +433,7 @@ pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
             }
             Ok(grads)
         });
-        expose_saved(&out, saved);
+        expose_saved(&out, || saved);
     }
     Ok(out)
 }
@@ -474,7 +474,7 @@ pub fn addcmul(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
         ("tensor2", Saved::input_if(t1.requires_grad(), t2)),
         ("value", Saved::scalar(value)),
     ];
-    expose_saved(&out, saved);
+    expose_saved(&out, || saved);
     Ok(out)
 }
 
@@ -547,7 +547,7 @@ pub fn addcdiv(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
         ("tensor2", SavedTensor::input(t2).into()),
         ("value", Saved::scalar(value)),
     ];
-    expose_saved(&out, saved);
+    expose_saved(&out, || saved);
     Ok(out)
 }
 

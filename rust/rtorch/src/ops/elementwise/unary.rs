@@ -83,7 +83,7 @@ fn grad_x(name: &'static str, x: &Tensor, out: &Tensor, f: fn(&Tensor, &Tensor) 
         record(name, &[x], &[out], move |ctx, g| {
             Ok(vec![Some(f(&g[0], &sx.unpack(ctx)?)?)])
         });
-        expose_saved(out, saved);
+        expose_saved(out, || saved);
     }
 }
 
@@ -100,7 +100,7 @@ fn grad_out(
         record(name, &[x], &[out], move |ctx, g| {
             Ok(vec![Some(f(&g[0], &so.unpack(ctx)?)?)])
         });
-        expose_saved(out, saved);
+        expose_saved(out, || saved);
     }
 }
 

@@ -233,7 +233,7 @@ fn expose_product_saved(
         ]),
         _ => {}
     }
-    expose_saved(out, saved);
+    expose_saved(out, || saved);
 }
 
 /// `g` of a 2-D `addbmm` result repeated over the `batch` products it sums.

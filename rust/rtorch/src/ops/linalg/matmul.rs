@@ -258,7 +258,7 @@ fn record_mm(name: &'static str, a: &Tensor, b: &Tensor, out: &Tensor) {
             ("mat2_sym_strides", strides_if(gb, b)),
         ]);
     }
-    expose_saved(out, saved);
+    expose_saved(out, || saved);
 }
 
 pub fn bmm(a: &Tensor, b: &Tensor) -> Result<Tensor> {
@@ -323,7 +323,7 @@ pub fn mv(a: &Tensor, v: &Tensor) -> Result<Tensor> {
             ("self", Saved::input_if(v.requires_grad(), a)),
             ("vec", Saved::input_if(a.requires_grad(), v)),
         ];
-        expose_saved(&out, saved);
+        expose_saved(&out, || saved);
     }
     Ok(out)
 }
@@ -369,7 +369,7 @@ pub fn dot(a: &Tensor, b: &Tensor) -> Result<Tensor> {
             ("self", Saved::input_if(b.requires_grad(), a)),
             ("tensor", Saved::input_if(a.requires_grad(), b)),
         ];
-        expose_saved(&out, saved);
+        expose_saved(&out, || saved);
     }
     Ok(out)
 }

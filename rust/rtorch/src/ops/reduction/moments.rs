@@ -114,7 +114,7 @@ pub fn var(x: &Tensor, dims: Option<&[i64]>, correction: f64, keepdim: bool) -> 
             let gx = var_backward(&g[0], &x, dims.as_deref(), denom, &full, &rd, keepdim)?;
             Ok(vec![Some(gx)])
         });
-        expose_saved(&out, moments_saved(x, dims_given, correction, keepdim));
+        expose_saved(&out, || moments_saved(x, dims_given, correction, keepdim));
     }
     Ok(out)
 }
@@ -222,7 +222,7 @@ pub fn std(x: &Tensor, dims: Option<&[i64]>, correction: f64, keepdim: bool) -> 
         });
         let mut saved = moments_saved(x, dims_given, correction, keepdim);
         saved.push(("result", SavedTensor::output(&out, 0).into()));
-        expose_saved(&out, saved);
+        expose_saved(&out, || saved);
     }
     Ok(out)
 }

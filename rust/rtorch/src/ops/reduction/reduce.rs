@@ -148,7 +148,7 @@ pub fn sum(
                 ("keepdim", Saved::bool(keepdim)),
             ]);
         }
-        expose_saved(&out, saved);
+        expose_saved(&out, || saved);
     }
     Ok(out)
 }
@@ -229,7 +229,7 @@ pub fn mean(
             ("keepdim", Saved::bool(keepdim)),
         ]);
     }
-    expose_saved(&out, saved);
+    expose_saved(&out, || saved);
     Ok(out)
 }
 
@@ -296,7 +296,7 @@ pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -
         if let Some(d) = dim {
             saved.extend([("dim", Saved::int(d)), ("keepdim", Saved::bool(keepdim))]);
         }
-        expose_saved(&out, saved);
+        expose_saved(&out, || saved);
     }
     Ok(out)
 }
@@ -404,7 +404,7 @@ pub fn max_min_dim(x: &Tensor, dim: i64, keepdim: bool, is_max: bool) -> Result<
             ("keepdim", Saved::bool(keepdim)),
             ("self_sym_sizes", Saved::sizes(x.shape())),
         ];
-        expose_saved(&vals, saved);
+        expose_saved(&vals, || saved);
     }
     Ok((vals, idx))
 }
@@ -599,7 +599,7 @@ pub fn amax_amin(
                 ("keepdim", Saved::bool(keepdim)),
             ]);
         }
-        expose_saved(&out, saved);
+        expose_saved(&out, || saved);
     }
     Ok(out)
 }
@@ -668,7 +668,7 @@ pub fn vector_norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> R
             ("keepdim", Saved::bool(keepdim)),
             ("ord", Saved::scalar(ord)),
         ];
-        expose_saved(&out, saved);
+        expose_saved(&out, || saved);
     }
     Ok(out)
 }

@@ -112,7 +112,7 @@ pub fn cumsum(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
             &[d as i64],
         )?)])
     });
-    expose_saved(&out, vec![("dim", Saved::int(dim))]);
+    expose_saved(&out, || vec![("dim", Saved::int(dim))]);
     Ok(out)
 }
 
@@ -188,7 +188,7 @@ pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
             }
             Ok(vec![Some(crate::ops::join::cat(&cols, d as i64)?)])
         });
-        expose_saved(&out, saved);
+        expose_saved(&out, || saved);
     }
     Ok(out)
 }

@@ -42,7 +42,7 @@ pub fn logsumexp(x: &Tensor, dims: &[i64], keepdim: bool) -> Result<Tensor> {
             ("dim", Saved::ints(Some(dims))),
             ("keepdim", Saved::bool(keepdim)),
         ];
-        expose_saved(&r, saved);
+        expose_saved(&r, || saved);
     }
     Ok(r)
 }
@@ -128,7 +128,7 @@ fn softmax_node(x: &Tensor, dim: i64, d: usize, log: bool) -> Result<Tensor> {
             };
             Ok(vec![Some(gx)])
         });
-        expose_saved(&out, saved);
+        expose_saved(&out, || saved);
     }
     Ok(out)
 }

@@ -130,7 +130,7 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
             record("CatBackward0", &inputs, &[&out], move |_, _| {
                 metas.iter().map(|m| m.zeros().map(Some)).collect()
             });
-            expose_saved(&out, vec![("dim", Saved::int(dim))]);
+            expose_saved(&out, || vec![("dim", Saved::int(dim))]);
         }
         return Ok(out);
     }
@@ -195,7 +195,7 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
             })
             .collect()
     });
-    expose_saved(&out, vec![("dim", Saved::int(dim))]);
+    expose_saved(&out, || vec![("dim", Saved::int(dim))]);
     Ok(out)
 }
 
@@ -229,6 +229,6 @@ pub fn stack(ts: &[Tensor], dim: i64) -> Result<Tensor> {
             .map(|i| select(&g[0], d as i64, i as i64).map(Some))
             .collect()
     })?;
-    expose_saved(&out, vec![("dim", Saved::int(dim))]);
+    expose_saved(&out, || vec![("dim", Saved::int(dim))]);
     Ok(out)
 }

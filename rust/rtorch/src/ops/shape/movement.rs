@@ -161,7 +161,7 @@ pub fn view(x: &Tensor, shape: &[i64]) -> Result<Tensor> {
     let old = x.dims();
     view_node("ViewBackward0", x, &out, move |g| reshape_dims(g, &old));
     let saved = vec![("self_sym_sizes", Saved::sizes(x.shape()))];
-    crate::autograd::expose_saved(&out, saved);
+    crate::autograd::expose_saved(&out, || saved);
     Ok(out)
 }
 
