@@ -304,17 +304,6 @@ pub fn full_like(
     )
 }
 
-/// About how many elements `arange(s, e, st)` makes (only to decide on releasing the
-/// GIL; the engine checks the arguments).
-fn arange_len(s: Scalar, e: Scalar, st: Scalar) -> usize {
-    let n = ((e.to_f64() - s.to_f64()) / st.to_f64()).ceil();
-    if n.is_finite() && n > 0.0 {
-        n.min(usize::MAX as f64) as usize
-    } else {
-        0
-    }
-}
-
 // `arange(end)`, `arange(start, end, step=1)`: int64 unless a bound is a float.
 #[pyfunction]
 #[pyo3(signature = (start, end=None, step=None, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
@@ -353,9 +342,12 @@ pub fn arange(
     finish_out(
         "arange",
         out,
-        crate::engine!(start.py(), arange_len(s, e, st), || {
-            factory::arange(s.to_f64(), e.to_f64(), st.to_f64(), dt, device)
-        })?,
+        // Bad arguments count as no work: `arange` itself raises their error.
+        crate::engine!(
+            start.py(),
+            factory::arange_len(s.to_f64(), e.to_f64(), st.to_f64(), dt).unwrap_or(0),
+            || { factory::arange(s.to_f64(), e.to_f64(), st.to_f64(), dt, device) }
+        )?,
         requires_grad,
     )
 }

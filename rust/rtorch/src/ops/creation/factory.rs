@@ -76,7 +76,7 @@ pub fn zeros_like_shape(like: &Tensor, shape: &[usize]) -> Result<Tensor> {
 
 /// Number of elements of `arange(start, end, step)`, with PyTorch's checks (made on the
 /// numbers as given, before any conversion to the result dtype).
-fn arange_len(start: f64, end: f64, step: f64, dtype: DType) -> Result<usize> {
+pub fn arange_len(start: f64, end: f64, step: f64, dtype: DType) -> Result<usize> {
     ensure!(step != 0.0, runtime, "step must be nonzero");
     ensure!(
         start.is_finite() && end.is_finite(),

@@ -126,9 +126,9 @@ pub fn binary_(name: &str, xs: &[Tensor], other: Operand<'_>, alpha: Option<Scal
     check_alpha(name, alpha)?;
     for (i, x) in xs.iter().enumerate() {
         let b = other.nth(i);
-        match (name, alpha) {
-            ("add", _) => binary::add_scaled_(x, &b, alpha.unwrap_or(Scalar::Int(1)))?,
-            ("clamp_min" | "clamp_max" | "sub", _) => {
+        match name {
+            "add" => binary::add_scaled_(x, &b, alpha.unwrap_or(Scalar::Int(1)))?,
+            "clamp_min" | "clamp_max" | "sub" => {
                 inplace::apply(x, &[&b], &format!("{name}_"), |x| {
                     binary_one(name, x, &b, alpha)
                 })?
