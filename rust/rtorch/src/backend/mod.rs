@@ -18,7 +18,7 @@ pub fn to_device(t: &Tensor, device: Device) -> Result<Tensor> {
     if t.device() == device {
         return Ok(t.clone());
     }
-    cuda::copy("to", t, device)
+    cuda::to_device("to", t, device)
 }
 
 /// The kernels of the one-input elementwise ops (`ops/elementwise/unary.rs` decides their
@@ -120,7 +120,7 @@ impl UnaryKernel {
 pub fn unary(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
     match x.device() {
         Device::Cpu => cpu::unary::run(k, x, out),
-        Device::Cuda(_) => Err(cuda::no_kernel(k.name())),
+        Device::Cuda(_) => cuda::unary(k, x, out),
     }
 }
 
@@ -218,6 +218,16 @@ pub fn binary(
 ) -> Result<()> {
     match out.device() {
         Device::Cpu => cpu::binary::run(k, a, b, out),
-        Device::Cuda(_) => Err(cuda::no_kernel(k.name())),
+        Device::Cuda(_) => cuda::binary(k, a, b, out),
+    }
+}
+
+/// Writes `src` (already broadcast to `dst`'s shape) into `dst`, converting the dtype as
+/// C++ casts do: the one copy kernel behind clone, contiguous, `copy_` and `to(dtype)`
+/// (PyTorch's `copy_`).
+pub fn copy(dst: &Tensor, src: &Tensor) -> Result<()> {
+    match (dst.device(), src.device()) {
+        (Device::Cpu, Device::Cpu) => cpu::copy::run(dst, src),
+        _ => cuda::copy(dst, src),
     }
 }

@@ -1,7 +1,9 @@
-//! The CPU kernels: strided loops, per-dtype arithmetic and the reduction walker. Op
-//! semantics (dtypes, broadcasting, derivatives) stay in `ops/`.
+//! The CPU kernels, one file per kernel family of `backend/mod.rs`, and the machinery they
+//! share: strided loops, per-dtype arithmetic and the reduction walker. Op semantics
+//! (dtypes, broadcasting, derivatives) stay in `ops/`.
 
 pub mod binary;
+pub mod copy;
 pub mod iter;
 pub mod num;
 pub mod reduce_iter;
