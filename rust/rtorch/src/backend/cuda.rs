@@ -3,7 +3,7 @@
 //! and until then every entry raises the error PyTorch gives for an op without a CUDA
 //! kernel, naming the kernel, so nothing silently runs on the CPU instead.
 
-use super::{BinaryKernel, UnaryKernel};
+use super::{BinaryKernel, ReduceKernel, UnaryKernel};
 use crate::layout::Layout;
 use crate::{Device, Error, Result, Tensor};
 
@@ -57,6 +57,10 @@ pub fn binary(
     _b: (&Tensor, &Layout),
     _out: &Tensor,
 ) -> Result<()> {
+    Err(no_kernel(k.name()))
+}
+
+pub fn reduce(k: ReduceKernel, _x: &Tensor, _dims: &[usize], _out: &[&Tensor]) -> Result<()> {
     Err(no_kernel(k.name()))
 }
 

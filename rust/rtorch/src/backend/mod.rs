@@ -222,6 +222,71 @@ pub fn binary(
     }
 }
 
+/// The kernels of the reductions (`ops/reduction/` decides the dims, the dtypes and the
+/// derivatives; mean, norm and logsumexp are composed of these). Each writes fresh
+/// contiguous outputs that hold the kept dims in order (with or without keepdim's 1s).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ReduceKernel {
+    /// Into a floating output: a float64 sum of the input's values. Into an integer or
+    /// bool output: a wrapping int64 sum of the elements converted first (truncated;
+    /// into bool, `!= 0`), as PyTorch converts before summing.
+    Sum,
+    /// The product in the input's dtype (the op casts to the result dtype first).
+    Prod,
+    /// amax / amin: NaN propagates.
+    Max,
+    Min,
+    /// Values (the input's dtype) and int64 indices of the max / min along one dim: NaN
+    /// wins, then the first occurrence.
+    ArgMax,
+    ArgMin,
+    /// Whether every / some element is nonzero, into a bool or uint8 output.
+    All,
+    Any,
+    /// The sum of squared deviations over `max(0, N - correction)`, in one pass (NOTE
+    /// [ Variance in one pass ]); `Std` takes its square root in the same pass.
+    Var {
+        correction: f64,
+    },
+    Std {
+        correction: f64,
+    },
+}
+
+impl ReduceKernel {
+    pub fn name(self) -> &'static str {
+        use ReduceKernel::*;
+        match self {
+            Sum => "sum",
+            Prod => "prod",
+            Max => "amax",
+            Min => "amin",
+            ArgMax => "argmax",
+            ArgMin => "argmin",
+            All => "all",
+            Any => "any",
+            Var { .. } => "var",
+            Std { .. } => "std",
+        }
+    }
+
+    /// How many outputs the kernel writes: the values, and for ArgMax / ArgMin the indices.
+    pub fn outputs(self) -> usize {
+        match self {
+            ReduceKernel::ArgMax | ReduceKernel::ArgMin => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// Reduces `x` over `dims` (wrapped, in any order) into `out` (`k.outputs()` tensors).
+pub fn reduce(k: ReduceKernel, x: &Tensor, dims: &[usize], out: &[&Tensor]) -> Result<()> {
+    match x.device() {
+        Device::Cpu => cpu::reduce::run(k, x, dims, out),
+        Device::Cuda(_) => cuda::reduce(k, x, dims, out),
+    }
+}
+
 /// Writes `src` (already broadcast to `dst`'s shape) into `dst`, converting the dtype as
 /// C++ casts do: the one copy kernel behind clone, contiguous, `copy_` and `to(dtype)`
 /// (PyTorch's `copy_`).

@@ -1,7 +1,7 @@
 //! The CUDA entry points of a build without the `cuda` feature: every one raises
 //! PyTorch's error for a build without CUDA.
 
-use super::{BinaryKernel, UnaryKernel};
+use super::{BinaryKernel, ReduceKernel, UnaryKernel};
 use crate::layout::Layout;
 use crate::{Device, Error, Result, Tensor};
 
@@ -27,6 +27,10 @@ pub fn binary(
     _b: (&Tensor, &Layout),
     _out: &Tensor,
 ) -> Result<()> {
+    Err(no_kernel(k.name()))
+}
+
+pub fn reduce(k: ReduceKernel, _x: &Tensor, _dims: &[usize], _out: &[&Tensor]) -> Result<()> {
     Err(no_kernel(k.name()))
 }
 

@@ -5,6 +5,8 @@
 pub mod binary;
 pub mod copy;
 pub mod iter;
+pub(crate) mod moments;
 pub mod num;
+pub mod reduce;
 pub mod reduce_iter;
 pub mod unary;

@@ -2,9 +2,10 @@
 
 use crate::autograd::{needs_grad, record, SavedTensor};
 use crate::backend::cpu::iter::{Isa, SendPtr};
+use crate::backend::cpu::reduce_iter::sum_run_f;
 use crate::ops::binary::{add, div, mul, sub};
 use crate::ops::cast::to_dtype;
-use crate::ops::reduce::{amax_amin, reduced_dims, sum, sum_run_f};
+use crate::ops::reduce::{amax_amin, reduced_dims, sum, Extremum};
 use crate::ops::unary;
 use crate::ops::OpInfo;
 use crate::{parallel, DType, Result, Scalar, Tensor};
@@ -46,7 +47,7 @@ fn logsumexp_value(xf: &Tensor, dims: &[i64], rd: &[usize], keepdim: bool) -> Re
     if xf.numel() == 0 {
         return unary::log(&sum(&unary::exp(xf)?, Some(dims), keepdim, None)?);
     }
-    let m = amax_amin(xf, Some(dims), true, true, "AmaxBackward0")?;
+    let m = amax_amin(xf, Some(dims), true, Extremum::Max)?;
     let m = crate::ops::pointwise::where_(
         &unary::isinf(&m)?,
         &Tensor::wrapped_scalar(Scalar::Int(0)),
@@ -287,7 +288,7 @@ fn finish_row<T: RowFloat>(or: &mut [T], xr: &[T], m: T, sum: T, log: bool) {
 }
 
 fn softmax_f(xf: &Tensor, dim: i64) -> Result<Tensor> {
-    let m = amax_amin(xf, Some(&[dim]), true, true, "AmaxBackward0")?;
+    let m = amax_amin(xf, Some(&[dim]), true, Extremum::Max)?;
     let e = unary::exp(&sub(xf, &m)?)?;
     div(&e, &sum(&e, Some(&[dim]), true, None)?)
 }
@@ -303,7 +304,7 @@ pub fn log_softmax(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor>
 
 /// `(x - max) - log(sum(exp(x - max)))`, PyTorch's order of operations.
 fn log_softmax_f(xf: &Tensor, dim: i64) -> Result<Tensor> {
-    let m = amax_amin(xf, Some(&[dim]), true, true, "AmaxBackward0")?;
+    let m = amax_amin(xf, Some(&[dim]), true, Extremum::Max)?;
     let shifted = sub(xf, &m)?;
     sub(
         &shifted,
