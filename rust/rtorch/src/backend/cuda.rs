@@ -3,7 +3,7 @@
 //! and until then every entry raises the error PyTorch gives for an op without a CUDA
 //! kernel, naming the kernel, so nothing silently runs on the CPU instead.
 
-use super::{BinaryKernel, ReduceKernel, UnaryKernel};
+use super::{BinaryKernel, ReduceKernel, ScanKernel, SoftmaxKernel, UnaryKernel};
 use crate::layout::Layout;
 use crate::{Device, Error, Result, Tensor};
 
@@ -61,6 +61,14 @@ pub fn binary(
 }
 
 pub fn reduce(k: ReduceKernel, _x: &Tensor, _dims: &[usize], _out: &[&Tensor]) -> Result<()> {
+    Err(no_kernel(k.name()))
+}
+
+pub fn scan(k: ScanKernel, _x: &Tensor, _dim: usize, _out: &Tensor) -> Result<()> {
+    Err(no_kernel(k.name()))
+}
+
+pub fn softmax(k: SoftmaxKernel, _x: &Tensor, _out: &Tensor) -> Result<()> {
     Err(no_kernel(k.name()))
 }
 

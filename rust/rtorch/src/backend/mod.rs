@@ -287,6 +287,56 @@ pub fn reduce(k: ReduceKernel, x: &Tensor, dims: &[usize], out: &[&Tensor]) -> R
     }
 }
 
+/// The kernels of the inclusive scans along a dim (`ops/reduction/scan.rs`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ScanKernel {
+    CumSum,
+    CumProd,
+}
+
+impl ScanKernel {
+    pub fn name(self) -> &'static str {
+        match self {
+            ScanKernel::CumSum => "cumsum",
+            ScanKernel::CumProd => "cumprod",
+        }
+    }
+}
+
+/// `out = k(x)` along `dim`; `x` is already in `out`'s dtype and shape.
+pub fn scan(k: ScanKernel, x: &Tensor, dim: usize, out: &Tensor) -> Result<()> {
+    match x.device() {
+        Device::Cpu => cpu::scan::run(k, x, dim, out),
+        Device::Cuda(_) => cuda::scan(k, x, dim, out),
+    }
+}
+
+/// The fused softmax kernels over the last dim (`ops/reduction/softmax.rs` composes the
+/// other dims from reductions and decides the dtype and the derivative).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SoftmaxKernel {
+    Softmax,
+    LogSoftmax,
+}
+
+impl SoftmaxKernel {
+    pub fn name(self) -> &'static str {
+        match self {
+            SoftmaxKernel::Softmax => "_softmax",
+            SoftmaxKernel::LogSoftmax => "_log_softmax",
+        }
+    }
+}
+
+/// `out = k(x)` over the last dim; `x` is contiguous float32 or float64, `out` fresh in
+/// its dtype and shape.
+pub fn softmax(k: SoftmaxKernel, x: &Tensor, out: &Tensor) -> Result<()> {
+    match x.device() {
+        Device::Cpu => cpu::softmax::run(k, x, out),
+        Device::Cuda(_) => cuda::softmax(k, x, out),
+    }
+}
+
 /// Writes `src` (already broadcast to `dst`'s shape) into `dst`, converting the dtype as
 /// C++ casts do: the one copy kernel behind clone, contiguous, `copy_` and `to(dtype)`
 /// (PyTorch's `copy_`).

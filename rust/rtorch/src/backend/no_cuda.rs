@@ -1,7 +1,7 @@
 //! The CUDA entry points of a build without the `cuda` feature: every one raises
 //! PyTorch's error for a build without CUDA.
 
-use super::{BinaryKernel, ReduceKernel, UnaryKernel};
+use super::{BinaryKernel, ReduceKernel, ScanKernel, SoftmaxKernel, UnaryKernel};
 use crate::layout::Layout;
 use crate::{Device, Error, Result, Tensor};
 
@@ -31,6 +31,14 @@ pub fn binary(
 }
 
 pub fn reduce(k: ReduceKernel, _x: &Tensor, _dims: &[usize], _out: &[&Tensor]) -> Result<()> {
+    Err(no_kernel(k.name()))
+}
+
+pub fn scan(k: ScanKernel, _x: &Tensor, _dim: usize, _out: &Tensor) -> Result<()> {
+    Err(no_kernel(k.name()))
+}
+
+pub fn softmax(k: SoftmaxKernel, _x: &Tensor, _out: &Tensor) -> Result<()> {
     Err(no_kernel(k.name()))
 }
 

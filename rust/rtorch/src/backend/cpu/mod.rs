@@ -9,4 +9,6 @@ pub(crate) mod moments;
 pub mod num;
 pub mod reduce;
 pub mod reduce_iter;
+pub mod scan;
+pub mod softmax;
 pub mod unary;
