@@ -3,7 +3,7 @@
 //! and until then every entry raises the error PyTorch gives for an op without a CUDA
 //! kernel, naming the kernel, so nothing silently runs on the CPU instead.
 
-use super::{BinaryKernel, ReduceKernel, ScanKernel, SoftmaxKernel, UnaryKernel};
+use super::{BinaryKernel, GemmKernel, ReduceKernel, ScanKernel, SoftmaxKernel, UnaryKernel};
 use crate::layout::Layout;
 use crate::{Device, Error, Result, Tensor};
 
@@ -75,4 +75,8 @@ pub fn softmax(k: SoftmaxKernel, _x: &Tensor, _out: &Tensor) -> Result<()> {
 /// `dst.copy_(src)` with either side on a CUDA device.
 pub fn copy(_dst: &Tensor, _src: &Tensor) -> Result<()> {
     Err(no_kernel("copy_"))
+}
+
+pub fn gemm(k: GemmKernel<'_>, _a: &Tensor, _b: &Tensor, _out: &Tensor) -> Result<()> {
+    Err(no_kernel(k.name()))
 }

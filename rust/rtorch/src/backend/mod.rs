@@ -346,3 +346,37 @@ pub fn copy(dst: &Tensor, src: &Tensor) -> Result<()> {
         _ => cuda::copy(dst, src),
     }
 }
+
+/// The matrix products (`ops/linalg/` decides shapes, dtypes and derivatives). Operands
+/// are matrices or batches of them, their batch dims broadcast to `out`'s; `out` is
+/// fresh (never aliasing them).
+#[derive(Clone, Copy, Debug)]
+pub enum GemmKernel<'a> {
+    /// `out = a @ b`: mm, bmm, mv, dot, matmul.
+    Mm,
+    /// `out = beta * input + alpha * (a @ b)` for float32/float64, with `input` read
+    /// through its layout broadcast to `out` (NOTE [ addmm in one pass ]): beta = 0 never
+    /// reads `input`, alpha = 0 skips the product.
+    Addmm {
+        input: (&'a Tensor, &'a Layout),
+        beta: f64,
+        alpha: f64,
+    },
+}
+
+impl GemmKernel<'_> {
+    pub fn name(self) -> &'static str {
+        match self {
+            GemmKernel::Mm => "mm",
+            GemmKernel::Addmm { .. } => "addmm",
+        }
+    }
+}
+
+/// `out = k(a, b)`.
+pub fn gemm(k: GemmKernel<'_>, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
+    match out.device() {
+        Device::Cpu => cpu::gemm::run(k, a, b, out),
+        Device::Cuda(_) => cuda::gemm(k, a, b, out),
+    }
+}

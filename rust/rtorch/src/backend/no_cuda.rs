@@ -1,7 +1,7 @@
 //! The CUDA entry points of a build without the `cuda` feature: every one raises
 //! PyTorch's error for a build without CUDA.
 
-use super::{BinaryKernel, ReduceKernel, ScanKernel, SoftmaxKernel, UnaryKernel};
+use super::{BinaryKernel, GemmKernel, ReduceKernel, ScanKernel, SoftmaxKernel, UnaryKernel};
 use crate::layout::Layout;
 use crate::{Device, Error, Result, Tensor};
 
@@ -44,4 +44,8 @@ pub fn softmax(k: SoftmaxKernel, _x: &Tensor, _out: &Tensor) -> Result<()> {
 
 pub fn copy(_dst: &Tensor, _src: &Tensor) -> Result<()> {
     Err(no_kernel("copy_"))
+}
+
+pub fn gemm(k: GemmKernel<'_>, _a: &Tensor, _b: &Tensor, _out: &Tensor) -> Result<()> {
+    Err(no_kernel(k.name()))
 }

@@ -4,6 +4,7 @@
 
 pub mod binary;
 pub mod copy;
+pub mod gemm;
 pub mod iter;
 pub(crate) mod moments;
 pub mod num;
