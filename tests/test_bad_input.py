@@ -105,3 +105,9 @@ def test_same_outcome_as_torch(name):
     if name in KNOWN:
         pytest.skip(KNOWN[name])
     assert outcome(rtorch, CASES[name]) == outcome(torch, CASES[name])
+
+
+@pytest.mark.parametrize("name", ["rand", "randn", "zeros", "ones", "empty"])
+def test_factory_without_size_names_itself(name):
+    with pytest.raises(TypeError, match=f"^{name}\\("):
+        getattr(rtorch, name)()

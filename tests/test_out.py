@@ -67,6 +67,26 @@ CASES = {
     "addr": lambda m, x, out: m.addr(m.ones(3, 3), x[0], b23(m)[1], out=out),
     "addbmm": lambda m, x, out: m.addbmm(m.ones(2, 2), x[None], b23(m).t()[None], out=out),
     "baddbmm": lambda m, x, out: m.baddbmm(m.ones(1, 2, 2), x[None], b23(m).t()[None], out=out),
+    "clamp": lambda m, x, out: m.clamp(x, -1, 2, out=out),
+    "clip": lambda m, x, out: m.clip(x, max=2, out=out),
+    "clamp_min": lambda m, x, out: m.clamp_min(x, 0.5, out=out),
+    "clamp_max": lambda m, x, out: m.clamp_max(x, b23(m), out=out),
+    "lerp": lambda m, x, out: m.lerp(x, b23(m), 0.25, out=out),
+    "where": lambda m, x, out: m.where(x > 0, x, b23(m), out=out),
+    "addcmul": lambda m, x, out: m.addcmul(x, x, b23(m), value=0.5, out=out),
+    "addcdiv": lambda m, x, out: m.addcdiv(x, x, b23(m), value=2, out=out),
+    "nan_to_num": lambda m, x, out: m.nan_to_num(x.log(), neginf=-9.0, out=out),
+    "round_decimals": lambda m, x, out: m.round(x * 1.234, decimals=1, out=out),
+    "argmax": lambda m, x, out: m.argmax(x, 1, out=out),
+    "argmin": lambda m, x, out: m.argmin(x, out=out),
+    "var": lambda m, x, out: m.var(x, 1, out=out),
+    "std": lambda m, x, out: m.std(x, 0, correction=0, out=out),
+    "norm": lambda m, x, out: m.norm(x, 1, 1, out=out),
+    "softmax": lambda m, x, out: m.softmax(x, 1, out=out),
+    "log_softmax": lambda m, x, out: m.log_softmax(x, 0, out=out),
+    "nonzero": lambda m, x, out: m.nonzero(x > 0, out=out),
+    "linalg_vector_norm": lambda m, x, out: m.linalg.vector_norm(x, 2, 1, out=out),
+    "linalg_matmul": lambda m, x, out: m.linalg.matmul(x, b23(m).t(), out=out),
 }
 
 
@@ -142,8 +162,16 @@ def test_narrowing_dtype_is_refused(name):
     same(got, want)
 
 
+# torch lets these through with an input that requires grad and gives `out` a backward
+# that raises when used; rtorch refuses, as it does for every other differentiable op.
+AUTOGRAD_KNOWN = {"softmax", "log_softmax"}
+
+
 @pytest.mark.parametrize("name", sorted(n for n in CASES if CASES[n].__code__.co_names))
 def test_autograd_is_refused(name):
+    if name in AUTOGRAD_KNOWN:
+        pytest.skip("torch gives out a NotImplemented backward instead of refusing")
+
     def call(m):
         try:
             CASES[name](m, a23(m, requires_grad=True), m.empty(0))
@@ -153,8 +181,10 @@ def test_autograd_is_refused(name):
 
     got, want = call(rtorch), call(torch)
     assert (got is None) == (want is None)
-    if want is not None:
+    if want is not None and "don't support automatic differentiation" in want:
         assert "don't support automatic differentiation" in got
+    else:
+        assert got == want  # another check comes first (an index op's out dtype)
 
 
 def test_max_min_with_dim_write_a_values_indices_pair():

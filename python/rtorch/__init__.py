@@ -118,7 +118,8 @@ def _function_from_method(name):
 
 
 # Functions that are the Tensor method of the same name: every registry op that is not
-# already a function above (so adding an op needs no edit here), and the view functions.
+# already a function above (so adding an op needs no edit here), the view functions and
+# a few methods that are not registry ops.
 _VIEW_FUNCTIONS = [
     "reshape",
     "transpose",
@@ -139,6 +140,8 @@ _VIEW_FUNCTIONS = [
     "clone",
     "as_strided",
     "numel",
+    "clamp_min",
+    "clamp_max",
 ]
 _METHOD_FUNCTIONS = [
     op["name"]
@@ -195,6 +198,12 @@ from ._C import (
     remainder,
     sub,
 )
+
+# The multi-tensor ops optimizers call (`rtorch._foreach_add_(params, grads)`…).
+for _name in dir(_C):
+    if _name.startswith("_foreach_"):
+        globals()[_name] = getattr(_C, _name)
+del _name
 
 # Common aliases of those functions.
 absolute = abs

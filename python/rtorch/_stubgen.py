@@ -95,6 +95,20 @@ _DUNDERS = {
 }
 
 
+def _submodule_lines(name, module):
+    # A stub module cannot hold a submodule of an extension; a class of static methods
+    # shows the same names and signatures to IDEs and type checkers.
+    lines = ["", f"class {name}:  # the submodule rtorch._C.{name}"]
+    body = []
+    for attr in sorted(n for n in dir(module) if not n.startswith("__")):
+        value = getattr(module, attr)
+        if callable(value):
+            body.append("    @staticmethod")
+            sig = _default_safe(_signature(value, False))
+            body.append(f"    def {attr}{sig} -> Any: ...")
+    return lines + (body or ["    ..."]) + [""]
+
+
 def render():
     from rtorch import _C
 
@@ -110,6 +124,8 @@ def render():
             continue
         if callable(value):
             out.append(f"def {name}{_default_safe(_signature(value, False))} -> Any: ...")
+        elif inspect.ismodule(value):
+            out.extend(_submodule_lines(name, value))
         else:
             out.append(f"{name}: {type(value).__name__}")
     return "\n".join(out).rstrip() + "\n"

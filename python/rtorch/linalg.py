@@ -1,8 +1,9 @@
-"""`rtorch.linalg`: linear algebra functions. The decompositions and solvers come with the
-LAPACK issue; today this namespace holds the products that already exist as tensor ops."""
+"""`rtorch.linalg`: linear algebra functions, from `rtorch._C._linalg` under PyTorch's
+names. The decompositions and solvers come with the LAPACK issue."""
 
-from ._C import Tensor
+from ._C import _linalg
 
-matmul = Tensor.matmul
+matmul = _linalg.linalg_matmul
+vector_norm = _linalg.linalg_vector_norm
 
-__all__ = ["matmul"]
+__all__ = ["matmul", "vector_norm"]

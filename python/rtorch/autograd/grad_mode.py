@@ -76,10 +76,13 @@ class set_grad_enabled(_GradModeContext):
 
 
 class inference_mode(_GradModeContext):
-    """Like `no_grad`, and flags inference mode (`is_inference_mode_enabled`)."""
+    """Disables recording inside the block, like `no_grad`, and flags inference mode
+    (`is_inference_mode_enabled`); the engine records nothing while it is on, even under
+    `enable_grad()`. `inference_mode(False)` turns it off and grad mode on, as in torch."""
 
     def __init__(self, mode=True):
         self.mode = bool(mode)
+        self._guards = []
 
     def __new__(cls, mode=True):
         if callable(mode) and not isinstance(mode, bool):
@@ -87,12 +90,12 @@ class inference_mode(_GradModeContext):
         return object.__new__(cls)
 
     def __enter__(self):
-        self.prev_grad = _C._set_grad_enabled(not self.mode and _C.is_grad_enabled())
-        self.prev_inf = _C._set_inference_mode(self.mode)
+        guard = _C._InferenceMode(self.mode)
+        guard.__enter__()
+        self._guards.append(guard)
 
     def __exit__(self, *exc):
-        _C._set_inference_mode(self.prev_inf)
-        _C._set_grad_enabled(self.prev_grad)
+        self._guards.pop().__exit__(*exc)
 
     def clone(self):
         return self.__class__(self.mode)

@@ -1,15 +1,16 @@
 //! `rtorch.autograd` bindings: backward, grad, grad mode, hooks and graph nodes.
 
+use crate::convert::tensor_list;
 use crate::errors::{stash, IntoPy};
 use crate::tensor::{live_object, PyTensor, SlotClaim};
-use crate::tensor_math::tensor_list;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple};
+use pyo3::IntoPyObjectExt;
 use pyo3::{PyTraverseError, PyVisit};
-use rtorch::autograd::{self, Edge, Hook, HookFn, Node, NodeHookFn};
-use rtorch::Tensor;
+use rtorch::autograd::{self, Edge, Hook, HookFn, Node, NodeHookFn, SavedRead, SavedValue};
+use rtorch::{Scalar, Tensor};
 use std::any::Any;
 use std::sync::Arc;
 
@@ -110,11 +111,12 @@ impl PyNode {
         let py = slf.py();
         if let Some(found) = name
             .strip_prefix("_saved_")
-            .and_then(|key| slf.get().node.saved_tensor(key))
+            .and_then(|key| slf.get().node.saved(key))
         {
             return match found.py()? {
-                Some(t) => crate::tensor::TensorOut(t).into_py_any(py),
-                None => Ok(py.None()),
+                SavedRead::Tensor(t) => crate::tensor::TensorOut(t).into_py_any(py),
+                SavedRead::Value(v) => saved_value(py, v),
+                SavedRead::None => Ok(py.None()),
             };
         }
         Err(pyo3::exceptions::PyAttributeError::new_err(format!(
@@ -221,6 +223,21 @@ impl PyNode {
     }
     fn __hash__(&self) -> usize {
         Arc::as_ptr(&self.node) as usize
+    }
+}
+
+/// A saved number, flag or size list as the Python object torch's getter returns (an
+/// `int64_t` through an unsigned conversion: NOTE [ Saved negative dims ]).
+fn saved_value(py: Python<'_>, v: SavedValue) -> PyResult<Py<PyAny>> {
+    match v {
+        SavedValue::Int(i) => (i as u64).into_py_any(py),
+        SavedValue::Ints(v) => PyTuple::new(py, v.into_iter().map(|i| i as u64))?.into_py_any(py),
+        SavedValue::Sizes(v) => PyTuple::new(py, v)?.into_py_any(py),
+        SavedValue::Size(n) => n.into_py_any(py),
+        SavedValue::Bool(b) => b.into_py_any(py),
+        SavedValue::Scalar(Scalar::Bool(b)) => b.into_py_any(py),
+        SavedValue::Scalar(Scalar::Int(i)) => i.into_py_any(py),
+        SavedValue::Scalar(Scalar::Float(f)) => f.into_py_any(py),
     }
 }
 
@@ -483,4 +500,48 @@ pub fn is_inference_mode_enabled() -> bool {
 #[pyfunction]
 pub fn _set_inference_mode(enabled: bool) -> bool {
     autograd::set_inference_mode(enabled)
+}
+
+/// `rtorch.inference_mode`'s guard (torch's `_InferenceMode`): the engine's
+/// `InferenceMode` held from `__enter__` to `__exit__`, which restores grad and inference
+/// mode together on this thread (also when the block raised).
+#[pyclass(name = "_InferenceMode", module = "rtorch._C", unsendable)]
+pub struct PyInferenceMode {
+    enabled: bool,
+    guard: Option<autograd::InferenceMode>,
+}
+
+#[pymethods]
+impl PyInferenceMode {
+    #[new]
+    fn new(enabled: bool) -> Self {
+        PyInferenceMode {
+            enabled,
+            guard: None,
+        }
+    }
+    fn __enter__(&mut self) {
+        self.guard = Some(autograd::InferenceMode::set(self.enabled));
+    }
+    #[pyo3(signature = (*_exc))]
+    fn __exit__(&mut self, _exc: &Bound<'_, PyTuple>) {
+        self.guard = None;
+    }
+}
+
+/// Adds the autograd entry points and grad-mode switches to `m`.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyNode>()?;
+    m.add_class::<AccumulateGrad>()?;
+    m.add_class::<PyInferenceMode>()?;
+    crate::add_functions!(
+        m,
+        _backward,
+        _grad,
+        is_grad_enabled,
+        _set_grad_enabled,
+        is_inference_mode_enabled,
+        _set_inference_mode,
+    );
+    Ok(())
 }

@@ -626,3 +626,23 @@ pub fn missing_dim(op: &str) -> PyErr {
         "{op}() missing 1 required positional arguments: \"dim\""
     ))
 }
+
+/// A Python sequence of tensors (`cat`, `stack`, `autograd.grad` inputs…).
+pub fn tensor_list(seq: &Bound<'_, PyAny>) -> PyResult<Vec<Tensor>> {
+    let mut out = Vec::new();
+    for item in seq.try_iter()? {
+        let item = item?;
+        let t = item.cast::<PyTensor>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "expected Tensor as element {} in argument 0, but got {}",
+                out.len(),
+                item.get_type()
+                    .name()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default()
+            ))
+        })?;
+        out.push(t.get().t.clone());
+    }
+    Ok(out)
+}

@@ -21,14 +21,15 @@ fn main() -> Result<()> {
         let err = binary::sub(&pred, &y)?;
         let loss = reduce::mean(&binary::mul(&err, &err)?, None, false, None)?;
         autograd::backward(std::slice::from_ref(&loss), &[], false, false, None)?;
-        // Plain SGD outside the graph.
-        let prev = autograd::set_grad_enabled(false);
-        for p in [&w, &b] {
-            let g = p.grad().expect("gradient");
-            binary::add_scaled_(p, &g, rtorch::Scalar::Float(-0.1))?;
-            p.set_grad(None)?;
+        // Plain SGD outside the graph (the guard restores grad mode, also on `?`).
+        {
+            let _no_grad = autograd::GradMode::set(false);
+            for p in [&w, &b] {
+                let g = p.grad().expect("gradient");
+                binary::add_scaled_(p, &g, rtorch::Scalar::Float(-0.1))?;
+                p.set_grad(None)?;
+            }
         }
-        autograd::set_grad_enabled(prev);
         if step % 50 == 0 {
             println!("step {step:3}  loss {:.6}", loss.to_vec::<f32>()?[0]);
         }

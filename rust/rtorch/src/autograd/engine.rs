@@ -51,6 +51,21 @@ fn target_of(t: &Tensor) -> Target {
     }
 }
 
+/// How one backward pass runs: `torch.autograd.backward` and `torch.autograd.grad` are
+/// the same walk with different options.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunOptions {
+    /// Keep the saved tensors (and backward closures) for another pass.
+    pub retain_graph: bool,
+    /// Record the backward's own ops, for higher-order gradients.
+    pub create_graph: bool,
+    /// `backward`: a leaf's gradient goes into its `.grad`. `grad` hands gradients only
+    /// to the caller.
+    pub accumulate_leaves: bool,
+    /// `grad`: an input no gradient reaches gives None instead of an error.
+    pub allow_unused: bool,
+}
+
 /// `torch.autograd.backward`: accumulate into leaves' `.grad`.
 pub fn backward(
     roots: &[Tensor],
@@ -59,16 +74,13 @@ pub fn backward(
     create_graph: bool,
     inputs: Option<&[Tensor]>,
 ) -> Result<()> {
-    run(
-        roots,
-        grad_outputs,
+    let opts = RunOptions {
         retain_graph,
         create_graph,
-        inputs,
-        true,
-        false,
-    )
-    .map(|_| ())
+        accumulate_leaves: true,
+        allow_unused: false,
+    };
+    run(roots, grad_outputs, inputs, opts).map(|_| ())
 }
 
 /// `torch.autograd.grad`: return gradients for `inputs` without touching `.grad`.
@@ -87,16 +99,13 @@ pub fn grad(
             "One of the differentiated Tensors does not require grad (input {i})"
         );
     }
-    let out = run(
-        roots,
-        grad_outputs,
+    let opts = RunOptions {
         retain_graph,
         create_graph,
-        Some(inputs),
-        false,
+        accumulate_leaves: false,
         allow_unused,
-    )?;
-    Ok(out)
+    };
+    run(roots, grad_outputs, Some(inputs), opts)
 }
 
 fn root_grads(roots: &[Tensor], grad_outputs: &[Option<Tensor>]) -> Result<Vec<Tensor>> {
@@ -138,31 +147,71 @@ fn root_grads(roots: &[Tensor], grad_outputs: &[Option<Tensor>]) -> Result<Vec<T
     Ok(out)
 }
 
+/// One backward pass: seed the roots' gradients, count each node's parents, prune to the
+/// nodes that lead to `inputs` (when given), then run nodes as their gradients complete.
 fn run(
     roots: &[Tensor],
     grad_outputs: &[Option<Tensor>],
-    retain_graph: bool,
-    create_graph: bool,
     inputs: Option<&[Tensor]>,
-    accumulate_leaves: bool,
-    allow_unused: bool,
+    opts: RunOptions,
 ) -> Result<Vec<Option<Tensor>>> {
     let root_grads = root_grads(roots, grad_outputs)?;
-    let _mode = GradMode::set(create_graph);
-
-    let targets: Vec<Target> = inputs.unwrap_or(&[]).iter().map(target_of).collect();
-    let mut captured: Vec<Option<Tensor>> = vec![None; targets.len()];
-    // Every position asking for a leaf (the same tensor may be passed twice), by leaf id.
-    let mut leaf_positions: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (i, t) in targets.iter().enumerate() {
-        if let Target::Leaf(id) = t {
-            leaf_positions.entry(*id).or_default().push(i);
+    let _mode = GradMode::set(opts.create_graph);
+    let targets = Targets::new(inputs.unwrap_or(&[]));
+    let (order, deps) = count_dependencies(roots);
+    let needed = inputs.map(|_| prune(&order, &deps, &targets));
+    let mut pass = Pass {
+        opts,
+        captured: vec![None; targets.items.len()],
+        targets,
+        deps,
+        needed,
+        buffers: HashMap::new(),
+        ready: BinaryHeap::new(),
+    };
+    for (r, g) in roots.iter().zip(root_grads) {
+        pass.seed(r, g)?;
+    }
+    while let Some(Ready(_, node)) = pass.ready.pop() {
+        pass.execute(&node)?;
+    }
+    if inputs.is_some() && !opts.accumulate_leaves && !opts.allow_unused {
+        if let Some(i) = pass.captured.iter().position(|c| c.is_none()) {
+            bail!(
+                runtime,
+                "One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior. (input {i})"
+            );
         }
     }
-    let leaf_target =
-        |id: usize| -> Vec<usize> { leaf_positions.get(&id).cloned().unwrap_or_default() };
+    Ok(pass.captured)
+}
 
-    // Pass 1: dependency counts over every node reachable from the roots.
+/// The tensors `grad(inputs=)` / `backward(inputs=)` asked about.
+struct Targets {
+    items: Vec<Target>,
+    /// Every position asking for a leaf (the same tensor may be passed twice), by leaf id.
+    leaf_positions: HashMap<usize, Vec<usize>>,
+}
+
+impl Targets {
+    fn new(inputs: &[Tensor]) -> Targets {
+        let items: Vec<Target> = inputs.iter().map(target_of).collect();
+        let mut leaf_positions: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, t) in items.iter().enumerate() {
+            if let Target::Leaf(id) = t {
+                leaf_positions.entry(*id).or_default().push(i);
+            }
+        }
+        Targets {
+            items,
+            leaf_positions,
+        }
+    }
+}
+
+/// Every node reachable from the roots (parents first, in discovery order) and how many
+/// parents each child has.
+fn count_dependencies(roots: &[Tensor]) -> (Vec<Arc<Node>>, HashMap<NodeKey, usize>) {
     let mut deps: HashMap<NodeKey, usize> = HashMap::new();
     let mut seen: HashSet<NodeKey> = HashSet::new();
     let mut order: Vec<Arc<Node>> = Vec::new();
@@ -185,150 +234,175 @@ fn run(
         }
         order.push(n);
     }
+    (order, deps)
+}
 
-    // With explicit inputs only nodes that lead to one of them run (PyTorch prunes too).
-    // One pass over the nodes, children before parents, so it stays linear in the graph.
-    let needed: Option<HashSet<NodeKey>> = inputs.map(|_| {
-        let node_targets: HashSet<NodeKey> = targets
-            .iter()
-            .filter_map(|t| match t {
-                Target::Node(k, _) => Some(*k),
-                Target::Leaf(_) => None,
-            })
-            .collect();
-        let mut needed = HashSet::new();
-        for n in topological_order(&order, &deps).iter().rev() {
-            let hits_target = node_targets.contains(&key(n))
-                || n.next.iter().flatten().any(|e| match e {
-                    Edge::Leaf(t) => leaf_positions.contains_key(&t.id()),
-                    Edge::Node(c, _) => needed.contains(&key(c)),
-                });
-            if hits_target {
-                needed.insert(key(n));
-            }
-        }
-        needed
-    });
-
-    // Pass 2: execute.
-    let mut buffers: HashMap<NodeKey, Vec<Option<Tensor>>> = HashMap::new();
-    let mut ready: BinaryHeap<Ready> = BinaryHeap::new();
-    for (r, g) in roots.iter().zip(root_grads) {
-        match r.grad_fn() {
-            Some(f) => {
-                let buf = buffers
-                    .entry(key(&f))
-                    .or_insert_with(|| vec![None; f.outputs.len()]);
-                accumulate(
-                    &mut buf[r.output_nr()],
-                    to_edge_dtype(g, f.outputs[r.output_nr()].dtype)?,
-                )?;
-                if deps.get(&key(&f)).copied().unwrap_or(0) == 0
-                    && !ready.iter().any(|x| Arc::ptr_eq(&x.1, &f))
-                {
-                    ready.push(Ready(f.seq, f));
-                }
-            }
-            None => deliver_leaf(
-                r,
-                g,
-                &leaf_target,
-                &mut captured,
-                accumulate_leaves,
-                create_graph,
-            )?,
+/// With explicit inputs only nodes that lead to one of them run (PyTorch prunes too).
+/// One pass over the nodes, children before parents, so it stays linear in the graph.
+fn prune(
+    order: &[Arc<Node>],
+    deps: &HashMap<NodeKey, usize>,
+    targets: &Targets,
+) -> HashSet<NodeKey> {
+    let node_targets: HashSet<NodeKey> = targets
+        .items
+        .iter()
+        .filter_map(|t| match t {
+            Target::Node(k, _) => Some(*k),
+            Target::Leaf(_) => None,
+        })
+        .collect();
+    let mut needed = HashSet::new();
+    for n in topological_order(order, deps).iter().rev() {
+        let hits_target = node_targets.contains(&key(n))
+            || n.next.iter().flatten().any(|e| match e {
+                Edge::Leaf(t) => targets.leaf_positions.contains_key(&t.id()),
+                Edge::Node(c, _) => needed.contains(&key(c)),
+            });
+        if hits_target {
+            needed.insert(key(n));
         }
     }
+    needed
+}
 
-    // NOTE: a gradient takes the dtype of the tensor it is the gradient of before it
-    // flows on (PyTorch's validate_outputs): `sum(dtype=float32)` of a float64 graph
-    // returns a float32 gradient, and the float64 part must not run in float32.
-    fn to_edge_dtype(g: Tensor, dtype: crate::DType) -> Result<Tensor> {
-        if g.dtype() == dtype {
-            Ok(g)
-        } else {
-            crate::ops::cast::to_dtype(&g, dtype)
+// NOTE: a gradient takes the dtype of the tensor it is the gradient of before it flows on
+// (PyTorch's validate_outputs): `sum(dtype=float32)` of a float64 graph returns a float32
+// gradient, and the float64 part must not run in float32.
+fn to_edge_dtype(g: Tensor, dtype: crate::DType) -> Result<Tensor> {
+    if g.dtype() == dtype {
+        Ok(g)
+    } else {
+        crate::ops::cast::to_dtype(&g, dtype)
+    }
+}
+
+/// The state of one pass while nodes run.
+struct Pass {
+    opts: RunOptions,
+    targets: Targets,
+    /// The gradients handed back for `targets`, by position.
+    captured: Vec<Option<Tensor>>,
+    /// Parents of each node whose gradient has not arrived yet.
+    deps: HashMap<NodeKey, usize>,
+    /// The nodes that lead to a target (None: all run).
+    needed: Option<HashSet<NodeKey>>,
+    /// Gradients gathered for each node's outputs so far.
+    buffers: HashMap<NodeKey, Vec<Option<Tensor>>>,
+    ready: BinaryHeap<Ready>,
+}
+
+impl Pass {
+    /// A root's gradient: into its node's buffer (ready once nothing else feeds it), or
+    /// straight to a leaf root.
+    fn seed(&mut self, r: &Tensor, g: Tensor) -> Result<()> {
+        let Some(f) = r.grad_fn() else {
+            return self.deliver_leaf(r, g);
+        };
+        let buf = self
+            .buffers
+            .entry(key(&f))
+            .or_insert_with(|| vec![None; f.outputs.len()]);
+        let nr = r.output_nr();
+        accumulate(&mut buf[nr], to_edge_dtype(g, f.outputs[nr].dtype)?)?;
+        if self.deps.get(&key(&f)).copied().unwrap_or(0) == 0
+            && !self.ready.iter().any(|x| Arc::ptr_eq(&x.1, &f))
+        {
+            self.ready.push(Ready(f.seq, f));
         }
+        Ok(())
     }
 
-    while let Some(Ready(_, node)) = ready.pop() {
-        let mut grads = buffers.remove(&key(&node)).unwrap_or_default();
+    /// Runs one node whose gradients are complete and passes its results on.
+    fn execute(&mut self, node: &Arc<Node>) -> Result<()> {
+        let mut grads = self.buffers.remove(&key(node)).unwrap_or_default();
         grads.resize(node.outputs.len(), None);
-        run_pre_hooks(&node, &mut grads)?;
-        for (i, t) in targets.iter().enumerate() {
+        run_pre_hooks(node, &mut grads)?;
+        for (i, t) in self.targets.items.iter().enumerate() {
             if let Target::Node(k, nr) = t {
-                if *k == key(&node) {
-                    captured[i] = grads[*nr].clone();
+                if *k == key(node) {
+                    self.captured[i] = grads[*nr].clone();
                 }
             }
         }
-        let skip = needed.as_ref().is_some_and(|s| !s.contains(&key(&node)));
+        let skip = self
+            .needed
+            .as_ref()
+            .is_some_and(|s| !s.contains(&key(node)));
         let produced = if skip {
             vec![None; node.next.len()]
         } else {
-            let (pre, post): (Vec<_>, Vec<_>) = {
-                let e = node.extras.lock();
-                (e.pre_hooks.clone(), e.post_hooks.clone())
-            };
-            for (_, h) in &pre {
-                if let Some(new) = h.call(None, &grads)? {
-                    grads = checked_hook_result(&node, new, grads.len(), "pre-hook")?;
-                }
-            }
-            let grad_outputs = if post.is_empty() {
-                Vec::new()
-            } else {
-                grads.clone()
-            };
-            let mut produced = call_backward(&node, grads, retain_graph)?;
-            for (_, h) in &post {
-                if let Some(new) = h.call(Some(&produced), &grad_outputs)? {
-                    produced = checked_hook_result(&node, new, produced.len(), "hook")?;
-                }
-            }
-            produced
+            run_with_node_hooks(node, grads, self.opts.retain_graph)?
         };
         for (edge, g) in node.next.iter().zip(produced) {
-            let Some(edge) = edge else { continue };
             match edge {
-                Edge::Node(child, nr) => {
-                    let buf = buffers
-                        .entry(key(child))
-                        .or_insert_with(|| vec![None; child.outputs.len()]);
+                None => {}
+                Some(Edge::Node(child, nr)) => self.pass_to_node(child, *nr, g)?,
+                Some(Edge::Leaf(t)) => {
                     if let Some(g) = g {
-                        accumulate(&mut buf[*nr], to_edge_dtype(g, child.outputs[*nr].dtype)?)?;
-                    }
-                    let d = deps.get_mut(&key(child)).expect("dependency counted");
-                    *d -= 1;
-                    if *d == 0 {
-                        ready.push(Ready(child.seq, child.clone()));
-                    }
-                }
-                Edge::Leaf(t) => {
-                    if let Some(g) = g {
-                        deliver_leaf(
-                            t,
-                            to_edge_dtype(g, t.dtype())?,
-                            &leaf_target,
-                            &mut captured,
-                            accumulate_leaves,
-                            create_graph,
-                        )?;
+                        self.deliver_leaf(t, to_edge_dtype(g, t.dtype())?)?;
                     }
                 }
             }
         }
+        Ok(())
     }
 
-    if inputs.is_some() && !accumulate_leaves && !allow_unused {
-        if let Some(i) = captured.iter().position(|c| c.is_none()) {
-            bail!(
-                runtime,
-                "One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior. (input {i})"
-            );
+    /// Adds `g` to input `nr` of `child`, which becomes ready after its last parent ran.
+    fn pass_to_node(&mut self, child: &Arc<Node>, nr: usize, g: Option<Tensor>) -> Result<()> {
+        let buf = self
+            .buffers
+            .entry(key(child))
+            .or_insert_with(|| vec![None; child.outputs.len()]);
+        if let Some(g) = g {
+            accumulate(&mut buf[nr], to_edge_dtype(g, child.outputs[nr].dtype)?)?;
+        }
+        let d = self.deps.get_mut(&key(child)).expect("dependency counted");
+        *d -= 1;
+        if *d == 0 {
+            self.ready.push(Ready(child.seq, child.clone()));
+        }
+        Ok(())
+    }
+
+    fn deliver_leaf(&mut self, t: &Tensor, g: Tensor) -> Result<()> {
+        let positions = self
+            .targets
+            .leaf_positions
+            .get(&t.id())
+            .map_or(&[][..], |v| &v[..]);
+        deliver_leaf(t, g, positions, &mut self.captured, self.opts)
+    }
+}
+
+/// A node's backward between its node pre-hooks (which may replace the gradients flowing
+/// in) and post-hooks (which may replace the gradients it produced).
+fn run_with_node_hooks(
+    node: &Arc<Node>,
+    mut grads: Vec<Option<Tensor>>,
+    retain_graph: bool,
+) -> Result<Vec<Option<Tensor>>> {
+    let (pre, post): (Vec<_>, Vec<_>) = {
+        let e = node.extras.lock();
+        (e.pre_hooks.clone(), e.post_hooks.clone())
+    };
+    for (_, h) in &pre {
+        if let Some(new) = h.call(None, &grads)? {
+            grads = checked_hook_result(node, new, grads.len(), "pre-hook")?;
         }
     }
-    Ok(captured)
+    let grad_outputs = if post.is_empty() {
+        Vec::new()
+    } else {
+        grads.clone()
+    };
+    let mut produced = call_backward(node, grads, retain_graph)?;
+    for (_, h) in &post {
+        if let Some(new) = h.call(Some(&produced), &grad_outputs)? {
+            produced = checked_hook_result(node, new, produced.len(), "hook")?;
+        }
+    }
+    Ok(produced)
 }
 
 /// `nodes` (every node reachable from the roots, with `deps` counting their parents) with
@@ -438,10 +512,9 @@ fn call_backward(
 fn deliver_leaf(
     t: &Tensor,
     g: Tensor,
-    leaf_target: &dyn Fn(usize) -> Vec<usize>,
+    positions: &[usize],
     captured: &mut [Option<Tensor>],
-    accumulate_leaves: bool,
-    create_graph: bool,
+    opts: RunOptions,
 ) -> Result<()> {
     // Leaf hooks see (and may replace) the gradient before it is stored.
     let hooks: Vec<_> = t.meta().hooks.iter().map(|(_, h)| h.clone()).collect();
@@ -451,14 +524,14 @@ fn deliver_leaf(
             g = new;
         }
     }
-    let positions = leaf_target(t.id());
     if !positions.is_empty() {
-        for i in positions {
+        for &i in positions {
             accumulate(&mut captured[i], g.clone())?;
         }
         return Ok(());
     }
-    if !accumulate_leaves {
+    let create_graph = opts.create_graph;
+    if !opts.accumulate_leaves {
         return Ok(());
     }
     let g = if g.dtype() != t.dtype() {

@@ -19,18 +19,42 @@ use std::sync::{Arc, Weak};
 
 pub use engine::{backward, grad};
 
+// NOTE [ Grad mode and inference mode ]
+// Both modes are one thread-local byte, so `needs_grad` (on every op's path) asks one
+// question: is the state exactly "grad on, inference off"? They are separate bits because
+// torch keeps them apart: `enable_grad()` inside `inference_mode()` turns grad mode on
+// (`is_grad_enabled()` is True) and ops still record nothing. Measured with cachegrind
+// (`x * y`, 4x4, 20,000 calls, instructions per call): without grad 5,801 -> 5,779, with
+// both inputs requiring grad 8,115 -> 8,028, against the two-flag version that consulted
+// grad mode only (the `_saved_*` values of the same change included).
+const GRAD: u8 = 1;
+const INFERENCE: u8 = 2;
+
 thread_local! {
-    static GRAD_ENABLED: Cell<bool> = const { Cell::new(true) };
-    static INFERENCE_MODE: Cell<bool> = const { Cell::new(false) };
+    static MODES: Cell<u8> = const { Cell::new(GRAD) };
+}
+
+/// Sets `bit` of this thread's modes to `on`; returns whether it was on.
+fn set_mode(bit: u8, on: bool) -> bool {
+    MODES.with(|m| {
+        let prev = m.get();
+        m.set(if on { prev | bit } else { prev & !bit });
+        prev & bit != 0
+    })
 }
 
 pub fn is_grad_enabled() -> bool {
-    GRAD_ENABLED.with(|g| g.get())
+    MODES.with(|m| m.get() & GRAD != 0)
 }
 
 /// Sets grad mode for this thread and returns the previous value.
 pub fn set_grad_enabled(enabled: bool) -> bool {
-    GRAD_ENABLED.with(|g| g.replace(enabled))
+    set_mode(GRAD, enabled)
+}
+
+/// Whether an op run now records history: grad mode on and inference mode off.
+pub fn is_recording() -> bool {
+    MODES.with(|m| m.get() == GRAD)
 }
 
 /// Sets this thread's grad mode for its lifetime and restores the previous mode when
@@ -88,11 +112,34 @@ where
 }
 
 pub fn is_inference_mode_enabled() -> bool {
-    INFERENCE_MODE.with(|g| g.get())
+    MODES.with(|m| m.get() & INFERENCE != 0)
 }
 
+/// Sets only the inference flag (no ops record while it is on); returns the previous
+/// value. `InferenceMode` is the guard that also sets grad mode as torch does.
 pub fn set_inference_mode(enabled: bool) -> bool {
-    INFERENCE_MODE.with(|g| g.replace(enabled))
+    set_mode(INFERENCE, enabled)
+}
+
+/// PyTorch's `InferenceMode` guard: `InferenceMode::set(true)` turns inference mode on
+/// and grad mode off, `set(false)` inference mode off and grad mode on (as
+/// `torch.inference_mode(False)` does); both modes come back when it is dropped.
+#[must_use = "the modes are restored as soon as the guard is dropped"]
+pub struct InferenceMode {
+    prev: u8,
+}
+
+impl InferenceMode {
+    pub fn set(enabled: bool) -> InferenceMode {
+        let prev = MODES.with(|m| m.replace(if enabled { INFERENCE } else { GRAD }));
+        InferenceMode { prev }
+    }
+}
+
+impl Drop for InferenceMode {
+    fn drop(&mut self) {
+        MODES.with(|m| m.set(self.prev));
+    }
 }
 
 /// A gradient hook: sees (and may replace) a gradient. Any `Fn(&Tensor) ->
@@ -149,10 +196,91 @@ pub struct NodeExtras {
 #[derive(Clone)]
 pub enum Saved {
     Kept(SavedTensor),
-    /// PyTorch saves nothing here (no gradient needs it): `None` in Python.
+    /// `None` in Python: PyTorch saves nothing here (no gradient needs it), or the op's
+    /// optional argument was not given (`std(dim=None)`, `clamp(max=None)`).
     NotSaved,
     /// Freed by a backward without `retain_graph`: reading it is PyTorch's error.
     Freed,
+    /// A number, flag or list of sizes the backward keeps; it outlives the backward.
+    Value(SavedValue),
+}
+
+/// The non-tensor values PyTorch saves (`_saved_dim`, `_saved_keepdim`, `_saved_alpha`,
+/// `_saved_self_sym_sizes`…), in the Python type torch gives each.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SavedValue {
+    /// An `int64_t` argument (a dim): see NOTE [ Saved negative dims ].
+    Int(i64),
+    /// An `int[]` argument (dims): a tuple, each element as `Int`.
+    Ints(Vec<i64>),
+    /// Sizes, strides and element counts: never negative, a tuple of ints or an int.
+    Sizes(Vec<usize>),
+    Size(usize),
+    Bool(bool),
+    /// A `Scalar` argument (alpha, exponent, ord…): an int, float or bool as passed.
+    Scalar(crate::Scalar),
+}
+
+// NOTE [ Saved negative dims ]
+// torch's generated getters turn an `int64_t` saved value into a Python int through an
+// unsigned conversion, so `x.sum(-1).grad_fn._saved_dim` is `(18446744073709551615,)`
+// (2**64 - 1), not `(-1,)` (torch 2.13; the same for `cat`, `softmax`, `cumsum`…). We
+// keep the dim as it was given and the bindings show it as torch does, so `_saved_dim`
+// compares equal with torch's; `SavedValue::Int`/`Ints` mark the values this applies to.
+
+impl Saved {
+    pub fn int(v: i64) -> Saved {
+        Saved::Value(SavedValue::Int(v))
+    }
+    /// `dim` as torch saves an `int[]?`: the tuple, or None when no dims were given.
+    pub fn ints(v: Option<&[i64]>) -> Saved {
+        v.map_or(Saved::NotSaved, |v| {
+            Saved::Value(SavedValue::Ints(v.to_vec()))
+        })
+    }
+    pub fn sizes(v: &[usize]) -> Saved {
+        Saved::Value(SavedValue::Sizes(v.to_vec()))
+    }
+    /// Strides, shown as torch's `_sym_strides` (a tuple of ints).
+    pub fn strides(v: &[isize]) -> Saved {
+        Saved::Value(SavedValue::Sizes(v.iter().map(|&s| s as usize).collect()))
+    }
+    pub fn size(v: usize) -> Saved {
+        Saved::Value(SavedValue::Size(v))
+    }
+    pub fn bool(v: bool) -> Saved {
+        Saved::Value(SavedValue::Bool(v))
+    }
+    pub fn scalar(v: crate::Scalar) -> Saved {
+        Saved::Value(SavedValue::Scalar(v))
+    }
+    /// An input saved only when `keep` (the gradient that reads it will be computed).
+    pub fn input_if(keep: bool, t: &Tensor) -> Saved {
+        if keep {
+            Saved::Kept(SavedTensor::input(t))
+        } else {
+            Saved::NotSaved
+        }
+    }
+}
+
+impl From<SavedTensor> for Saved {
+    fn from(s: SavedTensor) -> Saved {
+        Saved::Kept(s)
+    }
+}
+
+impl From<Option<SavedTensor>> for Saved {
+    fn from(s: Option<SavedTensor>) -> Saved {
+        s.map_or(Saved::NotSaved, Saved::Kept)
+    }
+}
+
+/// What `grad_fn._saved_<name>` reads.
+pub enum SavedRead {
+    Tensor(Tensor),
+    Value(SavedValue),
+    None,
 }
 
 static NEXT_SEQ: AtomicU64 = AtomicU64::new(0);
@@ -310,10 +438,10 @@ impl Node {
         self.backward.lock().is_none()
     }
 
-    /// `grad_fn._saved_<name>`: `None` if the node shows no such name; else the saved
-    /// tensor (`Ok(None)` where nothing was saved), or PyTorch's errors once the backward
-    /// freed it or an in-place write changed it.
-    pub fn saved_tensor(self: &Arc<Self>, name: &str) -> Option<Result<Option<Tensor>>> {
+    /// `grad_fn._saved_<name>`: `None` if the node shows no such name; else what it
+    /// saved, or PyTorch's errors once the backward freed a tensor or an in-place write
+    /// changed it.
+    pub fn saved(self: &Arc<Self>, name: &str) -> Option<Result<SavedRead>> {
         let extras = self.extras.lock();
         let (_, saved) = extras.saved.iter().find(|(n, _)| *n == name)?;
         let saved = saved.clone();
@@ -323,8 +451,9 @@ impl Node {
             needs: Vec::new(),
         };
         Some(match saved {
-            Saved::Kept(s) => s.unpack(&ctx).map(Some),
-            Saved::NotSaved => Ok(None),
+            Saved::Kept(s) => s.unpack(&ctx).map(SavedRead::Tensor),
+            Saved::NotSaved => Ok(SavedRead::None),
+            Saved::Value(v) => Ok(SavedRead::Value(v)),
             Saved::Freed => Err(crate::Error::runtime(FREED_MSG)),
         })
     }
@@ -351,13 +480,11 @@ impl Node {
 /// PyTorch's error for a second backward, or a saved tensor read after the first freed it.
 pub const FREED_MSG: &str = "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.";
 
-/// Shows `saved` as `out.grad_fn._saved_<name>` (call right after `record`).
-pub fn expose_saved(out: &Tensor, saved: Vec<(&'static str, Option<SavedTensor>)>) {
+/// Shows `saved` as `out.grad_fn._saved_<name>` (call right after `record`; does nothing
+/// when `record` recorded nothing).
+pub fn expose_saved(out: &Tensor, saved: Vec<(&'static str, Saved)>) {
     if let Some(node) = out.grad_fn() {
-        node.extras.lock().saved = saved
-            .into_iter()
-            .map(|(n, s)| (n, s.map_or(Saved::NotSaved, Saved::Kept)))
-            .collect();
+        node.extras.lock().saved = saved;
     }
 }
 
@@ -419,9 +546,9 @@ pub fn gradient_edge(t: &Tensor) -> Option<Edge> {
     }
 }
 
-/// Whether an op on these inputs must be recorded.
+/// Whether an op on these inputs must be recorded (never in no-grad or inference mode).
 pub fn needs_grad(inputs: &[&Tensor]) -> bool {
-    is_grad_enabled() && inputs.iter().any(|t| t.requires_grad())
+    is_recording() && inputs.iter().any(|t| t.requires_grad())
 }
 
 /// Records `name` with `backward` if any input requires grad; sets the outputs' history.

@@ -7,17 +7,17 @@
 //! rebased onto the op's node, which is what PyTorch's rebase_history achieves. Writes
 //! into views rebase the view's base instead; see NOTE [ Views and in-place autograd ].
 
-use crate::autograd::{is_grad_enabled, needs_grad, record_node};
-use crate::layout::shape_str;
+use crate::autograd::{is_recording, needs_grad, record_node};
+use crate::layout::{is_dense, shape_str};
 use crate::{bail, ensure, Result, Tensor};
 
 /// True when no autograd bookkeeping is needed for an in-place op on `a`.
 pub fn fast_path_ok(a: &Tensor, others: &[&Tensor]) -> bool {
-    !is_grad_enabled() || !(a.requires_grad() || others.iter().any(|t| t.requires_grad()))
+    !is_recording() || !(a.requires_grad() || others.iter().any(|t| t.requires_grad()))
 }
 
 /// Rejects writes that would be ill-defined or silently wrong.
-pub fn check_writable(a: &Tensor, _others: &[&Tensor], op: &str) -> Result<()> {
+pub fn check_writable(a: &Tensor, others: &[&Tensor], op: &str) -> Result<()> {
     // NOTE: `fill_`/`zero_` write one value, so aliased elements agree: PyTorch allows
     // them on expanded tensors.
     ensure!(
@@ -25,13 +25,42 @@ pub fn check_writable(a: &Tensor, _others: &[&Tensor], op: &str) -> Result<()> {
         runtime,
         "unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation."
     );
-    if is_grad_enabled() && a.is_leaf() && a.requires_grad() {
+    ensure!(
+        !others.iter().any(|b| partial_overlap(a, b)),
+        runtime,
+        "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation."
+    );
+    if is_recording() && a.is_leaf() && a.requires_grad() {
         bail!(
             runtime,
             "a leaf Variable that requires grad is being used in an in-place operation."
         );
     }
     Ok(())
+}
+
+/// PyTorch's partial-overlap rule between a written tensor and one it reads: both dense
+/// (else PyTorch does not look, and `unalias` below copies), on one storage, covering the
+/// same bytes with different strides (`x.t().add_(x)`) or overlapping bytes that are not
+/// the same range (`x[1:].copy_(x[:-1])`). The same view (`x.add_(x)`) is fine.
+fn partial_overlap(a: &Tensor, b: &Tensor) -> bool {
+    if !a.shares_storage(b) || a.numel() == 0 || b.numel() == 0 {
+        return false;
+    }
+    let (la, lb) = (a.layout(), b.layout());
+    if !is_dense(&la.shape, &la.strides) || !is_dense(&lb.shape, &lb.strides) {
+        return false;
+    }
+    let span = |t: &Tensor| {
+        let size = t.dtype().itemsize();
+        let begin = t.layout().offset * size;
+        (begin, begin + t.numel() * size)
+    };
+    let ((a0, a1), (b0, b1)) = (span(a), span(b));
+    if (a0, a1) == (b0, b1) {
+        return la.strides != lb.strides;
+    }
+    a0 < b1 && b0 < a1
 }
 
 /// `b`, or a copy of it when it partially overlaps `a` (reading while writing).
@@ -85,7 +114,7 @@ pub fn apply_named(
     // grad gives the result history too; other non-differentiable ops (`logical_and_`) don't.
     let comparison = is_comparison(op);
     let any_grad = a.requires_grad() || comparison && others.iter().any(|t| t.requires_grad());
-    if is_grad_enabled() && any_grad && !out.requires_grad() && a.dtype().is_differentiable() {
+    if is_recording() && any_grad && !out.requires_grad() && a.dtype().is_differentiable() {
         // The write replaces values with constants or with a non-differentiable result
         // (`fill_`, `zero_`, `copy_` from a constant, `le_`…): their gradient is zero from
         // here on, but the result still has history, as in PyTorch.
@@ -106,7 +135,7 @@ pub fn apply_named(
             Box::new(move |_, _| metas.iter().map(|m| m.zeros().map(Some)).collect()),
         );
     }
-    let track = is_grad_enabled() && out.requires_grad();
+    let track = is_recording() && out.requires_grad();
     if track {
         if let Some(base) = a.base() {
             super::view_grad::check_view_write(a, base)?;

@@ -6,6 +6,7 @@
 pub mod creation;
 pub mod elementwise;
 pub mod linalg;
+pub mod nn;
 pub mod reduction;
 pub mod shape;
 
@@ -15,7 +16,7 @@ pub mod out;
 pub mod view_grad;
 
 pub use creation::{factory, sampling};
-pub use elementwise::{binary, cast, pointwise, unary};
+pub use elementwise::{binary, cast, foreach, pointwise, unary};
 pub use linalg::{addmm, matmul};
 pub use reduction::{moments, reduce, scan, softmax};
 pub use shape::{indexing, join, movement};

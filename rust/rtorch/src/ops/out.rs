@@ -25,7 +25,7 @@ pub fn check_grad(op: &str, inputs: &[&Tensor], outs: &[&Tensor]) -> Result<()> 
     }
     let any = inputs.iter().chain(outs).any(|t| t.requires_grad());
     ensure!(
-        !(any && autograd::is_grad_enabled()),
+        !(any && autograd::is_recording()),
         runtime,
         "{op}(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad."
     );
@@ -52,6 +52,22 @@ fn check_dtype(op: &str, result: DType, out: DType) -> Result<()> {
             out.scalar_name()
         );
         }
+        "argmax" | "argmin" => {
+            ensure!(
+                out == DType::I64,
+                runtime,
+                "Expected out tensor to have dtype long int, but got {} instead",
+                cpp_type_name(out)
+            );
+        }
+        "nonzero" => {
+            ensure!(
+                out == DType::I64,
+                runtime,
+                "nonzero: Expected out tensor to have scalar type Long but got scalar type{}",
+                out.scalar_name()
+            );
+        }
         "logsumexp" => {
             ensure!(
                 out.is_floating_point(),
@@ -63,6 +79,22 @@ fn check_dtype(op: &str, result: DType, out: DType) -> Result<()> {
         _ => super::binary::check_cast(result, out)?,
     }
     Ok(())
+}
+
+/// The C++ type PyTorch's messages name for `d` (argmax's out check prints these).
+fn cpp_type_name(d: DType) -> &'static str {
+    match d {
+        DType::Bool => "bool",
+        DType::U8 => "unsigned char",
+        DType::I8 => "signed char",
+        DType::I16 => "short int",
+        DType::I32 => "int",
+        DType::I64 => "long int",
+        DType::F16 => "c10::Half",
+        DType::BF16 => "c10::BFloat16",
+        DType::F32 => "float",
+        DType::F64 => "double",
+    }
 }
 
 /// Factories (and addbmm) resize their out silently; arange says how many elements it

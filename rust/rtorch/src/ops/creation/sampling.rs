@@ -26,7 +26,7 @@
 //!   path on Intel CPUs for the scalar form (MKL's MCG31 stream, seeded from one 32-bit
 //!   draw); rtorch follows the default path, which torch takes on every other CPU.
 
-use crate::autograd::{is_grad_enabled, record_node};
+use crate::autograd::{is_recording, record_node};
 use crate::dtype::Real;
 use crate::ops::inplace;
 use crate::random::{default_generator, GenState, Generator};
@@ -572,7 +572,7 @@ pub fn bernoulli(p: &Tensor, g: Option<&Generator>) -> Result<Tensor> {
     let probs = probabilities(p, p.shape())?;
     let out = p.new_empty(p.shape(), p.dtype())?;
     bernoulli_fill(&out, &probs, p.dtype(), &mut gen_or_default(g).0.lock())?;
-    if is_grad_enabled() && p.requires_grad() {
+    if is_recording() && p.requires_grad() {
         let meta = crate::autograd::TensorMeta::of(p);
         record_node(
             "BernoulliBackward0".into(),

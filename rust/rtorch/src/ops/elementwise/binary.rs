@@ -1,7 +1,7 @@
 //! Binary elementwise ops with broadcasting and type promotion, forward and derivative.
 
 use super::binary_compute::compute;
-use crate::autograd::{expose_saved, record, SavedTensor};
+use crate::autograd::{expose_saved, record, Saved, SavedTensor};
 use crate::backend::BinaryKernel;
 pub use crate::backend::RoundingMode;
 use crate::dtype::{Priority, ResultType};
@@ -106,6 +106,7 @@ pub fn add_scaled(a: &Tensor, b: &Tensor, alpha: Scalar) -> Result<Tensor> {
         };
         Ok(vec![Some(reduce_grad(g[0].clone(), &sa)?), gb])
     });
+    expose_saved(&out, vec![("alpha", Saved::scalar(alpha))]);
     Ok(out)
 }
 
@@ -137,6 +138,7 @@ pub fn sub_scaled(a: &Tensor, b: &Tensor, alpha: Scalar) -> Result<Tensor> {
         };
         Ok(vec![Some(reduce_grad(g[0].clone(), &sa)?), gb])
     });
+    expose_saved(&out, vec![("alpha", Saved::scalar(alpha))]);
     Ok(out)
 }
 
@@ -151,8 +153,8 @@ pub fn mul(a: &Tensor, b: &Tensor) -> Result<Tensor> {
         let (da, db) = (a.dims(), b.dims());
         // PyTorch saves `self` only for other's gradient and `other` only for self's.
         let saved = vec![
-            ("self", b.requires_grad().then(|| sa.clone())),
-            ("other", a.requires_grad().then(|| sb.clone())),
+            ("self", b.requires_grad().then(|| sa.clone()).into()),
+            ("other", a.requires_grad().then(|| sb.clone()).into()),
         ];
         record("MulBackward0", &[a, b], &[&out], move |ctx, g| {
             let ga = if ctx.needs(0) {
@@ -183,8 +185,8 @@ pub fn div_mode(a: &Tensor, b: &Tensor, mode: RoundingMode) -> Result<Tensor> {
         let (da, db) = (a.dims(), b.dims());
         // PyTorch saves `self` only for other's gradient; `other` both gradients need.
         let saved = vec![
-            ("self", b.requires_grad().then(|| sa.clone())),
-            ("other", Some(sb.clone())),
+            ("self", b.requires_grad().then(|| sa.clone()).into()),
+            ("other", sb.clone().into()),
         ];
         record("DivBackward0", &[a, b], &[&out], move |ctx, g| {
             if mode != RoundingMode::True {
@@ -285,6 +287,17 @@ fn remainder_like(
             let ga = Some(reduce_grad(g[0].clone(), &da)?);
             Ok(for_inputs(false, b_num, ga, gb))
         });
+        // The Tensor overload saves both for other's gradient; the Scalar one nothing.
+        if !b_num {
+            let keep = b.requires_grad();
+            expose_saved(
+                &out,
+                vec![
+                    ("self", Saved::input_if(keep, a)),
+                    ("other", Saved::input_if(keep, b)),
+                ],
+            );
+        }
     }
     Ok(out)
 }
@@ -313,6 +326,16 @@ pub fn pow(a: &Tensor, b: &Tensor) -> Result<Tensor> {
         let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
         let so = SavedTensor::output(&out, 0);
         let (da, db) = (a.dims(), b.dims());
+        // A Python-number operand is saved as the number it was (`_saved_exponent` of
+        // `x ** 2` is 2); PowBackward0 keeps no result.
+        let number = |t: &Tensor, s: &SavedTensor| match t.is_wrapped_number() {
+            true => crate::ops::cast::scalar_of(t).map_or(Saved::NotSaved, Saved::scalar),
+            false => s.clone().into(),
+        };
+        let mut saved = vec![("self", number(a, &sa)), ("exponent", number(b, &sb))];
+        if !b.is_wrapped_number() {
+            saved.push(("result", so.clone().into()));
+        }
         let names = ["PowBackward0", "PowBackward1", "PowBackward2"];
         let (name, inputs) = overload(names, a, b);
         let (a_num, b_num) = (a.is_wrapped_number(), b.is_wrapped_number());
@@ -355,6 +378,7 @@ pub fn pow(a: &Tensor, b: &Tensor) -> Result<Tensor> {
             };
             Ok(for_inputs(a_num, b_num, ga, gb))
         });
+        expose_saved(&out, saved);
     }
     Ok(out)
 }
@@ -368,6 +392,7 @@ pub fn atan2(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     if crate::autograd::needs_grad(&[a, b]) {
         let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
         let (da, db) = (a.dims(), b.dims());
+        let saved = vec![("self", sa.clone().into()), ("other", sb.clone().into())];
         record("Atan2Backward0", &[a, b], &[&out], move |ctx, g| {
             let (a, b) = (sa.unpack(ctx)?, sb.unpack(ctx)?);
             let r2 = add(&mul(&a, &a)?, &mul(&b, &b)?)?;
@@ -375,6 +400,7 @@ pub fn atan2(a: &Tensor, b: &Tensor) -> Result<Tensor> {
             let gb = reduce_grad(unary::neg(&div(&mul(&g[0], &a)?, &r2)?)?, &db)?;
             Ok(vec![Some(ga), Some(gb)])
         });
+        expose_saved(&out, saved);
     }
     Ok(out)
 }
@@ -384,6 +410,7 @@ fn max_min(op: BinaryKernel, name: &'static str, a: &Tensor, b: &Tensor) -> Resu
     if crate::autograd::needs_grad(&[a, b]) {
         let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
         let (da, db) = (a.dims(), b.dims());
+        let saved = vec![("self", sa.clone().into()), ("other", sb.clone().into())];
         record(name, &[a, b], &[&out], move |ctx, g| {
             // Ties split the gradient evenly, as PyTorch does; an input gets the whole
             // gradient unless it strictly loses (so both get it next to a NaN).
@@ -405,6 +432,7 @@ fn max_min(op: BinaryKernel, name: &'static str, a: &Tensor, b: &Tensor) -> Resu
                 Some(reduce_grad(pick(&b_loses)?, &db)?),
             ])
         });
+        expose_saved(&out, saved);
     }
     Ok(out)
 }

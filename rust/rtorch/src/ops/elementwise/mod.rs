@@ -4,5 +4,6 @@
 pub mod binary;
 mod binary_compute;
 pub mod cast;
+pub mod foreach;
 pub mod pointwise;
 pub mod unary;

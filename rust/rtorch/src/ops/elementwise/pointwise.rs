@@ -1,7 +1,7 @@
 //! Ternary and parameterised pointwise ops: where, clamp, lerp, masked_fill, addcmul,
 //! addcdiv. Most are composed from binary primitives, so derivatives come for free.
 
-use crate::autograd::{needs_grad, record, SavedTensor};
+use crate::autograd::{expose_saved, needs_grad, record, Saved, SavedTensor};
 use crate::backend::cpu::iter::{map3, SendPtr};
 use crate::backend::cpu::num::Arith;
 use crate::layout::{broadcast_shapes, Dims, Layout};
@@ -82,6 +82,7 @@ pub fn where_(cond: &Tensor, a: &Tensor, b: &Tensor) -> Result<Tensor> {
     });
     if needs_grad(&[a, b]) {
         let sc = SavedTensor::input(cond);
+        let saved = vec![("condition", sc.clone().into())];
         let (da, db) = (a.dims(), b.dims());
         record("WhereBackward0", &[a, b], &[&out], move |ctx, g| {
             let c = sc.unpack(ctx)?;
@@ -90,6 +91,7 @@ pub fn where_(cond: &Tensor, a: &Tensor, b: &Tensor) -> Result<Tensor> {
             let gb = crate::ops::reduce::sum_to_shape(&where_(&c, &z, &g[0])?, &db)?;
             Ok(vec![Some(ga), Some(gb)])
         });
+        expose_saved(&out, saved);
     }
     Ok(out)
 }
@@ -114,17 +116,32 @@ pub fn masked_fill(x: &Tensor, mask: &Tensor, value: &Tensor) -> Result<Tensor> 
     // One node as in PyTorch: the filled places give no gradient to x; a tensor value
     // (MaskedFillBackward1) gets the sum of the gradient over them.
     let sm = SavedTensor::input(mask);
+    let saved = vec![("mask", sm.clone().into())];
     let dx = x.dims();
     let forward = || where_(mask, &v, x);
     let x_grad = move |ctx: &crate::autograd::Ctx, g: &Tensor| -> Result<Tensor> {
         let z = Tensor::wrapped_scalar(Scalar::Int(0));
         crate::ops::reduce::sum_to_shape(&where_(&sm.unpack(ctx)?, &z, g)?, &dx)
     };
-    if value.is_wrapped_number() {
-        return crate::autograd::fused("MaskedFillBackward0", &[x], forward, move |ctx, g| {
+    let out = if value.is_wrapped_number() {
+        crate::autograd::fused("MaskedFillBackward0", &[x], forward, move |ctx, g| {
             Ok(vec![Some(x_grad(ctx, &g[0])?)])
-        });
-    }
+        })?
+    } else {
+        masked_fill_tensor_value(x, mask, value, forward, x_grad)?
+    };
+    expose_saved(&out, saved);
+    Ok(out)
+}
+
+/// MaskedFillBackward1: the value is a tensor that gets the gradient of the filled places.
+fn masked_fill_tensor_value(
+    x: &Tensor,
+    mask: &Tensor,
+    value: &Tensor,
+    forward: impl FnOnce() -> Result<Tensor>,
+    x_grad: impl Fn(&crate::autograd::Ctx, &Tensor) -> Result<Tensor> + Send + 'static,
+) -> Result<Tensor> {
     let sm = SavedTensor::input(mask);
     crate::autograd::fused(
         "MaskedFillBackward1",
@@ -202,6 +219,24 @@ fn clamp_as(names: [&'static str; 2], x: &Tensor, bounds: &[Bound]) -> Result<Te
     );
     let dx = x.dims();
     let name = if numbers { names[0] } else { names[1] };
+    // A bound is saved as the number it was (ClampBackward1) or the tensor; an absent
+    // one as None.
+    let mut saved = vec![("self", sx.clone().into())];
+    for b in bounds {
+        let (key, t, s) = match *b {
+            Bound::Min(t) => ("min", t, &smin),
+            Bound::Max(t) => ("max", t, &smax),
+        };
+        saved.push((
+            key,
+            match t {
+                Some(t) if numbers => {
+                    crate::ops::cast::scalar_of(t).map_or(Saved::NotSaved, Saved::scalar)
+                }
+                _ => s.clone().into(),
+            },
+        ));
+    }
     record(name, &inputs, &[&out], move |ctx, g| {
         let x = sx.unpack(ctx)?;
         let lo = smin.as_ref().map(|s| s.unpack(ctx)).transpose()?;
@@ -227,6 +262,7 @@ fn clamp_as(names: [&'static str; 2], x: &Tensor, bounds: &[Bound]) -> Result<Te
         }
         Ok(grads)
     });
+    expose_saved(&out, saved);
     Ok(out)
 }
 
@@ -359,6 +395,19 @@ pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
         } else {
             "LerpBackward1"
         };
+        // The number weight as itself; with a tensor weight, start and end only for the
+        // weight's gradient.
+        let saved = if scalar_w {
+            let w = crate::ops::cast::scalar_of(weight).map_or(Saved::NotSaved, Saved::scalar);
+            vec![("weight", w)]
+        } else {
+            let keep = weight.requires_grad();
+            vec![
+                ("self", Saved::input_if(keep, start)),
+                ("end", Saved::input_if(keep, end)),
+                ("weight", sw.clone().into()),
+            ]
+        };
         let inputs: Vec<&Tensor> = if scalar_w {
             vec![start, end]
         } else {
@@ -384,6 +433,7 @@ pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
             }
             Ok(grads)
         });
+        expose_saved(&out, saved);
     }
     Ok(out)
 }
@@ -409,7 +459,7 @@ pub fn addcmul(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
     let v = scale_value(value, rt)?;
     let forward = || addc_forward("addcmul", [x, t1, t2], rt, &v, false);
     // PyTorch's formula: t1 gets g * (t2 * value), t2 gets g * (t1 * value).
-    addc_node(
+    let out = addc_node(
         "AddcmulBackward0",
         [x, t1, t2],
         v.clone(),
@@ -418,7 +468,14 @@ pub fn addcmul(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
             |g, v, _, t2| mul(g, &mul(&t2()?, v)?),
             |g, v, t1, _| mul(g, &mul(&t1()?, v)?),
         ],
-    )
+    )?;
+    let saved = vec![
+        ("tensor1", Saved::input_if(t2.requires_grad(), t1)),
+        ("tensor2", Saved::input_if(t1.requires_grad(), t2)),
+        ("value", Saved::scalar(value)),
+    ];
+    expose_saved(&out, saved);
+    Ok(out)
 }
 
 /// The one node of `addcmul`/`addcdiv`: `x` gets `g`, `t1` and `t2` get `grad_t1` and
@@ -471,7 +528,7 @@ pub fn addcdiv(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
     let v = scale_value(value, rt)?;
     let forward = || addc_forward("addcdiv", [x, t1, t2], rt, &v, true);
     // PyTorch's formula: t1 gets g * (value / t2), t2 gets -g * (value * t1 / (t2 * t2)).
-    addc_node(
+    let out = addc_node(
         "AddcdivBackward0",
         [x, t1, t2],
         v.clone(),
@@ -484,7 +541,14 @@ pub fn addcdiv(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
                 mul(&crate::ops::unary::neg(g)?, &q)
             },
         ],
-    )
+    )?;
+    let saved = vec![
+        ("tensor1", Saved::input_if(t2.requires_grad(), t1)),
+        ("tensor2", SavedTensor::input(t2).into()),
+        ("value", Saved::scalar(value)),
+    ];
+    expose_saved(&out, saved);
+    Ok(out)
 }
 
 // NOTE [ Fused pointwise kernels ]

@@ -79,7 +79,7 @@ fn bool_unary(x: &Tensor, k: UnaryKernel) -> Result<Tensor> {
 fn grad_x(name: &'static str, x: &Tensor, out: &Tensor, f: fn(&Tensor, &Tensor) -> Result<Tensor>) {
     if needs_grad(&[x]) {
         let sx = SavedTensor::input(x);
-        let saved = vec![("self", Some(sx.clone()))];
+        let saved = vec![("self", sx.clone().into())];
         record(name, &[x], &[out], move |ctx, g| {
             Ok(vec![Some(f(&g[0], &sx.unpack(ctx)?)?)])
         });
@@ -96,7 +96,7 @@ fn grad_out(
 ) {
     if needs_grad(&[x]) {
         let so = SavedTensor::output(out, 0);
-        let saved = vec![("result", Some(so.clone()))];
+        let saved = vec![("result", so.clone().into())];
         record(name, &[x], &[out], move |ctx, g| {
             Ok(vec![Some(f(&g[0], &so.unpack(ctx)?)?)])
         });

@@ -3,7 +3,7 @@
 //! beta and alpha (the products themselves are `matmul.rs`).
 
 use super::matmul::{bmm, mm, mv, outer};
-use crate::autograd::{needs_grad, record, SavedTensor, TensorMeta};
+use crate::autograd::{expose_saved, needs_grad, record, Saved, SavedTensor, TensorMeta};
 use crate::backend::{self, GemmKernel};
 use crate::ops::binary::{add, mul};
 use crate::ops::movement::{expand, t, transpose, unsqueeze};
@@ -163,7 +163,7 @@ fn add_product(
 ) -> Result<Tensor> {
     let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
     let input_shape = input.dims();
-    crate::autograd::fused(name, &[input, a, b], forward, move |ctx, g| {
+    let out = crate::autograd::fused(name, &[input, a, b], forward, move |ctx, g| {
         let g = &g[0];
         // Operands promoted in the forward (addr) take the gradient's dtype here too.
         let unpack = |s: &SavedTensor| -> Result<Tensor> {
@@ -190,7 +190,51 @@ fn add_product(
             false => None,
         };
         Ok(vec![gi, ga, gb])
-    })
+    })?;
+    expose_product_saved(name, &out, a, b, beta, alpha);
+    Ok(out)
+}
+
+/// The `_saved_*` of the addmm family's nodes, as torch shows them: each operand kept
+/// only for the other's gradient; addmm also the operands' sizes and (for its own
+/// gradient) strides, addbmm the batch sizes its gradient expands to.
+fn expose_product_saved(
+    name: &'static str,
+    out: &Tensor,
+    a: &Tensor,
+    b: &Tensor,
+    beta: Scalar,
+    alpha: Scalar,
+) {
+    let (na, nb) = match name {
+        "AddmmBackward0" => ("mat1", "mat2"),
+        "AddmvBackward0" => ("mat", "vec"),
+        "AddrBackward0" => ("vec1", "vec2"),
+        _ => ("batch1", "batch2"),
+    };
+    let (ga, gb) = (a.requires_grad(), b.requires_grad());
+    let mut saved = vec![
+        ("alpha", Saved::scalar(alpha)),
+        ("beta", Saved::scalar(beta)),
+        (na, Saved::input_if(gb, a)),
+        (nb, Saved::input_if(ga, b)),
+    ];
+    let strides_if = |keep: bool, t: &Tensor| Saved::strides(if keep { t.strides() } else { &[] });
+    match name {
+        "AddmmBackward0" => saved.extend([
+            ("mat1_sym_sizes", Saved::sizes(a.shape())),
+            ("mat1_sym_strides", strides_if(ga, a)),
+            ("mat2_sym_sizes", Saved::sizes(b.shape())),
+            ("mat2_sym_strides", strides_if(gb, b)),
+        ]),
+        "AddbmmBackward0" => saved.extend([
+            ("batch1_sym_argsize_0", Saved::size(a.shape()[0])),
+            ("batch1_sym_argsize_1", Saved::size(a.shape()[1])),
+            ("batch2_sym_argsize_2", Saved::size(b.shape()[2])),
+        ]),
+        _ => {}
+    }
+    expose_saved(out, saved);
 }
 
 /// `g` of a 2-D `addbmm` result repeated over the `batch` products it sums.
@@ -207,11 +251,17 @@ pub fn addmm(
     beta: Scalar,
     alpha: Scalar,
 ) -> Result<Tensor> {
-    if m1.ndim() == 2 && m2.ndim() == 2 {
-        input
-            .layout()
-            .broadcast_to(&[m1.shape()[0], m2.shape()[1]], "addmm")?;
+    for (name, m) in [("mat1", m1), ("mat2", m2)] {
+        ensure!(
+            m.ndim() == 2,
+            runtime,
+            "{name} must be a matrix, got {}-D tensor",
+            m.ndim()
+        );
     }
+    input
+        .layout()
+        .broadcast_to(&[m1.shape()[0], m2.shape()[1]], "addmm")?;
     check_same_dtype(input, m1, m2)?;
     add_product(
         "AddmmBackward0",
@@ -317,6 +367,7 @@ pub fn addmv(
                     ])
                 },
             );
+            expose_product_saved("AddmvBackward0", &out, mat, vec, beta, alpha);
         }
         return Ok(out);
     }

@@ -2,7 +2,7 @@
 //! `beta * input + alpha * product` family is `addmm.rs`). Half types compute in f32;
 //! the GEMM itself is `backend::gemm` (faer on strided views for f32/f64).
 
-use crate::autograd::{needs_grad, record, SavedTensor};
+use crate::autograd::{expose_saved, needs_grad, record, Saved, SavedTensor};
 use crate::backend::{self, GemmKernel};
 use crate::layout::shape_str;
 use crate::ops::binary::mul;
@@ -114,6 +114,24 @@ fn record_mm(name: &'static str, a: &Tensor, b: &Tensor, out: &Tensor) {
         };
         Ok(vec![ga, gb])
     });
+    // Each operand is kept for the other's gradient; mm also keeps each operand's sizes,
+    // and its strides for its own gradient (torch's `_sym_strides`, empty otherwise).
+    let (ga, gb) = (a.requires_grad(), b.requires_grad());
+    let mut saved = vec![
+        ("self", Saved::input_if(gb, a)),
+        ("mat2", Saved::input_if(ga, b)),
+    ];
+    if name == "MmBackward0" {
+        let strides_if =
+            |keep: bool, t: &Tensor| Saved::strides(if keep { t.strides() } else { &[] });
+        saved.extend([
+            ("self_sym_sizes", Saved::sizes(a.shape())),
+            ("self_sym_strides", strides_if(ga, a)),
+            ("mat2_sym_sizes", Saved::sizes(b.shape())),
+            ("mat2_sym_strides", strides_if(gb, b)),
+        ]);
+    }
+    expose_saved(out, saved);
 }
 
 pub fn bmm(a: &Tensor, b: &Tensor) -> Result<Tensor> {
@@ -174,6 +192,11 @@ pub fn mv(a: &Tensor, v: &Tensor) -> Result<Tensor> {
             };
             Ok(vec![ga, gv])
         });
+        let saved = vec![
+            ("self", Saved::input_if(v.requires_grad(), a)),
+            ("vec", Saved::input_if(a.requires_grad(), v)),
+        ];
+        expose_saved(&out, saved);
     }
     Ok(out)
 }
@@ -215,6 +238,11 @@ pub fn dot(a: &Tensor, b: &Tensor) -> Result<Tensor> {
                 Some(mul(&g[0], &sa.unpack(ctx)?)?),
             ])
         });
+        let saved = vec![
+            ("self", Saved::input_if(b.requires_grad(), a)),
+            ("tensor", Saved::input_if(a.requires_grad(), b)),
+        ];
+        expose_saved(&out, saved);
     }
     Ok(out)
 }

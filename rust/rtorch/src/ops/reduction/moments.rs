@@ -2,7 +2,7 @@
 //! pass ] in the kernel) and derivative.
 
 use super::reduce::{expand_back, mean, out_shape, reduced_dims};
-use crate::autograd::{needs_grad, record, SavedTensor};
+use crate::autograd::{expose_saved, needs_grad, record, Saved, SavedTensor};
 use crate::backend::{self, ReduceKernel};
 use crate::ops::binary::{div, eq, mul, sub};
 use crate::ops::OpInfo;
@@ -23,14 +23,45 @@ pub fn var(x: &Tensor, dims: Option<&[i64]>, correction: f64, keepdim: bool) -> 
     if needs_grad(&[x]) {
         let sx = SavedTensor::input(x);
         let denom = denominator(x, &rd, correction);
+        let dims_given = dims;
         let (full, dims) = (x.dims(), dims.map(|d| d.to_vec()));
         record("VarBackward0", &[x], &[&out], move |ctx, g| {
             let x = sx.unpack(ctx)?;
             let gx = var_backward(&g[0], &x, dims.as_deref(), denom, &full, &rd, keepdim)?;
             Ok(vec![Some(gx)])
         });
+        expose_saved(&out, moments_saved(x, dims_given, correction, keepdim));
     }
     Ok(out)
+}
+
+/// What VarBackward0 and StdBackward0 show besides std's result.
+///
+/// NOTE [ Saved correction ]
+/// torch shows `_saved_correction` None only for the bare `x.var()` / `x.std()` and the
+/// number otherwise (`std(dim=None)` and `std(correction=1)` show 1). The engine gets the
+/// correction as a float, so the one case torch leaves None (all dims, correction 1) shows
+/// None here, and a fractional correction a float: `std(dim=None)` and
+/// `std(correction=1)` show None where torch shows 1.
+fn moments_saved(
+    x: &Tensor,
+    dims: Option<&[i64]>,
+    correction: f64,
+    keepdim: bool,
+) -> Vec<(&'static str, Saved)> {
+    let correction = if dims.is_none() && correction == 1.0 {
+        Saved::NotSaved
+    } else if correction.fract() == 0.0 {
+        Saved::scalar(Scalar::Int(correction as i64))
+    } else {
+        Saved::scalar(Scalar::Float(correction))
+    };
+    vec![
+        ("self", SavedTensor::input(x).into()),
+        ("dim", Saved::ints(dims)),
+        ("keepdim", Saved::bool(keepdim)),
+        ("correction", correction),
+    ]
 }
 
 /// The reduced dims of var / std, whose input must be floating point.
@@ -80,6 +111,7 @@ pub fn std(x: &Tensor, dims: Option<&[i64]>, correction: f64, keepdim: bool) -> 
     if needs_grad(&[x]) {
         let (sx, so) = (SavedTensor::input(x), SavedTensor::output(&out, 0));
         let denom = denominator(x, &rd, correction);
+        let dims_given = dims;
         let (full, dims) = (x.dims(), dims.map(|d| d.to_vec()));
         record("StdBackward0", &[x], &[&out], move |ctx, g| {
             // torch: var_backward(grad / (2 * result)), zero where the result is 0.
@@ -90,6 +122,9 @@ pub fn std(x: &Tensor, dims: Option<&[i64]>, correction: f64, keepdim: bool) -> 
             let gx = var_backward(&gg, &x, dims.as_deref(), denom, &full, &rd, keepdim)?;
             Ok(vec![Some(gx)])
         });
+        let mut saved = moments_saved(x, dims_given, correction, keepdim);
+        saved.push(("result", SavedTensor::output(&out, 0).into()));
+        expose_saved(&out, saved);
     }
     Ok(out)
 }

@@ -2,7 +2,7 @@
 //! Composite reductions (mean, norm) are written with primitives so their derivatives
 //! come for free.
 
-use crate::autograd::{needs_grad, record, SavedTensor};
+use crate::autograd::{expose_saved, needs_grad, record, Saved, SavedTensor};
 use crate::backend::{self, ReduceKernel};
 use crate::layout::{wrap_dims, Dims};
 use crate::ops::binary::{div, eq, mul};
@@ -108,6 +108,14 @@ pub fn sum(
         record(name, &[x], &[&out], move |_, g| {
             Ok(vec![Some(expand_back(&g[0], &full, &rdv, keepdim)?)])
         });
+        let mut saved = vec![("self_sym_sizes", Saved::sizes(x.shape()))];
+        if dims.is_some() {
+            saved.extend([
+                ("dim", Saved::ints(dims)),
+                ("keepdim", Saved::bool(keepdim)),
+            ]);
+        }
+        expose_saved(&out, saved);
     }
     Ok(out)
 }
@@ -174,10 +182,22 @@ pub fn mean(
     let full = xt.dims();
     let forward = || div(&sum(&xt, dims, keepdim, None)?, &count);
     let count = count.clone();
-    crate::autograd::fused(name, &[&xt], forward, move |_, g| {
+    let out = crate::autograd::fused(name, &[&xt], forward, move |_, g| {
         let each = div(&g[0], &count)?;
         Ok(vec![Some(expand_back(&each, &full, &rd, keepdim)?)])
-    })
+    })?;
+    let mut saved = vec![
+        ("self_sym_sizes", Saved::sizes(x.shape())),
+        ("self_sym_numel", Saved::size(x.numel())),
+    ];
+    if dims.is_some() {
+        saved.extend([
+            ("dim", Saved::ints(dims)),
+            ("keepdim", Saved::bool(keepdim)),
+        ]);
+    }
+    expose_saved(&out, saved);
+    Ok(out)
 }
 
 pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -> Result<Tensor> {
@@ -221,6 +241,14 @@ pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -
             let shp: Vec<i64> = full.iter().map(|&v| v as i64).collect();
             Ok(vec![Some(crate::ops::movement::reshape(&r, &shp)?)])
         });
+        let mut saved = vec![
+            ("self", SavedTensor::input(x).into()),
+            ("result", SavedTensor::output(&out, 0).into()),
+        ];
+        if let Some(d) = dim {
+            saved.extend([("dim", Saved::int(d)), ("keepdim", Saved::bool(keepdim))]);
+        }
+        expose_saved(&out, saved);
     }
     Ok(out)
 }
@@ -331,6 +359,13 @@ pub fn max_min_dim(x: &Tensor, dim: i64, keepdim: bool, is_max: bool) -> Result<
         crate::autograd::record(name, &[x], &[&vals], move |_, g| {
             Ok(vec![Some(select_backward(&g[0], &si, &full, d, keepdim)?)])
         });
+        let saved = vec![
+            ("dim", Saved::int(dim)),
+            ("indices", SavedTensor::input(&idx).into()),
+            ("keepdim", Saved::bool(keepdim)),
+            ("self_sym_sizes", Saved::sizes(x.shape())),
+        ];
+        expose_saved(&vals, saved);
     }
     Ok((vals, idx))
 }
@@ -403,6 +438,13 @@ pub fn max_min_all(x: &Tensor, is_max: bool) -> Result<Tensor> {
     let out = reduce_into(which.kernel(), x, &rd, false, x.dtype())?;
     if needs_grad(&[x]) {
         record_max_all_backward(which, x, &out);
+        expose_saved(
+            &out,
+            vec![
+                ("self", SavedTensor::input(x).into()),
+                ("result", SavedTensor::output(&out, 0).into()),
+            ],
+        );
     }
     Ok(out)
 }
@@ -418,6 +460,15 @@ pub fn amax_amin(
     let out = reduce_into(which.kernel(), x, &rd, keepdim, x.dtype())?;
     if needs_grad(&[x]) {
         record_amax_backward(which, x, &out, rd.to_vec(), keepdim);
+        expose_saved(
+            &out,
+            vec![
+                ("self", SavedTensor::input(x).into()),
+                ("result", SavedTensor::output(&out, 0).into()),
+                ("dim", Saved::ints(Some(dims.unwrap_or(&[])))),
+                ("keepdim", Saved::bool(keepdim)),
+            ],
+        );
     }
     Ok(out)
 }
@@ -487,13 +538,9 @@ fn record_max_all_backward(which: Extremum, x: &Tensor, out: &Tensor) {
 }
 
 /// `norm(x, p, dim, keepdim)` for p in {fro/2, inf, -inf, 0, 1, other}.
+/// `Tensor.norm(p, dim)`: `vector_norm`, except that more than two dims is a matrix norm
+/// in PyTorch's `norm`, which rtorch does not have yet (PyTorch's error).
 pub fn norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<Tensor> {
-    ensure!(
-        x.dtype().is_floating_point(),
-        runtime,
-        "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {}",
-        x.dtype().scalar_name()
-    );
     if let Some(ds) = dims.filter(|d| d.len() > 2) {
         let list: Vec<String> = ds.iter().map(|d| d.to_string()).collect();
         bail!(
@@ -502,6 +549,17 @@ pub fn norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<T
             list.join(" ")
         );
     }
+    vector_norm(x, p, dims, keepdim)
+}
+
+/// `linalg.vector_norm(x, ord, dim, keepdim)`: the `ord`-norm over `dims` (all when None).
+pub fn vector_norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<Tensor> {
+    ensure!(
+        x.dtype().is_floating_point(),
+        runtime,
+        "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {}",
+        x.dtype().scalar_name()
+    );
     if p.is_infinite() {
         let rd = reduced_dims(x, dims, "norm")?;
         ensure!(
@@ -515,6 +573,7 @@ pub fn norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<T
     if needs_grad(&[x]) {
         let (sx, so) = (SavedTensor::input(x), SavedTensor::output(&out, 0));
         let rd = reduced_dims(x, dims, "norm")?;
+        let dims_given = dims;
         let (full, dims) = (x.dims(), dims.map(|d| d.to_vec()));
         record("LinalgVectorNormBackward0", &[x], &[&out], move |ctx, g| {
             if p == 0.0 {
@@ -527,6 +586,22 @@ pub fn norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<T
             let g = expand_back(&g[0], &full, &rd, keepdim)?;
             Ok(vec![Some(norm_backward(&g, &x, &n, p, dims.as_deref())?)])
         });
+        // NOTE: p arrives as a float, so an integral order shows as an int: torch's
+        // default (`norm()`, ord 2) and `norm(1)` match, `norm(2.0)` shows 2 where torch
+        // has 2.0.
+        let ord = if p.fract() == 0.0 && p.is_finite() {
+            Scalar::Int(p as i64)
+        } else {
+            Scalar::Float(p)
+        };
+        let saved = vec![
+            ("self", SavedTensor::input(x).into()),
+            ("result", SavedTensor::output(&out, 0).into()),
+            ("dim", Saved::ints(dims_given)),
+            ("keepdim", Saved::bool(keepdim)),
+            ("ord", Saved::scalar(ord)),
+        ];
+        expose_saved(&out, saved);
     }
     Ok(out)
 }

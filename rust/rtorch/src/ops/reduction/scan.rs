@@ -1,6 +1,6 @@
 //! Scans along a dim (cumsum, cumprod), forward and derivative side by side.
 
-use crate::autograd::{needs_grad, record, SavedTensor};
+use crate::autograd::{expose_saved, needs_grad, record, Saved, SavedTensor};
 use crate::backend::{self, ScanKernel};
 use crate::ops::binary::mul;
 use crate::ops::cast::{cast_for_op, to_dtype};
@@ -57,6 +57,7 @@ pub fn cumsum(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
             &[d as i64],
         )?)])
     });
+    expose_saved(&out, vec![("dim", Saved::int(dim))]);
     Ok(out)
 }
 
@@ -65,6 +66,11 @@ pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
     if needs_grad(&[x]) {
         let sx = SavedTensor::input(x);
         let so = SavedTensor::output(&out, 0);
+        let saved = vec![
+            ("self", sx.clone().into()),
+            ("result", so.clone().into()),
+            ("dim", Saved::int(dim)),
+        ];
         record("CumprodBackward0", &[x], &[&out], move |ctx, g| {
             // dx_i = sum_{j>=i} g_j * prod_{k<=j, k!=i} x_k.
             let x = sx.unpack(ctx)?;
@@ -127,6 +133,7 @@ pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
             }
             Ok(vec![Some(crate::ops::join::cat(&cols, d as i64)?)])
         });
+        expose_saved(&out, saved);
     }
     Ok(out)
 }

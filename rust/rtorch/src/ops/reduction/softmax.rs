@@ -1,7 +1,7 @@
 //! softmax, log_softmax and logsumexp: the fused last-dim kernel (`backend::softmax`),
 //! composite otherwise.
 
-use crate::autograd::{needs_grad, record, SavedTensor};
+use crate::autograd::{expose_saved, needs_grad, record, Saved, SavedTensor};
 use crate::backend::{self, SoftmaxKernel};
 use crate::ops::binary::{add, div, mul, sub};
 use crate::ops::cast::to_dtype;
@@ -37,6 +37,13 @@ pub fn logsumexp(x: &Tensor, dims: &[i64], keepdim: bool) -> Result<Tensor> {
             let e = unary::exp(&sub(&sx.unpack(ctx)?, &back(&sr.unpack(ctx)?)?)?)?;
             Ok(vec![Some(mul(&back(&g[0])?, &e)?)])
         });
+        let saved = vec![
+            ("self", SavedTensor::input(&xf).into()),
+            ("result", SavedTensor::output(&r, 0).into()),
+            ("dim", Saved::ints(Some(dims))),
+            ("keepdim", Saved::bool(keepdim)),
+        ];
+        expose_saved(&r, saved);
     }
     Ok(r)
 }
@@ -105,6 +112,7 @@ fn softmax_node(x: &Tensor, dim: i64, d: usize, k: SoftmaxKernel) -> Result<Tens
         } else {
             "SoftmaxBackward0"
         };
+        let saved = vec![("result", so.clone().into()), ("dim", Saved::int(dim))];
         record(name, &[x], &[&out], move |ctx, g| {
             let y = so.unpack(ctx)?;
             let gx = if log {
@@ -122,6 +130,7 @@ fn softmax_node(x: &Tensor, dim: i64, d: usize, k: SoftmaxKernel) -> Result<Tens
             };
             Ok(vec![Some(gx)])
         });
+        expose_saved(&out, saved);
     }
     Ok(out)
 }

@@ -1,8 +1,8 @@
 //! Joining tensors and taking them apart: cat and stack (copies), split, chunk and unbind
 //! (views of the input).
 
-use crate::autograd::record;
 use crate::autograd::TensorMeta;
+use crate::autograd::{expose_saved, record, Saved};
 use crate::layout::{shape_str, wrap_dim, Dims};
 use crate::ops::movement::{select, slice, unsqueeze};
 use crate::ops::{Kind, OpInfo};
@@ -122,17 +122,18 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
     let refs: Vec<&Tensor> = ts.iter().collect();
     let dtype = crate::ops::binary::result_type(&refs);
     if parts.is_empty() {
-        return cat_legacy_empties(ts, dtype);
+        return cat_legacy_empties(ts, dtype, dim);
     }
     let (shape, d) = cat_shape(&parts, dim)?;
     let out = parts[0].new_empty(&shape, dtype)?;
     let sizes = copy_parts(&out, &parts, d)?;
     record_cat(ts, &out, sizes, d);
+    expose_saved(&out, vec![("dim", Saved::int(dim))]);
     Ok(out)
 }
 
 /// Only legacy empties: an empty result, linked to every input that requires grad.
-fn cat_legacy_empties(ts: &[Tensor], dtype: crate::DType) -> Result<Tensor> {
+fn cat_legacy_empties(ts: &[Tensor], dtype: crate::DType, dim: i64) -> Result<Tensor> {
     let out = ts[0].new_empty(&[0], dtype)?;
     let inputs: Vec<&Tensor> = ts.iter().collect();
     if crate::autograd::needs_grad(&inputs) {
@@ -140,6 +141,7 @@ fn cat_legacy_empties(ts: &[Tensor], dtype: crate::DType) -> Result<Tensor> {
         record("CatBackward0", &inputs, &[&out], move |_, _| {
             metas.iter().map(|m| m.zeros().map(Some)).collect()
         });
+        expose_saved(&out, vec![("dim", Saved::int(dim))]);
     }
     Ok(out)
 }
@@ -238,9 +240,11 @@ pub fn stack(ts: &[Tensor], dim: i64) -> Result<Tensor> {
     };
     let inputs: Vec<&Tensor> = ts.iter().collect();
     let n = ts.len();
-    crate::autograd::fused("StackBackward0", &inputs, forward, move |_, g| {
+    let out = crate::autograd::fused("StackBackward0", &inputs, forward, move |_, g| {
         (0..n)
             .map(|i| select(&g[0], d as i64, i as i64).map(Some))
             .collect()
-    })
+    })?;
+    expose_saved(&out, vec![("dim", Saved::int(dim))]);
+    Ok(out)
 }

@@ -2,7 +2,7 @@
 //! flip. Each view records a node whose backward maps the gradient back. Joining and
 //! splitting tensors (cat, stack, split, chunk, unbind) is `join.rs`.
 
-use crate::autograd::{needs_grad, record};
+use crate::autograd::{needs_grad, record, Saved};
 use crate::layout::{
     broadcast_shapes, contiguous_strides, numel, shape_str, wrap_dim, Dims, Layout,
 };
@@ -159,6 +159,8 @@ pub fn view(x: &Tensor, shape: &[i64]) -> Result<Tensor> {
     });
     let old = x.dims();
     view_node("ViewBackward0", x, &out, move |g| reshape_dims(g, &old));
+    let saved = vec![("self_sym_sizes", Saved::sizes(x.shape()))];
+    crate::autograd::expose_saved(&out, saved);
     Ok(out)
 }
 

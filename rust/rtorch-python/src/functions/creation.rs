@@ -1,62 +1,16 @@
-//! Module-level functions of `rtorch` that are not tensor methods: factories, joining,
-//! dtype utilities, threading. Random sampling is in `random.rs`.
+//! `rtorch` factories and conversions: `tensor`, `as_tensor`, `from_numpy`, `zeros`/`ones`/
+//! `empty`/`full` and their `*_like`, `arange`, `linspace`, `logspace`, `eye`.
 
-use crate::convert::{self, operand_req};
+use super::*;
+use crate::convert::{self};
 use crate::errors::IntoPy;
 use crate::options;
-use crate::out::with_out;
 use crate::tensor::{PyTensor, R};
-use crate::tensor_math::tensor_list;
-use crate::types::{dtype_obj, PyDType};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
-use rtorch::ops::{binary, factory, join, movement, pointwise};
-use rtorch::{DType, Device, Scalar, Tensor};
-
-/// The `device=` of a factory: where its result is allocated (the engine raises PyTorch's
-/// errors for a device it cannot allocate on, so nothing lands silently on the CPU).
-pub(crate) fn target_device(device: Option<&Bound<'_, PyAny>>) -> PyResult<Device> {
-    Ok(convert::device(device)?.unwrap_or(Device::Cpu))
-}
-
-/// The `device=` of a `*_like` factory: the input's own device unless one is given.
-pub(crate) fn like_device(input: &Tensor, device: Option<&Bound<'_, PyAny>>) -> PyResult<Device> {
-    Ok(convert::device(device)?.unwrap_or(input.device()))
-}
-
-/// A factory's `out=`: its dtype stands in for a missing `dtype=`, as in PyTorch.
-pub(crate) fn out_dtype<'py>(
-    out: Option<&Bound<'py, PyAny>>,
-    op: &str,
-) -> PyResult<Option<Bound<'py, PyAny>>> {
-    Ok(crate::out::out_tensor(out, op)?.map(|o| {
-        dtype_obj(o.py(), o.get().t.dtype())
-            .into_bound(o.py())
-            .into_any()
-    }))
-}
-
-/// `finish`, or with `out=` the result written into it.
-pub(crate) fn finish_out(
-    op: &str,
-    out: Option<&Bound<'_, PyAny>>,
-    t: Tensor,
-    requires_grad: bool,
-) -> R {
-    match out {
-        Some(o) if !o.is_none() => with_out(o.py(), op, &[], Some(o), || finish(t, requires_grad)),
-        _ => finish(t, requires_grad),
-    }
-}
-
-/// Applies `requires_grad=` of a factory.
-pub(crate) fn finish(t: Tensor, requires_grad: bool) -> R {
-    if requires_grad {
-        t.set_requires_grad(true).py()?;
-    }
-    Ok(PyTensor::wrap(t))
-}
+use rtorch::ops::factory;
+use rtorch::{DType, Scalar, Tensor};
 
 #[pyfunction]
 #[pyo3(signature = (data, *, dtype=None, device=None, requires_grad=false, pin_memory=false))]
@@ -106,10 +60,6 @@ pub fn from_numpy(arr: &Bound<'_, PyAny>) -> R {
         )));
     }
     Ok(PyTensor::wrap(convert::from_numpy(arr, false)?))
-}
-
-pub(crate) fn factory_dtype(dtype: Option<&Bound<'_, PyAny>>) -> PyResult<DType> {
-    Ok(convert::dtype(dtype)?.unwrap_or_else(rtorch::ops::default_float))
 }
 
 #[pyfunction]
@@ -495,196 +445,11 @@ pub fn eye(
     )
 }
 
-// ----- joining, selection -----
-
-#[pyfunction]
-#[pyo3(signature = (tensors, dim=0, *, out=None, axis=None))]
-pub fn cat(
-    py: Python<'_>,
-    tensors: &Bound<'_, PyAny>,
-    dim: i64,
-    out: Option<&Bound<'_, PyAny>>,
-    axis: Option<i64>,
-) -> R {
-    // `dim` keeps its int default: torch refuses dim=None.
-    let dim = convert::numpy_alias_or("cat", dim, 0, axis, "axis")?;
-    let ts = tensor_list(tensors)?;
-    let n: usize = ts.iter().map(|t| t.numel()).sum();
-    let refs: Vec<&Tensor> = ts.iter().collect();
-    with_out(py, "cat", &refs, out, || {
-        crate::ok!(py, n, || join::cat(&ts, dim))
-    })
-}
-
-#[pyfunction]
-#[pyo3(signature = (tensors, dim=0, *, out=None, axis=None))]
-pub fn stack(
-    py: Python<'_>,
-    tensors: &Bound<'_, PyAny>,
-    dim: i64,
-    out: Option<&Bound<'_, PyAny>>,
-    axis: Option<i64>,
-) -> R {
-    // `dim` keeps its int default: torch refuses dim=None.
-    let dim = convert::numpy_alias_or("stack", dim, 0, axis, "axis")?;
-    let ts = tensor_list(tensors)?;
-    let refs: Vec<&Tensor> = ts.iter().collect();
-    with_out(py, "stack", &refs, out, || {
-        let n = ts.iter().map(Tensor::numel).sum();
-        crate::ok!(py, n, || join::stack(&ts, dim))
-    })
-}
-
-#[pyfunction]
-#[pyo3(name = "where", signature = (condition, input=None, other=None))]
-pub fn where_(
-    condition: &Bound<'_, PyTensor>,
-    input: Option<&Bound<'_, PyAny>>,
-    other: Option<&Bound<'_, PyAny>>,
-) -> PyResult<Py<PyAny>> {
-    let py = condition.py();
-    let (Some(x), Some(y)) = (input, other) else {
-        if input.is_some() || other.is_some() {
-            return Err(PyTypeError::new_err(
-                "where() missing required argument: pass both input and other, or neither",
-            ));
-        }
-        // `where(condition)` is `nonzero(condition, as_tuple=True)`.
-        return crate::tensor_math::nonzero_tuple(py, &condition.get().t);
-    };
-    let x = operand_req(x, "where", "input")?;
-    let y = operand_req(y, "where", "other")?;
-    let out = pointwise::where_(&condition.get().t, &x, &y).py()?;
-    PyTensor::wrap(out).into_py_any(py)
-}
-
-#[pyfunction]
-#[pyo3(signature = (*tensors))]
-pub fn broadcast_tensors<'py>(
-    py: Python<'py>,
-    tensors: &Bound<'py, PyTuple>,
-) -> PyResult<Bound<'py, PyTuple>> {
-    let ts = if tensors.len() == 1 && !tensors.get_item(0)?.is_instance_of::<PyTensor>() {
-        tensor_list(&tensors.get_item(0)?)?
-    } else {
-        tensor_list(tensors.as_any())?
-    };
-    let items: Vec<Bound<'py, PyAny>> =
-        if tensors.len() == 1 && !tensors.get_item(0)?.is_instance_of::<PyTensor>() {
-            tensors.get_item(0)?.try_iter()?.collect::<PyResult<_>>()?
-        } else {
-            tensors.iter().collect()
-        };
-    let outs = movement::broadcast_tensors(&ts).py()?;
-    let outs = outs
-        .into_iter()
-        .zip(&items)
-        .map(|(t, orig)| crate::tensor::same_or_wrap(orig.cast::<PyTensor>()?, t))
-        .collect::<PyResult<Vec<_>>>()?;
-    PyTuple::new(py, outs)
-}
-
-#[pyfunction]
-pub fn lerp(
-    input: &Bound<'_, PyTensor>,
-    end: &Bound<'_, PyTensor>,
-    weight: &Bound<'_, PyAny>,
-) -> R {
-    let w = operand_req(weight, "lerp", "weight")?;
-    crate::ok!(pointwise::lerp(&input.get().t, &end.get().t, &w))
-}
-
-// ----- dtypes, promotion, global state -----
-
-#[pyfunction]
-pub fn result_type(
-    py: Python<'_>,
-    tensor: &Bound<'_, PyAny>,
-    other: &Bound<'_, PyAny>,
-) -> PyResult<Py<PyDType>> {
-    let a = operand_req(tensor, "result_type", "tensor")?;
-    let b = operand_req(other, "result_type", "other")?;
-    Ok(dtype_obj(py, binary::result_type(&[&a, &b])))
-}
-
-#[pyfunction]
-pub fn promote_types(
-    py: Python<'_>,
-    type1: &Bound<'_, PyDType>,
-    type2: &Bound<'_, PyDType>,
-) -> Py<PyDType> {
-    dtype_obj(
-        py,
-        rtorch::dtype::promote_types(type1.get().dtype, type2.get().dtype),
-    )
-}
-
-#[pyfunction]
-pub fn can_cast(from_: &Bound<'_, PyDType>, to: &Bound<'_, PyDType>) -> bool {
-    binary::can_cast(from_.get().dtype, to.get().dtype)
-}
-
-#[pyfunction]
-pub fn set_default_dtype(d: &Bound<'_, PyAny>) -> PyResult<()> {
-    let dt =
-        convert::dtype(Some(d))?.ok_or_else(|| PyTypeError::new_err("dtype must not be None"))?;
-    rtorch::ops::set_default_float(dt).py()
-}
-
-#[pyfunction]
-pub fn get_default_dtype(py: Python<'_>) -> Py<PyDType> {
-    dtype_obj(py, rtorch::ops::default_float())
-}
-
-#[pyfunction]
-pub fn set_num_threads(n: i64) -> PyResult<()> {
-    if n <= 0 {
-        return Err(PyRuntimeError::new_err(
-            "set_num_threads expects a positive integer",
-        ));
-    }
-    rtorch::parallel::set_num_threads(n as usize);
+/// Adds this file's functions to `m`.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    crate::add_functions!(
+        m, tensor, as_tensor, from_numpy, zeros, ones, empty, full, zeros_like, empty_like,
+        ones_like, full_like, arange, linspace, logspace, eye,
+    );
     Ok(())
-}
-
-#[pyfunction]
-pub fn get_num_threads() -> usize {
-    rtorch::parallel::get_num_threads()
-}
-
-#[pyfunction]
-pub fn cuda_is_available() -> bool {
-    rtorch::device::cuda_is_available()
-}
-
-#[pyfunction]
-pub fn cuda_device_count() -> usize {
-    rtorch::device::cuda_device_count()
-}
-
-/// The engine's op registry, for the generic tests.
-#[pyfunction]
-pub fn list_ops(py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
-    rtorch::ops::registry()
-        .map(|op| {
-            let d = pyo3::types::PyDict::new(py);
-            d.set_item("name", op.name)?;
-            d.set_item("kind", format!("{:?}", op.kind).to_lowercase())?;
-            d.set_item("differentiable", op.differentiable)?;
-            Ok(d.into_any().unbind())
-        })
-        .collect()
-}
-
-#[pyfunction]
-pub fn _is_number(o: &Bound<'_, PyAny>) -> PyResult<bool> {
-    Ok(convert::scalar(o)?.is_some())
-}
-
-/// Panics inside an op binding, for the test that a Rust panic reaches Python as a
-/// RuntimeError naming the op (`ok!`).
-#[pyfunction]
-#[allow(unreachable_code, reason = "the op body is the panic")]
-pub fn _test_panic(message: &str) -> R {
-    crate::ok!(panic!("{message}"))
 }

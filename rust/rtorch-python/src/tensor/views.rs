@@ -2,8 +2,8 @@
 
 use crate::convert::{self, dims, scalar_req};
 use crate::errors::IntoPy;
+use crate::tensor::math::not_available_cuda;
 use crate::tensor::{PyTensor, R};
-use crate::tensor_math::not_available_cuda;
 use crate::types::PyDevice;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;

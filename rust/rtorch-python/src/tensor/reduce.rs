@@ -150,39 +150,45 @@ impl PyTensor {
     ) -> R {
         self.amax_amin(py, dim, axis, keepdim, keepdims, out, false)
     }
-    #[pyo3(signature = (dim=None, keepdim=false, *, axis=None, keepdims=None))]
+    #[pyo3(signature = (dim=None, keepdim=false, *, out=None, axis=None, keepdims=None))]
     fn argmax(
         &self,
         py: Python<'_>,
         dim: Option<i64>,
         keepdim: bool,
+        out: Out<'_, '_>,
         axis: Option<i64>,
         keepdims: Option<bool>,
     ) -> R {
         let dim = crate::convert::numpy_alias("argmax", dim, axis, "axis")?;
         let keepdim =
             crate::convert::numpy_alias_or("argmax", keepdim, false, keepdims, "keepdims")?;
-        crate::ok!(py, self.t.numel(), || reduce::argmax_argmin(
-            &self.t, dim, keepdim, true
-        ))
+        with_out(py, "argmax", &[&self.t], out, || {
+            crate::ok!(py, self.t.numel(), || reduce::argmax_argmin(
+                &self.t, dim, keepdim, true
+            ))
+        })
     }
-    #[pyo3(signature = (dim=None, keepdim=false, *, axis=None, keepdims=None))]
+    #[pyo3(signature = (dim=None, keepdim=false, *, out=None, axis=None, keepdims=None))]
     fn argmin(
         &self,
         py: Python<'_>,
         dim: Option<i64>,
         keepdim: bool,
+        out: Out<'_, '_>,
         axis: Option<i64>,
         keepdims: Option<bool>,
     ) -> R {
         let dim = crate::convert::numpy_alias("argmin", dim, axis, "axis")?;
         let keepdim =
             crate::convert::numpy_alias_or("argmin", keepdim, false, keepdims, "keepdims")?;
-        crate::ok!(py, self.t.numel(), || reduce::argmax_argmin(
-            &self.t, dim, keepdim, false
-        ))
+        with_out(py, "argmin", &[&self.t], out, || {
+            crate::ok!(py, self.t.numel(), || reduce::argmax_argmin(
+                &self.t, dim, keepdim, false
+            ))
+        })
     }
-    #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None, axis=None, keepdims=None))]
+    #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None, out=None, axis=None, keepdims=None))]
     fn var(
         &self,
         py: Python<'_>,
@@ -190,20 +196,23 @@ impl PyTensor {
         unbiased: Option<bool>,
         keepdim: Option<bool>,
         correction: Option<f64>,
+        out: Out<'_, '_>,
         axis: Option<&Bound<'_, PyAny>>,
         keepdims: Option<bool>,
     ) -> R {
         let dim = crate::convert::numpy_alias("var", dim, axis, "axis")?;
         let keepdim = crate::convert::numpy_alias("var", keepdim, keepdims, "keepdims")?;
         let (d, c, keepdim) = var_args("var", dim, unbiased, keepdim, correction)?;
-        crate::ok!(py, self.t.numel(), || moments::var(
-            &self.t,
-            d.as_deref(),
-            c,
-            keepdim
-        ))
+        with_out(py, "var", &[&self.t], out, || {
+            crate::ok!(py, self.t.numel(), || moments::var(
+                &self.t,
+                d.as_deref(),
+                c,
+                keepdim
+            ))
+        })
     }
-    #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None, axis=None, keepdims=None))]
+    #[pyo3(signature = (dim=None, unbiased=None, keepdim=None, *, correction=None, out=None, axis=None, keepdims=None))]
     fn std(
         &self,
         py: Python<'_>,
@@ -211,20 +220,23 @@ impl PyTensor {
         unbiased: Option<bool>,
         keepdim: Option<bool>,
         correction: Option<f64>,
+        out: Out<'_, '_>,
         axis: Option<&Bound<'_, PyAny>>,
         keepdims: Option<bool>,
     ) -> R {
         let dim = crate::convert::numpy_alias("std", dim, axis, "axis")?;
         let keepdim = crate::convert::numpy_alias("std", keepdim, keepdims, "keepdims")?;
         let (d, c, keepdim) = var_args("std", dim, unbiased, keepdim, correction)?;
-        crate::ok!(py, self.t.numel(), || moments::std(
-            &self.t,
-            d.as_deref(),
-            c,
-            keepdim
-        ))
+        with_out(py, "std", &[&self.t], out, || {
+            crate::ok!(py, self.t.numel(), || moments::std(
+                &self.t,
+                d.as_deref(),
+                c,
+                keepdim
+            ))
+        })
     }
-    #[pyo3(signature = (p=None, dim=None, keepdim=false, dtype=None))]
+    #[pyo3(signature = (p=None, dim=None, keepdim=false, dtype=None, *, out=None))]
     fn norm(
         &self,
         py: Python<'_>,
@@ -232,6 +244,7 @@ impl PyTensor {
         dim: Option<&Bound<'_, PyAny>>,
         keepdim: bool,
         dtype: Option<&Bound<'_, PyAny>>,
+        out: Out<'_, '_>,
     ) -> R {
         let p = match p {
             None => 2.0,
@@ -246,30 +259,11 @@ impl PyTensor {
                 Err(_) => o.extract::<f64>()?,
             },
         };
-        let x = match convert::dtype(dtype)? {
-            Some(d) => {
-                // PyTorch checks the input before the cast: floating point, and `dtype`
-                // must not narrow it.
-                let src = self.t.dtype();
-                if !src.is_floating_point() {
-                    return Err(PyRuntimeError::new_err(format!(
-                        "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {}",
-                        src.scalar_name()
-                    )));
-                }
-                if rtorch::dtype::promote_types(src, d) != d {
-                    return Err(PyRuntimeError::new_err(format!(
-                        "linalg.vector_norm: the dtype of the input ({}) should be convertible without narrowing to the specified dtype ({})",
-                        src.scalar_name(),
-                        d.scalar_name()
-                    )));
-                }
-                crate::engine!(py, self.t.numel(), || cast::to_dtype(&self.t, d))?
-            }
-            None => self.t.clone(),
-        };
         let d = dims(dim)?;
-        crate::ok!(py, x.numel(), || reduce::norm(&x, p, d.as_deref(), keepdim))
+        with_out(py, "norm", &[&self.t], out, || {
+            let x = norm_input(py, &self.t, dtype)?;
+            crate::ok!(py, x.numel(), || reduce::norm(&x, p, d.as_deref(), keepdim))
+        })
     }
     #[pyo3(signature = (dim=None, keepdim=false, *, out=None, axis=None, keepdims=None))]
     fn logsumexp(
@@ -389,34 +383,38 @@ impl PyTensor {
             crate::ok!(py, self.t.numel(), || scan::cumprod(&self.t, dim, dt))
         })
     }
-    #[pyo3(signature = (dim=None, dtype=None, *, axis=None))]
+    #[pyo3(signature = (dim=None, dtype=None, *, out=None, axis=None))]
     fn softmax(
         &self,
         py: Python<'_>,
         dim: Option<i64>,
         dtype: Option<&Bound<'_, PyAny>>,
+        out: Out<'_, '_>,
         axis: Option<i64>,
     ) -> R {
         let dim = crate::convert::numpy_alias("softmax", dim, axis, "axis")?;
         let dim = dim.ok_or_else(|| crate::convert::missing_dim("softmax"))?;
         let dt = convert::dtype(dtype)?;
-        crate::ok!(py, self.t.numel(), || {
-            softmax::softmax(&self.t, dim, dt)
+        with_out(py, "softmax", &[&self.t], out, || {
+            crate::ok!(py, self.t.numel(), || softmax::softmax(&self.t, dim, dt))
         })
     }
-    #[pyo3(signature = (dim=None, dtype=None, *, axis=None))]
+    #[pyo3(signature = (dim=None, dtype=None, *, out=None, axis=None))]
     fn log_softmax(
         &self,
         py: Python<'_>,
         dim: Option<i64>,
         dtype: Option<&Bound<'_, PyAny>>,
+        out: Out<'_, '_>,
         axis: Option<i64>,
     ) -> R {
         let dim = crate::convert::numpy_alias("log_softmax", dim, axis, "axis")?;
         let dim = dim.ok_or_else(|| crate::convert::missing_dim("log_softmax"))?;
         let dt = convert::dtype(dtype)?;
-        crate::ok!(py, self.t.numel(), || {
-            softmax::log_softmax(&self.t, dim, dt)
+        with_out(py, "log_softmax", &[&self.t], out, || {
+            crate::ok!(py, self.t.numel(), || softmax::log_softmax(
+                &self.t, dim, dt
+            ))
         })
     }
 }
@@ -527,4 +525,35 @@ fn var_args(
     }
     let c = correction.unwrap_or(if unbiased.unwrap_or(true) { 1.0 } else { 0.0 });
     Ok((d, c, keepdim.unwrap_or(false)))
+}
+
+/// The input of a vector norm with `dtype=`: PyTorch checks it before the cast (floating
+/// point, and `dtype` must not narrow it), then computes in `dtype`.
+pub(crate) fn norm_input(
+    py: Python<'_>,
+    x: &Tensor,
+    dtype: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Tensor> {
+    match convert::dtype(dtype)? {
+        Some(d) => {
+            // PyTorch checks the input before the cast: floating point, and `dtype`
+            // must not narrow it.
+            let src = x.dtype();
+            if !src.is_floating_point() {
+                return Err(PyRuntimeError::new_err(format!(
+                    "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {}",
+                    src.scalar_name()
+                )));
+            }
+            if rtorch::dtype::promote_types(src, d) != d {
+                return Err(PyRuntimeError::new_err(format!(
+                    "linalg.vector_norm: the dtype of the input ({}) should be convertible without narrowing to the specified dtype ({})",
+                    src.scalar_name(),
+                    d.scalar_name()
+                )));
+            }
+            crate::engine!(py, x.numel(), || cast::to_dtype(x, d))
+        }
+        None => Ok(x.clone()),
+    }
 }

@@ -82,13 +82,14 @@ fn gen_of(g: Option<&Bound<'_, PyGenerator>>) -> Option<Generator> {
 }
 
 fn sampled(
+    op: &str,
     size: &Bound<'_, PyTuple>,
     dtype: Option<&Bound<'_, PyAny>>,
     device: Device,
     requires_grad: bool,
     f: impl FnOnce(&Tensor) -> rtorch::Result<()> + Send,
 ) -> R {
-    let s = convert::usizes(&convert::sizes_req(size, "rand", "size")?, "rand")?;
+    let s = convert::usizes(&convert::sizes_req(size, op, "size")?, op)?;
     let t = Tensor::empty(&s, factory_dtype(dtype)?, device).py()?;
     crate::engine!(size.py(), t.numel(), || f(&t))?;
     finish(t, requires_grad)
@@ -111,7 +112,7 @@ pub fn rand(
     let device = target_device(device)?;
     let g = gen_of(generator);
     with_out(size.py(), "rand", &[], out, || {
-        sampled(size, dtype, device, requires_grad, |t| {
+        sampled("rand", size, dtype, device, requires_grad, |t| {
             sampling::uniform_(t, 0.0, 1.0, g.as_ref())
         })
     })
@@ -134,7 +135,7 @@ pub fn randn(
     let device = target_device(device)?;
     let g = gen_of(generator);
     with_out(size.py(), "randn", &[], out, || {
-        sampled(size, dtype, device, requires_grad, |t| {
+        sampled("randn", size, dtype, device, requires_grad, |t| {
             sampling::normal_(t, 0.0, 1.0, g.as_ref())
         })
     })
@@ -326,4 +327,25 @@ pub fn default_generator() -> PyGenerator {
     PyGenerator {
         g: rtorch::random::default_generator().clone(),
     }
+}
+
+/// Adds the sampling functions and the generator's module-level state to `m`.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    crate::add_functions!(
+        m,
+        rand,
+        randn,
+        randint,
+        randperm,
+        bernoulli,
+        _uniform_,
+        _normal_,
+        _random_,
+        _bernoulli_,
+        manual_seed,
+        seed,
+        initial_seed,
+        default_generator,
+    );
+    Ok(())
 }

@@ -4,8 +4,8 @@
 
 use crate::convert;
 use crate::out::with_out;
+use crate::tensor::math::scalar_or_default;
 use crate::tensor::{PyTensor, R};
-use crate::tensor_math::scalar_or_default;
 use pyo3::exceptions::{PyTypeError, PyUserWarning};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;

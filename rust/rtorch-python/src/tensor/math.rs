@@ -106,7 +106,7 @@ macro_rules! binary_methods {
         impl PyTensor {
             $(
                 #[pyo3(signature = (other, *, out=None))]
-                fn $name(&self, other: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
+                pub(crate) fn $name(&self, other: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
                     if TENSOR_ONLY.contains(&stringify!($name)) && !other.is_instance_of::<PyTensor>() {
                         return Err(PyTypeError::new_err(format!(
                             "{}(): argument 'other' (position 2) must be Tensor, not {}",
@@ -128,7 +128,7 @@ macro_rules! binary_methods {
                             other.get_type().name()?
                         )));
                     }
-                    crate::tensor_operators::inplace_method(&slf.get().t, other, stringify!($name))?;
+                    crate::tensor::operators::inplace_method(&slf.get().t, other, stringify!($name))?;
                     Ok(slf.clone())
                 }
             )*
@@ -166,7 +166,7 @@ impl PyTensor {
     // ----- arithmetic with extra arguments -----
 
     #[pyo3(signature = (other, *, alpha=None, out=None))]
-    fn add(
+    pub(crate) fn add(
         &self,
         other: &Bound<'_, PyAny>,
         alpha: Option<&Bound<'_, PyAny>>,
@@ -194,7 +194,7 @@ impl PyTensor {
         Ok(slf.clone())
     }
     #[pyo3(signature = (other, *, alpha=None, out=None))]
-    fn sub(
+    pub(crate) fn sub(
         &self,
         other: &Bound<'_, PyAny>,
         alpha: Option<&Bound<'_, PyAny>>,
@@ -227,7 +227,12 @@ impl PyTensor {
         Ok(slf.clone())
     }
     #[pyo3(signature = (other, *, rounding_mode=None, out=None))]
-    fn div(&self, other: &Bound<'_, PyAny>, rounding_mode: Option<&str>, out: Out<'_, '_>) -> R {
+    pub(crate) fn div(
+        &self,
+        other: &Bound<'_, PyAny>,
+        rounding_mode: Option<&str>,
+        out: Out<'_, '_>,
+    ) -> R {
         let b = operand_req(other, "div", "other")?;
         let mode = rounding(rounding_mode)?;
         let py = other.py();
@@ -261,12 +266,13 @@ impl PyTensor {
 
     // ----- pointwise with options -----
 
-    #[pyo3(signature = (min=None, max=None))]
+    #[pyo3(signature = (min=None, max=None, *, out=None))]
     fn clamp(
         &self,
         py: Python<'_>,
         min: Option<&Bound<'_, PyAny>>,
         max: Option<&Bound<'_, PyAny>>,
+        out: Out<'_, '_>,
     ) -> R {
         if let (Some(a), Some(b)) = (min.filter(|o| !o.is_none()), max.filter(|o| !o.is_none())) {
             // A 0-dim tensor passes as a number; a real tensor cannot pair with a number.
@@ -290,20 +296,27 @@ impl PyTensor {
             .filter(|o| !o.is_none())
             .map(|o| operand_req(o, "clamp", "max"))
             .transpose()?;
-        crate::ok!(py, self.t.numel(), || pointwise::clamp(
-            &self.t,
-            lo.as_ref(),
-            hi.as_ref()
-        ))
+        let inputs: Vec<&Tensor> = [Some(&self.t), lo.as_ref(), hi.as_ref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        with_out(py, "clamp", &inputs, out, || {
+            crate::ok!(py, self.t.numel(), || pointwise::clamp(
+                &self.t,
+                lo.as_ref(),
+                hi.as_ref()
+            ))
+        })
     }
-    #[pyo3(signature = (min=None, max=None))]
+    #[pyo3(signature = (min=None, max=None, *, out=None))]
     fn clip(
         &self,
         py: Python<'_>,
         min: Option<&Bound<'_, PyAny>>,
         max: Option<&Bound<'_, PyAny>>,
+        out: Out<'_, '_>,
     ) -> R {
-        self.clamp(py, min, max)
+        self.clamp(py, min, max, out)
     }
     #[pyo3(signature = (min=None, max=None))]
     fn clamp_<'py>(
@@ -328,22 +341,35 @@ impl PyTensor {
         ))?;
         Ok(slf.clone())
     }
-    fn clamp_min(&self, py: Python<'_>, min: &Bound<'_, PyAny>) -> R {
+    #[pyo3(signature = (min, *, out=None))]
+    fn clamp_min(&self, py: Python<'_>, min: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
         not_none(min, "clamp_min")?;
         let lo = operand_req(min, "clamp_min", "min")?;
-        crate::ok!(py, self.t.numel(), || pointwise::clamp_min(&self.t, &lo))
+        with_out(py, "clamp_min", &[&self.t, &lo], out, || {
+            crate::ok!(py, self.t.numel(), || pointwise::clamp_min(&self.t, &lo))
+        })
     }
-    fn clamp_max(&self, py: Python<'_>, max: &Bound<'_, PyAny>) -> R {
+    #[pyo3(signature = (max, *, out=None))]
+    fn clamp_max(&self, py: Python<'_>, max: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
         not_none(max, "clamp_max")?;
         let hi = operand_req(max, "clamp_max", "max")?;
-        crate::ok!(py, self.t.numel(), || pointwise::clamp_max(&self.t, &hi))
+        with_out(py, "clamp_max", &[&self.t, &hi], out, || {
+            crate::ok!(py, self.t.numel(), || pointwise::clamp_max(&self.t, &hi))
+        })
     }
-    fn lerp(&self, py: Python<'_>, end: &Bound<'_, PyTensor>, weight: &Bound<'_, PyAny>) -> R {
+    #[pyo3(signature = (end, weight, *, out=None))]
+    pub(crate) fn lerp(
+        &self,
+        py: Python<'_>,
+        end: &Bound<'_, PyTensor>,
+        weight: &Bound<'_, PyAny>,
+        out: Out<'_, '_>,
+    ) -> R {
         let w = operand_req(weight, "lerp", "weight")?;
-        {
-            let end = &end.get().t;
+        let end = &end.get().t;
+        with_out(py, "lerp", &[&self.t, end, &w], out, || {
             crate::ok!(py, self.t.numel(), || pointwise::lerp(&self.t, end, &w))
-        }
+        })
     }
     #[pyo3(name = "where")]
     fn where_method(
@@ -389,56 +415,65 @@ impl PyTensor {
         ))?;
         Ok(slf.clone())
     }
-    #[pyo3(signature = (tensor1, tensor2, *, value=None))]
+    #[pyo3(signature = (tensor1, tensor2, *, value=None, out=None))]
     fn addcmul(
         &self,
         py: Python<'_>,
         tensor1: &Bound<'_, PyTensor>,
         tensor2: &Bound<'_, PyTensor>,
         value: Option<&Bound<'_, PyAny>>,
+        out: Out<'_, '_>,
     ) -> R {
         let v = scalar_or_default(value, "value", Scalar::Int(1))?;
-        {
-            let tensor1 = &tensor1.get().t;
-            let tensor2 = &tensor2.get().t;
+        let (t1, t2) = (&tensor1.get().t, &tensor2.get().t);
+        with_out(py, "addcmul", &[&self.t, t1, t2], out, || {
             crate::ok!(py, self.t.numel(), || pointwise::addcmul(
-                &self.t, tensor1, tensor2, v,
+                &self.t, t1, t2, v
             ))
-        }
+        })
     }
-    #[pyo3(signature = (tensor1, tensor2, *, value=None))]
+    #[pyo3(signature = (tensor1, tensor2, *, value=None, out=None))]
     fn addcdiv(
         &self,
         py: Python<'_>,
         tensor1: &Bound<'_, PyTensor>,
         tensor2: &Bound<'_, PyTensor>,
         value: Option<&Bound<'_, PyAny>>,
+        out: Out<'_, '_>,
     ) -> R {
         let v = scalar_or_default(value, "value", Scalar::Int(1))?;
-        {
-            let tensor1 = &tensor1.get().t;
-            let tensor2 = &tensor2.get().t;
+        let (t1, t2) = (&tensor1.get().t, &tensor2.get().t);
+        with_out(py, "addcdiv", &[&self.t, t1, t2], out, || {
             crate::ok!(py, self.t.numel(), || pointwise::addcdiv(
-                &self.t, tensor1, tensor2, v,
+                &self.t, t1, t2, v
             ))
-        }
+        })
     }
-    #[pyo3(signature = (nan=0.0, posinf=None, neginf=None))]
-    fn nan_to_num(&self, py: Python<'_>, nan: f64, posinf: Option<f64>, neginf: Option<f64>) -> R {
-        crate::ok!(py, self.t.numel(), || unary::nan_to_num(
-            &self.t, nan, posinf, neginf
-        ))
+    #[pyo3(signature = (nan=0.0, posinf=None, neginf=None, *, out=None))]
+    fn nan_to_num(
+        &self,
+        py: Python<'_>,
+        nan: f64,
+        posinf: Option<f64>,
+        neginf: Option<f64>,
+        out: Out<'_, '_>,
+    ) -> R {
+        with_out(py, "nan_to_num", &[&self.t], out, || {
+            crate::ok!(py, self.t.numel(), || unary::nan_to_num(
+                &self.t, nan, posinf, neginf
+            ))
+        })
     }
-    #[pyo3(signature = (*, decimals=None))]
-    fn round(&self, py: Python<'_>, decimals: Option<&Bound<'_, PyAny>>) -> R {
+    #[pyo3(signature = (*, decimals=None, out=None))]
+    fn round(&self, py: Python<'_>, decimals: Option<&Bound<'_, PyAny>>, out: Out<'_, '_>) -> R {
         let decimals = decimals.map(|d| decimals_arg(d, "round")).transpose()?;
-        match decimals {
+        with_out(py, "round", &[&self.t], out, || match decimals {
             None => crate::ok!(py, self.t.numel(), || unary::round(&self.t)),
             Some(0) if !self.t.dtype().is_floating_point() => Err(crate::errors::to_py(
                 rtorch::ops::unsupported("round_vml_cpu", self.t.dtype()),
             )),
             Some(d) => crate::ok!(py, self.t.numel(), || unary::round_decimals(&self.t, d)),
-        }
+        })
     }
     #[pyo3(signature = (*, decimals=None))]
     fn round_<'py>(
@@ -548,12 +583,15 @@ pub fn nonzero_tuple(py: Python<'_>, t: &Tensor) -> PyResult<Py<PyAny>> {
 impl PyTensor {
     /// `[n, ndim]` coordinates of the non-zero elements, or with `as_tuple` one 1-D
     /// tensor per dimension (what `torch.where(condition)` returns).
-    #[pyo3(signature = (*, as_tuple=false))]
-    fn nonzero(&self, py: Python<'_>, as_tuple: bool) -> PyResult<Py<PyAny>> {
+    #[pyo3(signature = (*, out=None, as_tuple=false))]
+    fn nonzero(&self, py: Python<'_>, out: Out<'_, '_>, as_tuple: bool) -> PyResult<Py<PyAny>> {
         if as_tuple {
             return nonzero_tuple(py, &self.t);
         }
-        crate::ok!(py, self.t.numel(), || indexing::nonzero(&self.t))?.into_py_any(py)
+        with_out(py, "nonzero", &[&self.t], out, || {
+            crate::ok!(py, self.t.numel(), || indexing::nonzero(&self.t))
+        })?
+        .into_py_any(py)
     }
     fn argwhere(&self, py: Python<'_>) -> R {
         crate::ok!(py, self.t.numel(), || indexing::nonzero(&self.t))
@@ -571,25 +609,6 @@ fn rounding(mode: Option<&str>) -> PyResult<binary::RoundingMode> {
             )))
         }
     })
-}
-
-pub fn tensor_list(seq: &Bound<'_, PyAny>) -> PyResult<Vec<Tensor>> {
-    let mut out = Vec::new();
-    for item in seq.try_iter()? {
-        let item = item?;
-        let t = item.cast::<PyTensor>().map_err(|_| {
-            PyTypeError::new_err(format!(
-                "expected Tensor as element {} in argument 0, but got {}",
-                out.len(),
-                item.get_type()
-                    .name()
-                    .map(|n| n.to_string())
-                    .unwrap_or_default()
-            ))
-        })?;
-        out.push(t.get().t.clone());
-    }
-    Ok(out)
 }
 
 /// `clamp_min(None)`: PyTorch's argument parser rejects it (TypeError) before clamping.
@@ -611,120 +630,4 @@ fn decimals_arg(d: &Bound<'_, PyAny>, op: &str) -> PyResult<i64> {
         )));
     }
     d.extract::<i64>()
-}
-
-/// The arithmetic functions that PyTorch also lets take a Python number as `input`
-/// (`rtorch.add(2, x)`): the methods, with the number made a tensor first by
-/// `rtorch._number_input` (which promotes as PyTorch's wrapped number does).
-pub mod number_functions {
-    use super::{Out, PyTensor, R};
-    use pyo3::prelude::*;
-    use pyo3::sync::PyOnceLock;
-    use pyo3::types::IntoPyDict;
-
-    /// `input` as a tensor, after checking `out` (PyTorch's parser rejects a non-tensor
-    /// `out` before looking at the number).
-    fn tensor_input<'py>(
-        name: &str,
-        input: &Bound<'py, PyAny>,
-        other: &Bound<'py, PyAny>,
-        out: Out<'_, '_>,
-        with_number: bool,
-        true_division: bool,
-    ) -> PyResult<Bound<'py, PyTensor>> {
-        crate::out::out_tensor(out, name)?;
-        if let Ok(t) = input.cast::<PyTensor>() {
-            return Ok(t.clone());
-        }
-        static NUMBER_INPUT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-        let py = input.py();
-        let f = NUMBER_INPUT.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
-            Ok(py.import("rtorch")?.getattr("_number_input")?.unbind())
-        })?;
-        let kw = [
-            ("with_number", with_number),
-            ("true_division", true_division),
-        ];
-        Ok(f.bind(py)
-            .call((name, input, other), Some(&kw.into_py_dict(py)?))?
-            .cast_into::<PyTensor>()?)
-    }
-
-    #[pyfunction]
-    #[pyo3(signature = (input, other, *, alpha=None, out=None))]
-    pub fn add(
-        input: &Bound<'_, PyAny>,
-        other: &Bound<'_, PyAny>,
-        alpha: Option<&Bound<'_, PyAny>>,
-        out: Out<'_, '_>,
-    ) -> R {
-        tensor_input("add", input, other, out, true, false)?
-            .get()
-            .add(other, alpha, out)
-    }
-
-    #[pyfunction]
-    #[pyo3(signature = (input, other, *, alpha=None, out=None))]
-    pub fn sub(
-        input: &Bound<'_, PyAny>,
-        other: &Bound<'_, PyAny>,
-        alpha: Option<&Bound<'_, PyAny>>,
-        out: Out<'_, '_>,
-    ) -> R {
-        tensor_input("sub", input, other, out, true, false)?
-            .get()
-            .sub(other, alpha, out)
-    }
-
-    #[pyfunction]
-    #[pyo3(signature = (input, other, *, rounding_mode=None, out=None))]
-    pub fn div(
-        input: &Bound<'_, PyAny>,
-        other: &Bound<'_, PyAny>,
-        rounding_mode: Option<&str>,
-        out: Out<'_, '_>,
-    ) -> R {
-        let t = tensor_input("div", input, other, out, true, rounding_mode.is_none())?;
-        t.get().div(other, rounding_mode, out)
-    }
-
-    #[pyfunction]
-    #[pyo3(signature = (input, exponent, *, out=None))]
-    pub fn pow(input: &Bound<'_, PyAny>, exponent: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
-        tensor_input("pow", input, exponent, out, false, false)?
-            .get()
-            .pow(exponent, out)
-    }
-
-    macro_rules! number_first {
-        ($($name:ident($with_number:expr);)*) => {
-            $(
-                #[pyfunction]
-                #[pyo3(signature = (input, other, *, out=None))]
-                pub fn $name(input: &Bound<'_, PyAny>, other: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
-                    let name = stringify!($name);
-                    tensor_input(name, input, other, out, $with_number, false)?.get().$name(other, out)
-                }
-            )*
-            pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-                m.add_function(wrap_pyfunction!(add, m)?)?;
-                m.add_function(wrap_pyfunction!(sub, m)?)?;
-                m.add_function(wrap_pyfunction!(div, m)?)?;
-                m.add_function(wrap_pyfunction!(pow, m)?)?;
-                $( m.add_function(wrap_pyfunction!($name, m)?)?; )*
-                Ok(())
-            }
-        };
-    }
-
-    number_first! {
-        mul(true);
-        floor_divide(true);
-        remainder(false);
-        bitwise_and(false);
-        bitwise_or(false);
-        bitwise_xor(false);
-        bitwise_left_shift(false);
-        bitwise_right_shift(false);
-    }
 }

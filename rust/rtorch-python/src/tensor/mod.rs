@@ -1,5 +1,11 @@
-//! `rtorch.Tensor`: the class, its properties and Python protocols. Math methods live in
-//! `tensor_math.rs`; both only convert arguments and delegate to the engine.
+//! `rtorch.Tensor`: the class, its properties and Python protocols. Its methods live in
+//! one file per family below; all of them only convert arguments and delegate to the engine.
+
+pub mod blas;
+pub mod math;
+pub mod operators;
+pub mod reduce;
+pub mod views;
 
 use crate::convert::{self, operand};
 use crate::errors::IntoPy;
