@@ -40,7 +40,7 @@ enum Owner {
     Rust(AllocLayout),
     /// Memory owned by someone else (a NumPy array); dropping the box releases it.
     External(#[allow(dead_code)] Box<dyn Any + Send + Sync>),
-    /// Zero bytes: `ptr` is dangling and never dereferenced.
+    /// No memory (zero bytes, or `unbacked`): `ptr` is dangling and never dereferenced.
     Empty,
 }
 
@@ -131,6 +131,25 @@ impl Storage {
             device: Device::Cpu,
             owner: Owner::External(owner),
         }
+    }
+
+    /// A storage that says it lives on `device` but holds no memory: how the device
+    /// seam's tests put a tensor on a device this build cannot allocate on, to see every
+    /// kernel switch refuse it. Nothing reads it: memory is reached only through
+    /// `Tensor::cpu_ptr`, which refuses every device but the CPU, the one refused here.
+    #[doc(hidden)]
+    pub fn unbacked(nbytes: usize, device: Device) -> Result<Storage> {
+        crate::ensure!(
+            device != Device::Cpu,
+            runtime,
+            "Storage::unbacked: a CPU storage must own its memory"
+        );
+        Ok(Storage {
+            ptr: std::ptr::NonNull::<u64>::dangling().as_ptr() as *mut u8,
+            nbytes,
+            device,
+            owner: Owner::Empty,
+        })
     }
 
     pub fn as_ptr(&self) -> *mut u8 {

@@ -450,9 +450,9 @@ impl PyTensor {
         out: Out<'_, '_>,
         is_max: bool,
     ) -> R {
-        let (name, node) = match is_max {
-            true => ("amax", "AmaxBackward0"),
-            false => ("amin", "AminBackward0"),
+        let (name, which) = match is_max {
+            true => ("amax", reduce::Extremum::Max),
+            false => ("amin", reduce::Extremum::Min),
         };
         let d = dims(crate::convert::numpy_alias(name, dim, axis, "axis")?)?;
         let keepdim = crate::convert::numpy_alias_or(name, keepdim, false, keepdims, "keepdims")?;
@@ -461,8 +461,7 @@ impl PyTensor {
                 &self.t,
                 d.as_deref(),
                 keepdim,
-                is_max,
-                node
+                which
             ))
         })
     }

@@ -1,8 +1,10 @@
-//! The CUDA backend's entry points. The driver is probed at run time (`device.rs`);
-//! allocation and kernels come with the CUDA issue, and until then every entry raises
-//! the error PyTorch gives for an op without a CUDA kernel, so nothing silently runs
-//! on the CPU instead.
+//! The CUDA backend's entry points, one per kernel family of `backend/mod.rs`. The driver
+//! is probed at run time (`device.rs`); allocation and kernels come with the CUDA issue,
+//! and until then every entry raises the error PyTorch gives for an op without a CUDA
+//! kernel, naming the kernel, so nothing silently runs on the CPU instead.
 
+use super::{BinaryKernel, GemmKernel, ReduceKernel, ScanKernel, SoftmaxKernel, UnaryKernel};
+use crate::layout::Layout;
 use crate::{Device, Error, Result, Tensor};
 
 /// PyTorch's error for an op that has no kernel for the CUDA backend.
@@ -36,11 +38,45 @@ pub fn alloc(_nbytes: usize, index: usize) -> Result<crate::storage::Storage> {
 }
 
 /// A copy between devices.
-pub fn copy(op: &str, t: &Tensor, to: Device) -> Result<Tensor> {
+pub fn to_device(op: &str, t: &Tensor, to: Device) -> Result<Tensor> {
     for d in [t.device(), to] {
         if let Device::Cuda(i) = d {
             check_ordinal(i)?;
         }
     }
     Err(no_kernel(op))
+}
+
+pub fn unary(k: UnaryKernel, _x: &Tensor, _out: &Tensor) -> Result<()> {
+    Err(no_kernel(k.name()))
+}
+
+pub fn binary(
+    k: BinaryKernel,
+    _a: (&Tensor, &Layout),
+    _b: (&Tensor, &Layout),
+    _out: &Tensor,
+) -> Result<()> {
+    Err(no_kernel(k.name()))
+}
+
+pub fn reduce(k: ReduceKernel, _x: &Tensor, _dims: &[usize], _out: &[&Tensor]) -> Result<()> {
+    Err(no_kernel(k.name()))
+}
+
+pub fn scan(k: ScanKernel, _x: &Tensor, _dim: usize, _out: &Tensor) -> Result<()> {
+    Err(no_kernel(k.name()))
+}
+
+pub fn softmax(k: SoftmaxKernel, _x: &Tensor, _out: &Tensor) -> Result<()> {
+    Err(no_kernel(k.name()))
+}
+
+/// `dst.copy_(src)` with either side on a CUDA device.
+pub fn copy(_dst: &Tensor, _src: &Tensor) -> Result<()> {
+    Err(no_kernel("copy_"))
+}
+
+pub fn gemm(k: GemmKernel<'_>, _a: &Tensor, _b: &Tensor, _out: &Tensor) -> Result<()> {
+    Err(no_kernel(k.name()))
 }

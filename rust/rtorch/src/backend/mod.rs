@@ -18,7 +18,7 @@ pub fn to_device(t: &Tensor, device: Device) -> Result<Tensor> {
     if t.device() == device {
         return Ok(t.clone());
     }
-    cuda::copy("to", t, device)
+    cuda::to_device("to", t, device)
 }
 
 /// The kernels of the one-input elementwise ops (`ops/elementwise/unary.rs` decides their
@@ -120,7 +120,7 @@ impl UnaryKernel {
 pub fn unary(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
     match x.device() {
         Device::Cpu => cpu::unary::run(k, x, out),
-        Device::Cuda(_) => Err(cuda::no_kernel(k.name())),
+        Device::Cuda(_) => cuda::unary(k, x, out),
     }
 }
 
@@ -218,6 +218,165 @@ pub fn binary(
 ) -> Result<()> {
     match out.device() {
         Device::Cpu => cpu::binary::run(k, a, b, out),
-        Device::Cuda(_) => Err(cuda::no_kernel(k.name())),
+        Device::Cuda(_) => cuda::binary(k, a, b, out),
+    }
+}
+
+/// The kernels of the reductions (`ops/reduction/` decides the dims, the dtypes and the
+/// derivatives; mean, norm and logsumexp are composed of these). Each writes fresh
+/// contiguous outputs that hold the kept dims in order (with or without keepdim's 1s).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ReduceKernel {
+    /// Into a floating output: a float64 sum of the input's values. Into an integer or
+    /// bool output: a wrapping int64 sum of the elements converted first (truncated;
+    /// into bool, `!= 0`), as PyTorch converts before summing.
+    Sum,
+    /// The product in the input's dtype (the op casts to the result dtype first).
+    Prod,
+    /// amax / amin: NaN propagates.
+    Max,
+    Min,
+    /// Values (the input's dtype) and int64 indices of the max / min along one dim: NaN
+    /// wins, then the first occurrence.
+    ArgMax,
+    ArgMin,
+    /// Whether every / some element is nonzero, into a bool or uint8 output.
+    All,
+    Any,
+    /// The sum of squared deviations over `max(0, N - correction)`, in one pass (NOTE
+    /// [ Variance in one pass ]); `Std` takes its square root in the same pass.
+    Var {
+        correction: f64,
+    },
+    Std {
+        correction: f64,
+    },
+}
+
+impl ReduceKernel {
+    pub fn name(self) -> &'static str {
+        use ReduceKernel::*;
+        match self {
+            Sum => "sum",
+            Prod => "prod",
+            Max => "amax",
+            Min => "amin",
+            ArgMax => "argmax",
+            ArgMin => "argmin",
+            All => "all",
+            Any => "any",
+            Var { .. } => "var",
+            Std { .. } => "std",
+        }
+    }
+
+    /// How many outputs the kernel writes: the values, and for ArgMax / ArgMin the indices.
+    pub fn outputs(self) -> usize {
+        match self {
+            ReduceKernel::ArgMax | ReduceKernel::ArgMin => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// Reduces `x` over `dims` (wrapped, in any order) into `out` (`k.outputs()` tensors).
+pub fn reduce(k: ReduceKernel, x: &Tensor, dims: &[usize], out: &[&Tensor]) -> Result<()> {
+    match x.device() {
+        Device::Cpu => cpu::reduce::run(k, x, dims, out),
+        Device::Cuda(_) => cuda::reduce(k, x, dims, out),
+    }
+}
+
+/// The kernels of the inclusive scans along a dim (`ops/reduction/scan.rs`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ScanKernel {
+    CumSum,
+    CumProd,
+}
+
+impl ScanKernel {
+    pub fn name(self) -> &'static str {
+        match self {
+            ScanKernel::CumSum => "cumsum",
+            ScanKernel::CumProd => "cumprod",
+        }
+    }
+}
+
+/// `out = k(x)` along `dim`; `x` is already in `out`'s dtype and shape.
+pub fn scan(k: ScanKernel, x: &Tensor, dim: usize, out: &Tensor) -> Result<()> {
+    match x.device() {
+        Device::Cpu => cpu::scan::run(k, x, dim, out),
+        Device::Cuda(_) => cuda::scan(k, x, dim, out),
+    }
+}
+
+/// The fused softmax kernels over the last dim (`ops/reduction/softmax.rs` composes the
+/// other dims from reductions and decides the dtype and the derivative).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SoftmaxKernel {
+    Softmax,
+    LogSoftmax,
+}
+
+impl SoftmaxKernel {
+    pub fn name(self) -> &'static str {
+        match self {
+            SoftmaxKernel::Softmax => "_softmax",
+            SoftmaxKernel::LogSoftmax => "_log_softmax",
+        }
+    }
+}
+
+/// `out = k(x)` over the last dim; `x` is contiguous float32 or float64, `out` fresh in
+/// its dtype and shape.
+pub fn softmax(k: SoftmaxKernel, x: &Tensor, out: &Tensor) -> Result<()> {
+    match x.device() {
+        Device::Cpu => cpu::softmax::run(k, x, out),
+        Device::Cuda(_) => cuda::softmax(k, x, out),
+    }
+}
+
+/// Writes `src` (already broadcast to `dst`'s shape) into `dst`, converting the dtype as
+/// C++ casts do: the one copy kernel behind clone, contiguous, `copy_` and `to(dtype)`
+/// (PyTorch's `copy_`).
+pub fn copy(dst: &Tensor, src: &Tensor) -> Result<()> {
+    match (dst.device(), src.device()) {
+        (Device::Cpu, Device::Cpu) => cpu::copy::run(dst, src),
+        _ => cuda::copy(dst, src),
+    }
+}
+
+/// The matrix products (`ops/linalg/` decides shapes, dtypes and derivatives). Operands
+/// are matrices or batches of them, their batch dims broadcast to `out`'s; `out` is
+/// fresh (never aliasing them).
+#[derive(Clone, Copy, Debug)]
+pub enum GemmKernel<'a> {
+    /// `out = a @ b`: mm, bmm, mv, dot, matmul.
+    Mm,
+    /// `out = beta * input + alpha * (a @ b)` for float32/float64, with `input` read
+    /// through its layout broadcast to `out` (NOTE [ addmm in one pass ]): beta = 0 never
+    /// reads `input`, alpha = 0 skips the product.
+    Addmm {
+        input: (&'a Tensor, &'a Layout),
+        beta: f64,
+        alpha: f64,
+    },
+}
+
+impl GemmKernel<'_> {
+    pub fn name(self) -> &'static str {
+        match self {
+            GemmKernel::Mm => "mm",
+            GemmKernel::Addmm { .. } => "addmm",
+        }
+    }
+}
+
+/// `out = k(a, b)`.
+pub fn gemm(k: GemmKernel<'_>, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
+    match out.device() {
+        Device::Cpu => cpu::gemm::run(k, a, b, out),
+        Device::Cuda(_) => cuda::gemm(k, a, b, out),
     }
 }

@@ -1,6 +1,8 @@
 //! The CUDA entry points of a build without the `cuda` feature: every one raises
 //! PyTorch's error for a build without CUDA.
 
+use super::{BinaryKernel, GemmKernel, ReduceKernel, ScanKernel, SoftmaxKernel, UnaryKernel};
+use crate::layout::Layout;
 use crate::{Device, Error, Result, Tensor};
 
 pub fn no_kernel(_op: &str) -> Error {
@@ -11,6 +13,39 @@ pub fn alloc(_nbytes: usize, _index: usize) -> Result<crate::storage::Storage> {
     Err(no_kernel("empty"))
 }
 
-pub fn copy(op: &str, _t: &Tensor, _to: Device) -> Result<Tensor> {
+pub fn to_device(op: &str, _t: &Tensor, _to: Device) -> Result<Tensor> {
     Err(no_kernel(op))
+}
+
+pub fn unary(k: UnaryKernel, _x: &Tensor, _out: &Tensor) -> Result<()> {
+    Err(no_kernel(k.name()))
+}
+
+pub fn binary(
+    k: BinaryKernel,
+    _a: (&Tensor, &Layout),
+    _b: (&Tensor, &Layout),
+    _out: &Tensor,
+) -> Result<()> {
+    Err(no_kernel(k.name()))
+}
+
+pub fn reduce(k: ReduceKernel, _x: &Tensor, _dims: &[usize], _out: &[&Tensor]) -> Result<()> {
+    Err(no_kernel(k.name()))
+}
+
+pub fn scan(k: ScanKernel, _x: &Tensor, _dim: usize, _out: &Tensor) -> Result<()> {
+    Err(no_kernel(k.name()))
+}
+
+pub fn softmax(k: SoftmaxKernel, _x: &Tensor, _out: &Tensor) -> Result<()> {
+    Err(no_kernel(k.name()))
+}
+
+pub fn copy(_dst: &Tensor, _src: &Tensor) -> Result<()> {
+    Err(no_kernel("copy_"))
+}
+
+pub fn gemm(k: GemmKernel<'_>, _a: &Tensor, _b: &Tensor, _out: &Tensor) -> Result<()> {
+    Err(no_kernel(k.name()))
 }

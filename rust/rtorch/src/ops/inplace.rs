@@ -7,7 +7,6 @@
 //! rebased onto the op's node, which is what PyTorch's rebase_history achieves. Writes
 //! into views rebase the view's base instead; see NOTE [ Views and in-place autograd ].
 
-use super::cast::copy_into;
 use crate::autograd::{is_recording, needs_grad, record_node};
 use crate::layout::{is_dense, shape_str};
 use crate::{bail, ensure, Result, Tensor};
@@ -151,7 +150,7 @@ pub fn apply_named(
         shape_str(out.shape())
     );
     crate::autograd::no_grad(|| -> Result<()> {
-        copy_into(a, &unalias(a, &out)?)?;
+        crate::backend::copy(a, &unalias(a, &out)?)?;
         Ok(())
     })?;
     a.bump_version();

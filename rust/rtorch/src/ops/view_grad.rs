@@ -11,7 +11,6 @@
 //! All three gradient maps (gather, scatter, zero the region) are differentiable and each
 //! is the other's adjoint, so double backward works through them too.
 
-use super::cast::copy_into;
 use super::factory::fill_raw;
 use crate::autograd::{needs_grad, record, record_node};
 use crate::layout::Layout;
@@ -81,7 +80,7 @@ impl Region {
     /// The view's part of a base-shaped gradient (as a contiguous tensor).
     pub fn gather(self: &Arc<Self>, g: &Tensor) -> Result<Tensor> {
         let buf = self.buffer(g)?;
-        copy_into(&buf, g)?;
+        crate::backend::copy(&buf, g)?;
         let out = super::cast::cast_copy(&self.view_of(&buf), g.dtype())?;
         if needs_grad(&[g]) {
             let r = self.clone();
@@ -99,7 +98,7 @@ impl Region {
         if self.overlap {
             accumulate_into(&self.view_of(&buf), h)?;
         } else {
-            copy_into(&self.view_of(&buf), h)?;
+            crate::backend::copy(&self.view_of(&buf), h)?;
         }
         if needs_grad(&[h]) {
             let r = self.clone();
@@ -113,7 +112,7 @@ impl Region {
     /// A base-shaped gradient with the view's elements set to zero.
     pub fn zero_region(self: &Arc<Self>, g: &Tensor) -> Result<Tensor> {
         let buf = self.buffer(g)?;
-        copy_into(&buf, g)?;
+        crate::backend::copy(&buf, g)?;
         fill_raw(&self.view_of(&buf), Scalar::Int(0))?;
         if needs_grad(&[g]) {
             let r = self.clone();

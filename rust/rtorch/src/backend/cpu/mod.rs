@@ -1,8 +1,15 @@
-//! The CPU kernels: strided loops, per-dtype arithmetic and the reduction walker. Op
-//! semantics (dtypes, broadcasting, derivatives) stay in `ops/`.
+//! The CPU kernels, one file per kernel family of `backend/mod.rs`, and the machinery they
+//! share: strided loops, per-dtype arithmetic and the reduction walker. Op semantics
+//! (dtypes, broadcasting, derivatives) stay in `ops/`.
 
 pub mod binary;
+pub mod copy;
+pub mod gemm;
 pub mod iter;
+pub(crate) mod moments;
 pub mod num;
+pub mod reduce;
 pub mod reduce_iter;
+pub mod scan;
+pub mod softmax;
 pub mod unary;

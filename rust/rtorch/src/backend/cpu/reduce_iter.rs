@@ -1,107 +1,224 @@
-//! Shared machinery of the reduction family: the strided run walker every reduction folds
-//! over, and the vectorized float sum of one run (run-time ISA dispatch).
+//! The walker every CPU reduction folds over, and the vectorized float sum of one run
+//! (run-time ISA dispatch).
 
 use super::iter::{isa, Isa, SendPtr};
 use crate::dtype::Real;
-use crate::layout::{coalesce, Dims};
+use crate::layout::{coalesce, Dims, Strides};
 use crate::{parallel, DType, Element, Result, Tensor};
 use smallvec::SmallVec;
 
-/// Folds every output element's reduced elements. `fold(acc, ptr, first, n, stride)` consumes
-/// one run whose first element is number `first` of the reduced block (row-major), which
-/// arg-reductions need for their indices; `combine(left, right)` merges the partial results
-/// of a split full reduction, left to right.
+/// One run of reduced elements: `len` elements `stride` apart; the first is element
+/// number `first` of its reduced block in row-major order (the arg-reductions' index).
+/// Only the walker makes runs, always inside the tensor it walks.
+#[derive(Clone, Copy)]
+pub(crate) struct Run<T> {
+    ptr: *const T,
+    first: usize,
+    len: usize,
+    stride: isize,
+}
+
+impl<T: Element> Run<T> {
+    pub fn len(self) -> usize {
+        self.len
+    }
+
+    /// The row-major index of element `i` of this run within its reduced block.
+    pub fn index(self, i: usize) -> usize {
+        self.first + i
+    }
+
+    /// The run's elements in order.
+    #[inline]
+    pub fn values(self) -> impl Iterator<Item = T> {
+        // SAFETY: a run lies inside the tensor the walker reads.
+        (0..self.len as isize).map(move |i| unsafe { *self.ptr.offset(i * self.stride) })
+    }
+
+    /// Elements `start..start + len` of this run as a run of their own.
+    pub fn sub(self, start: usize, len: usize) -> Run<T> {
+        debug_assert!(start + len <= self.len);
+        Run {
+            // SAFETY: the sub-run lies inside this run.
+            ptr: unsafe { self.ptr.offset(start as isize * self.stride) },
+            first: self.first + start,
+            len,
+            stride: self.stride,
+        }
+    }
+
+    /// `f` of the elements as a slice when they are contiguous.
+    #[inline]
+    pub fn with_slice<R>(self, f: impl FnOnce(&[T]) -> R) -> Option<R> {
+        // SAFETY: a contiguous run of `len` elements inside the tensor being read, which
+        // outlives the call.
+        (self.stride == 1).then(|| f(unsafe { std::slice::from_raw_parts(self.ptr, self.len) }))
+    }
+}
+
+/// How a reduction folds its elements into an accumulator `A`.
+pub(crate) struct Fold<A, F, C> {
+    /// The accumulator of no elements (the result of an empty reduction).
+    pub init: A,
+    /// Folds one run into the accumulator.
+    pub fold: F,
+    /// Merges the partial results of a split run, left (earlier) part first.
+    pub combine: C,
+}
+
+/// The kept and reduced dims of a reduction over `x`: output element `o` folds the
+/// reduced block (coalesced) at offset `out_offset(o)`.
+struct Plan {
+    kept_shape: Dims,
+    kept_strides: Strides,
+    red_shape: Dims,
+    red_strides: Strides,
+    out_n: usize,
+    red_n: usize,
+}
+
+impl Plan {
+    /// The reduced dims are walked in `rd`'s order, which fixes the order of a float sum.
+    fn new(x: &Tensor, rd: &[usize]) -> Plan {
+        let (shape, strides) = (x.shape(), x.strides());
+        let kept = (0..x.ndim()).filter(|d| !rd.contains(d));
+        let kept_shape: Dims = kept.clone().map(|d| shape[d]).collect();
+        let kept_strides: Strides = kept.map(|d| strides[d]).collect();
+        let red_shape: Dims = rd.iter().map(|&d| shape[d]).collect();
+        let red_strides: Strides = rd.iter().map(|&d| strides[d]).collect();
+        let (out_n, red_n) = (kept_shape.iter().product(), red_shape.iter().product());
+        let (red_shape, mut cst) = coalesce(&red_shape, &[&red_strides]);
+        Plan {
+            kept_shape,
+            kept_strides,
+            red_shape,
+            red_strides: cst.swap_remove(0),
+            out_n,
+            red_n,
+        }
+    }
+
+    /// Element offset of output element `o` (row-major over the kept dims).
+    fn out_offset(&self, o: usize) -> isize {
+        let mut rem = o;
+        let mut off = 0isize;
+        for d in (0..self.kept_shape.len()).rev() {
+            off += (rem % self.kept_shape[d]) as isize * self.kept_strides[d];
+            rem /= self.kept_shape[d];
+        }
+        off
+    }
+
+    /// A full reduction of one long run, worth splitting across the pool.
+    fn is_one_long_run(&self) -> bool {
+        self.out_n == 1 && self.red_shape.len() == 1 && self.red_n >= parallel::GRAIN
+    }
+}
+
+/// Folds every output element's reduced elements and hands each result to
+/// `write(o, acc)`, `o` counting output elements row-major over the kept dims; every `o`
+/// is written exactly once, from any pool thread.
 pub(crate) fn reduce_runs<T: Element, A: Copy + Send + Sync>(
     x: &Tensor,
     rd: &[usize],
-    init: A,
-    fold: impl Fn(A, *const T, usize, usize, isize) -> A + Sync + Send,
-    combine: impl Fn(A, A) -> A,
-) -> Result<Vec<A>> {
-    let shape = x.shape();
-    let strides = x.strides();
-    let kept: Vec<usize> = (0..x.ndim()).filter(|d| !rd.contains(d)).collect();
-    let kshape: Dims = kept.iter().map(|&d| shape[d]).collect();
-    let kstrides: SmallVec<[isize; 6]> = kept.iter().map(|&d| strides[d]).collect();
-    let rshape: Dims = rd.iter().map(|&d| shape[d]).collect();
-    let rstrides: SmallVec<[isize; 6]> = rd.iter().map(|&d| strides[d]).collect();
-    let out_n: usize = kshape.iter().product();
-    let red_n: usize = rshape.iter().product();
+    how: Fold<A, impl Fn(A, Run<T>) -> A + Sync, impl Fn(A, A) -> A>,
+    write: impl Fn(usize, A) + Sync,
+) -> Result<()> {
+    let plan = Plan::new(x, rd);
     let base = SendPtr(x.cpu_ptr::<T>()?);
-    if out_n == 0 {
-        return Ok(Vec::new());
+    if plan.out_n == 0 {
+        return Ok(());
     }
-    if red_n == 0 {
-        return Ok(vec![init; out_n]);
+    if plan.red_n == 0 {
+        (0..plan.out_n).for_each(|o| write(o, how.init));
+        return Ok(());
     }
-    let (cr, crs) = coalesce(&rshape, &[&rstrides]);
-    let crs = &crs[0];
-
-    // Folds the reduced block starting at element offset `off`.
-    let fold_block = |mut acc: A, off: isize| -> A {
-        let nd = cr.len();
-        if nd == 0 {
-            return fold(acc, unsafe { base.at(off) }, 0, 1, 1);
-        }
-        let inner = cr[nd - 1];
-        let ist = crs[nd - 1];
-        let outer: usize = cr[..nd - 1].iter().product();
-        let mut idx: SmallVec<[usize; 6]> = SmallVec::from_elem(0, nd.saturating_sub(1));
-        let mut o = off;
-        for k in 0..outer {
-            acc = fold(acc, unsafe { base.at(o) }, k * inner, inner, ist);
-            for d in (0..nd - 1).rev() {
-                idx[d] += 1;
-                o += crs[d];
-                if idx[d] < cr[d] {
-                    break;
-                }
-                o -= crs[d] * cr[d] as isize;
-                idx[d] = 0;
-            }
-        }
-        acc
-    };
-
-    if out_n == 1 && cr.len() == 1 && red_n >= parallel::GRAIN {
-        // One long run: fold chunks in parallel, combine in order (deterministic).
-        let chunks = (parallel::get_num_threads() * 4).max(1);
-        let per = red_n.div_ceil(chunks);
-        let parts = std::sync::Mutex::new(vec![init; chunks]);
-        let st = crs[0];
-        parallel::for_chunks(chunks, per, |s, e| {
-            for c in s..e {
-                let (a, b) = (c * per, ((c + 1) * per).min(red_n));
-                if a < b {
-                    let r = fold(init, unsafe { base.at(a as isize * st) }, a, b - a, st);
-                    parts.lock().unwrap()[c] = r;
-                }
-            }
-        });
-        let parts = parts.into_inner().unwrap();
-        let mut acc = parts[0];
-        for p in &parts[1..] {
-            acc = combine(acc, *p);
-        }
-        return Ok(vec![acc]);
+    if plan.is_one_long_run() {
+        write(0, fold_split_run(&plan, base, &how));
+        return Ok(());
     }
-
-    let mut out = vec![init; out_n];
-    let optr = SendPtr(out.as_mut_ptr());
-    parallel::for_chunks(out_n, red_n, |s, e| {
+    parallel::for_chunks(plan.out_n, plan.red_n, |s, e| {
         for o in s..e {
-            // Offset of output element `o` (row-major over the kept dims).
-            let mut rem = o;
-            let mut off = 0isize;
-            for d in (0..kshape.len()).rev() {
-                off += (rem % kshape[d]) as isize * kstrides[d];
-                rem /= kshape[d];
-            }
-            // SAFETY: each `o` is written by exactly one chunk.
-            unsafe { *optr.at(o as isize) = fold_block(init, off) };
+            write(
+                o,
+                fold_block(&plan, base, plan.out_offset(o), how.init, &how.fold),
+            );
         }
     });
-    Ok(out)
+    Ok(())
+}
+
+/// Folds the reduced block at element offset `off`, run by run (an odometer over the
+/// outer reduced dims).
+fn fold_block<T: Element, A>(
+    plan: &Plan,
+    base: SendPtr<T>,
+    off: isize,
+    mut acc: A,
+    fold: &impl Fn(A, Run<T>) -> A,
+) -> A {
+    let (shape, strides) = (&plan.red_shape, &plan.red_strides);
+    let nd = shape.len();
+    // SAFETY: every offset the odometer reaches is inside `x` (the plan comes from it).
+    let run = |o: isize, first: usize, len: usize, stride: isize| Run {
+        ptr: unsafe { base.at(o) },
+        first,
+        len,
+        stride,
+    };
+    if nd == 0 {
+        return fold(acc, run(off, 0, 1, 1));
+    }
+    let (inner, inner_stride) = (shape[nd - 1], strides[nd - 1]);
+    let outer: usize = shape[..nd - 1].iter().product();
+    let mut idx: SmallVec<[usize; 6]> = SmallVec::from_elem(0, nd - 1);
+    let mut o = off;
+    for k in 0..outer {
+        acc = fold(acc, run(o, k * inner, inner, inner_stride));
+        for d in (0..nd - 1).rev() {
+            idx[d] += 1;
+            o += strides[d];
+            if idx[d] < shape[d] {
+                break;
+            }
+            o -= strides[d] * shape[d] as isize;
+            idx[d] = 0;
+        }
+    }
+    acc
+}
+
+/// One long run folded in chunks in parallel, combined left to right (deterministic).
+fn fold_split_run<T: Element, A: Copy + Send + Sync>(
+    plan: &Plan,
+    base: SendPtr<T>,
+    how: &Fold<A, impl Fn(A, Run<T>) -> A + Sync, impl Fn(A, A) -> A>,
+) -> A {
+    let (n, stride) = (plan.red_n, plan.red_strides[0]);
+    let chunks = (parallel::get_num_threads() * 4).max(1);
+    let per = n.div_ceil(chunks);
+    let parts = std::sync::Mutex::new(vec![how.init; chunks]);
+    let (init, fold) = (how.init, &how.fold);
+    parallel::for_chunks(chunks, per, |s, e| {
+        for c in s..e {
+            let (a, b) = (c * per, ((c + 1) * per).min(n));
+            if a < b {
+                let run = Run {
+                    // SAFETY: elements a..b of the run are inside `x`.
+                    ptr: unsafe { base.at(a as isize * stride) },
+                    first: a,
+                    len: b - a,
+                    stride,
+                };
+                let r = fold(init, run);
+                parts.lock().unwrap()[c] = r;
+            }
+        }
+    });
+    let parts = parts.into_inner().unwrap();
+    parts[1..]
+        .iter()
+        .fold(parts[0], |acc, &p| (how.combine)(acc, p))
 }
 
 /// Sum of a run with independent lanes (vectorizes) and an f64 total per block, which
@@ -136,6 +253,14 @@ pub(crate) fn sum_run_f<T: Real>(p: *const T, n: usize, st: isize) -> f64 {
         total += unsafe { *p.offset(i * st) }.to_f64();
     }
     total
+}
+
+impl<T: Real> Run<T> {
+    /// The float64 sum of the run (`sum_run_f`).
+    #[inline]
+    pub fn sum_f64(self) -> f64 {
+        sum_run_f(self.ptr, self.len, self.stride)
+    }
 }
 
 #[inline(always)]

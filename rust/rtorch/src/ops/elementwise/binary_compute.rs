@@ -178,7 +178,7 @@ fn half_with_scalar(
             a.new_elementwise(shape, ot, &[&la.strides])?
         }
     };
-    crate::ops::cast::copy_into(&out, &wide)?;
+    crate::backend::copy(&out, &wide)?;
     Ok(Some(out))
 }
 
@@ -213,7 +213,7 @@ pub(super) fn compute(
             if o.dtype() != ot {
                 // Compute in the op's own dtype, then convert into `out`.
                 let tmp = compute(op, a, b, None)?;
-                crate::ops::cast::copy_into(o, &tmp)?;
+                crate::backend::copy(o, &tmp)?;
                 return Ok(o.clone());
             }
             o.clone()

@@ -4,6 +4,7 @@
 
 use super::matmul::{bmm, mm, mv, outer};
 use crate::autograd::{expose_saved, needs_grad, record, Saved, SavedTensor, TensorMeta};
+use crate::backend::{self, GemmKernel};
 use crate::ops::binary::{add, mul};
 use crate::ops::movement::{expand, t, transpose, unsqueeze};
 use crate::ops::{Kind, OpInfo};
@@ -85,7 +86,7 @@ fn check_scalars(result: DType, beta: Scalar, alpha: Scalar) -> Result<()> {
 
 /// A beta/alpha converted to the result dtype's kind (addmm and friends truncate a float
 /// alpha for integer results instead of promoting).
-pub(super) fn coerce(s: Scalar, rt: DType) -> Result<Scalar> {
+fn coerce(s: Scalar, rt: DType) -> Result<Scalar> {
     s.check_fits(rt)?;
     let v = s.to_f64();
     Ok(match rt {
@@ -98,7 +99,7 @@ pub(super) fn coerce(s: Scalar, rt: DType) -> Result<Scalar> {
 /// Whether PyTorch's CPU kernel for a product of `dtype` goes through BLAS, whose
 /// `alpha = 0` skips the product (inf/NaN in it never show); its own loops (half types,
 /// small batched products, `addr`) multiply the product by alpha, so `0 * inf = nan`.
-pub(super) fn blas_skips_product(dtype: DType) -> bool {
+fn blas_skips_product(dtype: DType) -> bool {
     matches!(dtype, DType::F32 | DType::F64)
 }
 
@@ -267,7 +268,7 @@ pub fn addmm(
         [input, m1, m2],
         beta,
         alpha,
-        || match super::gemm_kernel::addmm_one_pass(input, m1, m2, beta, alpha)? {
+        || match addmm_one_pass(input, m1, m2, beta, alpha)? {
             Some(out) => Ok(out),
             None => add_scaled(
                 input,
@@ -280,6 +281,33 @@ pub fn addmm(
         |g, m2| mm(g, &t(m2)?),
         |m1, g| mm(&t(m1)?, g),
     )
+}
+
+/// `beta * input + alpha * (m1 @ m2)` in one pass over the output for float32/float64
+/// matrices (NOTE [ addmm in one pass ]); `None` where the general path must run (other
+/// dtypes, and arguments whose errors `mm` reports).
+fn addmm_one_pass(
+    input: &Tensor,
+    m1: &Tensor,
+    m2: &Tensor,
+    beta: Scalar,
+    alpha: Scalar,
+) -> Result<Option<Tensor>> {
+    let dt = m1.dtype();
+    let fits = m1.ndim() == 2 && m2.ndim() == 2 && m1.shape()[1] == m2.shape()[0];
+    if !fits || !blas_skips_product(dt) || input.dtype() != dt || m2.dtype() != dt {
+        return Ok(None);
+    }
+    let shape = [m1.shape()[0], m2.shape()[1]];
+    let layout = input.layout().broadcast_to(&shape, "addmm")?;
+    let k = GemmKernel::Addmm {
+        input: (input, &layout),
+        beta: coerce(beta, dt)?.to_f64(),
+        alpha: coerce(alpha, dt)?.to_f64(),
+    };
+    let out = m1.new_empty(&shape, dt)?;
+    backend::gemm(k, m1, m2, &out)?;
+    Ok(Some(out))
 }
 
 pub fn addmv(

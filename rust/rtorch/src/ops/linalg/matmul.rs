@@ -1,15 +1,14 @@
 //! BLAS-level products: mm, bmm, mv, dot, matmul, outer, with their derivatives (the
-//! `beta * input + alpha * product` family is `addmm.rs`). f32/f64 GEMM goes through faer on strided views (transposed or sliced
-//! operands are never copied); half types upcast to f32; integers use a plain loop.
+//! `beta * input + alpha * product` family is `addmm.rs`). Half types compute in f32;
+//! the GEMM itself is `backend::gemm` (faer on strided views for f32/f64).
 
 use crate::autograd::{expose_saved, needs_grad, record, Saved, SavedTensor};
-use crate::dtype::Real;
+use crate::backend::{self, GemmKernel};
 use crate::layout::shape_str;
 use crate::ops::binary::mul;
 use crate::ops::movement::{expand, reshape, t, transpose, unsqueeze};
 use crate::ops::{Kind, OpInfo};
-use crate::{bail, ensure, parallel, with_dtype, DType, Result, Tensor};
-use faer::{Accum, MatMut, MatRef, Par};
+use crate::{bail, ensure, DType, Result, Tensor};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
 pub const OPS: &[OpInfo] = &[
@@ -48,132 +47,6 @@ fn check_dtypes(op: &str, a: &Tensor, b: &Tensor) -> Result<()> {
     Ok(())
 }
 
-/// Normalised (rows, cols, row stride, col stride) of the last two dims at `offset`.
-fn mat_dims(t: &Tensor) -> (usize, usize, isize, isize) {
-    let n = t.ndim();
-    let (r, c) = (t.shape()[n - 2], t.shape()[n - 1]);
-    let (mut rs, mut cs) = (t.strides()[n - 2], t.strides()[n - 1]);
-    // NOTE: size-1 dims may carry any stride; faer's fast paths want unit strides there.
-    if r <= 1 {
-        rs = c.max(1) as isize;
-    }
-    if c <= 1 {
-        cs = 1;
-    }
-    (r, c, rs, cs)
-}
-
-/// `out[b] (=|+=) alpha * a[b] @ b[b]` for every batch index; `out` is fresh contiguous
-/// (so it never aliases the inputs). Batch dims of a and b are already broadcast to out's.
-pub(super) fn gemm_batched(
-    out: &Tensor,
-    a: &Tensor,
-    b: &Tensor,
-    accumulate: bool,
-    alpha: f64,
-) -> Result<()> {
-    let nb: usize = out.shape()[..out.ndim() - 2].iter().product();
-    let (m, k, ars, acs) = mat_dims(a);
-    let (_, n, brs, bcs) = mat_dims(b);
-    let (_, _, ors, ocs) = mat_dims(out);
-    if nb == 0 || m == 0 || n == 0 {
-        return Ok(());
-    }
-    let batch_offsets = |t: &Tensor| -> Vec<isize> {
-        let nd = t.ndim() - 2;
-        let shape = &t.shape()[..nd];
-        let strides = &t.strides()[..nd];
-        let mut offs = Vec::with_capacity(nb);
-        for i in 0..nb {
-            let (mut rem, mut off) = (i, 0isize);
-            for d in (0..nd).rev() {
-                off += (rem % shape[d]) as isize * strides[d];
-                rem /= shape[d];
-            }
-            offs.push(off);
-        }
-        offs
-    };
-    let (oa, ob, oo) = (batch_offsets(a), batch_offsets(b), batch_offsets(out));
-    let work = m * n * k;
-    macro_rules! run {
-        ($T:ty) => {{
-            let (pa, pb, po) = (
-                a.cpu_ptr::<$T>()? as usize,
-                b.cpu_ptr::<$T>()? as usize,
-                out.cpu_ptr::<$T>()? as usize,
-            );
-            let one = |i: usize, par: Par| unsafe {
-                let am =
-                    MatRef::<$T>::from_raw_parts((pa as *const $T).offset(oa[i]), m, k, ars, acs);
-                let bm =
-                    MatRef::<$T>::from_raw_parts((pb as *const $T).offset(ob[i]), k, n, brs, bcs);
-                let om =
-                    MatMut::<$T>::from_raw_parts_mut((po as *mut $T).offset(oo[i]), m, n, ors, ocs);
-                let acc = if accumulate {
-                    Accum::Add
-                } else {
-                    Accum::Replace
-                };
-                if k == 0 {
-                    if !accumulate {
-                        for r in 0..m as isize {
-                            for c in 0..n as isize {
-                                *(po as *mut $T).offset(oo[i] + r * ors + c * ocs) = 0 as $T;
-                            }
-                        }
-                    }
-                    return;
-                }
-                faer::linalg::matmul::matmul(om, acc, am, bm, alpha as $T, par);
-            };
-            if work < 48 * 48 * 48 && nb == 1 {
-                one(0, Par::Seq);
-            } else if work < 128 * 128 * 128 && nb > 1 {
-                // Many small products: parallel over the batch, sequential inside.
-                parallel::for_chunks(nb, work, |s, e| (s..e).for_each(|i| one(i, Par::Seq)));
-            } else {
-                // NOTE: Par::rayon(0) means "the current pool"; outside `install` that would be
-                // rayon's global pool, which is not fork-safe, so one thread means Seq.
-                if parallel::get_num_threads() > 1 {
-                    parallel::install(|| (0..nb).for_each(|i| one(i, Par::rayon(0))));
-                } else {
-                    (0..nb).for_each(|i| one(i, Par::Seq));
-                }
-            }
-        }};
-    }
-    match out.dtype() {
-        DType::F32 => run!(f32),
-        DType::F64 => run!(f64),
-        dt => with_dtype!(dt, T, {
-            // Integer products: a plain triple loop in i64 (wrapping, as C++ would).
-            let (pa, pb, po) = (a.cpu_ptr::<T>()?, b.cpu_ptr::<T>()?, out.cpu_ptr::<T>()?);
-            for i in 0..nb {
-                for r in 0..m as isize {
-                    for c in 0..n as isize {
-                        let mut s = 0i64;
-                        for j in 0..k as isize {
-                            // SAFETY: indices within the validated shapes.
-                            unsafe {
-                                let x = (*pa.offset(oa[i] + r * ars + j * acs)).to_i64();
-                                let y = (*pb.offset(ob[i] + j * brs + c * bcs)).to_i64();
-                                s = s.wrapping_add(x.wrapping_mul(y));
-                            }
-                        }
-                        unsafe {
-                            let o = po.offset(oo[i] + r * ors + c * ocs);
-                            let prev = if accumulate { (*o).to_i64() } else { 0 };
-                            *o = T::from_i64(prev.wrapping_add(s.wrapping_mul(alpha as i64)));
-                        }
-                    }
-                }
-            }
-        }),
-    }
-    Ok(())
-}
-
 /// a @ b over broadcast batch dims (no autograd); half types compute in f32.
 fn matmul_raw(a: &Tensor, b: &Tensor, batch: &[usize]) -> Result<Tensor> {
     let dt = a.dtype();
@@ -200,7 +73,7 @@ fn matmul_raw(a: &Tensor, b: &Tensor, batch: &[usize]) -> Result<Tensor> {
     let bv = b
         .detach()
         .view_with(b.layout().broadcast_to(&bsh, "matmul")?);
-    gemm_batched(&out, &av, &bv, false, 1.0)?;
+    backend::gemm(GemmKernel::Mm, &av, &bv, &out)?;
     Ok(out)
 }
 

@@ -3,16 +3,14 @@
 //! come for free.
 
 use crate::autograd::{expose_saved, needs_grad, record, Saved, SavedTensor};
-use crate::backend::cpu::num::Arith;
-pub(crate) use crate::backend::cpu::reduce_iter::{reduce_runs, sum_run_f};
-use crate::dtype::Real;
+use crate::backend::{self, ReduceKernel};
 use crate::layout::{wrap_dims, Dims};
 use crate::ops::binary::{div, eq, mul};
 use crate::ops::cast::{cast_for_op, to_dtype};
 use crate::ops::movement::{expand, unsqueeze};
 use crate::ops::unary;
 use crate::ops::OpInfo;
-use crate::{bail, ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
+use crate::{bail, ensure, DType, Result, Scalar, Tensor};
 use smallvec::SmallVec;
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
@@ -22,14 +20,8 @@ pub const OPS: &[OpInfo] = &[
     OpInfo::reduction("prod", |x| prod(x, None, false, None)).differentiable(),
     OpInfo::reduction("max", |x| max_min_all(x, true)).differentiable(),
     OpInfo::reduction("min", |x| max_min_all(x, false)).differentiable(),
-    OpInfo::reduction("amax", |x| {
-        amax_amin(x, Some(&[1]), false, true, "AmaxBackward0")
-    })
-    .differentiable(),
-    OpInfo::reduction("amin", |x| {
-        amax_amin(x, Some(&[1]), false, false, "AminBackward0")
-    })
-    .differentiable(),
+    OpInfo::reduction("amax", |x| amax_amin(x, Some(&[1]), false, Extremum::Max)).differentiable(),
+    OpInfo::reduction("amin", |x| amax_amin(x, Some(&[1]), false, Extremum::Min)).differentiable(),
     OpInfo::reduction("argmax", |x| argmax_argmin(x, None, false, true)),
     OpInfo::reduction("argmin", |x| argmax_argmin(x, None, false, false)),
     OpInfo::reduction("norm", |x| norm(x, 2.0, None, false)).differentiable(),
@@ -63,59 +55,34 @@ pub(crate) fn out_shape(x: &Tensor, rd: &[usize], keepdim: bool) -> Dims {
     s
 }
 
-fn from_vec<T: Element>(v: Vec<T>, shape: &[usize]) -> Tensor {
-    Tensor::from_slice(&v, shape).expect("reduction output size")
+/// A fresh output of reduction kernel `k` for `x` over `rd`: the values, in `dtype`.
+fn reduce_into(
+    k: ReduceKernel,
+    x: &Tensor,
+    rd: &[usize],
+    keepdim: bool,
+    dtype: DType,
+) -> Result<Tensor> {
+    let out = x.new_empty(&out_shape(x, rd, keepdim), dtype)?;
+    backend::reduce(k, x, rd, &[&out])?;
+    Ok(out)
 }
 
-/// Sum without autograd in `dtype` (ints accumulate in i64, floats in f64).
+/// Sum without autograd in `dtype` (floats accumulate in f64, the rest in i64; see
+/// `ReduceKernel::Sum`).
 fn sum_raw(x: &Tensor, rd: &[usize], keepdim: bool, dtype: DType) -> Result<Tensor> {
-    let shape = out_shape(x, rd, keepdim);
-    if dtype.is_floating_point() {
-        // A requested wider dtype is applied before summing, as PyTorch does.
-        let xin = cast_for_op(
-            x,
-            if x.dtype().is_floating_point() && x.dtype().itemsize() >= dtype.itemsize() {
-                x.dtype()
-            } else {
-                dtype
-            },
-        )?;
-        let acc = with_dtype!(xin.dtype(), T, {
-            reduce_runs::<T, f64>(
-                &xin,
-                rd,
-                0.0,
-                |a, p, _, n, st| a + sum_run_f(p, n, st),
-                |a, b| a + b,
-            )?
-        });
-        let out = from_vec(acc, &shape);
-        return to_dtype(&out, dtype).map(|t| t.detach());
-    }
-    // Elements are converted to the result dtype before summing, as PyTorch does: into
-    // bool that is "nonzero" (0.5 counts as true), elsewhere truncation.
-    let to_bool = dtype == DType::Bool;
-    let acc = with_dtype!(x.dtype(), T, {
-        reduce_runs::<T, i64>(
-            x,
+    // A requested wider float dtype is applied before summing, as PyTorch does.
+    let narrower = !x.dtype().is_floating_point() || x.dtype().itemsize() < dtype.itemsize();
+    if dtype.is_floating_point() && narrower {
+        return reduce_into(
+            ReduceKernel::Sum,
+            &cast_for_op(x, dtype)?,
             rd,
-            0,
-            |mut a, p, _, n, st| {
-                for i in 0..n as isize {
-                    let v = unsafe { *p.offset(i * st) };
-                    a = a.wrapping_add(if to_bool {
-                        v.is_nonzero() as i64
-                    } else {
-                        v.to_i64()
-                    });
-                }
-                a
-            },
-            |a, b| a.wrapping_add(b),
-        )?
-    });
-    let out = from_vec(acc, &shape);
-    crate::ops::cast::cast_for_op(&out, dtype)
+            keepdim,
+            dtype,
+        );
+    }
+    reduce_into(ReduceKernel::Sum, x, rd, keepdim, dtype)
 }
 
 pub fn sum(
@@ -244,22 +211,7 @@ pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -
         Some(d) => reduced_dims(x, Some(&[d]), "prod")?,
         None => (0..x.ndim()).collect(),
     };
-    let shape = out_shape(x, &rd, keepdim);
-    let out = with_dtype!(dt, T, {
-        let acc = reduce_runs::<T, T>(
-            &xin,
-            &rd,
-            T::from_i64(1),
-            |mut a, p, _, n, st| {
-                for i in 0..n as isize {
-                    a = Arith::mul(a, unsafe { *p.offset(i * st) });
-                }
-                a
-            },
-            Arith::mul,
-        )?;
-        from_vec(acc, &shape)
-    });
+    let out = reduce_into(ReduceKernel::Prod, &xin, &rd, keepdim, dt)?;
     if needs_grad(&[x]) {
         let sx = SavedTensor::input(x);
         let full = x.dims();
@@ -327,66 +279,75 @@ fn prod_others(x: &Tensor, dim: i64) -> Result<Tensor> {
     mul(&left, &crate::ops::movement::flip(&right_rev, &[dim])?)
 }
 
+/// Which end a max / min family reduction keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extremum {
+    Max,
+    Min,
+}
+
+impl Extremum {
+    fn of(is_max: bool) -> Extremum {
+        if is_max {
+            Extremum::Max
+        } else {
+            Extremum::Min
+        }
+    }
+
+    /// The name of `max()` / `max(dim)` in errors.
+    fn name(self) -> &'static str {
+        match self {
+            Extremum::Max => "max",
+            Extremum::Min => "min",
+        }
+    }
+
+    fn amax_name(self) -> &'static str {
+        match self {
+            Extremum::Max => "amax",
+            Extremum::Min => "amin",
+        }
+    }
+
+    fn kernel(self) -> ReduceKernel {
+        match self {
+            Extremum::Max => ReduceKernel::Max,
+            Extremum::Min => ReduceKernel::Min,
+        }
+    }
+
+    fn arg_kernel(self) -> ReduceKernel {
+        match self {
+            Extremum::Max => ReduceKernel::ArgMax,
+            Extremum::Min => ReduceKernel::ArgMin,
+        }
+    }
+}
+
 /// Max or min with indices along one dim; NaN wins, first occurrence on ties.
-#[allow(
-    clippy::bool_comparison,
-    reason = "the body is expanded for every dtype; for bool, `<` is torch's false < true"
-)]
-fn arg_reduce(x: &Tensor, d: usize, keepdim: bool, is_max: bool) -> Result<(Tensor, Tensor)> {
+fn arg_reduce(x: &Tensor, d: usize, keepdim: bool, which: Extremum) -> Result<(Tensor, Tensor)> {
     ensure!(
         x.ndim() == 0 || x.shape()[d] > 0,
         index,
         "{}(): Expected reduction dim {d} to have non-zero size.",
-        if is_max { "max" } else { "min" }
+        which.name()
     );
     let rd = [d];
     let rd: &[usize] = if x.ndim() == 0 { &[] } else { &rd };
     let shape = out_shape(x, rd, keepdim);
-    let (vals, idx) = with_dtype!(x.dtype(), T, {
-        // (value, index, is_nan); index -1 = nothing seen yet. NaN wins, then the first
-        // occurrence: `left` of a combine is always the earlier part of the run.
-        let pick = move |a: (T, i64, bool), b: (T, i64, bool)| -> (T, i64, bool) {
-            let b_better = if a.1 < 0 {
-                true
-            } else if b.1 < 0 || a.2 {
-                false
-            } else if b.2 {
-                true
-            } else if is_max {
-                b.0 > a.0
-            } else {
-                b.0 < a.0
-            };
-            if b_better {
-                b
-            } else {
-                a
-            }
-        };
-        let acc = reduce_runs::<T, (T, i64, bool)>(
-            x,
-            rd,
-            (T::default(), -1, false),
-            |mut a, p, first, n, st| {
-                for i in 0..n {
-                    let v = unsafe { *p.offset(i as isize * st) };
-                    a = pick(a, (v, (first + i) as i64, v.is_nan()));
-                }
-                a
-            },
-            pick,
-        )?;
-        let vals: Vec<T> = acc.iter().map(|a| a.0).collect();
-        let idx: Vec<i64> = acc.iter().map(|a| a.1.max(0)).collect();
-        (from_vec(vals, &shape), from_vec(idx, &shape))
-    });
+    let (vals, idx) = (
+        x.new_empty(&shape, x.dtype())?,
+        x.new_empty(&shape, DType::I64)?,
+    );
+    backend::reduce(which.arg_kernel(), x, rd, &[&vals, &idx])?;
     Ok((vals, idx))
 }
 
 /// `max(x, dim)` / `min(x, dim)` → (values, indices).
 pub fn max_min_dim(x: &Tensor, dim: i64, keepdim: bool, is_max: bool) -> Result<(Tensor, Tensor)> {
     let d = crate::layout::wrap_dim(dim, x.ndim())?;
-    let (vals, idx) = arg_reduce(x, d, keepdim, is_max)?;
+    let (vals, idx) = arg_reduce(x, d, keepdim, Extremum::of(is_max))?;
     if needs_grad(&[x]) {
         let full = x.dims();
         let si = idx.clone();
@@ -445,7 +406,7 @@ pub fn argmax_argmin(x: &Tensor, dim: Option<i64>, keepdim: bool, is_max: bool) 
     match dim {
         Some(d) => {
             let d = crate::layout::wrap_dim(d, x.ndim())?;
-            Ok(arg_reduce(&x.detach(), d, keepdim, is_max)?.1)
+            Ok(arg_reduce(&x.detach(), d, keepdim, Extremum::of(is_max))?.1)
         }
         None => {
             ensure!(
@@ -454,7 +415,7 @@ pub fn argmax_argmin(x: &Tensor, dim: Option<i64>, keepdim: bool, is_max: bool) 
                 "{name}(): Expected reduction dim to be specified for input.numel() == 0."
             );
             let flat = crate::ops::movement::reshape(&x.detach(), &[-1])?;
-            let r = arg_reduce(&flat, 0, false, is_max)?.1;
+            let r = arg_reduce(&flat, 0, false, Extremum::of(is_max))?.1;
             if keepdim {
                 let ones: Vec<i64> = vec![1; x.ndim()];
                 return crate::ops::movement::reshape(&r, &ones);
@@ -466,23 +427,25 @@ pub fn argmax_argmin(x: &Tensor, dim: Option<i64>, keepdim: bool, is_max: bool) 
 
 /// Global `max()`/`min()`: the value only.
 pub fn max_min_all(x: &Tensor, is_max: bool) -> Result<Tensor> {
+    let which = Extremum::of(is_max);
     ensure!(
         x.numel() > 0,
         runtime,
         "{}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.",
-        if is_max { "max" } else { "min" }
+        which.name()
     );
-    amax_amin(
-        x,
-        None,
-        false,
-        is_max,
-        if is_max {
-            "MaxBackward1"
-        } else {
-            "MinBackward1"
-        },
-    )
+    let rd: SmallVec<[usize; 6]> = (0..x.ndim()).collect();
+    let out = reduce_into(which.kernel(), x, &rd, false, x.dtype())?;
+    if needs_grad(&[x]) {
+        record_max_all_backward(which, x, &out);
+        expose_saved(&out, || {
+            vec![
+                ("self", SavedTensor::input(x).into()),
+                ("result", SavedTensor::output(&out, 0).into()),
+            ]
+        });
+    }
+    Ok(out)
 }
 
 /// `amax`/`amin`: gradient shared evenly between ties.
@@ -490,118 +453,86 @@ pub fn amax_amin(
     x: &Tensor,
     dims: Option<&[i64]>,
     keepdim: bool,
-    is_max: bool,
-    node: &'static str,
+    which: Extremum,
 ) -> Result<Tensor> {
-    // PyTorch reports an empty reduced dim before a repeated one.
+    let rd = amax_dims(x, dims, which)?;
+    let out = reduce_into(which.kernel(), x, &rd, keepdim, x.dtype())?;
+    if needs_grad(&[x]) {
+        record_amax_backward(which, x, &out, rd.to_vec(), keepdim);
+        expose_saved(&out, || {
+            vec![
+                ("self", SavedTensor::input(x).into()),
+                ("result", SavedTensor::output(&out, 0).into()),
+                ("dim", Saved::ints(Some(dims.unwrap_or(&[])))),
+                ("keepdim", Saved::bool(keepdim)),
+            ]
+        });
+    }
+    Ok(out)
+}
+
+/// amax/amin's reduced dims, checked in PyTorch's order: an empty reduced dim is
+/// reported before a repeated one, and reducing everything needs an element.
+fn amax_dims(x: &Tensor, dims: Option<&[i64]>, which: Extremum) -> Result<SmallVec<[usize; 6]>> {
+    let name = which.amax_name();
     for &d in dims.unwrap_or(&[]) {
         let w = crate::layout::wrap_dim(d, x.ndim())?;
         ensure!(
             x.ndim() == 0 || x.shape()[w] > 0,
             index,
-            "{}(): Expected reduction dim {w} to have non-zero size.",
-            if is_max { "amax" } else { "amin" }
+            "{name}(): Expected reduction dim {w} to have non-zero size."
         );
     }
-    let rd = reduced_dims(x, dims, if is_max { "amax" } else { "amin" })?;
-    let all = dims.is_none_or(|d| d.is_empty());
+    let rd = reduced_dims(x, dims, name)?;
     ensure!(
-        !(all && x.numel() == 0),
+        dims.is_some_and(|d| !d.is_empty()) || x.numel() > 0,
         runtime,
-        "{}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.",
-        if is_max { "amax" } else { "amin" }
+        "{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument."
     );
-    for &d in &rd {
-        ensure!(
-            x.shape()[d] > 0,
-            index,
-            "{}(): Expected reduction dim {d} to have non-zero size.",
-            if is_max { "amax" } else { "amin" }
-        );
-    }
-    let shape = out_shape(x, &rd, keepdim);
-    let out = with_dtype!(x.dtype(), T, {
-        let acc = reduce_runs::<T, Option<T>>(
-            x,
-            &rd,
-            None,
-            |mut a, p, _, n, st| {
-                for i in 0..n as isize {
-                    let v = unsafe { *p.offset(i * st) };
-                    a = Some(match a {
-                        None => v,
-                        Some(b) => {
-                            if is_max {
-                                Arith::maximum(b, v)
-                            } else {
-                                Arith::minimum(b, v)
-                            }
-                        }
-                    });
-                }
-                a
-            },
-            |a, b| match (a, b) {
-                (Some(a), Some(b)) => Some(if is_max {
-                    Arith::maximum(a, b)
-                } else {
-                    Arith::minimum(a, b)
-                }),
-                (a, None) => a,
-                (None, b) => b,
-            },
-        )?;
-        from_vec(
-            acc.into_iter()
-                .map(|a| a.unwrap_or_default())
-                .collect::<Vec<T>>(),
-            &shape,
-        )
+    Ok(rd)
+}
+
+/// amax/amin's derivative: the gradient times the mask of the elements that reached the
+/// result, divided by their count (torch's formula).
+fn record_amax_backward(which: Extremum, x: &Tensor, out: &Tensor, rd: Vec<usize>, keepdim: bool) {
+    let node = match which {
+        Extremum::Max => "AmaxBackward0",
+        Extremum::Min => "AminBackward0",
+    };
+    let (sx, so) = (SavedTensor::input(x), SavedTensor::output(out, 0));
+    let full = x.dims();
+    record(node, &[x], &[out], move |ctx, g| {
+        let y = expand_back(&so.unpack(ctx)?, &full, &rd, keepdim)?;
+        let mask = to_dtype(&eq(&sx.unpack(ctx)?, &y)?, g[0].dtype())?;
+        let rdi: Vec<i64> = rd.iter().map(|&d| d as i64).collect();
+        let count = sum(&mask, Some(&rdi), true, None)?;
+        let gg = expand_back(&g[0], &full, &rd, keepdim)?;
+        Ok(vec![Some(div(&mul(&gg, &mask)?, &expand(&count, &full)?)?)])
     });
-    if needs_grad(&[x]) {
-        let sx = SavedTensor::input(x);
-        let so = SavedTensor::output(&out, 0);
-        let (full, rdv) = (x.dims(), rd.clone());
-        record(node, &[x], &[&out], move |ctx, g| {
-            let (x, y) = (
-                sx.unpack(ctx)?,
-                expand_back(&so.unpack(ctx)?, &full, &rdv, keepdim)?,
-            );
-            let mut hit = eq(&x, &y)?;
-            let global = matches!(node, "MaxBackward1" | "MinBackward1");
-            // Global max()/min() share the gradient among the NaNs when the result is NaN
-            // and write zeros elsewhere (torch's evenly_distribute_backward, a masked fill,
-            // so a nan gradient stays put); amax/amin multiply by the mask, as torch does.
-            if global && x.dtype().is_floating_point() {
-                hit = crate::ops::pointwise::where_(&unary::isnan(&y)?, &unary::isnan(&x)?, &hit)?;
-            }
-            if global {
-                let count = sum(&to_dtype(&hit, g[0].dtype())?, None, false, None)?;
-                let share = div(&g[0], &count)?;
-                let zero = Tensor::wrapped_scalar(Scalar::Int(0));
-                return Ok(vec![Some(crate::ops::pointwise::where_(
-                    &hit, &share, &zero,
-                )?)]);
-            }
-            let mask = to_dtype(&hit, g[0].dtype())?;
-            let rdi: Vec<i64> = rdv.iter().map(|&d| d as i64).collect();
-            let count = sum(&mask, Some(&rdi), true, None)?;
-            let gg = expand_back(&g[0], &full, &rdv, keepdim)?;
-            Ok(vec![Some(div(&mul(&gg, &mask)?, &expand(&count, &full)?)?)])
-        });
-        let mut saved = vec![
-            ("self", SavedTensor::input(x).into()),
-            ("result", SavedTensor::output(&out, 0).into()),
-        ];
-        if !matches!(node, "MaxBackward1" | "MinBackward1") {
-            saved.extend([
-                ("dim", Saved::ints(Some(dims.unwrap_or(&[])))),
-                ("keepdim", Saved::bool(keepdim)),
-            ]);
+}
+
+/// Global max()/min()'s derivative (torch's evenly_distribute_backward): the gradient
+/// shared among the elements equal to the result, or among the NaNs when the result is
+/// NaN, and zeros elsewhere; a masked fill, so a nan gradient stays put.
+fn record_max_all_backward(which: Extremum, x: &Tensor, out: &Tensor) {
+    let node = match which {
+        Extremum::Max => "MaxBackward1",
+        Extremum::Min => "MinBackward1",
+    };
+    let (sx, so) = (SavedTensor::input(x), SavedTensor::output(out, 0));
+    record(node, &[x], &[out], move |ctx, g| {
+        let (x, y) = (sx.unpack(ctx)?, so.unpack(ctx)?);
+        let mut hit = eq(&x, &y)?;
+        if x.dtype().is_floating_point() {
+            hit = crate::ops::pointwise::where_(&unary::isnan(&y)?, &unary::isnan(&x)?, &hit)?;
         }
-        expose_saved(&out, || saved);
-    }
-    Ok(out)
+        let count = sum(&to_dtype(&hit, g[0].dtype())?, None, false, None)?;
+        let share = div(&g[0], &count)?;
+        let zero = Tensor::wrapped_scalar(Scalar::Int(0));
+        Ok(vec![Some(crate::ops::pointwise::where_(
+            &hit, &share, &zero,
+        )?)])
+    });
 }
 
 /// `norm(x, p, dim, keepdim)` for p in {fro/2, inf, -inf, 0, 1, other}.
@@ -723,10 +654,10 @@ fn norm_backward(
 fn norm_value(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<Tensor> {
     let a = unary::abs(x)?;
     if p == f64::INFINITY {
-        return amax_amin(&a, dims, keepdim, true, "AmaxBackward0");
+        return amax_amin(&a, dims, keepdim, Extremum::Max);
     }
     if p == f64::NEG_INFINITY {
-        return amax_amin(&a, dims, keepdim, false, "AminBackward0");
+        return amax_amin(&a, dims, keepdim, Extremum::Min);
     }
     if p == 0.0 {
         let nz = to_dtype(
@@ -757,26 +688,15 @@ pub fn all_any(x: &Tensor, dims: Option<&[i64]>, keepdim: bool, is_all: bool) ->
         Some([]) => SmallVec::new(),
         _ => reduced_dims(x, dims, if is_all { "all" } else { "any" })?,
     };
-    let shape = out_shape(x, &rd, keepdim);
-    let out = with_dtype!(x.dtype(), T, {
-        let acc = reduce_runs::<T, bool>(
-            x,
-            &rd,
-            is_all,
-            |mut a, p, _, n, st| {
-                for i in 0..n as isize {
-                    let v = unsafe { *p.offset(i * st) }.is_nonzero();
-                    a = if is_all { a && v } else { a || v };
-                }
-                a
-            },
-            |a, b| if is_all { a && b } else { a || b },
-        )?;
-        from_vec(acc, &shape)
-    });
     // PyTorch keeps uint8 for uint8 inputs.
-    if x.dtype() == DType::U8 {
-        return to_dtype(&out, DType::U8);
-    }
-    Ok(out)
+    let dtype = match x.dtype() {
+        DType::U8 => DType::U8,
+        _ => DType::Bool,
+    };
+    let k = if is_all {
+        ReduceKernel::All
+    } else {
+        ReduceKernel::Any
+    };
+    reduce_into(k, x, &rd, keepdim, dtype)
 }

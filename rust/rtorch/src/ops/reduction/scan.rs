@@ -1,14 +1,12 @@
 //! Scans along a dim (cumsum, cumprod), forward and derivative side by side.
 
 use crate::autograd::{expose_saved, needs_grad, record, Saved, SavedTensor};
-use crate::backend::cpu::iter::SendPtr;
-use crate::backend::cpu::num::Arith;
-use crate::dtype::Real;
+use crate::backend::{self, ScanKernel};
 use crate::ops::binary::mul;
 use crate::ops::cast::{cast_for_op, to_dtype};
 use crate::ops::reduce::sum;
 use crate::ops::OpInfo;
-use crate::{with_dtype, DType, Element, Result, Scalar, Tensor};
+use crate::{DType, Result, Scalar, Tensor};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
 pub const OPS: &[OpInfo] = &[
@@ -16,64 +14,11 @@ pub const OPS: &[OpInfo] = &[
     OpInfo::reduction("cumprod", |x| cumprod(x, 1, None)).differentiable(),
 ];
 
-/// Inclusive scan along `dim` (cumsum / cumprod) in `dtype`. Integers accumulate in their
-/// own type (wrapping); float32 and float64 accumulate in float64 and the half types in
-/// float32 (PyTorch's CPU accumulation types), so a running value may leave and re-enter
-/// the output's range without sticking at inf.
-fn scan(x: &Tensor, d: usize, dtype: DType, is_sum: bool) -> Result<Tensor> {
+/// Inclusive scan along `d` in `dtype` (the kernel's accumulation types: `backend/cpu/scan.rs`).
+fn scan(x: &Tensor, d: usize, dtype: DType, k: ScanKernel) -> Result<Tensor> {
     let xin = cast_for_op(x, dtype)?;
     let out = x.new_empty(x.shape(), dtype)?;
-    if x.numel() == 0 {
-        return Ok(out);
-    }
-    let n = x.shape()[d];
-    let (xs, os) = (xin.strides()[d], out.strides()[d]);
-    let mut oshape = x.dims();
-    oshape[d] = 1;
-    let half = matches!(dtype, DType::F16 | DType::BF16);
-    with_dtype!(dtype, T, {
-        let (px, po) = (SendPtr(xin.cpu_ptr::<T>()?), SendPtr(out.cpu_ptr::<T>()?));
-        let xstr = xin.strides_vec();
-        let ostr = out.strides_vec();
-        crate::backend::cpu::iter::for_each_run(
-            &oshape,
-            [&xstr, &ostr],
-            n,
-            |off, len, st| unsafe {
-                for k in 0..len as isize {
-                    let (xb, ob) = (px.at(off[0] + k * st[0]), po.at(off[1] + k * st[1]));
-                    if T::DTYPE.is_floating_point() {
-                        let mut acc = if is_sum { 0.0 } else { 1.0 };
-                        for i in 0..n as isize {
-                            let v = (*xb.offset(i * xs)).to_f64();
-                            acc = if is_sum { acc + v } else { acc * v };
-                            if half {
-                                // A float32 accumulator: f64 arithmetic on f32 values rounded
-                                // back to f32 is exactly f32 arithmetic.
-                                acc = acc as f32 as f64;
-                            }
-                            *ob.offset(i * os) = T::elem_from_f64(acc);
-                        }
-                        continue;
-                    }
-                    let mut acc: T = if is_sum {
-                        T::from_i64(0)
-                    } else {
-                        T::from_i64(1)
-                    };
-                    for i in 0..n as isize {
-                        let v = *xb.offset(i * xs);
-                        acc = if is_sum {
-                            Arith::add(acc, v)
-                        } else {
-                            Arith::mul(acc, v)
-                        };
-                        *ob.offset(i * os) = acc;
-                    }
-                }
-            },
-        );
-    });
+    backend::scan(k, &xin, d, &out)?;
     Ok(out)
 }
 
@@ -83,7 +28,7 @@ fn scan_forward(
     x: &Tensor,
     dim: i64,
     dtype: Option<DType>,
-    is_sum: bool,
+    k: ScanKernel,
 ) -> Result<(usize, Tensor)> {
     let d = crate::layout::wrap_dim(dim, x.ndim())?;
     let default = if x.dtype().is_integral(true) {
@@ -95,13 +40,13 @@ fn scan_forward(
     let out = if x.ndim() == 0 {
         to_dtype(&crate::ops::movement::clone(x)?, dt)?.detach()
     } else {
-        scan(x, d, dt, is_sum)?
+        scan(x, d, dt, k)?
     };
     Ok((d, out))
 }
 
 pub fn cumsum(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
-    let (d, out) = scan_forward(x, dim, dtype, true)?;
+    let (d, out) = scan_forward(x, dim, dtype, ScanKernel::CumSum)?;
     let x_dtype = x.dtype();
     record("CumsumBackward0", &[x], &[&out], move |_, g| {
         // Reverse cumulative sum of the gradient, in the input's dtype (torch casts first).
@@ -117,7 +62,7 @@ pub fn cumsum(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
 }
 
 pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
-    let (d, out) = scan_forward(x, dim, dtype, false)?;
+    let (d, out) = scan_forward(x, dim, dtype, ScanKernel::CumProd)?;
     if needs_grad(&[x]) {
         let sx = SavedTensor::input(x);
         let so = SavedTensor::output(&out, 0);

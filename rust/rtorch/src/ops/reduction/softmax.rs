@@ -1,13 +1,14 @@
-//! softmax, log_softmax and logsumexp: a fused last-dim kernel, composite otherwise.
+//! softmax, log_softmax and logsumexp: the fused last-dim kernel (`backend::softmax`),
+//! composite otherwise.
 
 use crate::autograd::{expose_saved, needs_grad, record, Saved, SavedTensor};
-use crate::backend::cpu::iter::{Isa, SendPtr};
+use crate::backend::{self, SoftmaxKernel};
 use crate::ops::binary::{add, div, mul, sub};
 use crate::ops::cast::to_dtype;
-use crate::ops::reduce::{amax_amin, reduced_dims, sum, sum_run_f};
+use crate::ops::reduce::{amax_amin, reduced_dims, sum, Extremum};
 use crate::ops::unary;
 use crate::ops::OpInfo;
-use crate::{parallel, DType, Result, Scalar, Tensor};
+use crate::{DType, Result, Scalar, Tensor};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
 pub const OPS: &[OpInfo] = &[
@@ -53,7 +54,7 @@ fn logsumexp_value(xf: &Tensor, dims: &[i64], rd: &[usize], keepdim: bool) -> Re
     if xf.numel() == 0 {
         return unary::log(&sum(&unary::exp(xf)?, Some(dims), keepdim, None)?);
     }
-    let m = amax_amin(xf, Some(dims), true, true, "AmaxBackward0")?;
+    let m = amax_amin(xf, Some(dims), true, Extremum::Max)?;
     let m = crate::ops::pointwise::where_(
         &unary::isinf(&m)?,
         &Tensor::wrapped_scalar(Scalar::Int(0)),
@@ -89,18 +90,19 @@ pub fn softmax(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
         return crate::ops::movement::clone(x);
     }
     let xf = softmax_input(x, dtype, "softmax")?;
-    softmax_node(&xf, dim, d, false)
+    softmax_node(&xf, dim, d, SoftmaxKernel::Softmax)
 }
 
-/// softmax / log_softmax of `x` over `dim` (`d` wrapped) as one node with PyTorch's
-/// derivative, whichever kernel computes the value.
-fn softmax_node(x: &Tensor, dim: i64, d: usize, log: bool) -> Result<Tensor> {
+/// softmax / log_softmax (`k`) of `x` over `dim` (`d` wrapped) as one node with
+/// PyTorch's derivative, whether the fused kernel or a composite computes the value.
+fn softmax_node(x: &Tensor, dim: i64, d: usize, k: SoftmaxKernel) -> Result<Tensor> {
     let last = x.ndim() > 0 && d == x.ndim() - 1;
+    let log = k == SoftmaxKernel::LogSoftmax;
     let out = crate::autograd::no_grad(|| {
-        in_f32(x, |xf| match (last, log) {
-            (true, _) => softmax_lastdim(xf, log),
-            (false, false) => softmax_f(xf, dim),
-            (false, true) => log_softmax_f(xf, dim),
+        in_f32(x, |xf| match (last, k) {
+            (true, _) => softmax_lastdim(xf, k),
+            (false, SoftmaxKernel::Softmax) => softmax_f(xf, dim),
+            (false, SoftmaxKernel::LogSoftmax) => log_softmax_f(xf, dim),
         })
     })?;
     if needs_grad(&[x]) {
@@ -133,170 +135,17 @@ fn softmax_node(x: &Tensor, dim: i64, d: usize, log: bool) -> Result<Tensor> {
     Ok(out)
 }
 
-/// Fused softmax / log_softmax over the last dim (f32/f64): one pass for the max, one for
-/// the sum of exponentials, one to write, per row; rows in parallel (no history: the
+/// The fused last-dim kernel on a contiguous copy of `x` (f32/f64; no history: the
 /// caller records the node).
-fn softmax_lastdim(x: &Tensor, log: bool) -> Result<Tensor> {
+fn softmax_lastdim(x: &Tensor, k: SoftmaxKernel) -> Result<Tensor> {
     let xc = crate::ops::movement::contiguous(&x.detach())?;
-    let n = *x.shape().last().unwrap();
-    let rows = x.numel() / n.max(1);
     let out = x.new_empty(x.shape(), x.dtype())?;
-    match x.dtype() {
-        DType::F32 => {
-            let (px, po) = (
-                SendPtr(xc.cpu_ptr::<f32>()?),
-                SendPtr(out.cpu_ptr::<f32>()?),
-            );
-            // SAFETY: rows s..e lie within both contiguous buffers of rows * n elements.
-            parallel::for_chunks(rows, n * 4, |s, e| unsafe {
-                rows_f32(
-                    px.at((s * n) as isize),
-                    po.at((s * n) as isize),
-                    e - s,
-                    n,
-                    log,
-                )
-            });
-        }
-        _ => {
-            let (px, po) = (
-                SendPtr(xc.cpu_ptr::<f64>()?),
-                SendPtr(out.cpu_ptr::<f64>()?),
-            );
-            parallel::for_chunks(rows, n * 4, |s, e| {
-                for r in s..e {
-                    // SAFETY: row r lies within both contiguous buffers.
-                    let (xr, or) = unsafe {
-                        (
-                            std::slice::from_raw_parts(px.at((r * n) as isize), n),
-                            std::slice::from_raw_parts_mut(po.at((r * n) as isize), n),
-                        )
-                    };
-                    let mut m = f64::NEG_INFINITY;
-                    for &v in xr {
-                        m = if v > m || v.is_nan() { v } else { m };
-                    }
-                    for (o, &v) in or.iter_mut().zip(xr) {
-                        *o = (v - m).exp();
-                    }
-                    finish_row(or, xr, m, sum_run_f(or.as_ptr(), n, 1), log);
-                }
-            });
-        }
-    }
+    backend::softmax(k, &xc, &out)?;
     Ok(out)
 }
 
-/// Softmax of `rows` contiguous float32 rows of length `n`, in a copy compiled for the
-/// widest vector unit the CPU has (see NOTE [ Run-time ISA dispatch ]).
-///
-/// # Safety
-/// `x` and `out` must each point to `rows * n` valid elements.
-unsafe fn rows_f32(x: *const f32, out: *mut f32, rows: usize, n: usize, log: bool) {
-    #[cfg(target_arch = "x86_64")]
-    match crate::backend::cpu::iter::isa() {
-        Isa::Avx512 => return rows_f32_avx512(x, out, rows, n, log),
-        Isa::Avx2 => return rows_f32_avx2(x, out, rows, n, log),
-        Isa::Baseline => {}
-    }
-    rows_f32_body(x, out, rows, n, log)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
-unsafe fn rows_f32_avx512(x: *const f32, out: *mut f32, rows: usize, n: usize, log: bool) {
-    rows_f32_body(x, out, rows, n, log)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn rows_f32_avx2(x: *const f32, out: *mut f32, rows: usize, n: usize, log: bool) {
-    rows_f32_body(x, out, rows, n, log)
-}
-
-/// Lanes of the independent accumulators: 16 fills one AVX-512 register (two AVX2 ones),
-/// which lets LLVM vectorize the max and sum passes without reassociating floats itself.
-const LANES: usize = 16;
-
-#[inline(always)]
-unsafe fn rows_f32_body(x: *const f32, out: *mut f32, rows: usize, n: usize, log: bool) {
-    for r in 0..rows {
-        let xr = std::slice::from_raw_parts(x.add(r * n), n);
-        let or = std::slice::from_raw_parts_mut(out.add(r * n), n);
-        // Pass 1: the max. NOTE: NaNs are skipped here on purpose: a NaN input makes its
-        // exponential, hence the row's sum, NaN, and so every output of the row, as in PyTorch.
-        let mut mx = [f32::NEG_INFINITY; LANES];
-        let mut it = xr.chunks_exact(LANES);
-        for c in &mut it {
-            for i in 0..LANES {
-                mx[i] = if c[i] > mx[i] { c[i] } else { mx[i] };
-            }
-        }
-        let mut m = f32::NEG_INFINITY;
-        for &v in it.remainder().iter().chain(mx.iter()) {
-            m = if v > m { v } else { m };
-        }
-        // Pass 2: exponentials and their sum, in LANES partial sums.
-        let mut acc = [0f32; LANES];
-        let mut xs = xr.chunks_exact(LANES);
-        let mut os = or.chunks_exact_mut(LANES);
-        for (c, o) in (&mut xs).zip(&mut os) {
-            for i in 0..LANES {
-                let e = crate::backend::cpu::num::exp_f32(c[i] - m);
-                o[i] = e;
-                acc[i] += e;
-            }
-        }
-        let mut sum = acc.iter().sum::<f32>();
-        for (o, &v) in os.into_remainder().iter_mut().zip(xs.remainder()) {
-            *o = crate::backend::cpu::num::exp_f32(v - m);
-            sum += *o;
-        }
-        finish_row(or, xr, m, sum, log);
-    }
-}
-
-trait RowFloat: Copy + std::ops::Sub<Output = Self> + std::ops::Mul<Output = Self> {
-    fn ln(self) -> Self;
-    fn recip(self) -> Self;
-}
-
-impl RowFloat for f32 {
-    fn ln(self) -> Self {
-        f32::ln(self)
-    }
-    fn recip(self) -> Self {
-        1.0 / self
-    }
-}
-
-impl RowFloat for f64 {
-    fn ln(self) -> Self {
-        f64::ln(self)
-    }
-    fn recip(self) -> Self {
-        1.0 / self
-    }
-}
-
-/// Pass 4: scale by the sum, or for log_softmax write `(x - max) - log(sum)`.
-#[inline(always)]
-fn finish_row<T: RowFloat>(or: &mut [T], xr: &[T], m: T, sum: T, log: bool) {
-    if log {
-        let lse = sum.ln();
-        for (o, &v) in or.iter_mut().zip(xr) {
-            *o = (v - m) - lse;
-        }
-    } else {
-        let inv = sum.recip();
-        for o in or.iter_mut() {
-            *o = *o * inv;
-        }
-    }
-}
-
 fn softmax_f(xf: &Tensor, dim: i64) -> Result<Tensor> {
-    let m = amax_amin(xf, Some(&[dim]), true, true, "AmaxBackward0")?;
+    let m = amax_amin(xf, Some(&[dim]), true, Extremum::Max)?;
     let e = unary::exp(&sub(xf, &m)?)?;
     div(&e, &sum(&e, Some(&[dim]), true, None)?)
 }
@@ -307,12 +156,12 @@ pub fn log_softmax(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor>
         return crate::ops::movement::clone(x);
     }
     let xf = softmax_input(x, dtype, "log_softmax")?;
-    softmax_node(&xf, dim, d, true)
+    softmax_node(&xf, dim, d, SoftmaxKernel::LogSoftmax)
 }
 
 /// `(x - max) - log(sum(exp(x - max)))`, PyTorch's order of operations.
 fn log_softmax_f(xf: &Tensor, dim: i64) -> Result<Tensor> {
-    let m = amax_amin(xf, Some(&[dim]), true, true, "AmaxBackward0")?;
+    let m = amax_amin(xf, Some(&[dim]), true, Extremum::Max)?;
     let shifted = sub(xf, &m)?;
     sub(
         &shifted,

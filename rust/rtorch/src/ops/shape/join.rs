@@ -3,8 +3,7 @@
 
 use crate::autograd::TensorMeta;
 use crate::autograd::{expose_saved, record, Saved};
-use crate::layout::{shape_str, wrap_dim};
-use crate::ops::cast::copy_into;
+use crate::layout::{shape_str, wrap_dim, Dims};
 use crate::ops::movement::{select, slice, unsqueeze};
 use crate::ops::{Kind, OpInfo};
 use crate::{ensure, Result, Tensor};
@@ -107,33 +106,49 @@ pub fn unbind(x: &Tensor, dim: i64) -> Result<Vec<Tensor>> {
     Ok(out)
 }
 
+/// PyTorch's legacy rule: a 1-D empty tensor is skipped by cat, whatever its size
+/// elsewhere, though it takes part in type promotion and autograd.
+fn is_legacy_empty(t: &Tensor) -> bool {
+    t.ndim() == 1 && t.numel() == 0
+}
+
 pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
     ensure!(
         !ts.is_empty(),
         value,
         "torch.cat(): expected a non-empty list of Tensors"
     );
-    // Legacy rule: 1-D empty tensors are skipped.
-    let parts: Vec<&Tensor> = ts
-        .iter()
-        .filter(|t| !(t.ndim() == 1 && t.numel() == 0))
-        .collect();
-    // Skipped legacy empties still take part in type promotion.
+    let parts: Vec<&Tensor> = ts.iter().filter(|t| !is_legacy_empty(t)).collect();
     let refs: Vec<&Tensor> = ts.iter().collect();
     let dtype = crate::ops::binary::result_type(&refs);
     if parts.is_empty() {
-        // Only legacy empties: an empty result, linked to every input that requires grad.
-        let out = ts[0].new_empty(&[0], dtype)?;
-        let inputs: Vec<&Tensor> = ts.iter().collect();
-        if crate::autograd::needs_grad(&inputs) {
-            let metas: Vec<_> = ts.iter().map(TensorMeta::of).collect();
-            record("CatBackward0", &inputs, &[&out], move |_, _| {
-                metas.iter().map(|m| m.zeros().map(Some)).collect()
-            });
-            expose_saved(&out, || vec![("dim", Saved::int(dim))]);
-        }
-        return Ok(out);
+        return cat_legacy_empties(ts, dtype, dim);
     }
+    let (shape, d) = cat_shape(&parts, dim)?;
+    let out = parts[0].new_empty(&shape, dtype)?;
+    let sizes = copy_parts(&out, &parts, d)?;
+    record_cat(ts, &out, sizes, d);
+    expose_saved(&out, || vec![("dim", Saved::int(dim))]);
+    Ok(out)
+}
+
+/// Only legacy empties: an empty result, linked to every input that requires grad.
+fn cat_legacy_empties(ts: &[Tensor], dtype: crate::DType, dim: i64) -> Result<Tensor> {
+    let out = ts[0].new_empty(&[0], dtype)?;
+    let inputs: Vec<&Tensor> = ts.iter().collect();
+    if crate::autograd::needs_grad(&inputs) {
+        let metas: Vec<_> = ts.iter().map(TensorMeta::of).collect();
+        record("CatBackward0", &inputs, &[&out], move |_, _| {
+            metas.iter().map(|m| m.zeros().map(Some)).collect()
+        });
+        expose_saved(&out, || vec![("dim", Saved::int(dim))]);
+    }
+    Ok(out)
+}
+
+/// The shape of the result and the wrapped dim, with PyTorch's checks: every part has
+/// the first one's rank and sizes except along `dim`.
+fn cat_shape(parts: &[&Tensor], dim: i64) -> Result<(Dims, usize)> {
     let first = parts[0];
     ensure!(
         first.ndim() > 0,
@@ -167,36 +182,37 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
         }
         shape[d] += t.shape()[d];
     }
-    let out = parts[0].new_empty(&shape, dtype)?;
+    Ok((shape, d))
+}
+
+/// Copies each part into its slice of `out` along `d`; returns the parts' sizes there.
+fn copy_parts(out: &Tensor, parts: &[&Tensor], d: usize) -> Result<Vec<usize>> {
     let mut start = 0;
-    let mut sizes = Vec::new();
-    for t in &parts {
+    let mut sizes = Vec::with_capacity(parts.len());
+    for t in parts {
         let n = t.shape()[d];
-        let target = out.view_with(out.layout().slice(d, start, n, 1));
-        copy_into(&target, t)?;
+        crate::backend::copy(&out.view_with(out.layout().slice(d, start, n, 1)), t)?;
         start += n;
         sizes.push(n);
     }
-    // Every input is recorded, the skipped legacy empties too (their gradient is empty).
+    Ok(sizes)
+}
+
+/// CatBackward0: the gradient split back into the parts; every input is recorded, the
+/// skipped legacy empties too (their gradient is empty).
+fn record_cat(ts: &[Tensor], out: &Tensor, sizes: Vec<usize>, d: usize) {
     let inputs: Vec<&Tensor> = ts.iter().collect();
-    let kept: Vec<bool> = ts
-        .iter()
-        .map(|t| !(t.ndim() == 1 && t.numel() == 0))
-        .collect();
-    record("CatBackward0", &inputs, &[&out], move |_, g| {
+    let skipped: Vec<bool> = ts.iter().map(is_legacy_empty).collect();
+    record("CatBackward0", &inputs, &[out], move |_, g| {
         let mut parts = split_sizes(&g[0], &sizes, d as i64)?.into_iter();
-        kept.iter()
-            .map(|&k| {
-                if k {
-                    Ok(parts.next())
-                } else {
-                    g[0].new_zeros(&[0], g[0].dtype()).map(Some)
-                }
+        skipped
+            .iter()
+            .map(|&skip| match skip {
+                false => Ok(parts.next()),
+                true => g[0].new_zeros(&[0], g[0].dtype()).map(Some),
             })
             .collect()
     });
-    expose_saved(&out, || vec![("dim", Saved::int(dim))]);
-    Ok(out)
 }
 
 pub fn stack(ts: &[Tensor], dim: i64) -> Result<Tensor> {

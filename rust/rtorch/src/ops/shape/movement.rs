@@ -6,7 +6,6 @@ use crate::autograd::{needs_grad, record, Saved};
 use crate::layout::{
     broadcast_shapes, contiguous_strides, numel, shape_str, wrap_dim, Dims, Layout,
 };
-use crate::ops::cast::copy_into;
 use crate::{bail, ensure, DType, Result, Tensor};
 use smallvec::SmallVec;
 use std::sync::Arc;
@@ -27,7 +26,7 @@ pub fn clone_contiguous(x: &Tensor) -> Result<Tensor> {
 }
 
 fn clone_into(x: &Tensor, out: Tensor) -> Result<Tensor> {
-    copy_into(&out, x)?;
+    crate::backend::copy(&out, x)?;
     record("CloneBackward0", &[x], &[&out], |_, g| {
         Ok(vec![Some(g[0].clone())])
     });
@@ -73,7 +72,7 @@ fn copy_as(dst: &Tensor, src: &Tensor, op: &str) -> Result<()> {
         crate::ops::inplace::check_writable(dst, &[src], op)?;
         let src = crate::ops::inplace::unalias(dst, src)?;
         let view = src.view_with(src.layout().broadcast_to(dst.shape(), "copy_")?);
-        copy_into(dst, &view)?;
+        crate::backend::copy(dst, &view)?;
         dst.bump_version();
         return Ok(());
     }
@@ -367,7 +366,7 @@ fn layout_view(name: &'static str, x: &Tensor, f: LayoutFn) -> Tensor {
 /// the same view to the incoming gradient, so higher-order gradients work.
 fn embed(g: &Tensor, full: &[usize], f: LayoutFn) -> Result<Tensor> {
     let z = g.new_zeros(full, g.dtype())?;
-    copy_into(&z.view_with(f(z.layout())), g)?;
+    crate::backend::copy(&z.view_with(f(z.layout())), g)?;
     record("EmbedBackward0", &[g], &[&z], move |_, h| {
         Ok(vec![Some(layout_view("SliceBackward0", &h[0], f.clone()))])
     });
@@ -542,7 +541,7 @@ pub fn flip(x: &Tensor, dims: &[i64]) -> Result<Tensor> {
     }
     let reversed = x.detach().view_with(l);
     let out = x.new_empty(x.shape(), x.dtype())?;
-    copy_into(&out, &reversed)?;
+    crate::backend::copy(&out, &reversed)?;
     let dv: Vec<i64> = ds.iter().map(|&d| d as i64).collect();
     record("FlipBackward0", &[x], &[&out], move |_, g| {
         Ok(vec![Some(flip(&g[0], &dv)?)])

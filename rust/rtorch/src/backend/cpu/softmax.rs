@@ -1,0 +1,172 @@
+//! CPU kernels of softmax and log_softmax over the last dim: one pass for the max, one
+//! for the exponentials and their sum, one to scale, per row; rows in parallel.
+
+use super::iter::{Isa, SendPtr};
+use super::num::exp_f32;
+use super::reduce_iter::sum_run_f;
+use crate::backend::SoftmaxKernel;
+use crate::{parallel, DType, Result, Tensor};
+
+/// `out = k(x)` over the last dim of a contiguous float32 / float64 `x`; `out` is fresh.
+pub fn run(k: SoftmaxKernel, x: &Tensor, out: &Tensor) -> Result<()> {
+    crate::ensure!(
+        x.is_contiguous() && out.is_contiguous(),
+        runtime,
+        "internal error: {} needs contiguous rows",
+        k.name()
+    );
+    let n = *x.shape().last().unwrap_or(&1);
+    let rows = x.numel() / n.max(1);
+    let log = k == SoftmaxKernel::LogSoftmax;
+    match x.dtype() {
+        DType::F32 => {
+            let (px, po) = (SendPtr(x.cpu_ptr::<f32>()?), SendPtr(out.cpu_ptr::<f32>()?));
+            // SAFETY: rows s..e lie within both contiguous buffers of rows * n elements.
+            parallel::for_chunks(rows, n * 4, |s, e| unsafe {
+                rows_f32(
+                    px.at((s * n) as isize),
+                    po.at((s * n) as isize),
+                    e - s,
+                    n,
+                    log,
+                )
+            });
+        }
+        DType::F64 => {
+            let (px, po) = (SendPtr(x.cpu_ptr::<f64>()?), SendPtr(out.cpu_ptr::<f64>()?));
+            parallel::for_chunks(rows, n * 4, |s, e| {
+                for r in s..e {
+                    // SAFETY: row r lies within both contiguous buffers.
+                    let (xr, or) = unsafe {
+                        (
+                            std::slice::from_raw_parts(px.at((r * n) as isize), n),
+                            std::slice::from_raw_parts_mut(po.at((r * n) as isize), n),
+                        )
+                    };
+                    row_f64(xr, or, log);
+                }
+            });
+        }
+        dt => return Err(crate::ops::unsupported(k.name(), dt)),
+    }
+    Ok(())
+}
+
+fn row_f64(xr: &[f64], or: &mut [f64], log: bool) {
+    let mut m = f64::NEG_INFINITY;
+    for &v in xr {
+        m = if v > m || v.is_nan() { v } else { m };
+    }
+    for (o, &v) in or.iter_mut().zip(xr) {
+        *o = (v - m).exp();
+    }
+    finish_row(or, xr, m, sum_run_f(or.as_ptr(), or.len(), 1), log);
+}
+
+/// Softmax of `rows` contiguous float32 rows of length `n`, in a copy compiled for the
+/// widest vector unit the CPU has (see NOTE [ Run-time ISA dispatch ]).
+///
+/// # Safety
+/// `x` and `out` must each point to `rows * n` valid elements.
+unsafe fn rows_f32(x: *const f32, out: *mut f32, rows: usize, n: usize, log: bool) {
+    #[cfg(target_arch = "x86_64")]
+    match super::iter::isa() {
+        Isa::Avx512 => return rows_f32_avx512(x, out, rows, n, log),
+        Isa::Avx2 => return rows_f32_avx2(x, out, rows, n, log),
+        Isa::Baseline => {}
+    }
+    rows_f32_body(x, out, rows, n, log)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
+unsafe fn rows_f32_avx512(x: *const f32, out: *mut f32, rows: usize, n: usize, log: bool) {
+    rows_f32_body(x, out, rows, n, log)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn rows_f32_avx2(x: *const f32, out: *mut f32, rows: usize, n: usize, log: bool) {
+    rows_f32_body(x, out, rows, n, log)
+}
+
+/// Lanes of the independent accumulators: 16 fills one AVX-512 register (two AVX2 ones),
+/// which lets LLVM vectorize the max and sum passes without reassociating floats itself.
+const LANES: usize = 16;
+
+#[inline(always)]
+unsafe fn rows_f32_body(x: *const f32, out: *mut f32, rows: usize, n: usize, log: bool) {
+    for r in 0..rows {
+        let xr = std::slice::from_raw_parts(x.add(r * n), n);
+        let or = std::slice::from_raw_parts_mut(out.add(r * n), n);
+        // Pass 1: the max. NOTE: NaNs are skipped here on purpose: a NaN input makes its
+        // exponential, hence the row's sum, NaN, and so every output of the row, as in PyTorch.
+        let mut mx = [f32::NEG_INFINITY; LANES];
+        let mut it = xr.chunks_exact(LANES);
+        for c in &mut it {
+            for i in 0..LANES {
+                mx[i] = if c[i] > mx[i] { c[i] } else { mx[i] };
+            }
+        }
+        let mut m = f32::NEG_INFINITY;
+        for &v in it.remainder().iter().chain(mx.iter()) {
+            m = if v > m { v } else { m };
+        }
+        // Pass 2: exponentials and their sum, in LANES partial sums.
+        let mut acc = [0f32; LANES];
+        let mut xs = xr.chunks_exact(LANES);
+        let mut os = or.chunks_exact_mut(LANES);
+        for (c, o) in (&mut xs).zip(&mut os) {
+            for i in 0..LANES {
+                let e = exp_f32(c[i] - m);
+                o[i] = e;
+                acc[i] += e;
+            }
+        }
+        let mut sum = acc.iter().sum::<f32>();
+        for (o, &v) in os.into_remainder().iter_mut().zip(xs.remainder()) {
+            *o = exp_f32(v - m);
+            sum += *o;
+        }
+        finish_row(or, xr, m, sum, log);
+    }
+}
+
+trait RowFloat: Copy + std::ops::Sub<Output = Self> + std::ops::Mul<Output = Self> {
+    fn ln(self) -> Self;
+    fn recip(self) -> Self;
+}
+
+impl RowFloat for f32 {
+    fn ln(self) -> Self {
+        f32::ln(self)
+    }
+    fn recip(self) -> Self {
+        1.0 / self
+    }
+}
+
+impl RowFloat for f64 {
+    fn ln(self) -> Self {
+        f64::ln(self)
+    }
+    fn recip(self) -> Self {
+        1.0 / self
+    }
+}
+
+/// Pass 4: scale by the sum, or for log_softmax write `(x - max) - log(sum)`.
+#[inline(always)]
+fn finish_row<T: RowFloat>(or: &mut [T], xr: &[T], m: T, sum: T, log: bool) {
+    if log {
+        let lse = sum.ln();
+        for (o, &v) in or.iter_mut().zip(xr) {
+            *o = (v - m) - lse;
+        }
+    } else {
+        let inv = sum.recip();
+        for o in or.iter_mut() {
+            *o = *o * inv;
+        }
+    }
+}
