@@ -102,13 +102,13 @@ pub fn fused<F>(
     inputs: &[&Tensor],
     forward: impl FnOnce() -> Result<Tensor>,
     backward: F,
-) -> Result<Tensor>
+) -> Result<(Tensor, Recorded)>
 where
     F: FnMut(&Ctx, &[Tensor]) -> Result<Vec<Option<Tensor>>> + Send + 'static,
 {
     let out = no_grad(forward)?;
-    record(name, inputs, &[&out], backward);
-    Ok(out)
+    let node = record(name, inputs, &[&out], backward);
+    Ok((out, node))
 }
 
 pub fn is_inference_mode_enabled() -> bool {
@@ -480,14 +480,16 @@ impl Node {
 /// PyTorch's error for a second backward, or a saved tensor read after the first freed it.
 pub const FREED_MSG: &str = "Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.";
 
-/// Shows `saved` as `out.grad_fn._saved_<name>` (call right after `record`; does nothing
-/// when `record` recorded nothing).
+/// Shows `saved` as `grad_fn._saved_<name>` on the node `record` returned; does nothing
+/// when `record` recorded nothing.
 ///
-/// NOTE: `saved` is a closure so that an op without a graph (most calls: no input needs
-/// a gradient) builds no list; building it eagerly cost `x + y` ~300 instructions a call
-/// (an allocation and its free), cachegrind.
-pub fn expose_saved(out: &Tensor, saved: impl FnOnce() -> Vec<(&'static str, Saved)>) {
-    if let Some(node) = out.grad_fn() {
+/// NOTE: `saved` is a closure and the node comes from `record` so that an op without a
+/// graph (most calls: no input needs a gradient) neither builds the list nor looks the
+/// node up again: building it eagerly cost `x + y` ~300 instructions a call (an
+/// allocation and its free), and reading it back through `out.grad_fn()` ~48 (the meta
+/// lock and an `Arc` clone), cachegrind.
+pub fn expose_saved(node: &Recorded, saved: impl FnOnce() -> Vec<(&'static str, Saved)>) {
+    if let Some(node) = node {
         node.extras.lock().saved = saved();
     }
 }
@@ -555,6 +557,10 @@ pub fn needs_grad(inputs: &[&Tensor]) -> bool {
     is_recording() && inputs.iter().any(|t| t.requires_grad())
 }
 
+/// What `record` returns: the node it recorded, or None when no input needed a gradient
+/// (pass it to `expose_saved`).
+pub type Recorded = Option<Arc<Node>>;
+
 /// Records `name` with `backward` if any input requires grad; sets the outputs' history.
 /// Call after computing the outputs.
 pub fn record(
@@ -562,11 +568,16 @@ pub fn record(
     inputs: &[&Tensor],
     outputs: &[&Tensor],
     backward: impl FnMut(&Ctx, &[Tensor]) -> Result<Vec<Option<Tensor>>> + Send + 'static,
-) {
+) -> Recorded {
     if !needs_grad(inputs) {
-        return;
+        return None;
     }
-    record_node(name.into(), inputs, outputs, Box::new(backward));
+    Some(record_node(
+        name.into(),
+        inputs,
+        outputs,
+        Box::new(backward),
+    ))
 }
 
 /// `record` without the grad-mode check, for callers that already decided.

@@ -93,7 +93,7 @@ pub fn add_scaled(a: &Tensor, b: &Tensor, alpha: Scalar) -> Result<Tensor> {
     }
     let out = compute(BinaryKernel::Add(alpha), a, b, None)?;
     let (sa, sb) = (a.dims(), b.dims());
-    record("AddBackward0", &[a, b], &[&out], move |ctx, g| {
+    let node = record("AddBackward0", &[a, b], &[&out], move |ctx, g| {
         let gb = if ctx.needs(1) {
             let gb = if alpha == Scalar::Int(1) {
                 g[0].clone()
@@ -106,7 +106,7 @@ pub fn add_scaled(a: &Tensor, b: &Tensor, alpha: Scalar) -> Result<Tensor> {
         };
         Ok(vec![Some(reduce_grad(g[0].clone(), &sa)?), gb])
     });
-    expose_saved(&out, || vec![("alpha", Saved::scalar(alpha))]);
+    expose_saved(&node, || vec![("alpha", Saved::scalar(alpha))]);
     Ok(out)
 }
 
@@ -125,7 +125,7 @@ pub fn sub_scaled(a: &Tensor, b: &Tensor, alpha: Scalar) -> Result<Tensor> {
     );
     let out = compute(BinaryKernel::Sub(alpha), a, b, None)?;
     let (sa, sb) = (a.dims(), b.dims());
-    record("SubBackward0", &[a, b], &[&out], move |ctx, g| {
+    let node = record("SubBackward0", &[a, b], &[&out], move |ctx, g| {
         let gb = if ctx.needs(1) {
             let neg_alpha = match alpha {
                 Scalar::Int(i) => Scalar::Int(-i),
@@ -138,7 +138,7 @@ pub fn sub_scaled(a: &Tensor, b: &Tensor, alpha: Scalar) -> Result<Tensor> {
         };
         Ok(vec![Some(reduce_grad(g[0].clone(), &sa)?), gb])
     });
-    expose_saved(&out, || vec![("alpha", Saved::scalar(alpha))]);
+    expose_saved(&node, || vec![("alpha", Saved::scalar(alpha))]);
     Ok(out)
 }
 
@@ -156,7 +156,7 @@ pub fn mul(a: &Tensor, b: &Tensor) -> Result<Tensor> {
             ("self", b.requires_grad().then(|| sa.clone()).into()),
             ("other", a.requires_grad().then(|| sb.clone()).into()),
         ];
-        record("MulBackward0", &[a, b], &[&out], move |ctx, g| {
+        let node = record("MulBackward0", &[a, b], &[&out], move |ctx, g| {
             let ga = if ctx.needs(0) {
                 Some(reduce_grad(mul(&g[0], &sb.unpack(ctx)?)?, &da)?)
             } else {
@@ -169,7 +169,7 @@ pub fn mul(a: &Tensor, b: &Tensor) -> Result<Tensor> {
             };
             Ok(vec![ga, gb])
         });
-        expose_saved(&out, || saved);
+        expose_saved(&node, || saved);
     }
     Ok(out)
 }
@@ -188,7 +188,7 @@ pub fn div_mode(a: &Tensor, b: &Tensor, mode: RoundingMode) -> Result<Tensor> {
             ("self", b.requires_grad().then(|| sa.clone()).into()),
             ("other", sb.clone().into()),
         ];
-        record("DivBackward0", &[a, b], &[&out], move |ctx, g| {
+        let node = record("DivBackward0", &[a, b], &[&out], move |ctx, g| {
             if mode != RoundingMode::True {
                 // Piecewise constant: zero gradient almost everywhere.
                 return Ok(vec![
@@ -212,7 +212,7 @@ pub fn div_mode(a: &Tensor, b: &Tensor, mode: RoundingMode) -> Result<Tensor> {
             };
             Ok(vec![ga, gb])
         });
-        expose_saved(&out, || saved);
+        expose_saved(&node, || saved);
     }
     Ok(out)
 }
@@ -266,7 +266,7 @@ fn remainder_like(
         let (da, db) = (a.dims(), b.dims());
         let (name, inputs) = overload(names, a, b);
         let b_num = b.is_wrapped_number();
-        record(name, &inputs, &[&out], move |ctx, g| {
+        let node = record(name, &inputs, &[&out], move |ctx, g| {
             let gb = if !b_num && ctx.needs(1) {
                 // a - q*b with q piecewise constant: d/db = -q
                 let mode = if op == BinaryKernel::Rem {
@@ -290,7 +290,7 @@ fn remainder_like(
         // The Tensor overload saves both for other's gradient; the Scalar one nothing.
         if !b_num {
             let keep = b.requires_grad();
-            expose_saved(&out, || {
+            expose_saved(&node, || {
                 vec![
                     ("self", Saved::input_if(keep, a)),
                     ("other", Saved::input_if(keep, b)),
@@ -344,7 +344,7 @@ pub fn pow(a: &Tensor, b: &Tensor) -> Result<Tensor> {
             (true, false) => (None, Some(0)),
             _ => (Some(0), Some(1)),
         };
-        record(name, &inputs, &[&out], move |ctx, g| {
+        let node = record(name, &inputs, &[&out], move |ctx, g| {
             let (a, b) = (sa.unpack(ctx)?, sb.unpack(ctx)?);
             let zero = Tensor::wrapped_scalar(Scalar::Int(0));
             let ga = if ia.is_some_and(|i| ctx.needs(i)) {
@@ -377,7 +377,7 @@ pub fn pow(a: &Tensor, b: &Tensor) -> Result<Tensor> {
             };
             Ok(for_inputs(a_num, b_num, ga, gb))
         });
-        expose_saved(&out, || saved);
+        expose_saved(&node, || saved);
     }
     Ok(out)
 }
@@ -392,14 +392,14 @@ pub fn atan2(a: &Tensor, b: &Tensor) -> Result<Tensor> {
         let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
         let (da, db) = (a.dims(), b.dims());
         let saved = vec![("self", sa.clone().into()), ("other", sb.clone().into())];
-        record("Atan2Backward0", &[a, b], &[&out], move |ctx, g| {
+        let node = record("Atan2Backward0", &[a, b], &[&out], move |ctx, g| {
             let (a, b) = (sa.unpack(ctx)?, sb.unpack(ctx)?);
             let r2 = add(&mul(&a, &a)?, &mul(&b, &b)?)?;
             let ga = reduce_grad(div(&mul(&g[0], &b)?, &r2)?, &da)?;
             let gb = reduce_grad(unary::neg(&div(&mul(&g[0], &a)?, &r2)?)?, &db)?;
             Ok(vec![Some(ga), Some(gb)])
         });
-        expose_saved(&out, || saved);
+        expose_saved(&node, || saved);
     }
     Ok(out)
 }
@@ -410,7 +410,7 @@ fn max_min(op: BinaryKernel, name: &'static str, a: &Tensor, b: &Tensor) -> Resu
         let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
         let (da, db) = (a.dims(), b.dims());
         let saved = vec![("self", sa.clone().into()), ("other", sb.clone().into())];
-        record(name, &[a, b], &[&out], move |ctx, g| {
+        let node = record(name, &[a, b], &[&out], move |ctx, g| {
             // Ties split the gradient evenly, as PyTorch does; an input gets the whole
             // gradient unless it strictly loses (so both get it next to a NaN).
             let (a, b) = (sa.unpack(ctx)?, sb.unpack(ctx)?);
@@ -431,7 +431,7 @@ fn max_min(op: BinaryKernel, name: &'static str, a: &Tensor, b: &Tensor) -> Resu
                 Some(reduce_grad(pick(&b_loses)?, &db)?),
             ])
         });
-        expose_saved(&out, || saved);
+        expose_saved(&node, || saved);
     }
     Ok(out)
 }

@@ -84,14 +84,14 @@ pub fn where_(cond: &Tensor, a: &Tensor, b: &Tensor) -> Result<Tensor> {
         let sc = SavedTensor::input(cond);
         let saved = vec![("condition", sc.clone().into())];
         let (da, db) = (a.dims(), b.dims());
-        record("WhereBackward0", &[a, b], &[&out], move |ctx, g| {
+        let node = record("WhereBackward0", &[a, b], &[&out], move |ctx, g| {
             let c = sc.unpack(ctx)?;
             let z = Tensor::wrapped_scalar(Scalar::Int(0));
             let ga = crate::ops::reduce::sum_to_shape(&where_(&c, &g[0], &z)?, &da)?;
             let gb = crate::ops::reduce::sum_to_shape(&where_(&c, &z, &g[0])?, &db)?;
             Ok(vec![Some(ga), Some(gb)])
         });
-        expose_saved(&out, || saved);
+        expose_saved(&node, || saved);
     }
     Ok(out)
 }
@@ -116,21 +116,21 @@ pub fn masked_fill(x: &Tensor, mask: &Tensor, value: &Tensor) -> Result<Tensor> 
     // One node as in PyTorch: the filled places give no gradient to x; a tensor value
     // (MaskedFillBackward1) gets the sum of the gradient over them.
     let sm = SavedTensor::input(mask);
-    let saved = vec![("mask", sm.clone().into())];
+    let saved_mask = sm.clone();
     let dx = x.dims();
     let forward = || where_(mask, &v, x);
     let x_grad = move |ctx: &crate::autograd::Ctx, g: &Tensor| -> Result<Tensor> {
         let z = Tensor::wrapped_scalar(Scalar::Int(0));
         crate::ops::reduce::sum_to_shape(&where_(&sm.unpack(ctx)?, &z, g)?, &dx)
     };
-    let out = if value.is_wrapped_number() {
+    let (out, node) = if value.is_wrapped_number() {
         crate::autograd::fused("MaskedFillBackward0", &[x], forward, move |ctx, g| {
             Ok(vec![Some(x_grad(ctx, &g[0])?)])
         })?
     } else {
         masked_fill_tensor_value(x, mask, value, forward, x_grad)?
     };
-    expose_saved(&out, || saved);
+    expose_saved(&node, || vec![("mask", saved_mask.into())]);
     Ok(out)
 }
 
@@ -141,7 +141,7 @@ fn masked_fill_tensor_value(
     value: &Tensor,
     forward: impl FnOnce() -> Result<Tensor>,
     x_grad: impl Fn(&crate::autograd::Ctx, &Tensor) -> Result<Tensor> + Send + 'static,
-) -> Result<Tensor> {
+) -> Result<(Tensor, crate::autograd::Recorded)> {
     let sm = SavedTensor::input(mask);
     crate::autograd::fused(
         "MaskedFillBackward1",
@@ -237,7 +237,7 @@ fn clamp_as(names: [&'static str; 2], x: &Tensor, bounds: &[Bound]) -> Result<Te
             },
         ));
     }
-    record(name, &inputs, &[&out], move |ctx, g| {
+    let node = record(name, &inputs, &[&out], move |ctx, g| {
         let x = sx.unpack(ctx)?;
         let lo = smin.as_ref().map(|s| s.unpack(ctx)).transpose()?;
         let hi = smax.as_ref().map(|s| s.unpack(ctx)).transpose()?;
@@ -262,7 +262,7 @@ fn clamp_as(names: [&'static str; 2], x: &Tensor, bounds: &[Bound]) -> Result<Te
         }
         Ok(grads)
     });
-    expose_saved(&out, || saved);
+    expose_saved(&node, || saved);
     Ok(out)
 }
 
@@ -413,7 +413,7 @@ pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
         } else {
             vec![start, end, weight]
         };
-        record(name, &inputs, &[&out], move |ctx, g| {
+        let node = record(name, &inputs, &[&out], move |ctx, g| {
             let w = sw.unpack(ctx)?;
             // 1 - w of a Python number stays a float64 number.
             let one_minus_w = if scalar_w {
@@ -433,7 +433,7 @@ pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
             }
             Ok(grads)
         });
-        expose_saved(&out, || saved);
+        expose_saved(&node, || saved);
     }
     Ok(out)
 }
@@ -459,7 +459,7 @@ pub fn addcmul(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
     let v = scale_value(value, rt)?;
     let forward = || addc_forward("addcmul", [x, t1, t2], rt, &v, false);
     // PyTorch's formula: t1 gets g * (t2 * value), t2 gets g * (t1 * value).
-    let out = addc_node(
+    let (out, node) = addc_node(
         "AddcmulBackward0",
         [x, t1, t2],
         v.clone(),
@@ -469,12 +469,13 @@ pub fn addcmul(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
             |g, v, t1, _| mul(g, &mul(&t1()?, v)?),
         ],
     )?;
-    let saved = vec![
-        ("tensor1", Saved::input_if(t2.requires_grad(), t1)),
-        ("tensor2", Saved::input_if(t1.requires_grad(), t2)),
-        ("value", Saved::scalar(value)),
-    ];
-    expose_saved(&out, || saved);
+    expose_saved(&node, || {
+        vec![
+            ("tensor1", Saved::input_if(t2.requires_grad(), t1)),
+            ("tensor2", Saved::input_if(t1.requires_grad(), t2)),
+            ("value", Saved::scalar(value)),
+        ]
+    });
     Ok(out)
 }
 
@@ -488,7 +489,7 @@ fn addc_node(
     value: Tensor,
     forward: impl FnOnce() -> Result<Tensor>,
     [grad_t1, grad_t2]: [AddcGrad; 2],
-) -> Result<Tensor> {
+) -> Result<(Tensor, crate::autograd::Recorded)> {
     let (s1, s2) = (SavedTensor::input(t1), SavedTensor::input(t2));
     let dims = [x.dims(), t1.dims(), t2.dims()];
     crate::autograd::fused(name, &[x, t1, t2], forward, move |ctx, g| {
@@ -528,7 +529,7 @@ pub fn addcdiv(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
     let v = scale_value(value, rt)?;
     let forward = || addc_forward("addcdiv", [x, t1, t2], rt, &v, true);
     // PyTorch's formula: t1 gets g * (value / t2), t2 gets -g * (value * t1 / (t2 * t2)).
-    let out = addc_node(
+    let (out, node) = addc_node(
         "AddcdivBackward0",
         [x, t1, t2],
         v.clone(),
@@ -542,12 +543,13 @@ pub fn addcdiv(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
             },
         ],
     )?;
-    let saved = vec![
-        ("tensor1", Saved::input_if(t2.requires_grad(), t1)),
-        ("tensor2", SavedTensor::input(t2).into()),
-        ("value", Saved::scalar(value)),
-    ];
-    expose_saved(&out, || saved);
+    expose_saved(&node, || {
+        vec![
+            ("tensor1", Saved::input_if(t2.requires_grad(), t1)),
+            ("tensor2", SavedTensor::input(t2).into()),
+            ("value", Saved::scalar(value)),
+        ]
+    });
     Ok(out)
 }
 

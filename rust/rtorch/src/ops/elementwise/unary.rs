@@ -80,10 +80,10 @@ fn grad_x(name: &'static str, x: &Tensor, out: &Tensor, f: fn(&Tensor, &Tensor) 
     if needs_grad(&[x]) {
         let sx = SavedTensor::input(x);
         let saved = vec![("self", sx.clone().into())];
-        record(name, &[x], &[out], move |ctx, g| {
+        let node = record(name, &[x], &[out], move |ctx, g| {
             Ok(vec![Some(f(&g[0], &sx.unpack(ctx)?)?)])
         });
-        expose_saved(out, || saved);
+        expose_saved(&node, || saved);
     }
 }
 
@@ -97,10 +97,10 @@ fn grad_out(
     if needs_grad(&[x]) {
         let so = SavedTensor::output(out, 0);
         let saved = vec![("result", so.clone().into())];
-        record(name, &[x], &[out], move |ctx, g| {
+        let node = record(name, &[x], &[out], move |ctx, g| {
             Ok(vec![Some(f(&g[0], &so.unpack(ctx)?)?)])
         });
-        expose_saved(out, || saved);
+        expose_saved(&node, || saved);
     }
 }
 

@@ -163,7 +163,7 @@ fn add_product(
 ) -> Result<Tensor> {
     let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
     let input_shape = input.dims();
-    let out = crate::autograd::fused(name, &[input, a, b], forward, move |ctx, g| {
+    let (out, node) = crate::autograd::fused(name, &[input, a, b], forward, move |ctx, g| {
         let g = &g[0];
         // Operands promoted in the forward (addr) take the gradient's dtype here too.
         let unpack = |s: &SavedTensor| -> Result<Tensor> {
@@ -191,7 +191,7 @@ fn add_product(
         };
         Ok(vec![gi, ga, gb])
     })?;
-    expose_product_saved(name, &out, a, b, beta, alpha);
+    expose_product_saved(&node, name, a, b, beta, alpha);
     Ok(out)
 }
 
@@ -199,42 +199,45 @@ fn add_product(
 /// only for the other's gradient; addmm also the operands' sizes and (for its own
 /// gradient) strides, addbmm the batch sizes its gradient expands to.
 fn expose_product_saved(
+    node: &crate::autograd::Recorded,
     name: &'static str,
-    out: &Tensor,
     a: &Tensor,
     b: &Tensor,
     beta: Scalar,
     alpha: Scalar,
 ) {
-    let (na, nb) = match name {
-        "AddmmBackward0" => ("mat1", "mat2"),
-        "AddmvBackward0" => ("mat", "vec"),
-        "AddrBackward0" => ("vec1", "vec2"),
-        _ => ("batch1", "batch2"),
-    };
-    let (ga, gb) = (a.requires_grad(), b.requires_grad());
-    let mut saved = vec![
-        ("alpha", Saved::scalar(alpha)),
-        ("beta", Saved::scalar(beta)),
-        (na, Saved::input_if(gb, a)),
-        (nb, Saved::input_if(ga, b)),
-    ];
-    let strides_if = |keep: bool, t: &Tensor| Saved::strides(if keep { t.strides() } else { &[] });
-    match name {
-        "AddmmBackward0" => saved.extend([
-            ("mat1_sym_sizes", Saved::sizes(a.shape())),
-            ("mat1_sym_strides", strides_if(ga, a)),
-            ("mat2_sym_sizes", Saved::sizes(b.shape())),
-            ("mat2_sym_strides", strides_if(gb, b)),
-        ]),
-        "AddbmmBackward0" => saved.extend([
-            ("batch1_sym_argsize_0", Saved::size(a.shape()[0])),
-            ("batch1_sym_argsize_1", Saved::size(a.shape()[1])),
-            ("batch2_sym_argsize_2", Saved::size(b.shape()[2])),
-        ]),
-        _ => {}
-    }
-    expose_saved(out, || saved);
+    expose_saved(node, || {
+        let (na, nb) = match name {
+            "AddmmBackward0" => ("mat1", "mat2"),
+            "AddmvBackward0" => ("mat", "vec"),
+            "AddrBackward0" => ("vec1", "vec2"),
+            _ => ("batch1", "batch2"),
+        };
+        let (ga, gb) = (a.requires_grad(), b.requires_grad());
+        let mut saved = vec![
+            ("alpha", Saved::scalar(alpha)),
+            ("beta", Saved::scalar(beta)),
+            (na, Saved::input_if(gb, a)),
+            (nb, Saved::input_if(ga, b)),
+        ];
+        let strides_if =
+            |keep: bool, t: &Tensor| Saved::strides(if keep { t.strides() } else { &[] });
+        match name {
+            "AddmmBackward0" => saved.extend([
+                ("mat1_sym_sizes", Saved::sizes(a.shape())),
+                ("mat1_sym_strides", strides_if(ga, a)),
+                ("mat2_sym_sizes", Saved::sizes(b.shape())),
+                ("mat2_sym_strides", strides_if(gb, b)),
+            ]),
+            "AddbmmBackward0" => saved.extend([
+                ("batch1_sym_argsize_0", Saved::size(a.shape()[0])),
+                ("batch1_sym_argsize_1", Saved::size(a.shape()[1])),
+                ("batch2_sym_argsize_2", Saved::size(b.shape()[2])),
+            ]),
+            _ => {}
+        }
+        saved
+    });
 }
 
 /// `g` of a 2-D `addbmm` result repeated over the `batch` products it sums.
@@ -354,7 +357,7 @@ pub fn addmv(
         if needs_grad(&[input, mat, vec]) {
             let shape = input.dims();
             let metas = [TensorMeta::of(mat), TensorMeta::of(vec)];
-            record(
+            let node = record(
                 "AddmvBackward0",
                 &[input, mat, vec],
                 &[&out],
@@ -367,7 +370,7 @@ pub fn addmv(
                     ])
                 },
             );
-            expose_product_saved("AddmvBackward0", &out, mat, vec, beta, alpha);
+            expose_product_saved(&node, "AddmvBackward0", mat, vec, beta, alpha);
         }
         return Ok(out);
     }

@@ -101,7 +101,7 @@ fn record_mm(name: &'static str, a: &Tensor, b: &Tensor, out: &Tensor) {
         return;
     }
     let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
-    record(name, &[a, b], &[out], move |ctx, g| {
+    let node = record(name, &[a, b], &[out], move |ctx, g| {
         let ga = if ctx.needs(0) {
             Some(matmul(&g[0], &transpose(&sb.unpack(ctx)?, -1, -2)?)?)
         } else {
@@ -131,7 +131,7 @@ fn record_mm(name: &'static str, a: &Tensor, b: &Tensor, out: &Tensor) {
             ("mat2_sym_strides", strides_if(gb, b)),
         ]);
     }
-    expose_saved(out, || saved);
+    expose_saved(&node, || saved);
 }
 
 pub fn bmm(a: &Tensor, b: &Tensor) -> Result<Tensor> {
@@ -179,7 +179,7 @@ pub fn mv(a: &Tensor, v: &Tensor) -> Result<Tensor> {
         .detach();
     if needs_grad(&[a, v]) {
         let (sa, sv) = (SavedTensor::input(a), SavedTensor::input(v));
-        record("MvBackward0", &[a, v], &[&out], move |ctx, g| {
+        let node = record("MvBackward0", &[a, v], &[&out], move |ctx, g| {
             let ga = if ctx.needs(0) {
                 Some(outer(&g[0], &sv.unpack(ctx)?)?)
             } else {
@@ -196,7 +196,7 @@ pub fn mv(a: &Tensor, v: &Tensor) -> Result<Tensor> {
             ("self", Saved::input_if(v.requires_grad(), a)),
             ("vec", Saved::input_if(a.requires_grad(), v)),
         ];
-        expose_saved(&out, || saved);
+        expose_saved(&node, || saved);
     }
     Ok(out)
 }
@@ -232,7 +232,7 @@ pub fn dot(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     let out = reshape(&r, &[])?.detach();
     if needs_grad(&[a, b]) {
         let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
-        record("DotBackward0", &[a, b], &[&out], move |ctx, g| {
+        let node = record("DotBackward0", &[a, b], &[&out], move |ctx, g| {
             Ok(vec![
                 Some(mul(&g[0], &sb.unpack(ctx)?)?),
                 Some(mul(&g[0], &sa.unpack(ctx)?)?),
@@ -242,7 +242,7 @@ pub fn dot(a: &Tensor, b: &Tensor) -> Result<Tensor> {
             ("self", Saved::input_if(b.requires_grad(), a)),
             ("tensor", Saved::input_if(a.requires_grad(), b)),
         ];
-        expose_saved(&out, || saved);
+        expose_saved(&node, || saved);
     }
     Ok(out)
 }

@@ -25,12 +25,12 @@ pub fn var(x: &Tensor, dims: Option<&[i64]>, correction: f64, keepdim: bool) -> 
         let denom = denominator(x, &rd, correction);
         let dims_given = dims;
         let (full, dims) = (x.dims(), dims.map(|d| d.to_vec()));
-        record("VarBackward0", &[x], &[&out], move |ctx, g| {
+        let node = record("VarBackward0", &[x], &[&out], move |ctx, g| {
             let x = sx.unpack(ctx)?;
             let gx = var_backward(&g[0], &x, dims.as_deref(), denom, &full, &rd, keepdim)?;
             Ok(vec![Some(gx)])
         });
-        expose_saved(&out, || moments_saved(x, dims_given, correction, keepdim));
+        expose_saved(&node, || moments_saved(x, dims_given, correction, keepdim));
     }
     Ok(out)
 }
@@ -113,7 +113,7 @@ pub fn std(x: &Tensor, dims: Option<&[i64]>, correction: f64, keepdim: bool) -> 
         let denom = denominator(x, &rd, correction);
         let dims_given = dims;
         let (full, dims) = (x.dims(), dims.map(|d| d.to_vec()));
-        record("StdBackward0", &[x], &[&out], move |ctx, g| {
+        let node = record("StdBackward0", &[x], &[&out], move |ctx, g| {
             // torch: var_backward(grad / (2 * result)), zero where the result is 0.
             let (x, r) = (sx.unpack(ctx)?, so.unpack(ctx)?);
             let zero = Tensor::wrapped_scalar(Scalar::Int(0));
@@ -124,7 +124,7 @@ pub fn std(x: &Tensor, dims: Option<&[i64]>, correction: f64, keepdim: bool) -> 
         });
         let mut saved = moments_saved(x, dims_given, correction, keepdim);
         saved.push(("result", SavedTensor::output(&out, 0).into()));
-        expose_saved(&out, || saved);
+        expose_saved(&node, || saved);
     }
     Ok(out)
 }

@@ -105,7 +105,7 @@ pub fn sum(
         } else {
             "SumBackward1"
         };
-        record(name, &[x], &[&out], move |_, g| {
+        let node = record(name, &[x], &[&out], move |_, g| {
             Ok(vec![Some(expand_back(&g[0], &full, &rdv, keepdim)?)])
         });
         let mut saved = vec![("self_sym_sizes", Saved::sizes(x.shape()))];
@@ -115,7 +115,7 @@ pub fn sum(
                 ("keepdim", Saved::bool(keepdim)),
             ]);
         }
-        expose_saved(&out, || saved);
+        expose_saved(&node, || saved);
     }
     Ok(out)
 }
@@ -182,21 +182,23 @@ pub fn mean(
     let full = xt.dims();
     let forward = || div(&sum(&xt, dims, keepdim, None)?, &count);
     let count = count.clone();
-    let out = crate::autograd::fused(name, &[&xt], forward, move |_, g| {
+    let (out, node) = crate::autograd::fused(name, &[&xt], forward, move |_, g| {
         let each = div(&g[0], &count)?;
         Ok(vec![Some(expand_back(&each, &full, &rd, keepdim)?)])
     })?;
-    let mut saved = vec![
-        ("self_sym_sizes", Saved::sizes(x.shape())),
-        ("self_sym_numel", Saved::size(x.numel())),
-    ];
-    if dims.is_some() {
-        saved.extend([
-            ("dim", Saved::ints(dims)),
-            ("keepdim", Saved::bool(keepdim)),
-        ]);
-    }
-    expose_saved(&out, || saved);
+    expose_saved(&node, || {
+        let mut saved = vec![
+            ("self_sym_sizes", Saved::sizes(x.shape())),
+            ("self_sym_numel", Saved::size(x.numel())),
+        ];
+        if dims.is_some() {
+            saved.extend([
+                ("dim", Saved::ints(dims)),
+                ("keepdim", Saved::bool(keepdim)),
+            ]);
+        }
+        saved
+    });
     Ok(out)
 }
 
@@ -220,7 +222,7 @@ pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -
         } else {
             "ProdBackward1"
         };
-        record(name, &[x], &[&out], move |ctx, g| {
+        let node = record(name, &[x], &[&out], move |ctx, g| {
             // d prod / dx_i = product of the others: exclusive cumprods from both ends.
             let x = sx.unpack(ctx)?;
             let (xs, d) = match dim {
@@ -248,7 +250,7 @@ pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -
         if let Some(d) = dim {
             saved.extend([("dim", Saved::int(d)), ("keepdim", Saved::bool(keepdim))]);
         }
-        expose_saved(&out, || saved);
+        expose_saved(&node, || saved);
     }
     Ok(out)
 }
@@ -356,7 +358,7 @@ pub fn max_min_dim(x: &Tensor, dim: i64, keepdim: bool, is_max: bool) -> Result<
         } else {
             "MinBackward0"
         };
-        crate::autograd::record(name, &[x], &[&vals], move |_, g| {
+        let node = crate::autograd::record(name, &[x], &[&vals], move |_, g| {
             Ok(vec![Some(select_backward(&g[0], &si, &full, d, keepdim)?)])
         });
         let saved = vec![
@@ -365,7 +367,7 @@ pub fn max_min_dim(x: &Tensor, dim: i64, keepdim: bool, is_max: bool) -> Result<
             ("keepdim", Saved::bool(keepdim)),
             ("self_sym_sizes", Saved::sizes(x.shape())),
         ];
-        expose_saved(&vals, || saved);
+        expose_saved(&node, || saved);
     }
     Ok((vals, idx))
 }
@@ -437,8 +439,8 @@ pub fn max_min_all(x: &Tensor, is_max: bool) -> Result<Tensor> {
     let rd: SmallVec<[usize; 6]> = (0..x.ndim()).collect();
     let out = reduce_into(which.kernel(), x, &rd, false, x.dtype())?;
     if needs_grad(&[x]) {
-        record_max_all_backward(which, x, &out);
-        expose_saved(&out, || {
+        let node = record_max_all_backward(which, x, &out);
+        expose_saved(&node, || {
             vec![
                 ("self", SavedTensor::input(x).into()),
                 ("result", SavedTensor::output(&out, 0).into()),
@@ -458,8 +460,8 @@ pub fn amax_amin(
     let rd = amax_dims(x, dims, which)?;
     let out = reduce_into(which.kernel(), x, &rd, keepdim, x.dtype())?;
     if needs_grad(&[x]) {
-        record_amax_backward(which, x, &out, rd.to_vec(), keepdim);
-        expose_saved(&out, || {
+        let node = record_amax_backward(which, x, &out, rd.to_vec(), keepdim);
+        expose_saved(&node, || {
             vec![
                 ("self", SavedTensor::input(x).into()),
                 ("result", SavedTensor::output(&out, 0).into()),
@@ -494,7 +496,13 @@ fn amax_dims(x: &Tensor, dims: Option<&[i64]>, which: Extremum) -> Result<SmallV
 
 /// amax/amin's derivative: the gradient times the mask of the elements that reached the
 /// result, divided by their count (torch's formula).
-fn record_amax_backward(which: Extremum, x: &Tensor, out: &Tensor, rd: Vec<usize>, keepdim: bool) {
+fn record_amax_backward(
+    which: Extremum,
+    x: &Tensor,
+    out: &Tensor,
+    rd: Vec<usize>,
+    keepdim: bool,
+) -> crate::autograd::Recorded {
     let node = match which {
         Extremum::Max => "AmaxBackward0",
         Extremum::Min => "AminBackward0",
@@ -508,13 +516,13 @@ fn record_amax_backward(which: Extremum, x: &Tensor, out: &Tensor, rd: Vec<usize
         let count = sum(&mask, Some(&rdi), true, None)?;
         let gg = expand_back(&g[0], &full, &rd, keepdim)?;
         Ok(vec![Some(div(&mul(&gg, &mask)?, &expand(&count, &full)?)?)])
-    });
+    })
 }
 
 /// Global max()/min()'s derivative (torch's evenly_distribute_backward): the gradient
 /// shared among the elements equal to the result, or among the NaNs when the result is
 /// NaN, and zeros elsewhere; a masked fill, so a nan gradient stays put.
-fn record_max_all_backward(which: Extremum, x: &Tensor, out: &Tensor) {
+fn record_max_all_backward(which: Extremum, x: &Tensor, out: &Tensor) -> crate::autograd::Recorded {
     let node = match which {
         Extremum::Max => "MaxBackward1",
         Extremum::Min => "MinBackward1",
@@ -532,7 +540,7 @@ fn record_max_all_backward(which: Extremum, x: &Tensor, out: &Tensor) {
         Ok(vec![Some(crate::ops::pointwise::where_(
             &hit, &share, &zero,
         )?)])
-    });
+    })
 }
 
 /// `norm(x, p, dim, keepdim)` for p in {fro/2, inf, -inf, 0, 1, other}.
@@ -573,7 +581,7 @@ pub fn vector_norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> R
         let rd = reduced_dims(x, dims, "norm")?;
         let dims_given = dims;
         let (full, dims) = (x.dims(), dims.map(|d| d.to_vec()));
-        record("LinalgVectorNormBackward0", &[x], &[&out], move |ctx, g| {
+        let node = record("LinalgVectorNormBackward0", &[x], &[&out], move |ctx, g| {
             if p == 0.0 {
                 // Piecewise constant: PyTorch returns an undefined gradient (`x.grad`
                 // stays None).
@@ -599,7 +607,7 @@ pub fn vector_norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> R
             ("keepdim", Saved::bool(keepdim)),
             ("ord", Saved::scalar(ord)),
         ];
-        expose_saved(&out, || saved);
+        expose_saved(&node, || saved);
     }
     Ok(out)
 }

@@ -48,7 +48,7 @@ fn scan_forward(
 pub fn cumsum(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
     let (d, out) = scan_forward(x, dim, dtype, ScanKernel::CumSum)?;
     let x_dtype = x.dtype();
-    record("CumsumBackward0", &[x], &[&out], move |_, g| {
+    let node = record("CumsumBackward0", &[x], &[&out], move |_, g| {
         // Reverse cumulative sum of the gradient, in the input's dtype (torch casts first).
         let g = crate::ops::cast::to_dtype(&g[0], x_dtype)?;
         let r = crate::ops::movement::flip(&g, &[d as i64])?;
@@ -57,7 +57,7 @@ pub fn cumsum(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
             &[d as i64],
         )?)])
     });
-    expose_saved(&out, || vec![("dim", Saved::int(dim))]);
+    expose_saved(&node, || vec![("dim", Saved::int(dim))]);
     Ok(out)
 }
 
@@ -71,7 +71,7 @@ pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
             ("result", so.clone().into()),
             ("dim", Saved::int(dim)),
         ];
-        record("CumprodBackward0", &[x], &[&out], move |ctx, g| {
+        let node = record("CumprodBackward0", &[x], &[&out], move |ctx, g| {
             // dx_i = sum_{j>=i} g_j * prod_{k<=j, k!=i} x_k.
             let x = sx.unpack(ctx)?;
             if x.ndim() == 0 || x.shape()[d] == 1 {
@@ -133,7 +133,7 @@ pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
             }
             Ok(vec![Some(crate::ops::join::cat(&cols, d as i64)?)])
         });
-        expose_saved(&out, || saved);
+        expose_saved(&node, || saved);
     }
     Ok(out)
 }

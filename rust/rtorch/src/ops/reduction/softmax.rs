@@ -32,7 +32,7 @@ pub fn logsumexp(x: &Tensor, dims: &[i64], keepdim: bool) -> Result<Tensor> {
         for &d in &rd {
             kept[d] = 1;
         }
-        record("LogsumexpBackward0", &[&xf], &[&r], move |ctx, g| {
+        let node = record("LogsumexpBackward0", &[&xf], &[&r], move |ctx, g| {
             let back = |t: &Tensor| crate::ops::movement::reshape(t, &kept);
             let e = unary::exp(&sub(&sx.unpack(ctx)?, &back(&sr.unpack(ctx)?)?)?)?;
             Ok(vec![Some(mul(&back(&g[0])?, &e)?)])
@@ -43,7 +43,7 @@ pub fn logsumexp(x: &Tensor, dims: &[i64], keepdim: bool) -> Result<Tensor> {
             ("dim", Saved::ints(Some(dims))),
             ("keepdim", Saved::bool(keepdim)),
         ];
-        expose_saved(&r, || saved);
+        expose_saved(&node, || saved);
     }
     Ok(r)
 }
@@ -113,7 +113,7 @@ fn softmax_node(x: &Tensor, dim: i64, d: usize, k: SoftmaxKernel) -> Result<Tens
             "SoftmaxBackward0"
         };
         let saved = vec![("result", so.clone().into()), ("dim", Saved::int(dim))];
-        record(name, &[x], &[&out], move |ctx, g| {
+        let node = record(name, &[x], &[&out], move |ctx, g| {
             let y = so.unpack(ctx)?;
             let gx = if log {
                 // g - softmax * sum(g)
@@ -130,7 +130,7 @@ fn softmax_node(x: &Tensor, dim: i64, d: usize, k: SoftmaxKernel) -> Result<Tens
             };
             Ok(vec![Some(gx)])
         });
-        expose_saved(&out, || saved);
+        expose_saved(&node, || saved);
     }
     Ok(out)
 }

@@ -127,8 +127,8 @@ pub fn cat(ts: &[Tensor], dim: i64) -> Result<Tensor> {
     let (shape, d) = cat_shape(&parts, dim)?;
     let out = parts[0].new_empty(&shape, dtype)?;
     let sizes = copy_parts(&out, &parts, d)?;
-    record_cat(ts, &out, sizes, d);
-    expose_saved(&out, || vec![("dim", Saved::int(dim))]);
+    let node = record_cat(ts, &out, sizes, d);
+    expose_saved(&node, || vec![("dim", Saved::int(dim))]);
     Ok(out)
 }
 
@@ -138,10 +138,10 @@ fn cat_legacy_empties(ts: &[Tensor], dtype: crate::DType, dim: i64) -> Result<Te
     let inputs: Vec<&Tensor> = ts.iter().collect();
     if crate::autograd::needs_grad(&inputs) {
         let metas: Vec<_> = ts.iter().map(TensorMeta::of).collect();
-        record("CatBackward0", &inputs, &[&out], move |_, _| {
+        let node = record("CatBackward0", &inputs, &[&out], move |_, _| {
             metas.iter().map(|m| m.zeros().map(Some)).collect()
         });
-        expose_saved(&out, || vec![("dim", Saved::int(dim))]);
+        expose_saved(&node, || vec![("dim", Saved::int(dim))]);
     }
     Ok(out)
 }
@@ -200,7 +200,12 @@ fn copy_parts(out: &Tensor, parts: &[&Tensor], d: usize) -> Result<Vec<usize>> {
 
 /// CatBackward0: the gradient split back into the parts; every input is recorded, the
 /// skipped legacy empties too (their gradient is empty).
-fn record_cat(ts: &[Tensor], out: &Tensor, sizes: Vec<usize>, d: usize) {
+fn record_cat(
+    ts: &[Tensor],
+    out: &Tensor,
+    sizes: Vec<usize>,
+    d: usize,
+) -> crate::autograd::Recorded {
     let inputs: Vec<&Tensor> = ts.iter().collect();
     let skipped: Vec<bool> = ts.iter().map(is_legacy_empty).collect();
     record("CatBackward0", &inputs, &[out], move |_, g| {
@@ -212,7 +217,7 @@ fn record_cat(ts: &[Tensor], out: &Tensor, sizes: Vec<usize>, d: usize) {
                 true => g[0].new_zeros(&[0], g[0].dtype()).map(Some),
             })
             .collect()
-    });
+    })
 }
 
 pub fn stack(ts: &[Tensor], dim: i64) -> Result<Tensor> {
@@ -240,11 +245,11 @@ pub fn stack(ts: &[Tensor], dim: i64) -> Result<Tensor> {
     };
     let inputs: Vec<&Tensor> = ts.iter().collect();
     let n = ts.len();
-    let out = crate::autograd::fused("StackBackward0", &inputs, forward, move |_, g| {
+    let (out, node) = crate::autograd::fused("StackBackward0", &inputs, forward, move |_, g| {
         (0..n)
             .map(|i| select(&g[0], d as i64, i as i64).map(Some))
             .collect()
     })?;
-    expose_saved(&out, || vec![("dim", Saved::int(dim))]);
+    expose_saved(&node, || vec![("dim", Saved::int(dim))]);
     Ok(out)
 }

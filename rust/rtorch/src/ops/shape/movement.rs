@@ -90,8 +90,8 @@ fn view_node(
     x: &Tensor,
     out: &Tensor,
     back: impl Fn(&Tensor) -> Result<Tensor> + Send + 'static,
-) {
-    record(name, &[x], &[out], move |_, g| Ok(vec![Some(back(&g[0])?)]));
+) -> crate::autograd::Recorded {
+    record(name, &[x], &[out], move |_, g| Ok(vec![Some(back(&g[0])?)]))
 }
 
 /// Infers a `-1` entry and checks the element count.
@@ -158,9 +158,8 @@ pub fn view(x: &Tensor, shape: &[i64]) -> Result<Tensor> {
         offset: x.storage_offset(),
     });
     let old = x.dims();
-    view_node("ViewBackward0", x, &out, move |g| reshape_dims(g, &old));
-    let saved = vec![("self_sym_sizes", Saved::sizes(x.shape()))];
-    crate::autograd::expose_saved(&out, || saved);
+    let node = view_node("ViewBackward0", x, &out, move |g| reshape_dims(g, &old));
+    crate::autograd::expose_saved(&node, || vec![("self_sym_sizes", Saved::sizes(x.shape()))]);
     Ok(out)
 }
 
