@@ -256,6 +256,14 @@ def is_floating_point(input):
     return input.is_floating_point()
 
 
+def is_inference(input):
+    """is_inference(input) -> bool
+
+    True if ``input`` is an inference tensor (made in inference mode).
+    """
+    return input.is_inference()
+
+
 def typename(obj):
     """typename(obj) -> str
 

@@ -54,6 +54,9 @@ pub struct TensorImpl {
     base: Option<Tensor>,
     /// A Python number turned into a 0-dim tensor: lowest priority in type promotion.
     wrapped_number: bool,
+    /// Made by an allocation in inference mode, or an alias of such a tensor
+    /// (NOTE [ Inference tensors ]).
+    inference: bool,
     meta: Mutex<AutogradMeta>,
     /// The bindings' object for this tensor (NOTE [ Python objects of tensors ]).
     pub(crate) object: ObjectSlot,
@@ -65,13 +68,20 @@ unsafe impl Send for Swapped {}
 unsafe impl Sync for Swapped {}
 
 impl TensorImpl {
-    fn new(body: Body, version: Arc<AtomicU32>, base: Option<Tensor>, meta: AutogradMeta) -> Self {
+    fn new(
+        body: Body,
+        version: Arc<AtomicU32>,
+        base: Option<Tensor>,
+        meta: AutogradMeta,
+        inference: bool,
+    ) -> Self {
         TensorImpl {
             body,
             swapped: AtomicPtr::new(std::ptr::null_mut()),
             version,
             base,
             wrapped_number: false,
+            inference,
             meta: Mutex::new(meta),
             object: ObjectSlot::default(),
         }
@@ -106,13 +116,45 @@ pub struct AutogradMeta {
     pub view_version: u32,
 }
 
+// NOTE [ Inference tensors ]
+// As in PyTorch, a tensor allocated while inference mode is on is an inference tensor
+// (`is_inference()`), and so is every alias of one (views, detach, `.data`); a view made
+// in inference mode of a normal tensor stays normal. Outside inference mode an inference
+// tensor cannot be written in place, be saved for backward or be made to require grad
+// (PyTorch's errors). The flag is fixed at construction, so reading it costs a load.
+
 impl Tensor {
+    /// A tensor over `storage`; an inference tensor when inference mode is on.
     pub(crate) fn from_parts(
         storage: Arc<Storage>,
         layout: Layout,
         dtype: DType,
         version: Arc<AtomicU32>,
         base: Option<Tensor>,
+    ) -> Tensor {
+        let inference = crate::autograd::is_inference_mode_enabled();
+        Self::build(storage, layout, dtype, version, base, inference)
+    }
+
+    /// An alias of this tensor's storage: an inference tensor when this one is.
+    fn alias_parts(
+        &self,
+        layout: Layout,
+        dtype: DType,
+        version: Arc<AtomicU32>,
+        base: Option<Tensor>,
+    ) -> Tensor {
+        let storage = self.storage().clone();
+        Self::build(storage, layout, dtype, version, base, self.0.inference)
+    }
+
+    fn build(
+        storage: Arc<Storage>,
+        layout: Layout,
+        dtype: DType,
+        version: Arc<AtomicU32>,
+        base: Option<Tensor>,
+        inference: bool,
     ) -> Tensor {
         Tensor(Arc::new(TensorImpl::new(
             Body {
@@ -123,7 +165,13 @@ impl Tensor {
             version,
             base,
             AutogradMeta::default(),
+            inference,
         )))
+    }
+
+    /// PyTorch's `is_inference()` (NOTE [ Inference tensors ]).
+    pub fn is_inference(&self) -> bool {
+        self.0.inference
     }
 
     /// A fresh contiguous tensor on `device` with uninitialized contents (callers
@@ -255,6 +303,7 @@ impl Tensor {
             self.0.version.clone(),
             base,
             meta,
+            self.0.inference,
         )))
     }
 
@@ -262,20 +311,13 @@ impl Tensor {
     /// `dtype`. As in PyTorch it shares the storage and the version counter but is not an
     /// autograd view (`_base` is None) and has no history, like `detach`.
     pub(crate) fn view_as_dtype(&self, dtype: DType, layout: Layout) -> Tensor {
-        Self::from_parts(
-            self.storage().clone(),
-            layout,
-            dtype,
-            self.0.version.clone(),
-            None,
-        )
+        self.alias_parts(layout, dtype, self.0.version.clone(), None)
     }
 
     /// Same data, no autograd history, same version counter (PyTorch's `detach`; like
     /// PyTorch's, the result is not a view as far as autograd is concerned).
     pub fn detach(&self) -> Tensor {
-        let t = Self::from_parts(
-            self.storage().clone(),
+        let t = self.alias_parts(
             self.layout().clone(),
             self.dtype(),
             self.0.version.clone(),
@@ -292,8 +334,7 @@ impl Tensor {
 
     /// Like `detach` but with its own version counter (PyTorch's `.data`).
     pub fn data_alias(&self) -> Tensor {
-        Self::from_parts(
-            self.storage().clone(),
+        self.alias_parts(
             self.layout().clone(),
             self.dtype(),
             Default::default(),
@@ -532,6 +573,11 @@ impl Tensor {
                 self.dtype().is_differentiable(),
                 runtime,
                 "only Tensors of floating point and complex dtype can require gradients"
+            );
+            ensure!(
+                !self.0.inference || crate::autograd::is_inference_mode_enabled(),
+                runtime,
+                "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed."
             );
         } else if m.grad_fn.is_some() {
             bail!(

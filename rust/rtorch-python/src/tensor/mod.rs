@@ -362,6 +362,10 @@ impl PyTensor {
     fn is_floating_point(&self) -> bool {
         self.t.dtype().is_floating_point()
     }
+    #[doc = doc_tensor!(is_inference)]
+    fn is_inference(&self) -> bool {
+        self.t.is_inference()
+    }
     #[doc = doc_tensor!(is_complex)]
     fn is_complex(&self) -> bool {
         false

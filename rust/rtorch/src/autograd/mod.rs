@@ -9,7 +9,7 @@ pub mod engine;
 
 use crate::layout::Dims;
 use crate::object_slot::ObjectSlot;
-use crate::{bail, DType, Result, Tensor};
+use crate::{bail, ensure, DType, Result, Tensor};
 use parking_lot::Mutex;
 use std::any::Any;
 use std::borrow::Cow;
@@ -254,10 +254,14 @@ impl Saved {
     pub fn scalar(v: crate::Scalar) -> Saved {
         Saved::Value(SavedValue::Scalar(v))
     }
+    /// An input, as `_saved_*` shows it.
+    pub fn input(t: &Tensor) -> Saved {
+        Saved::Kept(SavedTensor::shown(t))
+    }
     /// An input saved only when `keep` (the gradient that reads it will be computed).
     pub fn input_if(keep: bool, t: &Tensor) -> Saved {
         if keep {
-            Saved::Kept(SavedTensor::input(t))
+            Saved::Kept(SavedTensor::shown(t))
         } else {
             Saved::NotSaved
         }
@@ -611,7 +615,20 @@ pub struct SavedTensor {
 }
 
 impl SavedTensor {
-    pub fn input(t: &Tensor) -> SavedTensor {
+    /// Saves an input for backward; an inference tensor cannot be saved (PyTorch's
+    /// error; recording never happens in inference mode, so no mode check is needed).
+    pub fn input(t: &Tensor) -> Result<SavedTensor> {
+        ensure!(
+            !t.is_inference(),
+            runtime,
+            "Inference tensors cannot be saved for backward. Please do not use Tensors created in inference mode in computation tracked by autograd. To work around this, you can make a clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of `torch.inference_mode()`."
+        );
+        Ok(Self::shown(t))
+    }
+
+    /// An input as `_saved_*` shows it: the same record as `input`, with the check left
+    /// to the save the backward closure made.
+    fn shown(t: &Tensor) -> SavedTensor {
         SavedTensor {
             data: t.clone(),
             version: t.version(),

@@ -30,6 +30,11 @@ pub fn check_writable(a: &Tensor, others: &[&Tensor], op: &str) -> Result<()> {
         runtime,
         "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation."
     );
+    ensure!(
+        !a.is_inference() || crate::autograd::is_inference_mode_enabled(),
+        runtime,
+        "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details."
+    );
     if is_recording() && a.is_leaf() && a.requires_grad() {
         bail!(
             runtime,

@@ -149,7 +149,7 @@ pub fn sub(a: &Tensor, b: &Tensor) -> Result<Tensor> {
 pub fn mul(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     let out = compute(BinaryKernel::Mul, a, b, None)?;
     if crate::autograd::needs_grad(&[a, b]) {
-        let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
+        let (sa, sb) = (SavedTensor::input(a)?, SavedTensor::input(b)?);
         let (da, db) = (a.dims(), b.dims());
         // PyTorch saves `self` only for other's gradient and `other` only for self's.
         let saved = vec![
@@ -181,7 +181,7 @@ pub fn mul_scalar(a: &Tensor, s: Scalar) -> Result<Tensor> {
 pub fn div_mode(a: &Tensor, b: &Tensor, mode: RoundingMode) -> Result<Tensor> {
     let out = compute(BinaryKernel::Div(mode), a, b, None)?;
     if crate::autograd::needs_grad(&[a, b]) {
-        let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
+        let (sa, sb) = (SavedTensor::input(a)?, SavedTensor::input(b)?);
         let (da, db) = (a.dims(), b.dims());
         // PyTorch saves `self` only for other's gradient; `other` both gradients need.
         let saved = vec![
@@ -262,7 +262,7 @@ fn remainder_like(
 ) -> Result<Tensor> {
     let out = compute(op, a, b, None)?;
     if crate::autograd::needs_grad(&[a, b]) {
-        let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
+        let (sa, sb) = (SavedTensor::input(a)?, SavedTensor::input(b)?);
         let (da, db) = (a.dims(), b.dims());
         let (name, inputs) = overload(names, a, b);
         let b_num = b.is_wrapped_number();
@@ -322,7 +322,7 @@ pub fn fmod(a: &Tensor, b: &Tensor) -> Result<Tensor> {
 pub fn pow(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     let out = compute(BinaryKernel::Pow, a, b, None)?;
     if crate::autograd::needs_grad(&[a, b]) {
-        let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
+        let (sa, sb) = (SavedTensor::input(a)?, SavedTensor::input(b)?);
         let so = SavedTensor::output(&out, 0);
         let (da, db) = (a.dims(), b.dims());
         // A Python-number operand is saved as the number it was (`_saved_exponent` of
@@ -389,7 +389,7 @@ pub fn pow_scalar(a: &Tensor, e: Scalar) -> Result<Tensor> {
 pub fn atan2(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     let out = compute(BinaryKernel::Atan2, a, b, None)?;
     if crate::autograd::needs_grad(&[a, b]) {
-        let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
+        let (sa, sb) = (SavedTensor::input(a)?, SavedTensor::input(b)?);
         let (da, db) = (a.dims(), b.dims());
         let saved = vec![("self", sa.clone().into()), ("other", sb.clone().into())];
         let node = record("Atan2Backward0", &[a, b], &[&out], move |ctx, g| {
@@ -407,7 +407,7 @@ pub fn atan2(a: &Tensor, b: &Tensor) -> Result<Tensor> {
 fn max_min(op: BinaryKernel, name: &'static str, a: &Tensor, b: &Tensor) -> Result<Tensor> {
     let out = compute(op, a, b, None)?;
     if crate::autograd::needs_grad(&[a, b]) {
-        let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
+        let (sa, sb) = (SavedTensor::input(a)?, SavedTensor::input(b)?);
         let (da, db) = (a.dims(), b.dims());
         let saved = vec![("self", sa.clone().into()), ("other", sb.clone().into())];
         let node = record(name, &[a, b], &[&out], move |ctx, g| {

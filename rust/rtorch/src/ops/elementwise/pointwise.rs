@@ -81,7 +81,7 @@ pub fn where_(cond: &Tensor, a: &Tensor, b: &Tensor) -> Result<Tensor> {
         }
     });
     if needs_grad(&[a, b]) {
-        let sc = SavedTensor::input(cond);
+        let sc = SavedTensor::input(cond)?;
         let saved = vec![("condition", sc.clone().into())];
         let (da, db) = (a.dims(), b.dims());
         let node = record("WhereBackward0", &[a, b], &[&out], move |ctx, g| {
@@ -115,7 +115,7 @@ pub fn masked_fill(x: &Tensor, mask: &Tensor, value: &Tensor) -> Result<Tensor> 
     let v = crate::ops::cast::to_dtype(value, x.dtype())?;
     // One node as in PyTorch: the filled places give no gradient to x; a tensor value
     // (MaskedFillBackward1) gets the sum of the gradient over them.
-    let sm = SavedTensor::input(mask);
+    let sm = SavedTensor::input(mask)?;
     let saved_mask = sm.clone();
     let dx = x.dims();
     let forward = || where_(mask, &v, x);
@@ -142,7 +142,7 @@ fn masked_fill_tensor_value(
     forward: impl FnOnce() -> Result<Tensor>,
     x_grad: impl Fn(&crate::autograd::Ctx, &Tensor) -> Result<Tensor> + Send + 'static,
 ) -> Result<(Tensor, crate::autograd::Recorded)> {
-    let sm = SavedTensor::input(mask);
+    let sm = SavedTensor::input(mask)?;
     crate::autograd::fused(
         "MaskedFillBackward1",
         &[x, value],
@@ -213,9 +213,9 @@ fn clamp_as(names: [&'static str; 2], x: &Tensor, bounds: &[Bound]) -> Result<Te
         }
     }
     let (sx, smin, smax) = (
-        SavedTensor::input(x),
-        min.map(SavedTensor::input),
-        max.map(SavedTensor::input),
+        SavedTensor::input(x)?,
+        min.map(SavedTensor::input).transpose()?,
+        max.map(SavedTensor::input).transpose()?,
     );
     let dx = x.dims();
     let name = if numbers { names[0] } else { names[1] };
@@ -385,9 +385,9 @@ pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
     if needs_grad(&[start, end, weight]) {
         let scalar_w = weight.is_wrapped_number();
         let (ss, se, sw) = (
-            SavedTensor::input(start),
-            SavedTensor::input(end),
-            SavedTensor::input(weight),
+            SavedTensor::input(start)?,
+            SavedTensor::input(end)?,
+            SavedTensor::input(weight)?,
         );
         let (ds, de, dw) = (start.dims(), end.dims(), weight.dims());
         let name = if scalar_w {
@@ -490,7 +490,7 @@ fn addc_node(
     forward: impl FnOnce() -> Result<Tensor>,
     [grad_t1, grad_t2]: [AddcGrad; 2],
 ) -> Result<(Tensor, crate::autograd::Recorded)> {
-    let (s1, s2) = (SavedTensor::input(t1), SavedTensor::input(t2));
+    let (s1, s2) = (SavedTensor::input(t1)?, SavedTensor::input(t2)?);
     let dims = [x.dims(), t1.dims(), t2.dims()];
     crate::autograd::fused(name, &[x, t1, t2], forward, move |ctx, g| {
         let g = &g[0];
@@ -546,7 +546,7 @@ pub fn addcdiv(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
     expose_saved(&node, || {
         vec![
             ("tensor1", Saved::input_if(t2.requires_grad(), t1)),
-            ("tensor2", SavedTensor::input(t2).into()),
+            ("tensor2", Saved::input(t2)),
             ("value", Saved::scalar(value)),
         ]
     });

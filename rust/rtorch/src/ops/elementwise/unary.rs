@@ -76,15 +76,21 @@ fn bool_unary(x: &Tensor, k: UnaryKernel) -> Result<Tensor> {
 }
 
 /// Records a node whose derivative needs the input: `dx = f(g, x)`.
-fn grad_x(name: &'static str, x: &Tensor, out: &Tensor, f: fn(&Tensor, &Tensor) -> Result<Tensor>) {
+fn grad_x(
+    name: &'static str,
+    x: &Tensor,
+    out: &Tensor,
+    f: fn(&Tensor, &Tensor) -> Result<Tensor>,
+) -> Result<()> {
     if needs_grad(&[x]) {
-        let sx = SavedTensor::input(x);
+        let sx = SavedTensor::input(x)?;
         let saved = vec![("self", sx.clone().into())];
         let node = record(name, &[x], &[out], move |ctx, g| {
             Ok(vec![Some(f(&g[0], &sx.unpack(ctx)?)?)])
         });
         expose_saved(&node, || saved);
     }
+    Ok(())
 }
 
 /// Records a node whose derivative needs the output: `dx = f(g, out)`.
@@ -133,7 +139,7 @@ pub fn abs(x: &Tensor) -> Result<Tensor> {
         return Err(crate::ops::unsupported("abs_cpu", x.dtype()));
     }
     let out = same_dtype_unary(x, UnaryKernel::Abs)?;
-    grad_x("AbsBackward0", x, &out, |g, x| mul(g, &sign(x)?));
+    grad_x("AbsBackward0", x, &out, |g, x| mul(g, &sign(x)?))?;
     Ok(out)
 }
 
@@ -157,13 +163,13 @@ pub fn expm1(x: &Tensor) -> Result<Tensor> {
 
 pub fn log(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, UnaryKernel::Log)?;
-    grad_x("LogBackward0", x, &out, div);
+    grad_x("LogBackward0", x, &out, div)?;
     Ok(out)
 }
 
 pub fn log1p(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, UnaryKernel::Log1p)?;
-    grad_x("Log1PBackward0", x, &out, |g, x| div(g, &add(x, &s(1.0))?));
+    grad_x("Log1PBackward0", x, &out, |g, x| div(g, &add(x, &s(1.0))?))?;
     Ok(out)
 }
 
@@ -171,7 +177,7 @@ pub fn log2(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, UnaryKernel::Log2)?;
     grad_x("Log2Backward0", x, &out, |g, x| {
         div(g, &mul(x, &s(std::f64::consts::LN_2))?)
-    });
+    })?;
     Ok(out)
 }
 
@@ -179,7 +185,7 @@ pub fn log10(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, UnaryKernel::Log10)?;
     grad_x("Log10Backward0", x, &out, |g, x| {
         div(g, &mul(x, &s(std::f64::consts::LN_10))?)
-    });
+    })?;
     Ok(out)
 }
 
@@ -210,13 +216,13 @@ pub fn square(x: &Tensor) -> Result<Tensor> {
 
 pub fn sin(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, UnaryKernel::Sin)?;
-    grad_x("SinBackward0", x, &out, |g, x| mul(g, &cos(x)?));
+    grad_x("SinBackward0", x, &out, |g, x| mul(g, &cos(x)?))?;
     Ok(out)
 }
 
 pub fn cos(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, UnaryKernel::Cos)?;
-    grad_x("CosBackward0", x, &out, |g, x| mul(g, &neg(&sin(x)?)?));
+    grad_x("CosBackward0", x, &out, |g, x| mul(g, &neg(&sin(x)?)?))?;
     Ok(out)
 }
 
@@ -232,7 +238,7 @@ pub fn asin(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, UnaryKernel::Asin)?;
     grad_x("AsinBackward0", x, &out, |g, x| {
         div(g, &sqrt(&sub(&s(1.0), &mul(x, x)?)?)?)
-    });
+    })?;
     Ok(out)
 }
 
@@ -240,7 +246,7 @@ pub fn acos(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, UnaryKernel::Acos)?;
     grad_x("AcosBackward0", x, &out, |g, x| {
         neg(&div(g, &sqrt(&sub(&s(1.0), &mul(x, x)?)?)?)?)
-    });
+    })?;
     Ok(out)
 }
 
@@ -248,19 +254,19 @@ pub fn atan(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, UnaryKernel::Atan)?;
     grad_x("AtanBackward0", x, &out, |g, x| {
         div(g, &add(&mul(x, x)?, &s(1.0))?)
-    });
+    })?;
     Ok(out)
 }
 
 pub fn sinh(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, UnaryKernel::Sinh)?;
-    grad_x("SinhBackward0", x, &out, |g, x| mul(g, &cosh(x)?));
+    grad_x("SinhBackward0", x, &out, |g, x| mul(g, &cosh(x)?))?;
     Ok(out)
 }
 
 pub fn cosh(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, UnaryKernel::Cosh)?;
-    grad_x("CoshBackward0", x, &out, |g, x| mul(g, &sinh(x)?));
+    grad_x("CoshBackward0", x, &out, |g, x| mul(g, &sinh(x)?))?;
     Ok(out)
 }
 
@@ -307,7 +313,7 @@ pub fn erf(x: &Tensor) -> Result<Tensor> {
                 &s(std::f64::consts::FRAC_2_SQRT_PI),
             )?,
         )
-    });
+    })?;
     Ok(out)
 }
 
@@ -421,7 +427,7 @@ pub fn nan_to_num(
             neginf: neginf.unwrap_or(min),
         },
     )?;
-    grad_x("NanToNumBackward0", x, &out, |g, x| mul(g, &isfinite(x)?));
+    grad_x("NanToNumBackward0", x, &out, |g, x| mul(g, &isfinite(x)?))?;
     Ok(out)
 }
 

@@ -161,7 +161,7 @@ fn add_product(
     grad_a: ProductGrad,
     grad_b: ProductGrad,
 ) -> Result<Tensor> {
-    let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
+    let (sa, sb) = (SavedTensor::input(a)?, SavedTensor::input(b)?);
     let input_shape = input.dims();
     let (out, node) = crate::autograd::fused(name, &[input, a, b], forward, move |ctx, g| {
         let g = &g[0];

@@ -91,16 +91,16 @@ pub fn mm(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     );
     check_dtypes("mm", a, b)?;
     let out = matmul_raw(a, b, &[])?;
-    record_mm("MmBackward0", a, b, &out);
+    record_mm("MmBackward0", a, b, &out)?;
     Ok(out)
 }
 
 /// Records the product rule for (batched) matrix products: dA = g Bᵀ, dB = Aᵀ g.
-fn record_mm(name: &'static str, a: &Tensor, b: &Tensor, out: &Tensor) {
+fn record_mm(name: &'static str, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
     if !needs_grad(&[a, b]) {
-        return;
+        return Ok(());
     }
-    let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
+    let (sa, sb) = (SavedTensor::input(a)?, SavedTensor::input(b)?);
     let node = record(name, &[a, b], &[out], move |ctx, g| {
         let ga = if ctx.needs(0) {
             Some(matmul(&g[0], &transpose(&sb.unpack(ctx)?, -1, -2)?)?)
@@ -132,6 +132,7 @@ fn record_mm(name: &'static str, a: &Tensor, b: &Tensor, out: &Tensor) {
         ]);
     }
     expose_saved(&node, || saved);
+    Ok(())
 }
 
 pub fn bmm(a: &Tensor, b: &Tensor) -> Result<Tensor> {
@@ -148,7 +149,7 @@ pub fn bmm(a: &Tensor, b: &Tensor) -> Result<Tensor> {
         b.shape()[1]
     );
     let out = matmul_raw(a, b, &a.shape()[..1])?;
-    record_mm("BmmBackward0", a, b, &out);
+    record_mm("BmmBackward0", a, b, &out)?;
     Ok(out)
 }
 
@@ -178,7 +179,7 @@ pub fn mv(a: &Tensor, v: &Tensor) -> Result<Tensor> {
         .contiguous()?
         .detach();
     if needs_grad(&[a, v]) {
-        let (sa, sv) = (SavedTensor::input(a), SavedTensor::input(v));
+        let (sa, sv) = (SavedTensor::input(a)?, SavedTensor::input(v)?);
         let node = record("MvBackward0", &[a, v], &[&out], move |ctx, g| {
             let ga = if ctx.needs(0) {
                 Some(outer(&g[0], &sv.unpack(ctx)?)?)
@@ -231,7 +232,7 @@ pub fn dot(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     let r = matmul_raw(&row, &col, &[])?;
     let out = reshape(&r, &[])?.detach();
     if needs_grad(&[a, b]) {
-        let (sa, sb) = (SavedTensor::input(a), SavedTensor::input(b));
+        let (sa, sb) = (SavedTensor::input(a)?, SavedTensor::input(b)?);
         let node = record("DotBackward0", &[a, b], &[&out], move |ctx, g| {
             Ok(vec![
                 Some(mul(&g[0], &sb.unpack(ctx)?)?),
@@ -308,7 +309,7 @@ pub fn matmul(a: &Tensor, b: &Tensor) -> Result<Tensor> {
             bsh.extend_from_slice(&b2.shape()[b2.ndim() - 2..]);
             let (ae, be) = (expand(&a2, &ash)?, expand(&b2, &bsh)?);
             let out = matmul_raw(&ae, &be, &batch)?;
-            record_mm("BmmBackward0", &ae, &be, &out);
+            record_mm("BmmBackward0", &ae, &be, &out)?;
             let mut r = out;
             if da == 1 {
                 r = crate::ops::movement::squeeze_dim(&r, -2)?;

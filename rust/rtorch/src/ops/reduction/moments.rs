@@ -21,7 +21,7 @@ pub fn var(x: &Tensor, dims: Option<&[i64]>, correction: f64, keepdim: bool) -> 
     let rd = moment_dims(x, dims)?;
     let out = moment_value(x, &rd, keepdim, ReduceKernel::Var { correction })?;
     if needs_grad(&[x]) {
-        let sx = SavedTensor::input(x);
+        let sx = SavedTensor::input(x)?;
         let denom = denominator(x, &rd, correction);
         let dims_given = dims;
         let (full, dims) = (x.dims(), dims.map(|d| d.to_vec()));
@@ -57,7 +57,7 @@ fn moments_saved(
         Saved::scalar(Scalar::Float(correction))
     };
     vec![
-        ("self", SavedTensor::input(x).into()),
+        ("self", Saved::input(x)),
         ("dim", Saved::ints(dims)),
         ("keepdim", Saved::bool(keepdim)),
         ("correction", correction),
@@ -109,7 +109,7 @@ pub fn std(x: &Tensor, dims: Option<&[i64]>, correction: f64, keepdim: bool) -> 
     let rd = moment_dims(x, dims)?;
     let out = moment_value(x, &rd, keepdim, ReduceKernel::Std { correction })?;
     if needs_grad(&[x]) {
-        let (sx, so) = (SavedTensor::input(x), SavedTensor::output(&out, 0));
+        let (sx, so) = (SavedTensor::input(x)?, SavedTensor::output(&out, 0));
         let denom = denominator(x, &rd, correction);
         let dims_given = dims;
         let (full, dims) = (x.dims(), dims.map(|d| d.to_vec()));

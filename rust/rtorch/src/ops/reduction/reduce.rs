@@ -215,7 +215,7 @@ pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -
     };
     let out = reduce_into(ReduceKernel::Prod, &xin, &rd, keepdim, dt)?;
     if needs_grad(&[x]) {
-        let sx = SavedTensor::input(x);
+        let sx = SavedTensor::input(x)?;
         let full = x.dims();
         let name = if dim.is_none() {
             "ProdBackward0"
@@ -244,7 +244,7 @@ pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -
             Ok(vec![Some(crate::ops::movement::reshape(&r, &shp)?)])
         });
         let mut saved = vec![
-            ("self", SavedTensor::input(x).into()),
+            ("self", Saved::input(x)),
             ("result", SavedTensor::output(&out, 0).into()),
         ];
         if let Some(d) = dim {
@@ -363,7 +363,7 @@ pub fn max_min_dim(x: &Tensor, dim: i64, keepdim: bool, is_max: bool) -> Result<
         });
         let saved = vec![
             ("dim", Saved::int(dim)),
-            ("indices", SavedTensor::input(&idx).into()),
+            ("indices", Saved::input(&idx)),
             ("keepdim", Saved::bool(keepdim)),
             ("self_sym_sizes", Saved::sizes(x.shape())),
         ];
@@ -439,10 +439,10 @@ pub fn max_min_all(x: &Tensor, is_max: bool) -> Result<Tensor> {
     let rd: SmallVec<[usize; 6]> = (0..x.ndim()).collect();
     let out = reduce_into(which.kernel(), x, &rd, false, x.dtype())?;
     if needs_grad(&[x]) {
-        let node = record_max_all_backward(which, x, &out);
+        let node = record_max_all_backward(which, x, &out)?;
         expose_saved(&node, || {
             vec![
-                ("self", SavedTensor::input(x).into()),
+                ("self", Saved::input(x)),
                 ("result", SavedTensor::output(&out, 0).into()),
             ]
         });
@@ -460,10 +460,10 @@ pub fn amax_amin(
     let rd = amax_dims(x, dims, which)?;
     let out = reduce_into(which.kernel(), x, &rd, keepdim, x.dtype())?;
     if needs_grad(&[x]) {
-        let node = record_amax_backward(which, x, &out, rd.to_vec(), keepdim);
+        let node = record_amax_backward(which, x, &out, rd.to_vec(), keepdim)?;
         expose_saved(&node, || {
             vec![
-                ("self", SavedTensor::input(x).into()),
+                ("self", Saved::input(x)),
                 ("result", SavedTensor::output(&out, 0).into()),
                 ("dim", Saved::ints(Some(dims.unwrap_or(&[])))),
                 ("keepdim", Saved::bool(keepdim)),
@@ -502,33 +502,37 @@ fn record_amax_backward(
     out: &Tensor,
     rd: Vec<usize>,
     keepdim: bool,
-) -> crate::autograd::Recorded {
+) -> Result<crate::autograd::Recorded> {
     let node = match which {
         Extremum::Max => "AmaxBackward0",
         Extremum::Min => "AminBackward0",
     };
-    let (sx, so) = (SavedTensor::input(x), SavedTensor::output(out, 0));
+    let (sx, so) = (SavedTensor::input(x)?, SavedTensor::output(out, 0));
     let full = x.dims();
-    record(node, &[x], &[out], move |ctx, g| {
+    Ok(record(node, &[x], &[out], move |ctx, g| {
         let y = expand_back(&so.unpack(ctx)?, &full, &rd, keepdim)?;
         let mask = to_dtype(&eq(&sx.unpack(ctx)?, &y)?, g[0].dtype())?;
         let rdi: Vec<i64> = rd.iter().map(|&d| d as i64).collect();
         let count = sum(&mask, Some(&rdi), true, None)?;
         let gg = expand_back(&g[0], &full, &rd, keepdim)?;
         Ok(vec![Some(div(&mul(&gg, &mask)?, &expand(&count, &full)?)?)])
-    })
+    }))
 }
 
 /// Global max()/min()'s derivative (torch's evenly_distribute_backward): the gradient
 /// shared among the elements equal to the result, or among the NaNs when the result is
 /// NaN, and zeros elsewhere; a masked fill, so a nan gradient stays put.
-fn record_max_all_backward(which: Extremum, x: &Tensor, out: &Tensor) -> crate::autograd::Recorded {
+fn record_max_all_backward(
+    which: Extremum,
+    x: &Tensor,
+    out: &Tensor,
+) -> Result<crate::autograd::Recorded> {
     let node = match which {
         Extremum::Max => "MaxBackward1",
         Extremum::Min => "MinBackward1",
     };
-    let (sx, so) = (SavedTensor::input(x), SavedTensor::output(out, 0));
-    record(node, &[x], &[out], move |ctx, g| {
+    let (sx, so) = (SavedTensor::input(x)?, SavedTensor::output(out, 0));
+    Ok(record(node, &[x], &[out], move |ctx, g| {
         let (x, y) = (sx.unpack(ctx)?, so.unpack(ctx)?);
         let mut hit = eq(&x, &y)?;
         if x.dtype().is_floating_point() {
@@ -540,7 +544,7 @@ fn record_max_all_backward(which: Extremum, x: &Tensor, out: &Tensor) -> crate::
         Ok(vec![Some(crate::ops::pointwise::where_(
             &hit, &share, &zero,
         )?)])
-    })
+    }))
 }
 
 /// `norm(x, p, dim, keepdim)` for p in {fro/2, inf, -inf, 0, 1, other}.
@@ -577,7 +581,7 @@ pub fn vector_norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> R
     }
     let out = crate::autograd::no_grad(|| norm_value(x, p, dims, keepdim))?;
     if needs_grad(&[x]) {
-        let (sx, so) = (SavedTensor::input(x), SavedTensor::output(&out, 0));
+        let (sx, so) = (SavedTensor::input(x)?, SavedTensor::output(&out, 0));
         let rd = reduced_dims(x, dims, "norm")?;
         let dims_given = dims;
         let (full, dims) = (x.dims(), dims.map(|d| d.to_vec()));
@@ -601,7 +605,7 @@ pub fn vector_norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> R
             Scalar::Float(p)
         };
         let saved = vec![
-            ("self", SavedTensor::input(x).into()),
+            ("self", Saved::input(x)),
             ("result", SavedTensor::output(&out, 0).into()),
             ("dim", Saved::ints(dims_given)),
             ("keepdim", Saved::bool(keepdim)),

@@ -64,7 +64,7 @@ pub fn cumsum(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
 pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
     let (d, out) = scan_forward(x, dim, dtype, ScanKernel::CumProd)?;
     if needs_grad(&[x]) {
-        let sx = SavedTensor::input(x);
+        let sx = SavedTensor::input(x)?;
         let so = SavedTensor::output(&out, 0);
         let saved = vec![
             ("self", sx.clone().into()),

@@ -27,7 +27,7 @@ pub fn logsumexp(x: &Tensor, dims: &[i64], keepdim: bool) -> Result<Tensor> {
     let r = crate::autograd::no_grad(|| logsumexp_value(&xf, dims, &rd, keepdim))?;
     if needs_grad(&[&xf]) {
         // PyTorch's formula: g * exp(x - result), with g and result unsqueezed back.
-        let (sx, sr) = (SavedTensor::input(&xf), SavedTensor::output(&r, 0));
+        let (sx, sr) = (SavedTensor::input(&xf)?, SavedTensor::output(&r, 0));
         let mut kept: Vec<i64> = xf.shape().iter().map(|&n| n as i64).collect();
         for &d in &rd {
             kept[d] = 1;
@@ -38,7 +38,7 @@ pub fn logsumexp(x: &Tensor, dims: &[i64], keepdim: bool) -> Result<Tensor> {
             Ok(vec![Some(mul(&back(&g[0])?, &e)?)])
         });
         let saved = vec![
-            ("self", SavedTensor::input(&xf).into()),
+            ("self", Saved::input(&xf)),
             ("result", SavedTensor::output(&r, 0).into()),
             ("dim", Saved::ints(Some(dims))),
             ("keepdim", Saved::bool(keepdim)),
