@@ -345,6 +345,45 @@ impl Layout {
         true
     }
 
+    /// The memory format these strides suggest (PyTorch's `suggest_memory_format`): a
+    /// channels-last format when the strides order the dims that way, else contiguous.
+    /// `to(memory_format=)` returns its input unchanged when this is the format asked for,
+    /// even if the input is not dense.
+    pub fn suggest_memory_format(&self) -> MemoryFormat {
+        for format in [MemoryFormat::ChannelsLast, MemoryFormat::ChannelsLast3d] {
+            let order = format.channels_last_order().unwrap_or_default();
+            if order.len() == self.ndim() && self.strides_follow(order) {
+                return format;
+            }
+        }
+        MemoryFormat::Contiguous
+    }
+
+    /// Whether the strides grow along `order` (innermost first) without overlap.
+    // NOTE: ambiguous layouts count as contiguous, as in PyTorch: a zero channel stride,
+    // an empty dim, and a batch stride equal to the channel stride (N111 tensors, or N11W
+    // sliced on W), which fit both orders.
+    fn strides_follow(&self, order: &[usize]) -> bool {
+        if self.strides[order[0]] == 0 {
+            return false;
+        }
+        let mut min = 0isize;
+        for &d in order {
+            let (size, stride) = (self.shape[d], self.strides[d]);
+            if size == 0 || stride < min || (d == 0 && min == self.strides[order[0]]) {
+                return false;
+            }
+            // The next dim must lie outside this one, unless this one is a size-1 dim
+            // (its stride says nothing).
+            min = if size > 1 {
+                stride * size as isize
+            } else {
+                stride
+            };
+        }
+        true
+    }
+
     /// The layout seen when this one is broadcast to `shape` (stride 0 on new/expanded dims).
     pub fn broadcast_to(&self, shape: &[usize], op: &str) -> Result<Layout> {
         let n = shape.len();
@@ -582,8 +621,17 @@ mod tests {
         assert!(cl.is_contiguous_as(ChannelsLast) && !cl.is_contiguous());
         assert!(!Layout::contiguous(&[2, 3, 4, 5]).is_contiguous_as(ChannelsLast));
         assert!(!Layout::contiguous(&[2, 3, 4]).is_contiguous_as(ChannelsLast));
-        // Size-1 channels and spatial dims: both orders at once, as in torch.
+        // Size-1 channels and spatial dims: both orders at once, as in torch, but the
+        // suggested format of such an ambiguous tensor is contiguous.
         assert!(Layout::contiguous(&[2, 1, 1, 1]).is_contiguous_as(ChannelsLast));
+        assert_eq!(
+            Layout::contiguous(&[2, 1, 1, 1]).suggest_memory_format(),
+            Contiguous
+        );
+        assert_eq!(cl.suggest_memory_format(), ChannelsLast);
+        assert_eq!(cl.slice(2, 0, 2, 2).suggest_memory_format(), ChannelsLast);
+        let t = Layout::contiguous(&[2, 3, 4, 5]).transpose(1, 3);
+        assert_eq!(t.suggest_memory_format(), Contiguous);
     }
 
     #[test]

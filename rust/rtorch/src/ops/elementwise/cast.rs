@@ -20,10 +20,12 @@ pub fn to_dtype(t: &Tensor, dtype: DType) -> Result<Tensor> {
 }
 
 /// `t.to(dtype, copy=, memory_format=)` on `t`'s device: `t` itself when the dtype
-/// matches, `t` is already dense in `format` and no copy is asked for; else one copy
-/// (ToCopyBackward0, whatever changed), dense in `format` or, with `Preserve`, like `t`.
+/// matches, no copy is asked for and `t`'s strides suggest `format` (PyTorch's test: a
+/// transposed tensor passes for contiguous_format); else one copy (ToCopyBackward0,
+/// whatever changed), dense in `format` or, with `Preserve`, like `t`.
 pub fn to_copy(t: &Tensor, dtype: DType, format: MemoryFormat, copy: bool) -> Result<Tensor> {
-    let in_format = format == MemoryFormat::Preserve || t.layout().is_contiguous_as(format);
+    let in_format =
+        format == MemoryFormat::Preserve || t.layout().suggest_memory_format() == format;
     if t.dtype() == dtype && in_format && !copy {
         return Ok(t.clone());
     }

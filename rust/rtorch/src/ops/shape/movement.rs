@@ -43,14 +43,16 @@ pub fn contiguous(x: &Tensor) -> Result<Tensor> {
 /// `x.contiguous(memory_format=)`: `x` itself when already dense in `format`, else a
 /// copy that is (CloneBackward0, as `contiguous` records in PyTorch).
 pub fn contiguous_as(x: &Tensor, format: MemoryFormat) -> Result<Tensor> {
+    // NOTE: the check comes first: `preserve_format` asks the row-major question there,
+    // so a contiguous tensor passes and only a copy is refused, as in PyTorch.
+    if x.layout().is_contiguous_as(format) {
+        return Ok(x.clone());
+    }
     ensure!(
         format != MemoryFormat::Preserve,
         runtime,
         "preserve memory format is unsupported by the contiguous operator"
     );
-    if x.layout().is_contiguous_as(format) {
-        return Ok(x.clone());
-    }
     clone_as(x, format)
 }
 
