@@ -364,3 +364,12 @@ def test_option_matches_torch(call):
         return outcome(lambda: str(eval(call, {"m": m, "x": m.ones(2, 3)})))
 
     assert result(rtorch) == result(torch)
+
+
+def test_full_like_keeps_negative_zero():
+    # calloc gives +0.0: only all-zero bits may take the zeroed-allocation path.
+    for fmt in ("preserve_format", "channels_last"):
+        mine = rtorch.full_like(rtorch.ones(1, 2, 2, 2), -0.0, memory_format=formats(rtorch)[fmt])
+        theirs = torch.full_like(torch.ones(1, 2, 2, 2), -0.0, memory_format=formats(torch)[fmt])
+        assert np.signbit(theirs.numpy()).all()
+        assert np.signbit(mine.numpy()).all()
