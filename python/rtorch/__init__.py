@@ -93,8 +93,8 @@ strided = layout()
 
 
 class memory_format:
-    """PyTorch's memory formats; rtorch tensors are contiguous_format (preserve_format keeps
-    that), and the channels_last ones are refused where a memory_format is taken."""
+    """PyTorch's memory formats: the stride order a fresh dense tensor gets
+    (``channels_last`` is NHWC in memory for an NCHW shape). The bindings read the name."""
 
     def __init__(self, name):
         self._name = name
@@ -290,9 +290,10 @@ def set_rng_state(new_state):
     default_generator().set_state(new_state)
 
 
-def _sampled_like(input, dtype, device, requires_grad, fill, memory_format=None):
-    # torch: empty_like (the input's layout) filled in place, then requires_grad.
-    out = empty_like(input, dtype=dtype, device=device, memory_format=memory_format)
+def _sampled_like(input, fill, requires_grad, **options):
+    # torch: empty_like (which checks every option and keeps the input's layout) filled
+    # in place, then requires_grad.
+    out = empty_like(input, **options)
     fill(out)
     return out.requires_grad_(requires_grad) if requires_grad else out
 
@@ -300,57 +301,80 @@ def _sampled_like(input, dtype, device, requires_grad, fill, memory_format=None)
 def rand_like(
     input,
     *,
-    dtype=None,
-    device=None,
-    requires_grad=False,
     generator=None,
+    dtype=None,
     layout=None,
+    device=None,
+    pin_memory=False,
+    requires_grad=False,
     memory_format=None,
 ):
-    """rand_like(input, *, dtype=None, device=None, requires_grad=False, generator=None) -> Tensor
+    """rand_like(input, *, generator=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, memory_format=torch.preserve_format) -> Tensor
 
-    ``rtorch.rand`` of ``input``'s shape (and by default dtype and device).
+    ``rtorch.rand`` of ``input``'s shape (and by default dtype, device and layout).
     """
+    options = {"dtype": dtype, "layout": layout, "device": device, "pin_memory": pin_memory}
     return _sampled_like(
         input,
-        dtype,
-        device,
-        requires_grad,
         lambda t: t.uniform_(generator=generator),
-        memory_format,
+        requires_grad,
+        memory_format=memory_format,
+        **options,
     )
 
 
 def randn_like(
     input,
     *,
-    dtype=None,
-    device=None,
-    requires_grad=False,
     generator=None,
+    dtype=None,
     layout=None,
+    device=None,
+    pin_memory=False,
+    requires_grad=False,
     memory_format=None,
 ):
-    """randn_like(input, *, dtype=None, device=None, requires_grad=False, generator=None) -> Tensor
+    """randn_like(input, *, generator=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, memory_format=torch.preserve_format) -> Tensor
 
-    ``rtorch.randn`` of ``input``'s shape (and by default dtype and device).
+    ``rtorch.randn`` of ``input``'s shape (and by default dtype, device and layout).
     """
+    options = {"dtype": dtype, "layout": layout, "device": device, "pin_memory": pin_memory}
     return _sampled_like(
-        input, dtype, device, requires_grad, lambda t: t.normal_(generator=generator), memory_format
+        input,
+        lambda t: t.normal_(generator=generator),
+        requires_grad,
+        memory_format=memory_format,
+        **options,
     )
 
 
 def randint_like(
-    input, low=0, high=None, *, dtype=None, device=None, requires_grad=False, generator=None
+    input,
+    low=0,
+    high=None,
+    *,
+    generator=None,
+    dtype=None,
+    layout=None,
+    device=None,
+    pin_memory=False,
+    requires_grad=False,
+    memory_format=None,
 ):
-    """randint_like(input, low=0, high, *, dtype=None, device=None, requires_grad=False) -> Tensor
+    """randint_like(input, low=0, high, *, generator=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, memory_format=torch.preserve_format) -> Tensor
 
-    ``rtorch.randint(low, high)`` of ``input``'s shape (and by default dtype and device).
+    ``rtorch.randint(low, high)`` of ``input``'s shape (and by default dtype, device and
+    layout).
     """
     if high is None:
         low, high = 0, low
+    options = {"dtype": dtype, "layout": layout, "device": device, "pin_memory": pin_memory}
     return _sampled_like(
-        input, dtype, device, requires_grad, lambda t: t.random_(low, high, generator=generator)
+        input,
+        lambda t: t.random_(low, high, generator=generator),
+        requires_grad,
+        memory_format=memory_format,
+        **options,
     )
 
 

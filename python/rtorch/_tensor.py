@@ -96,8 +96,18 @@ def register_hook(self, hook):
 
 
 def _new(factory):
-    # dtype and device default to this tensor's; the factory refuses an unavailable device.
-    def method(self, *args, size=None, dtype=None, device=None, requires_grad=False, layout=None):
+    # dtype and device default to this tensor's; the factory checks every option (an
+    # unavailable device, pin_memory, layout) as it does for itself.
+    def method(
+        self,
+        *args,
+        size=None,
+        dtype=None,
+        device=None,
+        requires_grad=False,
+        layout=None,
+        pin_memory=False,
+    ):
         if size is not None:
             if args:
                 raise TypeError(f"{method.__name__}() got multiple values for argument 'size'")
@@ -106,33 +116,46 @@ def _new(factory):
             raise TypeError(f'{method.__name__}() missing 1 required positional arguments: "size"')
         return factory(
             *args,
-            dtype=dtype or self.dtype,
+            dtype=self.dtype if dtype is None else dtype,
             device=self.device if device is None else device,
             requires_grad=requires_grad,
             layout=layout,
+            pin_memory=pin_memory,
         )
 
     method.__name__ = method.__qualname__ = "new_" + factory.__name__
     method.__doc__ = (
-        f"new_{factory.__name__}(size, *, dtype=None, device=None, requires_grad=False) -> Tensor"
+        f"new_{factory.__name__}(size, *, dtype=None, device=None, requires_grad=False, "
+        "layout=torch.strided, pin_memory=False) -> Tensor"
         f"\n\nA tensor like ``rtorch.{factory.__name__}(size)`` with this tensor's dtype and "
         "device unless given.\n\nArgs:\n    size (ints or tuple of ints): the shape.\n"
     )
     return method
 
 
-def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None):
-    """new_full(size, fill_value, *, dtype=None, device=None, requires_grad=False) -> Tensor
+def new_full(
+    self,
+    size,
+    fill_value,
+    *,
+    dtype=None,
+    device=None,
+    requires_grad=False,
+    layout=None,
+    pin_memory=False,
+):
+    """new_full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=torch.strided, pin_memory=False) -> Tensor
 
     ``rtorch.full(size, fill_value)`` with this tensor's dtype and device unless given.
     """
     return _C.full(
         size,
         fill_value,
-        dtype=dtype or self.dtype,
+        dtype=self.dtype if dtype is None else dtype,
         device=self.device if device is None else device,
         requires_grad=requires_grad,
         layout=layout,
+        pin_memory=pin_memory,
     )
 
 
@@ -143,7 +166,7 @@ def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
     """
     return _C.tensor(
         data,
-        dtype=dtype or self.dtype,
+        dtype=self.dtype if dtype is None else dtype,
         device=self.device if device is None else device,
         requires_grad=requires_grad,
     )

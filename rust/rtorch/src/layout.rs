@@ -26,6 +26,72 @@ pub fn contiguous_strides(shape: &[usize]) -> Strides {
     strides
 }
 
+/// PyTorch's memory formats: the order in which a fresh dense tensor lays out its dims.
+/// A format is only a stride order; every op reads any strides, so nothing else in the
+/// engine needs to know about it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemoryFormat {
+    /// Row-major (NCHW for a batch of images).
+    Contiguous,
+    /// The input's own order (`clone`, `*_like`, `to`): its strides when it is dense,
+    /// else dense in the order its strides imply (`output_strides`).
+    Preserve,
+    /// 4-D, channels innermost: NHWC in memory.
+    ChannelsLast,
+    /// 5-D, channels innermost: NDHWC in memory.
+    ChannelsLast3d,
+}
+
+impl MemoryFormat {
+    /// The name PyTorch prints (`torch.<name>`).
+    pub fn name(self) -> &'static str {
+        match self {
+            MemoryFormat::Contiguous => "contiguous_format",
+            MemoryFormat::Preserve => "preserve_format",
+            MemoryFormat::ChannelsLast => "channels_last",
+            MemoryFormat::ChannelsLast3d => "channels_last_3d",
+        }
+    }
+
+    /// The dims from innermost to outermost, for the channels-last formats.
+    fn channels_last_order(self) -> Option<&'static [usize]> {
+        match self {
+            MemoryFormat::ChannelsLast => Some(&[1, 3, 2, 0]),
+            MemoryFormat::ChannelsLast3d => Some(&[1, 4, 3, 2, 0]),
+            _ => None,
+        }
+    }
+}
+
+/// Strides of a fresh dense tensor of `shape` in `format`. `Preserve` has no strides of
+/// its own (it needs an input), so a factory given it fails as PyTorch's does.
+pub fn format_strides(shape: &[usize], format: MemoryFormat) -> Result<Strides> {
+    let Some(order) = format.channels_last_order() else {
+        ensure!(
+            format == MemoryFormat::Contiguous,
+            runtime,
+            "unsupported memory format Preserve"
+        );
+        return Ok(contiguous_strides(shape));
+    };
+    ensure!(
+        shape.len() == order.len(),
+        runtime,
+        "required rank {} tensor to use {} format",
+        order.len(),
+        format.name()
+    );
+    // NOTE: no `max(1)` here, unlike `contiguous_strides`: PyTorch multiplies the raw
+    // sizes, so an empty channels_last tensor has zero strides outside the channels.
+    let mut strides: Strides = SmallVec::from_elem(0, shape.len());
+    let mut acc = 1isize;
+    for &d in order {
+        strides[d] = acc;
+        acc *= shape[d] as isize;
+    }
+    Ok(strides)
+}
+
 /// Normalizes a possibly negative dim (`-1` = last); `ndim` 0 accepts -1 and 0 as torch does.
 pub fn wrap_dim(dim: i64, ndim: usize) -> Result<usize> {
     let n = ndim.max(1) as i64;
@@ -256,6 +322,68 @@ impl Layout {
         true
     }
 
+    /// `is_contiguous(memory_format=)`: dense in `format`'s order, size-1 dims with any
+    /// stride. A tensor of the wrong rank is not channels-last contiguous (no error), and
+    /// `Preserve` asks the row-major question, as in PyTorch.
+    pub fn is_contiguous_as(&self, format: MemoryFormat) -> bool {
+        let Some(order) = format.channels_last_order() else {
+            return self.is_contiguous();
+        };
+        if self.ndim() != order.len() {
+            return false;
+        }
+        // Unlike the row-major check, an empty tensor is not a special case here.
+        let mut expected = 1isize;
+        for &d in order {
+            if self.shape[d] != 1 {
+                if self.strides[d] != expected {
+                    return false;
+                }
+                expected *= self.shape[d] as isize;
+            }
+        }
+        true
+    }
+
+    /// The memory format these strides suggest (PyTorch's `suggest_memory_format`): a
+    /// channels-last format when the strides order the dims that way, else contiguous.
+    /// `to(memory_format=)` returns its input unchanged when this is the format asked for,
+    /// even if the input is not dense.
+    pub fn suggest_memory_format(&self) -> MemoryFormat {
+        for format in [MemoryFormat::ChannelsLast, MemoryFormat::ChannelsLast3d] {
+            let order = format.channels_last_order().unwrap_or_default();
+            if order.len() == self.ndim() && self.strides_follow(order) {
+                return format;
+            }
+        }
+        MemoryFormat::Contiguous
+    }
+
+    /// Whether the strides grow along `order` (innermost first) without overlap.
+    // NOTE: ambiguous layouts count as contiguous, as in PyTorch: a zero channel stride,
+    // an empty dim, and a batch stride equal to the channel stride (N111 tensors, or N11W
+    // sliced on W), which fit both orders.
+    fn strides_follow(&self, order: &[usize]) -> bool {
+        if self.strides[order[0]] == 0 {
+            return false;
+        }
+        let mut min = 0isize;
+        for &d in order {
+            let (size, stride) = (self.shape[d], self.strides[d]);
+            if size == 0 || stride < min || (d == 0 && min == self.strides[order[0]]) {
+                return false;
+            }
+            // The next dim must lie outside this one, unless this one is a size-1 dim
+            // (its stride says nothing).
+            min = if size > 1 {
+                stride * size as isize
+            } else {
+                stride
+            };
+        }
+        true
+    }
+
     /// The layout seen when this one is broadcast to `shape` (stride 0 on new/expanded dims).
     pub fn broadcast_to(&self, shape: &[usize], op: &str) -> Result<Layout> {
         let n = shape.len();
@@ -467,6 +595,43 @@ mod tests {
         assert!(e.msg.contains(
             "size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 1"
         ));
+    }
+
+    #[test]
+    fn channels_last_strides_and_contiguity() {
+        use MemoryFormat::*;
+        let s = format_strides(&[2, 3, 4, 5], ChannelsLast).unwrap();
+        assert_eq!(s.as_slice(), &[60, 1, 15, 3]);
+        let s = format_strides(&[2, 3, 4, 5, 6], ChannelsLast3d).unwrap();
+        assert_eq!(s.as_slice(), &[360, 1, 90, 18, 3]);
+        // Raw sizes, no max(1): torch's empty(2, 0, 4, 5, memory_format=channels_last).
+        let s = format_strides(&[2, 0, 4, 5], ChannelsLast).unwrap();
+        assert_eq!(s.as_slice(), &[0, 1, 0, 0]);
+        let e = format_strides(&[2, 3], ChannelsLast).unwrap_err();
+        assert!(e
+            .msg
+            .contains("required rank 4 tensor to use channels_last format"));
+        assert!(format_strides(&[2], Preserve).is_err());
+
+        let cl = Layout {
+            shape: [2, 3, 4, 5].into_iter().collect(),
+            strides: [60, 1, 15, 3].into_iter().collect(),
+            offset: 0,
+        };
+        assert!(cl.is_contiguous_as(ChannelsLast) && !cl.is_contiguous());
+        assert!(!Layout::contiguous(&[2, 3, 4, 5]).is_contiguous_as(ChannelsLast));
+        assert!(!Layout::contiguous(&[2, 3, 4]).is_contiguous_as(ChannelsLast));
+        // Size-1 channels and spatial dims: both orders at once, as in torch, but the
+        // suggested format of such an ambiguous tensor is contiguous.
+        assert!(Layout::contiguous(&[2, 1, 1, 1]).is_contiguous_as(ChannelsLast));
+        assert_eq!(
+            Layout::contiguous(&[2, 1, 1, 1]).suggest_memory_format(),
+            Contiguous
+        );
+        assert_eq!(cl.suggest_memory_format(), ChannelsLast);
+        assert_eq!(cl.slice(2, 0, 2, 2).suggest_memory_format(), ChannelsLast);
+        let t = Layout::contiguous(&[2, 3, 4, 5]).transpose(1, 3);
+        assert_eq!(t.suggest_memory_format(), Contiguous);
     }
 
     #[test]

@@ -186,6 +186,23 @@ impl Tensor {
         Self::fresh(shape, dtype, device, true)
     }
 
+    /// A fresh tensor dense in `format` (`empty(..., memory_format=)`); `zeroed` picks
+    /// calloc'ed memory.
+    pub fn empty_in(
+        shape: &[usize],
+        format: crate::layout::MemoryFormat,
+        dtype: DType,
+        device: Device,
+        zeroed: bool,
+    ) -> Result<Tensor> {
+        let layout = Layout {
+            shape: shape.iter().copied().collect(),
+            strides: crate::layout::format_strides(shape, format)?,
+            offset: 0,
+        };
+        Self::allocate(layout, dtype, device, zeroed)
+    }
+
     /// `empty` on this tensor's device: op outputs follow their inputs.
     pub fn new_empty(&self, shape: &[usize], dtype: DType) -> Result<Tensor> {
         Self::empty(shape, dtype, self.device())

@@ -6,7 +6,8 @@ macro_rules! factory_kwargs {
         "Keyword args:\n    dtype (rtorch.dtype, optional): the dtype of the result (the default \
          float dtype when None).\n    device (rtorch.device, optional): the device (CPU).\n    \
          requires_grad (bool): whether autograd records operations on the result.\n    \
-         layout (rtorch.layout, optional): only ``rtorch.strided``.\n    out (Tensor, \
+         layout (rtorch.layout, optional): only ``rtorch.strided``.\n    pin_memory \
+         (bool): only False (pinned memory needs an accelerator).\n    out (Tensor, \
          optional): the output tensor.\n"
     };
 }
@@ -17,8 +18,10 @@ macro_rules! like_kwargs {
         "Keyword args:\n    dtype (rtorch.dtype, optional): the dtype (``input``'s when None).\n    \
          device (rtorch.device, optional): the device (``input``'s when None).\n    \
          requires_grad (bool): whether autograd records operations on the result.\n    \
-         layout (rtorch.layout, optional): only ``rtorch.strided``.\n    memory_format \
-         (rtorch.memory_format, optional): the memory layout of the result.\n"
+         layout (rtorch.layout, optional): only ``rtorch.strided``.\n    pin_memory \
+         (bool): only False (pinned memory needs an accelerator).\n    memory_format \
+         (rtorch.memory_format, optional): the stride order of the result: \
+         ``preserve_format`` keeps ``input``'s, ``channels_last`` is NHWC in memory.\n"
     };
 }
 
@@ -27,8 +30,8 @@ macro_rules! filled_text {
     ($name:literal, $what:literal, $example:literal) => {
         concat!(
             $name,
-            "(*size, *, dtype=None, device=None, requires_grad=False, layout=None, ",
-            "out=None) -> Tensor\n\nA tensor of shape ``size`` ",
+            "(*size, *, out=None, dtype=None, layout=None, device=None, ",
+            "pin_memory=False, requires_grad=False) -> Tensor\n\nA tensor of shape ``size`` ",
             $what,
             "\n\nArgs:\n    size (ints or tuple of ints): the shape of the result.\n\n",
             factory_kwargs!(),
@@ -43,8 +46,8 @@ macro_rules! like_text {
             $name,
             "(input, ",
             $args,
-            "*, dtype=None, device=None, requires_grad=False, ",
-            "layout=None, memory_format=rtorch.preserve_format) -> Tensor\n\nA tensor of ",
+            "*, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, ",
+            "memory_format=rtorch.preserve_format) -> Tensor\n\nA tensor of ",
             "``input``'s shape (and, by default, dtype and device) ",
             $what,
             "\n\nArgs:\n    input (Tensor): the tensor whose shape to take.\n\n",
@@ -75,13 +78,13 @@ Example::
     >>> rtorch.ones(3, dtype=rtorch.bool)
     tensor([True, True, True])
 "#) };
-    (empty) => { "empty(*size, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False, memory_format=rtorch.contiguous_format, out=None) -> Tensor\n\nA tensor of shape ``size`` whose elements are not initialised.\n\nArgs:\n    size (ints or tuple of ints): the shape of the result.\n\nKeyword args:\n    dtype (rtorch.dtype, optional): the dtype (the default float dtype when None).\n    device (rtorch.device, optional): the device.\n    requires_grad (bool): whether autograd records operations on the result.\n    out (Tensor, optional): the output tensor.\n" };
-    (full) => { concat!("full(size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None, out=None) -> Tensor\n\nA tensor of shape ``size`` filled with ``fill_value``; the dtype is inferred from the value (bool, int64 or the default float dtype) when not given.\n\nArgs:\n    size (tuple of ints): the shape of the result.\n    fill_value (Number): the value.\n\n", factory_kwargs!()) };
+    (empty) => { "empty(*size, *, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False, memory_format=rtorch.contiguous_format) -> Tensor\n\nA tensor of shape ``size`` whose elements are not initialised.\n\nArgs:\n    size (ints or tuple of ints): the shape of the result.\n\nKeyword args:\n    dtype (rtorch.dtype, optional): the dtype (the default float dtype when None).\n    device (rtorch.device, optional): the device.\n    requires_grad (bool): whether autograd records operations on the result.\n    layout (rtorch.layout, optional): only ``rtorch.strided``.\n    pin_memory (bool): only False (pinned memory needs an accelerator).\n    memory_format (rtorch.memory_format): the stride order: ``contiguous_format``, or ``channels_last`` (4-D, NHWC in memory) and ``channels_last_3d`` (5-D).\n    out (Tensor, optional): the output tensor.\n" };
+    (full) => { concat!("full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor\n\nA tensor of shape ``size`` filled with ``fill_value``; the dtype is inferred from the value (bool, int64 or the default float dtype) when not given.\n\nArgs:\n    size (tuple of ints): the shape of the result.\n    fill_value (Number): the value.\n\n", factory_kwargs!()) };
     (zeros_like) => { like_text!("zeros_like", "", "filled with 0.") };
     (ones_like) => { like_text!("ones_like", "", "filled with 1.") };
     (empty_like) => { like_text!("empty_like", "", "whose elements are not initialised.") };
     (full_like) => { like_text!("full_like", "fill_value, ", "filled with ``fill_value``.") };
-    (arange) => { concat!(r#"arange(start=0, end, step=1, *, dtype=None, device=None, requires_grad=False, layout=None, out=None) -> Tensor
+    (arange) => { concat!(r#"arange(start=0, end, step=1, *, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor
 
 A 1-D tensor of the values from ``start`` (included) to ``end`` (excluded) ``step`` apart:
 ``ceil((end - start) / step)`` elements. With one argument it is ``end``. The dtype is
@@ -100,9 +103,9 @@ Example::
     >>> rtorch.arange(1, 2.5, 0.5)
     tensor([1.0000, 1.5000, 2.0000])
 "#) };
-    (linspace) => { concat!("linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, layout=None, out=None) -> Tensor\n\nA 1-D tensor of ``steps`` values evenly spaced from ``start`` to ``end``, both included.\n\nArgs:\n    start (Number): the first value.\n    end (Number): the last value.\n    steps (int): the number of values.\n\n", factory_kwargs!()) };
-    (logspace) => { concat!("logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False, layout=None, out=None) -> Tensor\n\nA 1-D tensor of ``steps`` values ``base ** x`` for ``x`` evenly spaced from ``start`` to ``end``, both included.\n\nArgs:\n    start (Number): the first exponent.\n    end (Number): the last exponent.\n    steps (int): the number of values.\n    base (float): the base.\n\n", factory_kwargs!()) };
-    (eye) => { concat!("eye(n, m=None, *, dtype=None, device=None, requires_grad=False, layout=None, out=None) -> Tensor\n\nAn ``(n, m)`` matrix (square when ``m`` is None) with ones on the diagonal and zeros elsewhere.\n\nArgs:\n    n (int): the number of rows.\n    m (int, optional): the number of columns.\n\n", factory_kwargs!()) };
+    (linspace) => { concat!("linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor\n\nA 1-D tensor of ``steps`` values evenly spaced from ``start`` to ``end``, both included.\n\nArgs:\n    start (Number): the first value.\n    end (Number): the last value.\n    steps (int): the number of values.\n\n", factory_kwargs!()) };
+    (logspace) => { concat!("logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor\n\nA 1-D tensor of ``steps`` values ``base ** x`` for ``x`` evenly spaced from ``start`` to ``end``, both included.\n\nArgs:\n    start (Number): the first exponent.\n    end (Number): the last exponent.\n    steps (int): the number of values.\n    base (float): the base.\n\n", factory_kwargs!()) };
+    (eye) => { concat!("eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor\n\nAn ``(n, m)`` matrix (square when ``m`` is None) with ones on the diagonal and zeros elsewhere.\n\nArgs:\n    n (int): the number of rows.\n    m (int, optional): the number of columns.\n\n", factory_kwargs!()) };
     (cat) => { r#"cat(tensors, dim=0, *, out=None) -> Tensor
 
 The tensors joined along the existing dimension ``dim``: they must have the same shape
@@ -159,7 +162,7 @@ Example::
     (cuda_is_available) => { "cuda_is_available() -> bool\n\nWhether a CUDA device can be used: False while rtorch has no CUDA backend. Behind ``rtorch.cuda.is_available()``.\n" };
     (cuda_device_count) => { "cuda_device_count() -> int\n\nThe number of usable CUDA devices (0 while rtorch has no CUDA backend). Behind ``rtorch.cuda.device_count()``.\n" };
     (list_ops) => { "list_ops() -> list of dict\n\nThe engine's op registry: one dict per op (name, arity, domain, whether it is differentiable, dtypes), which the test suites walk.\n" };
-    (rand) => { concat!(r#"rand(*size, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None, out=None) -> Tensor
+    (rand) => { concat!(r#"rand(*size, *, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor
 
 A tensor of shape ``size`` filled with samples from the uniform distribution on [0, 1).
 
@@ -176,7 +179,7 @@ Example::
     >>> bool(((rtorch.rand(100) >= 0) & (rtorch.rand(100) < 1)).all())
     True
 "#) };
-    (randn) => { concat!(r#"randn(*size, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None, out=None) -> Tensor
+    (randn) => { concat!(r#"randn(*size, *, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor
 
 A tensor of shape ``size`` filled with samples from the standard normal distribution
 (mean 0, variance 1).
@@ -197,8 +200,8 @@ Example::
     >>> rtorch.equal(a, rtorch.randn(3))
     True
 "#) };
-    (randint) => { concat!("randint(low=0, high, size, *, generator=None, dtype=None, device=None, requires_grad=False, layout=None, out=None) -> Tensor\n\nA tensor of shape ``size`` filled with integers drawn uniformly from [``low``, ``high``); int64 unless ``dtype`` says otherwise.\n\nArgs:\n    low (int): the smallest value.\n    high (int): one above the largest value.\n    size (tuple of ints): the shape of the result.\n\nKeyword args:\n    generator (rtorch.Generator, optional): the random stream to draw from.\n", factory_kwargs!()) };
-    (randperm) => { concat!("randperm(n, *, generator=None, dtype=rtorch.int64, device=None, requires_grad=False, layout=None, out=None) -> Tensor\n\nA random permutation of the integers ``0 .. n-1``.\n\nArgs:\n    n (int): the number of values.\n\nKeyword args:\n    generator (rtorch.Generator, optional): the random stream to draw from.\n", factory_kwargs!()) };
+    (randint) => { concat!("randint(low=0, high, size, *, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor\n\nA tensor of shape ``size`` filled with integers drawn uniformly from [``low``, ``high``); int64 unless ``dtype`` says otherwise.\n\nArgs:\n    low (int): the smallest value.\n    high (int): one above the largest value.\n    size (tuple of ints): the shape of the result.\n\nKeyword args:\n    generator (rtorch.Generator, optional): the random stream to draw from.\n", factory_kwargs!()) };
+    (randperm) => { concat!("randperm(n, *, generator=None, out=None, dtype=rtorch.int64, layout=None, device=None, pin_memory=False, requires_grad=False) -> Tensor\n\nA random permutation of the integers ``0 .. n-1``.\n\nArgs:\n    n (int): the number of values.\n\nKeyword args:\n    generator (rtorch.Generator, optional): the random stream to draw from.\n", factory_kwargs!()) };
     (bernoulli) => { "bernoulli(input, p=None, *, generator=None) -> Tensor\n\nDraws 0 or 1 for each element: 1 with probability ``input_i`` (or ``p`` when given), in ``input``'s dtype.\n\nArgs:\n    input (Tensor): the probabilities, in [0, 1].\n    p (float, optional): one probability for all elements.\n\nKeyword args:\n    generator (rtorch.Generator, optional): the random stream to draw from.\n" };
     (manual_seed) => { "manual_seed(seed) -> rtorch.Generator\n\nSeeds the default random stream, so that the draws that follow repeat; returns the default generator.\n\nArgs:\n    seed (int): the seed.\n" };
     (seed) => { "seed() -> int\n\nSeeds the default random stream from a non-deterministic source and returns the seed.\n" };

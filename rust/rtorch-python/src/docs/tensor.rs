@@ -8,7 +8,7 @@ macro_rules! doc_tensor {
     (numel) => { "numel(input) -> int\n\nThe number of elements of ``input``: the product of its sizes.\n\nArgs:\n    input (Tensor): the input tensor.\n" };
     (nelement) => { "nelement() -> int\n\nAlias of ``numel()``.\n" };
     (element_size) => { "element_size() -> int\n\nThe size of one element in bytes (4 for float32).\n" };
-    (is_contiguous) => { "is_contiguous(memory_format=rtorch.contiguous_format) -> bool\n\nTrue if the elements lie in memory in row-major order without gaps.\n" };
+    (is_contiguous) => { "is_contiguous(memory_format=rtorch.contiguous_format) -> bool\n\nTrue if the elements lie in memory without gaps in ``memory_format``'s order: row-major, or channels innermost for ``channels_last`` (4-D) and ``channels_last_3d`` (5-D).\n" };
     (is_floating_point) => { "is_floating_point() -> bool\n\nTrue if the dtype is a floating-point type (float16, bfloat16, float32, float64).\n" };
     (is_inference) => { "is_inference() -> bool\n\nTrue if this tensor was made in inference mode (``rtorch.inference_mode()``), or is a view or alias of one. Outside inference mode such a tensor cannot be changed in place, saved for backward or made to require grad.\n" };
     (is_complex) => { "is_complex() -> bool\n\nTrue if the dtype is complex: always False, rtorch has no complex dtypes yet.\n" };

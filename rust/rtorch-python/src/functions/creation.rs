@@ -1,16 +1,18 @@
 //! `rtorch` factories and conversions: `tensor`, `as_tensor`, `from_numpy`, `zeros`/`ones`/
-//! `empty`/`full` and their `*_like`, `arange`, `linspace`, `logspace`, `eye`.
+//! `empty`/`full` and their `*_like`, `arange`, `linspace`, `logspace`, `eye`. Every one
+//! reads its options through `options::TensorOptions`; keyword lists follow torch's.
 
 use super::*;
 use crate::convert::{self};
 use crate::errors::IntoPy;
-use crate::options;
+use crate::options::{Raw, TensorOptions};
 use crate::tensor::{PyTensor, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
-use rtorch::ops::factory;
-use rtorch::{DType, Scalar, Tensor};
+use rtorch::layout::MemoryFormat;
+use rtorch::ops::{cast, factory};
+use rtorch::{DType, Device, Scalar, Tensor};
 
 #[pyfunction]
 #[pyo3(signature = (data, *, dtype=None, device=None, requires_grad=false, pin_memory=false))]
@@ -22,10 +24,21 @@ pub fn tensor(
     requires_grad: bool,
     pin_memory: bool,
 ) -> R {
-    options::pin_memory(pin_memory)?;
-    let device = target_device(device)?;
-    let t = convert::tensor_from_data(data, convert::dtype(dtype)?)?;
-    finish(rtorch::backend::to_device(&t, device).py()?, requires_grad)
+    let o = TensorOptions::parse(
+        "tensor",
+        Raw {
+            dtype,
+            device,
+            requires_grad,
+            pin_memory,
+            ..Raw::default()
+        },
+    )?;
+    let t = convert::tensor_from_data(data, o.dtype)?;
+    finish(
+        rtorch::backend::to_device(&t, o.device_or(Device::Cpu)).py()?,
+        o.requires_grad,
+    )
 }
 
 #[pyfunction]
@@ -36,21 +49,25 @@ pub fn as_tensor(
     dtype: Option<&Bound<'_, PyAny>>,
     device: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    let device = convert::device(device)?;
-    let dt = convert::dtype(dtype)?;
-    let moved = |t: Tensor| rtorch::backend::to_device(&t, device.unwrap_or(t.device()));
+    let o = TensorOptions::parse(
+        "as_tensor",
+        Raw {
+            dtype,
+            device,
+            ..Raw::default()
+        },
+    )?;
+    let moved = |t: Tensor| rtorch::backend::to_device(&t, o.device_or(t.device()));
     if let Ok(t) = data.cast::<PyTensor>() {
         let t = &t.get().t;
-        return crate::ok!(rtorch::ops::cast::to_dtype(t, dt.unwrap_or(t.dtype())).and_then(moved));
+        return crate::ok!(cast::to_dtype(t, o.dtype_or(t.dtype())).and_then(moved));
     }
     if data.hasattr("__array_interface__")? {
         if let Ok(t) = convert::from_numpy(data, false) {
-            return crate::ok!(
-                rtorch::ops::cast::to_dtype(&t, dt.unwrap_or(t.dtype())).and_then(moved)
-            );
+            return crate::ok!(cast::to_dtype(&t, o.dtype_or(t.dtype())).and_then(moved));
         }
     }
-    crate::ok!(moved(convert::tensor_from_data(data, dt)?))
+    crate::ok!(moved(convert::tensor_from_data(data, o.dtype)?))
 }
 
 #[pyfunction]
@@ -65,98 +82,113 @@ pub fn from_numpy(arr: &Bound<'_, PyAny>) -> R {
     Ok(PyTensor::wrap(convert::from_numpy(arr, false)?))
 }
 
+/// `zeros`, `ones` and `empty`: one shape, one fill (`empty` is zeroed too: calloc costs
+/// the same and is never garbage).
+fn filled(
+    op: &str,
+    size: &Bound<'_, PyTuple>,
+    value: Scalar,
+    o: TensorOptions,
+    out: Option<&Bound<'_, PyAny>>,
+) -> R {
+    let s = convert::usizes(&convert::sizes_req(size, op, "size")?, op)?;
+    let (dt, device) = (o.float_dtype(), o.device_or(Device::Cpu));
+    let format = o.format_or(MemoryFormat::Contiguous);
+    let t = crate::engine!(size.py(), s.iter().product(), || {
+        match (format, value) {
+            (MemoryFormat::Contiguous, Scalar::Int(0)) => Tensor::zeros(&s, dt, device),
+            (MemoryFormat::Contiguous, v) => factory::full(&s, v, dt, device),
+            (f, v) => factory::full_in(&s, f, v, dt, device),
+        }
+    })?;
+    finish_out(op, out, t, o.requires_grad)
+}
+
 #[pyfunction]
-#[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[pyo3(signature = (*size, out=None, dtype=None, layout=None, device=None, pin_memory=false, requires_grad=false))]
 #[doc = doc_functions!(zeros)]
 pub fn zeros(
     size: &Bound<'_, PyTuple>,
-    dtype: Option<&Bound<'_, PyAny>>,
-    device: Option<&Bound<'_, PyAny>>,
-    requires_grad: bool,
-    layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    layout: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    pin_memory: bool,
+    requires_grad: bool,
 ) -> R {
-    let out_dt = out_dtype(out, "zeros")?;
-    let dtype = dtype.or(out_dt.as_ref());
-    options::layout("zeros", layout)?;
-    let device = target_device(device)?;
-    let s = convert::usizes(&convert::sizes_req(size, "zeros", "size")?, "zeros")?;
-    finish_out(
-        "zeros",
-        out,
-        {
-            let dt = factory_dtype(dtype)?;
-            crate::engine!(size.py(), s.iter().product(), || Tensor::zeros(
-                &s, dt, device
-            ))?
-        },
+    let raw = Raw {
+        dtype,
+        device,
         requires_grad,
+        layout,
+        pin_memory,
+        ..Raw::default()
+    };
+    filled(
+        "zeros",
+        size,
+        Scalar::Int(0),
+        options_with_out("zeros", out, raw)?,
+        out,
     )
 }
 
 #[pyfunction]
-#[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[pyo3(signature = (*size, out=None, dtype=None, layout=None, device=None, pin_memory=false, requires_grad=false))]
 #[doc = doc_functions!(ones)]
 pub fn ones(
     size: &Bound<'_, PyTuple>,
-    dtype: Option<&Bound<'_, PyAny>>,
-    device: Option<&Bound<'_, PyAny>>,
-    requires_grad: bool,
-    layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    layout: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    pin_memory: bool,
+    requires_grad: bool,
 ) -> R {
-    let out_dt = out_dtype(out, "ones")?;
-    let dtype = dtype.or(out_dt.as_ref());
-    options::layout("ones", layout)?;
-    let device = target_device(device)?;
-    let s = convert::usizes(&convert::sizes_req(size, "ones", "size")?, "ones")?;
-    finish_out(
-        "ones",
-        out,
-        {
-            let dt = factory_dtype(dtype)?;
-            crate::engine!(size.py(), s.iter().product(), || factory::full(
-                &s,
-                Scalar::Int(1),
-                dt,
-                device
-            ))?
-        },
+    let raw = Raw {
+        dtype,
+        device,
         requires_grad,
+        layout,
+        pin_memory,
+        ..Raw::default()
+    };
+    filled(
+        "ones",
+        size,
+        Scalar::Int(1),
+        options_with_out("ones", out, raw)?,
+        out,
     )
 }
 
-// `empty` returns zeroed memory: it costs the same (calloc) and is never garbage.
 #[pyfunction]
-#[pyo3(signature = (*size, dtype=None, device=None, requires_grad=false, layout=None, pin_memory=false, memory_format=None, out=None))]
+#[pyo3(signature = (*size, out=None, dtype=None, layout=None, device=None, pin_memory=false, requires_grad=false, memory_format=None))]
 #[doc = doc_functions!(empty)]
 pub fn empty(
     size: &Bound<'_, PyTuple>,
-    dtype: Option<&Bound<'_, PyAny>>,
-    device: Option<&Bound<'_, PyAny>>,
-    requires_grad: bool,
-    layout: Option<&Bound<'_, PyAny>>,
-    pin_memory: bool,
-    memory_format: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    layout: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    pin_memory: bool,
+    requires_grad: bool,
+    memory_format: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    let out_dt = out_dtype(out, "empty")?;
-    let dtype = dtype.or(out_dt.as_ref());
-    options::layout("empty", layout)?;
-    options::pin_memory(pin_memory)?;
-    options::memory_format("empty", memory_format)?;
-    let device = target_device(device)?;
-    let s = convert::usizes(&convert::sizes_req(size, "empty", "size")?, "empty")?;
-    finish_out(
-        "empty",
-        out,
-        {
-            let dt = factory_dtype(dtype)?;
-            crate::engine!(size.py(), s.iter().product(), || Tensor::zeros(
-                &s, dt, device
-            ))?
-        },
+    let raw = Raw {
+        dtype,
+        device,
         requires_grad,
+        layout,
+        pin_memory,
+        memory_format,
+    };
+    filled(
+        "empty",
+        size,
+        Scalar::Int(0),
+        options_with_out("empty", out, raw)?,
+        out,
     )
 }
 
@@ -170,158 +202,169 @@ fn fill_dtype(v: Scalar) -> DType {
 }
 
 #[pyfunction]
-#[pyo3(signature = (size, fill_value, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[pyo3(signature = (size, fill_value, *, out=None, dtype=None, layout=None, device=None, pin_memory=false, requires_grad=false))]
 #[doc = doc_functions!(full)]
 pub fn full(
     size: &Bound<'_, PyAny>,
     fill_value: &Bound<'_, PyAny>,
-    dtype: Option<&Bound<'_, PyAny>>,
-    device: Option<&Bound<'_, PyAny>>,
-    requires_grad: bool,
-    layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    layout: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    pin_memory: bool,
+    requires_grad: bool,
 ) -> R {
-    let out_dt = out_dtype(out, "full")?;
-    let dtype = dtype.or(out_dt.as_ref());
-    options::layout("full", layout)?;
-    let device = target_device(device)?;
+    let raw = Raw {
+        dtype,
+        device,
+        requires_grad,
+        layout,
+        pin_memory,
+        ..Raw::default()
+    };
+    let o = options_with_out("full", out, raw)?;
     let s = convert::usizes(&convert::sizes(&PyTuple::new(size.py(), [size])?)?, "full")?;
     let v = convert::scalar_req(fill_value, "full(): argument 'fill_value'")?;
-    let dt = convert::dtype(dtype)?.unwrap_or(fill_dtype(v));
-    finish_out(
-        "full",
-        out,
-        {
-            crate::engine!(size.py(), s.iter().product(), || factory::full(
-                &s, v, dt, device
-            ))?
-        },
-        requires_grad,
-    )
+    let (dt, device) = (o.dtype_or(fill_dtype(v)), o.device_or(Device::Cpu));
+    let t = crate::engine!(size.py(), s.iter().product(), || factory::full(
+        &s, v, dt, device
+    ))?;
+    finish_out("full", out, t, o.requires_grad)
 }
 
-fn like_dtype(input: &Tensor, dtype: Option<&Bound<'_, PyAny>>) -> PyResult<DType> {
-    Ok(convert::dtype(dtype)?.unwrap_or(input.dtype()))
+/// The `*_like` factories: the input's dtype, device and (preserve_format) layout unless
+/// given, filled with `value`.
+pub(crate) fn filled_like(py: Python<'_>, input: &Tensor, value: Scalar, o: TensorOptions) -> R {
+    let (dt, device) = (o.dtype_or(input.dtype()), o.device_or(input.device()));
+    let format = o.format_or(MemoryFormat::Preserve);
+    let t = crate::engine!(py, input.numel(), || {
+        factory::full_like(input, value, dt, device, format)
+    })?;
+    finish(t, o.requires_grad)
 }
 
 #[pyfunction]
-#[pyo3(signature = (input, *, dtype=None, device=None, requires_grad=false, layout=None, memory_format=None))]
+#[pyo3(signature = (input, *, dtype=None, layout=None, device=None, pin_memory=false, requires_grad=false, memory_format=None))]
 #[doc = doc_functions!(zeros_like)]
 pub fn zeros_like(
     input: &Bound<'_, PyTensor>,
     dtype: Option<&Bound<'_, PyAny>>,
-    device: Option<&Bound<'_, PyAny>>,
-    requires_grad: bool,
     layout: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    pin_memory: bool,
+    requires_grad: bool,
     memory_format: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    options::layout("zeros_like", layout)?;
-    options::memory_format("zeros_like", memory_format)?;
-    let t = &input.get().t;
-    let device = like_device(t, device)?;
-    finish(
-        {
-            let dt = like_dtype(t, dtype)?;
-            crate::engine!(input.py(), t.numel(), || factory::full_like(
-                t,
-                Scalar::Int(0),
-                dt,
-                device
-            ))?
-        },
+    let raw = Raw {
+        dtype,
+        device,
         requires_grad,
-    )
+        layout,
+        pin_memory,
+        memory_format,
+    };
+    let o = TensorOptions::parse("zeros_like", raw)?;
+    filled_like(input.py(), &input.get().t, Scalar::Int(0), o)
 }
 
 #[pyfunction]
-#[pyo3(signature = (input, *, dtype=None, device=None, requires_grad=false, layout=None, memory_format=None))]
-#[doc = doc_functions!(empty_like)]
-pub fn empty_like(
-    input: &Bound<'_, PyTensor>,
-    dtype: Option<&Bound<'_, PyAny>>,
-    device: Option<&Bound<'_, PyAny>>,
-    requires_grad: bool,
-    layout: Option<&Bound<'_, PyAny>>,
-    memory_format: Option<&Bound<'_, PyAny>>,
-) -> R {
-    zeros_like(input, dtype, device, requires_grad, layout, memory_format)
-}
-
-#[pyfunction]
-#[pyo3(signature = (input, *, dtype=None, device=None, requires_grad=false, layout=None, memory_format=None))]
+#[pyo3(signature = (input, *, dtype=None, layout=None, device=None, pin_memory=false, requires_grad=false, memory_format=None))]
 #[doc = doc_functions!(ones_like)]
 pub fn ones_like(
     input: &Bound<'_, PyTensor>,
     dtype: Option<&Bound<'_, PyAny>>,
-    device: Option<&Bound<'_, PyAny>>,
-    requires_grad: bool,
     layout: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    pin_memory: bool,
+    requires_grad: bool,
     memory_format: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    options::layout("ones_like", layout)?;
-    options::memory_format("ones_like", memory_format)?;
-    let t = &input.get().t;
-    let device = like_device(t, device)?;
-    finish(
-        {
-            let dt = like_dtype(t, dtype)?;
-            crate::engine!(input.py(), t.numel(), || factory::full_like(
-                t,
-                Scalar::Int(1),
-                dt,
-                device
-            ))?
-        },
+    let raw = Raw {
+        dtype,
+        device,
         requires_grad,
-    )
+        layout,
+        pin_memory,
+        memory_format,
+    };
+    let o = TensorOptions::parse("ones_like", raw)?;
+    filled_like(input.py(), &input.get().t, Scalar::Int(1), o)
 }
 
 #[pyfunction]
-#[pyo3(signature = (input, fill_value, *, dtype=None, device=None, requires_grad=false, layout=None, memory_format=None))]
+#[pyo3(signature = (input, *, dtype=None, layout=None, device=None, pin_memory=false, requires_grad=false, memory_format=None))]
+#[doc = doc_functions!(empty_like)]
+pub fn empty_like(
+    input: &Bound<'_, PyTensor>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    layout: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    pin_memory: bool,
+    requires_grad: bool,
+    memory_format: Option<&Bound<'_, PyAny>>,
+) -> R {
+    let raw = Raw {
+        dtype,
+        device,
+        requires_grad,
+        layout,
+        pin_memory,
+        memory_format,
+    };
+    let o = TensorOptions::parse("empty_like", raw)?;
+    filled_like(input.py(), &input.get().t, Scalar::Int(0), o)
+}
+
+#[pyfunction]
+#[pyo3(signature = (input, fill_value, *, dtype=None, layout=None, device=None, pin_memory=false, requires_grad=false, memory_format=None))]
 #[doc = doc_functions!(full_like)]
 pub fn full_like(
     input: &Bound<'_, PyTensor>,
     fill_value: &Bound<'_, PyAny>,
     dtype: Option<&Bound<'_, PyAny>>,
-    device: Option<&Bound<'_, PyAny>>,
-    requires_grad: bool,
     layout: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    pin_memory: bool,
+    requires_grad: bool,
     memory_format: Option<&Bound<'_, PyAny>>,
 ) -> R {
-    options::layout("full_like", layout)?;
-    options::memory_format("full_like", memory_format)?;
-    let t = &input.get().t;
-    let device = like_device(t, device)?;
-    let v = convert::scalar_req(fill_value, "full_like(): argument 'fill_value'")?;
-    finish(
-        {
-            let dt = like_dtype(t, dtype)?;
-            crate::engine!(input.py(), t.numel(), || factory::full_like(
-                t, v, dt, device
-            ))?
-        },
+    let raw = Raw {
+        dtype,
+        device,
         requires_grad,
-    )
+        layout,
+        pin_memory,
+        memory_format,
+    };
+    let o = TensorOptions::parse("full_like", raw)?;
+    let v = convert::scalar_req(fill_value, "full_like(): argument 'fill_value'")?;
+    filled_like(input.py(), &input.get().t, v, o)
 }
 
 // `arange(end)`, `arange(start, end, step=1)`: int64 unless a bound is a float.
 #[pyfunction]
-#[pyo3(signature = (start, end=None, step=None, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[pyo3(signature = (start, end=None, step=None, *, out=None, dtype=None, layout=None, device=None, pin_memory=false, requires_grad=false))]
 #[doc = doc_functions!(arange)]
 pub fn arange(
     start: &Bound<'_, PyAny>,
     end: Option<&Bound<'_, PyAny>>,
     step: Option<&Bound<'_, PyAny>>,
-    dtype: Option<&Bound<'_, PyAny>>,
-    device: Option<&Bound<'_, PyAny>>,
-    requires_grad: bool,
-    layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    layout: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    pin_memory: bool,
+    requires_grad: bool,
 ) -> R {
-    let out_dt = out_dtype(out, "arange")?;
-    let dtype = dtype.or(out_dt.as_ref());
-    options::layout("arange", layout)?;
-    let device = target_device(device)?;
+    let raw = Raw {
+        dtype,
+        device,
+        requires_grad,
+        layout,
+        pin_memory,
+        ..Raw::default()
+    };
+    let o = options_with_out("arange", out, raw)?;
     let (s, e) = match end {
         Some(e) if !e.is_none() => (
             convert::scalar_req(start, "start")?,
@@ -334,57 +377,52 @@ pub fn arange(
         _ => Scalar::Int(1),
     };
     let any_float = [s, e, st].iter().any(|v| matches!(v, Scalar::Float(_)));
-    let dt = convert::dtype(dtype)?.unwrap_or(if any_float {
-        rtorch::ops::default_float()
+    let dt = if any_float {
+        o.float_dtype()
     } else {
-        DType::I64
-    });
-    finish_out(
-        "arange",
-        out,
-        // Bad arguments count as no work: `arange` itself raises their error.
-        crate::engine!(
-            start.py(),
-            factory::arange_len(s.to_f64(), e.to_f64(), st.to_f64(), dt).unwrap_or(0),
-            || { factory::arange(s.to_f64(), e.to_f64(), st.to_f64(), dt, device) }
-        )?,
-        requires_grad,
-    )
+        o.dtype_or(DType::I64)
+    };
+    let device = o.device_or(Device::Cpu);
+    let (s, e, st) = (s.to_f64(), e.to_f64(), st.to_f64());
+    // Bad arguments count as no work: `arange` itself raises their error.
+    let n = factory::arange_len(s, e, st, dt).unwrap_or(0);
+    let t = crate::engine!(start.py(), n, || factory::arange(s, e, st, dt, device))?;
+    finish_out("arange", out, t, o.requires_grad)
 }
 
 #[pyfunction]
-#[pyo3(signature = (start, end, steps, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[pyo3(signature = (start, end, steps, *, out=None, dtype=None, layout=None, device=None, pin_memory=false, requires_grad=false))]
 #[doc = doc_functions!(linspace)]
 pub fn linspace(
     py: Python<'_>,
     start: f64,
     end: f64,
     steps: i64,
-    dtype: Option<&Bound<'_, PyAny>>,
-    device: Option<&Bound<'_, PyAny>>,
-    requires_grad: bool,
-    layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    layout: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    pin_memory: bool,
+    requires_grad: bool,
 ) -> R {
-    let out_dt = out_dtype(out, "linspace")?;
-    let dtype = dtype.or(out_dt.as_ref());
-    options::layout("linspace", layout)?;
-    let device = target_device(device)?;
-    finish_out(
-        "linspace",
-        out,
-        {
-            let dt = factory_dtype(dtype)?;
-            crate::engine!(py, steps.max(0) as usize, || {
-                factory::linspace(start, end, steps, dt, device)
-            })?
-        },
+    let raw = Raw {
+        dtype,
+        device,
         requires_grad,
-    )
+        layout,
+        pin_memory,
+        ..Raw::default()
+    };
+    let o = options_with_out("linspace", out, raw)?;
+    let (dt, device) = (o.float_dtype(), o.device_or(Device::Cpu));
+    let t = crate::engine!(py, steps.max(0) as usize, || {
+        factory::linspace(start, end, steps, dt, device)
+    })?;
+    finish_out("linspace", out, t, o.requires_grad)
 }
 
 #[pyfunction]
-#[pyo3(signature = (start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[pyo3(signature = (start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None, pin_memory=false, requires_grad=false))]
 #[doc = doc_functions!(logspace)]
 pub fn logspace(
     py: Python<'_>,
@@ -392,46 +430,52 @@ pub fn logspace(
     end: f64,
     steps: i64,
     base: f64,
-    dtype: Option<&Bound<'_, PyAny>>,
-    device: Option<&Bound<'_, PyAny>>,
-    requires_grad: bool,
-    layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    layout: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    pin_memory: bool,
+    requires_grad: bool,
 ) -> R {
-    let out_dt = out_dtype(out, "logspace")?;
-    let dtype = dtype.or(out_dt.as_ref());
-    options::layout("logspace", layout)?;
-    let device = target_device(device)?;
-    finish_out(
-        "logspace",
-        out,
-        {
-            let dt = factory_dtype(dtype)?;
-            crate::engine!(py, steps.max(0) as usize, || {
-                factory::logspace(start, end, steps, base, dt, device)
-            })?
-        },
+    let raw = Raw {
+        dtype,
+        device,
         requires_grad,
-    )
+        layout,
+        pin_memory,
+        ..Raw::default()
+    };
+    let o = options_with_out("logspace", out, raw)?;
+    let (dt, device) = (o.float_dtype(), o.device_or(Device::Cpu));
+    let t = crate::engine!(py, steps.max(0) as usize, || {
+        factory::logspace(start, end, steps, base, dt, device)
+    })?;
+    finish_out("logspace", out, t, o.requires_grad)
 }
 
 #[pyfunction]
-#[pyo3(signature = (n, m=None, *, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[pyo3(signature = (n, m=None, *, out=None, dtype=None, layout=None, device=None, pin_memory=false, requires_grad=false))]
 #[doc = doc_functions!(eye)]
 pub fn eye(
     py: Python<'_>,
     n: i64,
     m: Option<i64>,
-    dtype: Option<&Bound<'_, PyAny>>,
-    device: Option<&Bound<'_, PyAny>>,
-    requires_grad: bool,
-    layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    layout: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    pin_memory: bool,
+    requires_grad: bool,
 ) -> R {
-    let out_dt = out_dtype(out, "eye")?;
-    let dtype = dtype.or(out_dt.as_ref());
-    options::layout("eye", layout)?;
-    let device = target_device(device)?;
+    let raw = Raw {
+        dtype,
+        device,
+        requires_grad,
+        layout,
+        pin_memory,
+        ..Raw::default()
+    };
+    let o = options_with_out("eye", out, raw)?;
     let m = m.unwrap_or(n);
     if n < 0 || m < 0 {
         return Err(PyRuntimeError::new_err(format!(
@@ -439,17 +483,11 @@ pub fn eye(
             n.min(m)
         )));
     }
-    finish_out(
-        "eye",
-        out,
-        {
-            let dt = factory_dtype(dtype)?;
-            crate::engine!(py, (n * m) as usize, || {
-                factory::eye(n as usize, m as usize, dt, device)
-            })?
-        },
-        requires_grad,
-    )
+    let (dt, device) = (o.float_dtype(), o.device_or(Device::Cpu));
+    let t = crate::engine!(py, (n * m) as usize, || {
+        factory::eye(n as usize, m as usize, dt, device)
+    })?;
+    finish_out("eye", out, t, o.requires_grad)
 }
 
 /// Adds this file's functions to `m`.

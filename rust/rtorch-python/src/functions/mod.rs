@@ -7,35 +7,28 @@ pub mod number;
 pub mod random;
 mod runtime;
 
-use crate::convert::{self};
 use crate::errors::IntoPy;
+use crate::options::{Raw, TensorOptions};
 use crate::out::with_out;
 use crate::tensor::{PyTensor, R};
-use crate::types::dtype_obj;
 use pyo3::prelude::*;
-use rtorch::{DType, Device, Tensor};
+use rtorch::{DType, Tensor};
 
-/// The `device=` of a factory: where its result is allocated (the engine raises PyTorch's
-/// errors for a device it cannot allocate on, so nothing lands silently on the CPU).
-pub(crate) fn target_device(device: Option<&Bound<'_, PyAny>>) -> PyResult<Device> {
-    Ok(convert::device(device)?.unwrap_or(Device::Cpu))
-}
-
-/// The `device=` of a `*_like` factory: the input's own device unless one is given.
-pub(crate) fn like_device(input: &Tensor, device: Option<&Bound<'_, PyAny>>) -> PyResult<Device> {
-    Ok(convert::device(device)?.unwrap_or(input.device()))
+/// The options of a factory with `out=`: a missing `dtype=` is the out tensor's, as in
+/// PyTorch.
+pub(crate) fn options_with_out(
+    op: &str,
+    out: Option<&Bound<'_, PyAny>>,
+    raw: Raw<'_, '_>,
+) -> PyResult<TensorOptions> {
+    let mut o = TensorOptions::parse(op, raw)?;
+    o.dtype = o.dtype.or(out_dtype(out, op)?);
+    Ok(o)
 }
 
 /// A factory's `out=`: its dtype stands in for a missing `dtype=`, as in PyTorch.
-pub(crate) fn out_dtype<'py>(
-    out: Option<&Bound<'py, PyAny>>,
-    op: &str,
-) -> PyResult<Option<Bound<'py, PyAny>>> {
-    Ok(crate::out::out_tensor(out, op)?.map(|o| {
-        dtype_obj(o.py(), o.get().t.dtype())
-            .into_bound(o.py())
-            .into_any()
-    }))
+pub(crate) fn out_dtype(out: Option<&Bound<'_, PyAny>>, op: &str) -> PyResult<Option<DType>> {
+    Ok(crate::out::out_tensor(out, op)?.map(|o| o.get().t.dtype()))
 }
 
 /// `finish`, or with `out=` the result written into it.
@@ -57,10 +50,6 @@ pub(crate) fn finish(t: Tensor, requires_grad: bool) -> R {
         t.set_requires_grad(true).py()?;
     }
     Ok(PyTensor::wrap(t))
-}
-
-pub(crate) fn factory_dtype(dtype: Option<&Bound<'_, PyAny>>) -> PyResult<DType> {
-    Ok(convert::dtype(dtype)?.unwrap_or_else(rtorch::ops::default_float))
 }
 
 /// Adds every module-level function of `rtorch._C` to `m`.

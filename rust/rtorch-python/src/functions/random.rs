@@ -2,8 +2,8 @@
 
 use crate::convert;
 use crate::errors::IntoPy;
-use crate::functions::{factory_dtype, finish, finish_out, out_dtype, target_device};
-use crate::out::with_out;
+use crate::functions::{finish_out, options_with_out};
+use crate::options::{Raw, TensorOptions};
 use crate::tensor::{PyTensor, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
@@ -81,85 +81,100 @@ fn gen_of(g: Option<&Bound<'_, PyGenerator>>) -> Option<Generator> {
     g.map(|g| g.borrow().g.clone())
 }
 
+/// A fresh tensor of `size` (the default float dtype unless given) filled in place by
+/// `f`, then `out=` and `requires_grad=` as every factory does.
 fn sampled(
     op: &str,
     size: &Bound<'_, PyTuple>,
-    dtype: Option<&Bound<'_, PyAny>>,
-    device: Device,
-    requires_grad: bool,
+    o: TensorOptions,
+    out: Option<&Bound<'_, PyAny>>,
     f: impl FnOnce(&Tensor) -> rtorch::Result<()> + Send,
 ) -> R {
     let s = convert::usizes(&convert::sizes_req(size, op, "size")?, op)?;
-    let t = Tensor::empty(&s, factory_dtype(dtype)?, device).py()?;
+    let t = Tensor::empty(&s, o.float_dtype(), o.device_or(Device::Cpu)).py()?;
     crate::engine!(size.py(), t.numel(), || f(&t))?;
-    finish(t, requires_grad)
+    finish_out(op, out, t, o.requires_grad)
 }
 
 #[pyfunction]
-#[pyo3(signature = (*size, generator=None, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[pyo3(signature = (*size, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=false, requires_grad=false))]
 #[doc = doc_functions!(rand)]
 pub fn rand(
     size: &Bound<'_, PyTuple>,
     generator: Option<&Bound<'_, PyGenerator>>,
-    dtype: Option<&Bound<'_, PyAny>>,
-    device: Option<&Bound<'_, PyAny>>,
-    requires_grad: bool,
-    layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    layout: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    pin_memory: bool,
+    requires_grad: bool,
 ) -> R {
-    let out_dt = out_dtype(out, "rand")?;
-    let dtype = dtype.or(out_dt.as_ref());
-    crate::options::layout("rand", layout)?;
-    let device = target_device(device)?;
+    let raw = Raw {
+        dtype,
+        device,
+        requires_grad,
+        layout,
+        pin_memory,
+        ..Raw::default()
+    };
+    let o = options_with_out("rand", out, raw)?;
     let g = gen_of(generator);
-    with_out(size.py(), "rand", &[], out, || {
-        sampled("rand", size, dtype, device, requires_grad, |t| {
-            sampling::uniform_(t, 0.0, 1.0, g.as_ref())
-        })
+    sampled("rand", size, o, out, |t| {
+        sampling::uniform_(t, 0.0, 1.0, g.as_ref())
     })
 }
 
 #[pyfunction]
-#[pyo3(signature = (*size, generator=None, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[pyo3(signature = (*size, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=false, requires_grad=false))]
 #[doc = doc_functions!(randn)]
 pub fn randn(
     size: &Bound<'_, PyTuple>,
     generator: Option<&Bound<'_, PyGenerator>>,
-    dtype: Option<&Bound<'_, PyAny>>,
-    device: Option<&Bound<'_, PyAny>>,
-    requires_grad: bool,
-    layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    layout: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    pin_memory: bool,
+    requires_grad: bool,
 ) -> R {
-    let out_dt = out_dtype(out, "randn")?;
-    let dtype = dtype.or(out_dt.as_ref());
-    crate::options::layout("randn", layout)?;
-    let device = target_device(device)?;
+    let raw = Raw {
+        dtype,
+        device,
+        requires_grad,
+        layout,
+        pin_memory,
+        ..Raw::default()
+    };
+    let o = options_with_out("randn", out, raw)?;
     let g = gen_of(generator);
-    with_out(size.py(), "randn", &[], out, || {
-        sampled("randn", size, dtype, device, requires_grad, |t| {
-            sampling::normal_(t, 0.0, 1.0, g.as_ref())
-        })
+    sampled("randn", size, o, out, |t| {
+        sampling::normal_(t, 0.0, 1.0, g.as_ref())
     })
 }
 
 // `randint(high, size)` or `randint(low, high, size)`.
 #[pyfunction]
-#[pyo3(signature = (*args, generator=None, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[pyo3(signature = (*args, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=false, requires_grad=false))]
 #[doc = doc_functions!(randint)]
 pub fn randint(
     args: &Bound<'_, PyTuple>,
     generator: Option<&Bound<'_, PyGenerator>>,
-    dtype: Option<&Bound<'_, PyAny>>,
-    device: Option<&Bound<'_, PyAny>>,
-    requires_grad: bool,
-    layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    layout: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    pin_memory: bool,
+    requires_grad: bool,
 ) -> R {
-    let out_dt = out_dtype(out, "randint")?;
-    let dtype = dtype.or(out_dt.as_ref());
-    crate::options::layout("randint", layout)?;
-    let device = target_device(device)?;
+    let raw = Raw {
+        dtype,
+        device,
+        requires_grad,
+        layout,
+        pin_memory,
+        ..Raw::default()
+    };
+    let o = options_with_out("randint", out, raw)?;
     let (low, high, size) = match args.len() {
         2 => (0, convert::index_arg(&args.get_item(0)?)?, args.get_item(1)?),
         3 => (convert::index_arg(&args.get_item(0)?)?, convert::index_arg(&args.get_item(1)?)?, args.get_item(2)?),
@@ -169,48 +184,48 @@ pub fn randint(
         &convert::sizes(&PyTuple::new(size.py(), [size])?)?,
         "randint",
     )?;
-    let t = Tensor::empty(&s, convert::dtype(dtype)?.unwrap_or(DType::I64), device).py()?;
+    let t = Tensor::empty(&s, o.dtype_or(DType::I64), o.device_or(Device::Cpu)).py()?;
     let g = gen_of(generator);
     crate::engine!(args.py(), t.numel(), || {
         sampling::random_from_to_(&t, low, Some(high), g.as_ref())
     })?;
-    finish_out("randint", out, t, requires_grad)
+    finish_out("randint", out, t, o.requires_grad)
 }
 
 #[pyfunction]
-#[pyo3(signature = (n, *, generator=None, dtype=None, device=None, requires_grad=false, layout=None, out=None))]
+#[pyo3(signature = (n, *, generator=None, out=None, dtype=None, layout=None, device=None, pin_memory=false, requires_grad=false))]
 #[doc = doc_functions!(randperm)]
 pub fn randperm(
     py: Python<'_>,
     n: i64,
     generator: Option<&Bound<'_, PyGenerator>>,
-    dtype: Option<&Bound<'_, PyAny>>,
-    device: Option<&Bound<'_, PyAny>>,
-    requires_grad: bool,
-    layout: Option<&Bound<'_, PyAny>>,
     out: Option<&Bound<'_, PyAny>>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    layout: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    pin_memory: bool,
+    requires_grad: bool,
 ) -> R {
-    let out_dt = out_dtype(out, "randperm")?;
-    let dtype = dtype.or(out_dt.as_ref());
-    crate::options::layout("randperm", layout)?;
-    let device = target_device(device)?;
+    let raw = Raw {
+        dtype,
+        device,
+        requires_grad,
+        layout,
+        pin_memory,
+        ..Raw::default()
+    };
+    let o = options_with_out("randperm", out, raw)?;
     if n < 0 {
         return Err(PyRuntimeError::new_err(format!(
             "n must be non-negative, got{n}"
         )));
     }
-    let dt = convert::dtype(dtype)?.unwrap_or(DType::I64);
-    finish_out(
-        "randperm",
-        out,
-        {
-            let g = gen_of(generator);
-            crate::engine!(py, n as usize, || {
-                sampling::randperm(n as usize, dt, device, g.as_ref())
-            })?
-        },
-        requires_grad,
-    )
+    let (dt, device) = (o.dtype_or(DType::I64), o.device_or(Device::Cpu));
+    let g = gen_of(generator);
+    let t = crate::engine!(py, n as usize, || {
+        sampling::randperm(n as usize, dt, device, g.as_ref())
+    })?;
+    finish_out("randperm", out, t, o.requires_grad)
 }
 
 // `bernoulli(input)` (probabilities) or `bernoulli(input, p)` (a number).

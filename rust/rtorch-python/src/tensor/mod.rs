@@ -354,9 +354,15 @@ impl PyTensor {
     fn nbytes(&self) -> usize {
         self.t.numel() * self.t.dtype().itemsize()
     }
+    #[pyo3(signature = (memory_format=None))]
     #[doc = doc_tensor!(is_contiguous)]
-    fn is_contiguous(&self) -> bool {
-        self.t.is_contiguous()
+    fn is_contiguous(&self, memory_format: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {
+        Ok(
+            match crate::options::memory_format("is_contiguous", memory_format)? {
+                None => self.t.is_contiguous(),
+                Some(f) => self.t.layout().is_contiguous_as(f),
+            },
+        )
     }
     #[doc = doc_tensor!(is_floating_point)]
     fn is_floating_point(&self) -> bool {

@@ -2,12 +2,14 @@
 
 use crate::convert::{self, dims, scalar_req};
 use crate::errors::IntoPy;
+use crate::options;
 use crate::tensor::math::not_available_cuda;
 use crate::tensor::{PyTensor, R};
 use crate::types::PyDevice;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyBool, PyTuple};
+use rtorch::layout::MemoryFormat;
 use rtorch::ops::{cast, factory, join, movement};
 use rtorch::{DType, Device, Tensor};
 
@@ -199,20 +201,22 @@ impl PyTensor {
         slf: &Bound<'py, Self>,
         memory_format: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        crate::options::memory_format("contiguous", memory_format)?;
+        let format = options::memory_format("contiguous", memory_format)?;
+        let format = format.unwrap_or(MemoryFormat::Contiguous);
         let t = &slf.get().t;
         // torch returns the tensor itself when it already is contiguous (`x.contiguous() is x`).
-        if t.is_contiguous() {
+        if t.layout().is_contiguous_as(format) {
             return Ok(slf.clone().into_any());
         }
-        let out = crate::ok!(slf.py(), t.numel(), || movement::contiguous(t))?;
+        let out = crate::ok!(slf.py(), t.numel(), || movement::contiguous_as(t, format))?;
         out.into_pyobject(slf.py())
     }
     #[pyo3(signature = (*, memory_format=None))]
     #[doc = doc_views!(clone)]
     fn clone(&self, py: Python<'_>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
-        crate::options::memory_format("clone", memory_format)?;
-        crate::ok!(py, self.t.numel(), || movement::clone(&self.t))
+        let format = options::memory_format("clone", memory_format)?;
+        let format = format.unwrap_or(MemoryFormat::Preserve);
+        crate::ok!(py, self.t.numel(), || movement::clone_as(&self.t, format))
     }
 
     // ----- in-place fills and copies -----
@@ -259,8 +263,10 @@ impl PyTensor {
 
     // ----- dtype and device conversion -----
 
-    // `to(dtype)`, `to(device)`, `to(device, dtype)`, `to(tensor)`, with keywords.
-    // `non_blocking` changes nothing here: a CPU copy has finished when `to` returns.
+    // `to(dtype)`, `to(device)`, `to(device, dtype)`, `to(tensor)`, each with optional
+    // positional `non_blocking` and `copy` after it, and keywords.
+    // `non_blocking` changes nothing here: a CPU copy has finished when `to` returns
+    // (torch's CPU build ignores it too).
     #[pyo3(signature = (*args, dtype=None, device=None, non_blocking=false, copy=false, memory_format=None))]
     #[doc = doc_views!(to)]
     fn to(
@@ -274,25 +280,35 @@ impl PyTensor {
         memory_format: Option<&Bound<'_, PyAny>>,
     ) -> R {
         let _synchronous_anyway = non_blocking;
-        crate::options::memory_format("to", memory_format)?;
+        let format = options::memory_format("to", memory_format)?;
         let mut dt = convert::dtype(dtype)?;
         let mut dev = convert::device_spec(device)?;
+        let (mut copy, mut flags) = (copy, 0);
         for a in args.iter() {
+            // NOTE: bools first: `True` would otherwise read as the device index 1.
+            if a.is_instance_of::<PyBool>() && flags < 2 {
+                flags += 1; // non_blocking, then copy
+                copy |= flags == 2 && a.is_truthy()?;
+                continue;
+            }
             if let Ok(other) = a.cast::<PyTensor>() {
                 dt = Some(other.get().t.dtype());
                 dev = Some(PyDevice::of(other.get().t.device()));
-            } else if let Ok(Some(d)) = convert::dtype(Some(&a)) {
-                dt = Some(d);
-            } else if let Ok(Some(d)) = convert::device_spec(Some(&a)) {
-                dev = Some(d);
-            } else {
-                return Err(PyTypeError::new_err(format!(
-                    "to() received an invalid combination of arguments: {a}"
-                )));
+                continue;
             }
+            if let Ok(Some(d)) = convert::dtype(Some(&a)) {
+                dt = Some(d);
+                continue;
+            }
+            if let Ok(Some(d)) = convert::device_spec(Some(&a)) {
+                dev = Some(d);
+                continue;
+            }
+            return Err(PyTypeError::new_err(format!(
+                "to() received an invalid combination of arguments: {a}"
+            )));
         }
         // NOTE: 'cpu:0' is not the device of a CPU tensor ('cpu'), so torch copies.
-        let mut copy = copy;
         if let Some(d) = dev {
             if d.device != self.t.device() {
                 return Err(not_available_cuda());
@@ -300,13 +316,10 @@ impl PyTensor {
             copy |= d != PyDevice::of(self.t.device());
         }
         let target = dt.unwrap_or(self.t.dtype());
-        if target == self.t.dtype() && !copy {
-            return Ok(PyTensor::wrap(self.t.clone()));
-        }
-        if target == self.t.dtype() {
-            return crate::ok!(movement::clone(&self.t));
-        }
-        crate::ok!(py, self.t.numel(), || { cast::to_dtype(&self.t, target) })
+        let format = format.unwrap_or(MemoryFormat::Preserve);
+        crate::ok!(py, self.t.numel(), || cast::to_copy(
+            &self.t, target, format, copy
+        ))
     }
     #[pyo3(signature = (device=None, non_blocking=false))]
     #[doc = doc_views!(cuda)]
@@ -316,12 +329,13 @@ impl PyTensor {
     }
     #[pyo3(signature = (memory_format=None))]
     #[doc = doc_views!(cpu)]
-    fn cpu(&self, memory_format: Option<&Bound<'_, PyAny>>) -> R {
-        crate::options::memory_format("cpu", memory_format)?;
-        if self.t.device() == Device::Cpu {
-            return Ok(PyTensor::wrap(self.t.clone()));
+    fn cpu(&self, py: Python<'_>, memory_format: Option<&Bound<'_, PyAny>>) -> R {
+        let format = options::memory_format("cpu", memory_format)?;
+        if self.t.device() != Device::Cpu {
+            return Err(not_available_cuda());
         }
-        Err(not_available_cuda())
+        let (t, format) = (&self.t, format.unwrap_or(MemoryFormat::Preserve));
+        crate::ok!(py, t.numel(), || cast::to_copy(t, t.dtype(), format, false))
     }
     #[pyo3(signature = (dtype=None))]
     fn r#type(&self, py: Python<'_>, dtype: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {

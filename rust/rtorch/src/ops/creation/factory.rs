@@ -2,6 +2,7 @@
 
 use crate::backend::cpu::iter::{map1, SendPtr};
 use crate::dtype::Real;
+use crate::layout::MemoryFormat;
 use crate::{ensure, with_dtype, DType, Device, Result, Scalar, Tensor};
 
 /// `full`, and through it `fill_`, `full_like`, `new_full`: a value that does not fit
@@ -13,14 +14,42 @@ pub fn full(shape: &[usize], value: Scalar, dtype: DType, device: Device) -> Res
     Ok(t)
 }
 
-/// `full_like` and the other `*_like` factories: laid out like `x` (PyTorch's default
-/// `preserve_format`; NOTE [ Output layout of elementwise ops ]), on `device`.
-pub fn full_like(x: &Tensor, value: Scalar, dtype: DType, device: Device) -> Result<Tensor> {
+/// `full` dense in `format` (`empty(..., memory_format=)`, a `*_like` given a format).
+pub fn full_in(
+    shape: &[usize],
+    format: MemoryFormat,
+    value: Scalar,
+    dtype: DType,
+    device: Device,
+) -> Result<Tensor> {
+    value.check_fits(dtype)?;
+    // All-zero bits only: -0.0 must be written, calloc would give +0.0.
+    let zero = value.to_f64().to_bits() == 0;
+    let t = Tensor::empty_in(shape, format, dtype, device, zero)?;
+    if !zero {
+        fill_raw(&t, value)?;
+    }
+    Ok(t)
+}
+
+/// `full_like` and the other `*_like` factories, on `device`: laid out like `x` with
+/// `Preserve` (PyTorch's default; NOTE [ Output layout of elementwise ops ]), else dense
+/// in `format`.
+pub fn full_like(
+    x: &Tensor,
+    value: Scalar,
+    dtype: DType,
+    device: Device,
+    format: MemoryFormat,
+) -> Result<Tensor> {
+    if format != MemoryFormat::Preserve {
+        return full_in(x.shape(), format, value, dtype, device);
+    }
     value.check_fits(dtype)?;
     if device != x.device() {
         return full(x.shape(), value, dtype, device);
     }
-    if x.is_contiguous() && value.to_f64() == 0.0 {
+    if x.is_contiguous() && value.to_f64().to_bits() == 0 {
         return x.new_zeros(x.shape(), dtype); // calloc: pages zeroed lazily
     }
     let t = x.new_elementwise(x.shape(), dtype, &[x.strides()])?;

@@ -4,6 +4,7 @@
 use crate::autograd::record;
 use crate::backend;
 use crate::dtype::Real;
+use crate::layout::MemoryFormat;
 use crate::{with_dtype, DType, Result, Scalar, Tensor};
 
 /// A contiguous copy of `t` converted to `dtype` (no autograd).
@@ -15,10 +16,24 @@ pub(crate) fn cast_copy(t: &Tensor, dtype: DType) -> Result<Tensor> {
 
 /// `t.to(dtype)`: `t` itself when the dtype already matches.
 pub fn to_dtype(t: &Tensor, dtype: DType) -> Result<Tensor> {
-    if t.dtype() == dtype {
+    to_copy(t, dtype, MemoryFormat::Preserve, false)
+}
+
+/// `t.to(dtype, copy=, memory_format=)` on `t`'s device: `t` itself when the dtype
+/// matches, no copy is asked for and `t`'s strides suggest `format` (PyTorch's test: a
+/// transposed tensor passes for contiguous_format); else one copy (ToCopyBackward0,
+/// whatever changed), dense in `format` or, with `Preserve`, like `t`.
+pub fn to_copy(t: &Tensor, dtype: DType, format: MemoryFormat, copy: bool) -> Result<Tensor> {
+    let in_format =
+        format == MemoryFormat::Preserve || t.layout().suggest_memory_format() == format;
+    if t.dtype() == dtype && in_format && !copy {
         return Ok(t.clone());
     }
-    let out = t.new_elementwise(t.shape(), dtype, &[t.strides()])?;
+    let out = if format == MemoryFormat::Preserve {
+        t.new_elementwise(t.shape(), dtype, &[t.strides()])?
+    } else {
+        Tensor::empty_in(t.shape(), format, dtype, t.device(), false)?
+    };
     backend::copy(&out, t)?;
     if dtype.is_differentiable() {
         let src = t.dtype();

@@ -4,7 +4,7 @@
 
 use crate::autograd::{needs_grad, record, Saved};
 use crate::layout::{
-    broadcast_shapes, contiguous_strides, numel, shape_str, wrap_dim, Dims, Layout,
+    broadcast_shapes, contiguous_strides, numel, shape_str, wrap_dim, Dims, Layout, MemoryFormat,
 };
 use crate::{bail, ensure, DType, Result, Tensor};
 use smallvec::SmallVec;
@@ -38,6 +38,33 @@ pub fn contiguous(x: &Tensor) -> Result<Tensor> {
         return Ok(x.clone());
     }
     clone_contiguous(x)
+}
+
+/// `x.contiguous(memory_format=)`: `x` itself when already dense in `format`, else a
+/// copy that is (CloneBackward0, as `contiguous` records in PyTorch).
+pub fn contiguous_as(x: &Tensor, format: MemoryFormat) -> Result<Tensor> {
+    // NOTE: the check comes first: `preserve_format` asks the row-major question there,
+    // so a contiguous tensor passes and only a copy is refused, as in PyTorch.
+    if x.layout().is_contiguous_as(format) {
+        return Ok(x.clone());
+    }
+    ensure!(
+        format != MemoryFormat::Preserve,
+        runtime,
+        "preserve memory format is unsupported by the contiguous operator"
+    );
+    clone_as(x, format)
+}
+
+/// `x.clone(memory_format=)`: always a copy, dense in `format` (`Preserve`: like `x`).
+pub fn clone_as(x: &Tensor, format: MemoryFormat) -> Result<Tensor> {
+    if format == MemoryFormat::Preserve {
+        return clone(x);
+    }
+    clone_into(
+        x,
+        Tensor::empty_in(x.shape(), format, x.dtype(), x.device(), false)?,
+    )
 }
 
 impl Tensor {
