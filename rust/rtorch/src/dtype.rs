@@ -238,12 +238,19 @@ impl ResultType {
 }
 
 // NOTE [ Element traits ]
-// Three levels, so a kernel asks only for what it uses and complex types can join:
+// Levels, so a kernel asks only for what it uses and complex types can join:
 // `Element` is what storage needs (a dtype tag, Copy, a zero); `Real` adds order and the
 // lossless-enough conversions through f64/i64 that kernels over ordered numbers use
 // (comparisons, reductions, casts); `Float` is f32/f64, the two types float formulas are
-// written against once (halves compute in f32). A complex type will be an `Element`
-// with its own `Complex` trait, never a `Real`.
+// computed in (halves compute in f32). The CPU arithmetic sits on top, in
+// `backend/cpu/num.rs` (NOTE [ Arithmetic traits ]): `Arith` (every real dtype),
+// `Numeric` (no bool), `Bitwise` (integers and bool, no float). Each trait is implemented
+// only for the dtypes that have its ops, and kernels reach a body through `dispatch!`
+// over the matching set (NOTE [ Dtype sets ]), so a float can never reach a bit op.
+// A float formula is written once: generic over `Float`/`Numeric`, or one closure body
+// that `backend/cpu/unary.rs`'s `float!` instantiates for f32 and f64 (it needs std's
+// inherent float methods). A complex type will be an `Element` with its own `Complex`
+// trait, never a `Real`: it joins ALL, not REAL.
 
 /// A Rust element type backing a dtype: what storage and copies need.
 pub trait Element: Copy + Send + Sync + Default + 'static {
