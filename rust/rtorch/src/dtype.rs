@@ -272,9 +272,17 @@ pub trait Real: Element + PartialOrd {
 }
 
 /// f32 and f64: the types float kernels are written against, once.
-pub trait Float: Real + std::ops::Neg<Output = Self> {
+pub trait Float:
+    Real
+    + std::ops::Neg<Output = Self>
+    + std::ops::Add<Output = Self>
+    + std::ops::Sub<Output = Self>
+    + std::ops::Mul<Output = Self>
+    + std::ops::Div<Output = Self>
+{
     fn from_f64(v: f64) -> Self;
     fn erf(self) -> Self;
+    fn ln(self) -> Self;
 }
 
 impl Float for f32 {
@@ -284,6 +292,9 @@ impl Float for f32 {
     fn erf(self) -> Self {
         libm::erff(self)
     }
+    fn ln(self) -> Self {
+        f32::ln(self)
+    }
 }
 
 impl Float for f64 {
@@ -292,6 +303,9 @@ impl Float for f64 {
     }
     fn erf(self) -> Self {
         libm::erf(self)
+    }
+    fn ln(self) -> Self {
+        f64::ln(self)
     }
 }
 
