@@ -62,3 +62,45 @@ def test_only_differentiable_dtypes_take_requires_grad(name):
     else:
         with pytest.raises(RuntimeError, match="floating point and complex"):
             x.requires_grad_()
+
+
+# Each op below runs a kernel that dispatches over one dtype set (NOTE [ Dtype sets ] in
+# dtype.rs); every dtype outside the set must get torch's error, every one inside its
+# values, and the never-nan predicates answer integers without a kernel.
+SET_OPS = {
+    "and": lambda m, x: x & x,
+    "not": lambda m, x: ~x,
+    "lshift": lambda m, x: x << 1,
+    "rshift": lambda m, x: x >> x,
+    "neg": lambda m, x: -x,
+    "abs": lambda m, x: x.abs(),
+    "sign": lambda m, x: x.sign(),
+    "relu": lambda m, x: x.relu(),
+    "floordiv": lambda m, x: x // x,
+    "remainder": lambda m, x: x % x,
+    "pow": lambda m, x: x**x,
+    "atan2": lambda m, x: m.atan2(x, x),
+    "maximum": lambda m, x: m.maximum(x, x),
+    "isnan": lambda m, x: m.isnan(x.t()),
+    "isinf": lambda m, x: m.isinf(x),
+    "isfinite": lambda m, x: m.isfinite(x),
+    "cumsum_bool": lambda m, x: x.cumsum(0, dtype=m.bool),
+    "cumprod": lambda m, x: x.cumprod(1),
+    "addcmul": lambda m, x: m.addcmul(x, x, x, value=2),
+}
+
+
+def _outcome(m, name, op):
+    x = m.tensor([[3, 1], [2, 5]], dtype=getattr(m, name))
+    try:
+        r = op(m, x)
+    except Exception as e:  # noqa: BLE001 - the error is the outcome compared
+        return type(e).__name__, str(e).splitlines()[0]
+    return str(r.dtype), r.tolist(), r.stride()
+
+
+@needs_torch
+@pytest.mark.parametrize("op", sorted(SET_OPS))
+@pytest.mark.parametrize("name", NAMES)
+def test_dtype_set_boundaries(op, name):
+    assert _outcome(rtorch, name, SET_OPS[op]) == _outcome(torch, name, SET_OPS[op])

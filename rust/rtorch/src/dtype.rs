@@ -238,12 +238,19 @@ impl ResultType {
 }
 
 // NOTE [ Element traits ]
-// Three levels, so a kernel asks only for what it uses and complex types can join:
+// Levels, so a kernel asks only for what it uses and complex types can join:
 // `Element` is what storage needs (a dtype tag, Copy, a zero); `Real` adds order and the
 // lossless-enough conversions through f64/i64 that kernels over ordered numbers use
 // (comparisons, reductions, casts); `Float` is f32/f64, the two types float formulas are
-// written against once (halves compute in f32). A complex type will be an `Element`
-// with its own `Complex` trait, never a `Real`.
+// computed in (halves compute in f32). The CPU arithmetic sits on top, in
+// `backend/cpu/num.rs` (NOTE [ Arithmetic traits ]): `Arith` (every real dtype),
+// `Numeric` (no bool), `Bitwise` (integers and bool, no float). Each trait is implemented
+// only for the dtypes that have its ops, and kernels reach a body through `dispatch!`
+// over the matching set (NOTE [ Dtype sets ]), so a float can never reach a bit op.
+// A float formula is written once: generic over `Float`/`Numeric`, or one closure body
+// that `backend/cpu/unary.rs`'s `float!` instantiates for f32 and f64 (it needs std's
+// inherent float methods). A complex type will be an `Element` with its own `Complex`
+// trait, never a `Real`: it joins ALL, not REAL.
 
 /// A Rust element type backing a dtype: what storage and copies need.
 pub trait Element: Copy + Send + Sync + Default + 'static {
@@ -265,9 +272,17 @@ pub trait Real: Element + PartialOrd {
 }
 
 /// f32 and f64: the types float kernels are written against, once.
-pub trait Float: Real + std::ops::Neg<Output = Self> {
+pub trait Float:
+    Real
+    + std::ops::Neg<Output = Self>
+    + std::ops::Add<Output = Self>
+    + std::ops::Sub<Output = Self>
+    + std::ops::Mul<Output = Self>
+    + std::ops::Div<Output = Self>
+{
     fn from_f64(v: f64) -> Self;
     fn erf(self) -> Self;
+    fn ln(self) -> Self;
 }
 
 impl Float for f32 {
@@ -277,6 +292,9 @@ impl Float for f32 {
     fn erf(self) -> Self {
         libm::erff(self)
     }
+    fn ln(self) -> Self {
+        f32::ln(self)
+    }
 }
 
 impl Float for f64 {
@@ -285,6 +303,9 @@ impl Float for f64 {
     }
     fn erf(self) -> Self {
         libm::erf(self)
+    }
+    fn ln(self) -> Self {
+        f64::ln(self)
     }
 }
 
@@ -392,106 +413,72 @@ float_element!(
     bf16::to_f64
 );
 
-/// Runs `$body` with `$T` bound to the Rust type of `$dtype`.
+/// Runs `$body` with `$T` bound to the Rust type of `$dtype`, for every dtype: the sites
+/// whose body is valid for all of them (copies, fills, comparisons). Same as
+/// `dispatch!(ALL, …)`.
 #[macro_export]
 macro_rules! with_dtype {
-    ($dtype:expr, $T:ident, $body:block) => {{
-        use $crate::DType;
-        match $dtype {
-            DType::Bool => {
-                type $T = bool;
-                $body
-            }
-            DType::U8 => {
-                type $T = u8;
-                $body
-            }
-            DType::I8 => {
-                type $T = i8;
-                $body
-            }
-            DType::I16 => {
-                type $T = i16;
-                $body
-            }
-            DType::I32 => {
-                type $T = i32;
-                $body
-            }
-            DType::I64 => {
-                type $T = i64;
-                $body
-            }
-            DType::F16 => {
-                type $T = half::f16;
-                $body
-            }
-            DType::BF16 => {
-                type $T = half::bf16;
-                $body
-            }
-            DType::F32 => {
-                type $T = f32;
-                $body
-            }
-            DType::F64 => {
-                type $T = f64;
-                $body
-            }
-        }
-    }};
+    ($dtype:expr, $T:ident, $body:block) => {
+        $crate::dispatch!(ALL, $dtype, $T, $body)
+    };
 }
 
-/// Runs `$body` with `$T` bound to the Rust type of `$dtype` when that dtype is in the
-/// set (`FLOAT`: f16 bf16 f32 f64; `INTEGRAL`: u8 i8 i16 i32 i64, no bool), and evaluates
-/// `$otherwise` for any other dtype. A body is compiled only for the types it is meant
-/// for, so it may use what those types have (`Float`, integer bit ops) and adding a dtype
-/// (complex) touches only the sets it belongs to. `with_dtype!` is the set of all dtypes.
+// NOTE [ Dtype sets ]
+// `dispatch!(SET, dtype, T, { body }, otherwise)` runs `body` with `T` bound to the Rust
+// type of `dtype` when that dtype is in SET and evaluates `otherwise` (an error, usually
+// `ops::unsupported`) for any other. The body is compiled only for the set's types, so it
+// may use what exactly those types have (`Float`, `Bitwise`), a wrong dtype is an error
+// instead of an instantiation of nonsense, and fewer bodies are compiled.
+//
+// The sets, PyTorch's names:
+//   FLOAT     f16 bf16 f32 f64
+//   INTEGRAL  u8 i8 i16 i32 i64 (no bool, as `isIntegralType(t, false)`)
+//   BOOL      bool
+//   REAL      BOOL | INTEGRAL | FLOAT: the ordered types (every dtype today)
+//   ALL       every dtype: REAL, and the complex types once they exist
+// joined with `|`: `dispatch!(INTEGRAL | BOOL, …)` for the bitwise ops, `FLOAT | INTEGRAL`
+// for the ops that refuse bool. `dispatch!(ALL, dtype, T, { body })` takes no
+// `otherwise` (it is `with_dtype!`). Adding a dtype means adding its row to the sets it
+// belongs to below; every site whose set it joins then compiles its body for it.
+
+/// Runs `$body` with `$T` bound to the Rust type of `$dtype` when it is in the set, else
+/// `$otherwise` (NOTE [ Dtype sets ]).
 #[macro_export]
 macro_rules! dispatch {
-    (FLOAT, $dtype:expr, $T:ident, $body:block, $otherwise:expr) => {{
+    (ALL, $dtype:expr, $T:ident, $body:block) => {
+        $crate::dispatch!(ALL, $dtype, $T, $body, unreachable!("every dtype is in ALL"))
+    };
+    ($($set:ident)|+, $dtype:expr, $T:ident, $body:block, $otherwise:expr) => {
+        $crate::dispatch!(@rows [] [$($set)+] $dtype, $T, $body, $otherwise)
+    };
+    // Expands the named sets into (variant, Rust type) rows, one set at a time.
+    (@rows [$($row:tt)*] [FLOAT $($more:ident)*] $($rest:tt)*) => {
+        $crate::dispatch!(@rows [$($row)* F16 half::f16, BF16 half::bf16, F32 f32, F64 f64,]
+            [$($more)*] $($rest)*)
+    };
+    (@rows [$($row:tt)*] [INTEGRAL $($more:ident)*] $($rest:tt)*) => {
+        $crate::dispatch!(@rows [$($row)* U8 u8, I8 i8, I16 i16, I32 i32, I64 i64,]
+            [$($more)*] $($rest)*)
+    };
+    (@rows [$($row:tt)*] [BOOL $($more:ident)*] $($rest:tt)*) => {
+        $crate::dispatch!(@rows [$($row)* Bool bool,] [$($more)*] $($rest)*)
+    };
+    (@rows [$($row:tt)*] [REAL $($more:ident)*] $($rest:tt)*) => {
+        $crate::dispatch!(@rows [$($row)*] [BOOL INTEGRAL FLOAT $($more)*] $($rest)*)
+    };
+    (@rows [$($row:tt)*] [ALL $($more:ident)*] $($rest:tt)*) => {
+        $crate::dispatch!(@rows [$($row)*] [REAL $($more)*] $($rest)*)
+    };
+    (@rows [$($d:ident $t:ty,)*] [] $dtype:expr, $T:ident, $body:block, $otherwise:expr) => {{
         match $dtype {
-            $crate::DType::F16 => {
-                type $T = half::f16;
-                $body
-            }
-            $crate::DType::BF16 => {
-                type $T = half::bf16;
-                $body
-            }
-            $crate::DType::F32 => {
-                type $T = f32;
-                $body
-            }
-            $crate::DType::F64 => {
-                type $T = f64;
-                $body
-            }
-            _ => $otherwise,
-        }
-    }};
-    (INTEGRAL, $dtype:expr, $T:ident, $body:block, $otherwise:expr) => {{
-        match $dtype {
-            $crate::DType::U8 => {
-                type $T = u8;
-                $body
-            }
-            $crate::DType::I8 => {
-                type $T = i8;
-                $body
-            }
-            $crate::DType::I16 => {
-                type $T = i16;
-                $body
-            }
-            $crate::DType::I32 => {
-                type $T = i32;
-                $body
-            }
-            $crate::DType::I64 => {
-                type $T = i64;
-                $body
-            }
+            $(
+                $crate::DType::$d => {
+                    type $T = $t;
+                    $body
+                }
+            )*
+            // For ALL (and REAL, until complex exists) every dtype has an arm.
+            #[allow(unreachable_patterns)]
             _ => $otherwise,
         }
     }};

@@ -1,130 +1,174 @@
 //! CPU kernels of the two-input elementwise ops: one strided, broadcasting loop per
-//! kernel, with the compute dtype fanned out by `with_dtype!`.
+//! kernel. Each group of ops dispatches over the dtypes it is defined for (NOTE [ Dtype
+//! sets ]), so e.g. the bitwise bodies are never compiled for floats.
 
 use super::iter::{map2, SendPtr};
-use super::num::Arith;
+use super::num::{Arith, Bitwise, Numeric};
 use crate::backend::{BinaryKernel, RoundingMode};
 use crate::layout::Layout;
-use crate::{with_dtype, Element, Real, Result, Scalar, Tensor};
+use crate::{dispatch, with_dtype, DType, Element, Real, Result, Scalar, Tensor};
 
 /// `out = op(a, b)`; `a` and `b` share the compute dtype, `la`/`lb` are their layouts
 /// broadcast to `out`'s shape.
-#[allow(
-    clippy::bool_comparison,
-    reason = "the body is expanded for every dtype; for bool, `<` is torch's false < true"
-)]
 pub fn run(
     op: BinaryKernel,
     (a, la): (&Tensor, &Layout),
     (b, lb): (&Tensor, &Layout),
     out: &Tensor,
 ) -> Result<()> {
-    let shape = out.dims();
-    let po = out.cpu_addr()?;
-    let (pa, pb) = (a.cpu_addr()?, b.cpu_addr()?);
+    use BinaryKernel::*;
+    let dt = a.dtype();
     let os = out.strides_vec();
-    with_dtype!(a.dtype(), T, {
-        let pa = SendPtr(pa as *mut T);
-        let pb = SendPtr(pb as *mut T);
-        let sa = (pa, la.strides.as_slice());
-        let sb = (pb, lb.strides.as_slice());
-        // SAFETY: all three views are valid over `shape` for their element types.
-        unsafe {
-            // Comparisons and logical ops always give bool, whatever they compare in.
-            if op.gives_bool() {
-                let o = (SendPtr(po as *mut bool), os.as_slice());
-                match op {
-                    BinaryKernel::Eq => map2(&shape, o, sa, sb, 1, |x: T, y: T| x == y),
-                    BinaryKernel::Ne => map2(&shape, o, sa, sb, 1, |x: T, y: T| x != y),
-                    BinaryKernel::Lt => map2(&shape, o, sa, sb, 1, |x: T, y: T| x < y),
-                    BinaryKernel::Le => map2(&shape, o, sa, sb, 1, |x: T, y: T| x <= y),
-                    BinaryKernel::Gt => map2(&shape, o, sa, sb, 1, |x: T, y: T| x > y),
-                    BinaryKernel::Ge => map2(&shape, o, sa, sb, 1, |x: T, y: T| x >= y),
-                    BinaryKernel::LogicalAnd => map2(&shape, o, sa, sb, 1, |x: T, y: T| {
-                        x.is_nonzero() && y.is_nonzero()
-                    }),
-                    BinaryKernel::LogicalOr => map2(&shape, o, sa, sb, 1, |x: T, y: T| {
-                        x.is_nonzero() || y.is_nonzero()
-                    }),
-                    BinaryKernel::LogicalXor => map2(&shape, o, sa, sb, 1, |x: T, y: T| {
-                        x.is_nonzero() != y.is_nonzero()
-                    }),
-                    _ => unreachable!("{op:?} has a non-bool output"),
-                }
-            } else {
-                let o = (SendPtr(po as *mut T), os.as_slice());
-                match op {
-                    BinaryKernel::Add(Scalar::Int(1)) => {
-                        map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::add(x, y))
-                    }
-                    BinaryKernel::Add(alpha) => {
-                        let al: T = alpha.cast();
-                        map2(&shape, o, sa, sb, 1, move |x: T, y: T| {
-                            Arith::add(x, y.mul(al))
-                        })
-                    }
-                    BinaryKernel::Sub(Scalar::Int(1)) => {
-                        map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::sub(x, y))
-                    }
-                    BinaryKernel::Sub(alpha) => {
-                        let al: T = alpha.cast();
-                        map2(&shape, o, sa, sb, 1, move |x: T, y: T| {
-                            Arith::sub(x, y.mul(al))
-                        })
-                    }
-                    BinaryKernel::Mul => map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::mul(x, y)),
-                    BinaryKernel::Div(RoundingMode::True) => {
-                        map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::div(x, y))
-                    }
-                    BinaryKernel::Div(RoundingMode::Trunc) => {
-                        map2(&shape, o, sa, sb, 2, |x: T, y: T| {
-                            if T::DTYPE.is_floating_point() {
-                                T::elem_from_f64(Arith::div(x, y).to_f64().trunc())
-                            } else {
-                                Arith::div(x, y)
-                            }
-                        })
-                    }
-                    BinaryKernel::Div(RoundingMode::Floor) => {
-                        map2(&shape, o, sa, sb, 2, |x: T, y: T| Arith::floor_div(x, y))
-                    }
-                    BinaryKernel::Rem => map2(&shape, o, sa, sb, 2, |x: T, y: T| Arith::rem(x, y)),
-                    BinaryKernel::Fmod => {
-                        map2(&shape, o, sa, sb, 2, |x: T, y: T| Arith::fmod(x, y))
-                    }
-                    BinaryKernel::Pow => map2(&shape, o, sa, sb, 8, |x: T, y: T| Arith::pow(x, y)),
-                    BinaryKernel::Atan2 => map2(&shape, o, sa, sb, 8, |x: T, y: T| {
-                        T::elem_from_f64(x.to_f64().atan2(y.to_f64()))
-                    }),
-                    BinaryKernel::Maximum => {
-                        map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::maximum(x, y))
-                    }
-                    BinaryKernel::Minimum => {
-                        map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::minimum(x, y))
-                    }
-                    BinaryKernel::BitAnd => {
-                        map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::band(x, y))
-                    }
-                    BinaryKernel::BitOr => {
-                        map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::bor(x, y))
-                    }
-                    BinaryKernel::BitXor => {
-                        map2(&shape, o, sa, sb, 1, |x: T, y: T| Arith::bxor(x, y))
-                    }
-                    BinaryKernel::Shl | BinaryKernel::Shr => {
-                        let bits = 8 * T::DTYPE.itemsize() as i64;
-                        let signed = T::DTYPE != DType::U8;
-                        let left = op == BinaryKernel::Shl;
-                        map2(&shape, o, sa, sb, 1, move |x: T, y: T| {
-                            T::from_i64(shift(x.to_i64(), y.to_i64(), bits, signed, left))
-                        })
-                    }
-                    _ => unreachable!("{op:?} gives bool"),
-                }
-            }
+    let v = Views {
+        shape: &out.dims(),
+        out: (out.cpu_addr()?, &os),
+        a: (a.cpu_addr()?, &la.strides),
+        b: (b.cpu_addr()?, &lb.strides),
+    };
+    // The op layer refuses these dtypes with PyTorch's own errors; this one is a guard.
+    let refuse = || Err(crate::ops::unsupported(op.name(), dt));
+    match op {
+        Eq | Ne | Lt | Le | Gt | Ge => with_dtype!(dt, T, { compare::<T>(op, &v) }),
+        // Logical ops always compute in bool (`binary_compute::dtypes`).
+        LogicalAnd | LogicalOr | LogicalXor if dt == DType::Bool => logical(op, &v),
+        LogicalAnd | LogicalOr | LogicalXor => refuse(),
+        Add(_) | Mul | Maximum | Minimum => with_dtype!(dt, T, { arith::<T>(op, &v) }),
+        Sub(_) | Div(RoundingMode::Trunc | RoundingMode::Floor) | Rem | Fmod | Pow => {
+            dispatch!(FLOAT | INTEGRAL, dt, T, { numeric::<T>(op, &v) }, refuse())
         }
-    });
-    Ok(())
+        // Integer operands of these are promoted to the default float first.
+        Div(RoundingMode::True) | Atan2 => {
+            dispatch!(FLOAT, dt, T, { float::<T>(op, &v) }, refuse())
+        }
+        BitAnd | BitOr | BitXor => {
+            dispatch!(INTEGRAL | BOOL, dt, T, { bitwise::<T>(op, &v) }, refuse())
+        }
+        Shl | Shr => dispatch!(INTEGRAL, dt, T, { shift_kernel::<T>(op, &v) }, refuse()),
+    }
+}
+
+/// The three operand views of one kernel: addresses and strides over `shape`.
+struct Views<'a> {
+    shape: &'a [usize],
+    out: (usize, &'a [isize]),
+    a: (usize, &'a [isize]),
+    b: (usize, &'a [isize]),
+}
+
+impl<'a> Views<'a> {
+    /// `out[i] = f(a[i], b[i])` with `a`, `b` of type `T` and `out` of type `O`.
+    fn map<T: Element, O: Element>(
+        &self,
+        cost: usize,
+        f: impl Fn(T, T) -> O + Sync + Send,
+    ) -> Result<()> {
+        let ptr = |(addr, strides): (usize, &'a [isize])| (SendPtr(addr as *mut T), strides);
+        // SAFETY: the caller (`run`) dispatched on the operands' dtype and `out` is `O`
+        // (bool for comparisons, the compute dtype otherwise); all views are valid over
+        // `shape`.
+        unsafe {
+            map2(
+                self.shape,
+                (SendPtr(self.out.0 as *mut O), self.out.1),
+                ptr(self.a),
+                ptr(self.b),
+                cost,
+                f,
+            )
+        };
+        Ok(())
+    }
+}
+
+#[allow(
+    clippy::bool_comparison,
+    reason = "the body is expanded for every dtype; for bool, `<` is torch's false < true"
+)]
+fn compare<T: Real>(op: BinaryKernel, v: &Views) -> Result<()> {
+    match op {
+        BinaryKernel::Eq => v.map(1, |x: T, y: T| x == y),
+        BinaryKernel::Ne => v.map(1, |x: T, y: T| x != y),
+        BinaryKernel::Lt => v.map(1, |x: T, y: T| x < y),
+        BinaryKernel::Le => v.map(1, |x: T, y: T| x <= y),
+        BinaryKernel::Gt => v.map(1, |x: T, y: T| x > y),
+        BinaryKernel::Ge => v.map(1, |x: T, y: T| x >= y),
+        _ => unreachable!("{op:?} is not a comparison"),
+    }
+}
+
+fn logical(op: BinaryKernel, v: &Views) -> Result<()> {
+    match op {
+        BinaryKernel::LogicalAnd => v.map(1, |x: bool, y: bool| x && y),
+        BinaryKernel::LogicalOr => v.map(1, |x: bool, y: bool| x || y),
+        BinaryKernel::LogicalXor => v.map(1, |x: bool, y: bool| x != y),
+        _ => unreachable!("{op:?} is not a logical op"),
+    }
+}
+
+/// The ops every dtype has, bool included (`+` is `or`, `*` is `and`).
+fn arith<T: Arith>(op: BinaryKernel, v: &Views) -> Result<()> {
+    match op {
+        BinaryKernel::Add(Scalar::Int(1)) => v.map(1, |x: T, y: T| x.add(y)),
+        BinaryKernel::Add(alpha) => {
+            let al: T = alpha.cast();
+            v.map(1, move |x: T, y: T| x.add(y.mul(al)))
+        }
+        BinaryKernel::Mul => v.map(1, |x: T, y: T| x.mul(y)),
+        BinaryKernel::Maximum => v.map(1, |x: T, y: T| x.maximum(y)),
+        BinaryKernel::Minimum => v.map(1, |x: T, y: T| x.minimum(y)),
+        _ => unreachable!("{op:?} is not an every-dtype op"),
+    }
+}
+
+/// The ops PyTorch refuses for bool.
+fn numeric<T: Numeric>(op: BinaryKernel, v: &Views) -> Result<()> {
+    match op {
+        BinaryKernel::Sub(Scalar::Int(1)) => v.map(1, |x: T, y: T| x.sub(y)),
+        BinaryKernel::Sub(alpha) => {
+            let al: T = alpha.cast();
+            v.map(1, move |x: T, y: T| x.sub(y.mul(al)))
+        }
+        BinaryKernel::Div(RoundingMode::Trunc) => v.map(2, |x: T, y: T| {
+            if T::DTYPE.is_floating_point() {
+                T::elem_from_f64(x.div(y).to_f64().trunc())
+            } else {
+                x.div(y)
+            }
+        }),
+        BinaryKernel::Div(RoundingMode::Floor) => v.map(2, |x: T, y: T| x.floor_div(y)),
+        BinaryKernel::Rem => v.map(2, |x: T, y: T| x.rem(y)),
+        BinaryKernel::Fmod => v.map(2, |x: T, y: T| x.fmod(y)),
+        BinaryKernel::Pow => v.map(8, |x: T, y: T| x.pow(y)),
+        _ => unreachable!("{op:?} is not a numeric op"),
+    }
+}
+
+fn float<T: Numeric>(op: BinaryKernel, v: &Views) -> Result<()> {
+    match op {
+        BinaryKernel::Div(RoundingMode::True) => v.map(1, |x: T, y: T| x.div(y)),
+        BinaryKernel::Atan2 => v.map(8, |x: T, y: T| {
+            T::elem_from_f64(x.to_f64().atan2(y.to_f64()))
+        }),
+        _ => unreachable!("{op:?} is not a float op"),
+    }
+}
+
+fn bitwise<T: Bitwise>(op: BinaryKernel, v: &Views) -> Result<()> {
+    match op {
+        BinaryKernel::BitAnd => v.map(1, |x: T, y: T| x.band(y)),
+        BinaryKernel::BitOr => v.map(1, |x: T, y: T| x.bor(y)),
+        BinaryKernel::BitXor => v.map(1, |x: T, y: T| x.bxor(y)),
+        _ => unreachable!("{op:?} is not a bitwise op"),
+    }
+}
+
+fn shift_kernel<T: Real>(op: BinaryKernel, v: &Views) -> Result<()> {
+    let bits = 8 * T::DTYPE.itemsize() as i64;
+    let signed = T::DTYPE != DType::U8;
+    let left = op == BinaryKernel::Shl;
+    v.map(1, move |x: T, y: T| {
+        T::from_i64(shift(x.to_i64(), y.to_i64(), bits, signed, left))
+    })
 }
 
 /// PyTorch's shifts on a `bits`-wide integer: a shift by a negative amount or by the

@@ -151,7 +151,13 @@ impl<'t> Product<'t> {
         match self.tensors[2].dtype() {
             DType::F32 => self.float::<f32>(alpha, accum),
             DType::F64 => self.float::<f64>(alpha, accum),
-            dt => with_dtype!(dt, T, { self.int_loop::<T>(alpha as i64, accum) }),
+            dt => dispatch!(
+                INTEGRAL | BOOL,
+                dt,
+                T,
+                { self.int_loop::<T>(alpha as i64, accum) },
+                Err(crate::ops::unsupported("addmm_impl_cpu_", dt))
+            ),
         }
     }
 

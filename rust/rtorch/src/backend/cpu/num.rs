@@ -1,15 +1,34 @@
-//! Per-element arithmetic for every dtype, with PyTorch's integer and NaN semantics.
+//! Per-element arithmetic of each dtype (NOTE [ Arithmetic traits ]), with PyTorch's
+//! integer and NaN semantics.
 //!
 //! Integer ops wrap on overflow (as C++ does in practice) and never panic; division by
 //! zero is rejected before a kernel runs. Half types compute in f32.
 
-use crate::dtype::Real;
+use crate::dtype::{Element, Real};
 use half::{bf16, f16};
 
+// NOTE [ Arithmetic traits ]
+// Three traits, each implemented only where PyTorch has the ops, so a kernel that needs
+// one cannot be instantiated for a dtype that lacks them (NOTE [ Dtype sets ]):
+// `Arith`, every real dtype bool included (bool add is `or`, mul `and`); `Numeric`, the
+// ones PyTorch refuses for bool (sub, the divisions, pow, neg, abs), for `FLOAT |
+// INTEGRAL`; `Bitwise`, for `INTEGRAL | BOOL`, never floats.
+
+/// What every real dtype has, bool included.
 pub trait Arith: Real {
     fn add(self, o: Self) -> Self;
-    fn sub(self, o: Self) -> Self;
     fn mul(self, o: Self) -> Self;
+    fn maximum(self, o: Self) -> Self;
+    fn minimum(self, o: Self) -> Self;
+    fn sign(self) -> Self;
+    /// Always false for integers and bool: NaN is the one unordered value a real dtype
+    /// can hold, and max/min/argmax must let it win.
+    fn is_nan(self) -> bool;
+}
+
+/// Arithmetic of the integer and float types: the ops PyTorch refuses for bool.
+pub trait Numeric: Arith {
+    fn sub(self, o: Self) -> Self;
     /// True division for floats; truncating division for integers.
     fn div(self, o: Self) -> Self;
     fn floor_div(self, o: Self) -> Self;
@@ -18,17 +37,42 @@ pub trait Arith: Real {
     /// C-style modulus (sign of the dividend).
     fn fmod(self, o: Self) -> Self;
     fn pow(self, o: Self) -> Self;
-    fn maximum(self, o: Self) -> Self;
-    fn minimum(self, o: Self) -> Self;
+    fn neg(self) -> Self;
+    fn abs(self) -> Self;
+}
+
+/// Bit operations: the integer types and bool, never floats (PyTorch refuses them there;
+/// the kernels that call these dispatch over `INTEGRAL | BOOL`, NOTE [ Dtype sets ]).
+pub trait Bitwise: Element {
     fn band(self, o: Self) -> Self;
     fn bor(self, o: Self) -> Self;
     fn bxor(self, o: Self) -> Self;
-    fn neg(self) -> Self;
-    fn abs(self) -> Self;
-    fn sign(self) -> Self;
     fn bnot(self) -> Self;
-    fn is_nan(self) -> bool;
 }
+
+macro_rules! bitwise {
+    ($($t:ty),*) => {$(
+        impl Bitwise for $t {
+            #[inline(always)]
+            fn band(self, o: Self) -> Self {
+                self & o
+            }
+            #[inline(always)]
+            fn bor(self, o: Self) -> Self {
+                self | o
+            }
+            #[inline(always)]
+            fn bxor(self, o: Self) -> Self {
+                self ^ o
+            }
+            #[inline(always)]
+            fn bnot(self) -> Self {
+                !self
+            }
+        }
+    )*};
+}
+bitwise!(bool, u8, i8, i16, i32, i64);
 
 macro_rules! int_arith {
     ($t:ty) => {
@@ -38,12 +82,45 @@ macro_rules! int_arith {
                 self.wrapping_add(o)
             }
             #[inline(always)]
-            fn sub(self, o: Self) -> Self {
-                self.wrapping_sub(o)
-            }
-            #[inline(always)]
             fn mul(self, o: Self) -> Self {
                 self.wrapping_mul(o)
+            }
+            #[inline(always)]
+            fn maximum(self, o: Self) -> Self {
+                if self >= o {
+                    self
+                } else {
+                    o
+                }
+            }
+            #[inline(always)]
+            fn minimum(self, o: Self) -> Self {
+                if self <= o {
+                    self
+                } else {
+                    o
+                }
+            }
+            #[inline(always)]
+            fn sign(self) -> Self {
+                #[allow(unused_comparisons)]
+                if self > 0 {
+                    1
+                } else if self < 0 {
+                    (0 as $t).wrapping_sub(1)
+                } else {
+                    0
+                }
+            }
+            #[inline(always)]
+            fn is_nan(self) -> bool {
+                false
+            }
+        }
+        impl Numeric for $t {
+            #[inline(always)]
+            fn sub(self, o: Self) -> Self {
+                self.wrapping_sub(o)
             }
             #[inline(always)]
             fn div(self, o: Self) -> Self {
@@ -121,34 +198,6 @@ macro_rules! int_arith {
                 r
             }
             #[inline(always)]
-            fn maximum(self, o: Self) -> Self {
-                if self >= o {
-                    self
-                } else {
-                    o
-                }
-            }
-            #[inline(always)]
-            fn minimum(self, o: Self) -> Self {
-                if self <= o {
-                    self
-                } else {
-                    o
-                }
-            }
-            #[inline(always)]
-            fn band(self, o: Self) -> Self {
-                self & o
-            }
-            #[inline(always)]
-            fn bor(self, o: Self) -> Self {
-                self | o
-            }
-            #[inline(always)]
-            fn bxor(self, o: Self) -> Self {
-                self ^ o
-            }
-            #[inline(always)]
             fn neg(self) -> Self {
                 (0 as $t).wrapping_sub(self)
             }
@@ -160,25 +209,6 @@ macro_rules! int_arith {
                 } else {
                     self
                 }
-            }
-            #[inline(always)]
-            fn sign(self) -> Self {
-                #[allow(unused_comparisons)]
-                if self > 0 {
-                    1
-                } else if self < 0 {
-                    (0 as $t).wrapping_sub(1)
-                } else {
-                    0
-                }
-            }
-            #[inline(always)]
-            fn bnot(self) -> Self {
-                !self
-            }
-            #[inline(always)]
-            fn is_nan(self) -> bool {
-                false
             }
         }
     };
@@ -193,26 +223,8 @@ impl Arith for bool {
     fn add(self, o: Self) -> Self {
         self | o
     }
-    fn sub(self, o: Self) -> Self {
-        self ^ o
-    }
     fn mul(self, o: Self) -> Self {
         self & o
-    }
-    fn div(self, o: Self) -> Self {
-        self & o
-    }
-    fn floor_div(self, o: Self) -> Self {
-        self & o
-    }
-    fn rem(self, _o: Self) -> Self {
-        false
-    }
-    fn fmod(self, _o: Self) -> Self {
-        false
-    }
-    fn pow(self, o: Self) -> Self {
-        self | !o
     }
     fn maximum(self, o: Self) -> Self {
         self | o
@@ -220,26 +232,8 @@ impl Arith for bool {
     fn minimum(self, o: Self) -> Self {
         self & o
     }
-    fn band(self, o: Self) -> Self {
-        self & o
-    }
-    fn bor(self, o: Self) -> Self {
-        self | o
-    }
-    fn bxor(self, o: Self) -> Self {
-        self ^ o
-    }
-    fn neg(self) -> Self {
-        self
-    }
-    fn abs(self) -> Self {
-        self
-    }
     fn sign(self) -> Self {
         self
-    }
-    fn bnot(self) -> Self {
-        !self
     }
     fn is_nan(self) -> bool {
         false
@@ -254,12 +248,44 @@ macro_rules! float_arith {
                 self + o
             }
             #[inline(always)]
-            fn sub(self, o: Self) -> Self {
-                self - o
-            }
-            #[inline(always)]
             fn mul(self, o: Self) -> Self {
                 self * o
+            }
+            #[inline(always)]
+            fn maximum(self, o: Self) -> Self {
+                if self.is_nan() || o.is_nan() {
+                    <$t>::NAN
+                } else {
+                    self.max(o)
+                }
+            }
+            #[inline(always)]
+            fn minimum(self, o: Self) -> Self {
+                if self.is_nan() || o.is_nan() {
+                    <$t>::NAN
+                } else {
+                    self.min(o)
+                }
+            }
+            #[inline(always)]
+            fn sign(self) -> Self {
+                if self > 0.0 {
+                    1.0
+                } else if self < 0.0 {
+                    -1.0
+                } else {
+                    0.0
+                }
+            }
+            #[inline(always)]
+            fn is_nan(self) -> bool {
+                self.is_nan()
+            }
+        }
+        impl Numeric for $t {
+            #[inline(always)]
+            fn sub(self, o: Self) -> Self {
+                self - o
             }
             #[inline(always)]
             fn div(self, o: Self) -> Self {
@@ -305,54 +331,12 @@ macro_rules! float_arith {
                 self.powf(o)
             }
             #[inline(always)]
-            fn maximum(self, o: Self) -> Self {
-                if self.is_nan() || o.is_nan() {
-                    <$t>::NAN
-                } else {
-                    self.max(o)
-                }
-            }
-            #[inline(always)]
-            fn minimum(self, o: Self) -> Self {
-                if self.is_nan() || o.is_nan() {
-                    <$t>::NAN
-                } else {
-                    self.min(o)
-                }
-            }
-            fn band(self, _o: Self) -> Self {
-                self
-            }
-            fn bor(self, _o: Self) -> Self {
-                self
-            }
-            fn bxor(self, _o: Self) -> Self {
-                self
-            }
-            #[inline(always)]
             fn neg(self) -> Self {
                 -self
             }
             #[inline(always)]
             fn abs(self) -> Self {
                 self.abs()
-            }
-            #[inline(always)]
-            fn sign(self) -> Self {
-                if self > 0.0 {
-                    1.0
-                } else if self < 0.0 {
-                    -1.0
-                } else {
-                    0.0
-                }
-            }
-            fn bnot(self) -> Self {
-                self
-            }
-            #[inline(always)]
-            fn is_nan(self) -> bool {
-                self.is_nan()
             }
         }
     };
@@ -366,11 +350,25 @@ macro_rules! half_arith {
             fn add(self, o: Self) -> Self {
                 <$t>::from_f32(self.to_f32() + o.to_f32())
             }
-            fn sub(self, o: Self) -> Self {
-                <$t>::from_f32(self.to_f32() - o.to_f32())
-            }
             fn mul(self, o: Self) -> Self {
                 <$t>::from_f32(self.to_f32() * o.to_f32())
+            }
+            fn maximum(self, o: Self) -> Self {
+                <$t>::from_f32(Arith::maximum(self.to_f32(), o.to_f32()))
+            }
+            fn minimum(self, o: Self) -> Self {
+                <$t>::from_f32(Arith::minimum(self.to_f32(), o.to_f32()))
+            }
+            fn sign(self) -> Self {
+                <$t>::from_f32(Arith::sign(self.to_f32()))
+            }
+            fn is_nan(self) -> bool {
+                <$t>::is_nan(self)
+            }
+        }
+        impl Numeric for $t {
+            fn sub(self, o: Self) -> Self {
+                <$t>::from_f32(self.to_f32() - o.to_f32())
             }
             fn div(self, o: Self) -> Self {
                 <$t>::from_f32(self.to_f32() / o.to_f32())
@@ -379,7 +377,7 @@ macro_rules! half_arith {
                 <$t>::from_f32(self.to_f32().floor_div(o.to_f32()))
             }
             fn rem(self, o: Self) -> Self {
-                <$t>::from_f32(Arith::rem(self.to_f32(), o.to_f32()))
+                <$t>::from_f32(Numeric::rem(self.to_f32(), o.to_f32()))
             }
             fn fmod(self, o: Self) -> Self {
                 <$t>::from_f32(self.to_f32() % o.to_f32())
@@ -387,44 +385,17 @@ macro_rules! half_arith {
             fn pow(self, o: Self) -> Self {
                 <$t>::from_f32(self.to_f32().powf(o.to_f32()))
             }
-            fn maximum(self, o: Self) -> Self {
-                <$t>::from_f32(Arith::maximum(self.to_f32(), o.to_f32()))
-            }
-            fn minimum(self, o: Self) -> Self {
-                <$t>::from_f32(Arith::minimum(self.to_f32(), o.to_f32()))
-            }
-            fn band(self, _o: Self) -> Self {
-                self
-            }
-            fn bor(self, _o: Self) -> Self {
-                self
-            }
-            fn bxor(self, _o: Self) -> Self {
-                self
-            }
             fn neg(self) -> Self {
                 -self
             }
             fn abs(self) -> Self {
                 <$t>::from_f32(self.to_f32().abs())
             }
-            fn sign(self) -> Self {
-                <$t>::from_f32(Arith::sign(self.to_f32()))
-            }
-            fn bnot(self) -> Self {
-                self
-            }
-            fn is_nan(self) -> bool {
-                <$t>::is_nan(self)
-            }
         }
     };
 }
 half_arith!(f16);
 half_arith!(bf16);
-
-/// Runs `$body` with `$T` bound to the Rust type of `$dtype`, requiring `Arith`.
-pub use crate::with_dtype as with_arith;
 
 /// `e^x` for f32 in straight-line code that LLVM vectorizes (libm's `expf` is a call per
 /// element). Cody–Waite reduction `x = k ln2 + r`, a degree-7 Taylor polynomial for `e^r`

@@ -4,7 +4,7 @@ use super::iter::{for_each_run, SendPtr};
 use super::num::Arith;
 use crate::backend::ScanKernel;
 use crate::dtype::Real;
-use crate::{with_dtype, DType, Element, Result, Tensor};
+use crate::{dispatch, DType, Element, Result, Tensor};
 
 /// `out = k(x)` along `d`; `x` is in `out`'s dtype. Integers accumulate in their own type
 /// (wrapping); float32 and float64 accumulate in float64 and the half types in float32
@@ -14,22 +14,43 @@ pub fn run(k: ScanKernel, x: &Tensor, d: usize, out: &Tensor) -> Result<()> {
     if x.numel() == 0 {
         return Ok(());
     }
-    with_dtype!(out.dtype(), T, {
-        let lines = Lines::<T>::new(x, d, out)?;
-        match (k, T::DTYPE.is_floating_point()) {
-            (ScanKernel::CumSum, true) => scan_float(&lines, 0.0, |a, v| a + v),
-            (ScanKernel::CumProd, true) => scan_float(&lines, 1.0, |a, v| a * v),
-            (ScanKernel::CumSum, false) => lines.scan(T::from_i64(0), |a, v| {
-                let a = Arith::add(a, v);
-                (a, a)
-            }),
-            (ScanKernel::CumProd, false) => lines.scan(T::from_i64(1), |a, v| {
-                let a = Arith::mul(a, v);
-                (a, a)
-            }),
-        }
-    });
+    let dt = out.dtype();
+    // Bool is refused by the op (torch has no bool scan).
+    dispatch!(
+        FLOAT,
+        dt,
+        T,
+        { float_scan(k, &Lines::<T>::new(x, d, out)?) },
+        dispatch!(
+            INTEGRAL,
+            dt,
+            T,
+            { int_scan(k, &Lines::<T>::new(x, d, out)?) },
+            return Err(crate::ops::unsupported(k.name(), dt))
+        )
+    );
     Ok(())
+}
+
+fn float_scan<T: Real>(k: ScanKernel, lines: &Lines<'_, T>) {
+    match k {
+        ScanKernel::CumSum => scan_float(lines, 0.0, |a, v| a + v),
+        ScanKernel::CumProd => scan_float(lines, 1.0, |a, v| a * v),
+    }
+}
+
+/// Integers accumulate in their own type, wrapping.
+fn int_scan<T: Arith>(k: ScanKernel, lines: &Lines<'_, T>) {
+    match k {
+        ScanKernel::CumSum => lines.scan(T::from_i64(0), |a, v| {
+            let a = a.add(v);
+            (a, a)
+        }),
+        ScanKernel::CumProd => lines.scan(T::from_i64(1), |a, v| {
+            let a = a.mul(v);
+            (a, a)
+        }),
+    }
 }
 
 /// A float scan through an f64 accumulator (float32 arithmetic for the half types).

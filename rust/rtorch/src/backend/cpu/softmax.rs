@@ -5,6 +5,7 @@ use super::iter::{Isa, SendPtr};
 use super::num::exp_f32;
 use super::reduce_iter::sum_run_f;
 use crate::backend::SoftmaxKernel;
+use crate::dtype::Float;
 use crate::{parallel, DType, Result, Tensor};
 
 /// `out = k(x)` over the last dim of a contiguous float32 / float64 `x`; `out` is fresh.
@@ -132,39 +133,16 @@ unsafe fn rows_f32_body(x: *const f32, out: *mut f32, rows: usize, n: usize, log
     }
 }
 
-trait RowFloat: Copy + std::ops::Sub<Output = Self> + std::ops::Mul<Output = Self> {
-    fn ln(self) -> Self;
-    fn recip(self) -> Self;
-}
-
-impl RowFloat for f32 {
-    fn ln(self) -> Self {
-        f32::ln(self)
-    }
-    fn recip(self) -> Self {
-        1.0 / self
-    }
-}
-
-impl RowFloat for f64 {
-    fn ln(self) -> Self {
-        f64::ln(self)
-    }
-    fn recip(self) -> Self {
-        1.0 / self
-    }
-}
-
 /// Pass 4: scale by the sum, or for log_softmax write `(x - max) - log(sum)`.
 #[inline(always)]
-fn finish_row<T: RowFloat>(or: &mut [T], xr: &[T], m: T, sum: T, log: bool) {
+fn finish_row<T: Float>(or: &mut [T], xr: &[T], m: T, sum: T, log: bool) {
     if log {
-        let lse = sum.ln();
+        let lse = Float::ln(sum);
         for (o, &v) in or.iter_mut().zip(xr) {
             *o = (v - m) - lse;
         }
     } else {
-        let inv = sum.recip();
+        let inv = T::from_f64(1.0) / sum;
         for o in or.iter_mut() {
             *o = *o * inv;
         }

@@ -3,10 +3,10 @@
 //! round once, as PyTorch does).
 
 use super::iter::{map1, map_slices, SendPtr};
-use super::num::Arith;
+use super::num::{Arith, Bitwise, Numeric};
 use crate::backend::UnaryKernel;
 use crate::dtype::{Float, Real};
-use crate::{with_dtype, DType, Element, Result, Tensor};
+use crate::{DType, Element, Result, Tensor};
 use half::{bf16, f16};
 
 pub fn run(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
@@ -30,18 +30,20 @@ pub fn run(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
             )
         };
     }
-    // One source expression per op over every dtype: the output in the input's dtype,
-    // or bool.
+    // One source expression per op over the dtype set `$set` (NOTE [ Dtype sets ]): the
+    // output in the input's dtype, or bool. NOTE: the bodies name trait methods in full
+    // (`Numeric::abs(v)`): `T` is concrete there, so `v.abs()` would pick the inherent
+    // `i8::abs`, which panics on i8::MIN where torch wraps.
+    let dt = x.dtype();
+    let refuse = || Err(crate::ops::unsupported(k.name(), dt));
     macro_rules! same_dtype {
-        (|$v:ident| $body:expr) => {
-            with_dtype!(x.dtype(), T, { strided(x, out, 1, |$v: T| -> T { $body }) })
+        ($($set:ident)|+, |$v:ident| $body:expr) => {
+            crate::dispatch!($($set)|+, dt, T, { strided(x, out, 1, |$v: T| -> T { $body }) }, refuse())
         };
     }
     macro_rules! to_bool {
-        (|$v:ident| $body:expr) => {
-            with_dtype!(x.dtype(), T, {
-                strided(x, out, 1, |$v: T| -> bool { $body })
-            })
+        ($($set:ident)|+, |$v:ident| $body:expr) => {
+            crate::dispatch!($($set)|+, dt, T, { strided(x, out, 1, |$v: T| -> bool { $body }) }, refuse())
         };
     }
     match k {
@@ -99,17 +101,21 @@ pub fn run(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
                 v
             }
         }),
-        Neg => same_dtype!(|v| Arith::neg(v)),
-        Abs => same_dtype!(|v| Arith::abs(v)),
-        Sign => same_dtype!(|v| Arith::sign(v)),
-        // torch: `x < 0 ? 0 : x`, so -0.0 and NaN pass through unchanged (bool is refused
-        // by the op, so the body need not make sense for it).
-        Relu => dispatch_relu(x, out),
-        BitwiseNot => same_dtype!(|v| Arith::bnot(v)),
-        IsNan => to_bool!(|v| Arith::is_nan(v)),
-        IsInf => to_bool!(|v| v.to_f64().is_infinite()),
-        IsFinite => to_bool!(|v| v.to_f64().is_finite()),
-        LogicalNot => to_bool!(|v| !v.is_nonzero()),
+        Neg => same_dtype!(FLOAT | INTEGRAL, |v| Numeric::neg(v)),
+        Abs => same_dtype!(FLOAT | INTEGRAL, |v| Numeric::abs(v)),
+        Sign => same_dtype!(REAL, |v| Arith::sign(v)),
+        // torch: `x < 0 ? 0 : x`, so -0.0 and NaN pass through unchanged.
+        Relu => same_dtype!(FLOAT | INTEGRAL, |v| if v < T::default() {
+            T::default()
+        } else {
+            v
+        }),
+        BitwiseNot => same_dtype!(INTEGRAL | BOOL, |v| Bitwise::bnot(v)),
+        // The op layer answers these for integers and bool without a kernel.
+        IsNan => to_bool!(FLOAT, |v| Arith::is_nan(v)),
+        IsInf => to_bool!(FLOAT, |v| v.to_f64().is_infinite()),
+        IsFinite => to_bool!(FLOAT, |v| v.to_f64().is_finite()),
+        LogicalNot => to_bool!(REAL, |v| !v.is_nonzero()),
     }
 }
 
@@ -185,22 +191,4 @@ fn contiguous_map<T: Copy + Send + Sync>(
         };
         map_slices(os, xs, &f);
     });
-}
-
-fn dispatch_relu(x: &Tensor, out: &Tensor) -> Result<()> {
-    let dt = x.dtype();
-    crate::dispatch!(FLOAT, dt, T, { relu_in::<T>(x, out) }, {
-        crate::dispatch!(INTEGRAL, dt, T, { relu_in::<T>(x, out) }, {
-            Err(crate::ops::unsupported("relu", dt))
-        })
-    })
-}
-
-fn relu_in<T: crate::dtype::Real>(x: &Tensor, out: &Tensor) -> Result<()> {
-    strided(
-        x,
-        out,
-        1,
-        |v: T| if v < T::default() { T::default() } else { v },
-    )
 }

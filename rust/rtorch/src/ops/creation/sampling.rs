@@ -30,7 +30,7 @@ use crate::autograd::{is_recording, record_node};
 use crate::dtype::Real;
 use crate::ops::inplace;
 use crate::random::{default_generator, GenState, Generator};
-use crate::{ensure, with_dtype, DType, Element, Result, Tensor};
+use crate::{dispatch, ensure, with_dtype, DType, Element, Result, Tensor};
 use half::{bf16, f16};
 
 fn gen_or_default(g: Option<&Generator>) -> Generator {
@@ -218,20 +218,26 @@ pub fn uniform_(t: &Tensor, from: f64, to: f64, g: Option<&Generator>) -> Result
         } else {
             let (from_f, to_f) = (from as f32, to as f32);
             let width = to_f - from_f;
-            with_dtype!(dtype, T, {
-                let (from_t, to_t) = (
-                    T::elem_from_f64(from_f as f64),
-                    T::elem_from_f64(to_f as f64),
-                );
-                fill_in_order::<T>(t, |_| {
-                    let y = T::elem_from_f64(uniform24(&mut s).mul_add(width, from_f) as f64);
-                    if y == to_t {
-                        from_t
-                    } else {
-                        y
-                    }
-                })?;
-            });
+            dispatch!(
+                FLOAT,
+                dtype,
+                T,
+                {
+                    let (from_t, to_t) = (
+                        T::elem_from_f64(from_f as f64),
+                        T::elem_from_f64(to_f as f64),
+                    );
+                    fill_in_order::<T>(t, |_| {
+                        let y = T::elem_from_f64(uniform24(&mut s).mul_add(width, from_f) as f64);
+                        if y == to_t {
+                            from_t
+                        } else {
+                            y
+                        }
+                    })?;
+                },
+                return Err(crate::ops::unsupported("check_uniform_bounds", dtype))
+            );
         }
         Ok(())
     })
@@ -261,9 +267,15 @@ pub fn normal_(t: &Tensor, mean: f64, std: f64, g: Option<&Generator>) -> Result
         let mut s = g.0.lock();
         let n = t.numel();
         if n < 16 || !t.is_contiguous() {
-            with_dtype!(dtype, T, {
-                fill_in_order::<T>(t, |_| T::elem_from_f64(s.normal_f64().mul_add(std, mean)))?;
-            });
+            dispatch!(
+                FLOAT,
+                dtype,
+                T,
+                {
+                    fill_in_order::<T>(t, |_| T::elem_from_f64(s.normal_f64().mul_add(std, mean)))?;
+                },
+                return Err(crate::ops::unsupported("normal_kernel_cpu", dtype))
+            );
             return Ok(());
         }
         // The last block starts at n - 16 and is drawn afresh when n % 16 != 0.
@@ -319,9 +331,17 @@ pub fn normal_(t: &Tensor, mean: f64, std: f64, g: Option<&Generator>) -> Result
                     }
                 }
                 let mut it = data.into_iter();
-                with_dtype!(dtype, T, {
-                    fill_in_order::<T>(t, |_| T::elem_from_f64(it.next().unwrap_or(0.0) as f64))?;
-                });
+                dispatch!(
+                    FLOAT,
+                    dtype,
+                    T,
+                    {
+                        fill_in_order::<T>(t, |_| {
+                            T::elem_from_f64(it.next().unwrap_or(0.0) as f64)
+                        })?;
+                    },
+                    return Err(crate::ops::unsupported("normal_kernel_cpu", dtype))
+                );
             }
         }
         Ok(())
@@ -375,7 +395,13 @@ fn check_random_bounds(from: i64, to_inc: i64, dtype: DType) -> Result<()> {
 fn float_bound(v: i64, dtype: DType, lower: bool) -> i64 {
     let step = if lower { 1 } else { -1 };
     let probe = v.saturating_add(step);
-    let cast = with_dtype!(dtype, T, { T::elem_from_f64(probe as f64).to_f64() });
+    let cast = dispatch!(
+        FLOAT,
+        dtype,
+        T,
+        { T::elem_from_f64(probe as f64).to_f64() },
+        unreachable!("float_bound of {dtype:?}")
+    );
     // NOTE: an out-of-range float -> int64 cast is undefined in C++; x86 gives INT64_MIN,
     // which is what torch's bounds check then reports.
     let cast = if cast.is_finite() && cast.abs() < 9.2e18 {

@@ -10,7 +10,7 @@ use crate::layout::{broadcast_shapes, Layout};
 use crate::ops::binary::{check_cast, result_type};
 use crate::ops::cast::cast_for_op;
 use crate::ops::default_float;
-use crate::{bail, ensure, with_dtype, DType, Result, Scalar, Tensor};
+use crate::{bail, dispatch, ensure, DType, Result, Scalar, Tensor};
 
 /// (compute dtype, output dtype) for `op` on inputs of common type `common`.
 fn dtypes(op: BinaryKernel, common: DType, a: &Tensor, b: &Tensor) -> Result<(DType, DType)> {
@@ -106,20 +106,30 @@ fn check_int_division(op: BinaryKernel, compute: DType, b: &Tensor) -> Result<()
 fn has_zero(t: &Tensor) -> Result<bool> {
     let found = std::sync::atomic::AtomicBool::new(false);
     let strides = t.strides_vec();
-    with_dtype!(t.dtype(), T, {
-        let p = SendPtr(t.cpu_addr()? as *mut T);
-        crate::backend::cpu::iter::for_each_run(t.shape(), [&strides], 1, |off, n, st| {
-            if found.load(std::sync::atomic::Ordering::Relaxed) {
-                return;
-            }
-            // SAFETY: the run lies inside t's view.
-            let zero =
-                (0..n as isize).any(|i| unsafe { !(*p.at(off[0] + i * st[0])).is_nonzero() });
-            if zero {
-                found.store(true, std::sync::atomic::Ordering::Relaxed);
-            }
-        });
-    });
+    dispatch!(
+        INTEGRAL | BOOL,
+        t.dtype(),
+        T,
+        {
+            let p = SendPtr(t.cpu_addr()? as *mut T);
+            crate::backend::cpu::iter::for_each_run(t.shape(), [&strides], 1, |off, n, st| {
+                if found.load(std::sync::atomic::Ordering::Relaxed) {
+                    return;
+                }
+                // SAFETY: the run lies inside t's view.
+                let zero =
+                    (0..n as isize).any(|i| unsafe { !(*p.at(off[0] + i * st[0])).is_nonzero() });
+                if zero {
+                    found.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+            });
+        },
+        bail!(
+            runtime,
+            "internal error: a zero-divisor check for {}",
+            t.dtype().name()
+        )
+    );
     Ok(found.into_inner())
 }
 

@@ -3,12 +3,12 @@
 
 use crate::autograd::{expose_saved, needs_grad, record, Saved, SavedTensor};
 use crate::backend::cpu::iter::{map3, SendPtr};
-use crate::backend::cpu::num::Arith;
+use crate::backend::cpu::num::Numeric;
 use crate::layout::{broadcast_shapes, Dims, Layout};
 use crate::ops::binary::{div, mul, result_type, sub};
 use crate::ops::cast::cast_for_op;
 use crate::ops::{Kind, OpInfo};
-use crate::{bail, ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
+use crate::{bail, dispatch, ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
 pub const OPS: &[OpInfo] = &[
@@ -645,20 +645,32 @@ fn addc_forward(
     match rt {
         DType::F16 => half!(half::f16),
         DType::BF16 => half!(half::bf16),
-        _ => with_dtype!(rt, T, {
-            let v: T = value.cast();
-            if divide {
-                run3(&out, &ops, move |x: T, a: T, b: T| {
-                    Arith::add(x, Arith::div(Arith::mul(v, a), b))
-                })
-            } else {
-                run3(&out, &ops, move |x: T, a: T, b: T| {
-                    Arith::add(x, Arith::mul(Arith::mul(v, a), b))
-                })
-            }
-        }),
+        DType::F32 => addc_exact::<f32>(&out, &ops, value, divide),
+        DType::F64 => addc_exact::<f64>(&out, &ops, value, divide),
+        _ => dispatch!(
+            INTEGRAL,
+            rt,
+            T,
+            { addc_exact::<T>(&out, &ops, value, divide) },
+            Err(crate::ops::unsupported(op, rt))
+        ),
     }?;
     Ok(out)
+}
+
+/// addcmul/addcdiv computed in the result type itself (float32, float64, integers).
+fn addc_exact<T: Numeric>(
+    out: &Tensor,
+    ops: &[(Tensor, Layout); 3],
+    value: Scalar,
+    divide: bool,
+) -> Result<()> {
+    let v: T = value.cast();
+    if divide {
+        run3(out, ops, move |x: T, a: T, b: T| x.add(v.mul(a).div(b)))
+    } else {
+        run3(out, ops, move |x: T, a: T, b: T| x.add(v.mul(a).mul(b)))
+    }
 }
 
 macro_rules! lerp_in {

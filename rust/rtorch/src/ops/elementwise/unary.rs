@@ -381,15 +381,26 @@ pub fn frac(x: &Tensor) -> Result<Tensor> {
 }
 
 pub fn isnan(x: &Tensor) -> Result<Tensor> {
-    bool_unary(x, UnaryKernel::IsNan)
+    float_predicate(x, UnaryKernel::IsNan, false)
 }
 
 pub fn isinf(x: &Tensor) -> Result<Tensor> {
-    bool_unary(x, UnaryKernel::IsInf)
+    float_predicate(x, UnaryKernel::IsInf, false)
 }
 
 pub fn isfinite(x: &Tensor) -> Result<Tensor> {
-    bool_unary(x, UnaryKernel::IsFinite)
+    float_predicate(x, UnaryKernel::IsFinite, true)
+}
+
+/// A predicate on float values; an integer or bool is never nan or inf, so the answer
+/// for those dtypes is `constant` everywhere, without a kernel.
+fn float_predicate(x: &Tensor, k: UnaryKernel, constant: bool) -> Result<Tensor> {
+    if x.dtype().is_floating_point() {
+        return bool_unary(x, k);
+    }
+    let out = x.new_elementwise(x.shape(), DType::Bool, &[x.strides()])?;
+    crate::ops::factory::fill_raw(&out, Scalar::Bool(constant))?;
+    Ok(out)
 }
 
 pub fn logical_not(x: &Tensor) -> Result<Tensor> {

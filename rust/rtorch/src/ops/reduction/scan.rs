@@ -16,6 +16,11 @@ pub const OPS: &[OpInfo] = &[
 
 /// Inclusive scan along `d` in `dtype` (the kernel's accumulation types: `backend/cpu/scan.rs`).
 fn scan(x: &Tensor, d: usize, dtype: DType, k: ScanKernel) -> Result<Tensor> {
+    // torch has no bool scan kernel; an empty input never reaches one.
+    if dtype == DType::Bool && x.numel() > 0 {
+        let kernel = format!("{}_out_cpu", k.name());
+        return Err(crate::ops::unsupported(&kernel, dtype));
+    }
     let xin = cast_for_op(x, dtype)?;
     let out = x.new_empty(x.shape(), dtype)?;
     backend::scan(k, &xin, d, &out)?;
