@@ -166,6 +166,8 @@ fn every_kernel_switch_refuses_a_cuda_tensor_by_name() {
     assert_no_cuda_kernel(backend::copy(&x, &cpu), "copy_");
 
     assert_no_cuda_kernel(backend::gemm(GemmKernel::Mm, &sq, &sq, &sq), "mm");
+    let batch = on_cuda(&[3, 2, 2], DType::F32);
+    assert_no_cuda_kernel(backend::gemm(GemmKernel::Mm, &batch, &batch, &batch), "bmm");
     let bias = on_cuda(&[2], DType::F32);
     let lb = bias.layout().broadcast_to(&[2, 2], "addmm").unwrap();
     let addmm = GemmKernel::Addmm {

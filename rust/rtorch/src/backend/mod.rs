@@ -365,10 +365,14 @@ pub enum GemmKernel<'a> {
 }
 
 impl GemmKernel<'_> {
-    pub fn name(self) -> &'static str {
-        match self {
-            GemmKernel::Mm => "mm",
-            GemmKernel::Addmm { .. } => "addmm",
+    /// PyTorch's name for the kernel: the batched one (`bmm`, `baddbmm`) when the result
+    /// has a batch dimension.
+    pub fn name(self, out: &Tensor) -> &'static str {
+        match (self, out.ndim() > 2) {
+            (GemmKernel::Mm, false) => "mm",
+            (GemmKernel::Mm, true) => "bmm",
+            (GemmKernel::Addmm { .. }, false) => "addmm",
+            (GemmKernel::Addmm { .. }, true) => "baddbmm",
         }
     }
 }

@@ -46,6 +46,6 @@ pub fn copy(_dst: &Tensor, _src: &Tensor) -> Result<()> {
     Err(no_kernel("copy_"))
 }
 
-pub fn gemm(k: GemmKernel<'_>, _a: &Tensor, _b: &Tensor, _out: &Tensor) -> Result<()> {
-    Err(no_kernel(k.name()))
+pub fn gemm(k: GemmKernel<'_>, _a: &Tensor, _b: &Tensor, out: &Tensor) -> Result<()> {
+    Err(no_kernel(k.name(out)))
 }
