@@ -34,6 +34,7 @@ FACTORIES = {
     "zeros_like": lambda m, x, **k: m.zeros_like(x, **k),
     "ones_like": lambda m, x, **k: m.ones_like(x, **k),
     "empty_like": lambda m, x, **k: m.empty_like(x, **k),
+    "empty_strided": lambda m, x, **k: m.empty_strided((2, 3), (1, 2), **k),
     "full_like": lambda m, x, **k: m.full_like(x, 2, **k),
     "rand_like": lambda m, x, **k: m.rand_like(x, **k),
     "randn_like": lambda m, x, **k: m.randn_like(x, **k),
@@ -49,6 +50,7 @@ FACTORIES = {
     "new_zeros": lambda m, x, **k: x.new_zeros(2, 3, **k),
     "new_ones": lambda m, x, **k: x.new_ones(2, 3, **k),
     "new_empty": lambda m, x, **k: x.new_empty(2, 3, **k),
+    "new_empty_strided": lambda m, x, **k: x.new_empty_strided((2, 3), (1, 2), **k),
     "new_full": lambda m, x, **k: x.new_full((2, 3), 1, **k),
     "new_tensor": lambda m, x, **k: x.new_tensor([1], **k),
 }

@@ -37,6 +37,7 @@ from ._C import (
     dtype,
     empty,
     empty_like,
+    empty_strided,
     eye,
     float16,
     float32,

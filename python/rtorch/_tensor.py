@@ -95,6 +95,33 @@ def register_hook(self, hook):
     return RemovableHandle(self, hook_id, is_leaf)
 
 
+def new_empty_strided(
+    self,
+    size,
+    stride,
+    *,
+    dtype=None,
+    device=None,
+    requires_grad=False,
+    layout=None,
+    pin_memory=False,
+):
+    """new_empty_strided(size, stride, *, dtype=None, device=None, requires_grad=False, layout=rtorch.strided, pin_memory=False) -> Tensor
+
+    ``rtorch.empty_strided(size, stride)`` with this tensor's dtype and device unless
+    given.
+    """
+    return _C.empty_strided(
+        size,
+        stride,
+        dtype=self.dtype if dtype is None else dtype,
+        device=self.device if device is None else device,
+        requires_grad=requires_grad,
+        layout=layout,
+        pin_memory=pin_memory,
+    )
+
+
 def _new(factory):
     # dtype and device default to this tensor's; the factory checks every option (an
     # unavailable device, pin_memory, layout) as it does for itself.
@@ -506,6 +533,7 @@ _METHODS = {
     "new_zeros": _new(_C.zeros),
     "new_ones": _new(_C.ones),
     "new_empty": _new(_C.empty),
+    "new_empty_strided": new_empty_strided,
     "new_full": new_full,
     "new_tensor": new_tensor,
     "uniform_": uniform_,

@@ -192,6 +192,50 @@ pub fn empty(
     )
 }
 
+#[pyfunction]
+#[pyo3(signature = (size, stride, *, dtype=None, layout=None, device=None, requires_grad=false, pin_memory=false))]
+#[doc = doc_functions!(empty_strided)]
+pub fn empty_strided(
+    size: &Bound<'_, PyAny>,
+    stride: &Bound<'_, PyAny>,
+    dtype: Option<&Bound<'_, PyAny>>,
+    layout: Option<&Bound<'_, PyAny>>,
+    device: Option<&Bound<'_, PyAny>>,
+    requires_grad: bool,
+    pin_memory: bool,
+) -> R {
+    let raw = Raw {
+        dtype,
+        device,
+        requires_grad,
+        layout,
+        pin_memory,
+        ..Raw::default()
+    };
+    let o = TensorOptions::parse("empty_strided", raw)?;
+    let s = convert::usizes(&int_tuple(size, "size", 1)?, "empty_strided")?;
+    let st: Vec<isize> = int_tuple(stride, "stride", 2)?
+        .iter()
+        .map(|&v| v as isize)
+        .collect();
+    let (dt, device) = (o.float_dtype(), o.device_or(Device::Cpu));
+    let t = factory::empty_strided(&s, &st, dt, device).py()?;
+    finish(t, o.requires_grad)
+}
+
+/// An `int[]` parameter given as one sequence (torch refuses a bare int there).
+fn int_tuple(obj: &Bound<'_, PyAny>, arg: &str, pos: usize) -> PyResult<Vec<i64>> {
+    match obj.cast::<pyo3::types::PySequence>() {
+        Ok(s) if !obj.is_instance_of::<pyo3::types::PyInt>() => {
+            s.try_iter()?.map(|v| convert::index_arg(&v?)).collect()
+        }
+        _ => Err(PyTypeError::new_err(format!(
+            "empty_strided(): argument '{arg}' (position {pos}) must be tuple of ints, not {}",
+            obj.get_type().name()?
+        ))),
+    }
+}
+
 /// The dtype `full` infers from its fill value.
 fn fill_dtype(v: Scalar) -> DType {
     match v {
@@ -493,7 +537,7 @@ pub fn eye(
 /// Adds this file's functions to `m`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     crate::add_functions!(
-        m, tensor, as_tensor, from_numpy, zeros, ones, empty, full, zeros_like, empty_like,
+        m, tensor, as_tensor, from_numpy, zeros, ones, empty, empty_strided, full, zeros_like, empty_like,
         ones_like, full_like, arange, linspace, logspace, eye,
     );
     Ok(())

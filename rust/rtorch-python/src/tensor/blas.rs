@@ -231,11 +231,11 @@ fn function<'py>(
 }
 
 macro_rules! blas_family {
-    ($($name:ident => $op:ident;)*) => {
+    ($($name:ident => $op:ident, $fsig:literal, $msig:literal;)*) => {
         #[pymethods]
         impl PyTensor {
             $(
-                #[pyo3(signature = (p1, p2, *rest, beta=None, alpha=None))]
+                #[pyo3(signature = (p1, p2, *rest, beta=None, alpha=None), text_signature = $msig)]
                 #[doc = doc_blas!($name)]
                 fn $name<'py>(
                     &self,
@@ -260,7 +260,7 @@ macro_rules! blas_family {
             use super::*;
             $(
                 #[pyfunction]
-                #[pyo3(signature = (p1, p2, *rest, beta=None, alpha=None, out=None))]
+                #[pyo3(signature = (p1, p2, *rest, beta=None, alpha=None, out=None), text_signature = $fsig)]
                 #[doc = doc_blas!($name)]
                 pub fn $name<'py>(
                     p1: &Bound<'py, PyAny>,
@@ -288,10 +288,22 @@ macro_rules! blas_family {
     };
 }
 
+// NOTE: the bindings take `(p1, p2, *rest)` to also accept the 2018 positional forms;
+// the text signatures show the 2.x form, which is the one to write.
 blas_family! {
-    addmm => ADDMM;
-    addmv => ADDMV;
-    addr => ADDR;
-    addbmm => ADDBMM;
-    baddbmm => BADDBMM;
+    addmm => ADDMM,
+        "(input, mat1, mat2, *, beta=1, alpha=1, out=None)",
+        "($self, mat1, mat2, *, beta=1, alpha=1)";
+    addmv => ADDMV,
+        "(input, mat, vec, *, beta=1, alpha=1, out=None)",
+        "($self, mat, vec, *, beta=1, alpha=1)";
+    addr => ADDR,
+        "(input, vec1, vec2, *, beta=1, alpha=1, out=None)",
+        "($self, vec1, vec2, *, beta=1, alpha=1)";
+    addbmm => ADDBMM,
+        "(input, batch1, batch2, *, beta=1, alpha=1, out=None)",
+        "($self, batch1, batch2, *, beta=1, alpha=1)";
+    baddbmm => BADDBMM,
+        "(input, batch1, batch2, *, beta=1, alpha=1, out=None)",
+        "($self, batch1, batch2, *, beta=1, alpha=1)";
 }

@@ -290,3 +290,55 @@ pub fn eye(n: usize, m: usize, dtype: DType, device: Device) -> Result<Tensor> {
     });
     Ok(t)
 }
+
+/// `empty_strided(size, stride)`: uninitialized elements on a fresh storage just large
+/// enough for `strides` over `shape` (one past the farthest element, as PyTorch sizes it),
+/// so a permuted or overlapping layout is made without a copy. Not a view: `_base` is None.
+pub fn empty_strided(
+    shape: &[usize],
+    strides: &[isize],
+    dtype: DType,
+    device: Device,
+) -> Result<Tensor> {
+    ensure!(
+        shape.len() == strides.len(),
+        runtime,
+        "dimensionality of sizes ({}) must match dimensionality of strides ({})",
+        shape.len(),
+        strides.len()
+    );
+    crate::layout::checked_numel(shape, "empty_strided")?;
+    let extent = if shape.contains(&0) {
+        Some(0)
+    } else {
+        shape
+            .iter()
+            .zip(strides)
+            .try_fold(1isize, |acc, (&s, &st)| {
+                (st >= 0).then_some(())?;
+                (s as isize - 1).checked_mul(st)?.checked_add(acc)
+            })
+            .and_then(|n| (n as usize).checked_mul(dtype.itemsize()))
+    };
+    let Some(nbytes) = extent.filter(|&n| n <= isize::MAX as usize) else {
+        crate::bail!(
+            runtime,
+            "Storage size calculation overflowed with sizes={:?} and strides={:?}",
+            shape,
+            strides
+        );
+    };
+    let layout = crate::layout::Layout {
+        shape: shape.iter().copied().collect(),
+        strides: strides.iter().copied().collect(),
+        offset: 0,
+    };
+    let storage = std::sync::Arc::new(crate::storage::Storage::uninit(nbytes, device)?);
+    Ok(Tensor::from_parts(
+        storage,
+        layout,
+        dtype,
+        Default::default(),
+        None,
+    ))
+}
