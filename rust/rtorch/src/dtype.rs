@@ -283,6 +283,8 @@ pub trait Float:
     fn from_f64(v: f64) -> Self;
     fn erf(self) -> Self;
     fn ln(self) -> Self;
+    /// Correctly rounded, as IEEE 754 requires.
+    fn sqrt(self) -> Self;
 }
 
 impl Float for f32 {
@@ -295,6 +297,9 @@ impl Float for f32 {
     fn ln(self) -> Self {
         f32::ln(self)
     }
+    fn sqrt(self) -> Self {
+        f32::sqrt(self)
+    }
 }
 
 impl Float for f64 {
@@ -306,6 +311,9 @@ impl Float for f64 {
     }
     fn ln(self) -> Self {
         f64::ln(self)
+    }
+    fn sqrt(self) -> Self {
+        f64::sqrt(self)
     }
 }
 

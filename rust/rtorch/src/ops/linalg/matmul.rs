@@ -4,7 +4,7 @@
 
 use crate::autograd::{expose_saved, needs_grad, record, Saved, SavedTensor};
 use crate::backend::{self, GemmKernel};
-use crate::layout::shape_str;
+use crate::layout::{shape_str, Dims};
 use crate::ops::binary::mul;
 use crate::ops::movement::{expand, reshape, t, transpose, unsqueeze};
 use crate::ops::{Kind, OpInfo};
@@ -60,20 +60,24 @@ fn matmul_raw(a: &Tensor, b: &Tensor, batch: &[usize]) -> Result<Tensor> {
     }
     let (m, n) = (a.shape()[a.ndim() - 2], b.shape()[b.ndim() - 1]);
     let k = a.shape()[a.ndim() - 1];
-    let mut oshape: Vec<usize> = batch.to_vec();
-    oshape.extend([m, n]);
-    let out = a.new_empty(&oshape, dt)?;
-    let mut ash: Vec<usize> = batch.to_vec();
-    ash.extend([m, k]);
-    let mut bsh: Vec<usize> = batch.to_vec();
-    bsh.extend([k, n]);
-    let av = a
-        .detach()
-        .view_with(a.layout().broadcast_to(&ash, "matmul")?);
-    let bv = b
-        .detach()
-        .view_with(b.layout().broadcast_to(&bsh, "matmul")?);
-    backend::gemm(GemmKernel::Mm, &av, &bv, &out)?;
+    let with = |last: [usize; 2]| -> Dims { batch.iter().copied().chain(last).collect() };
+    let out = a.new_empty(&with([m, n]), dt)?;
+    // An operand already of its broadcast shape (every 2-D mm, most bmm) goes to the kernel
+    // as it is: the detached broadcast view costs two allocations a call.
+    let fit = |t: &Tensor, shape: Dims| -> Result<Option<Tensor>> {
+        if t.shape() == shape.as_slice() {
+            return Ok(None);
+        }
+        let layout = t.layout().broadcast_to(&shape, "matmul")?;
+        Ok(Some(t.detach().view_with(layout)))
+    };
+    let (av, bv) = (fit(a, with([m, k]))?, fit(b, with([k, n]))?);
+    backend::gemm(
+        GemmKernel::Mm,
+        av.as_ref().unwrap_or(a),
+        bv.as_ref().unwrap_or(b),
+        &out,
+    )?;
     Ok(out)
 }
 

@@ -98,8 +98,12 @@ fn copy_as(dst: &Tensor, src: &Tensor, op: &str) -> Result<()> {
     if crate::ops::inplace::fast_path_ok(dst, &[src]) {
         crate::ops::inplace::check_writable(dst, &[src], op)?;
         let src = crate::ops::inplace::unalias(dst, src)?;
-        let view = src.view_with(src.layout().broadcast_to(dst.shape(), "copy_")?);
-        crate::backend::copy(dst, &view)?;
+        if src.shape() == dst.shape() {
+            crate::backend::copy(dst, &src)?;
+        } else {
+            let view = src.view_with(src.layout().broadcast_to(dst.shape(), "copy_")?);
+            crate::backend::copy(dst, &view)?;
+        }
         dst.bump_version();
         return Ok(());
     }
