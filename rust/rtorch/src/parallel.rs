@@ -23,14 +23,53 @@ extern "C" fn after_fork_in_child() {
     FORK_GENERATION.fetch_add(1, Ordering::SeqCst);
 }
 
-/// The default thread count, looked up once.
+/// The default thread count, looked up once: `OMP_NUM_THREADS` (then `MKL_NUM_THREADS`)
+/// when it is a positive integer, as PyTorch reads them, capped at the CPUs this process
+/// may use; otherwise those CPUs.
 ///
-/// NOTE: `available_parallelism` reads cgroup files on Linux (tens of microseconds), so
-/// it must never run per op: it is resolved on first use and stored in `NUM_THREADS`.
+/// NOTE: `available_parallelism` counts the CPUs of the affinity mask and honours the
+/// cgroup CPU quota (`cpu.max`, a container's `--cpus`), so a container of 2 CPUs on a
+/// 64-core host gets 2 threads, not 64. torch 2.13 on a 2-CPU machine also gives 2 for
+/// `OMP_NUM_THREADS=5` and ignores `abc` and `0`. It reads cgroup files (tens of
+/// microseconds), so it must never run per op: it is resolved on first use and stored
+/// in `NUM_THREADS`.
 fn default_threads() -> usize {
-    std::thread::available_parallelism()
+    let cpus = std::thread::available_parallelism()
         .map(|n| n.get())
-        .unwrap_or(1)
+        .unwrap_or(1);
+    ["OMP_NUM_THREADS", "MKL_NUM_THREADS"]
+        .iter()
+        .find_map(|v| env_threads(std::env::var(v).ok().as_deref()))
+        .map_or(cpus, |n| n.min(cpus))
+}
+
+/// A thread-count variable's value when it is a positive integer.
+fn env_threads(value: Option<&str>) -> Option<usize> {
+    value?.trim().parse::<usize>().ok().filter(|&n| n > 0)
+}
+
+static NUM_INTEROP_THREADS: AtomicUsize = AtomicUsize::new(0);
+
+/// PyTorch's inter-op pool size (`torch.jit.fork`'s threads). rtorch runs ops on the
+/// calling thread and has no inter-op pool yet, so this is only the value PyTorch
+/// reports: the CPU count until set once.
+pub fn get_num_interop_threads() -> usize {
+    match NUM_INTEROP_THREADS.load(Ordering::Relaxed) {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+}
+
+/// Sets the inter-op thread count; as in PyTorch, only once.
+pub fn set_num_interop_threads(n: usize) -> crate::Result<()> {
+    crate::ensure!(
+        NUM_INTEROP_THREADS
+            .compare_exchange(0, n.max(1), Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok(),
+        runtime,
+        "Error: cannot set number of interop threads after parallel work has started or set_num_interop_threads called"
+    );
+    Ok(())
 }
 
 pub fn get_num_threads() -> usize {
@@ -116,6 +155,22 @@ pub fn for_chunks(n: usize, cost: usize, f: impl Fn(usize, usize) + Sync + Send)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thread_variables_must_be_positive_integers() {
+        assert_eq!(env_threads(Some("3")), Some(3));
+        assert_eq!(env_threads(Some(" 1 ")), Some(1));
+        for bad in [
+            None,
+            Some(""),
+            Some("0"),
+            Some("-2"),
+            Some("abc"),
+            Some("2.5"),
+        ] {
+            assert_eq!(env_threads(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn parallel_op_after_fork_does_not_deadlock() {

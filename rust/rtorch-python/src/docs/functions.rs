@@ -159,7 +159,9 @@ Example::
     (set_default_dtype) => { "set_default_dtype(d) -> None\n\nSets the floating-point dtype that factories and type inference use (float32 at start; float64, float16 and bfloat16 also allowed).\n\nArgs:\n    d (rtorch.dtype): the new default.\n" };
     (get_default_dtype) => { "get_default_dtype() -> rtorch.dtype\n\nThe default floating-point dtype (see ``set_default_dtype``).\n" };
     (set_num_threads) => { "set_num_threads(int) -> None\n\nSets the number of threads the CPU kernels use.\n\nArgs:\n    int (int): a positive thread count.\n" };
-    (get_num_threads) => { "get_num_threads() -> int\n\nThe number of threads the CPU kernels use.\n" };
+    (get_num_threads) => { "get_num_threads() -> int\n\nThe number of threads the CPU kernels use. The default is ``OMP_NUM_THREADS`` (or ``MKL_NUM_THREADS``) when set to a positive integer, capped at the CPUs this process may use (its affinity mask and cgroup CPU quota), else those CPUs.\n" };
+    (get_num_interop_threads) => { "get_num_interop_threads() -> int\n\nThe number of inter-op threads (PyTorch's pool for ``torch.jit.fork``). rtorch runs every op on the calling thread, so this is only the reported value: the CPU count until set.\n" };
+    (set_num_interop_threads) => { "set_num_interop_threads(int) -> None\n\nSets the number of inter-op threads; as in PyTorch, it can be set only once.\n\nArgs:\n    int (int): a positive thread count.\n" };
     (cuda_is_available) => { "cuda_is_available() -> bool\n\nWhether a CUDA device can be used: False while rtorch has no CUDA backend. Behind ``rtorch.cuda.is_available()``.\n" };
     (cuda_device_count) => { "cuda_device_count() -> int\n\nThe number of usable CUDA devices (0 while rtorch has no CUDA backend). Behind ``rtorch.cuda.device_count()``.\n" };
     (list_ops) => { "list_ops() -> list of dict\n\nThe engine's op registry: one dict per op (name, arity, domain, whether it is differentiable, dtypes), which the test suites walk.\n" };

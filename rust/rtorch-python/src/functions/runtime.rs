@@ -73,6 +73,23 @@ pub fn get_num_threads() -> usize {
 }
 
 #[pyfunction]
+#[doc = doc_functions!(get_num_interop_threads)]
+pub fn get_num_interop_threads() -> usize {
+    rtorch::parallel::get_num_interop_threads()
+}
+
+#[pyfunction]
+#[doc = doc_functions!(set_num_interop_threads)]
+pub fn set_num_interop_threads(n: i64) -> PyResult<()> {
+    if n <= 0 {
+        return Err(PyRuntimeError::new_err(
+            "set_num_interop_threads expects a positive integer",
+        ));
+    }
+    rtorch::parallel::set_num_interop_threads(n as usize).py()
+}
+
+#[pyfunction]
 #[doc = doc_functions!(cuda_is_available)]
 pub fn cuda_is_available() -> bool {
     rtorch::device::cuda_is_available()
@@ -123,6 +140,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         get_default_dtype,
         set_num_threads,
         get_num_threads,
+        get_num_interop_threads,
+        set_num_interop_threads,
         cuda_is_available,
         cuda_device_count,
         list_ops,
