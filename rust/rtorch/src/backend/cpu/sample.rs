@@ -193,7 +193,7 @@ fn normal(t: &Tensor, mean: f64, std: f64, s: &mut GenState) -> Result<()> {
     // The last block starts at n - 16 and is drawn afresh when n % 16 != 0.
     let starts = (0..n / 16)
         .map(|b| b * 16)
-        .chain((n % 16 != 0).then_some(n - 16));
+        .chain((!n.is_multiple_of(16)).then_some(n - 16));
     match dtype {
         DType::F64 => {
             let mut data: Vec<f64> = (0..n).map(|_| uniform53(s)).collect();
