@@ -6,7 +6,8 @@
 
 use rtorch::autograd::TensorMeta;
 use rtorch::backend::{
-    self, BinaryKernel, GemmKernel, ReduceKernel, ScanKernel, SoftmaxKernel, UnaryKernel,
+    self, BinaryKernel, FillKernel, GemmKernel, IndexKernel, ReduceKernel, SampleKernel,
+    ScanKernel, SoftmaxKernel, TernaryKernel, UnaryKernel,
 };
 use rtorch::layout::Layout;
 use rtorch::ops::{factory, sampling};
@@ -165,6 +166,84 @@ fn every_kernel_switch_refuses_a_cuda_tensor_by_name() {
     assert_no_cuda_kernel(backend::copy(&cpu, &x), "copy_");
     assert_no_cuda_kernel(backend::copy(&x, &cpu), "copy_");
 
+    let cond = on_cuda(&[2, 3], DType::Bool);
+    let lc = cond.layout().clone();
+    let ternaries = [
+        (TernaryKernel::Where, "where"),
+        (
+            TernaryKernel::Addcmul(rtorch::Scalar::Float(0.5)),
+            "addcmul",
+        ),
+        (TernaryKernel::Addcdiv(rtorch::Scalar::Int(2)), "addcdiv"),
+        (TernaryKernel::Lerp(Some(0.25)), "lerp"),
+        (TernaryKernel::Lerp(None), "lerp"),
+    ];
+    for (k, name) in ternaries {
+        let first = if k == TernaryKernel::Where { &cond } else { &x };
+        let r = backend::ternary(k, (first, &lc), (&x, &l), (&x, &l), &out);
+        assert_no_cuda_kernel(r, name);
+    }
+
+    let fills = [
+        (FillKernel::Value(rtorch::Scalar::Int(3)), "fill_"),
+        (
+            FillKernel::Arange {
+                start: 0.0,
+                step: 1.0,
+            },
+            "arange",
+        ),
+        (
+            FillKernel::Linspace {
+                start: 0.0,
+                end: 1.0,
+            },
+            "linspace",
+        ),
+        (FillKernel::Eye, "eye"),
+    ];
+    for (k, name) in fills {
+        assert_no_cuda_kernel(backend::fill(k, &x), name);
+    }
+    let gen = rtorch::random::Generator::new(0);
+    let probs = [0.5; 6];
+    let samplers = [
+        (SampleKernel::Uniform { from: 0.0, to: 1.0 }, "uniform_"),
+        (
+            SampleKernel::Normal {
+                mean: 0.0,
+                std: 1.0,
+            },
+            "normal_",
+        ),
+        (
+            SampleKernel::Random {
+                from: 0,
+                range: 10,
+                wide: false,
+            },
+            "random_",
+        ),
+        (SampleKernel::Random64, "random_"),
+        (SampleKernel::Bernoulli(0.5), "bernoulli_"),
+        (
+            SampleKernel::BernoulliTensor {
+                probs: &probs,
+                double: true,
+            },
+            "bernoulli_",
+        ),
+    ];
+    for (k, name) in samplers {
+        assert_no_cuda_kernel(backend::sample(k, &x, &mut gen.0.lock()), name);
+    }
+
+    let nz = on_cuda(&[2, 2], DType::I64);
+    assert_no_cuda_kernel(backend::index(IndexKernel::Nonzero, &cond, &nz), "nonzero");
+    assert_no_cuda_kernel(backend::accumulate(&x, &x), "index_put_");
+    assert_no_cuda_kernel(backend::item(&x).map(|_| ()), "_local_scalar_dense");
+    assert_no_cuda_kernel(backend::has_zero(&idx).map(|_| ()), "eq");
+
     assert_no_cuda_kernel(backend::gemm(GemmKernel::Mm, &sq, &sq, &sq), "mm");
     let batch = on_cuda(&[3, 2, 2], DType::F32);
     assert_no_cuda_kernel(backend::gemm(GemmKernel::Mm, &batch, &batch, &batch), "bmm");
@@ -197,13 +276,16 @@ fn ops_on_a_cuda_tensor_fail_cleanly() {
             "amax",
             reduce::amax_amin(&x, Some(&[1]), false, reduce::Extremum::Max),
         ),
-        ("max()", reduce::max_min_all(&x, true)),
+        ("max()", reduce::max_min_all(&x, reduce::Extremum::Max)),
         (
             "max(dim)",
-            reduce::max_min_dim(&x, 1, false, true).map(|p| p.0),
+            reduce::max_min_dim(&x, 1, false, reduce::Extremum::Max).map(|p| p.0),
         ),
-        ("argmin", reduce::argmax_argmin(&x, None, false, false)),
-        ("all", reduce::all_any(&x, None, false, true)),
+        (
+            "argmin",
+            reduce::argmax_argmin(&x, None, false, reduce::Extremum::Min),
+        ),
+        ("all", reduce::all_any(&x, None, false, ReduceKernel::All)),
         ("norm", reduce::norm(&x, 2.0, None, false)),
         ("var", moments::var(&x, Some(&[1]), 1.0, false)),
         ("std", moments::std(&x, None, 0.0, true)),
@@ -287,4 +369,61 @@ fn the_new_switches_run_cpu_kernels_by_id() {
     };
     backend::gemm(addmm, &x, &xt, &prod).unwrap();
     assert_eq!(prod.to_vec::<f32>().unwrap(), vec![9.0, 14.0, 18.0, 36.5]);
+}
+
+#[test]
+fn the_ternary_fill_index_and_query_switches_run_cpu_kernels() {
+    let a = Tensor::from_slice(&[1.0f64, 2.0, 3.0], &[3]).unwrap();
+    let b = Tensor::from_slice(&[10.0f64, 20.0, 30.0], &[3]).unwrap();
+    let cond = Tensor::from_slice(&[true, false, true], &[3]).unwrap();
+    let out = a.new_empty(&[3], DType::F64).unwrap();
+    let (la, lc) = (a.layout().clone(), cond.layout().clone());
+    let r = backend::ternary(
+        TernaryKernel::Where,
+        (&cond, &lc),
+        (&a, &la),
+        (&b, &la),
+        &out,
+    );
+    r.unwrap();
+    assert_eq!(out.to_vec::<f64>().unwrap(), vec![1.0, 20.0, 3.0]);
+    let addcmul = TernaryKernel::Addcmul(rtorch::Scalar::Float(0.5));
+    backend::ternary(addcmul, (&a, &la), (&a, &la), (&b, &la), &out).unwrap();
+    assert_eq!(out.to_vec::<f64>().unwrap(), vec![6.0, 22.0, 48.0]);
+    let lerp = TernaryKernel::Lerp(Some(0.5));
+    backend::ternary(lerp, (&a, &la), (&b, &la), (&b, &la), &out).unwrap();
+    assert_eq!(out.to_vec::<f64>().unwrap(), vec![5.5, 11.0, 16.5]);
+
+    let r = Tensor::empty(&[4], DType::I32, Device::Cpu).unwrap();
+    backend::fill(
+        FillKernel::Arange {
+            start: 2.0,
+            step: 3.0,
+        },
+        &r,
+    )
+    .unwrap();
+    assert_eq!(r.to_vec::<i32>().unwrap(), vec![2, 5, 8, 11]);
+    let eye = Tensor::zeros(&[2, 3], DType::F32, Device::Cpu).unwrap();
+    backend::fill(FillKernel::Eye, &eye).unwrap();
+    assert_eq!(eye.to_vec::<f32>().unwrap(), vec![1., 0., 0., 0., 1., 0.]);
+
+    // nonzero's output has the count's rows; a short one is an error, not a stray write.
+    let nz = Tensor::empty(&[2, 1], DType::I64, Device::Cpu).unwrap();
+    backend::index(IndexKernel::Nonzero, &cond, &nz).unwrap();
+    assert_eq!(nz.to_vec::<i64>().unwrap(), vec![0, 2]);
+    let short = Tensor::empty(&[1, 1], DType::I64, Device::Cpu).unwrap();
+    assert!(backend::index(IndexKernel::Nonzero, &cond, &short).is_err());
+
+    // Overlapping views: every contribution lands (stride 0 names one element thrice).
+    let acc = Tensor::zeros(&[1], DType::F64, Device::Cpu).unwrap();
+    let rep = rtorch::ops::movement::as_strided(&acc, &[3], &[0], None).unwrap();
+    backend::accumulate(&rep, &a).unwrap();
+    assert_eq!(acc.to_vec::<f64>().unwrap(), vec![6.0]);
+
+    assert_eq!(backend::item(&b).unwrap(), rtorch::Scalar::Float(10.0));
+    let ints = Tensor::from_slice(&[3i64, 0, 5], &[3]).unwrap();
+    assert!(backend::has_zero(&ints).unwrap());
+    let odd = rtorch::ops::movement::as_strided(&ints, &[2], &[2], None).unwrap();
+    assert!(!backend::has_zero(&odd).unwrap());
 }

@@ -9,6 +9,8 @@ use crate::tensor::{PyTensor, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
+use rtorch::backend::ReduceKernel;
+use rtorch::ops::reduce::Extremum;
 use rtorch::ops::{binary, cast, moments, reduce, scan, softmax};
 use rtorch::Tensor;
 
@@ -113,7 +115,7 @@ impl PyTensor {
         let dim = crate::convert::numpy_alias("max", dim, axis, "axis")?;
         let keepdim = crate::convert::numpy_alias("max", keepdim, keepdims, "keepdims")?;
         let keepdim = keepdim_arg("max", dim, keepdim)?;
-        self.max_min(py, dim, keepdim, true, out)
+        self.max_min(py, dim, keepdim, Extremum::Max, out)
     }
     #[pyo3(signature = (dim=None, keepdim=None, *, out=None, axis=None, keepdims=None))]
     #[doc = doc_reduce!(min)]
@@ -129,7 +131,7 @@ impl PyTensor {
         let dim = crate::convert::numpy_alias("min", dim, axis, "axis")?;
         let keepdim = crate::convert::numpy_alias("min", keepdim, keepdims, "keepdims")?;
         let keepdim = keepdim_arg("min", dim, keepdim)?;
-        self.max_min(py, dim, keepdim, false, out)
+        self.max_min(py, dim, keepdim, Extremum::Min, out)
     }
     #[pyo3(signature = (dim=None, keepdim=false, *, out=None, axis=None, keepdims=None))]
     #[doc = doc_reduce!(amax)]
@@ -142,7 +144,7 @@ impl PyTensor {
         axis: Option<&Bound<'_, PyAny>>,
         keepdims: Option<bool>,
     ) -> R {
-        self.amax_amin(py, dim, axis, keepdim, keepdims, out, true)
+        self.amax_amin(py, dim, axis, keepdim, keepdims, out, Extremum::Max)
     }
     #[pyo3(signature = (dim=None, keepdim=false, *, out=None, axis=None, keepdims=None))]
     #[doc = doc_reduce!(amin)]
@@ -155,7 +157,7 @@ impl PyTensor {
         axis: Option<&Bound<'_, PyAny>>,
         keepdims: Option<bool>,
     ) -> R {
-        self.amax_amin(py, dim, axis, keepdim, keepdims, out, false)
+        self.amax_amin(py, dim, axis, keepdim, keepdims, out, Extremum::Min)
     }
     #[pyo3(signature = (dim=None, keepdim=false, *, out=None, axis=None, keepdims=None))]
     #[doc = doc_reduce!(argmax)]
@@ -173,7 +175,10 @@ impl PyTensor {
             crate::convert::numpy_alias_or("argmax", keepdim, false, keepdims, "keepdims")?;
         with_out(py, "argmax", &[&self.t], out, || {
             crate::ok!(py, self.t.numel(), || reduce::argmax_argmin(
-                &self.t, dim, keepdim, true
+                &self.t,
+                dim,
+                keepdim,
+                Extremum::Max
             ))
         })
     }
@@ -193,7 +198,10 @@ impl PyTensor {
             crate::convert::numpy_alias_or("argmin", keepdim, false, keepdims, "keepdims")?;
         with_out(py, "argmin", &[&self.t], out, || {
             crate::ok!(py, self.t.numel(), || reduce::argmax_argmin(
-                &self.t, dim, keepdim, false
+                &self.t,
+                dim,
+                keepdim,
+                Extremum::Min
             ))
         })
     }
@@ -321,7 +329,7 @@ impl PyTensor {
             &self.t,
             d.as_deref(),
             keepdim,
-            true,
+            ReduceKernel::All,
         ))
     }
     #[pyo3(signature = (dim=None, keepdim=false, *, axis=None, keepdims=None))]
@@ -341,7 +349,7 @@ impl PyTensor {
             &self.t,
             d.as_deref(),
             keepdim,
-            false,
+            ReduceKernel::Any,
         ))
     }
     /// Runs `fn(self)` (an out-of-place op) and writes the result into `self`, keeping
@@ -448,12 +456,9 @@ impl PyTensor {
         keepdim: bool,
         keepdims: Option<bool>,
         out: Out<'_, '_>,
-        is_max: bool,
+        which: Extremum,
     ) -> R {
-        let (name, which) = match is_max {
-            true => ("amax", reduce::Extremum::Max),
-            false => ("amin", reduce::Extremum::Min),
-        };
+        let name = which.amax_name();
         let d = dims(crate::convert::numpy_alias(name, dim, axis, "axis")?)?;
         let keepdim = crate::convert::numpy_alias_or(name, keepdim, false, keepdims, "keepdims")?;
         with_out(py, name, &[&self.t], out, || {
@@ -471,23 +476,22 @@ impl PyTensor {
         py: Python<'_>,
         dim: Option<&Bound<'_, PyAny>>,
         keepdim: bool,
-        is_max: bool,
+        which: Extremum,
         out: Out<'_, '_>,
     ) -> PyResult<Py<PyAny>> {
-        let name = if is_max { "max" } else { "min" };
+        let name = which.name();
         match dim {
             None => with_out(py, name, &[&self.t], out, || {
-                crate::ok!(py, self.t.numel(), || reduce::max_min_all(&self.t, is_max))
+                crate::ok!(py, self.t.numel(), || reduce::max_min_all(&self.t, which))
             })?
             .into_py_any(py),
             Some(o) if o.is_instance_of::<PyTensor>() => {
                 // `max(other)` is `maximum`.
                 let b = &o.cast::<PyTensor>()?.get().t;
                 with_out(py, name, &[&self.t, b], out, || {
-                    crate::ok!(py, self.t.numel(), || if is_max {
-                        binary::maximum(&self.t, b)
-                    } else {
-                        binary::minimum(&self.t, b)
+                    crate::ok!(py, self.t.numel(), || match which {
+                        Extremum::Max => binary::maximum(&self.t, b),
+                        Extremum::Min => binary::minimum(&self.t, b),
                     })
                 })?
                 .into_py_any(py)
@@ -495,7 +499,7 @@ impl PyTensor {
             Some(o) => {
                 let d: i64 = o.extract()?;
                 let pair = crate::engine!(py, self.t.numel(), || {
-                    reduce::max_min_dim(&self.t, d, keepdim, is_max)
+                    reduce::max_min_dim(&self.t, d, keepdim, which)
                 })?;
                 let (v, i) = match out {
                     Some(o) if !o.is_none() => write_pair(py, name, &[&self.t], o, pair)?,

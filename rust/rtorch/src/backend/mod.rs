@@ -222,6 +222,47 @@ pub fn binary(
     }
 }
 
+/// The kernels of the three-input pointwise ops (`ops/elementwise/pointwise.rs` decides
+/// their dtypes and derivatives).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TernaryKernel {
+    /// `c ? a : b` with the condition first (bool), the values in `out`'s dtype.
+    Where,
+    /// `a + (value * b) * c`, computed in PyTorch's opmath type.
+    Addcmul(Scalar),
+    /// `a + (value * b) / c`.
+    Addcdiv(Scalar),
+    /// `lerp(start, end, weight)` from the nearer end; with a number weight the kernel
+    /// reads it (full precision) instead of the third operand.
+    Lerp(Option<f64>),
+}
+
+impl TernaryKernel {
+    pub fn name(self) -> &'static str {
+        match self {
+            TernaryKernel::Where => "where",
+            TernaryKernel::Addcmul(_) => "addcmul",
+            TernaryKernel::Addcdiv(_) => "addcdiv",
+            TernaryKernel::Lerp(_) => "lerp",
+        }
+    }
+}
+
+/// `out = k(a, b, c)` elementwise: the operands' layouts broadcast to `out`'s shape, the
+/// values already in `out`'s dtype.
+pub fn ternary(
+    k: TernaryKernel,
+    a: (&Tensor, &Layout),
+    b: (&Tensor, &Layout),
+    c: (&Tensor, &Layout),
+    out: &Tensor,
+) -> Result<()> {
+    match out.device() {
+        Device::Cpu => cpu::ternary::run(k, a, b, c, out),
+        Device::Cuda(_) => cuda::ternary(k, a, b, c, out),
+    }
+}
+
 /// The kernels of the reductions (`ops/reduction/` decides the dims, the dtypes and the
 /// derivatives; mean, norm and logsumexp are composed of these). Each writes fresh
 /// contiguous outputs that hold the kept dims in order (with or without keepdim's 1s).
@@ -337,6 +378,91 @@ pub fn softmax(k: SoftmaxKernel, x: &Tensor, out: &Tensor) -> Result<()> {
     }
 }
 
+/// The kernels that write values into an existing tensor (`ops/creation/` checks the
+/// arguments and allocates).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FillKernel {
+    /// Every element of the view (the value already checked to fit the dtype).
+    Value(Scalar),
+    /// `arange`'s values into a fresh contiguous 1-d tensor.
+    Arange { start: f64, step: f64 },
+    /// `linspace`'s values (filled from both ends) into a fresh contiguous 1-d tensor.
+    Linspace { start: f64, end: f64 },
+    /// Ones on the main diagonal of a zeroed matrix.
+    Eye,
+}
+
+impl FillKernel {
+    pub fn name(self) -> &'static str {
+        match self {
+            FillKernel::Value(_) => "fill_",
+            FillKernel::Arange { .. } => "arange",
+            FillKernel::Linspace { .. } => "linspace",
+            FillKernel::Eye => "eye",
+        }
+    }
+}
+
+/// Writes `k`'s values into `t`.
+pub fn fill(k: FillKernel, t: &Tensor) -> Result<()> {
+    match t.device() {
+        Device::Cpu => cpu::fill::run(k, t),
+        Device::Cuda(_) => cuda::fill(k, t),
+    }
+}
+
+/// The random samplers (`ops/creation/sampling.rs` checks the arguments, picks the
+/// generator and records the history). Each fills every element of a view in the order
+/// and with the draws of PyTorch's CPU streams (NOTE [ Torch's CPU random streams ]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SampleKernel<'a> {
+    /// Uniform in `[from, to)`.
+    Uniform {
+        from: f64,
+        to: f64,
+    },
+    Normal {
+        mean: f64,
+        std: f64,
+    },
+    /// `w % range + from` from a 32-bit word, or a 64-bit one when `wide`.
+    Random {
+        from: i64,
+        range: u64,
+        wide: bool,
+    },
+    /// A whole 64-bit word as an int64 (`random_(from=int64 min)`).
+    Random64,
+    /// True with probability `p`.
+    Bernoulli(f64),
+    /// True with the probability at the same row-major position; 53-bit uniforms when
+    /// `double` (a float64 `p`), else 24-bit ones compared in float.
+    BernoulliTensor {
+        probs: &'a [f64],
+        double: bool,
+    },
+}
+
+impl SampleKernel<'_> {
+    pub fn name(self) -> &'static str {
+        match self {
+            SampleKernel::Uniform { .. } => "uniform_",
+            SampleKernel::Normal { .. } => "normal_",
+            SampleKernel::Random { .. } | SampleKernel::Random64 => "random_",
+            SampleKernel::Bernoulli(_) | SampleKernel::BernoulliTensor { .. } => "bernoulli_",
+        }
+    }
+}
+
+/// Fills `t` with `k`'s draws from the generator state `gen` (a CUDA backend would take
+/// its own generator's state).
+pub fn sample(k: SampleKernel<'_>, t: &Tensor, gen: &mut crate::random::GenState) -> Result<()> {
+    match t.device() {
+        Device::Cpu => cpu::sample::run(k, t, gen),
+        Device::Cuda(_) => cuda::sample(k, t, gen),
+    }
+}
+
 /// Writes `src` (already broadcast to `dst`'s shape) into `dst`, converting the dtype as
 /// C++ casts do: the one copy kernel behind clone, contiguous, `copy_` and `to(dtype)`
 /// (PyTorch's `copy_`).
@@ -344,6 +470,57 @@ pub fn copy(dst: &Tensor, src: &Tensor) -> Result<()> {
     match (dst.device(), src.device()) {
         (Device::Cpu, Device::Cpu) => cpu::copy::run(dst, src),
         _ => cuda::copy(dst, src),
+    }
+}
+
+/// `dst[i] += src[i]` one element at a time in `dst`'s logical order, so an element that
+/// the view `dst` names more than once receives every contribution (`ops/view_grad.rs`'s
+/// gradient through overlapping views); `src` is contiguous, in `dst`'s dtype and shape.
+pub fn accumulate(dst: &Tensor, src: &Tensor) -> Result<()> {
+    match dst.device() {
+        Device::Cpu => cpu::copy::accumulate(dst, src),
+        Device::Cuda(_) => cuda::accumulate(dst, src),
+    }
+}
+
+/// The first element of a non-empty `t` as a number of its kind (PyTorch's `item`; on a
+/// device, a copy to the host).
+pub fn item(t: &Tensor) -> Result<Scalar> {
+    match t.device() {
+        Device::Cpu => cpu::query::item(t),
+        Device::Cuda(_) => cuda::item(t),
+    }
+}
+
+/// Whether the integer or bool `t` holds a zero (integer division's zero-divisor check).
+pub fn has_zero(t: &Tensor) -> Result<bool> {
+    match t.device() {
+        Device::Cpu => cpu::query::has_zero(t),
+        Device::Cuda(_) => cuda::has_zero(t),
+    }
+}
+
+/// The kernels that write index tensors (`ops/shape/indexing.rs`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum IndexKernel {
+    /// The coordinates of the true elements of a contiguous bool tensor, in row-major
+    /// order, into an int64 `[count, ndim]` output (any strides).
+    Nonzero,
+}
+
+impl IndexKernel {
+    pub fn name(self) -> &'static str {
+        match self {
+            IndexKernel::Nonzero => "nonzero",
+        }
+    }
+}
+
+/// `out = k(x)`; `out` is sized by the op (for `Nonzero`, from a count of `x`).
+pub fn index(k: IndexKernel, x: &Tensor, out: &Tensor) -> Result<()> {
+    match x.device() {
+        Device::Cpu => cpu::index::run(k, x, out),
+        Device::Cuda(_) => cuda::index(k, x, out),
     }
 }
 

@@ -1,9 +1,12 @@
 //! The CUDA entry points of a build without the `cuda` feature: every one raises
 //! PyTorch's error for a build without CUDA.
 
-use super::{BinaryKernel, GemmKernel, ReduceKernel, ScanKernel, SoftmaxKernel, UnaryKernel};
+use super::{
+    BinaryKernel, FillKernel, GemmKernel, IndexKernel, ReduceKernel, SampleKernel, ScanKernel,
+    SoftmaxKernel, TernaryKernel, UnaryKernel,
+};
 use crate::layout::Layout;
-use crate::{Device, Error, Result, Tensor};
+use crate::{Device, Error, Result, Scalar, Tensor};
 
 pub fn no_kernel(_op: &str) -> Error {
     Error::runtime("Torch not compiled with CUDA enabled")
@@ -30,6 +33,16 @@ pub fn binary(
     Err(no_kernel(k.name()))
 }
 
+pub fn ternary(
+    k: TernaryKernel,
+    _a: (&Tensor, &Layout),
+    _b: (&Tensor, &Layout),
+    _c: (&Tensor, &Layout),
+    _out: &Tensor,
+) -> Result<()> {
+    Err(no_kernel(k.name()))
+}
+
 pub fn reduce(k: ReduceKernel, _x: &Tensor, _dims: &[usize], _out: &[&Tensor]) -> Result<()> {
     Err(no_kernel(k.name()))
 }
@@ -44,6 +57,30 @@ pub fn softmax(k: SoftmaxKernel, _x: &Tensor, _out: &Tensor) -> Result<()> {
 
 pub fn copy(_dst: &Tensor, _src: &Tensor) -> Result<()> {
     Err(no_kernel("copy_"))
+}
+
+pub fn fill(k: FillKernel, _t: &Tensor) -> Result<()> {
+    Err(no_kernel(k.name()))
+}
+
+pub fn sample(k: SampleKernel<'_>, _t: &Tensor, _gen: &mut crate::random::GenState) -> Result<()> {
+    Err(no_kernel(k.name()))
+}
+
+pub fn accumulate(_dst: &Tensor, _src: &Tensor) -> Result<()> {
+    Err(no_kernel("index_put_"))
+}
+
+pub fn item(_t: &Tensor) -> Result<Scalar> {
+    Err(no_kernel("_local_scalar_dense"))
+}
+
+pub fn has_zero(_t: &Tensor) -> Result<bool> {
+    Err(no_kernel("eq"))
+}
+
+pub fn index(k: IndexKernel, _x: &Tensor, _out: &Tensor) -> Result<()> {
+    Err(no_kernel(k.name()))
 }
 
 pub fn gemm(k: GemmKernel<'_>, _a: &Tensor, _b: &Tensor, out: &Tensor) -> Result<()> {

@@ -15,7 +15,7 @@ use super::factory::fill_raw;
 use crate::autograd::{needs_grad, record, record_node};
 use crate::layout::Layout;
 use crate::storage::Storage;
-use crate::{bail, with_dtype, Result, Scalar, Tensor};
+use crate::{bail, Result, Scalar, Tensor};
 use std::sync::Arc;
 
 /// Where a view's elements lie in its base: two layouts over one buffer laid out like
@@ -124,34 +124,10 @@ impl Region {
     }
 }
 
-/// `dst[i] += src[i]` one element at a time, in order, so that elements `dst` names more
-/// than once receive every contribution.
+/// `dst[i] += src[i]` in order, so that elements `dst` names more than once receive every
+/// contribution.
 fn accumulate_into(dst: &Tensor, src: &Tensor) -> Result<()> {
-    let src = super::cast::cast_copy(src, dst.dtype())?;
-    let shape = dst.dims();
-    let strides = dst.strides_vec();
-    with_dtype!(dst.dtype(), T, {
-        use crate::backend::cpu::num::Arith;
-        let (d, s) = (dst.cpu_ptr::<T>()?, src.cpu_ptr::<T>()?);
-        let mut idx = vec![0usize; shape.len()];
-        for i in 0..dst.numel() {
-            let off: isize = idx
-                .iter()
-                .zip(&strides)
-                .map(|(&j, &st)| j as isize * st)
-                .sum();
-            // SAFETY: `off` is a position of the live view `dst`; `src` is contiguous.
-            unsafe { *d.offset(off) = (*d.offset(off)).add(*s.add(i)) };
-            for k in (0..shape.len()).rev() {
-                idx[k] += 1;
-                if idx[k] < shape[k] {
-                    break;
-                }
-                idx[k] = 0;
-            }
-        }
-    });
-    Ok(())
+    crate::backend::accumulate(dst, &super::cast::cast_copy(src, dst.dtype())?)
 }
 
 /// Errors PyTorch raises before a recorded in-place write into the view `a`.

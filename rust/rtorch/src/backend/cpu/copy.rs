@@ -84,3 +84,32 @@ fn copy_transposed(
     });
     Ok(())
 }
+
+/// `dst[i] += src[i]` one element at a time in `dst`'s logical order (`src` contiguous, in
+/// `dst`'s dtype), so an element `dst` names more than once receives every contribution.
+pub fn accumulate(dst: &Tensor, src: &Tensor) -> Result<()> {
+    let shape = dst.shape();
+    let strides = dst.strides();
+    with_dtype!(dst.dtype(), T, {
+        use super::num::Arith;
+        let (d, s) = (dst.cpu_ptr::<T>()?, src.cpu_ptr::<T>()?);
+        let mut idx = vec![0usize; shape.len()];
+        for i in 0..dst.numel() {
+            let off: isize = idx
+                .iter()
+                .zip(strides)
+                .map(|(&j, &st)| j as isize * st)
+                .sum();
+            // SAFETY: `off` is a position of the live view `dst`; `src` is contiguous.
+            unsafe { *d.offset(off) = (*d.offset(off)).add(*s.add(i)) };
+            for k in (0..shape.len()).rev() {
+                idx[k] += 1;
+                if idx[k] < shape[k] {
+                    break;
+                }
+                idx[k] = 0;
+            }
+        }
+    });
+    Ok(())
+}

@@ -4,12 +4,17 @@
 
 pub mod binary;
 pub mod copy;
+pub mod fill;
 pub mod gemm;
+pub mod index;
 pub mod iter;
 pub(crate) mod moments;
 pub mod num;
+pub mod query;
 pub mod reduce;
 pub mod reduce_iter;
+pub mod sample;
 pub mod scan;
 pub mod softmax;
+pub mod ternary;
 pub mod unary;

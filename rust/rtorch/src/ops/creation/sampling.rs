@@ -27,10 +27,11 @@
 //!   draw); rtorch follows the default path, which torch takes on every other CPU.
 
 use crate::autograd::{is_recording, record_node};
+use crate::backend::{self, SampleKernel};
 use crate::dtype::Real;
 use crate::ops::inplace;
 use crate::random::{default_generator, GenState, Generator};
-use crate::{dispatch, ensure, with_dtype, DType, Element, Result, Tensor};
+use crate::{dispatch, ensure, DType, Result, Tensor};
 use half::{bf16, f16};
 
 fn gen_or_default(g: Option<&Generator>) -> Generator {
@@ -64,85 +65,6 @@ fn digits(dtype: DType) -> u32 {
     }
 }
 
-/// Dims of a tensor, outermost first, in the order TensorIterator visits them: sorted by
-/// stride (insertion sort, ties between equal strides broken by size, stride-0 dims left
-/// where they are).
-fn visit_order(shape: &[usize], strides: &[isize]) -> Vec<usize> {
-    let nd = shape.len();
-    // perm[0] is the fastest-moving dim.
-    let mut perm: Vec<usize> = (0..nd).rev().collect();
-    let should_swap = |d0: usize, d1: usize| -> i32 {
-        let (s0, s1) = (strides[d0], strides[d1]);
-        if s0 == 0 || s1 == 0 {
-            0
-        } else if s0 < s1 {
-            -1
-        } else if s0 > s1 || shape[d0] > shape[d1] {
-            1
-        } else {
-            0
-        }
-    };
-    for i in 1..nd {
-        let mut d1 = i;
-        for d0 in (0..i).rev() {
-            match should_swap(perm[d0], perm[d1]) {
-                c if c > 0 => {
-                    perm.swap(d0, d1);
-                    d1 = d0;
-                }
-                c if c < 0 => break,
-                _ => {}
-            }
-        }
-    }
-    perm.reverse();
-    perm
-}
-
-/// Writes `next(logical_index)` into every element of `t` in torch's visiting order.
-fn fill_in_order<T: Element>(t: &Tensor, mut next: impl FnMut(usize) -> T) -> Result<()> {
-    let n = t.numel();
-    let p = t.cpu_ptr::<T>()?;
-    if t.is_contiguous() {
-        for i in 0..n {
-            // SAFETY: contiguous, i < numel.
-            unsafe { *p.add(i) = next(i) };
-        }
-        return Ok(());
-    }
-    if n == 0 {
-        return Ok(());
-    }
-    let (shape, strides) = (t.shape(), t.strides());
-    let order = visit_order(shape, strides);
-    let mut logical_strides = vec![0usize; shape.len()];
-    let mut acc = 1;
-    for d in (0..shape.len()).rev() {
-        logical_strides[d] = acc;
-        acc *= shape[d];
-    }
-    let mut idx = vec![0usize; order.len()];
-    let (mut off, mut logical) = (0isize, 0usize);
-    for _ in 0..n {
-        // SAFETY: `off` walks the elements of `t`'s view.
-        unsafe { *p.offset(off) = next(logical) };
-        for k in (0..order.len()).rev() {
-            let d = order[k];
-            idx[k] += 1;
-            off += strides[d];
-            logical += logical_strides[d];
-            if idx[k] < shape[d] {
-                break;
-            }
-            off -= strides[d] * shape[d] as isize;
-            logical -= logical_strides[d] * shape[d];
-            idx[k] = 0;
-        }
-    }
-    Ok(())
-}
-
 /// Runs a sampler as the in-place op `op` on `t`: straight into `t` when no autograd is
 /// involved, else through `inplace::apply` (the history becomes `node`, whose gradient is
 /// zero) with a buffer laid out like `t`, so the visiting order is the same.
@@ -163,16 +85,6 @@ fn sample_into(
         fill(&buf)?;
         Ok(buf)
     })
-}
-
-/// A uniform in [0, 1) from 24 bits of one word (float, half, bfloat16).
-fn uniform24(s: &mut GenState) -> f32 {
-    (s.random() & ((1 << 24) - 1)) as f32 * (1.0 / (1u32 << 24) as f32)
-}
-
-/// A uniform in [0, 1) from 53 bits of a 64-bit draw (float64).
-fn uniform53(s: &mut GenState) -> f64 {
-    (s.random64() & ((1 << 53) - 1)) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 fn check_bounds(name: &str, v: f64, dtype: DType) -> Result<()> {
@@ -205,52 +117,8 @@ pub fn uniform_(t: &Tensor, from: f64, to: f64, g: Option<&Generator>) -> Result
     );
     let g = gen_or_default(g);
     sample_into(t, "uniform_", "UniformBackward0", |t| {
-        let mut s = g.0.lock();
-        if dtype == DType::F64 {
-            fill_in_order::<f64>(t, |_| {
-                let y = uniform53(&mut s).mul_add(to - from, from);
-                if y == to {
-                    from
-                } else {
-                    y
-                }
-            })?;
-        } else {
-            let (from_f, to_f) = (from as f32, to as f32);
-            let width = to_f - from_f;
-            dispatch!(
-                FLOAT,
-                dtype,
-                T,
-                {
-                    let (from_t, to_t) = (
-                        T::elem_from_f64(from_f as f64),
-                        T::elem_from_f64(to_f as f64),
-                    );
-                    fill_in_order::<T>(t, |_| {
-                        let y = T::elem_from_f64(uniform24(&mut s).mul_add(width, from_f) as f64);
-                        if y == to_t {
-                            from_t
-                        } else {
-                            y
-                        }
-                    })?;
-                },
-                return Err(crate::ops::unsupported("check_uniform_bounds", dtype))
-            );
-        }
-        Ok(())
+        backend::sample(SampleKernel::Uniform { from, to }, t, &mut g.0.lock())
     })
-}
-
-/// One Box-Muller pair in float from uniforms `u[j]`, `u[j + 8]` (torch's float 16-block).
-fn box_muller_f32(a: f32, b: f32, mean: f32, std: f32) -> (f32, f32) {
-    let radius = (-2.0f32 * (1.0 - a).ln()).sqrt();
-    let theta = (2.0 * std::f64::consts::PI) as f32 * b;
-    (
-        (radius * theta.cos()).mul_add(std, mean),
-        (radius * theta.sin()).mul_add(std, mean),
-    )
 }
 
 /// `t.normal_(mean, std)`.
@@ -264,87 +132,7 @@ pub fn normal_(t: &Tensor, mean: f64, std: f64, g: Option<&Generator>) -> Result
     );
     let g = gen_or_default(g);
     sample_into(t, "normal_", "NormalBackward0", |t| {
-        let mut s = g.0.lock();
-        let n = t.numel();
-        if n < 16 || !t.is_contiguous() {
-            dispatch!(
-                FLOAT,
-                dtype,
-                T,
-                {
-                    fill_in_order::<T>(t, |_| T::elem_from_f64(s.normal_f64().mul_add(std, mean)))?;
-                },
-                return Err(crate::ops::unsupported("normal_kernel_cpu", dtype))
-            );
-            return Ok(());
-        }
-        // The last block starts at n - 16 and is drawn afresh when n % 16 != 0.
-        let starts = (0..n / 16)
-            .map(|b| b * 16)
-            .chain((n % 16 != 0).then_some(n - 16));
-        match dtype {
-            DType::F64 => {
-                let mut data: Vec<f64> = (0..n).map(|_| uniform53(&mut s)).collect();
-                for start in starts {
-                    if start % 16 != 0 {
-                        for v in &mut data[start..] {
-                            *v = uniform53(&mut s);
-                        }
-                    }
-                    let d = &mut data[start..start + 16];
-                    for j in 0..8 {
-                        let radius = (-2.0 * (1.0 - d[j]).ln()).sqrt();
-                        let theta = 2.0 * std::f64::consts::PI * d[j + 8];
-                        d[j] = (radius * theta.cos()).mul_add(std, mean);
-                        d[j + 8] = (radius * theta.sin()).mul_add(std, mean);
-                    }
-                }
-                let mut it = data.into_iter();
-                fill_in_order::<f64>(t, |_| it.next().unwrap_or(0.0))?;
-            }
-            DType::F32 => {
-                let (mean, std) = (mean as f32, std as f32);
-                let mut data: Vec<f32> = (0..n).map(|_| uniform24(&mut s)).collect();
-                for start in starts {
-                    if start % 16 != 0 {
-                        for v in &mut data[start..] {
-                            *v = uniform24(&mut s);
-                        }
-                    }
-                    let d = &mut data[start..start + 16];
-                    for j in 0..8 {
-                        (d[j], d[j + 8]) = box_muller_f32(d[j], d[j + 8], mean, std);
-                    }
-                }
-                let mut it = data.into_iter();
-                fill_in_order::<f32>(t, |_| it.next().unwrap_or(0.0))?;
-            }
-            _ => {
-                // Half types: 16 fresh uniforms per block, computed in float.
-                let (mean, std) = (mean as f32, std as f32);
-                let mut data = vec![0f32; n];
-                for start in starts {
-                    let u: Vec<f32> = (0..16).map(|_| uniform24(&mut s)).collect();
-                    for j in 0..8 {
-                        (data[start + j], data[start + j + 8]) =
-                            box_muller_f32(u[j], u[j + 8], mean, std);
-                    }
-                }
-                let mut it = data.into_iter();
-                dispatch!(
-                    FLOAT,
-                    dtype,
-                    T,
-                    {
-                        fill_in_order::<T>(t, |_| {
-                            T::elem_from_f64(it.next().unwrap_or(0.0) as f64)
-                        })?;
-                    },
-                    return Err(crate::ops::unsupported("normal_kernel_cpu", dtype))
-                );
-            }
-        }
-        Ok(())
+        backend::sample(SampleKernel::Normal { mean, std }, t, &mut g.0.lock())
     })
 }
 
@@ -423,19 +211,13 @@ pub fn random_(t: &Tensor, g: Option<&Generator>) -> Result<()> {
     let dtype = t.dtype();
     let g = gen_or_default(g);
     sample_into(t, "random_", "RandomBackward2", |t| {
-        let mut s = g.0.lock();
-        match dtype {
-            DType::Bool => fill_in_order::<bool>(t, |_| s.random() & 1 != 0)?,
-            DType::I64 => fill_in_order::<i64>(t, |_| (s.random64() % (1u64 << 63)) as i64)?,
-            DType::F64 => fill_in_order::<f64>(t, |_| (s.random64() % ((1 << 53) + 1)) as f64)?,
-            _ => {
-                let modulus = max_inclusive(dtype) as u64 + 1;
-                with_dtype!(dtype, T, {
-                    fill_in_order::<T>(t, |_| T::from_i64((s.random() as u64 % modulus) as i64))?;
-                });
-            }
-        }
-        Ok(())
+        // The 64-bit draws are int64's and float64's, whatever the range.
+        let k = SampleKernel::Random {
+            from: 0,
+            range: max_inclusive(dtype) as u64 + 1,
+            wide: matches!(dtype, DType::I64 | DType::F64),
+        };
+        backend::sample(k, t, &mut g.0.lock())
     })
 }
 
@@ -496,11 +278,7 @@ fn random_range(
             );
             let g = gen_or_default(g);
             return sample_into(t, "random_", node, |t| {
-                let mut s = g.0.lock();
-                with_dtype!(dtype, T, {
-                    fill_in_order::<T>(t, |_| T::from_i64(s.random64() as i64))?;
-                });
-                Ok(())
+                backend::sample(SampleKernel::Random64, t, &mut g.0.lock())
             });
         }
         None => {
@@ -525,18 +303,8 @@ fn random_range(
     let wide = range >= 1 << 28;
     let g = gen_or_default(g);
     sample_into(t, "random_", node, |t| {
-        let mut s = g.0.lock();
-        with_dtype!(dtype, T, {
-            fill_in_order::<T>(t, |_| {
-                let w = if wide {
-                    s.random64()
-                } else {
-                    s.random() as u64
-                };
-                T::from_i64((w % range).wrapping_add(from as u64) as i64)
-            })?;
-        });
-        Ok(())
+        let k = SampleKernel::Random { from, range, wide };
+        backend::sample(k, t, &mut g.0.lock())
     })
 }
 
@@ -549,11 +317,7 @@ pub fn bernoulli_scalar_(t: &Tensor, p: f64, g: Option<&Generator>) -> Result<()
     );
     let g = gen_or_default(g);
     sample_into(t, "bernoulli_", "BernoulliBackward2", |t| {
-        let mut s = g.0.lock();
-        with_dtype!(t.dtype(), T, {
-            fill_in_order::<T>(t, |_| T::from_bool(uniform53(&mut s) < p))?;
-        });
-        Ok(())
+        backend::sample(SampleKernel::Bernoulli(p), t, &mut g.0.lock())
     })
 }
 
@@ -573,14 +337,8 @@ fn probabilities(p: &Tensor, shape: &[usize]) -> Result<Vec<f64>> {
 /// Fills `t` from probabilities `probs` (row-major, `t`'s shape); `p_dtype` picks the
 /// uniform's precision.
 fn bernoulli_fill(t: &Tensor, probs: &[f64], p_dtype: DType, s: &mut GenState) -> Result<()> {
-    with_dtype!(t.dtype(), T, {
-        if p_dtype == DType::F64 {
-            fill_in_order::<T>(t, |i| T::from_bool(uniform53(s) < probs[i]))?;
-        } else {
-            fill_in_order::<T>(t, |i| T::from_bool(uniform24(s) < probs[i] as f32))?;
-        }
-    });
-    Ok(())
+    let double = p_dtype == DType::F64;
+    backend::sample(SampleKernel::BernoulliTensor { probs, double }, t, s)
 }
 
 /// `t.bernoulli_(p)` for a tensor `p` broadcast to `t`.
@@ -656,17 +414,4 @@ pub fn rand(
     let t = Tensor::empty(shape, dtype, device)?;
     uniform_(&t, 0.0, 1.0, g)?;
     Ok(t)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn visit_order_follows_strides() {
-        // A transposed (3, 4) tensor: shape (4, 3), strides (1, 4) -> dim 1 outermost.
-        assert_eq!(visit_order(&[4, 3], &[1, 4]), vec![1, 0]);
-        assert_eq!(visit_order(&[2, 3, 4], &[12, 4, 1]), vec![0, 1, 2]);
-        assert_eq!(visit_order(&[2, 3, 4], &[1, 8, 2]), vec![1, 2, 0]);
-    }
 }

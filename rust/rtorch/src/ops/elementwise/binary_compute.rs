@@ -3,14 +3,12 @@
 //! integer-division checks, the half-with-scalar path, and the operands cast and
 //! broadcast to the output, which is fresh or the caller's.
 
-use crate::backend::cpu::iter::SendPtr;
 use crate::backend::{BinaryKernel, RoundingMode};
-use crate::dtype::Real;
 use crate::layout::{broadcast_shapes, Layout};
 use crate::ops::binary::{check_cast, result_type};
 use crate::ops::cast::cast_for_op;
 use crate::ops::default_float;
-use crate::{bail, dispatch, ensure, DType, Result, Scalar, Tensor};
+use crate::{bail, ensure, DType, Result, Scalar, Tensor};
 
 /// (compute dtype, output dtype) for `op` on inputs of common type `common`.
 fn dtypes(op: BinaryKernel, common: DType, a: &Tensor, b: &Tensor) -> Result<(DType, DType)> {
@@ -87,7 +85,7 @@ fn check_int_division(op: BinaryKernel, compute: DType, b: &Tensor) -> Result<()
             | BinaryKernel::Fmod
     );
     if divides && compute.is_integral(true) {
-        ensure!(!has_zero(b)?, runtime, "ZeroDivisionError");
+        ensure!(!crate::backend::has_zero(b)?, runtime, "ZeroDivisionError");
     }
     if op == BinaryKernel::Pow && compute.is_integral(false) && b.is_wrapped_number() {
         let neg = b.to_vec::<i64>()?.iter().any(|&v| v < 0);
@@ -98,39 +96,6 @@ fn check_int_division(op: BinaryKernel, compute: DType, b: &Tensor) -> Result<()
         );
     }
     Ok(())
-}
-
-/// Whether `t` holds a zero, read in place through its strides (a divisor used to be
-/// copied to the host first: a full-size `Vec` for every integer `//` and `%`). Runs
-/// stop at their first zero; pool threads skip the rest once any has found one.
-fn has_zero(t: &Tensor) -> Result<bool> {
-    let found = std::sync::atomic::AtomicBool::new(false);
-    let strides = t.strides_vec();
-    dispatch!(
-        INTEGRAL | BOOL,
-        t.dtype(),
-        T,
-        {
-            let p = SendPtr(t.cpu_addr()? as *mut T);
-            crate::backend::cpu::iter::for_each_run(t.shape(), [&strides], 1, |off, n, st| {
-                if found.load(std::sync::atomic::Ordering::Relaxed) {
-                    return;
-                }
-                // SAFETY: the run lies inside t's view.
-                let zero =
-                    (0..n as isize).any(|i| unsafe { !(*p.at(off[0] + i * st[0])).is_nonzero() });
-                if zero {
-                    found.store(true, std::sync::atomic::Ordering::Relaxed);
-                }
-            });
-        },
-        bail!(
-            runtime,
-            "internal error: a zero-divisor check for {}",
-            t.dtype().name()
-        )
-    );
-    Ok(found.into_inner())
 }
 
 /// `t` in the compute dtype `ct` with its layout broadcast to `shape` (`l` when no cast).

@@ -3,9 +3,8 @@
 
 use crate::autograd::record;
 use crate::backend;
-use crate::dtype::Real;
 use crate::layout::MemoryFormat;
-use crate::{with_dtype, DType, Result, Scalar, Tensor};
+use crate::{DType, Result, Scalar, Tensor};
 
 /// A contiguous copy of `t` converted to `dtype` (no autograd).
 pub(crate) fn cast_copy(t: &Tensor, dtype: DType) -> Result<Tensor> {
@@ -60,15 +59,7 @@ pub fn scalar_of(t: &Tensor) -> Result<Scalar> {
         runtime,
         "a Tensor with 0 elements cannot be converted to Scalar"
     );
-    // SAFETY: a non-empty tensor's first element is valid at its data pointer.
-    Ok(with_dtype!(t.dtype(), T, {
-        let v = unsafe { *t.cpu_ptr::<T>()? };
-        match t.dtype() {
-            DType::Bool => Scalar::Bool(v.is_nonzero()),
-            d if d.is_integral(false) => Scalar::Int(v.to_i64()),
-            _ => Scalar::Float(v.to_f64()),
-        }
-    }))
+    backend::item(t)
 }
 
 /// PyTorch's overflow check for a Python number (a wrapped scalar) about to be stored as

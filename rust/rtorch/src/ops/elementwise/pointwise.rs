@@ -2,13 +2,12 @@
 //! addcdiv. Most are composed from binary primitives, so derivatives come for free.
 
 use crate::autograd::{expose_saved, needs_grad, record, Saved, SavedTensor};
-use crate::backend::cpu::iter::{map3, SendPtr};
-use crate::backend::cpu::num::Numeric;
+use crate::backend::{self, TernaryKernel};
 use crate::layout::{broadcast_shapes, Dims, Layout};
 use crate::ops::binary::{div, mul, result_type, sub};
 use crate::ops::cast::cast_for_op;
 use crate::ops::{Kind, OpInfo};
-use crate::{bail, dispatch, ensure, with_dtype, DType, Element, Result, Scalar, Tensor};
+use crate::{bail, ensure, DType, Result, Scalar, Tensor};
 
 /// This family's entries in the op registry (see `ops::FAMILIES`).
 pub const OPS: &[OpInfo] = &[
@@ -66,20 +65,13 @@ pub fn where_(cond: &Tensor, a: &Tensor, b: &Tensor) -> Result<Tensor> {
     let (ac, bc) = (cast_for_op(a, dt)?, cast_for_op(b, dt)?);
     let cb = cast_for_op(cond, DType::Bool)?;
     let [lc, la, lb] = layouts(&cb, &ac, &bc)?;
-    let os = out.strides_vec();
-    with_dtype!(dt, T, {
-        // SAFETY: all views are valid over `shape`.
-        unsafe {
-            map3(
-                &shape,
-                (SendPtr(out.cpu_ptr::<T>()?), &os),
-                (SendPtr(cb.cpu_ptr::<bool>()?), &lc.strides),
-                (SendPtr(ac.cpu_ptr::<T>()?), &la.strides),
-                (SendPtr(bc.cpu_ptr::<T>()?), &lb.strides),
-                |c: bool, x: T, y: T| if c { x } else { y },
-            )
-        }
-    });
+    backend::ternary(
+        TernaryKernel::Where,
+        (&cb, &lc),
+        (&ac, &la),
+        (&bc, &lb),
+        &out,
+    )?;
     if needs_grad(&[a, b]) {
         let sc = SavedTensor::input(cond)?;
         let saved = vec![("condition", sc.clone().into())];
@@ -556,7 +548,7 @@ pub fn addcdiv(x: &Tensor, t1: &Tensor, t2: &Tensor, value: Scalar) -> Result<Te
 // NOTE [ Fused pointwise kernels ]
 // lerp, addcmul and addcdiv were composed of binary ops: addcmul's `x + v * t1 * t2` made
 // two temporaries and three passes, lerp's two-sided formula six. Each is now one strided
-// loop over the broadcast operands (`map3`), computing in PyTorch's opmath type (float32
+// loop over the broadcast operands (`TernaryKernel`, `backend/cpu/ternary.rs`), computing in PyTorch's opmath type (float32
 // for the half types, rounded once at the end) in torch's order of operations:
 // `x + (v * t1) * t2`, `x + (v * t1) / t2`, and lerp from the nearer end,
 // `|w| < 0.5 ? s + w * (e - s) : e - (e - s) * (1 - w)`. An operand of another dtype than
@@ -583,34 +575,6 @@ fn output_for(inputs: &[&Tensor], shape: &[usize], dt: DType, op: &str) -> Resul
     inputs[0].new_elementwise(shape, dt, &strides)
 }
 
-/// `out = f(a, b, c)` over operands from `operand` (element type `T`) and a fresh `out` of
-/// element type `O` over the same shape.
-fn run3<T: Element, O: Element>(
-    out: &Tensor,
-    [a, b, c]: &[(Tensor, Layout); 3],
-    f: impl Fn(T, T, T) -> O + Sync + Send,
-) -> Result<()> {
-    debug_assert!(a.0.dtype() == T::DTYPE && out.dtype() == O::DTYPE);
-    let os = out.strides_vec();
-    let (pa, pb, pc) = (
-        a.0.cpu_ptr::<T>()?,
-        b.0.cpu_ptr::<T>()?,
-        c.0.cpu_ptr::<T>()?,
-    );
-    // SAFETY: every operand's layout is its own view broadcast to out's shape.
-    unsafe {
-        map3(
-            out.shape(),
-            (SendPtr(out.cpu_ptr::<O>()?), &os),
-            (SendPtr(pa), &a.1.strides),
-            (SendPtr(pb), &b.1.strides),
-            (SendPtr(pc), &c.1.strides),
-            f,
-        )
-    };
-    Ok(())
-}
-
 /// The forward of addcmul (`x + (v * t1) * t2`) and addcdiv (`x + (v * t1) / t2`) in
 /// the result dtype `rt`, one pass.
 fn addc_forward(
@@ -628,67 +592,14 @@ fn addc_forward(
         operand(t2, rt, &shape, op)?,
     ];
     let value = crate::ops::cast::scalar_of(value)?;
-    macro_rules! half {
-        ($h:ty) => {{
-            let v = value.to_f64() as f32;
-            if divide {
-                run3(&out, &ops, move |x: $h, a: $h, b: $h| {
-                    <$h>::from_f32(x.to_f32() + v * a.to_f32() / b.to_f32())
-                })
-            } else {
-                run3(&out, &ops, move |x: $h, a: $h, b: $h| {
-                    <$h>::from_f32(x.to_f32() + v * a.to_f32() * b.to_f32())
-                })
-            }
-        }};
-    }
-    match rt {
-        DType::F16 => half!(half::f16),
-        DType::BF16 => half!(half::bf16),
-        DType::F32 => addc_exact::<f32>(&out, &ops, value, divide),
-        DType::F64 => addc_exact::<f64>(&out, &ops, value, divide),
-        _ => dispatch!(
-            INTEGRAL,
-            rt,
-            T,
-            { addc_exact::<T>(&out, &ops, value, divide) },
-            Err(crate::ops::unsupported(op, rt))
-        ),
-    }?;
+    let k = match divide {
+        true => TernaryKernel::Addcdiv(value),
+        false => TernaryKernel::Addcmul(value),
+    };
+    let [a, b, c] = &ops;
+    backend::ternary(k, (&a.0, &a.1), (&b.0, &b.1), (&c.0, &c.1), &out)?;
     Ok(out)
 }
-
-/// addcmul/addcdiv computed in the result type itself (float32, float64, integers).
-fn addc_exact<T: Numeric>(
-    out: &Tensor,
-    ops: &[(Tensor, Layout); 3],
-    value: Scalar,
-    divide: bool,
-) -> Result<()> {
-    let v: T = value.cast();
-    if divide {
-        run3(out, ops, move |x: T, a: T, b: T| x.add(v.mul(a).div(b)))
-    } else {
-        run3(out, ops, move |x: T, a: T, b: T| x.add(v.mul(a).mul(b)))
-    }
-}
-
-macro_rules! lerp_in {
-    ($name:ident, $t:ty) => {
-        /// Torch's lerp: exact at both ends, computed from the nearer one.
-        #[inline(always)]
-        fn $name(s: $t, e: $t, w: $t) -> $t {
-            let d = e - s;
-            if w.abs() < 0.5 {
-                s + w * d
-            } else {
-                e - d * (1.0 - w)
-            }
-        }
-    };
-}
-lerp_in!(lerp_f32, f32);
-lerp_in!(lerp_f64, f64);
 
 /// The value of `lerp` (no history), one pass. A Python-number weight is read once into
 /// the opmath type, as torch's scalar-weight kernel does; a tensor weight is an operand.
@@ -708,39 +619,21 @@ fn lerp_forward(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor>
     // A number weight rides along as a broadcast 0-dim operand of the result dtype, but
     // the kernel reads the number itself (full precision) instead of that operand.
     let w = match scalar_w {
-        true => crate::ops::cast::scalar_of(weight)?.to_f64(),
-        false => 0.0,
+        true => Some(crate::ops::cast::scalar_of(weight)?.to_f64()),
+        false => None,
     };
     let ops = [
         operand(start, dt, &shape, "lerp")?,
         operand(end, dt, &shape, "lerp")?,
         operand(weight, dt, &shape, "lerp")?,
     ];
-    macro_rules! half {
-        ($h:ty) => {{
-            let wf = w as f32;
-            if scalar_w {
-                run3(&out, &ops, move |s: $h, e: $h, _: $h| {
-                    <$h>::from_f32(lerp_f32(s.to_f32(), e.to_f32(), wf))
-                })
-            } else {
-                run3(&out, &ops, |s: $h, e: $h, w: $h| {
-                    <$h>::from_f32(lerp_f32(s.to_f32(), e.to_f32(), w.to_f32()))
-                })
-            }
-        }};
-    }
-    match dt {
-        DType::F32 if scalar_w => {
-            let wf = w as f32;
-            run3(&out, &ops, move |s: f32, e: f32, _: f32| lerp_f32(s, e, wf))
-        }
-        DType::F32 => run3(&out, &ops, lerp_f32),
-        DType::F64 if scalar_w => run3(&out, &ops, move |s: f64, e: f64, _: f64| lerp_f64(s, e, w)),
-        DType::F64 => run3(&out, &ops, lerp_f64),
-        DType::F16 => half!(half::f16),
-        DType::BF16 => half!(half::bf16),
-        d => return Err(crate::ops::unsupported("lerp_kernel_scalar", d)),
-    }?;
+    let [a, b, c] = &ops;
+    backend::ternary(
+        TernaryKernel::Lerp(w),
+        (&a.0, &a.1),
+        (&b.0, &b.1),
+        (&c.0, &c.1),
+        &out,
+    )?;
     Ok(out)
 }

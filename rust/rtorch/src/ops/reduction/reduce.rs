@@ -18,15 +18,15 @@ pub const OPS: &[OpInfo] = &[
     OpInfo::reduction("sum", |x| sum(x, None, false, None)).differentiable(),
     OpInfo::reduction("mean", |x| mean(x, None, false, None)).differentiable(),
     OpInfo::reduction("prod", |x| prod(x, None, false, None)).differentiable(),
-    OpInfo::reduction("max", |x| max_min_all(x, true)).differentiable(),
-    OpInfo::reduction("min", |x| max_min_all(x, false)).differentiable(),
+    OpInfo::reduction("max", |x| max_min_all(x, Extremum::Max)).differentiable(),
+    OpInfo::reduction("min", |x| max_min_all(x, Extremum::Min)).differentiable(),
     OpInfo::reduction("amax", |x| amax_amin(x, Some(&[1]), false, Extremum::Max)).differentiable(),
     OpInfo::reduction("amin", |x| amax_amin(x, Some(&[1]), false, Extremum::Min)).differentiable(),
-    OpInfo::reduction("argmax", |x| argmax_argmin(x, None, false, true)),
-    OpInfo::reduction("argmin", |x| argmax_argmin(x, None, false, false)),
+    OpInfo::reduction("argmax", |x| argmax_argmin(x, None, false, Extremum::Max)),
+    OpInfo::reduction("argmin", |x| argmax_argmin(x, None, false, Extremum::Min)),
     OpInfo::reduction("norm", |x| norm(x, 2.0, None, false)).differentiable(),
-    OpInfo::reduction("all", |x| all_any(x, None, false, true)),
-    OpInfo::reduction("any", |x| all_any(x, None, false, false)),
+    OpInfo::reduction("all", |x| all_any(x, None, false, ReduceKernel::All)),
+    OpInfo::reduction("any", |x| all_any(x, None, false, ReduceKernel::Any)),
 ];
 
 /// The dims to reduce: `None` or an empty list means all of them.
@@ -289,23 +289,16 @@ pub enum Extremum {
 }
 
 impl Extremum {
-    fn of(is_max: bool) -> Extremum {
-        if is_max {
-            Extremum::Max
-        } else {
-            Extremum::Min
-        }
-    }
-
     /// The name of `max()` / `max(dim)` in errors.
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Extremum::Max => "max",
             Extremum::Min => "min",
         }
     }
 
-    fn amax_name(self) -> &'static str {
+    /// The name of `amax` / `amin` in errors.
+    pub fn amax_name(self) -> &'static str {
         match self {
             Extremum::Max => "amax",
             Extremum::Min => "amin",
@@ -347,16 +340,20 @@ fn arg_reduce(x: &Tensor, d: usize, keepdim: bool, which: Extremum) -> Result<(T
 }
 
 /// `max(x, dim)` / `min(x, dim)` → (values, indices).
-pub fn max_min_dim(x: &Tensor, dim: i64, keepdim: bool, is_max: bool) -> Result<(Tensor, Tensor)> {
+pub fn max_min_dim(
+    x: &Tensor,
+    dim: i64,
+    keepdim: bool,
+    which: Extremum,
+) -> Result<(Tensor, Tensor)> {
     let d = crate::layout::wrap_dim(dim, x.ndim())?;
-    let (vals, idx) = arg_reduce(x, d, keepdim, Extremum::of(is_max))?;
+    let (vals, idx) = arg_reduce(x, d, keepdim, which)?;
     if needs_grad(&[x]) {
         let full = x.dims();
         let si = idx.clone();
-        let name = if is_max {
-            "MaxBackward0"
-        } else {
-            "MinBackward0"
+        let name = match which {
+            Extremum::Max => "MaxBackward0",
+            Extremum::Min => "MinBackward0",
         };
         let node = crate::autograd::record(name, &[x], &[&vals], move |_, g| {
             Ok(vec![Some(select_backward(&g[0], &si, &full, d, keepdim)?)])
@@ -398,8 +395,13 @@ fn select_backward(
     crate::ops::pointwise::where_(&mask, &expand(&g, full)?, &z)
 }
 
-pub fn argmax_argmin(x: &Tensor, dim: Option<i64>, keepdim: bool, is_max: bool) -> Result<Tensor> {
-    let name = if is_max { "argmax" } else { "argmin" };
+pub fn argmax_argmin(
+    x: &Tensor,
+    dim: Option<i64>,
+    keepdim: bool,
+    which: Extremum,
+) -> Result<Tensor> {
+    let name = which.arg_kernel().name();
     ensure!(
         x.dtype() != DType::Bool,
         runtime,
@@ -408,7 +410,7 @@ pub fn argmax_argmin(x: &Tensor, dim: Option<i64>, keepdim: bool, is_max: bool) 
     match dim {
         Some(d) => {
             let d = crate::layout::wrap_dim(d, x.ndim())?;
-            Ok(arg_reduce(&x.detach(), d, keepdim, Extremum::of(is_max))?.1)
+            Ok(arg_reduce(&x.detach(), d, keepdim, which)?.1)
         }
         None => {
             ensure!(
@@ -417,7 +419,7 @@ pub fn argmax_argmin(x: &Tensor, dim: Option<i64>, keepdim: bool, is_max: bool) 
                 "{name}(): Expected reduction dim to be specified for input.numel() == 0."
             );
             let flat = crate::ops::movement::reshape(&x.detach(), &[-1])?;
-            let r = arg_reduce(&flat, 0, false, Extremum::of(is_max))?.1;
+            let r = arg_reduce(&flat, 0, false, which)?.1;
             if keepdim {
                 let ones: Vec<i64> = vec![1; x.ndim()];
                 return crate::ops::movement::reshape(&r, &ones);
@@ -428,8 +430,7 @@ pub fn argmax_argmin(x: &Tensor, dim: Option<i64>, keepdim: bool, is_max: bool) 
 }
 
 /// Global `max()`/`min()`: the value only.
-pub fn max_min_all(x: &Tensor, is_max: bool) -> Result<Tensor> {
-    let which = Extremum::of(is_max);
+pub fn max_min_all(x: &Tensor, which: Extremum) -> Result<Tensor> {
     ensure!(
         x.numel() > 0,
         runtime,
@@ -693,22 +694,24 @@ fn norm_value(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result
     crate::ops::binary::pow_scalar(&s, Scalar::Float(1.0 / p))
 }
 
-pub fn all_any(x: &Tensor, dims: Option<&[i64]>, keepdim: bool, is_all: bool) -> Result<Tensor> {
+/// `all` / `any` as `k` (`ReduceKernel::All` or `::Any`).
+pub fn all_any(x: &Tensor, dims: Option<&[i64]>, keepdim: bool, k: ReduceKernel) -> Result<Tensor> {
+    ensure!(
+        matches!(k, ReduceKernel::All | ReduceKernel::Any),
+        runtime,
+        "internal error: all_any given {}",
+        k.name()
+    );
     // Unlike sum and the other reductions, PyTorch 2.x's all/any read an empty dim list
     // as "no dims": each element is reduced on its own.
     let rd = match dims {
         Some([]) => SmallVec::new(),
-        _ => reduced_dims(x, dims, if is_all { "all" } else { "any" })?,
+        _ => reduced_dims(x, dims, k.name())?,
     };
     // PyTorch keeps uint8 for uint8 inputs.
     let dtype = match x.dtype() {
         DType::U8 => DType::U8,
         _ => DType::Bool,
-    };
-    let k = if is_all {
-        ReduceKernel::All
-    } else {
-        ReduceKernel::Any
     };
     reduce_into(k, x, &rd, keepdim, dtype)
 }

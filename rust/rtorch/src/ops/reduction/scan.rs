@@ -1,7 +1,7 @@
 //! Scans along a dim (cumsum, cumprod), forward and derivative side by side.
 
 use crate::autograd::{expose_saved, needs_grad, record, Saved, SavedTensor};
-use crate::backend::{self, ScanKernel};
+use crate::backend::{self, ReduceKernel, ScanKernel};
 use crate::ops::binary::mul;
 use crate::ops::cast::{cast_for_op, to_dtype};
 use crate::ops::reduce::sum;
@@ -105,7 +105,7 @@ pub fn cumprod(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
                 &crate::ops::binary::eq(&x, &Tensor::wrapped_scalar(Scalar::Int(0)))?,
                 None,
                 false,
-                false,
+                ReduceKernel::Any,
             )?;
             if !any_zero.to_vec::<bool>()?[0] {
                 let w = mul(&so.unpack(ctx)?, &g[0])?;
