@@ -11,5 +11,6 @@ pub mod num;
 pub mod reduce;
 pub mod reduce_iter;
 pub mod scan;
+pub mod simd;
 pub mod softmax;
 pub mod unary;
