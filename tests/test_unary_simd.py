@@ -7,8 +7,9 @@ result against float64 numpy on one sample: log-spaced magnitudes over the whole
 range with both signs, subnormals, +-0, +-inf, NaN, the overflow and underflow thresholds
 and dense ranges where the range reductions work hardest.
 
-Measured on this sample (AMD EPYC Zen 4; torch 2.x on the same inputs). The baseline,
-avx2 and avx512 paths give the same table to two digits:
+Measured on this sample (AMD EPYC Zen 4; torch 2.x on the same inputs), avx512 and avx2
+alike; the baseline path, which does not fuse multiply-adds, measured exp 1.14, sigmoid
+1.84, sin 1.31, cos 1.39:
 
     function   rtorch max ulp   torch max ulp
     exp        0.86             0.55

@@ -8,8 +8,8 @@
 //! over log-spaced magnitudes of both signs, subnormals and the special values, on every
 //! path (baseline, avx2, avx512): exp 0.86 ulp, log 0.89, sigmoid 1.73, tanh 1.31, sin
 //! 1.07, cos 1.13 (torch: 0.55 to 0.85, and 2e6 for sigmoid's tail; the table is in the
-//! test file's docstring). Every path gives the same numbers: pulp's portable baseline
-//! fuses its multiply-adds too. Speed, 4M float32, 1 thread, AVX-512: exp 0.63 ns per
+//! test file's docstring). avx2 gives the same numbers; the baseline, which does not fuse
+//! (NOTE [ SIMD baseline FMA ]), exp 1.14, sigmoid 1.84, sin 1.31, cos 1.39. Speed, 4M float32, 1 thread, AVX-512: exp 0.63 ns per
 //! element (torch 0.84), log 0.44 (9.0), sigmoid 0.79 (0.43; a division per element), tanh 0.52
 //! (2.55), sin 0.84 (1.25), cos 0.52 (1.33).
 //! Taylor coefficients serve exp, log (through atanh) and sin/cos: on these reduced ranges
@@ -25,13 +25,40 @@ use pulp::Simd;
 const SHIFT: f32 = 12_582_912.0;
 const SHIFT_BITS: u32 = 0x4B40_0000;
 
+// NOTE [ SIMD baseline FMA ]: pulp's portable baseline implements `mul_add` with a
+// correctly rounded software fma where the target has no FMA unit (x86-64 v1/v2), which
+// made the baseline path 30x slower than the old scalar code (exp 27 ns per element). The
+// portable type is the only 16-byte float32 vector dispatched on x86-64, so it multiplies
+// and adds separately there; every step that relies on exactness (k * head in the range
+// reductions, the recovered rounding error in sin/cos) has an exact product either way.
+#[inline(always)]
+fn fused<S: Simd>() -> bool {
+    cfg!(target_feature = "fma") || !cfg!(target_arch = "x86_64") || size_of::<S::f32s>() > 16
+}
+
+/// `a * b + c`, fused where the path has an FMA unit.
+#[inline(always)]
+fn madd<S: Simd>(s: S, a: S::f32s, b: S::f32s, c: S::f32s) -> S::f32s {
+    if fused::<S>() {
+        s.mul_add_f32s(a, b, c)
+    } else {
+        s.add_f32s(s.mul_f32s(a, b), c)
+    }
+}
+
+/// `c - a * b`.
+#[inline(always)]
+fn madd_neg<S: Simd>(s: S, a: S::f32s, b: S::f32s, c: S::f32s) -> S::f32s {
+    madd(s, s.neg_f32s(a), b, c)
+}
+
 /// `c[0] + x (c[1] + x (c[2] + ...))`.
 #[inline(always)]
 fn horner<S: Simd>(s: S, x: S::f32s, c: &[f32]) -> S::f32s {
     let (last, rest) = c.split_last().expect("a polynomial has a coefficient");
     let mut acc = s.splat_f32s(*last);
     for &ci in rest.iter().rev() {
-        acc = s.mul_add_f32s(acc, x, s.splat_f32s(ci));
+        acc = madd(s, acc, x, s.splat_f32s(ci));
     }
     acc
 }
@@ -85,8 +112,8 @@ fn exp_core<S: Simd>(s: S, x: S::f32s) -> S::f32s {
         s.splat_f32s(SHIFT),
     );
     let k = s.sub_f32s(kf, s.splat_f32s(SHIFT));
-    let r = s.mul_add_f32s(k, s.splat_f32s(-LN2_HI), xc);
-    let r = s.mul_add_f32s(k, s.splat_f32s(-LN2_LO), r);
+    let r = madd(s, k, s.splat_f32s(-LN2_HI), xc);
+    let r = madd(s, k, s.splat_f32s(-LN2_LO), r);
     let p = horner(s, r, &TAYLOR);
     // 2^k in two factors so that k in [-150, 129] stays within the normal exponents: the
     // product rounds once, into the subnormals or to inf, as the exact result would.
@@ -157,12 +184,12 @@ impl UnaryF32 for Log {
         let z = s.mul_f32s(t, t);
         // log(1 + f) = 2t + 2t z Q(z) = f - t (f - z Q(z)), since 2t = f - t f: f is
         // exact, and the rounded part is at most a fifth of the result.
-        let lg = s.negate_mul_add_f32s(t, s.sub_f32s(f, s.mul_f32s(z, horner(s, z, &Q))), f);
+        let lg = madd_neg(s, t, s.sub_f32s(f, s.mul_f32s(z, horner(s, z, &Q))), f);
         let y = madd(
             s,
             e,
             s.splat_f32s(LN2_HI),
-            s.mul_add_f32s(e, s.splat_f32s(LN2_LO), lg),
+            madd(s, e, s.splat_f32s(LN2_LO), lg),
         );
         let y = s.select_f32s(
             s.less_than_f32s(x, s.splat_f32s(0.0)),
@@ -200,7 +227,7 @@ impl UnaryF32 for Sigmoid {
         // back with q / (d + lost) ~ q - q lost / d, where 1 / d is q or 1 - q.
         let lost = s.add_f32s(s.sub_f32s(one, d), e);
         let inv_d = s.select_f32s(neg, s.sub_f32s(one, q), q);
-        let y = s.mul_add_f32s(s.neg_f32s(s.mul_f32s(q, lost)), inv_d, q);
+        let y = madd(s, s.neg_f32s(s.mul_f32s(q, lost)), inv_d, q);
         s.select_f32s(is_nan(s, x), x, y)
     }
 
@@ -225,7 +252,7 @@ impl UnaryF32 for Tanh {
         ];
         let ax = s.abs_f32s(x);
         let u = s.mul_f32s(x, x);
-        let small = s.mul_add_f32s(s.mul_f32s(x, u), horner(s, u, &Q), x);
+        let small = madd(s, s.mul_f32s(x, u), horner(s, u, &Q), x);
         // Elsewhere 1 - 2 / (e^{2|x|} + 1), whose subtraction loses under a bit here;
         // e^{2|x|} = inf past |x| = 44 gives exactly 1.
         let e = exp_core(s, s.add_f32s(ax, ax));
@@ -278,12 +305,12 @@ fn reduce_half_pi<S: Simd>(s: S, x: S::f32s) -> (S::f32s, S::f32s, S::u32s, S::m
     );
     let k = s.sub_f32s(kf, s.splat_f32s(SHIFT));
     // The first two steps are exact (Sterbenz, and both terms on a 2^-34 grid).
-    let t = s.mul_add_f32s(k, p[1], s.mul_add_f32s(k, p[0], x));
+    let t = madd(s, k, p[1], madd(s, k, p[0], x));
     // The third rounds when |r| > 2^-10; its error is recovered exactly (one FMA) and
     // carried with the last part in r_lo: NOTE [ SIMD f32 accuracy ] measured 2 ulp for
     // sin at |x| ~ 7500 before, 1 ulp after.
-    let hi = s.mul_add_f32s(k, p[2], t);
-    let lo = s.mul_add_f32s(k, p[3], s.mul_add_f32s(k, p[2], s.sub_f32s(t, hi)));
+    let hi = madd(s, k, p[2], t);
+    let lo = madd(s, k, p[3], madd(s, k, p[2], s.sub_f32s(t, hi)));
     let r = s.add_f32s(hi, lo);
     let r_lo = s.sub_f32s(lo, s.sub_f32s(r, hi));
     let ax = s.abs_f32s(x);
@@ -309,12 +336,9 @@ fn sin_cos_poly<S: Simd>(s: S, r: S::f32s, r_lo: S::f32s) -> (S::f32s, S::f32s) 
         -1.0 / 3_628_800.0,
     ];
     let z = s.mul_f32s(r, r);
-    let sin = s.mul_add_f32s(s.mul_f32s(r, z), horner(s, z, &SIN), r);
+    let sin = madd(s, s.mul_f32s(r, z), horner(s, z, &SIN), r);
     let cos = horner(s, z, &COS);
-    (
-        s.mul_add_f32s(r_lo, cos, sin),
-        s.negate_mul_add_f32s(r_lo, sin, cos),
-    )
+    (madd(s, r_lo, cos, sin), madd_neg(s, r_lo, sin, cos))
 }
 
 /// sin(x) from the quadrant `q` (the low bits of k, plus one for cosine).
