@@ -2,6 +2,7 @@
 """Benchmark rtorch against torch (and numpy) in one process run.
 
 Usage: python3 benchmarks/bench.py [--quick] [--filter SUBSTR] [--json PATH] [--stand-in]
+                                   [--threads N]
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ TARGETS = {
     "16M": (1.0, "<= 1.0x"),
     "gemm": (1.15, "<= 1.15x"),
     "fused": (1.0, "<= 1.0x"),
+    "unary 4M": (1.0, "<= 1.0x"),
     "import": (0.2, "<= 0.2 s"),
 }
 
@@ -62,6 +64,8 @@ def fwd_bwd(m, x, w):
 
 
 BIG, SQ = [(1 << 24,)], (4096, 4096)  # 16M elements, also seen as a square
+M4 = [(1 << 22,)]  # the vectorised transcendental kernels (issue 8); randn inputs, so
+# half of log's are negative (NaN out), as they are for torch too
 CASES = [
     ("add 1 elem", "overhead", [(1,), (1,)], add, add),
     ("mm 4x4", "overhead", [(4, 4)] * 2, lambda m, a, b: m.mm(a, b), matmul),
@@ -93,6 +97,12 @@ CASES = [
      lambda np, a, b, c: a + 0.5 * b * c),
     ("var 4096x4096 dim=1", "fused", BIG, lambda m, a: a.view(*SQ).var(1),
      lambda np, a: a.reshape(SQ).var(1, ddof=1)),
+    ("exp 4M", "unary 4M", M4, lambda m, a: a.exp(), lambda np, a: np.exp(a)),
+    ("log 4M", "unary 4M", M4, lambda m, a: a.log(), lambda np, a: np.log(a)),
+    ("sigmoid 4M", "unary 4M", M4, lambda m, a: a.sigmoid(), None),
+    ("tanh 4M", "unary 4M", M4, lambda m, a: a.tanh(), lambda np, a: np.tanh(a)),
+    ("sin 4M", "unary 4M", M4, lambda m, a: a.sin(), lambda np, a: np.sin(a)),
+    ("cos 4M", "unary 4M", M4, lambda m, a: a.cos(), lambda np, a: np.cos(a)),
 ]  # fmt: skip
 
 
@@ -231,6 +241,11 @@ def cpu_model():
     return platform.processor() or platform.machine()
 
 
+def cpu_isa(libs):
+    isa = getattr(getattr(libs["rtorch"], "_C", None), "_cpu_isa", None)
+    return isa() if isa else "n/a"
+
+
 def load_libs(stand_in):
     libs = {}
     for name in ("torch", "numpy"):
@@ -263,7 +278,10 @@ def main():
         action="store_true",
         help="use torch under the name rtorch (to test this script)",
     )
+    p.add_argument("--threads", type=int, default=2, help="threads for both libraries")
     args = p.parse_args()
+    global THREADS
+    THREADS = args.threads
 
     # Thread pools read these when a library loads, so set them before importing;
     # numpy's BLAS has no other knob.  The import-time subprocesses inherit them.
@@ -284,9 +302,11 @@ def main():
         "numpy": getattr(np, "__version__", None),
         "rtorch": f"torch {rt_version} as stand-in" if args.stand_in else rt_version,
         "quick": args.quick,
+        "isa": cpu_isa(libs),
     }
     print(f"date     {meta['date']}")
     print(f"machine  {meta['cpu']}, {meta['cores']} cores, {THREADS} threads used")
+    print(f"isa      {meta['isa']} (rtorch's vector kernels; RTORCH_ISA forces one)")
     print(
         f"versions python {meta['python']}, torch {meta['torch'] or 'absent'}, "
         f"numpy {meta['numpy'] or 'absent'}, rtorch {meta['rtorch']}"

@@ -129,6 +129,13 @@ pub fn _test_panic(message: &str) -> R {
     crate::ok!(panic!("{message}"))
 }
 
+/// The instruction-set path of the vector float kernels: 'avx512', 'avx2', 'neon' or
+/// 'baseline' (`RTORCH_ISA` can force one; NOTE [ SIMD dispatch ]).
+#[pyfunction]
+pub fn _cpu_isa() -> &'static str {
+    rtorch::backend::cpu::simd::isa().name()
+}
+
 /// Adds this file's functions to `m`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     crate::add_functions!(
@@ -147,6 +154,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         list_ops,
         _is_number,
         _test_panic,
+        _cpu_isa,
     );
     Ok(())
 }

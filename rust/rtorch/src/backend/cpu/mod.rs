@@ -15,6 +15,7 @@ pub mod reduce;
 pub mod reduce_iter;
 pub mod sample;
 pub mod scan;
+pub mod simd;
 pub mod softmax;
 pub mod ternary;
 pub mod unary;

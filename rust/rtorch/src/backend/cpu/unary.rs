@@ -4,6 +4,7 @@
 
 use super::iter::{map1, map_slices, SendPtr};
 use super::num::{Arith, Bitwise, Numeric};
+use super::simd::{self, UnaryF32};
 use crate::backend::UnaryKernel;
 use crate::dtype::{Float, Real};
 use crate::{DType, Element, Result, Tensor};
@@ -49,24 +50,29 @@ pub fn run(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
     match k {
         // NOTE: f32 exp uses the crate's own polynomial (`num::exp_f32`), which LLVM
         // vectorizes; libm's does not vectorize and is ~4x slower on a contiguous run.
-        Exp => map_float(x, out, 4, super::num::exp_f32, f64::exp),
+        // Dense float32 runs take the vector kernels (NOTE [ SIMD dispatch ]); strided and
+        // half inputs keep the scalar formulas.
+        Exp => map_float_vec::<simd::Exp>(x, out, 4, super::num::exp_f32, f64::exp),
         Expm1 => float!(4, |v| v.exp_m1()),
-        Log => float!(4, |v| v.ln()),
+        Log => map_float_vec::<simd::Log>(x, out, 4, f32::ln, f64::ln),
         Log1p => float!(4, |v| v.ln_1p()),
         Log2 => float!(4, |v| v.log2()),
         Log10 => float!(4, |v| v.log10()),
         Sqrt => float!(2, |v| v.sqrt()),
         Rsqrt => float!(2, |v| 1.0 / v.sqrt()),
-        Sin => float!(4, |v| v.sin()),
-        Cos => float!(4, |v| v.cos()),
+        Sin => map_float_vec::<simd::Sin>(x, out, 4, f32::sin, f64::sin),
+        Cos => map_float_vec::<simd::Cos>(x, out, 4, f32::cos, f64::cos),
         Tan => float!(4, |v| v.tan()),
         Asin => float!(4, |v| v.asin()),
         Acos => float!(4, |v| v.acos()),
         Atan => float!(4, |v| v.atan()),
         Sinh => float!(4, |v| v.sinh()),
         Cosh => float!(4, |v| v.cosh()),
-        Tanh => float!(4, |v| v.tanh()),
-        Sigmoid => float!(4, |v| 1.0 / (1.0 + (-v).exp())),
+        Tanh => map_float_vec::<simd::Tanh>(x, out, 4, f32::tanh, f64::tanh),
+        Sigmoid => {
+            let f64f = |v: f64| 1.0 / (1.0 + (-v).exp());
+            map_float_vec::<simd::Sigmoid>(x, out, 4, |v: f32| 1.0 / (1.0 + (-v).exp()), f64f)
+        }
         Erf => float!(8, |v| Float::erf(v)),
         Reciprocal => float!(1, |v| 1.0 / v),
         Floor => float!(1, |v| v.floor()),
@@ -119,6 +125,28 @@ pub fn run(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
     }
 }
 
+/// Dense input and output in the same element order: plain slices.
+fn dense_same_order(x: &Tensor, out: &Tensor) -> bool {
+    x.strides() == out.strides()
+        && (x.is_contiguous() || crate::layout::is_dense(x.shape(), x.strides()))
+}
+
+/// `map_float` whose dense float32 case runs the vector kernel `K`.
+fn map_float_vec<K: UnaryF32>(
+    x: &Tensor,
+    out: &Tensor,
+    cost: usize,
+    f32f: impl Fn(f32) -> f32 + Sync + Send + Copy,
+    f64f: impl Fn(f64) -> f64 + Sync + Send + Copy,
+) -> Result<()> {
+    if out.dtype() == DType::F32 && dense_same_order(x, out) {
+        let (n, px, po) = (x.numel(), x.cpu_ptr::<f32>()?, out.cpu_ptr::<f32>()?);
+        contiguous_map(n, px, po, cost, simd::map_f32::<K>);
+        return Ok(());
+    }
+    map_float(x, out, cost, f32f, f64f)
+}
+
 /// A float kernel given as its f32 and f64 forms; halves go through f32.
 fn map_float(
     x: &Tensor,
@@ -128,15 +156,19 @@ fn map_float(
     f64f: impl Fn(f64) -> f64 + Sync + Send + Copy,
 ) -> Result<()> {
     let dt = out.dtype();
-    let same_order = x.strides() == out.strides()
-        && (x.is_contiguous() || crate::layout::is_dense(x.shape(), x.strides()));
-    if same_order && matches!(dt, DType::F32 | DType::F64) {
+    if dense_same_order(x, out) && matches!(dt, DType::F32 | DType::F64) {
         // Dense input and output in the same element order: plain slices, which LLVM
         // vectorizes reliably.
         let n = x.numel();
         match dt {
-            DType::F32 => contiguous_map(n, x.cpu_ptr::<f32>()?, out.cpu_ptr::<f32>()?, cost, f32f),
-            _ => contiguous_map(n, x.cpu_ptr::<f64>()?, out.cpu_ptr::<f64>()?, cost, f64f),
+            DType::F32 => {
+                let (px, po) = (x.cpu_ptr::<f32>()?, out.cpu_ptr::<f32>()?);
+                contiguous_map(n, px, po, cost, |os, xs| map_slices(os, xs, &f32f));
+            }
+            _ => {
+                let (px, po) = (x.cpu_ptr::<f64>()?, out.cpu_ptr::<f64>()?);
+                contiguous_map(n, px, po, cost, |os, xs| map_slices(os, xs, &f64f));
+            }
         }
         return Ok(());
     }
@@ -172,13 +204,13 @@ fn strided<A: Element, O: Element>(
     Ok(())
 }
 
-/// `out[i] = f(x[i])` over `n` contiguous elements in parallel chunks.
+/// `chunk(out[s..e], x[s..e])` over `n` contiguous elements in parallel chunks.
 fn contiguous_map<T: Copy + Send + Sync>(
     n: usize,
     x: *mut T,
     out: *mut T,
     cost: usize,
-    f: impl Fn(T) -> T + Sync + Send,
+    chunk: impl Fn(&mut [T], &[T]) + Sync + Send,
 ) {
     let (px, po) = (SendPtr(x), SendPtr(out));
     crate::parallel::for_chunks(n, cost, |s, e| {
@@ -189,6 +221,6 @@ fn contiguous_map<T: Copy + Send + Sync>(
                 std::slice::from_raw_parts_mut(po.at(s as isize), e - s),
             )
         };
-        map_slices(os, xs, &f);
+        chunk(os, xs);
     });
 }

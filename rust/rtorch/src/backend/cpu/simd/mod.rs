@@ -1,0 +1,171 @@
+//! Vectorised float kernels of the unary transcendental family, each written once over
+//! pulp's `Simd` trait so one source serves the baseline, AVX2+FMA, AVX-512 and NEON
+//! paths. The path is chosen once per process (NOTE [ SIMD dispatch ]); the polynomials
+//! and range reductions are in `f32.rs`.
+
+mod f32;
+
+pub use self::f32::{Cos, Exp, Log, Sigmoid, Sin, Tanh};
+
+use pulp::{Simd, WithSimd};
+use std::marker::PhantomData;
+use std::sync::OnceLock;
+
+/// The instruction-set path the vector kernels run on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Isa {
+    /// pulp's portable 128-bit lanes: plain Rust arithmetic that LLVM compiles at the
+    /// target's baseline (SSE2 on x86-64).
+    Baseline,
+    Avx2,
+    Avx512,
+    Neon,
+}
+
+impl Isa {
+    pub fn name(self) -> &'static str {
+        match self {
+            Isa::Baseline => "baseline",
+            Isa::Avx2 => "avx2",
+            Isa::Avx512 => "avx512",
+            Isa::Neon => "neon",
+        }
+    }
+
+    fn available(self) -> bool {
+        match self {
+            Isa::Baseline => true,
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => pulp::x86::V3::try_new().is_some(),
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => pulp::x86::V4::try_new().is_some(),
+            #[cfg(target_arch = "aarch64")]
+            Isa::Neon => pulp::aarch64::Neon::try_new().is_some(),
+            #[allow(unreachable_patterns)]
+            _ => false,
+        }
+    }
+}
+
+// NOTE [ SIMD dispatch ]: the path is detected once and cached. `RTORCH_ISA=baseline|avx2|
+// avx512|neon` forces one so tests reach every path the CPU has. A forced path the CPU
+// lacks (or an unknown name) is not an error: the kernels fall back to the best path
+// available and say so once on stderr, because a library should not abort a run over a
+// tuning knob; `rtorch._C._cpu_isa()` reports the path actually used, which is what the
+// tests check before trusting a forced run.
+static ISA: OnceLock<Isa> = OnceLock::new();
+
+/// The path the vector kernels use in this process.
+pub fn isa() -> Isa {
+    *ISA.get_or_init(|| {
+        let best = [Isa::Avx512, Isa::Avx2, Isa::Neon]
+            .into_iter()
+            .find(|i| i.available())
+            .unwrap_or(Isa::Baseline);
+        let Ok(want) = std::env::var("RTORCH_ISA") else {
+            return best;
+        };
+        let forced = [Isa::Baseline, Isa::Avx2, Isa::Avx512, Isa::Neon]
+            .into_iter()
+            .find(|i| i.name() == want.trim().to_ascii_lowercase());
+        match forced {
+            Some(i) if i.available() => i,
+            Some(_) => {
+                eprintln!("rtorch: RTORCH_ISA={want}: this CPU lacks it; using {}", best.name());
+                best
+            }
+            None => {
+                eprintln!(
+                    "rtorch: RTORCH_ISA={want} is not one of baseline, avx2, avx512, neon; using {}",
+                    best.name()
+                );
+                best
+            }
+        }
+    })
+}
+
+fn dispatch<Op: WithSimd>(op: Op) -> Op::Output {
+    match isa() {
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 => Simd::vectorize(pulp::x86::V4::try_new().expect("checked by isa()"), op),
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => Simd::vectorize(pulp::x86::V3::try_new().expect("checked by isa()"), op),
+        #[cfg(target_arch = "aarch64")]
+        Isa::Neon => Simd::vectorize(
+            pulp::aarch64::Neon::try_new().expect("checked by isa()"),
+            op,
+        ),
+        _ => Simd::vectorize(pulp::Scalar128b, op),
+    }
+}
+
+/// A float32 function with a vector body and a scalar reference for the lanes the vector
+/// body declines (arguments its range reduction cannot take accurately).
+pub trait UnaryF32 {
+    fn vec<S: Simd>(s: S, x: S::f32s) -> S::f32s;
+
+    /// The vector result and, when some lanes must be recomputed by `scalar`, their mask.
+    #[inline(always)]
+    fn vec_checked<S: Simd>(s: S, x: S::f32s) -> (S::f32s, Option<S::m32s>) {
+        (Self::vec(s, x), None)
+    }
+
+    fn scalar(x: f32) -> f32;
+}
+
+/// `os[i] = K(xs[i])` on the dispatched path.
+pub fn map_f32<K: UnaryF32>(os: &mut [f32], xs: &[f32]) {
+    debug_assert_eq!(os.len(), xs.len());
+    dispatch(MapF32::<K> {
+        os,
+        xs,
+        k: PhantomData,
+    });
+}
+
+struct MapF32<'a, K> {
+    os: &'a mut [f32],
+    xs: &'a [f32],
+    k: PhantomData<K>,
+}
+
+impl<K: UnaryF32> WithSimd for MapF32<'_, K> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, s: S) {
+        // NOTE: no closures in here: a closure does not inherit the target features of
+        // the `vectorize` frame, so the pulp calls inside one are not inlined (16 ns per
+        // element for exp instead of 0.3).
+        let lanes = size_of::<S::f32s>() / size_of::<f32>();
+        // Vectors with a lane the vector body declined; rare, so recomputed afterwards.
+        let mut redo = Vec::new();
+        let (xh, xt) = S::as_simd_f32s(self.xs);
+        let (oh, ot) = S::as_mut_simd_f32s(self.os);
+        for (i, (o, &x)) in oh.iter_mut().zip(xh).enumerate() {
+            let (y, declined) = K::vec_checked(s, x);
+            *o = y;
+            if let Some(m) = declined {
+                if s.first_true_m32s(m) < lanes {
+                    redo.push(i * lanes..(i + 1) * lanes);
+                }
+            }
+        }
+        if !xt.is_empty() {
+            // The zero padding of a partial load never asks for the scalar path.
+            let (y, declined) = K::vec_checked(s, s.partial_load_f32s(xt));
+            s.partial_store_f32s(ot, y);
+            if let Some(m) = declined {
+                if s.first_true_m32s(m) < lanes {
+                    redo.push(xh.len() * lanes..self.xs.len());
+                }
+            }
+        }
+        for range in redo {
+            for j in range {
+                self.os[j] = K::scalar(self.xs[j]);
+            }
+        }
+    }
+}
