@@ -22,6 +22,26 @@ pub struct Raw<'a, 'py> {
     pub memory_format: Option<&'a Bound<'py, PyAny>>,
 }
 
+impl<'a, 'py> Raw<'a, 'py> {
+    /// The options a factory function takes (all but `memory_format`, which a few add).
+    pub fn factory(
+        dtype: Option<&'a Bound<'py, PyAny>>,
+        device: Option<&'a Bound<'py, PyAny>>,
+        layout: Option<&'a Bound<'py, PyAny>>,
+        pin_memory: bool,
+        requires_grad: bool,
+    ) -> Self {
+        Raw {
+            dtype,
+            device,
+            requires_grad,
+            layout,
+            pin_memory,
+            memory_format: None,
+        }
+    }
+}
+
 /// Validated options. `None` means "not given": each factory resolves its own default
 /// (`dtype_or`, `device_or`), since that differs (the default float, int64, the `_like`
 /// input's dtype…).

@@ -116,14 +116,7 @@ pub fn zeros(
     pin_memory: bool,
     requires_grad: bool,
 ) -> R {
-    let raw = Raw {
-        dtype,
-        device,
-        requires_grad,
-        layout,
-        pin_memory,
-        ..Raw::default()
-    };
+    let raw = Raw::factory(dtype, device, layout, pin_memory, requires_grad);
     filled(
         "zeros",
         size,
@@ -145,14 +138,7 @@ pub fn ones(
     pin_memory: bool,
     requires_grad: bool,
 ) -> R {
-    let raw = Raw {
-        dtype,
-        device,
-        requires_grad,
-        layout,
-        pin_memory,
-        ..Raw::default()
-    };
+    let raw = Raw::factory(dtype, device, layout, pin_memory, requires_grad);
     filled(
         "ones",
         size,
@@ -176,12 +162,8 @@ pub fn empty(
     memory_format: Option<&Bound<'_, PyAny>>,
 ) -> R {
     let raw = Raw {
-        dtype,
-        device,
-        requires_grad,
-        layout,
-        pin_memory,
         memory_format,
+        ..Raw::factory(dtype, device, layout, pin_memory, requires_grad)
     };
     filled(
         "empty",
@@ -204,14 +186,7 @@ pub fn empty_strided(
     requires_grad: bool,
     pin_memory: bool,
 ) -> R {
-    let raw = Raw {
-        dtype,
-        device,
-        requires_grad,
-        layout,
-        pin_memory,
-        ..Raw::default()
-    };
+    let raw = Raw::factory(dtype, device, layout, pin_memory, requires_grad);
     let o = TensorOptions::parse("empty_strided", raw)?;
     let s = convert::usizes(&int_tuple(size, "size", 1)?, "empty_strided")?;
     let st: Vec<isize> = int_tuple(stride, "stride", 2)?
@@ -258,14 +233,7 @@ pub fn full(
     pin_memory: bool,
     requires_grad: bool,
 ) -> R {
-    let raw = Raw {
-        dtype,
-        device,
-        requires_grad,
-        layout,
-        pin_memory,
-        ..Raw::default()
-    };
+    let raw = Raw::factory(dtype, device, layout, pin_memory, requires_grad);
     let o = options_with_out("full", out, raw)?;
     let s = convert::usizes(&convert::sizes(&PyTuple::new(size.py(), [size])?)?, "full")?;
     let v = convert::scalar_req(fill_value, "full(): argument 'fill_value'")?;
@@ -300,12 +268,8 @@ pub fn zeros_like(
     memory_format: Option<&Bound<'_, PyAny>>,
 ) -> R {
     let raw = Raw {
-        dtype,
-        device,
-        requires_grad,
-        layout,
-        pin_memory,
         memory_format,
+        ..Raw::factory(dtype, device, layout, pin_memory, requires_grad)
     };
     let o = TensorOptions::parse("zeros_like", raw)?;
     filled_like(input.py(), &input.get().t, Scalar::Int(0), o)
@@ -324,12 +288,8 @@ pub fn ones_like(
     memory_format: Option<&Bound<'_, PyAny>>,
 ) -> R {
     let raw = Raw {
-        dtype,
-        device,
-        requires_grad,
-        layout,
-        pin_memory,
         memory_format,
+        ..Raw::factory(dtype, device, layout, pin_memory, requires_grad)
     };
     let o = TensorOptions::parse("ones_like", raw)?;
     filled_like(input.py(), &input.get().t, Scalar::Int(1), o)
@@ -348,12 +308,8 @@ pub fn empty_like(
     memory_format: Option<&Bound<'_, PyAny>>,
 ) -> R {
     let raw = Raw {
-        dtype,
-        device,
-        requires_grad,
-        layout,
-        pin_memory,
         memory_format,
+        ..Raw::factory(dtype, device, layout, pin_memory, requires_grad)
     };
     let o = TensorOptions::parse("empty_like", raw)?;
     filled_like(input.py(), &input.get().t, Scalar::Int(0), o)
@@ -373,12 +329,8 @@ pub fn full_like(
     memory_format: Option<&Bound<'_, PyAny>>,
 ) -> R {
     let raw = Raw {
-        dtype,
-        device,
-        requires_grad,
-        layout,
-        pin_memory,
         memory_format,
+        ..Raw::factory(dtype, device, layout, pin_memory, requires_grad)
     };
     let o = TensorOptions::parse("full_like", raw)?;
     let v = convert::scalar_req(fill_value, "full_like(): argument 'fill_value'")?;
@@ -400,14 +352,7 @@ pub fn arange(
     pin_memory: bool,
     requires_grad: bool,
 ) -> R {
-    let raw = Raw {
-        dtype,
-        device,
-        requires_grad,
-        layout,
-        pin_memory,
-        ..Raw::default()
-    };
+    let raw = Raw::factory(dtype, device, layout, pin_memory, requires_grad);
     let o = options_with_out("arange", out, raw)?;
     let (s, e) = match end {
         Some(e) if !e.is_none() => (
@@ -449,14 +394,7 @@ pub fn linspace(
     pin_memory: bool,
     requires_grad: bool,
 ) -> R {
-    let raw = Raw {
-        dtype,
-        device,
-        requires_grad,
-        layout,
-        pin_memory,
-        ..Raw::default()
-    };
+    let raw = Raw::factory(dtype, device, layout, pin_memory, requires_grad);
     let o = options_with_out("linspace", out, raw)?;
     let (dt, device) = (o.float_dtype(), o.device_or(Device::Cpu));
     let t = crate::engine!(py, steps.max(0) as usize, || {
@@ -481,14 +419,7 @@ pub fn logspace(
     pin_memory: bool,
     requires_grad: bool,
 ) -> R {
-    let raw = Raw {
-        dtype,
-        device,
-        requires_grad,
-        layout,
-        pin_memory,
-        ..Raw::default()
-    };
+    let raw = Raw::factory(dtype, device, layout, pin_memory, requires_grad);
     let o = options_with_out("logspace", out, raw)?;
     let (dt, device) = (o.float_dtype(), o.device_or(Device::Cpu));
     let t = crate::engine!(py, steps.max(0) as usize, || {
@@ -511,14 +442,7 @@ pub fn eye(
     pin_memory: bool,
     requires_grad: bool,
 ) -> R {
-    let raw = Raw {
-        dtype,
-        device,
-        requires_grad,
-        layout,
-        pin_memory,
-        ..Raw::default()
-    };
+    let raw = Raw::factory(dtype, device, layout, pin_memory, requires_grad);
     let o = options_with_out("eye", out, raw)?;
     let m = m.unwrap_or(n);
     if n < 0 || m < 0 {

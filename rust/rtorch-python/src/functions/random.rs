@@ -109,14 +109,7 @@ pub fn rand(
     pin_memory: bool,
     requires_grad: bool,
 ) -> R {
-    let raw = Raw {
-        dtype,
-        device,
-        requires_grad,
-        layout,
-        pin_memory,
-        ..Raw::default()
-    };
+    let raw = Raw::factory(dtype, device, layout, pin_memory, requires_grad);
     let o = options_with_out("rand", out, raw)?;
     let g = gen_of(generator);
     sampled("rand", size, o, out, |t| {
@@ -137,14 +130,7 @@ pub fn randn(
     pin_memory: bool,
     requires_grad: bool,
 ) -> R {
-    let raw = Raw {
-        dtype,
-        device,
-        requires_grad,
-        layout,
-        pin_memory,
-        ..Raw::default()
-    };
+    let raw = Raw::factory(dtype, device, layout, pin_memory, requires_grad);
     let o = options_with_out("randn", out, raw)?;
     let g = gen_of(generator);
     sampled("randn", size, o, out, |t| {
@@ -166,14 +152,7 @@ pub fn randint(
     pin_memory: bool,
     requires_grad: bool,
 ) -> R {
-    let raw = Raw {
-        dtype,
-        device,
-        requires_grad,
-        layout,
-        pin_memory,
-        ..Raw::default()
-    };
+    let raw = Raw::factory(dtype, device, layout, pin_memory, requires_grad);
     let o = options_with_out("randint", out, raw)?;
     let (low, high, size) = match args.len() {
         2 => (0, convert::index_arg(&args.get_item(0)?)?, args.get_item(1)?),
@@ -206,14 +185,7 @@ pub fn randperm(
     pin_memory: bool,
     requires_grad: bool,
 ) -> R {
-    let raw = Raw {
-        dtype,
-        device,
-        requires_grad,
-        layout,
-        pin_memory,
-        ..Raw::default()
-    };
+    let raw = Raw::factory(dtype, device, layout, pin_memory, requires_grad);
     let o = options_with_out("randperm", out, raw)?;
     if n < 0 {
         return Err(PyRuntimeError::new_err(format!(
