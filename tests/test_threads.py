@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 import rtorch
 
-ROOT = os.path.join(os.path.dirname(__file__), "..", "python")
 GRAIN = 32 * 1024  # parallel::GRAIN
 
 
 def run_in_child(code, **env):
-    """`code`'s stdout in a fresh interpreter with `env` (thread settings are per process)."""
+    """`code`'s stdout in a fresh interpreter with `env` (thread settings are per process).
+    The child imports whichever rtorch this process found (an installed wheel in CI)."""
     full = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-    full.update(env, PYTHONPATH=ROOT)
+    full.update(env)
     out = subprocess.run(
         [sys.executable, "-c", code],
         check=False,
