@@ -2,7 +2,10 @@
 """Benchmark rtorch against torch (and numpy) in one process run.
 
 Usage: python3 benchmarks/bench.py [--quick] [--filter SUBSTR] [--json PATH] [--stand-in]
-                                   [--threads N]
+                                   [--threads 1,2]
+
+Every case runs at each thread count given (both libraries set to it), so one run shows
+the ratios at 1 and 2 threads and how each library scales.
 """
 
 from __future__ import annotations
@@ -20,18 +23,21 @@ import subprocess
 import sys
 import time
 
-THREADS = 2
+THREAD_COUNTS = (1, 2)
 LIBS = ("rtorch", "torch", "numpy")
 
 # group -> (limit, text); "import" is an absolute limit in seconds, the rest are
 # ratios rtorch/torch.
+# Issue 8's targets.
 TARGETS = {
-    "overhead": (0.6, "<= 0.6x"),
-    "autograd": (0.5, "<= 0.5x"),
+    "overhead": (0.5, "<= 0.5x"),
+    "autograd": (0.3, "<= 0.3x"),
     "16M": (1.0, "<= 1.0x"),
-    "gemm": (1.15, "<= 1.15x"),
+    "in cache": (1.0, "<= 1.0x"),
+    "gemm": (1.05, "<= 1.05x"),
     "fused": (1.0, "<= 1.0x"),
     "unary 4M": (1.0, "<= 1.0x"),
+    "alloc": (1.0, "<= 1.0x"),
     "import": (0.2, "<= 0.2 s"),
 }
 
@@ -81,6 +87,14 @@ CASES = [
      lambda np, a: np.ascontiguousarray(a.reshape(SQ).T)),
     ("softmax 4096x4096 dim=1", "16M", BIG,
      lambda m, a: m.softmax(a.view(*SQ), dim=1), None),
+    # Memory-bound but in cache (400 KB per operand): where a parallel region's start-up
+    # cost decides whether 2 threads help (NOTE [ Worker team ]).
+    ("add 100k", "in cache", [(100_000,)] * 2, add, add),
+    ("add_ 100k scalar in-place", "in cache", [(100_000,)], lambda m, a: a.add_(1.0),
+     lambda np, a: np.add(a, 1.0, out=a)),
+    ("sum 100k", "in cache", [(100_000,)], total, total),
+    ("gemm 64", "gemm", [(64, 64)] * 2, matmul, matmul),
+    ("gemm 128", "gemm", [(128, 128)] * 2, matmul, matmul),
     ("gemm 256", "gemm", [(256, 256)] * 2, matmul, matmul),
     ("gemm 1024", "gemm", [(1024, 1024)] * 2, matmul, matmul),
     ("gemm 2048", "gemm", [(2048, 2048)] * 2, matmul, matmul),
@@ -103,6 +117,12 @@ CASES = [
     ("tanh 4M", "unary 4M", M4, lambda m, a: a.tanh(), lambda np, a: np.tanh(a)),
     ("sin 4M", "unary 4M", M4, lambda m, a: a.sin(), lambda np, a: np.sin(a)),
     ("cos 4M", "unary 4M", M4, lambda m, a: a.cos(), lambda np, a: np.cos(a)),
+    ("pow 2.5 4M", "unary 4M", M4, lambda m, a: a.abs().pow_(2.5), None),
+    ("pow -1 4M", "unary 4M", M4, lambda m, a: a.pow(-1), lambda np, a: np.power(a, -1)),
+    # Fresh big outputs: allocation and first touch dominate (issue 8's training probe).
+    ("zeros 256M (1 GiB)", "alloc", [(1,)], lambda m, a: m.zeros(1 << 28),
+     lambda np, a: np.zeros(1 << 28, np.float32)),
+    ("randn 16M", "alloc", [(1,)], lambda m, a: m.randn(1 << 24), None),
 ]  # fmt: skip
 
 
@@ -209,19 +229,21 @@ def ratio(a, b):
     return a / b if a is not None and b is not None else None
 
 
-def record(case, group, ns):
+def record(case, group, ns, threads):
     limit, target = TARGETS[group]
     rt_torch, rt_np = ratio(ns["rtorch"], ns["torch"]), ratio(ns["rtorch"], ns["numpy"])
     value = ns["rtorch"] / 1e9 if group == "import" and ns["rtorch"] else rt_torch
     ok = "n/a" if value is None else ("pass" if value <= limit else "FAIL")
     times = " ".join(f"{fmt_time(ns[lib]):>10}" for lib in LIBS)
     print(
-        f"{case:28} {times} {fmt_ratio(rt_torch):>8} {fmt_ratio(rt_np):>7}  {target:8} {ok}",
+        f"{case:28} {threads:>3} {times} {fmt_ratio(rt_torch):>8} {fmt_ratio(rt_np):>7}"
+        f"  {target:8} {ok}",
         flush=True,
     )
     return {
         "case": case,
         "group": group,
+        "threads": threads,
         **{f"{lib}_ns": ns[lib] for lib in LIBS},
         "rtorch_torch": rt_torch,
         "rtorch_numpy": rt_np,
@@ -239,6 +261,25 @@ def cpu_model():
     except OSError:
         pass
     return platform.processor() or platform.machine()
+
+
+def thp_settings():
+    """Transparent huge pages `enabled`/`defrag` (the bracketed choice), or n/a."""
+    out = []
+    for knob in ("enabled", "defrag"):
+        try:
+            with open(f"/sys/kernel/mm/transparent_hugepage/{knob}") as f:
+                text = f.read()
+            out.append(f"{knob}={text[text.index('[') + 1 : text.index(']')]}")
+        except (OSError, ValueError):
+            out.append(f"{knob}=n/a")
+    return " ".join(out)
+
+
+def set_threads(libs, n):
+    for name in ("rtorch", "torch"):
+        if libs[name] is not None:
+            libs[name].set_num_threads(n)
 
 
 def cpu_isa(libs):
@@ -262,10 +303,23 @@ def load_libs(stand_in):
             libs["rtorch"] = importlib.import_module("rtorch")
         except ImportError as e:
             sys.exit(f"cannot import rtorch ({e}); build it first, or pass --stand-in")
-    for name in ("rtorch", "torch"):
-        if libs[name] is not None:
-            libs[name].set_num_threads(THREADS)
     return libs
+
+
+def print_scaling(results, counts):
+    """Each library's speed-up from the fewest to the most threads, per case."""
+    lo, hi = min(counts), max(counts)
+    if lo == hi:
+        return
+    by = {(r["case"], r["threads"]): r for r in results}
+    print(f"\nspeed-up {lo} -> {hi} threads (time at {lo} / time at {hi})")
+    print(f"{'case':28} {'rtorch':>7} {'torch':>7}")
+    for r in results:
+        if r["threads"] != lo or (r["case"], hi) not in by:
+            continue
+        other = by[(r["case"], hi)]
+        ups = [fmt_ratio(ratio(r[f"{lib}_ns"], other[f"{lib}_ns"])) for lib in ("rtorch", "torch")]
+        print(f"{r['case']:28} {ups[0]:>7} {ups[1]:>7}")
 
 
 def main():
@@ -278,15 +332,19 @@ def main():
         action="store_true",
         help="use torch under the name rtorch (to test this script)",
     )
-    p.add_argument("--threads", type=int, default=2, help="threads for both libraries")
+    p.add_argument(
+        "--threads",
+        default="1,2",
+        help="comma-separated thread counts; each case runs at each (default 1,2)",
+    )
     args = p.parse_args()
-    global THREADS
-    THREADS = args.threads
+    counts = [int(t) for t in args.threads.split(",") if t.strip()]
 
-    # Thread pools read these when a library loads, so set them before importing;
-    # numpy's BLAS has no other knob.  The import-time subprocesses inherit them.
+    # Thread pools read these when a library loads, so set them before importing (to
+    # the largest count; set_num_threads lowers it per run); numpy's BLAS has no other
+    # knob.  The import-time subprocesses inherit them.
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(THREADS)
+        os.environ[var] = str(max(counts))
     libs = load_libs(args.stand_in)
     np = libs["numpy"]
     budget_s, min_reps, import_runs = (0.02, 1, 1) if args.quick else (0.3, 2, 5)
@@ -296,7 +354,8 @@ def main():
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
         "cpu": cpu_model(),
         "cores": os.cpu_count(),
-        "threads": THREADS,
+        "threads": counts,
+        "thp": thp_settings(),
         "python": platform.python_version(),
         "torch": getattr(libs["torch"], "__version__", None),
         "numpy": getattr(np, "__version__", None),
@@ -305,7 +364,8 @@ def main():
         "isa": cpu_isa(libs),
     }
     print(f"date     {meta['date']}")
-    print(f"machine  {meta['cpu']}, {meta['cores']} cores, {THREADS} threads used")
+    print(f"machine  {meta['cpu']}, {meta['cores']} cores; threads {args.threads}")
+    print(f"thp      {meta['thp']} (transparent huge pages)")
     print(f"isa      {meta['isa']} (rtorch's vector kernels; RTORCH_ISA forces one)")
     print(
         f"versions python {meta['python']}, torch {meta['torch'] or 'absent'}, "
@@ -324,7 +384,7 @@ def main():
     loop_ns = min(measure({"noop": noop}, budget_s, min_reps)["noop"])
     print(f"loop overhead {loop_ns:.0f} ns/call, subtracted from every time\n")
     print(
-        f"{'case':28} {'rtorch':>10} {'torch':>10} {'numpy':>10} {'rt/torch':>8}"
+        f"{'case':28} {'thr':>3} {'rtorch':>10} {'torch':>10} {'numpy':>10} {'rt/torch':>8}"
         f" {'rt/np':>7}  target"
     )
 
@@ -333,18 +393,20 @@ def main():
     for name, group, shapes, fn, np_fn in CASES:
         if wanted not in name.lower():
             continue
-        calls = {}
-        for lib, f in (("rtorch", fn), ("torch", fn), ("numpy", np_fn)):
-            if libs[lib] is not None and f is not None:
-                grad = group == "autograd"
-                calls[lib] = make_call(libs[lib], rands[lib], shapes, f, grad)
-        times = measure(calls, budget_s, min_reps)
-        ns = {lib: None for lib in LIBS}
-        for lib, ts in times.items():
-            ns[lib] = max(statistics.median(ts) - loop_ns, 1.0)
-        del calls, times
-        gc.collect()  # free the 16M inputs before the next case allocates its own
-        results.append(record(name, group, ns))
+        for threads in counts:
+            set_threads(libs, threads)
+            calls = {}
+            for lib, f in (("rtorch", fn), ("torch", fn), ("numpy", np_fn)):
+                if libs[lib] is not None and f is not None:
+                    grad = group == "autograd"
+                    calls[lib] = make_call(libs[lib], rands[lib], shapes, f, grad)
+            times = measure(calls, budget_s, min_reps)
+            ns = {lib: None for lib in LIBS}
+            for lib, ts in times.items():
+                ns[lib] = max(statistics.median(ts) - loop_ns, 1.0)
+            del calls, times
+            gc.collect()  # free the 16M inputs before the next case allocates its own
+            results.append(record(name, group, ns, threads))
 
     if wanted in FRESH_CASE:
         ns = {}
@@ -352,7 +414,7 @@ def main():
             module = "torch" if lib == "rtorch" and args.stand_in else lib
             found = lib == "rtorch" or importlib.util.find_spec(module) is not None
             ns[lib] = fresh_process_op_ns(module, import_runs) if found else None
-        results.append(record(FRESH_CASE, "overhead", ns))
+        results.append(record(FRESH_CASE, "overhead", ns, "def"))
 
     if wanted in "import rtorch":
         ns = {}
@@ -360,16 +422,17 @@ def main():
             module = "torch" if lib == "rtorch" and args.stand_in else lib
             found = lib == "rtorch" or importlib.util.find_spec(module) is not None
             ns[lib] = import_time_ns(module, import_runs) if found else None
-        results.append(record("import rtorch", "import", ns))
+        results.append(record("import rtorch", "import", ns, "-"))
 
-    print("\n| case | rtorch | torch | numpy | rtorch/torch | target | ok |")
-    print("|---|---:|---:|---:|---:|---|---|")
+    print("\n| case | threads | rtorch | torch | numpy | rtorch/torch | target | ok |")
+    print("|---|---:|---:|---:|---:|---:|---|---|")
     for r in results:
         times = " | ".join(fmt_time(r[f"{lib}_ns"]) for lib in LIBS)
         print(
-            f"| {r['case']} | {times} | {fmt_ratio(r['rtorch_torch'])} "
+            f"| {r['case']} | {r['threads']} | {times} | {fmt_ratio(r['rtorch_torch'])} "
             f"| {r['target']} | {r['ok']} |"
         )
+    print_scaling(results, counts)
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"meta": meta, "results": results}, f, indent=2)

@@ -139,6 +139,92 @@ def test_gemm_close_across_thread_counts():
     np.testing.assert_allclose(one, two, rtol=1e-4, atol=1e-4)
 
 
+# Single products in the range that is cut into per-thread blocks (NOTE [ GEMM on the
+# worker team ]) and around its edges: rows longer than columns and the reverse,
+# transposed and sliced operands, addmm's accumulate, an odd team of 3.
+GEMM_SHAPES = [
+    (48, 48, 48),
+    (64, 64, 64),
+    (33, 100, 47),
+    (40, 300, 700),
+    (700, 300, 40),
+    (130, 17, 129),
+    (512, 512, 511),
+    (520, 512, 512),
+]
+
+
+@pytest.mark.parametrize("threads", [2, 3])
+@pytest.mark.parametrize("layout", ["plain", "a.t", "b.t", "sliced"])
+@pytest.mark.parametrize("m,k,n", GEMM_SHAPES)
+def test_gemm_split_across_threads_matches_numpy(m, k, n, layout, threads):
+    g = np.random.default_rng(m * k + n)
+    an = g.standard_normal((m, k)).astype(np.float32)
+    bn = g.standard_normal((k, n)).astype(np.float32)
+    if layout == "a.t":
+        a = rtorch.from_numpy(np.ascontiguousarray(an.T)).t()
+        b = rtorch.from_numpy(bn)
+    elif layout == "b.t":
+        a = rtorch.from_numpy(an)
+        b = rtorch.from_numpy(np.ascontiguousarray(bn.T)).t()
+    elif layout == "sliced":
+        a = rtorch.from_numpy(np.pad(an, ((0, 0), (3, 2))))[:, 3 : 3 + k]
+        b = rtorch.from_numpy(np.pad(bn, ((0, 0), (0, 5))))[:, :n]
+    else:
+        a, b = rtorch.from_numpy(an), rtorch.from_numpy(bn)
+    ref = an.astype(np.float64) @ bn.astype(np.float64)
+    got = with_threads(threads, lambda: (a @ b).numpy())
+    np.testing.assert_allclose(got, ref, rtol=1e-4, atol=1e-3 * np.sqrt(k))
+    bias = rtorch.from_numpy(g.standard_normal(n).astype(np.float32))
+    got = with_threads(threads, lambda: rtorch.addmm(bias, a, b, beta=0.5, alpha=2.0).numpy())
+    ref2 = 0.5 * bias.numpy().astype(np.float64) + 2.0 * ref
+    np.testing.assert_allclose(got, ref2, rtol=1e-4, atol=2e-3 * np.sqrt(k))
+
+
+def test_gemm_split_float64_and_gradients():
+    g = np.random.default_rng(1)
+    a = rtorch.from_numpy(g.standard_normal((96, 80))).requires_grad_()
+    b = rtorch.from_numpy(g.standard_normal((80, 64))).requires_grad_()
+
+    def run():
+        a.grad = b.grad = None
+        (a @ b).sum().backward()
+        return (a @ b).detach().numpy(), a.grad.numpy(), b.grad.numpy()
+
+    for got, ref in zip(with_threads(2, run), with_threads(1, run)):
+        np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-12)
+
+
+def test_concurrent_callers_share_the_team():
+    """Two Python threads (the GIL is released in kernels) run parallel ops at once: the
+    second finds the team busy and works on its own thread; both results are right."""
+    import threading
+
+    x = rtorch.from_numpy(np.arange(1 << 20, dtype=np.float32))
+    a = rtorch.from_numpy(np.random.default_rng(2).standard_normal((256, 256)).astype(np.float32))
+    ref_sum = float(np.arange(1 << 20, dtype=np.float64).sum() * 2)
+    ref_mm = a.numpy().astype(np.float64) @ a.numpy().astype(np.float64)
+    errors = []
+
+    def work():
+        try:
+            for _ in range(30):
+                assert abs(float((x + x).sum()) - ref_sum) / ref_sum < 1e-5
+                np.testing.assert_allclose((a @ a).numpy(), ref_mm, rtol=1e-3, atol=1e-2)
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    def both():
+        ts = [threading.Thread(target=work) for _ in range(3)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+
+    with_threads(2, both)
+    assert not errors, errors
+
+
 def test_set_num_threads_while_idle_then_work():
     x = rtorch.ones(4 * GRAIN)
     for n in (1, 2, 3, 1, 2):

@@ -96,13 +96,31 @@ pub unsafe fn map1<A: Copy, O: Copy>(
     for_each_run(shape, [out.1, a.1], cost, |off, n, st| unsafe {
         let o = po.at(off[0]);
         let x = pa.at(off[1]);
-        if st == [1, 1] {
-            for i in 0..n {
-                *o.add(i) = f(*x.add(i));
+        match st {
+            // In place (`relu_`): one pointer, so LLVM needs no alias check between the
+            // two (which fails when they are equal and picks the scalar loop: 4x slower).
+            [1, 1] if std::ptr::eq(o as *const u8, x as *const u8) => {
+                let io = o as *mut A;
+                for i in 0..n {
+                    *o.add(i) = f(*io.add(i));
+                }
             }
-        } else {
-            for i in 0..n as isize {
-                *o.offset(i * st[0]) = f(*x.offset(i * st[1]));
+            [1, 1] => {
+                for i in 0..n {
+                    *o.add(i) = f(*x.add(i));
+                }
+            }
+            // A broadcast scalar source (`fill_`, `zero_`): a unit-stride store loop.
+            [1, 0] => {
+                let xv = *x;
+                for i in 0..n {
+                    *o.add(i) = f(xv);
+                }
+            }
+            _ => {
+                for i in 0..n as isize {
+                    *o.offset(i * st[0]) = f(*x.offset(i * st[1]));
+                }
             }
         }
     });
@@ -137,6 +155,13 @@ pub unsafe fn map2<A: Copy, B: Copy, O: Copy>(
             [1, 1, 1] => {
                 for i in 0..n {
                     *o.add(i) = f(*x.add(i), *y.add(i));
+                }
+            }
+            // In place with a scalar (`a.add_(1.0)`), for the same reason.
+            [1, 1, 0] if std::ptr::eq(o as *const O as *const u8, x as *const A as *const u8) => {
+                let (io, yv) = (o as *mut A, *y);
+                for i in 0..n {
+                    *o.add(i) = f(*io.add(i), yv);
                 }
             }
             [1, 1, 0] => {

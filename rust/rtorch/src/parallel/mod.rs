@@ -1,11 +1,15 @@
-//! The engine's one thread pool, sized by `set_num_threads`, and safe across `fork()`.
+//! The engine's threads, sized by `set_num_threads`, and safe across `fork()`: the worker
+//! team of `for_chunks` (NOTE [ Worker team ]) and a rayon pool for faer's parallel GEMM.
 //!
 //! NOTE [ Fork safety ]
 //! A rayon pool cannot survive `fork()`: the child inherits the pool's state but not its
 //! threads, so its first parallel op deadlocks (DataLoader workers fork). A `pthread_atfork`
 //! child handler bumps a generation counter; the next parallel op in the child sees a stale
 //! generation, leaks the parent's pool (joining it would hang) and builds a fresh one.
-//! Rayon's global pool is never used: every parallel region runs inside `install`.
+//! The worker team is rebuilt the same way. Rayon's global pool is never used: faer's
+//! parallel calls run inside `install`.
+
+mod team;
 
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -14,6 +18,7 @@ use std::sync::{Arc, Once};
 static FORK_GENERATION: AtomicUsize = AtomicUsize::new(0);
 static NUM_THREADS: AtomicUsize = AtomicUsize::new(0);
 static POOL: Mutex<Option<(usize, Arc<rayon::ThreadPool>)>> = Mutex::new(None);
+static TEAM: Mutex<Option<(usize, Arc<team::Team>)>> = Mutex::new(None);
 static ATFORK: Once = Once::new();
 
 /// Work (in elements) below which kernels stay on the calling thread.
@@ -91,6 +96,32 @@ pub fn set_num_threads(n: usize) {
         // In-flight users hold their own Arc; the old pool exits when they finish.
         drop(p);
     }
+    if let Some((_, t)) = TEAM.lock().take() {
+        t.stop();
+    }
+}
+
+/// The worker team for the current thread count and process (see NOTE [ Fork safety ]).
+fn team() -> Arc<team::Team> {
+    ATFORK.call_once(|| unsafe {
+        libc::pthread_atfork(None, None, Some(after_fork_in_child));
+    });
+    let generation = FORK_GENERATION.load(Ordering::SeqCst);
+    let threads = get_num_threads();
+    let mut guard = TEAM.lock();
+    match guard.as_ref() {
+        Some((g, t)) if *g == generation && t.threads() == threads => return t.clone(),
+        Some((g, _)) if *g != generation => {
+            // Forked child: the parent's workers do not exist here.
+            let (_, stale) = guard.take().unwrap();
+            std::mem::forget(stale);
+        }
+        Some(_) => guard.take().unwrap().1.stop(),
+        None => {}
+    }
+    let t = team::Team::new(threads);
+    *guard = Some((generation, t.clone()));
+    t
 }
 
 fn pool() -> Arc<rayon::ThreadPool> {
@@ -140,15 +171,12 @@ pub fn for_chunks(n: usize, cost: usize, f: impl Fn(usize, usize) + Sync + Send)
     }
     let chunks = (threads * 4).min(n);
     let per = n.div_ceil(chunks);
-    install(|| {
-        use rayon::prelude::*;
-        (0..chunks).into_par_iter().for_each(|c| {
-            let s = c * per;
-            let e = ((c + 1) * per).min(n);
-            if s < e {
-                f(s, e);
-            }
-        })
+    team().run(chunks, &|c| {
+        let s = c * per;
+        let e = ((c + 1) * per).min(n);
+        if s < e {
+            f(s, e);
+        }
     });
 }
 
