@@ -32,14 +32,22 @@ impl Mt19937 {
     }
 
     fn twist(&mut self) {
-        for i in 0..N {
-            let y = (self.state[i] & 0x8000_0000) | (self.state[(i + 1) % N] & 0x7fff_ffff);
-            let mut v = self.state[(i + M) % N] ^ (y >> 1);
-            if y & 1 != 0 {
-                v ^= 0x9908_b0df;
-            }
-            self.state[i] = v;
+        // NOTE: branch-free and without `% N`: the data-dependent branch on `y & 1`
+        // mispredicted half the time, and with the modulos made the twist about half
+        // of `rand`'s cost (4M float32: 21 ms against torch's 12 before).
+        #[inline(always)]
+        fn mix(cur: u32, next: u32, far: u32) -> u32 {
+            let y = (cur & 0x8000_0000) | (next & 0x7fff_ffff);
+            far ^ (y >> 1) ^ (0u32.wrapping_sub(y & 1) & 0x9908_b0df)
         }
+        let st = &mut self.state;
+        for i in 0..N - M {
+            st[i] = mix(st[i], st[i + 1], st[i + M]);
+        }
+        for i in N - M..N - 1 {
+            st[i] = mix(st[i], st[i + 1], st[i + M - N]);
+        }
+        st[N - 1] = mix(st[N - 1], st[0], st[M - 1]);
         self.index = 0;
         self.fresh = false;
     }

@@ -82,8 +82,9 @@ pub fn from_numpy(arr: &Bound<'_, PyAny>) -> R {
     Ok(PyTensor::wrap(convert::from_numpy(arr, false)?))
 }
 
-/// `zeros`, `ones` and `empty`: one shape, one fill (`empty` is zeroed too: calloc costs
-/// the same and is never garbage).
+/// `zeros`, `ones` and `empty`: one shape, one fill (`empty` is zeroed too, so it is never
+/// garbage: small and fresh big buffers come zeroed from the system, and a reused big one
+/// costs one parallel clear; NOTE [ Big-buffer cache ]).
 fn filled(
     op: &str,
     size: &Bound<'_, PyTuple>,

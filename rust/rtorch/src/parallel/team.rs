@@ -184,7 +184,7 @@ impl Team {
                 return s;
             }
             spins = spins.wrapping_add(1);
-            if spins % 64 != 0 || since.elapsed() < SPIN {
+            if !spins.is_multiple_of(64) || since.elapsed() < SPIN {
                 std::hint::spin_loop();
                 continue;
             }

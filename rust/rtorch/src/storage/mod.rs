@@ -23,31 +23,15 @@ const ALIGN: usize = 64;
 const SMALL_ALIGN: usize = 16;
 const SMALL_MAX: usize = 1024;
 
-/// NOTE [ Huge pages ]
-/// A fresh large output is dominated by page faults: a 64 MiB tensor takes 16384 faults
-/// with 4 KiB pages, which costs more than the kernel that fills it. Buffers of at least
-/// `HUGE_MIN` bytes are aligned to 2 MiB and marked `MADV_HUGEPAGE` before first touch
-/// (NumPy does the same), so Linux backs them with transparent huge pages where it
-/// allows them (`/sys/kernel/mm/transparent_hugepage/enabled` is `always` or `madvise`).
-/// Elsewhere the advice is a no-op.
-const HUGE_MIN: usize = 4 << 20;
-const HUGE_PAGE: usize = 2 << 20;
-
 #[cfg(target_os = "linux")]
-fn advise_huge_pages(ptr: *mut u8, nbytes: usize) {
-    // SAFETY: the range is one live allocation aligned to HUGE_PAGE; madvise only
-    // changes how the kernel backs it. A failure (e.g. THP disabled) is harmless.
-    unsafe {
-        libc::madvise(ptr as *mut libc::c_void, nbytes, libc::MADV_HUGEPAGE);
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn advise_huge_pages(_ptr: *mut u8, _nbytes: usize) {}
+mod big;
 
 enum Owner {
     /// Allocated here (NOTE [ Storage alignment ]); the layout frees it.
     Rust(AllocLayout),
+    /// A big buffer (NOTE [ Huge pages ]) of this many mapped bytes.
+    #[cfg(target_os = "linux")]
+    Big(usize),
     /// Memory owned by someone else (a NumPy array); dropping the box releases it.
     External(#[allow(dead_code)] Box<dyn Any + Send + Sync>),
     /// No memory (zero bytes, or `unbacked`): `ptr` is dangling and never dereferenced.
@@ -92,23 +76,30 @@ impl Storage {
                 owner: Owner::Empty,
             });
         }
-        let huge = nbytes >= HUGE_MIN;
-        let align = if huge {
-            HUGE_PAGE
-        } else if nbytes < SMALL_MAX {
-            SMALL_ALIGN
-        } else {
-            ALIGN
-        };
         let oom = || {
             crate::Error::runtime(format!(
                 "DefaultCPUAllocator: not enough memory: you tried to allocate {nbytes} bytes."
             ))
         };
+        #[cfg(target_os = "linux")]
+        if nbytes >= big::HUGE_MIN {
+            let b = big::alloc(nbytes, zeroed).ok_or_else(oom)?;
+            return Ok(Storage {
+                ptr: b.ptr,
+                nbytes,
+                device: Device::Cpu,
+                owner: Owner::Big(b.len),
+            });
+        }
+        let align = if nbytes < SMALL_MAX {
+            SMALL_ALIGN
+        } else {
+            ALIGN
+        };
         let layout = AllocLayout::from_size_align(nbytes, align).map_err(|_| oom())?;
         // SAFETY: nbytes > 0.
         let ptr = unsafe {
-            if zeroed && !huge {
+            if zeroed {
                 alloc::alloc_zeroed(layout)
             } else {
                 alloc::alloc(layout)
@@ -116,13 +107,6 @@ impl Storage {
         };
         if ptr.is_null() {
             return Err(oom());
-        }
-        if huge {
-            advise_huge_pages(ptr, nbytes);
-            if zeroed {
-                // SAFETY: `ptr` is valid for `nbytes` writes.
-                unsafe { std::ptr::write_bytes(ptr, 0, nbytes) };
-            }
         }
         Ok(Storage {
             ptr,
@@ -181,9 +165,12 @@ impl Storage {
 
 impl Drop for Storage {
     fn drop(&mut self) {
-        if let Owner::Rust(layout) = self.owner {
+        match self.owner {
             // SAFETY: allocated in `alloc` with this layout.
-            unsafe { alloc::dealloc(self.ptr, layout) }
+            Owner::Rust(layout) => unsafe { alloc::dealloc(self.ptr, layout) },
+            #[cfg(target_os = "linux")]
+            Owner::Big(len) => big::free(big::Block { ptr: self.ptr, len }),
+            _ => {}
         }
     }
 }
