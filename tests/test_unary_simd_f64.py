@@ -8,7 +8,16 @@ float64) on one sample: log-spaced magnitudes 1e-320..1e308 of both signs, subno
 +-0, +-inf, NaN, exp's overflow and underflow thresholds, and dense ranges for the trig
 reduction, around multiples of pi/2, up to its limit (1e6) and past it.
 
-ULP_TABLE
+Measured on this sample (AMD EPYC Zen 4; torch 2.13 on the same inputs):
+
+    function   rtorch max ulp               torch max ulp
+               avx512   avx2   baseline
+    exp        0.67     0.67   0.68         0.52
+    log        0.71     0.71   0.71         0.52
+    sigmoid    1.09     1.09   1.09         4.5e15 (torch's 1 / (1 + e^-x) is 0 below -709.8)
+    tanh       1.00     1.00   1.00         0.75
+    sin        0.77     0.77   0.77         0.50
+    cos        0.75     0.75   0.75         0.50
 """
 
 from __future__ import annotations

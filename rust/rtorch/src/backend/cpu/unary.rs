@@ -50,8 +50,8 @@ pub fn run(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
     match k {
         // NOTE: f32 exp uses the crate's own polynomial (`num::exp_f32`), which LLVM
         // vectorizes; libm's does not vectorize and is ~4x slower on a contiguous run.
-        // Dense float32 and float64 runs take the vector kernels (NOTE [ SIMD dispatch ]); strided and
-        // half inputs keep the scalar formulas.
+        // Dense float32 and float64 runs take the vector kernels (NOTE [ SIMD dispatch ]);
+        // strided and half inputs keep the scalar formulas.
         Exp => map_float_vec::<simd::Exp>(x, out, 4, super::num::exp_f32, f64::exp),
         Expm1 => float!(4, |v| v.exp_m1()),
         Log => map_float_vec::<simd::Log>(x, out, 4, f32::ln, f64::ln),

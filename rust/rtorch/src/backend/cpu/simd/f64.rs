@@ -11,11 +11,22 @@
 //! 80-bit long double over log-spaced magnitudes 1e-320..1e308 of both signs, subnormals,
 //! the special values, exp's overflow and underflow thresholds and dense ranges for the
 //! trig reduction below and past TRIG_LIMIT (table in the test's docstring).
-//! ACCURACY_TABLE
-//! Taylor coefficients serve exp, log (through atanh) and sin/cos, with enough terms that
-//! the truncation is below 0.05 ulp on the reduced range; tanh's small-argument polynomial
-//! is a weighted least-squares fit on Chebyshev nodes made for this file (0.16 ulp from
-//! tanh before the float64 evaluation).
+//! Worst case on that sample (AMD EPYC Zen 4), avx512 / avx2 / baseline, and torch 2.13
+//! on the same inputs: exp 0.67 / 0.67 / 0.68 ulp (torch 0.52), log 0.71 (0.52), sigmoid
+//! 1.09 (torch 4.5e15: its 1 / (1 + e^-x) is 0 below x = -709.8), tanh 1.00 (0.75), sin
+//! 0.77 (0.50), cos 0.75 (0.50). Before exp carried its rounded low part to sigmoid and
+//! tanh, those were 1.89 and 1.06.
+//! Speed, 4M float64, 1 thread, AVX-512, ns per element, medians of noisy runs (this
+//! kernel / the scalar libm loop it replaces / torch): exp 1.58 / 4.6 / 1.7-2.5, log 2.09
+//! / 3.8-5 / 2.28, sigmoid 2.11 / 4.6 / 1.22, tanh 2.54 / 15.5 / 4.94, sin 2.39 / 17.2 /
+//! 3.14, cos 2.32 / 17.8 / 3.04. About 1 ns of each is the memory and the fresh output's
+//! page faults (neg: rtorch 1.03, torch 0.58); sigmoid stays behind torch by its
+//! division and the two corrections that hold it near 1 ulp.
+//! Taylor coefficients serve log (through atanh) and sin/cos, with enough terms that the
+//! truncation is below 0.05 ulp on the reduced range; exp's polynomial and tanh's
+//! small-argument one are weighted least-squares fits on Chebyshev nodes (near-minimax)
+//! made for this file, 0.11 and 0.16 ulp from the function before the float64
+//! evaluation; Taylor would need two more terms for exp.
 
 use super::UnaryF64;
 use super::{Cos, Exp, Log, Sigmoid, Sin, Tanh};
@@ -168,10 +179,7 @@ fn exp_core<S: Simd>(s: S, x: S::f64s) -> (S::f64s, S::f64s) {
         // 2^k in two factors so that k in [-1077, 1025] stays within the normal
         // exponents: the product rounds once, into the subnormals or to inf, as the exact
         // result would.
-        let k1 = s.sub_f64s(
-            madd(s, k, splat(s, 0.5), splat(s, SHIFT)),
-            splat(s, SHIFT),
-        );
+        let k1 = s.sub_f64s(madd(s, k, splat(s, 0.5), splat(s, SHIFT)), splat(s, SHIFT));
         let k2 = s.sub_f64s(k, k1);
         let (f1, f2) = (pow2i(s, k1), pow2i(s, k2));
         (
@@ -234,10 +242,7 @@ impl UnaryF64 for Log {
         let biased = s.add_u64s(b, s.splat_u64s(ONE_BITS - SQRT_HALF_BITS));
         // The biased exponent in the low bits of the high word; the low word's own shifted
         // bits are masked off.
-        let eb = s.and_u64s(
-            hi_shr20(s, biased),
-            s.splat_u64s(0xFFFF_FFFF_0000_0000),
-        );
+        let eb = s.and_u64s(hi_shr20(s, biased), s.splat_u64s(0xFFFF_FFFF_0000_0000));
         let m = from_bits(
             s,
             s.add_u64s(s.sub_u64s(b, hi_shl20(s, eb)), s.splat_u64s(ONE_BITS)),
@@ -258,11 +263,7 @@ impl UnaryF64 for Log {
         let (hi, err) = two_sum(s, s.mul_f64s(e, splat(s, LN2_HI)), f);
         let lo = s.sub_f64s(madd(s, e, splat(s, LN2_LO), err), g);
         let y = s.add_f64s(hi, lo);
-        let y = s.select_f64s(
-            s.less_than_f64s(x, splat(s, 0.0)),
-            splat(s, f64::NAN),
-            y,
-        );
+        let y = s.select_f64s(s.less_than_f64s(x, splat(s, 0.0)), splat(s, f64::NAN), y);
         let y = s.select_f64s(
             s.equal_f64s(x, splat(s, 0.0)),
             splat(s, f64::NEG_INFINITY),
@@ -362,10 +363,7 @@ const TRIG_LIMIT: f64 = 1.0e6;
 fn two_sum<S: Simd>(s: S, a: S::f64s, b: S::f64s) -> (S::f64s, S::f64s) {
     let hi = s.add_f64s(a, b);
     let bb = s.sub_f64s(hi, a);
-    let lo = s.add_f64s(
-        s.sub_f64s(a, s.sub_f64s(hi, bb)),
-        s.sub_f64s(b, bb),
-    );
+    let lo = s.add_f64s(s.sub_f64s(a, s.sub_f64s(hi, bb)), s.sub_f64s(b, bb));
     (hi, lo)
 }
 
@@ -383,12 +381,7 @@ fn reduce_half_pi<S: Simd>(s: S, x: S::f64s) -> (S::f64s, S::f64s, S::u64s, S::m
         f64::from_bits(0x3BA3_198A_2E00_0000),
         f64::from_bits(0x397B_839A_2520_49C1),
     ];
-    let kf = madd(
-        s,
-        x,
-        splat(s, std::f64::consts::FRAC_2_PI),
-        splat(s, SHIFT),
-    );
+    let kf = madd(s, x, splat(s, std::f64::consts::FRAC_2_PI), splat(s, SHIFT));
     let k = s.sub_f64s(kf, splat(s, SHIFT));
     // Exact: k P0 is, and x is within a factor 2 of it (Sterbenz).
     let t = madd(s, k, splat(s, -P[0]), x);
@@ -435,7 +428,12 @@ fn sin_cos_poly<S: Simd>(s: S, r: S::f64s, r_lo: S::f64s) -> (S::f64s, S::f64s) 
     let w_err = s.sub_f64s(s.sub_f64s(one, w), hz);
     let tail = s.sub_f64s(w_err, s.mul_f64s(r, r_lo));
     let cos = s.add_f64s(w, madd(s, s.mul_f64s(z, z), horner(s, z, &COS), tail));
-    let sin_tail = madd(s, s.mul_f64s(r, z), horner(s, z, &SIN), s.mul_f64s(r_lo, cos));
+    let sin_tail = madd(
+        s,
+        s.mul_f64s(r, z),
+        horner(s, z, &SIN),
+        s.mul_f64s(r_lo, cos),
+    );
     (s.add_f64s(r, sin_tail), cos)
 }
 
