@@ -4,7 +4,7 @@
 
 use super::iter::{map1, map_slices, SendPtr};
 use super::num::{Arith, Bitwise, Numeric};
-use super::simd::{self, UnaryF32};
+use super::simd::{self, UnaryF32, UnaryF64};
 use crate::backend::UnaryKernel;
 use crate::dtype::{Float, Real};
 use crate::{DType, Element, Result, Tensor};
@@ -50,8 +50,8 @@ pub fn run(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
     match k {
         // NOTE: f32 exp uses the crate's own polynomial (`num::exp_f32`), which LLVM
         // vectorizes; libm's does not vectorize and is ~4x slower on a contiguous run.
-        // Dense float32 runs take the vector kernels (NOTE [ SIMD dispatch ]); strided and
-        // half inputs keep the scalar formulas.
+        // Dense float32 and float64 runs take the vector kernels (NOTE [ SIMD dispatch ]);
+        // strided and half inputs keep the scalar formulas.
         Exp => map_float_vec::<simd::Exp>(x, out, 4, super::num::exp_f32, f64::exp),
         Expm1 => float!(4, |v| v.exp_m1()),
         Log => map_float_vec::<simd::Log>(x, out, 4, f32::ln, f64::ln),
@@ -131,8 +131,8 @@ fn dense_same_order(x: &Tensor, out: &Tensor) -> bool {
         && (x.is_contiguous() || crate::layout::is_dense(x.shape(), x.strides()))
 }
 
-/// `map_float` whose dense float32 case runs the vector kernel `K`.
-fn map_float_vec<K: UnaryF32>(
+/// `map_float` whose dense float32 and float64 cases run the vector kernels of `K`.
+fn map_float_vec<K: UnaryF32 + UnaryF64>(
     x: &Tensor,
     out: &Tensor,
     cost: usize,
@@ -142,6 +142,11 @@ fn map_float_vec<K: UnaryF32>(
     if out.dtype() == DType::F32 && dense_same_order(x, out) {
         let (n, px, po) = (x.numel(), x.cpu_ptr::<f32>()?, out.cpu_ptr::<f32>()?);
         contiguous_map(n, px, po, cost, simd::map_f32::<K>);
+        return Ok(());
+    }
+    if out.dtype() == DType::F64 && dense_same_order(x, out) {
+        let (n, px, po) = (x.numel(), x.cpu_ptr::<f64>()?, out.cpu_ptr::<f64>()?);
+        contiguous_map(n, px, po, cost, simd::map_f64::<K>);
         return Ok(());
     }
     map_float(x, out, cost, f32f, f64f)

@@ -1,9 +1,10 @@
 //! Vectorised float kernels of the unary transcendental family, each written once over
 //! pulp's `Simd` trait so one source serves the baseline, AVX2+FMA, AVX-512 and NEON
 //! paths. The path is chosen once per process (NOTE [ SIMD dispatch ]); the polynomials
-//! and range reductions are in `f32.rs`.
+//! and range reductions are in `f32.rs` and `f64.rs`.
 
 mod f32;
+mod f64;
 
 pub use self::f32::{Cos, Exp, Log, Sigmoid, Sin, Tanh};
 
@@ -158,6 +159,72 @@ impl<K: UnaryF32> WithSimd for MapF32<'_, K> {
             s.partial_store_f32s(ot, y);
             if let Some(m) = declined {
                 if s.first_true_m32s(m) < lanes {
+                    redo.push(xh.len() * lanes..self.xs.len());
+                }
+            }
+        }
+        for range in redo {
+            for j in range {
+                self.os[j] = K::scalar(self.xs[j]);
+            }
+        }
+    }
+}
+
+/// The float64 counterpart of `UnaryF32`, implemented by the same kernel types, so that
+/// one name (`simd::Exp`) carries both vector bodies.
+pub trait UnaryF64 {
+    fn vec<S: Simd>(s: S, x: S::f64s) -> S::f64s;
+
+    /// The vector result and, when some lanes must be recomputed by `scalar`, their mask.
+    #[inline(always)]
+    fn vec_checked<S: Simd>(s: S, x: S::f64s) -> (S::f64s, Option<S::m64s>) {
+        (Self::vec(s, x), None)
+    }
+
+    fn scalar(x: f64) -> f64;
+}
+
+/// `os[i] = K(xs[i])` on the dispatched path.
+pub fn map_f64<K: UnaryF64>(os: &mut [f64], xs: &[f64]) {
+    debug_assert_eq!(os.len(), xs.len());
+    dispatch(MapF64::<K> {
+        os,
+        xs,
+        k: PhantomData,
+    });
+}
+
+struct MapF64<'a, K> {
+    os: &'a mut [f64],
+    xs: &'a [f64],
+    k: PhantomData<K>,
+}
+
+impl<K: UnaryF64> WithSimd for MapF64<'_, K> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, s: S) {
+        // NOTE: no closures in here, as in `MapF32`.
+        let lanes = size_of::<S::f64s>() / size_of::<f64>();
+        let mut redo = Vec::new();
+        let (xh, xt) = S::as_simd_f64s(self.xs);
+        let (oh, ot) = S::as_mut_simd_f64s(self.os);
+        for (i, (o, &x)) in oh.iter_mut().zip(xh).enumerate() {
+            let (y, declined) = K::vec_checked(s, x);
+            *o = y;
+            if let Some(m) = declined {
+                if s.first_true_m64s(m) < lanes {
+                    redo.push(i * lanes..(i + 1) * lanes);
+                }
+            }
+        }
+        if !xt.is_empty() {
+            let (y, declined) = K::vec_checked(s, s.partial_load_f64s(xt));
+            s.partial_store_f64s(ot, y);
+            if let Some(m) = declined {
+                if s.first_true_m64s(m) < lanes {
                     redo.push(xh.len() * lanes..self.xs.len());
                 }
             }
