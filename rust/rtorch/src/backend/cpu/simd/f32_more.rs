@@ -184,7 +184,7 @@ impl UnaryF32 for Erf {
         // (smooth, unlike erfc) within 0.25 2^-24 absolute; erfc <= 0.16 there, so the
         // relative error of the exponential reaches the result shrunk. Past 3.93 erfc is
         // under half an ulp of 1 and the clamp gives 1.
-        const C_HI: f32 = 1.128_379_2;
+        const C_HI: f32 = std::f32::consts::FRAC_2_SQRT_PI;
         const C_LO: f32 = -5.863_538_3e-8;
         const Q: [f32; 6] = [
             -0.376_126_32,
