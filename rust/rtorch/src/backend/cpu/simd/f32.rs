@@ -14,11 +14,11 @@
 //! for sigmoid's tail; the table is in the test file's docstring. log2 and log10 are
 //! exact at powers of 2 and 10, as numpy and torch are.
 //! Speed, 4M float32, 1 thread, AVX-512 (AMD EPYC Zen 4, medians of a noisy shared
-//! machine), ns per element, rtorch (torch): exp 0.33 (0.83),
-//! expm1 0.31 (1.21), log 0.44 (9.2), log1p 0.55 (0.79), log2 0.56 (1.01), log10 0.58
-//! (1.07), sigmoid 0.41 (0.41), tanh 0.52 (2.51), sin 0.74 (1.28), cos 0.52 (1.33), tan
-//! 0.59 to 0.86 (1.73), erf 0.63 (1.32), rsqrt 0.55 (0.29: its 1 / sqrt is 1.45 ulp;
-//! NOTE [ SIMD f32 rsqrt ]).
+//! machine), ns per element, rtorch (torch): exp 0.34 (0.83),
+//! expm1 0.30 (1.26), log 0.44 (9.2), log1p 0.53 (0.80), log2 0.56 (1.00), log10 0.57
+//! (1.07), sigmoid 0.40 (0.44), tanh 0.52 (2.51), sin 0.74 (1.28), cos 0.52 (1.33), tan
+//! 0.86 (1.74), erf 0.63 (1.28), rsqrt 0.32 (0.29; torch's 1 / sqrt, 1.45 ulp, has no
+//! correction step).
 //! Taylor coefficients serve exp, log (through atanh) and sin/cos: on these reduced ranges
 //! their truncation error is below 0.05 ulp, so a minimax fit would only shorten them by
 //! a term; tanh's small-argument polynomial is a least-squares fit (near-minimax) made for
