@@ -10,8 +10,9 @@
 //! does not fuse (NOTE [ SIMD baseline FMA ]): exp 0.86 / 1.14, expm1 1.28 / 1.41, log
 //! 0.89 / 0.86, log1p 0.81 / 0.92, log2 0.94 / 0.94, log10 0.82 / 0.99, sigmoid 1.73 /
 //! 1.84, tanh 1.31 / 1.24, sin 1.07 (avx2 1.16) / 1.31, cos 1.13 / 1.39, tan 1.36 / 1.56,
-//! erf 1.08 / 1.40, rsqrt 0 (correctly rounded on the sample) / 0. torch on the same inputs: 0.5 to 1.0, rsqrt 1.45, and 2e6
-//! for sigmoid's tail; the table is in the test file's docstring. log2 and log10 are
+//! erf 1.08 / 1.40, rsqrt 0 (correctly rounded on the sample) / 0. torch on the same
+//! inputs: 0.5 to 1.0, rsqrt 1.45, and 2e6 for sigmoid's tail; the table is in the test
+//! file's docstring. log2 and log10 are
 //! exact at powers of 2 and 10, as numpy and torch are.
 //! Speed, 4M float32, 1 thread, AVX-512 (AMD EPYC Zen 4, medians of a noisy shared
 //! machine), ns per element, rtorch (torch): exp 0.34 (0.83),
