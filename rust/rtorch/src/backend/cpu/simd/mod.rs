@@ -4,9 +4,13 @@
 //! and range reductions are in `f32.rs` and `f64.rs`.
 
 mod f32;
+mod f32_log;
+mod f32_more;
 mod f64;
 
 pub use self::f32::{Cos, Exp, Log, Sigmoid, Sin, Tanh};
+pub use self::f32_log::{Log10, Log1p, Log2};
+pub use self::f32_more::{Erf, Expm1, Rsqrt, Tan};
 
 use pulp::{Simd, WithSimd};
 use std::marker::PhantomData;
