@@ -94,36 +94,65 @@ pub unsafe fn map1<A: Copy, O: Copy>(
 ) {
     let (po, pa) = (out.0, a.0);
     for_each_run(shape, [out.1, a.1], cost, |off, n, st| unsafe {
-        let o = po.at(off[0]);
-        let x = pa.at(off[1]);
-        match st {
-            // In place (`relu_`): one pointer, so LLVM needs no alias check between the
-            // two (which fails when they are equal and picks the scalar loop: 4x slower).
-            [1, 1] if std::ptr::eq(o as *const u8, x as *const u8) => {
-                let io = o as *mut A;
-                for i in 0..n {
-                    *o.add(i) = f(*io.add(i));
-                }
-            }
-            [1, 1] => {
-                for i in 0..n {
-                    *o.add(i) = f(*x.add(i));
-                }
-            }
-            // A broadcast scalar source (`fill_`, `zero_`): a unit-stride store loop.
-            [1, 0] => {
-                let xv = *x;
-                for i in 0..n {
-                    *o.add(i) = f(xv);
-                }
-            }
-            _ => {
-                for i in 0..n as isize {
-                    *o.offset(i * st[0]) = f(*x.offset(i * st[1]));
-                }
+        let (o, x) = (po.at(off[0]), pa.at(off[1]));
+        #[cfg(target_arch = "x86_64")]
+        if isa() != Isa::Baseline {
+            // SAFETY: the CPU has AVX2 and FMA (NOTE [ Run-time ISA dispatch ]).
+            return run1_avx2(o, x, n, st, &f);
+        }
+        run1(o, x, n, st, &f)
+    });
+}
+
+/// One run of `map1` (see `run2`).
+#[inline(always)]
+unsafe fn run1<A: Copy, O: Copy>(
+    o: *mut O,
+    x: *mut A,
+    n: usize,
+    st: [isize; 2],
+    f: &impl Fn(A) -> O,
+) {
+    match st {
+        // In place (`relu_`): one pointer, so LLVM needs no alias check between the
+        // two (which fails when they are equal and picks the scalar loop: 4x slower).
+        [1, 1] if std::ptr::eq(o as *const u8, x as *const u8) => {
+            let io = o as *mut A;
+            for i in 0..n {
+                *o.add(i) = f(*io.add(i));
             }
         }
-    });
+        [1, 1] => {
+            for i in 0..n {
+                *o.add(i) = f(*x.add(i));
+            }
+        }
+        // A broadcast scalar source (`fill_`, `zero_`): a unit-stride store loop.
+        [1, 0] => {
+            let xv = *x;
+            for i in 0..n {
+                *o.add(i) = f(xv);
+            }
+        }
+        _ => {
+            for i in 0..n as isize {
+                *o.offset(i * st[0]) = f(*x.offset(i * st[1]));
+            }
+        }
+    }
+}
+
+/// `run1` compiled for AVX2+FMA (see `run2_avx2`).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn run1_avx2<A: Copy, O: Copy>(
+    o: *mut O,
+    x: *mut A,
+    n: usize,
+    st: [isize; 2],
+    f: &impl Fn(A) -> O,
+) {
+    run1(o, x, n, st, f)
 }
 
 /// `out = f(a, b)` elementwise over `shape` (a and b already broadcast to it).
@@ -140,49 +169,81 @@ pub unsafe fn map2<A: Copy, B: Copy, O: Copy>(
 ) {
     let (po, pa, pb) = (out.0, a.0, b.0);
     for_each_run(shape, [out.1, a.1, b.1], cost, |off, n, st| unsafe {
-        let o = po.at(off[0]);
-        let x = pa.at(off[1]);
-        let y = pb.at(off[2]);
-        match st {
-            // In place (`a.add_(b)`): one pointer read and written, so LLVM's alias check
-            // between `o` and `x` (which would fail and pick the scalar loop) is not needed.
-            [1, 1, 1] if std::ptr::eq(o as *const O as *const u8, x as *const A as *const u8) => {
-                let io = o as *mut A;
-                for i in 0..n {
-                    *o.add(i) = f(*io.add(i), *y.add(i));
-                }
-            }
-            [1, 1, 1] => {
-                for i in 0..n {
-                    *o.add(i) = f(*x.add(i), *y.add(i));
-                }
-            }
-            // In place with a scalar (`a.add_(1.0)`), for the same reason.
-            [1, 1, 0] if std::ptr::eq(o as *const O as *const u8, x as *const A as *const u8) => {
-                let (io, yv) = (o as *mut A, *y);
-                for i in 0..n {
-                    *o.add(i) = f(*io.add(i), yv);
-                }
-            }
-            [1, 1, 0] => {
-                let yv = *y;
-                for i in 0..n {
-                    *o.add(i) = f(*x.add(i), yv);
-                }
-            }
-            [1, 0, 1] => {
-                let xv = *x;
-                for i in 0..n {
-                    *o.add(i) = f(xv, *y.add(i));
-                }
-            }
-            _ => {
-                for i in 0..n as isize {
-                    *o.offset(i * st[0]) = f(*x.offset(i * st[1]), *y.offset(i * st[2]));
-                }
+        let (o, x, y) = (po.at(off[0]), pa.at(off[1]), pb.at(off[2]));
+        #[cfg(target_arch = "x86_64")]
+        if isa() != Isa::Baseline {
+            // SAFETY: the CPU has AVX2 and FMA (NOTE [ Run-time ISA dispatch ]).
+            return run2_avx2(o, x, y, n, st, &f);
+        }
+        run2(o, x, y, n, st, &f)
+    });
+}
+
+/// One run of `map2`: unit-stride runs (in place, and with a broadcast scalar operand)
+/// index with `add`, which LLVM vectorizes; the strided loop does not.
+#[inline(always)]
+unsafe fn run2<A: Copy, B: Copy, O: Copy>(
+    o: *mut O,
+    x: *mut A,
+    y: *mut B,
+    n: usize,
+    st: [isize; 3],
+    f: &impl Fn(A, B) -> O,
+) {
+    match st {
+        // In place (`a.add_(b)`): one pointer read and written, so LLVM's alias check
+        // between `o` and `x` (which would fail and pick the scalar loop) is not needed.
+        [1, 1, 1] if std::ptr::eq(o as *const O as *const u8, x as *const A as *const u8) => {
+            let io = o as *mut A;
+            for i in 0..n {
+                *o.add(i) = f(*io.add(i), *y.add(i));
             }
         }
-    });
+        [1, 1, 1] => {
+            for i in 0..n {
+                *o.add(i) = f(*x.add(i), *y.add(i));
+            }
+        }
+        // In place with a scalar (`a.add_(1.0)`), for the same reason.
+        [1, 1, 0] if std::ptr::eq(o as *const O as *const u8, x as *const A as *const u8) => {
+            let (io, yv) = (o as *mut A, *y);
+            for i in 0..n {
+                *o.add(i) = f(*io.add(i), yv);
+            }
+        }
+        [1, 1, 0] => {
+            let yv = *y;
+            for i in 0..n {
+                *o.add(i) = f(*x.add(i), yv);
+            }
+        }
+        [1, 0, 1] => {
+            let xv = *x;
+            for i in 0..n {
+                *o.add(i) = f(xv, *y.add(i));
+            }
+        }
+        _ => {
+            for i in 0..n as isize {
+                *o.offset(i * st[0]) = f(*x.offset(i * st[1]), *y.offset(i * st[2]));
+            }
+        }
+    }
+}
+
+/// `run2` compiled for AVX2+FMA: the in-cache binary ops (`a.add_(1.0)` of 100k float32
+/// took 9.8 us against torch's 8.3 with the baseline's SSE2 loop).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn run2_avx2<A: Copy, B: Copy, O: Copy>(
+    o: *mut O,
+    x: *mut A,
+    y: *mut B,
+    n: usize,
+    st: [isize; 3],
+    f: &impl Fn(A, B) -> O,
+) {
+    run2(o, x, y, n, st, f)
 }
 
 /// `out = f(a, b, c)` elementwise over `shape`.
