@@ -114,8 +114,11 @@ unsafe fn run1<A: Copy, O: Copy>(
     f: &impl Fn(A) -> O,
 ) {
     match st {
-        // In place (`relu_`): one pointer, so LLVM needs no alias check between the
+        // In place (`neg_`): one pointer, so LLVM needs no alias check between the
         // two (which fails when they are equal and picks the scalar loop: 4x slower).
+        // NOTE: a select whose one arm is the old value (`relu_`) becomes a branch and a
+        // conditional store here, which does not vectorize; `relu_` keeps the out-of-place
+        // path for that reason (NOTE [ In-place unary without autograd ]).
         [1, 1] if std::ptr::eq(o as *const u8, x as *const u8) => {
             let io = o as *mut A;
             for i in 0..n {

@@ -223,8 +223,10 @@ fn strided<A: Element, O: Element>(
     Ok(())
 }
 
-/// `chunk(out[s..e], x[s..e])` over `n` contiguous elements in parallel chunks.
-fn contiguous_map<T: Copy + Send + Sync>(
+/// `chunk(out[s..e], x[s..e])` over `n` contiguous elements in parallel chunks. `out` may
+/// be `x` itself (NOTE [ In-place unary without autograd ]): then each piece is copied
+/// to a small buffer first, so the slices handed to `chunk` never alias.
+fn contiguous_map<T: Copy + Default + Send + Sync>(
     n: usize,
     x: *mut T,
     out: *mut T,
@@ -232,7 +234,22 @@ fn contiguous_map<T: Copy + Send + Sync>(
     chunk: impl Fn(&mut [T], &[T]) + Sync + Send,
 ) {
     let (px, po) = (SendPtr(x), SendPtr(out));
+    let in_place = std::ptr::eq(x, out);
     crate::parallel::for_chunks(n, cost, |s, e| {
+        if in_place {
+            const PIECE: usize = 512;
+            let mut buf = [T::default(); PIECE];
+            for b in (s..e).step_by(PIECE) {
+                let m = PIECE.min(e - b);
+                // SAFETY: [b, b + m) is inside this chunk; `buf` is a separate copy.
+                let os = unsafe {
+                    std::ptr::copy_nonoverlapping(po.at(b as isize), buf.as_mut_ptr(), m);
+                    std::slice::from_raw_parts_mut(po.at(b as isize), m)
+                };
+                chunk(os, &buf[..m]);
+            }
+            return;
+        }
         // SAFETY: `out` is a fresh buffer distinct from `x`; chunks are disjoint.
         let (xs, os) = unsafe {
             (

@@ -447,6 +447,40 @@ pub fn scale(x: &Tensor, v: f64) -> Result<Tensor> {
     mul_scalar(x, Scalar::Float(v))
 }
 
+// NOTE [ In-place unary without autograd ]: with no history to keep (NOTE [ In-place
+// ops and autograd ]), a float op whose forward is one kernel in the input's dtype runs
+// that kernel with the tensor as both input and output, instead of out of place into a
+// fresh buffer plus a copy back. The kernels read each element before writing it
+// (`backend/cpu/unary.rs`, `contiguous_map`). 400k float32, 1 thread: `exp_` 153 us
+// (torch 1045), `neg_` 17 (18). Not `relu_`: in place its select compiles to a branchy
+// scalar loop (168 us against 69 for the out-of-place path and copy; torch 20).
+fn inplace_kernel(name: &str, x: &Tensor) -> Option<UnaryKernel> {
+    use UnaryKernel::*;
+    if !x.dtype().is_floating_point() {
+        return None;
+    }
+    Some(match name {
+        "exp" => Exp,
+        "expm1" => Expm1,
+        "log" => Log,
+        "log1p" => Log1p,
+        "log2" => Log2,
+        "log10" => Log10,
+        "sqrt" => Sqrt,
+        "rsqrt" => Rsqrt,
+        "sigmoid" => Sigmoid,
+        "tanh" => Tanh,
+        "sin" => Sin,
+        "cos" => Cos,
+        "tan" => Tan,
+        "erf" => Erf,
+        "reciprocal" => Reciprocal,
+        "neg" => Neg,
+        "abs" => Abs,
+        _ => return None,
+    })
+}
+
 /// Unary ops by PyTorch name (method and in-place fan-out): a registry lookup.
 pub fn by_name(name: &str) -> Option<fn(&Tensor) -> Result<Tensor>> {
     match crate::ops::find(OPS, name)?.call {
@@ -457,6 +491,14 @@ pub fn by_name(name: &str) -> Option<fn(&Tensor) -> Result<Tensor>> {
 
 /// In-place unary op by name (`exp_`, `relu_`, …).
 pub fn unary_(name: &str, x: &Tensor) -> Result<()> {
+    if let Some(k) = inplace_kernel(name, x) {
+        if crate::ops::inplace::fast_path_ok(x, &[]) {
+            crate::ops::inplace::check_writable(x, &[], &format!("{name}_"))?;
+            backend::unary(k, x, x)?;
+            x.bump_version();
+            return Ok(());
+        }
+    }
     let f =
         by_name(name).ok_or_else(|| crate::Error::runtime(format!("no in-place op {name}_")))?;
     crate::ops::inplace::apply(x, &[], &format!("{name}_"), f)
