@@ -138,16 +138,23 @@ def torch_ulp():
     return table(lambda name, x: getattr(torch, name)(torch.from_numpy(x)).numpy())
 
 
-@pytest.mark.parametrize("isa", ISAS)
-def test_ulp_table(isa, torch_ulp):
+def run_on_isa(isa, child):
+    """The JSON that `child` (run with this directory as argv[1]) prints last, in an
+    interpreter forced onto `isa`; skips when the CPU lacks it."""
     env = dict(os.environ, RTORCH_ISA=isa)
     here = os.path.dirname(os.path.abspath(__file__))
     out = subprocess.run(
-        [sys.executable, "-c", _CHILD, here], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", child, here], env=env, capture_output=True, text=True, check=True
     )
     got = json.loads(out.stdout.strip().splitlines()[-1])
     if got["isa"] != isa:
         pytest.skip(f"this CPU lacks {isa} (the kernels ran on {got['isa']})")
+    return got
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_ulp_table(isa, torch_ulp):
+    got = run_on_isa(isa, _CHILD)
     print(isa, got["ulp"], "torch", torch_ulp)
     for name, worst in got["ulp"].items():
         bound = BOUND.get(name, max(MAX_ULP, torch_ulp[name]))

@@ -22,15 +22,10 @@ Measured on this sample (AMD EPYC Zen 4; torch 2.13 on the same inputs):
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 import rtorch
-from test_unary_simd import ISAS, MAX_ULP
+from test_unary_simd import ISAS, MAX_ULP, run_on_isa
 
 LD = np.longdouble
 
@@ -122,14 +117,7 @@ def test_sample_is_float64():
 
 @pytest.mark.parametrize("isa", ISAS)
 def test_ulp_table(isa, torch_ulp):
-    env = dict(os.environ, RTORCH_ISA=isa)
-    here = os.path.dirname(os.path.abspath(__file__))
-    out = subprocess.run(
-        [sys.executable, "-c", _CHILD, here], env=env, capture_output=True, text=True, check=True
-    )
-    got = json.loads(out.stdout.strip().splitlines()[-1])
-    if got["isa"] != isa:
-        pytest.skip(f"this CPU lacks {isa} (the kernels ran on {got['isa']})")
+    got = run_on_isa(isa, _CHILD)
     print(isa, got["ulp"], "torch", torch_ulp)
     for name, worst in got["ulp"].items():
         bound = max(MAX_ULP, torch_ulp[name])

@@ -178,46 +178,28 @@ impl<'t> Product<'t> {
             };
         }
         let work = a.rows * b.cols * a.cols;
+        // Rows r0..r1 and columns c0..c1 of product i.
+        let block = |i: usize, (r0, r1): (usize, usize), (c0, c1): (usize, usize), par: Par| {
+            // SAFETY: each view lies within its tensor (shapes checked by the op); products
+            // and the blocks of one product write disjoint outputs.
+            unsafe {
+                let (m, n) = (r1 - r0, c1 - c0);
+                let am =
+                    MatRef::<T>::from_raw_parts(pa.at(oa[i] + a.at(r0, 0)), m, a.cols, a.rs, a.cs);
+                let bm =
+                    MatRef::<T>::from_raw_parts(pb.at(ob[i] + b.at(0, c0)), b.rows, n, b.rs, b.cs);
+                let om =
+                    MatMut::<T>::from_raw_parts_mut(po.at(oo[i] + o.at(r0, c0)), m, n, o.rs, o.cs);
+                faer::linalg::matmul::matmul(om, accum, am, bm, alpha, par);
+            }
+        };
         if let Some(split) = Split::for_one(self.batch, work, a.rows, b.cols) {
             // NOTE [ GEMM on the worker team ]
-            split.run(|r0, r1, c0, c1| {
-                // SAFETY: as below; the blocks of `out` are disjoint.
-                unsafe {
-                    let am = MatRef::<T>::from_raw_parts(
-                        pa.at(oa[0] + a.at(r0, 0)),
-                        r1 - r0,
-                        a.cols,
-                        a.rs,
-                        a.cs,
-                    );
-                    let bm = MatRef::<T>::from_raw_parts(
-                        pb.at(ob[0] + b.at(0, c0)),
-                        b.rows,
-                        c1 - c0,
-                        b.rs,
-                        b.cs,
-                    );
-                    let om = MatMut::<T>::from_raw_parts_mut(
-                        po.at(oo[0] + o.at(r0, c0)),
-                        r1 - r0,
-                        c1 - c0,
-                        o.rs,
-                        o.cs,
-                    );
-                    faer::linalg::matmul::matmul(om, accum, am, bm, alpha, Par::Seq);
-                }
-            });
+            split.run(|r0, r1, c0, c1| block(0, (r0, r1), (c0, c1), Par::Seq));
             return Ok(());
         }
         for_each_product(self.batch, work, |i, par| {
-            // SAFETY: each view lies within its tensor (shapes checked by the op);
-            // products write disjoint outputs.
-            unsafe {
-                let am = MatRef::<T>::from_raw_parts(pa.at(oa[i]), a.rows, a.cols, a.rs, a.cs);
-                let bm = MatRef::<T>::from_raw_parts(pb.at(ob[i]), b.rows, b.cols, b.rs, b.cs);
-                let om = MatMut::<T>::from_raw_parts_mut(po.at(oo[i]), o.rows, o.cols, o.rs, o.cs);
-                faer::linalg::matmul::matmul(om, accum, am, bm, alpha, par);
-            }
+            block(i, (0, a.rows), (0, b.cols), par)
         });
         Ok(())
     }

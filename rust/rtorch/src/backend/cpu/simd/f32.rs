@@ -113,20 +113,28 @@ const EXP_TAYLOR: [f32; 8] = [
     1.0 / 5040.0,
 ];
 
+/// `x = k ln2 + r` with integer-valued `k` and |r| <= ln2/2 (Cody-Waite, exact in its
+/// first step); returns `(k + SHIFT, k, r)`, the first holding k's bits for `pow2i`.
+/// `x` must already be clamped to where k fits the exponent field.
+#[inline(always)]
+pub(super) fn reduce_ln2<S: Simd>(s: S, x: S::f32s) -> (S::f32s, S::f32s, S::f32s) {
+    let kf = madd(
+        s,
+        x,
+        s.splat_f32s(std::f32::consts::LOG2_E),
+        s.splat_f32s(SHIFT),
+    );
+    let k = s.sub_f32s(kf, s.splat_f32s(SHIFT));
+    let r = madd(s, k, s.splat_f32s(-LN2_HI), x);
+    (kf, k, madd(s, k, s.splat_f32s(-LN2_LO), r))
+}
+
 /// `e^x` without the NaN patch (callers add it where NaN can arrive).
 #[inline(always)]
 pub(super) fn exp_core<S: Simd>(s: S, x: S::f32s) -> S::f32s {
     // Below -104 the result rounds to 0, above 89 to inf; clamping keeps k in range.
     let xc = s.min_f32s(s.max_f32s(x, s.splat_f32s(-104.0)), s.splat_f32s(89.0));
-    let kf = madd(
-        s,
-        xc,
-        s.splat_f32s(std::f32::consts::LOG2_E),
-        s.splat_f32s(SHIFT),
-    );
-    let k = s.sub_f32s(kf, s.splat_f32s(SHIFT));
-    let r = madd(s, k, s.splat_f32s(-LN2_HI), xc);
-    let r = madd(s, k, s.splat_f32s(-LN2_LO), r);
+    let (_, k, r) = reduce_ln2(s, xc);
     let p = horner(s, r, &EXP_TAYLOR);
     // 2^k in two factors so that k in [-150, 129] stays within the normal exponents: the
     // product rounds once, into the subnormals or to inf, as the exact result would.
@@ -155,15 +163,7 @@ pub(super) fn exp_nonpositive<S: Simd>(s: S, t: S::f32s) -> S::f32s {
         c
     };
     let tc = s.max_f32s(t, s.splat_f32s(-104.0));
-    let kf = madd(
-        s,
-        tc,
-        s.splat_f32s(std::f32::consts::LOG2_E),
-        s.splat_f32s(SHIFT),
-    );
-    let k = s.sub_f32s(kf, s.splat_f32s(SHIFT));
-    let r = madd(s, k, s.splat_f32s(-LN2_HI), tc);
-    let r = madd(s, k, s.splat_f32s(-LN2_LO), r);
+    let (kf, _, r) = reduce_ln2(s, tc);
     let p = horner(s, r, &TAYLOR);
     // The bits of kf are SHIFT_BITS + k, and SHIFT_BITS << 23 wraps to 0: the shift
     // leaves k << 23, which adds k to p's exponent.

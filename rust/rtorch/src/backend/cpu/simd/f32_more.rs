@@ -2,7 +2,7 @@
 
 use super::f32::{
     bits, exp_nonpositive, from_bits, fused, horner, is_nan, madd, madd_neg, reduce_half_pi,
-    LN2_HI, LN2_LO, SHIFT, SHIFT_BITS,
+    reduce_ln2, SHIFT_BITS,
 };
 use super::UnaryF32;
 use pulp::Simd;
@@ -24,17 +24,9 @@ impl UnaryF32 for Expm1 {
         ];
         // Below -30 the result rounds to -1, above 89 to inf; clamping keeps k in range.
         let xc = s.min_f32s(s.max_f32s(x, s.splat_f32s(-30.0)), s.splat_f32s(89.0));
-        let kf = madd(
-            s,
-            xc,
-            s.splat_f32s(std::f32::consts::LOG2_E),
-            s.splat_f32s(SHIFT),
-        );
-        let k = s.sub_f32s(kf, s.splat_f32s(SHIFT));
         // k = 0 on |x| < 0.35: r = x exactly, and the result is the polynomial alone,
         // accurate down to the subnormals.
-        let r = madd(s, k, s.splat_f32s(-LN2_HI), xc);
-        let r = madd(s, k, s.splat_f32s(-LN2_LO), r);
+        let (kf, _, r) = reduce_ln2(s, xc);
         let em1 = madd(s, s.mul_f32s(r, r), horner(s, r, &P), r);
         // e^x - 1 = 2^k em1 + (2^k - 1), with one rounding in the fma. It is formed at
         // half scale, h = 2^(k-1), so that k = 128 (x in (88.4, 88.72]) still has a
