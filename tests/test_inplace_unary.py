@@ -56,3 +56,16 @@ def test_with_autograd_the_recorded_path_is_kept():
     b.exp_()
     b.sum().backward()
     np.testing.assert_allclose(a.grad.numpy(), 2.0 * np.exp(2.0 * a.detach().numpy()))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("in_place", [False, True])
+def test_vector_relu_keeps_nan_and_negative_zero(dtype, in_place):
+    # NOTE [ Vector relu ]: `x < 0 ? 0 : x` on whole vectors; -0.0 and NaN pass through.
+    x = np.random.default_rng(1).standard_normal(1003).astype(dtype)
+    x[[0, 5, 17, 1002]] = [np.nan, -0.0, -np.inf, np.inf]
+    t = rtorch.from_numpy(x.copy())
+    got = (t.relu_() if in_place else t.relu()).numpy()
+    want = np.where(x < 0, 0, x).astype(dtype)
+    np.testing.assert_array_equal(got, want)
+    assert np.signbit(got[5]) and not np.signbit(got[np.flatnonzero(x < 0)]).any()

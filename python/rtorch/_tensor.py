@@ -485,8 +485,6 @@ _GENERIC_INPLACE = [
     "addcmul",
     "addcdiv",
     "lerp",
-    "clamp_min",
-    "clamp_max",
     "clip",
 ]
 

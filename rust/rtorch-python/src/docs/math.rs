@@ -229,6 +229,8 @@ Args:
 "# };
     (clip) => { "clip(input, min=None, max=None, *, out=None) -> Tensor\n\nAlias of ``clamp``.\n" };
     (clamp_) => { "clamp_(min=None, max=None) -> Tensor\n\nIn-place form of ``Tensor.clamp``.\n" };
+    (clamp_min_) => { "clamp_min_(min) -> Tensor\n\nIn-place form of ``Tensor.clamp_min``.\n" };
+    (clamp_max_) => { "clamp_max_(max) -> Tensor\n\nIn-place form of ``Tensor.clamp_max``.\n" };
     (clamp_min) => { "clamp_min(input, min, *, out=None) -> Tensor\n\nClamps each element below at ``min`` (a number or a tensor): ``max(input_i, min)``.\n\nArgs:\n    input (Tensor): the input tensor.\n    min (Number or Tensor): the lower bound.\n" };
     (clamp_max) => { "clamp_max(input, max, *, out=None) -> Tensor\n\nClamps each element above at ``max`` (a number or a tensor): ``min(input_i, max)``.\n\nArgs:\n    input (Tensor): the input tensor.\n    max (Number or Tensor): the upper bound.\n" };
     (lerp) => { "lerp(input, end, weight, *, out=None) -> Tensor\n\nLinear interpolation from ``input`` to ``end``: ``input_i + weight_i * (end_i - input_i)``. The three broadcast; ``weight`` is a number or a tensor.\n\nArgs:\n    input (Tensor): the start points.\n    end (Tensor): the end points.\n    weight (Number or Tensor): the interpolation weight.\n" };

@@ -346,11 +346,41 @@ impl PyTensor {
             .filter(|o| !o.is_none())
             .map(|o| operand_req(o, "clamp_", "max"))
             .transpose()?;
-        crate::engine!(slf.py(), t.numel(), || rtorch::ops::inplace::apply(
+        crate::engine!(slf.py(), t.numel(), || pointwise::clamp_(
             t,
-            &[],
-            "clamp_",
-            |x| { pointwise::clamp(x, lo.as_ref(), hi.as_ref()) }
+            lo.as_ref(),
+            hi.as_ref(),
+            "clamp_"
+        ))?;
+        Ok(slf.clone())
+    }
+    #[doc = doc_math!(clamp_min_)]
+    fn clamp_min_<'py>(
+        slf: &Bound<'py, Self>,
+        min: &Bound<'_, PyAny>,
+    ) -> PyResult<Bound<'py, Self>> {
+        not_none(min, "clamp_min_")?;
+        let (t, lo) = (&slf.get().t, operand_req(min, "clamp_min_", "min")?);
+        crate::engine!(slf.py(), t.numel(), || pointwise::clamp_(
+            t,
+            Some(&lo),
+            None,
+            "clamp_min_"
+        ))?;
+        Ok(slf.clone())
+    }
+    #[doc = doc_math!(clamp_max_)]
+    fn clamp_max_<'py>(
+        slf: &Bound<'py, Self>,
+        max: &Bound<'_, PyAny>,
+    ) -> PyResult<Bound<'py, Self>> {
+        not_none(max, "clamp_max_")?;
+        let (t, hi) = (&slf.get().t, operand_req(max, "clamp_max_", "max")?);
+        crate::engine!(slf.py(), t.numel(), || pointwise::clamp_(
+            t,
+            None,
+            Some(&hi),
+            "clamp_max_"
         ))?;
         Ok(slf.clone())
     }

@@ -29,7 +29,13 @@ pub fn run(dst: &Tensor, src: &Tensor) -> Result<()> {
     if dst.numel() >= TILED_MIN {
         let (cs, cst) = crate::layout::coalesce(&shape, &[dst.strides(), src.strides()]);
         if cs.len() == 2 && cst[0][1] == 1 && cst[1][0] == 1 && cst[1][1] != 1 {
-            return copy_transposed(dst, src, (cs[0], cs[1]), cst[0][0], cst[1][1]);
+            return super::transpose::copy_transposed(
+                dst,
+                src,
+                (cs[0], cs[1]),
+                cst[0][0],
+                cst[1][1],
+            );
         }
     }
     with_dtype!(src.dtype(), A, {
@@ -44,42 +50,6 @@ pub fn run(dst: &Tensor, src: &Tensor) -> Result<()> {
                     convert::<A, B>,
                 )
             }
-        })
-    });
-    Ok(())
-}
-
-/// Copies `rows x cols` where `dst` walks rows (stride `ds`, unit columns) and `src` walks
-/// columns (unit rows, stride `ss`): a transpose. Done in square tiles so that both sides
-/// stay in cache; row tiles run in parallel.
-fn copy_transposed(
-    dst: &Tensor,
-    src: &Tensor,
-    (rows, cols): (usize, usize),
-    ds: isize,
-    ss: isize,
-) -> Result<()> {
-    const B: usize = 32;
-    with_dtype!(src.dtype(), A, {
-        with_dtype!(dst.dtype(), T, {
-            let (pd, ps) = (SendPtr(dst.cpu_ptr::<T>()?), SendPtr(src.cpu_ptr::<A>()?));
-            crate::parallel::for_chunks(rows.div_ceil(B), B * cols, |s, e| {
-                for tr in s..e {
-                    let (r0, r1) = (tr * B, ((tr + 1) * B).min(rows));
-                    for c0 in (0..cols).step_by(B) {
-                        let c1 = (c0 + B).min(cols);
-                        for r in r0..r1 {
-                            for c in c0..c1 {
-                                // SAFETY: r < rows, c < cols index valid elements of both views.
-                                unsafe {
-                                    *pd.at(r as isize * ds + c as isize) =
-                                        convert::<A, T>(*ps.at(r as isize + c as isize * ss));
-                                }
-                            }
-                        }
-                    }
-                }
-            });
         })
     });
     Ok(())

@@ -306,29 +306,15 @@ pub enum Isa {
     Avx512,
 }
 
+/// The copy to run: the vector kernels' path (NOTE [ SIMD dispatch ]), so `RTORCH_ISA`
+/// forces these copies too and the tests reach every one the CPU has.
+#[inline]
 pub fn isa() -> Isa {
-    use std::sync::atomic::{AtomicU8, Ordering};
-    static CACHE: AtomicU8 = AtomicU8::new(0);
-    match CACHE.load(Ordering::Relaxed) {
-        1 => return Isa::Baseline,
-        2 => return Isa::Avx2,
-        3 => return Isa::Avx512,
-        _ => {}
+    match super::simd::isa() {
+        super::simd::Isa::Avx512 => Isa::Avx512,
+        super::simd::Isa::Avx2 => Isa::Avx2,
+        _ => Isa::Baseline,
     }
-    #[allow(unused_mut)]
-    let mut found = Isa::Baseline;
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::is_x86_feature_detected as has;
-        if has!("avx2") && has!("fma") {
-            found = Isa::Avx2;
-            if has!("avx512f") && has!("avx512dq") && has!("avx512vl") {
-                found = Isa::Avx512;
-            }
-        }
-    }
-    CACHE.store(found as u8 + 1, Ordering::Relaxed);
-    found
 }
 
 /// `out[i] = f(x[i])` over slices, compiled twice: for AVX2+FMA when the CPU has them

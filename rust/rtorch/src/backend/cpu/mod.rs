@@ -18,4 +18,5 @@ pub mod scan;
 pub mod simd;
 pub mod softmax;
 pub mod ternary;
+pub mod transpose;
 pub mod unary;

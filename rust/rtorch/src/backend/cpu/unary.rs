@@ -113,6 +113,13 @@ pub fn run(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
         Abs => same_dtype!(FLOAT | INTEGRAL, |v| Numeric::abs(v)),
         Sign => same_dtype!(REAL, |v| Arith::sign(v)),
         // torch: `x < 0 ? 0 : x`, so -0.0 and NaN pass through unchanged.
+        Relu if dt.is_floating_point() => map_float_vec::<simd::Relu>(
+            x,
+            out,
+            1,
+            <simd::Relu as UnaryF32>::scalar,
+            <simd::Relu as UnaryF64>::scalar,
+        ),
         Relu => same_dtype!(FLOAT | INTEGRAL, |v| if v < T::default() {
             T::default()
         } else {
@@ -143,7 +150,11 @@ fn map_float_vec<K: UnaryF32 + UnaryF64>(
 ) -> Result<()> {
     if out.dtype() == DType::F64 && dense_same_order(x, out) {
         let (n, px, po) = (x.numel(), x.cpu_ptr::<f64>()?, out.cpu_ptr::<f64>()?);
-        contiguous_map(n, px, po, cost, simd::map_f64::<K>);
+        if std::ptr::eq(px, po) {
+            contiguous_inplace(n, po, cost, simd::map_f64_inplace::<K>);
+        } else {
+            contiguous_map(n, px, po, cost, simd::map_f64::<K>);
+        }
         return Ok(());
     }
     map_f32_vec::<K>(x, out, cost, f32f, f64f)
@@ -160,7 +171,11 @@ fn map_f32_vec<K: UnaryF32>(
 ) -> Result<()> {
     if out.dtype() == DType::F32 && dense_same_order(x, out) {
         let (n, px, po) = (x.numel(), x.cpu_ptr::<f32>()?, out.cpu_ptr::<f32>()?);
-        contiguous_map(n, px, po, cost, simd::map_f32::<K>);
+        if std::ptr::eq(px, po) {
+            contiguous_inplace(n, po, cost, simd::map_f32_inplace::<K>);
+        } else {
+            contiguous_map(n, px, po, cost, simd::map_f32::<K>);
+        }
         return Ok(());
     }
     map_float(x, out, cost, f32f, f64f)
@@ -221,6 +236,20 @@ fn strided<A: Element, O: Element>(
         )
     };
     Ok(())
+}
+
+/// `chunk(x[s..e])` in place over `n` contiguous elements in parallel chunks.
+fn contiguous_inplace<T: Copy + Send + Sync>(
+    n: usize,
+    x: *mut T,
+    cost: usize,
+    chunk: impl Fn(&mut [T]) + Sync + Send,
+) {
+    let px = SendPtr(x);
+    crate::parallel::for_chunks(n, cost, |s, e| {
+        // SAFETY: chunks are disjoint ranges of the dense block of `n` elements.
+        chunk(unsafe { std::slice::from_raw_parts_mut(px.at(s as isize), e - s) });
+    });
 }
 
 /// `chunk(out[s..e], x[s..e])` over `n` contiguous elements in parallel chunks. `out` may

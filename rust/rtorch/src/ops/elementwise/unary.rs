@@ -451,9 +451,9 @@ pub fn scale(x: &Tensor, v: f64) -> Result<Tensor> {
 // ops and autograd ]), a float op whose forward is one kernel in the input's dtype runs
 // that kernel with the tensor as both input and output, instead of out of place into a
 // fresh buffer plus a copy back. The kernels read each element before writing it
-// (`backend/cpu/unary.rs`, `contiguous_map`). 400k float32, 1 thread: `exp_` 153 us
-// (torch 1045), `neg_` 17 (18). Not `relu_`: in place its select compiles to a branchy
-// scalar loop (168 us against 69 for the out-of-place path and copy; torch 20).
+// (`backend/cpu/unary.rs`: the vector kernels have in-place forms, the rest buffer each
+// piece in `contiguous_map`). 400k float32, 1 thread: `exp_` 153 us (torch 1045), `neg_`
+// 17 (18). `relu_` joined once it had a vector kernel (NOTE [ Vector relu ]).
 fn inplace_kernel(name: &str, x: &Tensor) -> Option<UnaryKernel> {
     use UnaryKernel::*;
     if !x.dtype().is_floating_point() {
@@ -477,6 +477,7 @@ fn inplace_kernel(name: &str, x: &Tensor) -> Option<UnaryKernel> {
         "reciprocal" => Reciprocal,
         "neg" => Neg,
         "abs" => Abs,
+        "relu" => Relu,
         _ => return None,
     })
 }

@@ -7,10 +7,12 @@ mod f32;
 mod f32_log;
 mod f32_more;
 mod f64;
+mod inplace;
 
 pub use self::f32::{Cos, Exp, Log, Sigmoid, Sin, Tanh};
 pub use self::f32_log::{Log10, Log1p, Log2};
 pub use self::f32_more::{Erf, Expm1, Rsqrt, Tan};
+pub use self::inplace::{map_f32_inplace, map_f64_inplace, Relu};
 
 use pulp::{Simd, WithSimd};
 use std::marker::PhantomData;
