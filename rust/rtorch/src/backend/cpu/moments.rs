@@ -54,6 +54,7 @@ pub(super) fn run(k: ReduceKernel, x: &Tensor, dims: &[usize], out: &Tensor) -> 
                 init: Moments::default(),
                 fold: |acc, run: Run<T>| run_moments(acc, run),
                 combine: Moments::merge,
+                step: |acc: Moments, v: T, _| acc.push(v.to_f64()),
             };
             reduce_runs(x, dims, how, write)
         },
@@ -70,6 +71,21 @@ struct Moments {
 }
 
 impl Moments {
+    /// Welford's update by one element: the outer reductions' step (NOTE [ Outer
+    /// reductions ]), which sees each column one element at a time. Stable for the same
+    /// `1e8 + small` data; an inf makes `d * (v - mean)` nan, as the block path does.
+    #[inline(always)]
+    fn push(self, v: f64) -> Moments {
+        let n = self.n + 1.0;
+        let d = v - self.mean;
+        let mean = self.mean + d / n;
+        Moments {
+            n,
+            mean,
+            m2: self.m2 + d * (v - mean),
+        }
+    }
+
     fn merge(self, o: Moments) -> Moments {
         if o.n == 0.0 {
             return self;

@@ -62,11 +62,17 @@ fn converting_writer<A: Real>(out: &Tensor) -> Result<impl Fn(usize, A) + Sync> 
 /// Float64 sums (vectorized over contiguous runs) written in the output's float dtype.
 fn sum_float(x: &Tensor, dims: &[usize], out: &Tensor) -> Result<()> {
     let write = converting_writer::<f64>(out)?;
+    if x.dtype() == crate::DType::F32 {
+        if let Some(r) = super::reduce_iter::sum_outer_f32(x, dims, &write) {
+            return r;
+        }
+    }
     with_dtype!(x.dtype(), T, {
         let how = Fold {
             init: 0.0,
             fold: |acc: f64, run: Run<T>| acc + run.sum_f64(),
             combine: |a: f64, b: f64| a + b,
+            step: |acc: f64, v: T, _| acc + v.to_f64(),
         };
         reduce_runs(x, dims, how, write)
     })
@@ -90,6 +96,13 @@ fn sum_int(x: &Tensor, dims: &[usize], out: &Tensor) -> Result<()> {
                 })
             },
             combine: i64::wrapping_add,
+            step: move |a: i64, v: T, _| {
+                a.wrapping_add(if to_bool {
+                    v.is_nonzero() as i64
+                } else {
+                    v.to_i64()
+                })
+            },
         };
         reduce_runs(x, dims, how, write)
     })
@@ -101,12 +114,16 @@ fn prod(x: &Tensor, dims: &[usize], out: &Tensor) -> Result<()> {
             init: T::from_i64(1),
             fold: |acc: T, run: Run<T>| run.values().fold(acc, Arith::mul),
             combine: Arith::mul,
+            step: |acc: T, v: T, _| Arith::mul(acc, v),
         };
         reduce_runs(x, dims, how, writer::<T>(out)?)
     })
 }
 
-/// amax / amin (NaN propagates through `maximum` / `minimum`).
+/// amax / amin (NaN propagates through `maximum` / `minimum`). The accumulator starts
+/// at the identity of the pick (-inf or the dtype's least value for max), so every path
+/// (runs, split runs, the outer step) folds plain values; the op layer refuses empty
+/// reductions, so the identity is never a result.
 fn extremum(k: ReduceKernel, x: &Tensor, dims: &[usize], out: &Tensor) -> Result<()> {
     let is_max = k == ReduceKernel::Max;
     with_dtype!(x.dtype(), T, {
@@ -117,24 +134,22 @@ fn extremum(k: ReduceKernel, x: &Tensor, dims: &[usize], out: &Tensor) -> Result
                 Arith::minimum(a, b)
             }
         };
-        // None: nothing seen yet.
-        let merge = move |a: Option<T>, b: Option<T>| match (a, b) {
-            (Some(a), Some(b)) => Some(pick(a, b)),
-            (a, None) => a,
-            (None, b) => b,
+        let init: T = if T::DTYPE == crate::DType::Bool {
+            T::from_bool(!is_max)
+        } else {
+            T::elem_from_f64(if is_max {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            })
         };
         let how = Fold {
-            init: None,
-            fold: |acc: Option<T>, run: Run<T>| {
-                run.values()
-                    .fold(acc, |a, v| Some(a.map_or(v, |a| pick(a, v))))
-            },
-            combine: merge,
+            init,
+            fold: move |acc: T, run: Run<T>| run.values().fold(acc, pick),
+            combine: pick,
+            step: move |a: T, v: T, _| pick(a, v),
         };
-        let write = writer::<T>(out)?;
-        reduce_runs(x, dims, how, |o, acc: Option<T>| {
-            write(o, acc.unwrap_or_default())
-        })
+        reduce_runs(x, dims, how, writer::<T>(out)?)
     })
 }
 
@@ -179,6 +194,7 @@ fn arg_extremum(
                 })
             },
             combine: pick,
+            step: move |a, v: T, k| pick(a, (v, k as i64, v.is_nan())),
         };
         let (put_value, put_index) = (writer::<T>(values)?, writer::<i64>(indices)?);
         reduce_runs(x, dims, how, |o, (v, i, _)| {
@@ -204,6 +220,13 @@ fn all_any(k: ReduceKernel, x: &Tensor, dims: &[usize], out: &Tensor) -> Result<
                 }
             },
             combine: move |a: bool, b: bool| if is_all { a && b } else { a || b },
+            step: move |a: bool, v: T, _| {
+                if is_all {
+                    a && v.is_nonzero()
+                } else {
+                    a || v.is_nonzero()
+                }
+            },
         };
         reduce_runs(x, dims, how, write)
     })

@@ -57,13 +57,17 @@ impl<T: Element> Run<T> {
 }
 
 /// How a reduction folds its elements into an accumulator `A`.
-pub(crate) struct Fold<A, F, C> {
+pub(crate) struct Fold<A, F, C, S> {
     /// The accumulator of no elements (the result of an empty reduction).
     pub init: A,
     /// Folds one run into the accumulator.
     pub fold: F,
     /// Merges the partial results of a split run, left (earlier) part first.
     pub combine: C,
+    /// Folds one element, given its row-major index in the reduced block, into the
+    /// accumulator: the outer reduction's step (NOTE [ Outer reductions ]). Folding a
+    /// run must equal stepping through its elements in order, up to float rounding.
+    pub step: S,
 }
 
 /// The kept and reduced dims of a reduction over `x`: output element `o` folds the
@@ -109,6 +113,11 @@ impl Plan {
         off
     }
 
+    /// The innermost kept dim has unit stride: the outer walk (NOTE [ Outer reductions ]).
+    fn is_outer(&self) -> bool {
+        self.kept_strides.last() == Some(&1)
+    }
+
     /// A full reduction of one long run, worth splitting across the pool.
     fn is_one_long_run(&self) -> bool {
         self.out_n == 1 && self.red_shape.len() == 1 && self.red_n >= parallel::GRAIN
@@ -121,7 +130,12 @@ impl Plan {
 pub(crate) fn reduce_runs<T: Element, A: Copy + Send + Sync>(
     x: &Tensor,
     rd: &[usize],
-    how: Fold<A, impl Fn(A, Run<T>) -> A + Sync, impl Fn(A, A) -> A>,
+    how: Fold<
+        A,
+        impl Fn(A, Run<T>) -> A + Sync,
+        impl Fn(A, A) -> A,
+        impl Fn(A, T, usize) -> A + Sync,
+    >,
     write: impl Fn(usize, A) + Sync,
 ) -> Result<()> {
     let plan = Plan::new(x, rd);
@@ -137,6 +151,15 @@ pub(crate) fn reduce_runs<T: Element, A: Copy + Send + Sync>(
         write(0, fold_split_run(&plan, base, &how));
         return Ok(());
     }
+    if plan.is_outer() {
+        let step = &how.step;
+        let rows = |accs: &mut [A], p: *const T, stride: isize, rows: usize, k0: usize| {
+            // SAFETY: `fold_outer` hands valid rows (its contract).
+            unsafe { step_rows_dispatch(accs, p, stride, rows, k0, step) }
+        };
+        fold_outer(&plan, base, how.init, &rows, &write);
+        return Ok(());
+    }
     parallel::for_chunks(plan.out_n, plan.red_n, |s, e| {
         for o in s..e {
             write(
@@ -146,6 +169,233 @@ pub(crate) fn reduce_runs<T: Element, A: Copy + Send + Sync>(
         }
     });
     Ok(())
+}
+
+// NOTE [ Outer reductions ]: when the innermost kept dim is the unit-stride one (`sum(0)`
+// of a row-major matrix: every bias gradient), each output's reduced elements are a
+// column, one per cache line; folding them output by output walked the whole tensor
+// once per output. Instead a block of up to OUTER_BLOCK neighbouring outputs keeps its
+// accumulators in an array and every reduced row is stepped into them left to right,
+// which reads the tensor once, in order, and vectorises the step across outputs. Each
+// output still folds its elements in row-major order. sum(0) of 1024x1024 float32, 1
+// thread: 7.4 ms -> (see the commit), torch 0.16.
+const OUTER_BLOCK: usize = 256;
+
+/// The outer walk: blocks of `OUTER_BLOCK` outputs along the innermost kept dim, each a
+/// pass over the reduced rows.
+/// `rows(accs, p, stride, n, k0)` folds the `n` reduced rows `p + r * stride` (reduced
+/// indices `k0 + r`), `accs.len()` elements each, into `accs`.
+fn fold_outer<T: Element, A: Copy + Send + Sync>(
+    plan: &Plan,
+    base: SendPtr<T>,
+    init: A,
+    rows_fn: &(impl Fn(&mut [A], *const T, isize, usize, usize) + Sync),
+    write: &(impl Fn(usize, A) + Sync),
+) {
+    let inner = *plan.kept_shape.last().expect("a kept dim");
+    let per_row = inner.div_ceil(OUTER_BLOCK);
+    let blocks = plan.out_n / inner * per_row;
+    // The innermost reduced dim is walked inside the row loop; the odometer covers the
+    // rest.
+    // Reduced dims of size 1 coalesce away: then there is one row.
+    let nd = plan.red_shape.len().max(1);
+    let (red_shape, red_strides): (&[usize], &[isize]) = if plan.red_shape.is_empty() {
+        (&[1], &[0])
+    } else {
+        (&plan.red_shape, &plan.red_strides)
+    };
+    let (rows, row_stride) = (red_shape[nd - 1], red_strides[nd - 1]);
+    let (shape, strides) = (&red_shape[..nd - 1], &red_strides[..nd - 1]);
+    let outer: usize = shape.iter().product();
+    parallel::for_chunks(blocks, OUTER_BLOCK * plan.red_n, |s, e| {
+        let mut accs = [init; OUTER_BLOCK];
+        for b in s..e {
+            let o0 = b / per_row * inner + b % per_row * OUTER_BLOCK;
+            let jn = OUTER_BLOCK.min(inner - b % per_row * OUTER_BLOCK);
+            let accs = &mut accs[..jn];
+            accs.fill(init);
+            let mut idx: SmallVec<[usize; 6]> = SmallVec::from_elem(0, nd - 1);
+            let mut off = plan.out_offset(o0);
+            for g in 0..outer {
+                // SAFETY: rows `0..rows` at `row_stride` from `off` are reduced positions
+                // of output o0's block, and outputs o0..o0 + jn sit at unit steps from
+                // each, all inside `x`.
+                let p = unsafe { base.at(off) as *const T };
+                rows_fn(accs, p, row_stride, rows, g * rows);
+                for d in (0..nd - 1).rev() {
+                    idx[d] += 1;
+                    off += strides[d];
+                    if idx[d] < shape[d] {
+                        break;
+                    }
+                    off -= strides[d] * shape[d] as isize;
+                    idx[d] = 0;
+                }
+            }
+            for (j, &a) in accs.iter().enumerate() {
+                write(o0 + j, a);
+            }
+        }
+    });
+}
+
+/// `step_rows` on the best copy for this CPU.
+///
+/// # Safety
+/// As `step_rows`.
+#[inline(always)]
+unsafe fn step_rows_dispatch<T: Copy, A: Copy>(
+    accs: &mut [A],
+    p: *const T,
+    stride: isize,
+    rows: usize,
+    k0: usize,
+    step: &impl Fn(A, T, usize) -> A,
+) {
+    #[cfg(target_arch = "x86_64")]
+    match isa() {
+        Isa::Avx512 => return step_rows_avx512(accs, p, stride, rows, k0, step),
+        Isa::Avx2 => return step_rows_avx2(accs, p, stride, rows, k0, step),
+        Isa::Baseline => {}
+    }
+    step_rows(accs, p, stride, rows, k0, step)
+}
+
+/// The float32 sum over outer rows into float64 accumulators, without the per-element
+/// widening of the generic step: rows are added in float32 in groups of 64 (as NOTE [
+/// float32 sum lanes ] does along a run) and each group's sums widened once. Rows that
+/// are contiguous and narrower than 16 elements are summed as one flat run whose lanes
+/// repeat every `w = inner * (64 / inner)` elements.
+/// `None` when the reduction is not outer.
+pub(crate) fn sum_outer_f32(
+    x: &Tensor,
+    rd: &[usize],
+    write: impl Fn(usize, f64) + Sync,
+) -> Option<Result<()>> {
+    let plan = Plan::new(x, rd);
+    if !plan.is_outer() || plan.red_n == 0 || plan.out_n == 0 || x.dtype() != DType::F32 {
+        return None;
+    }
+    let base = match x.cpu_ptr::<f32>() {
+        Ok(p) => SendPtr(p),
+        Err(e) => return Some(Err(e)),
+    };
+    let rows = |accs: &mut [f64], p: *const f32, stride: isize, rows: usize, _k0: usize| {
+        // SAFETY: `fold_outer` hands valid rows (its contract); the CPU has the features
+        // of the copy `isa` picks.
+        unsafe {
+            #[cfg(target_arch = "x86_64")]
+            if isa() != Isa::Baseline {
+                return sum_rows_f32_avx2(accs, p, stride, rows);
+            }
+            sum_rows_f32(accs, p, stride, rows)
+        }
+    };
+    fold_outer(&plan, base, 0f64, &rows, &write);
+    Some(Ok(()))
+}
+
+/// # Safety
+/// Rows `p + r * stride`, r < rows, of `accs.len()` elements must be valid.
+#[inline(always)]
+unsafe fn sum_rows_f32(accs: &mut [f64], p: *const f32, stride: isize, rows: usize) {
+    let jn = accs.len();
+    if stride == jn as isize && jn < 16 {
+        // One flat run of rows * jn elements; lane i belongs to output i % jn.
+        let w = jn * (64 / jn);
+        let flat = std::slice::from_raw_parts(p, rows * jn);
+        let mut wide = [0f64; 64];
+        let mut chunks = flat.chunks_exact(w * 64);
+        for group in &mut chunks {
+            let mut lanes = [0f32; 64];
+            for c in group.chunks_exact(w) {
+                for i in 0..w {
+                    lanes[i] += c[i];
+                }
+            }
+            for i in 0..w {
+                wide[i] += lanes[i] as f64;
+            }
+        }
+        let rest = chunks.remainder();
+        for (i, wi) in wide[..w].iter_mut().enumerate() {
+            let t: f32 = rest.iter().skip(i).step_by(w).sum();
+            *wi += t as f64;
+        }
+        for (i, &v) in wide[..w].iter().enumerate() {
+            accs[i % jn] += v;
+        }
+        return;
+    }
+    let mut lanes = [0f32; OUTER_BLOCK];
+    let lanes = &mut lanes[..jn];
+    for r0 in (0..rows).step_by(64) {
+        lanes.fill(0.0);
+        for r in r0..(r0 + 64).min(rows) {
+            let row = std::slice::from_raw_parts(p.offset(r as isize * stride), jn);
+            for (a, &v) in lanes.iter_mut().zip(row) {
+                *a += v;
+            }
+        }
+        for (a, &l) in accs.iter_mut().zip(lanes.iter()) {
+            *a += l as f64;
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn sum_rows_f32_avx2(accs: &mut [f64], p: *const f32, stride: isize, rows: usize) {
+    sum_rows_f32(accs, p, stride, rows)
+}
+
+/// `accs[j] = step(accs[j], row_r[j], k0 + r)` for the `rows` rows `row_r = p + r *
+/// stride`, in order: reduced rows into a block of outputs.
+///
+/// # Safety
+/// Every `row_r[j]`, j < accs.len(), must be a valid element.
+#[inline(always)]
+unsafe fn step_rows<T: Copy, A: Copy>(
+    accs: &mut [A],
+    p: *const T,
+    stride: isize,
+    rows: usize,
+    k0: usize,
+    step: &impl Fn(A, T, usize) -> A,
+) {
+    for r in 0..rows {
+        let row = std::slice::from_raw_parts(p.offset(r as isize * stride), accs.len());
+        for (a, &v) in accs.iter_mut().zip(row) {
+            *a = step(*a, v, k0 + r);
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
+unsafe fn step_rows_avx512<T: Copy, A: Copy>(
+    accs: &mut [A],
+    p: *const T,
+    stride: isize,
+    rows: usize,
+    k0: usize,
+    step: &impl Fn(A, T, usize) -> A,
+) {
+    step_rows(accs, p, stride, rows, k0, step)
+}
+
+// See NOTE [ Run-time ISA dispatch ].
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn step_rows_avx2<T: Copy, A: Copy>(
+    accs: &mut [A],
+    p: *const T,
+    stride: isize,
+    rows: usize,
+    k0: usize,
+    step: &impl Fn(A, T, usize) -> A,
+) {
+    step_rows(accs, p, stride, rows, k0, step)
 }
 
 /// Folds the reduced block at element offset `off`, run by run (an odometer over the
@@ -189,10 +439,10 @@ fn fold_block<T: Element, A>(
 }
 
 /// One long run folded in chunks in parallel, combined left to right (deterministic).
-fn fold_split_run<T: Element, A: Copy + Send + Sync>(
+fn fold_split_run<T: Element, A: Copy + Send + Sync, S>(
     plan: &Plan,
     base: SendPtr<T>,
-    how: &Fold<A, impl Fn(A, Run<T>) -> A + Sync, impl Fn(A, A) -> A>,
+    how: &Fold<A, impl Fn(A, Run<T>) -> A + Sync, impl Fn(A, A) -> A, S>,
 ) -> A {
     let (n, stride) = (plan.red_n, plan.red_strides[0]);
     let chunks = (parallel::get_num_threads() * 4).max(1);
