@@ -53,18 +53,22 @@ pub fn run(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
         // Dense float32 and float64 runs take the vector kernels (NOTE [ SIMD dispatch ]);
         // strided and half inputs keep the scalar formulas.
         Exp => map_float_vec::<simd::Exp>(x, out, 4, super::num::exp_f32, f64::exp),
-        Expm1 => map_f32_vec::<simd::Expm1>(x, out, 4, f32::exp_m1, f64::exp_m1),
+        Expm1 => map_float_vec::<simd::Expm1>(x, out, 4, f32::exp_m1, f64::exp_m1),
         Log => map_float_vec::<simd::Log>(x, out, 4, f32::ln, f64::ln),
-        Log1p => map_f32_vec::<simd::Log1p>(x, out, 4, f32::ln_1p, f64::ln_1p),
-        Log2 => map_f32_vec::<simd::Log2>(x, out, 4, f32::log2, f64::log2),
-        Log10 => map_f32_vec::<simd::Log10>(x, out, 4, f32::log10, f64::log10),
+        Log1p => map_float_vec::<simd::Log1p>(x, out, 4, f32::ln_1p, f64::ln_1p),
+        Log2 => map_float_vec::<simd::Log2>(x, out, 4, f32::log2, f64::log2),
+        Log10 => map_float_vec::<simd::Log10>(x, out, 4, f32::log10, f64::log10),
         Sqrt => float!(2, |v| v.sqrt()),
-        Rsqrt => {
-            map_f32_vec::<simd::Rsqrt>(x, out, 2, |v: f32| 1.0 / v.sqrt(), |v: f64| 1.0 / v.sqrt())
-        }
+        Rsqrt => map_float_vec::<simd::Rsqrt>(
+            x,
+            out,
+            2,
+            |v: f32| 1.0 / v.sqrt(),
+            |v: f64| 1.0 / v.sqrt(),
+        ),
         Sin => map_float_vec::<simd::Sin>(x, out, 4, f32::sin, f64::sin),
         Cos => map_float_vec::<simd::Cos>(x, out, 4, f32::cos, f64::cos),
-        Tan => map_f32_vec::<simd::Tan>(x, out, 4, f32::tan, f64::tan),
+        Tan => map_float_vec::<simd::Tan>(x, out, 4, f32::tan, f64::tan),
         Asin => float!(4, |v| v.asin()),
         Acos => float!(4, |v| v.acos()),
         Atan => float!(4, |v| v.atan()),
@@ -75,7 +79,7 @@ pub fn run(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
             let f64f = |v: f64| 1.0 / (1.0 + (-v).exp());
             map_float_vec::<simd::Sigmoid>(x, out, 4, |v: f32| 1.0 / (1.0 + (-v).exp()), f64f)
         }
-        Erf => map_f32_vec::<simd::Erf>(x, out, 8, Float::erf, Float::erf),
+        Erf => map_float_vec::<simd::Erf>(x, out, 8, Float::erf, Float::erf),
         Reciprocal => float!(1, |v| 1.0 / v),
         Floor => float!(1, |v| v.floor()),
         Ceil => float!(1, |v| v.ceil()),

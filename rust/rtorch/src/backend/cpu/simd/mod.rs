@@ -1,16 +1,20 @@
 //! Vectorised float kernels of the unary transcendental family, each written once over
 //! pulp's `Simd` trait so one source serves the baseline, AVX2+FMA, AVX-512 and NEON
 //! paths. The path is chosen once per process (NOTE [ SIMD dispatch ]); the polynomials
-//! and range reductions are in `f32.rs` and `f64.rs`.
+//! and range reductions are in `f32*.rs` and `f64*.rs`.
 
 mod f32;
 mod f32_log;
 mod f32_more;
 mod f64;
+mod f64_erf;
+mod f64_log;
+mod f64_more;
 
 pub use self::f32::{Cos, Exp, Log, Sigmoid, Sin, Tanh};
 pub use self::f32_log::{Log10, Log1p, Log2};
 pub use self::f32_more::{Erf, Expm1, Rsqrt, Tan};
+pub use self::f64_erf::Erfc;
 
 use pulp::{Simd, WithSimd};
 use std::marker::PhantomData;
