@@ -8,8 +8,8 @@ float64) on one sample: log-spaced magnitudes 1e-320..1e308 of both signs, subno
 +-0, +-inf, NaN, exp's overflow and underflow thresholds, and dense ranges for the trig
 reduction, around multiples of pi/2, up to its limit (1e6) and past it.
 
-Measured on this sample (AMD EPYC Zen 4; torch 2.13 on the same inputs); erf runs on
-`sample_erf` (its mpmath reference is slow). Every path is held to MAX_ULP (2):
+Measured on this sample (AMD EPYC Zen 4; torch 2.13 on the same inputs); erf and erfc
+run on `sample_erf` (its mpmath reference is slow). Every path is held to MAX_ULP (2):
 
     function   rtorch max ulp               torch max ulp
                avx512   avx2   baseline
@@ -25,7 +25,8 @@ Measured on this sample (AMD EPYC Zen 4; torch 2.13 on the same inputs); erf run
     log10      0.83     0.83   0.84         0.50
     tan        1.36     1.36   1.50         0.51
     rsqrt      0.50     0.50   0.50         1.48 (1 / sqrt(x) rounds twice)
-    erf        1.03     1.03   1.16         0.74
+    erf        1.03     1.03   1.08         0.74
+    erfc       1.08     1.08   1.77         1.00
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ REFS = {
     "tan": np.tan,
     "rsqrt": lambda x: LD(1) / np.sqrt(x),
     "erf": mp_ref("erf"),
+    "erfc": mp_ref("erfc"),
 }
 # References too slow for the whole sample run on `sample_erf`.
 SLOW = {"erf", "erfc"}

@@ -8,6 +8,7 @@ use super::simd::{self, UnaryF32, UnaryF64};
 use crate::backend::UnaryKernel;
 use crate::dtype::{Float, Real};
 use crate::{DType, Element, Result, Tensor};
+use half::slice::HalfFloatSliceExt;
 use half::{bf16, f16};
 
 pub fn run(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
@@ -50,8 +51,8 @@ pub fn run(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
     match k {
         // NOTE: f32 exp uses the crate's own polynomial (`num::exp_f32`), which LLVM
         // vectorizes; libm's does not vectorize and is ~4x slower on a contiguous run.
-        // Dense float32 and float64 runs take the vector kernels (NOTE [ SIMD dispatch ]);
-        // strided and half inputs keep the scalar formulas.
+        // Dense float runs take the vector kernels (NOTE [ SIMD dispatch ]); strided
+        // inputs keep the scalar formulas.
         Exp => map_float_vec::<simd::Exp>(x, out, 4, super::num::exp_f32, f64::exp),
         Expm1 => map_float_vec::<simd::Expm1>(x, out, 4, f32::exp_m1, f64::exp_m1),
         Log => map_float_vec::<simd::Log>(x, out, 4, f32::ln, f64::ln),
@@ -80,6 +81,16 @@ pub fn run(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
             map_float_vec::<simd::Sigmoid>(x, out, 4, |v: f32| 1.0 / (1.0 + (-v).exp()), f64f)
         }
         Erf => map_float_vec::<simd::Erf>(x, out, 8, Float::erf, Float::erf),
+        // float32 through the float64 body: its tail needs the wider exponent anyway.
+        Erfc => map_vec(
+            x,
+            out,
+            8,
+            simd::map_f32_via_f64::<simd::Erfc>,
+            simd::map_f64::<simd::Erfc>,
+            libm::erfcf,
+            libm::erfc,
+        ),
         Reciprocal => float!(1, |v| 1.0 / v),
         Floor => float!(1, |v| v.floor()),
         Ceil => float!(1, |v| v.ceil()),
@@ -145,29 +156,72 @@ fn map_float_vec<K: UnaryF32 + UnaryF64>(
     f32f: impl Fn(f32) -> f32 + Sync + Send + Copy,
     f64f: impl Fn(f64) -> f64 + Sync + Send + Copy,
 ) -> Result<()> {
-    if out.dtype() == DType::F64 && dense_same_order(x, out) {
-        let (n, px, po) = (x.numel(), x.cpu_ptr::<f64>()?, out.cpu_ptr::<f64>()?);
-        contiguous_map(n, px, po, cost, simd::map_f64::<K>);
-        return Ok(());
-    }
-    map_f32_vec::<K>(x, out, cost, f32f, f64f)
+    map_vec(
+        x,
+        out,
+        cost,
+        simd::map_f32::<K>,
+        simd::map_f64::<K>,
+        f32f,
+        f64f,
+    )
 }
 
-/// `map_float` whose dense float32 case runs the vector kernel `K` (functions with no
-/// float64 vector body yet).
-fn map_f32_vec<K: UnaryF32>(
+/// `map_float` whose dense cases run the slice kernels `f32k` and `f64k`; dense float16
+/// and bfloat16 go through `f32k` in blocks (NOTE [ Half through the float32 kernels ]).
+fn map_vec(
     x: &Tensor,
     out: &Tensor,
     cost: usize,
+    f32k: fn(&mut [f32], &[f32]),
+    f64k: fn(&mut [f64], &[f64]),
     f32f: impl Fn(f32) -> f32 + Sync + Send + Copy,
     f64f: impl Fn(f64) -> f64 + Sync + Send + Copy,
 ) -> Result<()> {
-    if out.dtype() == DType::F32 && dense_same_order(x, out) {
-        let (n, px, po) = (x.numel(), x.cpu_ptr::<f32>()?, out.cpu_ptr::<f32>()?);
-        contiguous_map(n, px, po, cost, simd::map_f32::<K>);
-        return Ok(());
+    if !dense_same_order(x, out) {
+        return map_float(x, out, cost, f32f, f64f);
     }
-    map_float(x, out, cost, f32f, f64f)
+    let n = x.numel();
+    match out.dtype() {
+        DType::F64 => {
+            let (px, po) = (x.cpu_ptr::<f64>()?, out.cpu_ptr::<f64>()?);
+            contiguous_map(n, px, po, cost, f64k);
+        }
+        DType::F32 => {
+            let (px, po) = (x.cpu_ptr::<f32>()?, out.cpu_ptr::<f32>()?);
+            contiguous_map(n, px, po, cost, f32k);
+        }
+        DType::F16 => {
+            let (px, po) = (x.cpu_ptr::<f16>()?, out.cpu_ptr::<f16>()?);
+            contiguous_map(n, px, po, cost, |os, xs| through_f32(os, xs, f32k));
+        }
+        DType::BF16 => {
+            let (px, po) = (x.cpu_ptr::<bf16>()?, out.cpu_ptr::<bf16>()?);
+            contiguous_map(n, px, po, cost, |os, xs| through_f32(os, xs, f32k));
+        }
+        _ => return map_float(x, out, cost, f32f, f64f),
+    }
+    Ok(())
+}
+
+// NOTE [ Half through the float32 kernels ]: a dense float16 or bfloat16 run is widened to
+// float32 a block at a time (on the stack), mapped by the float32 vector kernel and rounded
+// back once, which is what the scalar path (and torch) computes, with the vector kernel in
+// place of libm. The `half` crate's slice conversions use F16C for float16 where the CPU
+// has it; both round to nearest even and keep NaN (quietened).
+fn through_f32<T>(os: &mut [T], xs: &[T], f32k: fn(&mut [f32], &[f32]))
+where
+    [T]: HalfFloatSliceExt,
+{
+    const BLOCK: usize = 512;
+    let (mut a, mut b) = ([0f32; BLOCK], [0f32; BLOCK]);
+    let n = xs.len();
+    for s in (0..n).step_by(BLOCK) {
+        let m = BLOCK.min(n - s);
+        xs[s..s + m].convert_to_f32_slice(&mut a[..m]);
+        f32k(&mut b[..m], &a[..m]);
+        os[s..s + m].convert_from_f32_slice(&b[..m]);
+    }
 }
 
 /// A float kernel given as its f32 and f64 forms; halves go through f32.

@@ -20,14 +20,14 @@
 //! 1.09 (torch 1e15: its 1 / (1 + e^-x) is 0 below x = -709.8), tanh 1.00 (0.75), sin
 //! 0.77 (0.50), cos 0.75 (0.50), expm1 1.03 (1.00), log1p 0.82 (1.00), log2 0.81 / 0.81 /
 //! 0.88 (0.50), log10 0.83 / 0.83 / 0.84 (0.50), tan 1.36 / 1.36 / 1.50 (0.51), rsqrt
-//! 0.50 (1.48: 1 / sqrt rounds twice), erf 1.03 / 1.03 / 1.16 (0.74). Before exp carried
+//! 0.50 (1.48: 1 / sqrt rounds twice), erf 1.03 / 1.03 / 1.08 (0.74), erfc 1.08 / 1.08 / 1.77 (1.00). Before exp carried
 //! its rounded low part to sigmoid and tanh, those were 1.89 and 1.06.
 //! Speed, 4M float64, 1 thread, AVX-512, ns per element, medians of noisy runs (this
 //! kernel / the scalar libm loop it replaces / torch): exp 1.58 / 4.6 / 1.7-2.5, log 2.09
 //! / 3.8-5 / 2.28, sigmoid 2.11 / 4.6 / 1.22, tanh 2.54 / 15.5 / 4.94, sin 2.39 / 17.2 /
 //! 3.14, cos 2.32 / 17.8 / 3.04. About 1 ns of each is the memory and the fresh output's
-//! page faults (neg: rtorch 1.03, torch 0.58); sigmoid stays behind torch by its
-//! division and the two corrections that hold it near 1 ulp. On a quieter run (exp 0.82 /
+//! page faults (neg: rtorch 1.03, torch 0.58); for sigmoid see NOTE [ SIMD f64 sigmoid
+//! speed ]. On a quieter run (exp 0.82 /
 //! torch 1.62): expm1 1.01 / 10.9 / 5.26, log1p 1.51 / 11.8 / 1.99, log2 1.43 / 3.40 /
 //! 2.26, log10 1.47 / 7.08 / 2.45, tan 2.15 / 17.7 / 6.38, rsqrt 0.90 / 0.93 (LLVM
 //! vectorised the plain 1 / sqrt; the kernel buys the accuracy) / 0.95, erf (uniform in
@@ -330,6 +330,14 @@ impl UnaryF64 for Log {
     }
 }
 
+// NOTE [ SIMD f64 sigmoid speed ]: the 2.11 ns per element above was a noisy run; with
+// warmed-up buffers on both sides (4M float64, 1 thread, AVX-512, load ~2) this kernel
+// takes 1.31 ns and torch 1.20 (4.2 when its 32 MB output is a fresh mmap, as in a cold
+// first call). The cheaper formulation, the plain quotient n / d without the first-order
+// correction below, took 0.95 ns but measured 2.24 ulp (e's error and the rounding of
+// 1 + e each pass to the quotient), past the ~1.5 ulp asked of it; the correction (six
+// operations after the division, on its latency chain) is what the remaining 0.1 ns over
+// torch buys: 1.09 ulp against torch's 1e15 (its e^-x overflows below x = -709.8).
 impl UnaryF64 for Sigmoid {
     #[inline(always)]
     fn vec<S: Simd>(s: S, x: S::f64s) -> S::f64s {
