@@ -81,12 +81,12 @@ pub fn run(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
             map_float_vec::<simd::Sigmoid>(x, out, 4, |v: f32| 1.0 / (1.0 + (-v).exp()), f64f)
         }
         Erf => map_float_vec::<simd::Erf>(x, out, 8, Float::erf, Float::erf),
-        // float32 through the float64 body: its tail needs the wider exponent anyway.
+        // float32 in float64 lanes (NOTE [ SIMD f32 erfc ]).
         Erfc => map_vec(
             x,
             out,
             8,
-            simd::map_f32_via_f64::<simd::Erfc>,
+            simd::map_f32_via_f64::<simd::ErfcF32>,
             simd::map_f64::<simd::Erfc>,
             libm::erfcf,
             libm::erfc,

@@ -14,7 +14,7 @@ mod f64_more;
 pub use self::f32::{Cos, Exp, Log, Sigmoid, Sin, Tanh};
 pub use self::f32_log::{Log10, Log1p, Log2};
 pub use self::f32_more::{Erf, Expm1, Rsqrt, Tan};
-pub use self::f64_erf::Erfc;
+pub use self::f64_erf::{Erfc, ErfcF32};
 
 use pulp::{Simd, WithSimd};
 use std::marker::PhantomData;
@@ -195,7 +195,7 @@ pub trait UnaryF64 {
 
 /// `os[i] = K(xs[i])` for float32 through the float64 body of `K`, rounded once (within
 /// 0.5 ulp plus the float64 error, about 2^-29 ulp): for erfc, whose float32 tail would
-/// need float64's exponent range in its intermediate e^(-x^2).
+/// need float64's exponent range in its intermediate e^(-x^2) (`ErfcF32`).
 pub fn map_f32_via_f64<K: UnaryF64>(os: &mut [f32], xs: &[f32]) {
     const BLOCK: usize = 256;
     let (mut a, mut b) = ([0f64; BLOCK], [0f64; BLOCK]);
