@@ -103,6 +103,7 @@ def float_ref(f):
 
 
 _erf = np.vectorize(math.erf, otypes=[np.float64])
+_erfc = np.vectorize(math.erfc, otypes=[np.float64])
 
 
 def _sign(x):
@@ -596,6 +597,7 @@ OP_DB = [
     unary("relu", lambda x: np.maximum(x, 0).astype(x.dtype), dtypes=NO_BOOL,
           unsupported_exc=RuntimeError),
     unary("erf", float_ref(_erf)),
+    unary("erfc", float_ref(_erfc)),
     unary("reciprocal", float_ref(lambda x: 1 / x), nonzero=True),
     unary("floor", np.floor, dtypes=NO_BOOL),
     unary("ceil", np.ceil, dtypes=NO_BOOL),

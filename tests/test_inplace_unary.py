@@ -9,7 +9,7 @@ import pytest
 import rtorch
 
 OPS = ["exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "rsqrt", "sigmoid", "tanh",
-       "sin", "cos", "tan", "erf", "reciprocal", "neg", "abs", "relu"]  # fmt: skip
+       "sin", "cos", "tan", "erf", "erfc", "reciprocal", "neg", "abs", "relu"]  # fmt: skip
 # 70_003 is above the parallel grain and not a multiple of the kernels' piece or width.
 LAYOUTS = {
     "contiguous": lambda t: t,

@@ -24,6 +24,8 @@ path (the baseline does not fuse multiply-adds):
     tan        1.36     1.36   1.56       0.93
     rsqrt      0.00     0.00   0.00       1.45
     erf        1.08     1.08   1.40       0.73
+    erfc       0.52     0.52   0.52       0.81
+    erfc runs in float64 lanes and rounds once (NOTE [ SIMD f32 erfc ]).
     torch's sigmoid flushes e^x to 0 below x = -88.7. rsqrt is held to 1 ulp (BOUND);
     torch's 1 / sqrt(x) rounds twice. log2 and log10 must also be exact at powers of 2
     and 10 (numpy and torch are).
@@ -56,6 +58,7 @@ REFS = {
     "tan": np.tan,
     "rsqrt": lambda x: 1.0 / np.sqrt(x),
     "erf": np.vectorize(math.erf, otypes=[np.float64]),
+    "erfc": np.vectorize(math.erfc, otypes=[np.float64]),
 }
 MAX_ULP = 2.0
 # Tighter bounds where the brief or the method promises more than MAX_ULP.
@@ -72,6 +75,8 @@ def sample() -> np.ndarray:
     # expm1 / log1p around their cut-overs and -1; erf around its cut-overs.
     edges += [-1.0, -0.99999994, -1.0000001, -30.0, -17.4, 0.34657, -0.34657, 88.0, 89.0]
     edges += [0.999, 1.0, 1.001, 3.92, 3.93, 3.94, 2e-38, -2e-38]
+    # erfc's float32 tail: subnormal from x ~ 9.2, 0 past ~10.05.
+    edges += [9.0, 9.2, 9.5, 10.0, 10.05, 10.06, 10.1, -9.0, 27.3, 0.5, -0.5, 1.8, 4.0]
     parts = [mag, -mag, np.array(edges), powers_of_2_and_10()]
     parts += [rng.uniform(-w, w, 50_000) for w in (1.0, 10.0, 100.0, 9000.0)]
     # 67 is not a multiple of any vector width: the partial tail is exercised too.

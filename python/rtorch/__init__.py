@@ -15,6 +15,7 @@ from . import (
     cuda,
     linalg,
     return_types,
+    special,
 )
 from ._C import (
     Generator,

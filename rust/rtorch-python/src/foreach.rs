@@ -25,6 +25,7 @@ const UNARY: &[&str] = &[
     "cos",
     "cosh",
     "erf",
+    "erfc",
     "exp",
     "expm1",
     "floor",

@@ -42,6 +42,7 @@ macro_rules! doc_unary {
     (sigmoid) => { unary_text!("sigmoid", "The logistic function of each element: ``1 / (1 + exp(-input_i))``.") };
     (relu) => { unary_text!("relu", "Each element clamped below at zero: ``max(input_i, 0)``.") };
     (erf) => { unary_text!("erf", "The Gauss error function of each element.") };
+    (erfc) => { unary_text!("erfc", "The complementary error function of each element: ``1 - erf(input_i)``, accurate where erf is close to 1.") };
     (reciprocal) => { unary_text!("reciprocal", "``1 / input_i``; integer inputs give the default float dtype.") };
     (floor) => { unary_text!("floor", "Each element rounded down to an integer value (integers unchanged).") };
     (ceil) => { unary_text!("ceil", "Each element rounded up to an integer value (integers unchanged).") };

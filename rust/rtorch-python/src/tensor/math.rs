@@ -82,6 +82,7 @@ unary_methods!(
     sigmoid / sigmoid_,
     relu / relu_,
     erf / erf_,
+    erfc / erfc_,
     reciprocal / reciprocal_,
     floor / floor_,
     ceil / ceil_,

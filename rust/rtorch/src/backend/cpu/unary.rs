@@ -8,6 +8,7 @@ use super::simd::{self, UnaryF32, UnaryF64};
 use crate::backend::UnaryKernel;
 use crate::dtype::{Float, Real};
 use crate::{DType, Element, Result, Tensor};
+use half::slice::HalfFloatSliceExt;
 use half::{bf16, f16};
 
 pub fn run(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
@@ -50,21 +51,25 @@ pub fn run(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
     match k {
         // NOTE: f32 exp uses the crate's own polynomial (`num::exp_f32`), which LLVM
         // vectorizes; libm's does not vectorize and is ~4x slower on a contiguous run.
-        // Dense float32 and float64 runs take the vector kernels (NOTE [ SIMD dispatch ]);
-        // strided and half inputs keep the scalar formulas.
+        // Dense float runs take the vector kernels (NOTE [ SIMD dispatch ]); strided
+        // inputs keep the scalar formulas.
         Exp => map_float_vec::<simd::Exp>(x, out, 4, super::num::exp_f32, f64::exp),
-        Expm1 => map_f32_vec::<simd::Expm1>(x, out, 4, f32::exp_m1, f64::exp_m1),
+        Expm1 => map_float_vec::<simd::Expm1>(x, out, 4, f32::exp_m1, f64::exp_m1),
         Log => map_float_vec::<simd::Log>(x, out, 4, f32::ln, f64::ln),
-        Log1p => map_f32_vec::<simd::Log1p>(x, out, 4, f32::ln_1p, f64::ln_1p),
-        Log2 => map_f32_vec::<simd::Log2>(x, out, 4, f32::log2, f64::log2),
-        Log10 => map_f32_vec::<simd::Log10>(x, out, 4, f32::log10, f64::log10),
+        Log1p => map_float_vec::<simd::Log1p>(x, out, 4, f32::ln_1p, f64::ln_1p),
+        Log2 => map_float_vec::<simd::Log2>(x, out, 4, f32::log2, f64::log2),
+        Log10 => map_float_vec::<simd::Log10>(x, out, 4, f32::log10, f64::log10),
         Sqrt => float!(2, |v| v.sqrt()),
-        Rsqrt => {
-            map_f32_vec::<simd::Rsqrt>(x, out, 2, |v: f32| 1.0 / v.sqrt(), |v: f64| 1.0 / v.sqrt())
-        }
+        Rsqrt => map_float_vec::<simd::Rsqrt>(
+            x,
+            out,
+            2,
+            |v: f32| 1.0 / v.sqrt(),
+            |v: f64| 1.0 / v.sqrt(),
+        ),
         Sin => map_float_vec::<simd::Sin>(x, out, 4, f32::sin, f64::sin),
         Cos => map_float_vec::<simd::Cos>(x, out, 4, f32::cos, f64::cos),
-        Tan => map_f32_vec::<simd::Tan>(x, out, 4, f32::tan, f64::tan),
+        Tan => map_float_vec::<simd::Tan>(x, out, 4, f32::tan, f64::tan),
         Asin => float!(4, |v| v.asin()),
         Acos => float!(4, |v| v.acos()),
         Atan => float!(4, |v| v.atan()),
@@ -75,7 +80,16 @@ pub fn run(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
             let f64f = |v: f64| 1.0 / (1.0 + (-v).exp());
             map_float_vec::<simd::Sigmoid>(x, out, 4, |v: f32| 1.0 / (1.0 + (-v).exp()), f64f)
         }
-        Erf => map_f32_vec::<simd::Erf>(x, out, 8, Float::erf, Float::erf),
+        Erf => map_float_vec::<simd::Erf>(x, out, 8, Float::erf, Float::erf),
+        // float32 in float64 lanes (NOTE [ SIMD f32 erfc ]).
+        Erfc => {
+            let kernels = Kernels {
+                f32k: simd::map_f32_via_f64::<simd::ErfcF32>,
+                f64k: simd::map_f64::<simd::Erfc>,
+                in_place: None,
+            };
+            map_vec(x, out, 8, kernels, libm::erfcf, libm::erfc)
+        }
         Reciprocal => float!(1, |v| 1.0 / v),
         Floor => float!(1, |v| v.floor()),
         Ceil => float!(1, |v| v.ceil()),
@@ -148,37 +162,120 @@ fn map_float_vec<K: UnaryF32 + UnaryF64>(
     f32f: impl Fn(f32) -> f32 + Sync + Send + Copy,
     f64f: impl Fn(f64) -> f64 + Sync + Send + Copy,
 ) -> Result<()> {
-    if out.dtype() == DType::F64 && dense_same_order(x, out) {
-        let (n, px, po) = (x.numel(), x.cpu_ptr::<f64>()?, out.cpu_ptr::<f64>()?);
-        if std::ptr::eq(px, po) {
-            contiguous_inplace(n, po, cost, simd::map_f64_inplace::<K>);
-        } else {
-            contiguous_map(n, px, po, cost, simd::map_f64::<K>);
-        }
-        return Ok(());
-    }
-    map_f32_vec::<K>(x, out, cost, f32f, f64f)
+    let kernels = Kernels {
+        f32k: simd::map_f32::<K>,
+        f64k: simd::map_f64::<K>,
+        in_place: Some((simd::map_f32_inplace::<K>, simd::map_f64_inplace::<K>)),
+    };
+    map_vec(x, out, cost, kernels, f32f, f64f)
 }
 
-/// `map_float` whose dense float32 case runs the vector kernel `K` (functions with no
-/// float64 vector body yet).
-fn map_f32_vec<K: UnaryF32>(
+/// The slice kernels of one function: out of place, and in place where it has that form
+/// (a dense tensor that is its own output is then mapped without a buffer).
+struct Kernels {
+    f32k: fn(&mut [f32], &[f32]),
+    f64k: fn(&mut [f64], &[f64]),
+    in_place: Option<(fn(&mut [f32]), fn(&mut [f64]))>,
+}
+
+/// `map_float` whose dense cases run the slice kernels `f32k` and `f64k`; dense float16
+/// and bfloat16 go through `f32k` in blocks (NOTE [ Half through the float32 kernels ]).
+fn map_vec(
     x: &Tensor,
     out: &Tensor,
     cost: usize,
+    k: Kernels,
     f32f: impl Fn(f32) -> f32 + Sync + Send + Copy,
     f64f: impl Fn(f64) -> f64 + Sync + Send + Copy,
 ) -> Result<()> {
-    if out.dtype() == DType::F32 && dense_same_order(x, out) {
-        let (n, px, po) = (x.numel(), x.cpu_ptr::<f32>()?, out.cpu_ptr::<f32>()?);
-        if std::ptr::eq(px, po) {
-            contiguous_inplace(n, po, cost, simd::map_f32_inplace::<K>);
-        } else {
-            contiguous_map(n, px, po, cost, simd::map_f32::<K>);
-        }
-        return Ok(());
+    if !dense_same_order(x, out) {
+        return map_float(x, out, cost, f32f, f64f);
     }
-    map_float(x, out, cost, f32f, f64f)
+    let n = x.numel();
+    let f32k = k.f32k;
+    match out.dtype() {
+        DType::F64 => {
+            let (px, po) = (x.cpu_ptr::<f64>()?, out.cpu_ptr::<f64>()?);
+            match k.in_place {
+                Some((_, f64i)) if std::ptr::eq(px, po) => contiguous_inplace(n, po, cost, f64i),
+                _ => contiguous_map(n, px, po, cost, k.f64k),
+            }
+        }
+        DType::F32 => {
+            let (px, po) = (x.cpu_ptr::<f32>()?, out.cpu_ptr::<f32>()?);
+            match k.in_place {
+                Some((f32i, _)) if std::ptr::eq(px, po) => contiguous_inplace(n, po, cost, f32i),
+                _ => contiguous_map(n, px, po, cost, f32k),
+            }
+        }
+        DType::F16 => {
+            let (px, po) = (x.cpu_ptr::<f16>()?, out.cpu_ptr::<f16>()?);
+            contiguous_map(n, px, po, cost, |os, xs| through_f32(os, xs, f32k));
+        }
+        DType::BF16 => {
+            let (px, po) = (x.cpu_ptr::<bf16>()?, out.cpu_ptr::<bf16>()?);
+            contiguous_map(n, px, po, cost, |os, xs| through_f32(os, xs, f32k));
+        }
+        _ => return map_float(x, out, cost, f32f, f64f),
+    }
+    Ok(())
+}
+
+// NOTE [ Half through the float32 kernels ]: a dense float16 or bfloat16 run is widened to
+// float32 a block at a time (on the stack), mapped by the float32 vector kernel and rounded
+// back once, which is what the scalar path (and torch) computes, with the vector kernel in
+// place of libm. float16 converts through the `half` crate's slice conversions (F16C where
+// the CPU has it), bfloat16 through the loops below; both round to nearest even and keep
+// NaN (quietened). exp of 4M, 1 thread, ns per element (scalar path before / now /
+// torch): float16 6.42 / 0.70 / 0.41, bfloat16 1.15 / 0.69 (0.81 with the crate's
+// bfloat16 conversions) / 0.47.
+fn through_f32<T: HalfBlock>(os: &mut [T], xs: &[T], f32k: fn(&mut [f32], &[f32])) {
+    const BLOCK: usize = 512;
+    let (mut a, mut b) = ([0f32; BLOCK], [0f32; BLOCK]);
+    let n = xs.len();
+    for s in (0..n).step_by(BLOCK) {
+        let m = BLOCK.min(n - s);
+        T::widen(&xs[s..s + m], &mut a[..m]);
+        f32k(&mut b[..m], &a[..m]);
+        T::narrow(&b[..m], &mut os[s..s + m]);
+    }
+}
+
+/// Block conversions between a half type and float32.
+trait HalfBlock: Sized {
+    fn widen(src: &[Self], dst: &mut [f32]);
+    fn narrow(src: &[f32], dst: &mut [Self]);
+}
+
+impl HalfBlock for f16 {
+    fn widen(src: &[f16], dst: &mut [f32]) {
+        src.convert_to_f32_slice(dst);
+    }
+
+    fn narrow(src: &[f32], dst: &mut [f16]) {
+        dst.convert_from_f32_slice(src);
+    }
+}
+
+// NOTE: bfloat16 by hand: the `half` crate converts its slices one element at a time
+// with a branch for NaN, which does not vectorise; these loops do (same results: the top
+// 16 bits, rounded to nearest even; NaN keeps its top bits with the quiet bit set).
+impl HalfBlock for bf16 {
+    fn widen(src: &[bf16], dst: &mut [f32]) {
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d = f32::from_bits(u32::from(s.to_bits()) << 16);
+        }
+    }
+
+    fn narrow(src: &[f32], dst: &mut [bf16]) {
+        for (d, s) in dst.iter_mut().zip(src) {
+            let b = s.to_bits();
+            let rounded = b.wrapping_add(0x7FFF + ((b >> 16) & 1)) >> 16;
+            let quiet = (b >> 16) | 0x40;
+            let h = if s.is_nan() { quiet } else { rounded };
+            *d = bf16::from_bits(h as u16);
+        }
+    }
 }
 
 /// A float kernel given as its f32 and f64 forms; halves go through f32.

@@ -34,6 +34,7 @@ pub const OPS: &[OpInfo] = &[
     OpInfo::unary("sigmoid", sigmoid).differentiable(),
     OpInfo::unary("relu", relu).differentiable(),
     OpInfo::unary("erf", erf).differentiable(),
+    OpInfo::unary("erfc", erfc).differentiable(),
     OpInfo::unary("reciprocal", reciprocal).differentiable(),
     OpInfo::unary("floor", floor).differentiable(),
     OpInfo::unary("ceil", ceil).differentiable(),
@@ -317,6 +318,21 @@ pub fn erf(x: &Tensor) -> Result<Tensor> {
     Ok(out)
 }
 
+pub fn erfc(x: &Tensor) -> Result<Tensor> {
+    let out = float_unary(x, UnaryKernel::Erfc)?;
+    // d/dx erfc(x) = -2/sqrt(pi) exp(-x^2)
+    grad_x("ErfcBackward0", x, &out, |g, x| {
+        mul(
+            g,
+            &mul(
+                &exp(&neg(&mul(x, x)?)?)?,
+                &s(-std::f64::consts::FRAC_2_SQRT_PI),
+            )?,
+        )
+    })?;
+    Ok(out)
+}
+
 pub fn reciprocal(x: &Tensor) -> Result<Tensor> {
     let out = float_unary(x, UnaryKernel::Reciprocal)?;
     grad_out("ReciprocalBackward0", x, &out, |g, y| {
@@ -474,6 +490,7 @@ fn inplace_kernel(name: &str, x: &Tensor) -> Option<UnaryKernel> {
         "cos" => Cos,
         "tan" => Tan,
         "erf" => Erf,
+        "erfc" => Erfc,
         "reciprocal" => Reciprocal,
         "neg" => Neg,
         "abs" => Abs,

@@ -1,17 +1,21 @@
 //! Vectorised float kernels of the unary transcendental family, each written once over
 //! pulp's `Simd` trait so one source serves the baseline, AVX2+FMA, AVX-512 and NEON
 //! paths. The path is chosen once per process (NOTE [ SIMD dispatch ]); the polynomials
-//! and range reductions are in `f32.rs` and `f64.rs`.
+//! and range reductions are in `f32*.rs` and `f64*.rs`.
 
 mod f32;
 mod f32_log;
 mod f32_more;
 mod f64;
+mod f64_erf;
+mod f64_log;
+mod f64_more;
 mod inplace;
 
 pub use self::f32::{Cos, Exp, Log, Sigmoid, Sin, Tanh};
 pub use self::f32_log::{Log10, Log1p, Log2};
 pub use self::f32_more::{Erf, Expm1, Rsqrt, Tan};
+pub use self::f64_erf::{Erfc, ErfcF32};
 pub use self::inplace::{map_f32_inplace, map_f64_inplace, Relu};
 
 use pulp::{Simd, WithSimd};
@@ -189,6 +193,24 @@ pub trait UnaryF64 {
     }
 
     fn scalar(x: f64) -> f64;
+}
+
+/// `os[i] = K(xs[i])` for float32 through the float64 body of `K`, rounded once (within
+/// 0.5 ulp plus the float64 error, about 2^-29 ulp): for erfc, whose float32 tail would
+/// need float64's exponent range in its intermediate e^(-x^2) (`ErfcF32`).
+pub fn map_f32_via_f64<K: UnaryF64>(os: &mut [f32], xs: &[f32]) {
+    const BLOCK: usize = 256;
+    let (mut a, mut b) = ([0f64; BLOCK], [0f64; BLOCK]);
+    for (o, x) in os.chunks_mut(BLOCK).zip(xs.chunks(BLOCK)) {
+        let m = x.len();
+        for (d, &v) in a[..m].iter_mut().zip(x) {
+            *d = f64::from(v);
+        }
+        map_f64::<K>(&mut b[..m], &a[..m]);
+        for (d, &v) in o.iter_mut().zip(&b[..m]) {
+            *d = v as f32;
+        }
+    }
 }
 
 /// `os[i] = K(xs[i])` on the dispatched path.
