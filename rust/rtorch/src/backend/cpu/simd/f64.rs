@@ -34,7 +34,7 @@ use pulp::Simd;
 
 /// 1.5 * 2^52: `v + SHIFT - SHIFT` rounds `v` (|v| < 2^51) to the nearest integer, and
 /// the low bits of `v + SHIFT` are round(v) in two's complement.
-const SHIFT: f64 = 6_755_399_441_055_744.0;
+pub(super) const SHIFT: f64 = 6_755_399_441_055_744.0;
 
 /// ln 2 in two parts; the head has 42 significant bits, so `k * LN2_HI` is exact for
 /// |k| < 2^11 (every k that exp and log produce).
@@ -50,7 +50,7 @@ fn fused<S: Simd>() -> bool {
 
 /// `a * b + c`, fused where the path has an FMA unit.
 #[inline(always)]
-fn madd<S: Simd>(s: S, a: S::f64s, b: S::f64s, c: S::f64s) -> S::f64s {
+pub(super) fn madd<S: Simd>(s: S, a: S::f64s, b: S::f64s, c: S::f64s) -> S::f64s {
     if fused::<S>() {
         s.mul_add_f64s(a, b, c)
     } else {
@@ -60,7 +60,7 @@ fn madd<S: Simd>(s: S, a: S::f64s, b: S::f64s, c: S::f64s) -> S::f64s {
 
 /// `c[0] + x (c[1] + x (c[2] + ...))`.
 #[inline(always)]
-fn horner<S: Simd>(s: S, x: S::f64s, c: &[f64]) -> S::f64s {
+pub(super) fn horner<S: Simd>(s: S, x: S::f64s, c: &[f64]) -> S::f64s {
     let (last, rest) = c.split_last().expect("a polynomial has a coefficient");
     let mut acc = s.splat_f64s(*last);
     for &ci in rest.iter().rev() {
@@ -70,38 +70,38 @@ fn horner<S: Simd>(s: S, x: S::f64s, c: &[f64]) -> S::f64s {
 }
 
 #[inline(always)]
-fn splat<S: Simd>(s: S, v: f64) -> S::f64s {
+pub(super) fn splat<S: Simd>(s: S, v: f64) -> S::f64s {
     s.splat_f64s(v)
 }
 
 #[inline(always)]
-fn bits<S: Simd>(s: S, x: S::f64s) -> S::u64s {
+pub(super) fn bits<S: Simd>(s: S, x: S::f64s) -> S::u64s {
     s.transmute_u64s_f64s(x)
 }
 
 #[inline(always)]
-fn from_bits<S: Simd>(s: S, u: S::u64s) -> S::f64s {
+pub(super) fn from_bits<S: Simd>(s: S, u: S::u64s) -> S::f64s {
     s.transmute_f64s_u64s(u)
 }
 
 /// Every 32-bit half of every lane shifted left by 20: a high word's low 12 bits move to
 /// its top 12 (the sign and exponent field of the lane); a zero low word stays zero.
 #[inline(always)]
-fn hi_shl20<S: Simd>(s: S, u: S::u64s) -> S::u64s {
+pub(super) fn hi_shl20<S: Simd>(s: S, u: S::u64s) -> S::u64s {
     let w: S::u32s = pulp::bytemuck::cast(u);
     pulp::bytemuck::cast(s.wrapping_dyn_shl_u32s(w, s.splat_u32s(20)))
 }
 
 /// Every 32-bit half of every lane shifted right by 20.
 #[inline(always)]
-fn hi_shr20<S: Simd>(s: S, u: S::u64s) -> S::u64s {
+pub(super) fn hi_shr20<S: Simd>(s: S, u: S::u64s) -> S::u64s {
     let w: S::u32s = pulp::bytemuck::cast(u);
     pulp::bytemuck::cast(s.wrapping_dyn_shr_u32s(w, s.splat_u32s(20)))
 }
 
 /// `2^k` for integer-valued `k` in [-1022, 1023].
 #[inline(always)]
-fn pow2i<S: Simd>(s: S, k: S::f64s) -> S::f64s {
+pub(super) fn pow2i<S: Simd>(s: S, k: S::f64s) -> S::f64s {
     // k * 2^32 + (SHIFT + 1023 * 2^32) is exact and holds k + 1023 in the low bits of the
     // high word, over a zero low word; the high word's other bits (0x4338 << 16) shift out.
     let t = madd(
@@ -114,7 +114,7 @@ fn pow2i<S: Simd>(s: S, k: S::f64s) -> S::f64s {
 }
 
 #[inline(always)]
-fn is_nan<S: Simd>(s: S, x: S::f64s) -> S::m64s {
+pub(super) fn is_nan<S: Simd>(s: S, x: S::f64s) -> S::m64s {
     s.not_m64s(s.equal_f64s(x, x))
 }
 

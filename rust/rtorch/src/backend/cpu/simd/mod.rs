@@ -7,10 +7,12 @@ mod f32;
 mod f32_log;
 mod f32_more;
 mod f64;
+mod pow;
 
 pub use self::f32::{Cos, Exp, Log, Sigmoid, Sin, Tanh};
 pub use self::f32_log::{Log10, Log1p, Log2};
 pub use self::f32_more::{Erf, Expm1, Rsqrt, Tan};
+pub use self::pow::{pow_f32, Exponent};
 
 use pulp::{Simd, WithSimd};
 use std::marker::PhantomData;
