@@ -38,13 +38,13 @@ pub(super) const SHIFT: f64 = 6_755_399_441_055_744.0;
 
 /// ln 2 in two parts; the head has 42 significant bits, so `k * LN2_HI` is exact for
 /// |k| < 2^11 (every k that exp and log produce).
-const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEFA_3800);
-const LN2_LO: f64 = f64::from_bits(0x3D2E_F357_93C7_6730);
+pub(super) const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEFA_3800);
+pub(super) const LN2_LO: f64 = f64::from_bits(0x3D2E_F357_93C7_6730);
 
 /// Where `fused` is true `madd` is one rounding; see NOTE [ SIMD baseline FMA ] in f32.rs:
 /// pulp's portable 16-byte type would otherwise call a software fma.
 #[inline(always)]
-fn fused<S: Simd>() -> bool {
+pub(super) fn fused<S: Simd>() -> bool {
     cfg!(target_feature = "fma") || !cfg!(target_arch = "x86_64") || size_of::<S::f64s>() > 16
 }
 
@@ -164,6 +164,31 @@ fn exp_k<S: Simd>(s: S, x: S::f64s) -> S::f64s {
 /// of the sum it rounded (sigmoid and tanh use it; exp's callers drop it unevaluated).
 #[inline(always)]
 fn exp_core<S: Simd>(s: S, x: S::f64s) -> (S::f64s, S::f64s) {
+    exp_core_lo(s, x, None)
+}
+
+/// `p (1 + x_lo)` rounded once with p's own rounding error `p_lo` (a function, not a
+/// closure, so that it inherits the caller's target features).
+#[inline(always)]
+fn with_lo<S: Simd>(
+    s: S,
+    (p, p_lo): (S::f64s, S::f64s),
+    x_lo: Option<S::f64s>,
+) -> (S::f64s, S::f64s) {
+    match x_lo {
+        None => (p, p_lo),
+        Some(x_lo) => {
+            let q = madd(s, p, x_lo, p_lo);
+            let pn = s.add_f64s(p, q);
+            (pn, s.add_f64s(s.sub_f64s(p, pn), q))
+        }
+    }
+}
+
+/// `e^(x + x_lo)` (x_lo far below x's ulp: pow's low part of y ln x), as `exp_core`:
+/// e^r (1 + x_lo), with e^r's own rounding error, rounded once before the scaling.
+#[inline(always)]
+pub(super) fn exp_core_lo<S: Simd>(s: S, x: S::f64s, x_lo: Option<S::f64s>) -> (S::f64s, S::f64s) {
     let lanes = size_of::<S::f64s>() / size_of::<f64>();
     let k = exp_k(s, x);
     // NOTE: one factor 2^k serves |k| <= 1020, where the result is normal or rounds into
@@ -175,7 +200,7 @@ fn exp_core<S: Simd>(s: S, x: S::f64s) -> (S::f64s, S::f64s) {
         // Below -746 the result rounds to 0, above 710 to inf; clamping keeps k in range.
         let xc = s.min_f64s(s.max_f64s(x, splat(s, -746.0)), splat(s, 710.0));
         let k = exp_k(s, xc);
-        let (p, p_lo) = exp_reduced(s, xc, k);
+        let (p, p_lo) = with_lo(s, exp_reduced(s, xc, k), x_lo);
         // 2^k in two factors so that k in [-1077, 1025] stays within the normal
         // exponents: the product rounds once, into the subnormals or to inf, as the exact
         // result would.
@@ -187,7 +212,7 @@ fn exp_core<S: Simd>(s: S, x: S::f64s) -> (S::f64s, S::f64s) {
             s.mul_f64s(s.mul_f64s(p_lo, f1), f2),
         )
     } else {
-        let (p, p_lo) = exp_reduced(s, x, k);
+        let (p, p_lo) = with_lo(s, exp_reduced(s, x, k), x_lo);
         let f = pow2i(s, k);
         (s.mul_f64s(p, f), s.mul_f64s(p_lo, f))
     }
@@ -360,7 +385,7 @@ const TRIG_LIMIT: f64 = 1.0e6;
 
 /// `(hi, lo)` with `hi + lo = a + b` exactly (Knuth's two-sum: no ordering needed).
 #[inline(always)]
-fn two_sum<S: Simd>(s: S, a: S::f64s, b: S::f64s) -> (S::f64s, S::f64s) {
+pub(super) fn two_sum<S: Simd>(s: S, a: S::f64s, b: S::f64s) -> (S::f64s, S::f64s) {
     let hi = s.add_f64s(a, b);
     let bb = s.sub_f64s(hi, a);
     let lo = s.add_f64s(s.sub_f64s(a, s.sub_f64s(hi, bb)), s.sub_f64s(b, bb));

@@ -8,11 +8,13 @@ mod f32_log;
 mod f32_more;
 mod f64;
 mod pow;
+mod pow_f64;
 
 pub use self::f32::{Cos, Exp, Log, Sigmoid, Sin, Tanh};
 pub use self::f32_log::{Log10, Log1p, Log2};
 pub use self::f32_more::{Erf, Expm1, Rsqrt, Tan};
 pub use self::pow::{pow_f32, Exponent};
+pub use self::pow_f64::pow_f64;
 
 use pulp::{Simd, WithSimd};
 use std::marker::PhantomData;

@@ -21,15 +21,15 @@ use super::dispatch;
 use super::f64::{bits, from_bits, hi_shl20, hi_shr20, horner, is_nan, madd, pow2i, splat, SHIFT};
 use pulp::{Simd, WithSimd};
 
-/// The exponent of a float32 pow: one for every element, or one per element.
+/// The exponent of a pow: one for every element, or one per element.
 #[derive(Clone, Copy)]
-pub enum Exponent<'a> {
-    Scalar(f32),
-    Each(&'a [f32]),
+pub enum Exponent<'a, T> {
+    Scalar(T),
+    Each(&'a [T]),
 }
 
 /// `os[i] = xs[i] ^ y` (or `^ y[i]`) with C's `pow` special values, on the dispatched path.
-pub fn pow_f32(os: &mut [f32], xs: &[f32], y: Exponent) {
+pub fn pow_f32(os: &mut [f32], xs: &[f32], y: Exponent<f32>) {
     debug_assert_eq!(os.len(), xs.len());
     if let Exponent::Each(ys) = y {
         debug_assert_eq!(ys.len(), xs.len());
@@ -40,7 +40,7 @@ pub fn pow_f32(os: &mut [f32], xs: &[f32], y: Exponent) {
 struct PowF32<'a> {
     os: &'a mut [f32],
     xs: &'a [f32],
-    y: Exponent<'a>,
+    y: Exponent<'a, f32>,
 }
 
 /// Elements widened per step: a multiple of every path's float64 lane count, small
