@@ -187,19 +187,21 @@ fn pow_by_constant<F: Float>(v: &Views) -> Option<Result<()>> {
 // exact form (`x ** 2.5`, gelu-tanh's pieces, lr schedules), and a float32 `x.pow(y)` by
 // a tensor `y` laid out as `x` and `out` (same shape and strides, dense), run the fused
 // vector kernel of `simd/pow.rs` (NOTE [ SIMD f32 pow ]): one pass, float64 lanes with
-// short polynomials, 0.5 ulp. Blocks of both operands are copied to the stack first, so
-// `out` may be `x` or `y` (in place). Other layouts (broadcast, mixed strides) keep
-// the scalar `powf` loop.
-// 4M float32, 1 thread, AVX-512 (AMD EPYC Zen 4, 2 cores shared with two builds: load
-// 2.3; medians of 40 runs interleaved with torch's, which ranged 10.0-12.7 ms):
-// x.pow(2.5) 5.4 ms (the float64 Log-then-Exp passes before: 13.4; libm powf 21.6),
-// torch 10.1-11.1; x.pow(y) 6.2-6.4 ms (libm powf ~21), torch 10.0-12.7. The kernel is
-// bound by float64 arithmetic throughput (~35 vector operations and a division per 8
-// elements); evaluating the polynomials by Estrin's scheme instead of Horner's changed
-// nothing measurable. Mixed layouts stay scalar because torch is no faster there: x.pow(y)
-// with y transposed, 2000x2000, 19.3 ms against torch's 20.4. float64 takes the same
-// route to `simd/pow_f64.rs` (NOTE [ SIMD f64 pow ]): 4M, 1 thread, x.pow(2.5) 42 ms
-// (libm's `pow`) -> 15.0, torch 21.7; x.pow(y) 17.2, torch 21.6.
+// short polynomials, 0.5 ulp. float64 takes the same route to `simd/pow_f64.rs` (NOTE [
+// SIMD f64 pow ], 0.8 ulp). Blocks of both operands are copied to the stack first, so
+// `out` may be `x` or `y` (in place). Other layouts (broadcast, mixed strides) keep the
+// scalar libm loop: torch is no faster there (x.pow(y) with y transposed, 2000x2000
+// float32: 19.3 ms, torch 20.4).
+// 4M elements, 1 thread, AVX-512 (AMD EPYC Zen 4, 2 cores shared with other builds, load
+// ~3, OPENBLAS_NUM_THREADS=1; medians of 20-30 runs interleaved with torch's), ms:
+//   float32 x.pow(2.5) 5.4 (float64 Log-then-Exp passes before: 13.4), torch 10.2;
+//   x.pow(y) 6.2 (libm powf ~21), torch 10.1; x.pow_(1.0001) 6.5-8.9, torch 10.2;
+//   float64 x.pow(2.5) 15.2 (libm pow: 42), torch 21.7; x.pow(y) 17.5, torch 21.8.
+// At 2 threads the shared machine gave no stable medians (float32 pow(2.5): rtorch 4.5
+// best / 6.8 median against torch 5.1 / 5.2 in one run, 3.4 / 18.7 against 11.6 / 20.8 in
+// the next). The float32 kernel is bound by float64 arithmetic throughput (~35 vector
+// operations and a division per 8 elements); Estrin's scheme instead of Horner's changed
+// nothing measurable.
 fn pow_dense<F: Float>(
     v: &Views,
     kernel: fn(&mut [F], &[F], super::simd::Exponent<F>),
