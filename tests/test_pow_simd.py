@@ -8,8 +8,9 @@ integers; `near_one` is x within 1e-3 of 1 by |y| up to 1e5 (where y log x needs
 many more bits than float32 has); `tiny` x in [0.5, 2] by y that put the result in the
 float32 subnormals.
 
-Measured on this sample (AMD EPYC Zen 4), max ulp; the three paths give the same float32
-bits (the float64 error is far below a float32 rounding). torch 2.13 on the same inputs,
+Measured on this sample (AMD EPYC Zen 4), max ulp; the paths give the same float32 bits
+(the float64 error is far below a float32 rounding; the baseline x86-64 path rounds libm's
+float64 pow, whose lanes would be slow there). torch 2.13 on the same inputs,
 with each scalar exponent taken as torch takes it (a double):
 
     case       avx512   avx2    baseline   torch
