@@ -197,6 +197,8 @@ fn pow_by_constant<F: Float>(v: &Views) -> Option<Result<()>> {
 //   float32 x.pow(2.5) 5.4 (float64 Log-then-Exp passes before: 13.4), torch 10.2;
 //   x.pow(y) 6.2 (libm powf ~21), torch 10.1; x.pow_(1.0001) 6.5-8.9, torch 10.2;
 //   float64 x.pow(2.5) 15.2 (libm pow: 42), torch 21.7; x.pow(y) 17.5, torch 21.8.
+// Forced onto AVX2 (RTORCH_ISA): float32 x.pow(2.5) 10.3, float64 29.8 (behind torch's
+// 21.8: 4 lanes of the double-double log); the baseline path rounds libm's pow (48, 42).
 // At 2 threads the shared machine gave no stable medians (float32 pow(2.5): rtorch 4.5
 // best / 6.8 median against torch 5.1 / 5.2 in one run, 3.4 / 18.7 against 11.6 / 20.8 in
 // the next). The float32 kernel is bound by float64 arithmetic throughput (~35 vector
