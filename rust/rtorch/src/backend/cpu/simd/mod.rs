@@ -11,12 +11,16 @@ mod f64_erf;
 mod f64_log;
 mod f64_more;
 mod inplace;
+mod pow;
+mod pow_f64;
 
 pub use self::f32::{Cos, Exp, Log, Sigmoid, Sin, Tanh};
 pub use self::f32_log::{Log10, Log1p, Log2};
 pub use self::f32_more::{Erf, Expm1, Rsqrt, Tan};
 pub use self::f64_erf::{Erfc, ErfcF32};
 pub use self::inplace::{map_f32_inplace, map_f64_inplace, Relu};
+pub use self::pow::{pow_f32, Exponent};
+pub use self::pow_f64::pow_f64;
 
 use pulp::{Simd, WithSimd};
 use std::marker::PhantomData;
