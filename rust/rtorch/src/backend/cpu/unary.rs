@@ -86,7 +86,8 @@ pub fn run(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
             let kernels = Kernels {
                 f32k: simd::map_f32_via_f64::<simd::ErfcF32>,
                 f64k: simd::map_f64::<simd::Erfc>,
-                in_place: None,
+                f32i: None,
+                f64i: None,
             };
             map_vec(x, out, 8, kernels, libm::erfcf, libm::erfc)
         }
@@ -165,7 +166,8 @@ fn map_float_vec<K: UnaryF32 + UnaryF64>(
     let kernels = Kernels {
         f32k: simd::map_f32::<K>,
         f64k: simd::map_f64::<K>,
-        in_place: Some((simd::map_f32_inplace::<K>, simd::map_f64_inplace::<K>)),
+        f32i: Some(simd::map_f32_inplace::<K>),
+        f64i: Some(simd::map_f64_inplace::<K>),
     };
     map_vec(x, out, cost, kernels, f32f, f64f)
 }
@@ -175,7 +177,8 @@ fn map_float_vec<K: UnaryF32 + UnaryF64>(
 struct Kernels {
     f32k: fn(&mut [f32], &[f32]),
     f64k: fn(&mut [f64], &[f64]),
-    in_place: Option<(fn(&mut [f32]), fn(&mut [f64]))>,
+    f32i: Option<fn(&mut [f32])>,
+    f64i: Option<fn(&mut [f64])>,
 }
 
 /// `map_float` whose dense cases run the slice kernels `f32k` and `f64k`; dense float16
@@ -196,15 +199,15 @@ fn map_vec(
     match out.dtype() {
         DType::F64 => {
             let (px, po) = (x.cpu_ptr::<f64>()?, out.cpu_ptr::<f64>()?);
-            match k.in_place {
-                Some((_, f64i)) if std::ptr::eq(px, po) => contiguous_inplace(n, po, cost, f64i),
+            match k.f64i {
+                Some(f64i) if std::ptr::eq(px, po) => contiguous_inplace(n, po, cost, f64i),
                 _ => contiguous_map(n, px, po, cost, k.f64k),
             }
         }
         DType::F32 => {
             let (px, po) = (x.cpu_ptr::<f32>()?, out.cpu_ptr::<f32>()?);
-            match k.in_place {
-                Some((f32i, _)) if std::ptr::eq(px, po) => contiguous_inplace(n, po, cost, f32i),
+            match k.f32i {
+                Some(f32i) if std::ptr::eq(px, po) => contiguous_inplace(n, po, cost, f32i),
                 _ => contiguous_map(n, px, po, cost, f32k),
             }
         }
