@@ -237,6 +237,8 @@ pub enum TernaryKernel {
     /// `lerp(start, end, weight)` from the nearer end; with a number weight the kernel
     /// reads it (full precision) instead of the third operand.
     Lerp(Option<f64>),
+    /// `minimum(maximum(a, b), c)`: `clamp` with both bounds, one pass.
+    Clamp,
 }
 
 impl TernaryKernel {
@@ -246,6 +248,7 @@ impl TernaryKernel {
             TernaryKernel::Addcmul(_) => "addcmul",
             TernaryKernel::Addcdiv(_) => "addcdiv",
             TernaryKernel::Lerp(_) => "lerp",
+            TernaryKernel::Clamp => "clamp",
         }
     }
 }

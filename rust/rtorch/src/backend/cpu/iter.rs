@@ -264,31 +264,67 @@ pub unsafe fn map3<A: Copy, B: Copy, C: Copy, O: Copy>(
     let (po, pa, pb, pc) = (out.0, a.0, b.0, c.0);
     for_each_run(shape, [out.1, a.1, b.1, c.1], 1, |off, n, st| unsafe {
         let (o, x, y, z) = (po.at(off[0]), pa.at(off[1]), pb.at(off[2]), pc.at(off[3]));
-        // Unit-stride runs (and a broadcast scalar third operand, lerp's number weight)
-        // index with `add`, which LLVM vectorizes; the strided loop does not.
-        match st {
-            [1, 1, 1, 1] => {
-                for i in 0..n {
-                    *o.add(i) = f(*x.add(i), *y.add(i), *z.add(i));
-                }
-            }
-            [1, 1, 1, 0] => {
-                let zv = *z;
-                for i in 0..n {
-                    *o.add(i) = f(*x.add(i), *y.add(i), zv);
-                }
-            }
-            _ => {
-                for i in 0..n as isize {
-                    *o.offset(i * st[0]) = f(
-                        *x.offset(i * st[1]),
-                        *y.offset(i * st[2]),
-                        *z.offset(i * st[3]),
-                    );
-                }
+        #[cfg(target_arch = "x86_64")]
+        if isa() != Isa::Baseline {
+            // SAFETY: the CPU has AVX2 and FMA (NOTE [ Run-time ISA dispatch ]).
+            return run3_avx2(o, (x, y, z), n, st, &f);
+        }
+        run3(o, (x, y, z), n, st, &f)
+    });
+}
+
+/// One run of `map3` (see `run2`).
+#[inline(always)]
+unsafe fn run3<A: Copy, B: Copy, C: Copy, O: Copy>(
+    o: *mut O,
+    (x, y, z): (*mut A, *mut B, *mut C),
+    n: usize,
+    st: [isize; 4],
+    f: &impl Fn(A, B, C) -> O,
+) {
+    // Unit-stride runs (and broadcast scalar operands: lerp's number weight, clamp's
+    // bounds) index with `add`, which LLVM vectorizes; the strided loop does not.
+    match st {
+        [1, 1, 1, 1] => {
+            for i in 0..n {
+                *o.add(i) = f(*x.add(i), *y.add(i), *z.add(i));
             }
         }
-    });
+        [1, 1, 1, 0] => {
+            let zv = *z;
+            for i in 0..n {
+                *o.add(i) = f(*x.add(i), *y.add(i), zv);
+            }
+        }
+        [1, 1, 0, 0] => {
+            let (yv, zv) = (*y, *z);
+            for i in 0..n {
+                *o.add(i) = f(*x.add(i), yv, zv);
+            }
+        }
+        _ => {
+            for i in 0..n as isize {
+                *o.offset(i * st[0]) = f(
+                    *x.offset(i * st[1]),
+                    *y.offset(i * st[2]),
+                    *z.offset(i * st[3]),
+                );
+            }
+        }
+    }
+}
+
+/// `run3` compiled for AVX2+FMA (see `run2_avx2`).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn run3_avx2<A: Copy, B: Copy, C: Copy, O: Copy>(
+    o: *mut O,
+    p: (*mut A, *mut B, *mut C),
+    n: usize,
+    st: [isize; 4],
+    f: &impl Fn(A, B, C) -> O,
+) {
+    run3(o, p, n, st, f)
 }
 
 /// The vector extensions a kernel may be compiled for, detected once at run time.

@@ -1,8 +1,8 @@
-//! The CPU ternary kernels: where, addcmul, addcdiv and lerp, each one strided pass over
+//! The CPU ternary kernels: where, addcmul, addcdiv, lerp and clamp, each one strided pass over
 //! the broadcast operands (NOTE [ Fused pointwise kernels ] in `ops/elementwise/pointwise.rs`).
 
 use super::iter::{map3, SendPtr};
-use super::num::Numeric;
+use super::num::{Arith, Numeric};
 use crate::backend::TernaryKernel;
 use crate::layout::Layout;
 use crate::{dispatch, with_dtype, DType, Element, Result, Scalar, Tensor};
@@ -23,6 +23,12 @@ pub fn run(
         TernaryKernel::Addcmul(v) => addc(out, &ops, v, false),
         TernaryKernel::Addcdiv(v) => addc(out, &ops, v, true),
         TernaryKernel::Lerp(w) => lerp(out, &ops, w),
+        // The two passes of `clamp_side` fused: the same picks, so the same bits.
+        TernaryKernel::Clamp => with_dtype!(out.dtype(), T, {
+            run3(out, &ops, |x: T, lo: T, hi: T| {
+                Arith::minimum(Arith::maximum(x, lo), hi)
+            })
+        }),
     }
 }
 

@@ -363,6 +363,26 @@ fn clamp_value(x: &Tensor, min: Option<&Tensor>, max: Option<&Tensor>) -> Result
             crate::ops::cast::to_dtype(t, rt)
         }
     };
+    if let (Some(lo), Some(hi)) = (min, max) {
+        // One pass instead of a maximum and a minimum with a temporary between them
+        // (1M float64, 1 thread: 600 us, torch 302).
+        let shape = broadcast_shapes(&broadcast_shapes(x.shape(), lo.shape())?, hi.shape())?;
+        let out = output_for(&[x, lo, hi], &shape, rt, "clamp")?;
+        let ops = [
+            operand(x, rt, &shape, "clamp")?,
+            operand(lo, rt, &shape, "clamp")?,
+            operand(hi, rt, &shape, "clamp")?,
+        ];
+        let [a, b, c] = &ops;
+        backend::ternary(
+            TernaryKernel::Clamp,
+            (&a.0, &a.1),
+            (&b.0, &b.1),
+            (&c.0, &c.1),
+            &out,
+        )?;
+        return Ok(out);
+    }
     let mut r = in_rt(x)?;
     if let Some(lo) = min {
         r = clamp_side(&r, &in_rt(lo)?, true)?;
