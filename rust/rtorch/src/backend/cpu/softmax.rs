@@ -53,14 +53,47 @@ pub fn run(k: SoftmaxKernel, x: &Tensor, out: &Tensor) -> Result<()> {
     Ok(())
 }
 
+/// One float64 row: the max in independent lanes, the exponentials by the vector kernel
+/// (NOTE [ SIMD dispatch ]), the rest in an AVX2 copy where the CPU has it. log_softmax
+/// of 1024x1024 float64, 1 thread: libm exp per element 5.7 ms, this (see the commit),
+/// torch 1.8.
 fn row_f64(xr: &[f64], or: &mut [f64], log: bool) {
+    #[cfg(target_arch = "x86_64")]
+    if super::iter::isa() != super::iter::Isa::Baseline {
+        // SAFETY: the CPU has AVX2 and FMA.
+        return unsafe { row_f64_avx2(xr, or, log) };
+    }
+    row_f64_body(xr, or, log)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn row_f64_avx2(xr: &[f64], or: &mut [f64], log: bool) {
+    row_f64_body(xr, or, log)
+}
+
+#[inline(always)]
+fn row_f64_body(xr: &[f64], or: &mut [f64], log: bool) {
+    // A NaN anywhere makes the max NaN, hence every output, as in PyTorch.
+    let mut mx = [f64::NEG_INFINITY; 8];
+    let mut it = xr.chunks_exact(8);
+    for c in &mut it {
+        for i in 0..8 {
+            mx[i] = if c[i] > mx[i] || c[i].is_nan() {
+                c[i]
+            } else {
+                mx[i]
+            };
+        }
+    }
     let mut m = f64::NEG_INFINITY;
-    for &v in xr {
+    for &v in it.remainder().iter().chain(mx.iter()) {
         m = if v > m || v.is_nan() { v } else { m };
     }
     for (o, &v) in or.iter_mut().zip(xr) {
-        *o = (v - m).exp();
+        *o = v - m;
     }
+    super::simd::map_f64_inplace::<super::simd::Exp>(or);
     finish_row(or, xr, m, sum_run_f(or.as_ptr(), or.len(), 1), log);
 }
 
