@@ -37,6 +37,7 @@ TARGETS = {
     "gemm": (1.05, "<= 1.05x"),
     "fused": (1.0, "<= 1.0x"),
     "unary 4M": (1.0, "<= 1.0x"),
+    "1M": (1.0, "<= 1.0x"),
     "alloc": (1.0, "<= 1.0x"),
     "import": (0.2, "<= 0.2 s"),
 }
@@ -70,6 +71,7 @@ def fwd_bwd(m, x, w):
 
 
 BIG, SQ = [(1 << 24,)], (4096, 4096)  # 16M elements, also seen as a square
+M1 = [(1 << 20,)]
 M4 = [(1 << 22,)]  # the vectorised transcendental kernels (issue 8); randn inputs, so
 # half of log's are negative (NaN out), as they are for torch too
 CASES = [
@@ -119,6 +121,17 @@ CASES = [
     ("cos 4M", "unary 4M", M4, lambda m, a: a.cos(), lambda np, a: np.cos(a)),
     ("pow 2.5 4M", "unary 4M", M4, lambda m, a: a.abs().pow_(2.5), None),
     ("pow -1 4M", "unary 4M", M4, lambda m, a: a.pow(-1), lambda np, a: np.power(a, -1)),
+    # Slow paths a 1-thread sweep of 1M float32 found (seventh session): column sums (every
+    # bias gradient), arg-reductions, casts to half, in-place relu, two-sided clamp.
+    ("sum(0) 1024x1024", "1M", M1, lambda m, a: a.view(1024, 1024).sum(0),
+     lambda np, a: a.reshape(1024, 1024).sum(0)),
+    ("argmax(1) 1024x1024", "1M", M1, lambda m, a: a.view(1024, 1024).argmax(1),
+     lambda np, a: a.reshape(1024, 1024).argmax(1)),
+    ("max 1M", "1M", M1, lambda m, a: a.max(), lambda np, a: a.max()),
+    ("to float16 1M", "1M", M1, lambda m, a: a.to(m.float16), lambda np, a: a.astype(np.float16)),
+    ("relu_ 1M", "1M", M1, lambda m, a: a.relu_(), lambda np, a: np.maximum(a, 0, out=a)),
+    ("clamp(-0.5, 0.5) 1M", "1M", M1, lambda m, a: a.clamp(-0.5, 0.5),
+     lambda np, a: np.clip(a, -0.5, 0.5)),
     # Fresh big outputs: allocation and first touch dominate (issue 8's training probe).
     ("zeros 256M (1 GiB)", "alloc", [(1,)], lambda m, a: m.zeros(1 << 28),
      lambda np, a: np.zeros(1 << 28, np.float32)),
