@@ -58,8 +58,16 @@ fn row_f64(xr: &[f64], or: &mut [f64], log: bool) {
     for &v in xr {
         m = if v > m || v.is_nan() { v } else { m };
     }
-    for (o, &v) in or.iter_mut().zip(xr) {
-        *o = (v - m).exp();
+    // The vector exp in blocks (NOTE [ Inner reduction speed ]: the scalar `f64::exp`
+    // made the last-dim float64 softmax of 1024x1024 ~4x slower than torch).
+    const BLOCK: usize = 256;
+    let mut shifted = [0f64; BLOCK];
+    for (o, x) in or.chunks_mut(BLOCK).zip(xr.chunks(BLOCK)) {
+        let t = &mut shifted[..x.len()];
+        for (t, &v) in t.iter_mut().zip(x) {
+            *t = v - m;
+        }
+        super::simd::map_f64::<super::simd::Exp>(o, t);
     }
     finish_row(or, xr, m, sum_run_f(or.as_ptr(), or.len(), 1), log);
 }
