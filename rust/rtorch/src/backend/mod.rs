@@ -279,6 +279,9 @@ pub enum ReduceKernel {
     Sum,
     /// The product in the input's dtype (the op casts to the result dtype first).
     Prod,
+    /// The 2-norm of a float32 / float64 input: the square root of a float64 sum of
+    /// squares, in one pass, written in the output's float dtype.
+    Norm2,
     /// amax / amin: NaN propagates.
     Max,
     Min,
@@ -305,6 +308,7 @@ impl ReduceKernel {
         match self {
             Sum => "sum",
             Prod => "prod",
+            Norm2 => "norm",
             Max => "amax",
             Min => "amin",
             ArgMax => "argmax",

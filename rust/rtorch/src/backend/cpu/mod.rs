@@ -13,6 +13,7 @@ pub mod num;
 pub mod query;
 pub mod reduce;
 pub mod reduce_iter;
+mod reduce_run;
 pub mod sample;
 pub mod scan;
 pub mod simd;

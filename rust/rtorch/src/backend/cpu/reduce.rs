@@ -5,6 +5,7 @@ use super::copy::convert;
 use super::iter::SendPtr;
 use super::num::Arith;
 use super::reduce_iter::{reduce_runs, Fold, Run};
+use super::reduce_run;
 use crate::backend::ReduceKernel;
 use crate::dtype::Real;
 use crate::{ensure, with_dtype, Element, Result, Tensor};
@@ -16,6 +17,7 @@ pub fn run(k: ReduceKernel, x: &Tensor, dims: &[usize], out: &[&Tensor]) -> Resu
         Sum if out[0].dtype().is_floating_point() => sum_float(x, dims, out[0]),
         Sum => sum_int(x, dims, out[0]),
         Prod => prod(x, dims, out[0]),
+        Norm2 => norm2(x, dims, out[0]),
         Max | Min => extremum(k, x, dims, out[0]),
         ArgMax | ArgMin => arg_extremum(k, x, dims, (out[0], out[1])),
         All | Any => all_any(k, x, dims, out[0]),
@@ -108,11 +110,42 @@ fn sum_int(x: &Tensor, dims: &[usize], out: &Tensor) -> Result<()> {
     })
 }
 
+/// sqrt of the float64 sum of squares (float inputs only; `ops::norm` routes others).
+fn norm2(x: &Tensor, dims: &[usize], out: &Tensor) -> Result<()> {
+    let write = converting_writer::<f64>(out)?;
+    let write = move |o: usize, acc: f64| write(o, acc.sqrt());
+    crate::dispatch!(
+        FLOAT,
+        x.dtype(),
+        T,
+        {
+            let sq = |v: T| v.to_f64() * v.to_f64();
+            let how = Fold {
+                init: 0.0,
+                fold: |acc: f64, run: Run<T>| match run.with_slice(reduce_run::sum_squares) {
+                    Some(Some(s)) => acc + s,
+                    _ => run.values().fold(acc, |a, v| a + sq(v)),
+                },
+                combine: |a: f64, b: f64| a + b,
+                step: |acc: f64, v: T, _| acc + sq(v),
+            };
+            reduce_runs(x, dims, how, write)
+        },
+        Err(crate::ops::unsupported("norm", x.dtype()))
+    )
+}
+
 fn prod(x: &Tensor, dims: &[usize], out: &Tensor) -> Result<()> {
+    let lanes = reduce_run::has_lanes(x.dtype());
     with_dtype!(x.dtype(), T, {
         let how = Fold {
             init: T::from_i64(1),
-            fold: |acc: T, run: Run<T>| run.values().fold(acc, Arith::mul),
+            fold: |acc: T, run: Run<T>| match lanes
+                .then(|| run.with_slice(|s| reduce_run::prod(s, T::from_i64(1))))
+            {
+                Some(Some(p)) => Arith::mul(acc, p),
+                _ => run.values().fold(acc, Arith::mul),
+            },
             combine: Arith::mul,
             step: |acc: T, v: T, _| Arith::mul(acc, v),
         };
@@ -126,6 +159,7 @@ fn prod(x: &Tensor, dims: &[usize], out: &Tensor) -> Result<()> {
 /// reductions, so the identity is never a result.
 fn extremum(k: ReduceKernel, x: &Tensor, dims: &[usize], out: &Tensor) -> Result<()> {
     let is_max = k == ReduceKernel::Max;
+    let lanes = reduce_run::has_lanes(x.dtype());
     with_dtype!(x.dtype(), T, {
         let pick = move |a: T, b: T| {
             if is_max {
@@ -134,23 +168,41 @@ fn extremum(k: ReduceKernel, x: &Tensor, dims: &[usize], out: &Tensor) -> Result
                 Arith::minimum(a, b)
             }
         };
-        let init: T = if T::DTYPE == crate::DType::Bool {
-            T::from_bool(!is_max)
-        } else {
-            T::elem_from_f64(if is_max {
-                f64::NEG_INFINITY
-            } else {
-                f64::INFINITY
-            })
-        };
+        let init = extremum_identity::<T>(is_max);
         let how = Fold {
             init,
-            fold: move |acc: T, run: Run<T>| run.values().fold(acc, pick),
+            fold: move |acc: T, run: Run<T>| {
+                let fast = |s: &[T]| {
+                    if is_max {
+                        reduce_run::extremum::<T, true>(s, init)
+                    } else {
+                        reduce_run::extremum::<T, false>(s, init)
+                    }
+                };
+                match lanes.then(|| run.with_slice(fast)) {
+                    Some(Some(m)) => pick(acc, m),
+                    _ => run.values().fold(acc, pick),
+                }
+            },
             combine: pick,
             step: move |a: T, v: T, _| pick(a, v),
         };
         reduce_runs(x, dims, how, writer::<T>(out)?)
     })
+}
+
+/// The value no element loses to in a max (`is_max`) or min: -inf or the dtype's least
+/// value for max.
+fn extremum_identity<T: Real>(is_max: bool) -> T {
+    if T::DTYPE == crate::DType::Bool {
+        T::from_bool(!is_max)
+    } else {
+        T::elem_from_f64(if is_max {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        })
+    }
 }
 
 /// Values and indices of the max / min: NaN wins, then the first occurrence.
@@ -165,7 +217,9 @@ fn arg_extremum(
     (values, indices): (&Tensor, &Tensor),
 ) -> Result<()> {
     let is_max = k == ReduceKernel::ArgMax;
+    let lanes = reduce_run::has_lanes(x.dtype());
     with_dtype!(x.dtype(), T, {
+        let identity = extremum_identity::<T>(is_max);
         // (value, index, is_nan); index -1 = nothing seen yet. `left` of a combine is
         // always the earlier part of the run, so ties keep the first occurrence.
         let pick = move |a: (T, i64, bool), b: (T, i64, bool)| -> (T, i64, bool) {
@@ -189,9 +243,20 @@ fn arg_extremum(
         let how = Fold {
             init: (T::default(), -1, false),
             fold: |acc, run: Run<T>| {
-                run.values().enumerate().fold(acc, |a, (i, v)| {
-                    pick(a, (v, run.index(i) as i64, v.is_nan()))
-                })
+                let fast = |s: &[T]| {
+                    let i = if is_max {
+                        reduce_run::arg_extremum::<T, true>(s, identity)
+                    } else {
+                        reduce_run::arg_extremum::<T, false>(s, identity)
+                    };
+                    (s[i], run.index(i) as i64, s[i].is_nan())
+                };
+                match (lanes && run.len() > 0).then(|| run.with_slice(fast)) {
+                    Some(Some(best)) => pick(acc, best),
+                    _ => run.values().enumerate().fold(acc, |a, (i, v)| {
+                        pick(a, (v, run.index(i) as i64, v.is_nan()))
+                    }),
+                }
             },
             combine: pick,
             step: move |a, v: T, k| pick(a, (v, k as i64, v.is_nan())),

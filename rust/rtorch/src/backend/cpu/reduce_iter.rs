@@ -439,6 +439,9 @@ fn fold_block<T: Element, A>(
     acc
 }
 
+/// Elements per chunk of a split run: 256 KiB of float32, 64 chunks for 16M elements.
+const SPLIT_CHUNK: usize = 1 << 16;
+
 /// One long run folded in chunks in parallel, combined left to right (deterministic).
 fn fold_split_run<T: Element, A: Copy + Send + Sync, S>(
     plan: &Plan,
@@ -446,8 +449,10 @@ fn fold_split_run<T: Element, A: Copy + Send + Sync, S>(
     how: &Fold<A, impl Fn(A, Run<T>) -> A + Sync, impl Fn(A, A) -> A, S>,
 ) -> A {
     let (n, stride) = (plan.red_n, plan.red_strides[0]);
-    let chunks = (parallel::get_num_threads() * 4).max(1);
-    let per = n.div_ceil(chunks);
+    // Chunks of a fixed size, not one per thread, so the result (its float rounding, and
+    // prod's lanes) does not depend on the thread count.
+    let per = SPLIT_CHUNK;
+    let chunks = n.div_ceil(per);
     let parts = std::sync::Mutex::new(vec![how.init; chunks]);
     let (init, fold) = (how.init, &how.fold);
     parallel::for_chunks(chunks, per, |s, e| {

@@ -665,6 +665,15 @@ fn norm_backward(
 
 /// The value of `norm` (no history; `norm` records PyTorch's single node).
 fn norm_value(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result<Tensor> {
+    if p == 2.0 {
+        // Before `abs`, which the square does not need; float32 / float64 in one pass
+        // (NOTE [ Inner reduction speed ]).
+        if matches!(x.dtype(), DType::F32 | DType::F64) {
+            let rd = reduced_dims(x, dims, "norm")?;
+            return reduce_into(ReduceKernel::Norm2, x, &rd, keepdim, x.dtype());
+        }
+        return unary::sqrt(&sum(&mul(x, x)?, dims, keepdim, None)?);
+    }
     let a = unary::abs(x)?;
     if p == f64::INFINITY {
         return amax_amin(&a, dims, keepdim, Extremum::Max);
@@ -681,9 +690,6 @@ fn norm_value(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> Result
     }
     if p == 1.0 {
         return sum(&a, dims, keepdim, None);
-    }
-    if p == 2.0 {
-        return unary::sqrt(&sum(&mul(x, x)?, dims, keepdim, None)?);
     }
     let s = sum(
         &crate::ops::binary::pow_scalar(&a, Scalar::Float(p))?,
