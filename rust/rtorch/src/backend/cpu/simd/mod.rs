@@ -293,3 +293,28 @@ impl<A: Copy, B: Copy, F: Fn(A) -> B> WithSimd for MapCast<'_, A, B, F> {
         }
     }
 }
+
+/// `os[j] = f(first + j)` as a plain loop compiled for the dispatched path (the fills of
+/// `arange` and `linspace`, whose `mul_add` must be a real fused multiply-add to keep
+/// their values and be fast; see `map_cast` for what `f` may be).
+pub fn fill_indexed<T: Copy>(os: &mut [T], first: usize, f: impl Fn(usize) -> T + Copy) {
+    dispatch(FillIndexed { os, first, f });
+}
+
+struct FillIndexed<'a, T, F> {
+    os: &'a mut [T],
+    first: usize,
+    f: F,
+}
+
+impl<T: Copy, F: Fn(usize) -> T + Copy> WithSimd for FillIndexed<'_, T, F> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        let (f, first) = (self.f, self.first);
+        for (j, o) in self.os.iter_mut().enumerate() {
+            *o = f(first + j);
+        }
+    }
+}
