@@ -6,6 +6,7 @@ pub mod binary;
 pub mod copy;
 pub mod fill;
 pub mod gemm;
+pub mod half;
 pub mod index;
 pub mod iter;
 pub(crate) mod moments;

@@ -268,3 +268,53 @@ impl<K: UnaryF64> WithSimd for MapF64<'_, K> {
         }
     }
 }
+
+/// `os[i] = f(xs[i])` as a plain loop compiled for the dispatched path, so LLVM vectorises
+/// the element conversions of a dense cast with that path's instructions (AVX-512 has
+/// float <-> int64 conversions that AVX2 lacks). `f` must be a simple expression without
+/// pulp calls (see the NOTE in `MapF32::with_simd`).
+pub fn map_cast<A: Copy, B: Copy>(os: &mut [B], xs: &[A], f: impl Fn(A) -> B) {
+    dispatch(MapCast { os, xs, f });
+}
+
+struct MapCast<'a, A, B, F> {
+    os: &'a mut [B],
+    xs: &'a [A],
+    f: F,
+}
+
+impl<A: Copy, B: Copy, F: Fn(A) -> B> WithSimd for MapCast<'_, A, B, F> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        for (o, &x) in self.os.iter_mut().zip(self.xs) {
+            *o = (self.f)(x);
+        }
+    }
+}
+
+/// `os[j] = f(first + j)` as a plain loop compiled for the dispatched path (the fills of
+/// `arange` and `linspace`, whose `mul_add` must be a real fused multiply-add to keep
+/// their values and be fast; see `map_cast` for what `f` may be).
+pub fn fill_indexed<T: Copy>(os: &mut [T], first: usize, f: impl Fn(usize) -> T + Copy) {
+    dispatch(FillIndexed { os, first, f });
+}
+
+struct FillIndexed<'a, T, F> {
+    os: &'a mut [T],
+    first: usize,
+    f: F,
+}
+
+impl<T: Copy, F: Fn(usize) -> T + Copy> WithSimd for FillIndexed<'_, T, F> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        let (f, first) = (self.f, self.first);
+        for (j, o) in self.os.iter_mut().enumerate() {
+            *o = f(first + j);
+        }
+    }
+}
