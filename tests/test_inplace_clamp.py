@@ -113,3 +113,15 @@ def test_fused_clamp_matches_torch(name):
     assert str(got.dtype) == str(want.dtype)
     # through lists: numpy has no bfloat16
     np.testing.assert_array_equal(np.asarray(got.tolist()), np.asarray(want.tolist()))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_clamp_number_bounds_signed_zeros_and_nan_as_torch(dtype):
+    # Number bounds take torch's scalar-kernel picks (`x < lo ? lo : x`, then `> hi`).
+    vals = [-0.0, 0.0, 1.0, -1.0, math.nan, math.inf, -math.inf, 0.5]
+    for lo in vals:
+        for hi in vals:
+            got = rtorch.tensor(vals * 3, dtype=getattr(rtorch, dtype)).clamp(lo, hi).numpy()
+            want = torch.tensor(vals * 3, dtype=getattr(torch, dtype)).clamp(lo, hi).numpy()
+            np.testing.assert_array_equal(got, want)
+            np.testing.assert_array_equal(np.signbit(got), np.signbit(want))

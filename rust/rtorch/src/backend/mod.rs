@@ -237,8 +237,9 @@ pub enum TernaryKernel {
     /// `lerp(start, end, weight)` from the nearer end; with a number weight the kernel
     /// reads it (full precision) instead of the third operand.
     Lerp(Option<f64>),
-    /// `minimum(maximum(a, b), c)`: `clamp` with both bounds, one pass.
-    Clamp,
+    /// `minimum(maximum(a, b), c)`: `clamp` with both bounds, one pass; `true` when both
+    /// bounds are numbers (torch's scalar kernel, whose picks differ on signed zeros).
+    Clamp(bool),
 }
 
 impl TernaryKernel {
@@ -248,7 +249,7 @@ impl TernaryKernel {
             TernaryKernel::Addcmul(_) => "addcmul",
             TernaryKernel::Addcdiv(_) => "addcdiv",
             TernaryKernel::Lerp(_) => "lerp",
-            TernaryKernel::Clamp => "clamp",
+            TernaryKernel::Clamp(_) => "clamp",
         }
     }
 }

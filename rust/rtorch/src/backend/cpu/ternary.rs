@@ -23,12 +23,31 @@ pub fn run(
         TernaryKernel::Addcmul(v) => addc(out, &ops, v, false),
         TernaryKernel::Addcdiv(v) => addc(out, &ops, v, true),
         TernaryKernel::Lerp(w) => lerp(out, &ops, w),
-        // The two passes of `clamp_side` fused: the same picks, so the same bits.
-        TernaryKernel::Clamp => with_dtype!(out.dtype(), T, {
-            run3(out, &ops, |x: T, lo: T, hi: T| {
-                Arith::minimum(Arith::maximum(x, lo), hi)
-            })
-        }),
+        // The two passes of `clamp_side` fused. With number bounds floats pick with
+        // compares (`x < lo ? lo : x`, then `> hi`), as torch's scalar kernel does (the same
+        // signed zeros), which keep a NaN x and vectorise to two blends; a NaN bound makes
+        // the result NaN (1M float32, 1 thread: 113 us with the NaN-checking picks, torch
+        // 98-123). Tensor bounds keep `maximum`/`minimum`.
+        TernaryKernel::Clamp(numbers) => match out.dtype() {
+            DType::F32 if numbers => run3(out, &ops, clamp_float::<f32>),
+            DType::F64 if numbers => run3(out, &ops, clamp_float::<f64>),
+            _ => with_dtype!(out.dtype(), T, {
+                run3(out, &ops, |x: T, lo: T, hi: T| {
+                    Arith::minimum(Arith::maximum(x, lo), hi)
+                })
+            }),
+        },
+    }
+}
+
+#[inline(always)]
+fn clamp_float<F: crate::dtype::Float + Arith>(x: F, lo: F, hi: F) -> F {
+    let v = if x < lo { lo } else { x };
+    let v = if v > hi { hi } else { v };
+    if Arith::is_nan(lo) || Arith::is_nan(hi) {
+        F::from_f64(f64::NAN)
+    } else {
+        v
     }
 }
 

@@ -374,8 +374,10 @@ fn clamp_value(x: &Tensor, min: Option<&Tensor>, max: Option<&Tensor>) -> Result
             operand(hi, rt, &shape, "clamp")?,
         ];
         let [a, b, c] = &ops;
+        // torch's scalar overload (both bounds numbers) picks signed zeros differently.
+        let numbers = lo.is_wrapped_number() && hi.is_wrapped_number();
         backend::ternary(
-            TernaryKernel::Clamp,
+            TernaryKernel::Clamp(numbers),
             (&a.0, &a.1),
             (&b.0, &b.1),
             (&c.0, &c.1),
