@@ -252,12 +252,33 @@ pub(super) struct LogParts<S: Simd> {
     pub g: S::f64s,
 }
 
+/// `x = m 2^e` with m in [sqrt(1/2), sqrt(2)) for a positive normal `x` (log's and pow's
+/// reduction): the exponent of a sqrt(2)-biased copy, reached through the 32-bit halves of
+/// each lane (`hi_shr20`, `hi_shl20`).
 #[inline(always)]
-pub(super) fn log_reduce<S: Simd>(s: S, x: S::f64s) -> LogParts<S> {
+pub(super) fn split_sqrt2<S: Simd>(s: S, x: S::f64s) -> (S::f64s, S::f64s) {
     const SQRT_HALF_BITS: u64 = 0x3FE6_A09E_667F_3BCD;
     const ONE_BITS: u64 = 0x3FF0_0000_0000_0000;
     // 2^20 as bits: OR-ing e into the low bits of its high word gives 2^20 + e.
     const TWO_20_BITS: u64 = 0x4130_0000_0000_0000;
+    let b = bits(s, x);
+    let biased = s.add_u64s(b, s.splat_u64s(ONE_BITS - SQRT_HALF_BITS));
+    // The biased exponent in the low bits of the high word; the low word's own shifted
+    // bits are masked off.
+    let eb = s.and_u64s(hi_shr20(s, biased), s.splat_u64s(0xFFFF_FFFF_0000_0000));
+    let m = from_bits(
+        s,
+        s.add_u64s(s.sub_u64s(b, hi_shl20(s, eb)), s.splat_u64s(ONE_BITS)),
+    );
+    let e = s.sub_f64s(
+        from_bits(s, s.or_u64s(eb, s.splat_u64s(TWO_20_BITS))),
+        splat(s, 1_048_576.0 + 1023.0),
+    );
+    (m, e)
+}
+
+#[inline(always)]
+pub(super) fn log_reduce<S: Simd>(s: S, x: S::f64s) -> LogParts<S> {
     // 2 atanh(t) = 2t + t z Q(z), z = t^2, |t| <= 0.1716: the first omitted term is
     // z^11 / 23 relative, 6e-19.
     const Q: [f64; 10] = [
@@ -277,19 +298,7 @@ pub(super) fn log_reduce<S: Simd>(s: S, x: S::f64s) -> LogParts<S> {
     let xs = s.select_f64s(tiny, s.mul_f64s(x, splat(s, 4_503_599_627_370_496.0)), x);
     let eadj = s.select_f64s(tiny, splat(s, -52.0), splat(s, 0.0));
     // x = m 2^e with m in [sqrt(1/2), sqrt(2)), so that f = m - 1 is small both ways.
-    let b = bits(s, xs);
-    let biased = s.add_u64s(b, s.splat_u64s(ONE_BITS - SQRT_HALF_BITS));
-    // The biased exponent in the low bits of the high word; the low word's own shifted
-    // bits are masked off.
-    let eb = s.and_u64s(hi_shr20(s, biased), s.splat_u64s(0xFFFF_FFFF_0000_0000));
-    let m = from_bits(
-        s,
-        s.add_u64s(s.sub_u64s(b, hi_shl20(s, eb)), s.splat_u64s(ONE_BITS)),
-    );
-    let e = s.sub_f64s(
-        from_bits(s, s.or_u64s(eb, s.splat_u64s(TWO_20_BITS))),
-        splat(s, 1_048_576.0 + 1023.0),
-    );
+    let (m, e) = split_sqrt2(s, xs);
     let e = s.add_f64s(e, eadj);
     let f = s.sub_f64s(m, splat(s, 1.0));
     let t = s.div_f64s(f, s.add_f64s(f, splat(s, 2.0)));

@@ -19,9 +19,7 @@
 //! by a float ] in binary.rs.
 
 use super::dispatch;
-use super::f64::{
-    bits, from_bits, fused, hi_shl20, hi_shr20, horner, is_nan, madd, pow2i, splat, SHIFT,
-};
+use super::f64::{bits, from_bits, fused, horner, is_nan, madd, pow2i, splat, split_sqrt2, SHIFT};
 use pulp::{Simd, WithSimd};
 
 /// The exponent of a pow: one for every element, or one per element.
@@ -141,9 +139,6 @@ fn widen(dst: &mut [f64; CHUNK], src: &[f32]) {
 /// m 2^e` with m in [sqrt(1/2), sqrt(2)), and log2 m = s P(s^2), s = (m - 1) / (m + 1).
 #[inline(always)]
 fn log2_normal<S: Simd>(s: S, a: S::f64s) -> S::f64s {
-    const SQRT_HALF_BITS: u64 = 0x3FE6_A09E_667F_3BCD;
-    const ONE_BITS: u64 = 0x3FF0_0000_0000_0000;
-    const TWO_20_BITS: u64 = 0x4130_0000_0000_0000;
     // P(z) ~ (2 / ln 2) atanh(sqrt z) / sqrt z on z <= (3 - 2 sqrt 2)^2 = 0.02944, 4.2e-12
     // relative (Taylor needs two more terms for the same).
     const P: [f64; 5] = [
@@ -153,19 +148,7 @@ fn log2_normal<S: Simd>(s: S, a: S::f64s) -> S::f64s {
         0.411_672_888_667_669_3,
         0.340_726_948_294_821_64,
     ];
-    // As in f64.rs's log: the exponent of a sqrt(2)-biased copy, reached through the
-    // 32-bit halves of each lane.
-    let b = bits(s, a);
-    let biased = s.add_u64s(b, s.splat_u64s(ONE_BITS - SQRT_HALF_BITS));
-    let eb = s.and_u64s(hi_shr20(s, biased), s.splat_u64s(0xFFFF_FFFF_0000_0000));
-    let m = from_bits(
-        s,
-        s.add_u64s(s.sub_u64s(b, hi_shl20(s, eb)), s.splat_u64s(ONE_BITS)),
-    );
-    let e = s.sub_f64s(
-        from_bits(s, s.or_u64s(eb, s.splat_u64s(TWO_20_BITS))),
-        splat(s, 1_048_576.0 + 1023.0),
-    );
+    let (m, e) = split_sqrt2(s, a);
     let f = s.sub_f64s(m, splat(s, 1.0));
     let t = s.div_f64s(f, s.add_f64s(f, splat(s, 2.0)));
     madd(s, t, horner(s, s.mul_f64s(t, t), &P), e)

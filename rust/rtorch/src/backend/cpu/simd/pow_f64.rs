@@ -15,8 +15,8 @@
 
 use super::dispatch;
 use super::f64::{
-    bits, exp_core_dd, from_bits, fused, hi_shl20, hi_shr20, horner, is_nan, madd, splat, two_sum,
-    LN2_HI, LN2_LO,
+    bits, exp_core_dd, from_bits, fused, horner, is_nan, madd, splat, split_sqrt2, two_sum, LN2_HI,
+    LN2_LO,
 };
 use super::pow::Exponent;
 use pulp::{Simd, WithSimd};
@@ -86,9 +86,6 @@ fn two_prod<S: Simd>(s: S, a: S::f64s, b: S::f64s) -> (S::f64s, S::f64s) {
 /// `ln a` as (hi, lo) for a positive normal float64 `a`, ~2^-66 relative.
 #[inline(always)]
 fn ln_dd<S: Simd>(s: S, a: S::f64s) -> (S::f64s, S::f64s) {
-    const SQRT_HALF_BITS: u64 = 0x3FE6_A09E_667F_3BCD;
-    const ONE_BITS: u64 = 0x3FF0_0000_0000_0000;
-    const TWO_20_BITS: u64 = 0x4130_0000_0000_0000;
     // 2/3 as a double-double.
     const C3: (f64, f64) = (2.0 / 3.0, 3.700_743_415_417_188e-17);
     // s^5 R(z), z = s^2: R is the Taylor series 2/5 + 2z/7 + ..., whose first omitted
@@ -106,18 +103,7 @@ fn ln_dd<S: Simd>(s: S, a: S::f64s) -> (S::f64s, S::f64s) {
         2.0 / 23.0,
         2.0 / 25.0,
     ];
-    // m and e as in f64.rs's log.
-    let b = bits(s, a);
-    let biased = s.add_u64s(b, s.splat_u64s(ONE_BITS - SQRT_HALF_BITS));
-    let eb = s.and_u64s(hi_shr20(s, biased), s.splat_u64s(0xFFFF_FFFF_0000_0000));
-    let m = from_bits(
-        s,
-        s.add_u64s(s.sub_u64s(b, hi_shl20(s, eb)), s.splat_u64s(ONE_BITS)),
-    );
-    let e = s.sub_f64s(
-        from_bits(s, s.or_u64s(eb, s.splat_u64s(TWO_20_BITS))),
-        splat(s, 1_048_576.0 + 1023.0),
-    );
+    let (m, e) = split_sqrt2(s, a);
     let f = s.sub_f64s(m, splat(s, 1.0));
     // d = 2 + f exactly as (d, d_lo), then s = f / d as (sh, sl).
     let two = splat(s, 2.0);
