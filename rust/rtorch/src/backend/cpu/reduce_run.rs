@@ -47,6 +47,8 @@ use crate::DType;
 
 /// Independent accumulators per run: four AVX2 registers of float32, eight of float64.
 const LANES: usize = 32;
+// `fold_lanes_body` halves from 16.
+const _: () = assert!(LANES == 32);
 /// Elements per block of the arg-reductions' first pass (8 KiB of float32: the
 /// second search stays in L1).
 const ARG_BLOCK: usize = 2048;
@@ -65,7 +67,18 @@ fn better<T: Arith, const MAX: bool>(v: T, a: T) -> bool {
 }
 
 #[inline(always)]
-fn extremum_body<T: Arith, const MAX: bool>(s: &[T], init: T) -> T {
+fn extremum_body<T: Arith, const MAX: bool, const V: bool>(s: &[T], init: T) -> T {
+    let pick = |a: T, b: T| {
+        if MAX {
+            Arith::maximum(a, b)
+        } else {
+            Arith::minimum(a, b)
+        }
+    };
+    if s.len() < LANES {
+        // NOTE [ Short rows ]: lanes cost more than they save here.
+        return s.iter().fold(init, |a, &b| pick(a, b));
+    }
     let mut lanes = [init; LANES];
     let mut it = s.chunks_exact(LANES);
     for c in &mut it {
@@ -79,19 +92,27 @@ fn extremum_body<T: Arith, const MAX: bool>(s: &[T], init: T) -> T {
             };
         }
     }
-    let top = fold_lanes(&lanes, |a, v| if better::<T, MAX>(v, a) { v } else { a });
-    let pick = |a: T, b: T| {
-        if MAX {
-            Arith::maximum(a, b)
-        } else {
-            Arith::minimum(a, b)
-        }
+    // A NaN lane decides alone; the others fold with plain compares, which vectorise
+    // (NOTE [ Lane fold in registers ]).
+    let any_nan = lanes.iter().fold(false, |a, v| a | v.is_nan());
+    let top = match any_nan.then(|| lanes.iter().find(|v| v.is_nan())).flatten() {
+        Some(&nan) => nan,
+        None => fold_lanes::<T, V>(&lanes, |a, v| {
+            if (MAX && v > a) || (!MAX && v < a) {
+                v
+            } else {
+                a
+            }
+        }),
     };
     it.remainder().iter().fold(top, |a, &b| pick(a, b))
 }
 
 #[inline(always)]
-fn prod_body<T: Arith>(s: &[T], one: T) -> T {
+fn prod_body<T: Arith, const V: bool>(s: &[T], one: T) -> T {
+    if s.len() < LANES {
+        return s.iter().fold(one, |a, &b| Arith::mul(a, b));
+    }
     let mut lanes = [one; LANES];
     let mut it = s.chunks_exact(LANES);
     for c in &mut it {
@@ -99,24 +120,49 @@ fn prod_body<T: Arith>(s: &[T], one: T) -> T {
             lanes[i] = Arith::mul(lanes[i], c[i]);
         }
     }
-    let top = fold_lanes(&lanes, Arith::mul);
+    let top = fold_lanes::<T, V>(&lanes, Arith::mul);
     it.remainder().iter().fold(top, |a, &b| Arith::mul(a, b))
 }
 
 /// The lanes folded by halves (a serial fold of 32 lanes was ~40% of a 1024-element
 /// row's max). NOTE: not inlined: inlined, LLVM vectorised the main loop of the caller
 /// in 128-bit registers or not at all (max of 1M float32 48 -> 178 us).
+// NOTE [ Lane fold in registers ]: the halving steps must be plain loops over fixed
+// widths on a local copy: written with fresh arrays per step, LLVM kept every lane in a
+// scalar register (50% of `amax(1)` of 4096x256 float32 was this fold: 167 us against
+// torch's 63). The AVX2 copy folds the first steps in 256-bit registers.
 #[inline(never)]
-fn fold_lanes<T: Copy>(l: &[T; LANES], f: impl Fn(T, T) -> T) -> T {
-    let mut h = [l[0]; LANES / 2];
-    for i in 0..LANES / 2 {
-        h[i] = f(l[i], l[i + LANES / 2]);
+fn fold_lanes<T: Copy, const V: bool>(l: &[T; LANES], f: impl Fn(T, T) -> T) -> T {
+    #[cfg(target_arch = "x86_64")]
+    if V {
+        // SAFETY: `V` is set only by the AVX2 copies, which run on CPUs that have it.
+        return unsafe { fold_lanes_avx2(l, f) };
     }
-    let mut q = [l[0]; LANES / 4];
-    for i in 0..LANES / 4 {
-        q[i] = f(h[i], h[i + LANES / 4]);
+    fold_lanes_body(l, f)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn fold_lanes_avx2<T: Copy>(l: &[T; LANES], f: impl Fn(T, T) -> T) -> T {
+    fold_lanes_body(l, f)
+}
+
+#[inline(always)]
+fn fold_lanes_body<T: Copy>(l: &[T; LANES], f: impl Fn(T, T) -> T) -> T {
+    let mut a = *l;
+    macro_rules! half {
+        ($w:expr) => {
+            for i in 0..$w {
+                a[i] = f(a[i], a[i + $w]);
+            }
+        };
     }
-    q[1..].iter().fold(q[0], |a, &b| f(a, b))
+    half!(16);
+    half!(8);
+    half!(4);
+    half!(2);
+    half!(1);
+    a[0]
 }
 
 /// The first index of `s` where `hit` holds, if any, testing LANES elements at a time
@@ -137,10 +183,10 @@ fn find_first<T: Copy>(s: &[T], hit: impl Fn(T) -> bool) -> Option<usize> {
 
 /// The index of the first NaN, else of the first max (`MAX`) / min, of a non-empty run.
 #[inline(always)]
-fn arg_body<T: Arith, const MAX: bool>(s: &[T], init: T) -> usize {
+fn arg_body<T: Arith, const MAX: bool, const V: bool>(s: &[T], init: T) -> usize {
     let mut best: Option<(usize, T)> = None;
     for (b, block) in s.chunks(ARG_BLOCK).enumerate() {
-        let m = extremum_body::<T, MAX>(block, init);
+        let m = extremum_body::<T, MAX, V>(block, init);
         if m.is_nan() {
             best = Some((b, m));
             break;
@@ -168,7 +214,7 @@ pub(crate) fn extremum<T: Arith, const MAX: bool>(s: &[T], init: T) -> T {
         // SAFETY: the CPU has AVX2 and FMA (NOTE [ Run-time ISA dispatch ]).
         return unsafe { extremum_avx2::<T, MAX>(s, init) };
     }
-    extremum_body::<T, MAX>(s, init)
+    extremum_body::<T, MAX, false>(s, init)
 }
 
 /// The index in `s` (non-empty) of its first NaN, else of its first max / min; `init`
@@ -179,7 +225,7 @@ pub(crate) fn arg_extremum<T: Arith, const MAX: bool>(s: &[T], init: T) -> usize
         // SAFETY: as `extremum`.
         return unsafe { arg_avx2::<T, MAX>(s, init) };
     }
-    arg_body::<T, MAX>(s, init)
+    arg_body::<T, MAX, false>(s, init)
 }
 
 /// The product of `s` times `one` (the dtype's 1), in lanes.
@@ -189,7 +235,7 @@ pub(crate) fn prod<T: Arith>(s: &[T], one: T) -> T {
         // SAFETY: as `extremum`.
         return unsafe { prod_avx2(s, one) };
     }
-    prod_body(s, one)
+    prod_body::<T, false>(s, one)
 }
 
 /// The float64 sum of squares of a float32 / float64 run (`None` for other types), in
@@ -249,17 +295,17 @@ unsafe fn sumsq_avx2<T: crate::dtype::Real>(s: &[T]) -> [f64; LANES] {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn extremum_avx2<T: Arith, const MAX: bool>(s: &[T], init: T) -> T {
-    extremum_body::<T, MAX>(s, init)
+    extremum_body::<T, MAX, true>(s, init)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn arg_avx2<T: Arith, const MAX: bool>(s: &[T], init: T) -> usize {
-    arg_body::<T, MAX>(s, init)
+    arg_body::<T, MAX, true>(s, init)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn prod_avx2<T: Arith>(s: &[T], one: T) -> T {
-    prod_body(s, one)
+    prod_body::<T, true>(s, one)
 }
