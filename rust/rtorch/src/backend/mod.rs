@@ -377,6 +377,14 @@ impl SoftmaxKernel {
             SoftmaxKernel::LogSoftmax => "_log_softmax",
         }
     }
+
+    /// The name of the fused backward kernel (PyTorch's).
+    pub fn backward_name(self) -> &'static str {
+        match self {
+            SoftmaxKernel::Softmax => "_softmax_backward_data",
+            SoftmaxKernel::LogSoftmax => "_log_softmax_backward_data",
+        }
+    }
 }
 
 /// `out = k(x)` over the last dim; `x` is contiguous float32 or float64, `out` fresh in
@@ -385,6 +393,15 @@ pub fn softmax(k: SoftmaxKernel, x: &Tensor, out: &Tensor) -> Result<()> {
     match x.device() {
         Device::Cpu => cpu::softmax::run(k, x, out),
         Device::Cuda(_) => cuda::softmax(k, x, out),
+    }
+}
+
+/// `out` = the gradient of `k` over the last dim from its result `y` and the incoming
+/// gradient `g` (contiguous, same float32 / float64 dtype and shape; `out` fresh).
+pub fn softmax_backward(k: SoftmaxKernel, y: &Tensor, g: &Tensor, out: &Tensor) -> Result<()> {
+    match y.device() {
+        Device::Cpu => cpu::softmax::run_backward(k, y, g, out),
+        Device::Cuda(_) => cuda::softmax_backward(k, y, g, out),
     }
 }
 

@@ -55,6 +55,10 @@ pub fn softmax(k: SoftmaxKernel, _x: &Tensor, _out: &Tensor) -> Result<()> {
     Err(no_kernel(k.name()))
 }
 
+pub fn softmax_backward(k: SoftmaxKernel, _y: &Tensor, _g: &Tensor, _out: &Tensor) -> Result<()> {
+    Err(no_kernel(k.backward_name()))
+}
+
 pub fn copy(_dst: &Tensor, _src: &Tensor) -> Result<()> {
     Err(no_kernel("copy_"))
 }

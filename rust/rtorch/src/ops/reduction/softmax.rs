@@ -115,6 +115,26 @@ fn softmax_node(x: &Tensor, dim: i64, d: usize, k: SoftmaxKernel) -> Result<Tens
         let saved = vec![("result", so.clone().into()), ("dim", Saved::int(dim))];
         let node = record(name, &[x], &[&out], move |ctx, g| {
             let y = so.unpack(ctx)?;
+            // NOTE [ Fused softmax backward ]: one kernel over the last dim, unless the
+            // gradient must itself be differentiable (create_graph).
+            // Halves compute in float32 and round once, as the forward does (and torch).
+            let kdt = match y.dtype() {
+                DType::F16 | DType::BF16 => DType::F32,
+                d => d,
+            };
+            let fused = last
+                && !crate::autograd::is_grad_enabled()
+                && matches!(kdt, DType::F32 | DType::F64)
+                && g[0].dtype() == y.dtype()
+                && matches!(y.device(), crate::Device::Cpu)
+                && matches!(g[0].device(), crate::Device::Cpu);
+            if fused {
+                let gc = crate::ops::movement::contiguous(&to_dtype(&g[0], kdt)?)?;
+                let yc = crate::ops::movement::contiguous(&to_dtype(&y, kdt)?)?;
+                let out = y.new_empty(y.shape(), kdt)?;
+                backend::softmax_backward(k, &yc, &gc, &out)?;
+                return Ok(vec![Some(to_dtype(&out, y.dtype())?)]);
+            }
             let gx = if log {
                 // g - softmax * sum(g)
                 sub(
