@@ -70,11 +70,11 @@ pub fn run(k: UnaryKernel, x: &Tensor, out: &Tensor) -> Result<()> {
         Sin => map_float_vec::<simd::Sin>(x, out, 4, f32::sin, f64::sin),
         Cos => map_float_vec::<simd::Cos>(x, out, 4, f32::cos, f64::cos),
         Tan => map_float_vec::<simd::Tan>(x, out, 4, f32::tan, f64::tan),
-        Asin => float!(4, |v| v.asin()),
-        Acos => float!(4, |v| v.acos()),
-        Atan => float!(4, |v| v.atan()),
-        Sinh => float!(4, |v| v.sinh()),
-        Cosh => float!(4, |v| v.cosh()),
+        Asin => map_float_vec::<simd::Asin>(x, out, 4, f32::asin, f64::asin),
+        Acos => map_float_vec::<simd::Acos>(x, out, 4, f32::acos, f64::acos),
+        Atan => map_float_vec::<simd::Atan>(x, out, 4, f32::atan, f64::atan),
+        Sinh => map_float_vec::<simd::Sinh>(x, out, 4, f32::sinh, f64::sinh),
+        Cosh => map_float_vec::<simd::Cosh>(x, out, 4, f32::cosh, f64::cosh),
         Tanh => map_float_vec::<simd::Tanh>(x, out, 4, f32::tanh, f64::tanh),
         Sigmoid => {
             let f64f = |v: f64| 1.0 / (1.0 + (-v).exp());

@@ -3,20 +3,25 @@
 //! paths. The path is chosen once per process (NOTE [ SIMD dispatch ]); the polynomials
 //! and range reductions are in `f32*.rs` and `f64*.rs`.
 
+mod atan2;
 mod f32;
 mod f32_log;
 mod f32_more;
+mod f32_trig;
 mod f64;
 mod f64_erf;
 mod f64_log;
 mod f64_more;
+mod f64_trig;
 mod inplace;
 mod pow;
 mod pow_f64;
 
+pub use self::atan2::{atan2_f32, atan2_f64};
 pub use self::f32::{Cos, Exp, Log, Sigmoid, Sin, Tanh};
 pub use self::f32_log::{Log10, Log1p, Log2};
 pub use self::f32_more::{Erf, Expm1, Rsqrt, Tan};
+pub use self::f32_trig::{Acos, Asin, Atan, Cosh, Sinh};
 pub use self::f64_erf::{Erfc, ErfcF32};
 pub use self::inplace::{map_f32_inplace, map_f64_inplace, Relu};
 pub use self::pow::{pow_f32, Exponent};
