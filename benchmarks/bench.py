@@ -132,6 +132,14 @@ CASES = [
     ("relu_ 1M", "1M", M1, lambda m, a: a.relu_(), lambda np, a: np.maximum(a, 0, out=a)),
     ("clamp(-0.5, 0.5) 1M", "1M", M1, lambda m, a: a.clamp(-0.5, 0.5),
      lambda np, a: np.clip(a, -0.5, 0.5)),
+    # Ninth session: short rows, the fused softmax backward, the inverse trig / hyperbolic
+    # family (scalar libm before).
+    ("amax(1) 65536x16", "1M", M1, lambda m, a: a.view(65536, 16).amax(1),
+     lambda np, a: a.reshape(65536, 16).max(1)),
+    ("log_softmax fwd+bwd 1024x1024", "1M", M1,
+     lambda m, a: m.log_softmax(a.view(1024, 1024).requires_grad_(), 1).sum().backward(), None),
+    ("sinh 1M", "1M", M1, lambda m, a: a.sinh(), lambda np, a: np.sinh(a)),
+    ("atan2 1M", "1M", M1 * 2, lambda m, a, b: m.atan2(a, b), lambda np, a, b: np.arctan2(a, b)),
     # Fresh big outputs: allocation and first touch dominate (issue 8's training probe).
     ("zeros 256M (1 GiB)", "alloc", [(1,)], lambda m, a: m.zeros(1 << 28),
      lambda np, a: np.zeros(1 << 28, np.float32)),
