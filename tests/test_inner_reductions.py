@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import rtorch
-import torch
+
+torch = pytest.importorskip("torch")
 
 SPECIAL = [np.nan, 0.0, -0.0, np.inf, -np.inf, 1.0, -1.0, 3.5, 3.5]
 

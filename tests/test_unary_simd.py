@@ -139,7 +139,12 @@ _CHILD = (
 
 @pytest.fixture(scope="module")
 def torch_ulp():
-    torch = pytest.importorskip("torch")
+    """torch's worst ulps, shown beside ours and able only to loosen a bound; empty
+    without torch (as under the aarch64 emulation), so the table still runs there."""
+    try:
+        import torch
+    except ImportError:
+        return {}
     return table(lambda name, x: getattr(torch, name)(torch.from_numpy(x)).numpy())
 
 
@@ -162,8 +167,8 @@ def test_ulp_table(isa, torch_ulp):
     got = run_on_isa(isa, _CHILD)
     print(isa, got["ulp"], "torch", torch_ulp)
     for name, worst in got["ulp"].items():
-        bound = BOUND.get(name, max(MAX_ULP, torch_ulp[name]))
-        assert worst <= bound, f"{name} on {isa}: {worst} ulp (torch {torch_ulp[name]})"
+        bound = BOUND.get(name, max(MAX_ULP, torch_ulp.get(name, 0.0)))
+        assert worst <= bound, f"{name} on {isa}: {worst} ulp (torch {torch_ulp.get(name)})"
     # numpy is exact there, and so is torch (its log2/log10 are correctly rounded at powers).
     assert got["inexact_at_powers"] == {"log2": 0, "log10": 0}, got["inexact_at_powers"]
 

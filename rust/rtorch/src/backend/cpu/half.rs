@@ -1,7 +1,9 @@
 //! Block conversions between the half types and float32, shared by the unary kernels
 //! (NOTE [ Half through the float32 kernels ]) and the copy kernel (NOTE [ Dense casts ]).
 
-use super::simd::{map_cast, Isa};
+use super::simd::map_cast;
+#[cfg(target_arch = "x86_64")]
+use super::simd::Isa;
 use ::half::{bf16, f16};
 
 /// Block conversions between a half type and float32; both directions give the same bits

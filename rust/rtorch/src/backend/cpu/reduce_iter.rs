@@ -1,7 +1,9 @@
 //! The walker every CPU reduction folds over, and the vectorized float sum of one run
 //! (run-time ISA dispatch).
 
-use super::iter::{isa, Isa, SendPtr};
+use super::iter::SendPtr;
+#[cfg(target_arch = "x86_64")]
+use super::iter::{isa, Isa};
 use crate::dtype::Real;
 use crate::layout::{coalesce, Dims, Strides};
 use crate::{parallel, DType, Element, Result, Tensor};

@@ -2,6 +2,7 @@
 //! and the product (NOTE [ Inner-run folds ]). `reduce.rs` calls them through
 //! `Run::with_slice` for the dtypes `has_lanes` names.
 
+#[cfg(target_arch = "x86_64")]
 use super::iter::{isa, Isa};
 use super::num::Arith;
 use crate::DType;

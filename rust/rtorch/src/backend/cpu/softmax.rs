@@ -1,7 +1,9 @@
 //! CPU kernels of softmax and log_softmax over the last dim: one pass for the max, one
 //! for the exponentials and their sum, one to scale, per row; rows in parallel.
 
-use super::iter::{Isa, SendPtr};
+#[cfg(target_arch = "x86_64")]
+use super::iter::Isa;
+use super::iter::SendPtr;
 use super::num::exp_f32;
 use super::reduce_iter::sum_run_f;
 use crate::backend::SoftmaxKernel;

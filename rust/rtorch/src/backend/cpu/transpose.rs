@@ -2,7 +2,9 @@
 //! coalesced dims): `dst` walks rows with unit columns, `src` walks columns with unit rows.
 
 use super::copy::convert;
-use super::iter::{isa, Isa, SendPtr};
+use super::iter::SendPtr;
+#[cfg(target_arch = "x86_64")]
+use super::iter::{isa, Isa};
 use crate::{with_dtype, Result, Tensor};
 
 // NOTE [ Transposed copy in registers ]: the element loop reads `src` down a column, one
