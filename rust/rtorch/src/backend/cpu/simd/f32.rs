@@ -330,6 +330,8 @@ impl UnaryF32 for Tanh {
         let ax = s.abs_f32s(x);
         let u = s.mul_f32s(x, x);
         let small = madd(s, s.mul_f32s(x, u), horner(s, u, &Q), x);
+        // -0.0 + +0.0 is +0.0: tanh keeps the argument's sign, zeros included (torch).
+        let small = s.or_f32s(s.abs_f32s(small), s.and_f32s(x, s.splat_f32s(-0.0)));
         // Elsewhere 1 - 2 / (e^{2|x|} + 1), whose subtraction loses under a bit here;
         // e^{2|x|} = inf past |x| = 44 gives exactly 1.
         let e = exp_core(s, s.add_f32s(ax, ax));
@@ -439,7 +441,12 @@ impl UnaryF32 for Sin {
     #[inline(always)]
     fn vec_checked<S: Simd>(s: S, x: S::f32s) -> (S::f32s, Option<S::m32s>) {
         let (r, r_lo, q, redo) = reduce_half_pi(s, x);
-        (by_quadrant(s, r, r_lo, q), Some(redo))
+        // sin(-0.0) is -0.0 (torch), but the reduction's r + r_lo gives +0.0.
+        let zero = s.equal_f32s(x, s.splat_f32s(0.0));
+        (
+            s.select_f32s(zero, x, by_quadrant(s, r, r_lo, q)),
+            Some(redo),
+        )
     }
 
     fn scalar(x: f32) -> f32 {

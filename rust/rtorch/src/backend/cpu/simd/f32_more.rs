@@ -214,6 +214,8 @@ impl UnaryF32 for Erf {
             let rest = madd(s, x_lo, s.splat_f32s(C12), s.mul_f32s(x, tail));
             s.add_f32s(s.mul_f32s(x_hi, s.splat_f32s(C12)), rest)
         };
+        // erf keeps the argument's sign, zeros included (torch): the sums above give +0.0.
+        let small = s.or_f32s(s.abs_f32s(small), s.and_f32s(x, s.splat_f32s(-0.0)));
         let xc = s.min_f32s(ax, s.splat_f32s(3.93));
         let r = horner(s, s.sub_f32s(xc, s.splat_f32s(2.465)), &R);
         let erfc = exp_nonpositive(s, madd_neg(s, xc, xc, r));

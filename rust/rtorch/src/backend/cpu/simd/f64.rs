@@ -395,6 +395,8 @@ impl UnaryF64 for Tanh {
         let ax = s.abs_f64s(x);
         let u = s.mul_f64s(x, x);
         let small = madd(s, s.mul_f64s(x, u), horner(s, u, &Q), x);
+        // -0.0 + +0.0 is +0.0: tanh keeps the argument's sign, zeros included (torch).
+        let small = s.or_f64s(s.abs_f64s(small), s.and_f64s(x, splat(s, -0.0)));
         // Elsewhere 1 - 2 / (e^{2|x|} + 1), with the roundings of e and e + 1 taken back as
         // in sigmoid: the subtraction loses up to a bit at |x| = 0.625. Past |x| = 20 the
         // result rounds to 1, and the clamp keeps e finite.

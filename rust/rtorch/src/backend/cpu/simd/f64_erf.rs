@@ -171,6 +171,8 @@ impl UnaryF64 for Erf {
         let ax = s.abs_f64s(x);
         let (hi, lo) = erf_small(s, x);
         let small = s.add_f64s(hi, lo);
+        // erf keeps the argument's sign, zeros included (torch): hi + lo gives +0.0.
+        let small = s.or_f64s(s.abs_f64s(small), s.and_f64s(x, splat(s, -0.0)));
         // Past 6 erf rounds to 1: the clamp keeps erfc_pos in its range.
         let ec = erfc_pos(s, s.min_f64s(ax, splat(s, 6.0)));
         let big = s.sub_f64s(splat(s, 1.0), ec);
