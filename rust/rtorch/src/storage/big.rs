@@ -21,6 +21,17 @@
 //! So the advice is off by default and the mapping stays 2 MiB-aligned, which lets a
 //! kernel with THP `enabled=always` back it with huge pages when it has them free without
 //! compacting; `RTORCH_HUGE_PAGES=1` asks for them (as PyTorch's `THP_MEM_ALLOC_ENABLE=1`).
+//! Rechecked in the ninth session (same kind of machine, 2026-12-06, bench.py's 16M group,
+//! 1 thread, rtorch with and without `RTORCH_HUGE_PAGES=1`): once a buffer is backed by
+//! huge pages, streaming ops gain a third (sum of 16M float32 3.0 -> 2.06 ms, `add_`
+//! 5.3 -> 4.1, `add` 8.9 -> 6.0; torch, on 4 KiB pages, 2.5, 4.6 and 37); on one shared
+//! numpy buffer (huge pages: numpy advises them) rtorch and torch sum alike (1.77 vs 1.70
+//! ms), so the remaining 16M misses at 4 KiB pages are page placement, not the kernels.
+//! But first touch stays erratic: 8 fresh 64 MiB `rand` buffers took 37 or 167 ms each
+//! with the advice in two fresh processes (58-73 without; torch 74), and `zeros` of 1 GiB
+//! plus one `add_` 107 or 2229 ms (629-691 without; torch 450), depending on whether the
+//! kernel had free huge pages or had to compact. A 20x worst case on first touch
+//! outweighs a third on steady streaming, so the default stays off.
 //!
 //! NOTE [ Big-buffer cache ]
 //! Training loops allocate the same large shapes every step. Freed big buffers are kept
