@@ -170,9 +170,11 @@ def test_norm():
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("shape", [(1024, 64), (32, 64, 24), (3, 5, 7, 2)])
+@pytest.mark.parametrize("shape", [(1024, 64), (32, 64, 24), (3, 5, 7, 2), (3, 10, 600)])
 @pytest.mark.parametrize("log", [False, True])
 def test_softmax_every_dim(shape, dtype, log):
+    """Every dim, also inner dims with more columns than one task takes (NOTE [ Softmax
+    over an inner dim ]: 600 = 2 x 256 + 88)."""
     a = np.random.default_rng(4).standard_normal(shape).astype(dtype) * 3
     g = np.random.default_rng(5).standard_normal(shape).astype(dtype)
     tol = 2e-6 if dtype == "float32" else 1e-13

@@ -285,6 +285,8 @@ pub trait Float:
     fn ln(self) -> Self;
     /// Correctly rounded, as IEEE 754 requires.
     fn sqrt(self) -> Self;
+    /// The larger of two values, a NaN losing to a number (IEEE 754 maxNum).
+    fn max_num(self, other: Self) -> Self;
 }
 
 impl Float for f32 {
@@ -300,6 +302,9 @@ impl Float for f32 {
     fn sqrt(self) -> Self {
         f32::sqrt(self)
     }
+    fn max_num(self, other: Self) -> Self {
+        f32::max(self, other)
+    }
 }
 
 impl Float for f64 {
@@ -314,6 +319,9 @@ impl Float for f64 {
     }
     fn sqrt(self) -> Self {
         f64::sqrt(self)
+    }
+    fn max_num(self, other: Self) -> Self {
+        f64::max(self, other)
     }
 }
 

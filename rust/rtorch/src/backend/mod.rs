@@ -387,12 +387,12 @@ impl SoftmaxKernel {
     }
 }
 
-/// `out = k(x)` over the last dim; `x` is contiguous float32 or float64, `out` fresh in
-/// its dtype and shape.
-pub fn softmax(k: SoftmaxKernel, x: &Tensor, out: &Tensor) -> Result<()> {
+/// `out = k(x)` over `dim`; `x` is contiguous float32 or float64, `out` fresh in its
+/// dtype and shape.
+pub fn softmax(k: SoftmaxKernel, x: &Tensor, dim: usize, out: &Tensor) -> Result<()> {
     match x.device() {
-        Device::Cpu => cpu::softmax::run(k, x, out),
-        Device::Cuda(_) => cuda::softmax(k, x, out),
+        Device::Cpu => cpu::softmax::run(k, x, dim, out),
+        Device::Cuda(_) => cuda::softmax(k, x, dim, out),
     }
 }
 

@@ -10,14 +10,17 @@ use crate::backend::SoftmaxKernel;
 use crate::dtype::Float;
 use crate::{parallel, DType, Result, Tensor};
 
-/// `out = k(x)` over the last dim of a contiguous float32 / float64 `x`; `out` is fresh.
-pub fn run(k: SoftmaxKernel, x: &Tensor, out: &Tensor) -> Result<()> {
+/// `out = k(x)` over `dim` of a contiguous float32 / float64 `x`; `out` is fresh.
+pub fn run(k: SoftmaxKernel, x: &Tensor, dim: usize, out: &Tensor) -> Result<()> {
     crate::ensure!(
         x.is_contiguous() && out.is_contiguous(),
         runtime,
         "internal error: {} needs contiguous rows",
         k.name()
     );
+    if x.ndim() > 1 && dim + 1 < x.ndim() {
+        return run_inner(k, x, dim, out);
+    }
     let n = *x.shape().last().unwrap_or(&1);
     let rows = x.numel() / n.max(1);
     let log = k == SoftmaxKernel::LogSoftmax;
@@ -53,6 +56,168 @@ pub fn run(k: SoftmaxKernel, x: &Tensor, out: &Tensor) -> Result<()> {
         dt => return Err(crate::ops::unsupported(k.name(), dt)),
     }
     Ok(())
+}
+
+/// Columns per task of the softmax over a dim that is not the last (NOTE [ Softmax over
+/// an inner dim ]): 256 float32 columns are 1 KiB per row of the slab.
+const COLS: usize = 256;
+
+// NOTE [ Softmax over an inner dim ]: over dim d of a contiguous (outer, n, inner) tensor
+// the n values of one output column are `inner` apart, and neighbouring columns are
+// neighbours in memory. A task takes up to COLS columns of one outer index and makes
+// three passes over its n rows, with the column maxima and sums in stack arrays: the
+// max, the exponentials (the vector kernel on each row segment) and their sums, then
+// the scaling or `(x - max) - log(sum)`. Composed (amax, sub, exp, sum, log, sub) it
+// made six passes and five temporaries: log_softmax over dim 1 of 64x128x128 float32,
+// 1 thread, took 0.86 ms against torch's 0.57.
+fn run_inner(k: SoftmaxKernel, x: &Tensor, dim: usize, out: &Tensor) -> Result<()> {
+    let shape = x.shape();
+    let n = shape[dim];
+    let inner: usize = shape[dim + 1..].iter().product();
+    let outer: usize = shape[..dim].iter().product();
+    let log = k == SoftmaxKernel::LogSoftmax;
+    let blocks = inner.div_ceil(COLS);
+    let tasks = outer * blocks;
+    if tasks == 0 || n == 0 {
+        return Ok(());
+    }
+    macro_rules! go {
+        ($t:ty, $exp:expr) => {{
+            let (px, po) = (SendPtr(x.cpu_ptr::<$t>()?), SendPtr(out.cpu_ptr::<$t>()?));
+            parallel::for_chunks(tasks, n * COLS.min(inner) * 4, |s, e| {
+                for task in s..e {
+                    let (o, b) = (task / blocks, task % blocks);
+                    let j0 = b * COLS;
+                    let w = COLS.min(inner - j0);
+                    let base = (o * n * inner + j0) as isize;
+                    // SAFETY: rows 0..n of columns j0..j0 + w of slab o lie inside both
+                    // contiguous buffers; tasks write disjoint columns of `out`.
+                    unsafe { columns::<$t>(px.at(base), po.at(base), n, inner, w, log, $exp) };
+                }
+            });
+        }};
+    }
+    match x.dtype() {
+        DType::F32 => go!(f32, super::simd::map_f32_inplace::<super::simd::Exp>),
+        DType::F64 => go!(f64, super::simd::map_f64_inplace::<super::simd::Exp>),
+        dt => return Err(crate::ops::unsupported(k.name(), dt)),
+    }
+    Ok(())
+}
+
+/// softmax / log_softmax of `w` columns (`w <= COLS`) of `n` rows `pitch` apart.
+///
+/// # Safety
+/// `x` and `out` are valid for `n` rows of `w` elements `pitch` apart; `out` aliases
+/// nothing else being read or written.
+unsafe fn columns<T: Float>(
+    x: *const T,
+    out: *mut T,
+    n: usize,
+    pitch: usize,
+    w: usize,
+    log: bool,
+    exp: fn(&mut [T]),
+) {
+    #[cfg(target_arch = "x86_64")]
+    if super::iter::isa() != super::iter::Isa::Baseline {
+        // SAFETY: the CPU has AVX2 and FMA; the caller's contract is passed on.
+        return columns_avx2(x, out, n, pitch, w, log, exp);
+    }
+    columns_body(x, out, n, pitch, w, log, exp)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn columns_avx2<T: Float>(
+    x: *const T,
+    out: *mut T,
+    n: usize,
+    pitch: usize,
+    w: usize,
+    log: bool,
+    exp: fn(&mut [T]),
+) {
+    columns_body(x, out, n, pitch, w, log, exp)
+}
+
+#[inline(always)]
+unsafe fn columns_body<T: Float>(
+    x: *const T,
+    out: *mut T,
+    n: usize,
+    pitch: usize,
+    w: usize,
+    log: bool,
+    exp: fn(&mut [T]),
+) {
+    let row = |r: usize| std::slice::from_raw_parts(x.add(r * pitch), w);
+    let row_out = |r: usize| std::slice::from_raw_parts_mut(out.add(r * pitch), w);
+    // The maxima 16 columns at a time down all rows, in registers. NOTE: `m[j] = if v >
+    // m[j] { v } else { m[j] }` became masked stores (LLVM made the store conditional),
+    // microcoded on Zen 4: half the log_softmax time; maxNum has no such form.
+    // NaN is skipped as in the last-dim kernel: its exponential makes the sum NaN.
+    let mut m = [T::from_f64(f64::NEG_INFINITY); COLS];
+    let m = &mut m[..w];
+    for (c, mc) in m.chunks_mut(16).enumerate() {
+        let mut acc = [T::from_f64(f64::NEG_INFINITY); 16];
+        if mc.len() == 16 {
+            // A fixed width keeps `acc` in registers (a variable one kept it on the stack).
+            for r in 0..n {
+                let xr: &[T; 16] = row(r)[c * 16..c * 16 + 16].try_into().unwrap();
+                for i in 0..16 {
+                    acc[i] = acc[i].max_num(xr[i]);
+                }
+            }
+        } else {
+            for r in 0..n {
+                let xr = &row(r)[c * 16..c * 16 + mc.len()];
+                for (a, &v) in acc.iter_mut().zip(xr) {
+                    *a = a.max_num(v);
+                }
+            }
+        }
+        mc.copy_from_slice(&acc[..mc.len()]);
+    }
+    let mut sum = [T::from_f64(0.0); COLS];
+    let sum = &mut sum[..w];
+    // log_softmax needs only the sums: its exponentials go to a row on the stack, not
+    // through `out`, which the last pass writes anyway.
+    let mut tmp = [T::from_f64(0.0); COLS];
+    for r in 0..n {
+        let o = if log { &mut tmp[..w] } else { row_out(r) };
+        for ((oj, &v), &mj) in o.iter_mut().zip(row(r)).zip(m.iter()) {
+            *oj = v - mj;
+        }
+        exp(o);
+        for (sj, &e) in sum.iter_mut().zip(o.iter()) {
+            *sj = *sj + e;
+        }
+    }
+    if log {
+        for sj in sum.iter_mut() {
+            *sj = Float::ln(*sj);
+        }
+        for r in 0..n {
+            for (((oj, &v), &mj), &lj) in row_out(r)
+                .iter_mut()
+                .zip(row(r))
+                .zip(m.iter())
+                .zip(sum.iter())
+            {
+                *oj = (v - mj) - lj;
+            }
+        }
+    } else {
+        for sj in sum.iter_mut() {
+            *sj = T::from_f64(1.0) / *sj;
+        }
+        for r in 0..n {
+            for (oj, &ij) in row_out(r).iter_mut().zip(sum.iter()) {
+                *oj = *oj * ij;
+            }
+        }
+    }
 }
 
 /// One float64 row: the max in independent lanes, the exponentials by the vector kernel

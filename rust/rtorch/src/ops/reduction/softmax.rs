@@ -99,10 +99,12 @@ fn softmax_node(x: &Tensor, dim: i64, d: usize, k: SoftmaxKernel) -> Result<Tens
     let last = x.ndim() > 0 && d == x.ndim() - 1;
     let log = k == SoftmaxKernel::LogSoftmax;
     let out = crate::autograd::no_grad(|| {
-        in_f32(x, |xf| match (last, k) {
-            (true, _) => softmax_lastdim(xf, k),
-            (false, SoftmaxKernel::Softmax) => softmax_f(xf, dim),
-            (false, SoftmaxKernel::LogSoftmax) => log_softmax_f(xf, dim),
+        in_f32(x, |xf| {
+            match (last || xf.device() == crate::Device::Cpu, k) {
+                (true, _) => softmax_fused(xf, d, k),
+                (false, SoftmaxKernel::Softmax) => softmax_f(xf, dim),
+                (false, SoftmaxKernel::LogSoftmax) => log_softmax_f(xf, dim),
+            }
         })
     })?;
     if needs_grad(&[x]) {
@@ -155,12 +157,12 @@ fn softmax_node(x: &Tensor, dim: i64, d: usize, k: SoftmaxKernel) -> Result<Tens
     Ok(out)
 }
 
-/// The fused last-dim kernel on a contiguous copy of `x` (f32/f64; no history: the
+/// The fused kernel over dim `d` on a contiguous copy of `x` (f32/f64; no history: the
 /// caller records the node).
-fn softmax_lastdim(x: &Tensor, k: SoftmaxKernel) -> Result<Tensor> {
+fn softmax_fused(x: &Tensor, d: usize, k: SoftmaxKernel) -> Result<Tensor> {
     let xc = crate::ops::movement::contiguous(&x.detach())?;
     let out = x.new_empty(x.shape(), x.dtype())?;
-    backend::softmax(k, &xc, &out)?;
+    backend::softmax(k, &xc, d, &out)?;
     Ok(out)
 }
 
