@@ -155,10 +155,12 @@ fn every_kernel_switch_refuses_a_cuda_tensor_by_name() {
     let out = on_cuda(&[2, 3], DType::F32);
     assert_no_cuda_kernel(backend::scan(ScanKernel::CumSum, &x, 1, &out), "cumsum");
     assert_no_cuda_kernel(backend::scan(ScanKernel::CumProd, &x, 0, &out), "cumprod");
-    let softmax = backend::softmax(SoftmaxKernel::Softmax, &x, &out);
+    let softmax = backend::softmax(SoftmaxKernel::Softmax, &x, 1, &out);
     assert_no_cuda_kernel(softmax, "_softmax");
-    let log_softmax = backend::softmax(SoftmaxKernel::LogSoftmax, &x, &out);
+    let log_softmax = backend::softmax(SoftmaxKernel::LogSoftmax, &x, 0, &out);
     assert_no_cuda_kernel(log_softmax, "_log_softmax");
+    let backward = backend::softmax_backward(SoftmaxKernel::Softmax, &x, &x, &out);
+    assert_no_cuda_kernel(backward, "_softmax_backward_data");
 
     // Copies and casts: either side on the device is the CUDA backend's.
     assert_no_cuda_kernel(backend::copy(&out, &x), "copy_");
@@ -347,9 +349,13 @@ fn the_new_switches_run_cpu_kernels_by_id() {
         out.to_vec::<f32>().unwrap(),
         vec![1.0, 2.0, 6.0, 4.0, 20.0, 120.0]
     );
-    backend::softmax(SoftmaxKernel::Softmax, &x, &out).unwrap();
+    backend::softmax(SoftmaxKernel::Softmax, &x, 1, &out).unwrap();
     let rows = out.to_vec::<f32>().unwrap();
     assert!((rows[..3].iter().sum::<f32>() - 1.0).abs() < 1e-6);
+    // Over dim 0 each column sums to 1 (the inner-dim kernel).
+    backend::softmax(SoftmaxKernel::Softmax, &x, 0, &out).unwrap();
+    let cols = out.to_vec::<f32>().unwrap();
+    assert!((cols[0] + cols[3] - 1.0).abs() < 1e-6);
 
     // A cast is a copy into another dtype.
     let ints = x.new_empty(&[2, 3], DType::I32).unwrap();
