@@ -209,12 +209,11 @@ unsafe fn columns_body<T: Float>(
             }
         }
     } else {
-        for sj in sum.iter_mut() {
-            *sj = T::from_f64(1.0) / *sj;
-        }
+        // Divided, not scaled by 1 / sum: torch's inner-dim kernel divides (float64 bits
+        // agree with torch for 96% of values this way, 83% scaled).
         for r in 0..n {
-            for (oj, &ij) in row_out(r).iter_mut().zip(sum.iter()) {
-                *oj = *oj * ij;
+            for (oj, &sj) in row_out(r).iter_mut().zip(sum.iter()) {
+                *oj = *oj / sj;
             }
         }
     }
