@@ -209,6 +209,22 @@ fn pow_dense<F: Float>(
     kernel: fn(&mut [F], &[F], super::simd::Exponent<F>),
 ) -> Option<Result<()>> {
     use super::simd::Exponent;
+    dense2(v, |out, x, y, scalar| {
+        let exponent = match scalar {
+            Some(y) => Exponent::Scalar(y),
+            None => Exponent::Each(y),
+        };
+        kernel(out, x, exponent)
+    })
+}
+
+/// `kernel(out, a, b, scalar)` over blocks when `a` and `out` share a dense layout and
+/// `b` has it too or is one broadcast element (`scalar`; its block then repeats it).
+/// Both inputs are copied to the stack first, so `out` may be `a` or `b`.
+fn dense2<F: Float>(
+    v: &Views,
+    kernel: impl Fn(&mut [F], &[F], &[F], Option<F>) + Sync,
+) -> Option<Result<()>> {
     if v.shape.contains(&0) || v.out.1 != v.a.1 || !crate::layout::is_dense(v.shape, v.a.1) {
         return None;
     }
@@ -231,55 +247,6 @@ fn pow_dense<F: Float>(
     let y = scalar.then(|| unsafe { *(v.b.0 as *const F) });
     crate::parallel::for_chunks(n, 8, |s, e| {
         const BLOCK: usize = 1024;
-        let zero = F::from_f64(0.0);
-        let (mut xb, mut yb) = ([zero; BLOCK], [zero; BLOCK]);
-        for b in (s..e).step_by(BLOCK) {
-            let m = BLOCK.min(e - b);
-            // SAFETY: [b, b + m) lies in the dense block of `n` elements of each view.
-            // Both inputs are read into the stack before `out` (possibly one of them) is
-            // borrowed, so no slice overlaps a live one.
-            let out = unsafe {
-                std::ptr::copy_nonoverlapping(pa.at(b as isize), xb.as_mut_ptr(), m);
-                if y.is_none() {
-                    std::ptr::copy_nonoverlapping(pb.at(b as isize), yb.as_mut_ptr(), m);
-                }
-                std::slice::from_raw_parts_mut(po.at(b as isize), m)
-            };
-            let exponent = match y {
-                Some(y) => Exponent::Scalar(y),
-                None => Exponent::Each(&yb[..m]),
-            };
-            kernel(out, &xb[..m], exponent);
-        }
-    });
-    Some(Ok(()))
-}
-
-/// `out = kernel(a, b)` through a slice kernel when `a` and `out` share a dense layout and
-/// `b` has it too or is one broadcast element (NOTE [ float32 pow by a float ] for the
-/// blocks: both inputs are copied to the stack first, so `out` may be `a` or `b`).
-fn dense2<F: Float>(v: &Views, kernel: fn(&mut [F], &[F], &[F])) -> Option<Result<()>> {
-    if v.shape.contains(&0) || v.out.1 != v.a.1 || !crate::layout::is_dense(v.shape, v.a.1) {
-        return None;
-    }
-    let scalar = v.b.1.iter().all(|&s| s == 0);
-    if !scalar && v.b.1 != v.a.1 {
-        return None;
-    }
-    let n: usize = v.shape.iter().product();
-    // The dense block starts at the lowest address the strides reach (as in `pow_dense`).
-    let low: isize = v
-        .shape
-        .iter()
-        .zip(v.a.1)
-        .map(|(&d, &st)| if st < 0 { st * (d as isize - 1) } else { 0 })
-        .sum();
-    let base = |addr: usize| SendPtr((addr as *mut F).wrapping_offset(low));
-    let (pa, pb, po) = (base(v.a.0), base(v.b.0), base(v.out.0));
-    // SAFETY: with every stride 0 (and the shape non-empty) `b` is one element.
-    let y = scalar.then(|| unsafe { *(v.b.0 as *const F) });
-    crate::parallel::for_chunks(n, 8, |s, e| {
-        const BLOCK: usize = 1024;
         let (mut ab, mut bb) = (
             [y.unwrap_or_default(); BLOCK],
             [y.unwrap_or_default(); BLOCK],
@@ -287,7 +254,8 @@ fn dense2<F: Float>(v: &Views, kernel: fn(&mut [F], &[F], &[F])) -> Option<Resul
         for b in (s..e).step_by(BLOCK) {
             let m = BLOCK.min(e - b);
             // SAFETY: [b, b + m) lies in the dense block of `n` elements of each view;
-            // both inputs are read into the stack before `out` is borrowed.
+            // both inputs are read into the stack before `out` is borrowed, so no slice
+            // overlaps a live one.
             let out = unsafe {
                 std::ptr::copy_nonoverlapping(pa.at(b as isize), ab.as_mut_ptr(), m);
                 if y.is_none() {
@@ -295,7 +263,7 @@ fn dense2<F: Float>(v: &Views, kernel: fn(&mut [F], &[F], &[F])) -> Option<Resul
                 }
                 std::slice::from_raw_parts_mut(po.at(b as isize), m)
             };
-            kernel(out, &ab[..m], &bb[..m]);
+            kernel(out, &ab[..m], &bb[..m], y);
         }
     });
     Some(Ok(()))
@@ -305,8 +273,8 @@ fn float<T: Numeric>(op: BinaryKernel, v: &Views) -> Result<()> {
     match op {
         BinaryKernel::Div(RoundingMode::True) => v.map(1, |x: T, y: T| x.div(y)),
         BinaryKernel::Atan2 => match T::DTYPE {
-            DType::F32 => dense2::<f32>(v, super::simd::atan2_f32),
-            DType::F64 => dense2::<f64>(v, super::simd::atan2_f64),
+            DType::F32 => dense2(v, |o, a, b, _| super::simd::atan2_f32(o, a, b)),
+            DType::F64 => dense2(v, |o, a, b, _| super::simd::atan2_f64(o, a, b)),
             _ => None,
         }
         .unwrap_or_else(|| {

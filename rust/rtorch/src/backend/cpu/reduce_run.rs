@@ -48,7 +48,7 @@ use crate::DType;
 
 /// Independent accumulators per run: four AVX2 registers of float32, eight of float64.
 const LANES: usize = 32;
-// `fold_lanes_body` halves from 16.
+// `fold_lanes` halves from 16.
 const _: () = assert!(LANES == 32);
 /// Elements per block of the arg-reductions' first pass (8 KiB of float32: the
 /// second search stays in L1).
@@ -68,7 +68,7 @@ fn better<T: Arith, const MAX: bool>(v: T, a: T) -> bool {
 }
 
 #[inline(always)]
-fn extremum_body<T: Arith, const MAX: bool, const V: bool>(s: &[T], init: T) -> T {
+fn extremum_body<T: Arith, const MAX: bool>(s: &[T], init: T) -> T {
     let pick = |a: T, b: T| {
         if MAX {
             Arith::maximum(a, b)
@@ -95,22 +95,22 @@ fn extremum_body<T: Arith, const MAX: bool, const V: bool>(s: &[T], init: T) -> 
     }
     // A NaN lane decides alone; the others fold with plain compares, which vectorise
     // (NOTE [ Lane fold in registers ]).
-    let any_nan = lanes.iter().fold(false, |a, v| a | v.is_nan());
-    let top = match any_nan.then(|| lanes.iter().find(|v| v.is_nan())).flatten() {
-        Some(&nan) => nan,
-        None => fold_lanes::<T, V>(&lanes, |a, v| {
+    let top = if lanes.iter().fold(false, |a, v| a | v.is_nan()) {
+        lanes.into_iter().find(|v| v.is_nan()).unwrap_or(init)
+    } else {
+        fold_lanes(&lanes, |a, v| {
             if (MAX && v > a) || (!MAX && v < a) {
                 v
             } else {
                 a
             }
-        }),
+        })
     };
     it.remainder().iter().fold(top, |a, &b| pick(a, b))
 }
 
 #[inline(always)]
-fn prod_body<T: Arith, const V: bool>(s: &[T], one: T) -> T {
+fn prod_body<T: Arith>(s: &[T], one: T) -> T {
     if s.len() < LANES {
         return s.iter().fold(one, |a, &b| Arith::mul(a, b));
     }
@@ -121,7 +121,7 @@ fn prod_body<T: Arith, const V: bool>(s: &[T], one: T) -> T {
             lanes[i] = Arith::mul(lanes[i], c[i]);
         }
     }
-    let top = fold_lanes::<T, V>(&lanes, Arith::mul);
+    let top = fold_lanes(&lanes, Arith::mul);
     it.remainder().iter().fold(top, |a, &b| Arith::mul(a, b))
 }
 
@@ -131,25 +131,9 @@ fn prod_body<T: Arith, const V: bool>(s: &[T], one: T) -> T {
 // NOTE [ Lane fold in registers ]: the halving steps must be plain loops over fixed
 // widths on a local copy: written with fresh arrays per step, LLVM kept every lane in a
 // scalar register (50% of `amax(1)` of 4096x256 float32 was this fold: 167 us against
-// torch's 63). The AVX2 copy folds the first steps in 256-bit registers.
+// torch's 63).
 #[inline(never)]
-fn fold_lanes<T: Copy, const V: bool>(l: &[T; LANES], f: impl Fn(T, T) -> T) -> T {
-    #[cfg(target_arch = "x86_64")]
-    if V {
-        // SAFETY: `V` is set only by the AVX2 copies, which run on CPUs that have it.
-        return unsafe { fold_lanes_avx2(l, f) };
-    }
-    fold_lanes_body(l, f)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn fold_lanes_avx2<T: Copy>(l: &[T; LANES], f: impl Fn(T, T) -> T) -> T {
-    fold_lanes_body(l, f)
-}
-
-#[inline(always)]
-fn fold_lanes_body<T: Copy>(l: &[T; LANES], f: impl Fn(T, T) -> T) -> T {
+fn fold_lanes<T: Copy>(l: &[T; LANES], f: impl Fn(T, T) -> T) -> T {
     let mut a = *l;
     macro_rules! half {
         ($w:expr) => {
@@ -184,10 +168,10 @@ fn find_first<T: Copy>(s: &[T], hit: impl Fn(T) -> bool) -> Option<usize> {
 
 /// The index of the first NaN, else of the first max (`MAX`) / min, of a non-empty run.
 #[inline(always)]
-fn arg_body<T: Arith, const MAX: bool, const V: bool>(s: &[T], init: T) -> usize {
+fn arg_body<T: Arith, const MAX: bool>(s: &[T], init: T) -> usize {
     let mut best: Option<(usize, T)> = None;
     for (b, block) in s.chunks(ARG_BLOCK).enumerate() {
-        let m = extremum_body::<T, MAX, V>(block, init);
+        let m = extremum_body::<T, MAX>(block, init);
         if m.is_nan() {
             best = Some((b, m));
             break;
@@ -215,7 +199,7 @@ pub(crate) fn extremum<T: Arith, const MAX: bool>(s: &[T], init: T) -> T {
         // SAFETY: the CPU has AVX2 and FMA (NOTE [ Run-time ISA dispatch ]).
         return unsafe { extremum_avx2::<T, MAX>(s, init) };
     }
-    extremum_body::<T, MAX, false>(s, init)
+    extremum_body::<T, MAX>(s, init)
 }
 
 /// The index in `s` (non-empty) of its first NaN, else of its first max / min; `init`
@@ -226,7 +210,7 @@ pub(crate) fn arg_extremum<T: Arith, const MAX: bool>(s: &[T], init: T) -> usize
         // SAFETY: as `extremum`.
         return unsafe { arg_avx2::<T, MAX>(s, init) };
     }
-    arg_body::<T, MAX, false>(s, init)
+    arg_body::<T, MAX>(s, init)
 }
 
 /// The product of `s` times `one` (the dtype's 1), in lanes.
@@ -236,7 +220,7 @@ pub(crate) fn prod<T: Arith>(s: &[T], one: T) -> T {
         // SAFETY: as `extremum`.
         return unsafe { prod_avx2(s, one) };
     }
-    prod_body::<T, false>(s, one)
+    prod_body(s, one)
 }
 
 /// The float64 sum of squares of a float32 / float64 run (`None` for other types), in
@@ -296,17 +280,17 @@ unsafe fn sumsq_avx2<T: crate::dtype::Real>(s: &[T]) -> [f64; LANES] {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn extremum_avx2<T: Arith, const MAX: bool>(s: &[T], init: T) -> T {
-    extremum_body::<T, MAX, true>(s, init)
+    extremum_body::<T, MAX>(s, init)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn arg_avx2<T: Arith, const MAX: bool>(s: &[T], init: T) -> usize {
-    arg_body::<T, MAX, true>(s, init)
+    arg_body::<T, MAX>(s, init)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn prod_avx2<T: Arith>(s: &[T], one: T) -> T {
-    prod_body::<T, true>(s, one)
+    prod_body(s, one)
 }
