@@ -41,7 +41,9 @@ def walk(outputs):
 
 def describe(value, leaves):
     """A saved value as something comparable across libraries."""
-    if value is None or isinstance(value, (bool, int, float, tuple)):
+    if isinstance(value, tuple) and any(hasattr(v, "detach") for v in value):
+        return "tensors", tuple(describe(v, leaves) for v in value)
+    if value is None or isinstance(value, (bool, int, float, tuple, str)):
         return type(value).__name__, value
     # A tensor: its dtype, shape and values, and which input it is (torch hands back
     # the very object that was saved).
@@ -70,6 +72,8 @@ def graph(library, op, sample, only):
 def same(got, want):
     if got[0] != want[0]:
         return False
+    if got[0] == "tensors":
+        return len(got[1]) == len(want[1]) and all(map(same, got[1], want[1]))
     if got[0] != "tensor":
         return got == want and (got[0] != "float" or str(got[1]) == str(want[1]))
     return (

@@ -10,6 +10,9 @@ an in-place method (``a.add_(b)``).
 import inspect
 import math
 
+import op_db_index
+import op_db_random
+import op_db_shape
 from op_db import OP_DB, OPS_BY_NAME
 
 from .gen import FLOAT_DTYPES, DType, Raw, Ref, call_src, refs_in
@@ -235,11 +238,17 @@ GENERATORS = {
 }
 
 
+# NOTE: the ops of the issue-9 families are not drawn yet: a new op in this list changes
+# every later draw of a seed, so the CI slice would replay other programs. They join
+# with a draw of their own that leaves the existing programs as they are.
+_LATER = {op.name for op in op_db_index.OPS + op_db_shape.OPS + op_db_random.OPS}
+
+
 def registry_ops(rtorch):
     """(name, OpInfo or None) for every registry op; OpInfo None means generic args."""
-    names = [op.name for op in OP_DB]
+    names = [op.name for op in OP_DB if op.name not in _LATER]
     if rtorch is not None:  # registry ops op_db lacks (test_ops fails until it has them)
-        names += sorted({o["name"] for o in rtorch._C.list_ops()} - set(names))
+        names += sorted({o["name"] for o in rtorch._C.list_ops()} - set(names) - _LATER)
     return [(n, OPS_BY_NAME.get(n)) for n in names]
 
 

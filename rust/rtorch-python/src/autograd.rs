@@ -115,6 +115,16 @@ impl PyNode {
         {
             return match found.py()? {
                 SavedRead::Tensor(t) => crate::tensor::TensorOut(t).into_py_any(py),
+                SavedRead::Tensors(v) => {
+                    let items = v
+                        .into_iter()
+                        .map(|t| match t {
+                            Some(t) => crate::tensor::TensorOut(t).into_py_any(py),
+                            None => Ok(py.None()),
+                        })
+                        .collect::<PyResult<Vec<_>>>()?;
+                    PyTuple::new(py, items)?.into_py_any(py)
+                }
                 SavedRead::Value(v) => saved_value(py, v),
                 SavedRead::None => Ok(py.None()),
             };
@@ -238,6 +248,7 @@ fn saved_value(py: Python<'_>, v: SavedValue) -> PyResult<Py<PyAny>> {
         SavedValue::Scalar(Scalar::Bool(b)) => b.into_py_any(py),
         SavedValue::Scalar(Scalar::Int(i)) => i.into_py_any(py),
         SavedValue::Scalar(Scalar::Float(f)) => f.into_py_any(py),
+        SavedValue::Str(s) => s.into_py_any(py),
     }
 }
 

@@ -2,17 +2,19 @@
 //! one file per family below; all of them only convert arguments and delegate to the engine.
 
 pub mod blas;
+pub mod indexing;
 pub mod math;
 pub mod operators;
 pub mod reduce;
+pub mod subscript;
 pub mod views;
 
 use crate::convert::{self, operand};
 use crate::errors::IntoPy;
 use crate::types::{dtype_obj, size_obj, PyDType, PyDevice};
-use pyo3::exceptions::{PyIndexError, PyRuntimeError, PyTypeError};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyEllipsis, PySlice, PyTuple};
+use pyo3::types::PyTuple;
 use rtorch::object_slot::ObjectSlot;
 use rtorch::ops::{cast, movement};
 use rtorch::{DType, Device, Scalar, Tensor};
@@ -127,119 +129,6 @@ fn type_name(o: &Bound<'_, PyAny>) -> String {
         .name()
         .map(|n| n.to_string())
         .unwrap_or_default()
-}
-
-/// Applies one basic index item (`int`, `slice`, `None`, `...`) handling; returns the view.
-/// A bool index, as torch reads it: a Python bool or a 0-dim bool tensor.
-fn bool_index(o: &Bound<'_, PyAny>) -> Option<bool> {
-    if let Ok(b) = o.cast_exact::<pyo3::types::PyBool>() {
-        return Some(b.is_true());
-    }
-    let t = &o.cast::<PyTensor>().ok()?.get().t;
-    (t.ndim() == 0 && t.dtype() == rtorch::DType::Bool)
-        .then(|| t.to_vec::<bool>().ok())?
-        .map(|v| v[0])
-}
-
-/// The view `t[idx]` for basic indices, and whether bool indices made it advanced
-/// indexing (then `__getitem__` returns a copy, as torch does).
-fn index_view(t: &Tensor, idx: &Bound<'_, PyAny>) -> PyResult<(Tensor, bool)> {
-    let items: Vec<Bound<'_, PyAny>> = if let Ok(tup) = idx.cast::<PyTuple>() {
-        tup.iter().collect()
-    } else {
-        vec![idx.clone()]
-    };
-    let consumes = |o: &Bound<'_, PyAny>| {
-        !(o.is_none() || o.is_instance_of::<PyEllipsis>() || bool_index(o).is_some())
-    };
-    let n_consume = items.iter().filter(|o| consumes(o)).count();
-    if items
-        .iter()
-        .filter(|o| o.is_instance_of::<PyEllipsis>())
-        .count()
-        > 1
-    {
-        return Err(PyIndexError::new_err(
-            "an index can only have a single ellipsis ('...')",
-        ));
-    }
-    if n_consume > t.ndim() {
-        return Err(PyIndexError::new_err(format!(
-            "too many indices for tensor of dimension {}",
-            t.ndim()
-        )));
-    }
-    let mut out = t.clone();
-    let mut dim = 0usize;
-    let (mut bool_dims, mut any_false) = (Vec::new(), false);
-    for o in &items {
-        if o.is_none() {
-            out = movement::unsqueeze(&out, dim as i64).py()?;
-            dim += 1;
-        } else if o.is_instance_of::<PyEllipsis>() {
-            dim += t.ndim() - n_consume;
-        } else if let Some(b) = bool_index(o) {
-            // A bool is not the integer 0/1 but an advanced index over a new size-1 dim;
-            // all bools of a subscript merge into one dim below.
-            out = movement::unsqueeze(&out, dim as i64).py()?;
-            bool_dims.push(dim);
-            any_false |= !b;
-            dim += 1;
-        } else if let Ok(s) = o.cast::<PySlice>() {
-            // Python's own clamping, which also takes ints beyond 64 bits.
-            let ind = s.indices(out.shape()[dim] as isize)?;
-            if ind.step <= 0 {
-                return Err(PyValueError::new_err("step must be greater than zero"));
-            }
-            let (start, len, step) = (ind.start, ind.slicelength, ind.step);
-            out = movement::slice(&out, dim, start as usize, len, step as usize).py()?;
-            dim += 1;
-        } else if let Some(i) = int_index(o)? {
-            let size = out.shape()[dim] as i64;
-            if i < -size || i >= size {
-                return Err(PyIndexError::new_err(format!(
-                    "index {i} is out of bounds for dimension {dim} with size {size}"
-                )));
-            }
-            out = movement::select(&out, dim as i64, i).py()?;
-        } else if o.is_instance_of::<PyTensor>() || o.hasattr("__len__")? {
-            return Err(PyIndexError::new_err(
-                "rtorch: advanced indexing with tensors or sequences is not supported yet (basic indexing only: ints, slices, None, ...)",
-            ));
-        } else {
-            return Err(PyIndexError::new_err(format!(
-                "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices (got {})",
-                type_name(o)
-            )));
-        }
-    }
-    if let Some(&first) = bool_dims.first() {
-        // NOTE: torch broadcasts the bool indices into one dim (size 0 if any is False),
-        // placed where they stand when they are adjacent and first otherwise.
-        let adjacent = bool_dims.windows(2).all(|w| w[1] == w[0] + 1);
-        for &d in bool_dims.iter().rev() {
-            out = movement::squeeze_dim(&out, d as i64).py()?;
-        }
-        let pos = if adjacent { first } else { 0 };
-        out = movement::unsqueeze(&out, pos as i64).py()?;
-        if any_false {
-            out = movement::slice(&out, pos, 0, 0, 1).py()?;
-        }
-    }
-    Ok((out, !bool_dims.is_empty()))
-}
-
-/// An integer index: a Python int (or `__index__`) or a 0-dim integer tensor; any other
-/// tensor is an advanced index (`None` here).
-fn int_index(o: &Bound<'_, PyAny>) -> PyResult<Option<i64>> {
-    if let Ok(t) = o.cast::<PyTensor>() {
-        let t = &t.get().t;
-        if t.ndim() == 0 && t.dtype().is_integral(false) {
-            return Ok(Some(t.to_vec::<i64>().py()?[0]));
-        }
-        return Ok(None);
-    }
-    Ok(convert::index_arg(o).ok())
 }
 
 use pyo3::exceptions::PyValueError;
@@ -580,9 +469,14 @@ impl PyTensor {
         self.t.id()
     }
     fn __getitem__(&self, idx: &Bound<'_, PyAny>) -> R {
-        let (view, has_bool) = index_view(&self.t, idx)?;
+        let sub = subscript::parse(&self.t, idx)?;
+        if !sub.advanced.is_empty() {
+            let (v, a) = (&sub.view, &sub.advanced);
+            return crate::ok!(idx.py(), v.numel(), || rtorch::ops::advanced::index(v, a));
+        }
+        let view = sub.view;
         // A bool index is advanced indexing in PyTorch: the result is a copy.
-        if has_bool {
+        if sub.has_bool {
             return crate::ok!(idx.py(), view.numel(), || movement::clone(&view));
         }
         if view.id() == self.t.id() {
@@ -616,7 +510,8 @@ impl PyTensor {
                 self.t.dtype().legacy_name()
             )));
         }
-        let (view, _) = index_view(&self.t, idx)?;
+        let sub = subscript::parse(&self.t, idx)?;
+        let view = sub.view;
         let src = match operand(value)? {
             Some(v) => v,
             // PyTorch takes tensors and numbers only (NumPy values go through
@@ -636,6 +531,14 @@ impl PyTensor {
         // history); `x[(False,)]` is not special.
         if idx.is_exact_instance_of::<pyo3::types::PyBool>() && !idx.is_truthy()? {
             return Ok(());
+        }
+        if !sub.advanced.is_empty() {
+            // Values take the tensor's dtype first, as PyTorch's setitem does.
+            let a = &sub.advanced;
+            let v = cast::to_dtype(&src, view.dtype()).py()?;
+            return crate::engine!(py, v.numel(), || rtorch::ops::advanced::index_put_(
+                &view, a, &v, false
+            ));
         }
         // PyTorch drops leading unit dims of the value (`x[0] = ones(1, 1, 3)`).
         let extra = src.ndim().saturating_sub(view.ndim());

@@ -196,6 +196,8 @@ pub struct NodeExtras {
 #[derive(Clone)]
 pub enum Saved {
     Kept(SavedTensor),
+    /// A list of optional tensors (`x[i, :, j]`'s `_saved_indices`), a tuple in Python.
+    KeptList(Vec<Option<SavedTensor>>),
     /// `None` in Python: PyTorch saves nothing here (no gradient needs it), or the op's
     /// optional argument was not given (`std(dim=None)`, `clamp(max=None)`).
     NotSaved,
@@ -219,6 +221,8 @@ pub enum SavedValue {
     Bool(bool),
     /// A `Scalar` argument (alpha, exponent, ord…): an int, float or bool as passed.
     Scalar(crate::Scalar),
+    /// A string argument (`scatter_reduce`'s reduce).
+    Str(String),
 }
 
 // NOTE [ Saved negative dims ]
@@ -250,6 +254,17 @@ impl Saved {
     }
     pub fn bool(v: bool) -> Saved {
         Saved::Value(SavedValue::Bool(v))
+    }
+    pub fn str(v: &str) -> Saved {
+        Saved::Value(SavedValue::Str(v.to_string()))
+    }
+    /// Inputs as a tuple of tensors, None where absent.
+    pub fn inputs(v: &[Option<Tensor>]) -> Saved {
+        Saved::KeptList(
+            v.iter()
+                .map(|t| t.as_ref().map(SavedTensor::shown))
+                .collect(),
+        )
     }
     pub fn scalar(v: crate::Scalar) -> Saved {
         Saved::Value(SavedValue::Scalar(v))
@@ -283,6 +298,7 @@ impl From<Option<SavedTensor>> for Saved {
 /// What `grad_fn._saved_<name>` reads.
 pub enum SavedRead {
     Tensor(Tensor),
+    Tensors(Vec<Option<Tensor>>),
     Value(SavedValue),
     None,
 }
@@ -456,6 +472,11 @@ impl Node {
         };
         Some(match saved {
             Saved::Kept(s) => s.unpack(&ctx).map(SavedRead::Tensor),
+            Saved::KeptList(v) => v
+                .iter()
+                .map(|s| s.as_ref().map(|s| s.unpack(&ctx)).transpose())
+                .collect::<Result<Vec<_>>>()
+                .map(SavedRead::Tensors),
             Saved::NotSaved => Ok(SavedRead::None),
             Saved::Value(v) => Ok(SavedRead::Value(v)),
             Saved::Freed => Err(crate::Error::runtime(FREED_MSG)),
@@ -468,7 +489,7 @@ impl Node {
         let freed: Vec<Saved> = extras
             .saved
             .iter_mut()
-            .filter(|(_, s)| matches!(s, Saved::Kept(_)))
+            .filter(|(_, s)| matches!(s, Saved::Kept(_) | Saved::KeptList(_)))
             .map(|(_, s)| std::mem::replace(s, Saved::Freed))
             .collect();
         drop(extras);

@@ -114,6 +114,11 @@ pub fn has_zero(_t: &Tensor) -> Result<bool> {
     Err(no_kernel("eq"))
 }
 
+/// The gather / scatter / index-offset kernels (`backend::gather`…), by PyTorch's name.
+pub fn indexed(name: &str) -> Result<Option<i64>> {
+    Err(no_kernel(name))
+}
+
 pub fn index(k: IndexKernel, _x: &Tensor, _out: &Tensor) -> Result<()> {
     Err(no_kernel(k.name()))
 }

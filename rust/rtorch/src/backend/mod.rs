@@ -551,6 +551,64 @@ pub fn index(k: IndexKernel, x: &Tensor, out: &Tensor) -> Result<()> {
     }
 }
 
+/// One indexed dim of a gather or scatter: indices in `[0, size)` (or `[-size, size)`
+/// with `negative`, counted from the end) step `stride` elements through the data
+/// tensor. `check: false` reads the index as a flat offset already checked
+/// (`index_offsets` built it).
+#[derive(Clone, Copy, Debug)]
+pub struct IndexDim {
+    pub size: usize,
+    pub stride: isize,
+    pub check: bool,
+    pub negative: bool,
+}
+
+/// How `scatter` combines a source element with its target.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ScatterReduce {
+    Assign,
+    Add,
+    Mul,
+    Max,
+    Min,
+}
+
+/// `out[p] = src[p + idx[p] * d.stride]` over `out`'s shape; `src` and `idx` are viewed
+/// at that shape (`src` with stride 0 along the indexed dim). Returns the first index
+/// out of range, if any (then `out` is partly written: it is the op's fresh output).
+pub fn gather(out: &Tensor, src: &Tensor, idx: &Tensor, d: IndexDim) -> Result<Option<i64>> {
+    match out.device() {
+        Device::Cpu => cpu::scatter::gather(out, src, idx, d),
+        Device::Cuda(_) => cuda::indexed("gather"),
+    }
+}
+
+/// `dst[p + idx[p] * d.stride] = reduce(that, src[p])` over `idx`'s shape, in row-major
+/// order (a repeated target takes the last write). Every index is checked before the
+/// first write: one out of range is returned and `dst` is untouched.
+pub fn scatter(
+    dst: &Tensor,
+    idx: &Tensor,
+    src: &Tensor,
+    d: IndexDim,
+    reduce: ScatterReduce,
+) -> Result<Option<i64>> {
+    match dst.device() {
+        Device::Cpu => cpu::scatter::scatter(dst, idx, src, d, reduce),
+        Device::Cuda(_) => cuda::indexed("scatter"),
+    }
+}
+
+/// `off[p] += idx[p] * d.stride` (an int64 `off` at `idx`'s broadcast shape): one of the
+/// index tensors of `x[i, j]` folded into flat offsets. Returns the first index out of
+/// range, if any.
+pub fn index_offsets(off: &Tensor, idx: &Tensor, d: IndexDim) -> Result<Option<i64>> {
+    match off.device() {
+        Device::Cpu => cpu::scatter::index_offsets(off, idx, d),
+        Device::Cuda(_) => cuda::indexed("index"),
+    }
+}
+
 /// The matrix products (`ops/linalg/` decides shapes, dtypes and derivatives). Operands
 /// are matrices or batches of them, their batch dims broadcast to `out`'s; `out` is
 /// fresh (never aliasing them).

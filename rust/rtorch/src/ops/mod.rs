@@ -5,6 +5,7 @@
 // one short path (`ops::binary::mul`) wherever its folder is.
 pub mod creation;
 pub mod elementwise;
+pub mod index;
 pub mod linalg;
 pub mod nn;
 pub mod reduction;
@@ -17,6 +18,7 @@ pub mod view_grad;
 
 pub use creation::{factory, sampling};
 pub use elementwise::{binary, cast, foreach, pointwise, unary};
+pub use index::{advanced, gather, select};
 pub use linalg::{addmm, matmul};
 pub use reduction::{moments, reduce, scan, softmax};
 pub use shape::{indexing, join, movement};
@@ -145,6 +147,9 @@ pub const FAMILIES: &[&[OpInfo]] = &[
     matmul::OPS,
     addmm::OPS,
     indexing::OPS,
+    gather::OPS,
+    select::OPS,
+    advanced::OPS,
 ];
 
 /// Every public op of the engine, family by family.

@@ -15,6 +15,33 @@ pub fn for_each_run<const N: usize>(
     cost: usize,
     body: impl Fn([isize; N], usize, [isize; N]) + Sync + Send,
 ) {
+    for_each_run_in(shape, strides, cost, true, body)
+}
+
+/// `for_each_run` on the calling thread only, runs in row-major order: for writes whose
+/// targets may repeat (scatter), where the last write must win.
+pub fn for_each_run_serial<const N: usize>(
+    shape: &[usize],
+    strides: [&[isize]; N],
+    body: impl Fn([isize; N], usize, [isize; N]) + Sync + Send,
+) {
+    for_each_run_in(shape, strides, 1, false, body)
+}
+
+fn for_each_run_in<const N: usize>(
+    shape: &[usize],
+    strides: [&[isize]; N],
+    cost: usize,
+    parallel: bool,
+    body: impl Fn([isize; N], usize, [isize; N]) + Sync + Send,
+) {
+    let for_chunks = |n: usize, cost: usize, f: &(dyn Fn(usize, usize) + Sync + Send)| {
+        if parallel {
+            parallel::for_chunks(n, cost, f)
+        } else {
+            f(0, n)
+        }
+    };
     if shape.contains(&0) {
         return;
     }
@@ -31,13 +58,13 @@ pub fn for_each_run<const N: usize>(
 
     if outer == 1 {
         // One long run: split it into pieces.
-        parallel::for_chunks(inner, cost, |s, e| {
+        for_chunks(inner, cost, &|s, e| {
             let offs: [isize; N] = std::array::from_fn(|k| s as isize * inner_strides[k]);
             body(offs, e - s, inner_strides);
         });
         return;
     }
-    parallel::for_chunks(outer, inner * cost, |s, e| {
+    for_chunks(outer, inner * cost, &|s, e| {
         // Unravel `s` once, then step an odometer.
         let mut idx: smallvec::SmallVec<[usize; 6]> = smallvec::SmallVec::from_elem(0, nd - 1);
         let mut rem = s;

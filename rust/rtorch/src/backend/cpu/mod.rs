@@ -17,6 +17,7 @@ pub mod reduce_iter;
 mod reduce_run;
 pub mod sample;
 pub mod scan;
+pub mod scatter;
 pub mod simd;
 pub mod softmax;
 pub mod ternary;

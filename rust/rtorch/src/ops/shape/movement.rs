@@ -309,9 +309,10 @@ pub fn expand(x: &Tensor, shape: &[usize]) -> Result<Tensor> {
     let layout = x.layout().broadcast_to(shape, "expand")?;
     let out = x.view_with(layout);
     let old = x.dims();
-    view_node("ExpandBackward0", x, &out, move |g| {
+    let node = view_node("ExpandBackward0", x, &out, move |g| {
         crate::ops::reduce::sum_to_shape(g, &old)
     });
+    crate::autograd::expose_saved(&node, || vec![("self_sym_sizes", Saved::sizes(x.shape()))]);
     Ok(out)
 }
 

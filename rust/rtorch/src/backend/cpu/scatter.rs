@@ -1,0 +1,166 @@
+//! The CPU kernels that read or write through index tensors (`ops/index/`): `gather`
+//! (gather, index_select, take, advanced indexing), `scatter` with its reductions
+//! (scatter, index_add/copy/fill, index_put, put) and `index_offsets`, which folds one of
+//! several index tensors into flat element offsets.
+//!
+//! Each kernel walks an iteration shape (the index's, broadcast) over operands the op
+//! restrided to it: the data tensor has stride 0 along the indexed dims and the kernel
+//! adds `index * stride` (NOTE [ Index kernels ] in `ops/index/mod.rs`).
+
+use super::iter::{for_each_run, for_each_run_serial, SendPtr};
+use super::num::Arith;
+use crate::backend::{IndexDim, ScatterReduce};
+use crate::{with_dtype, Result, Tensor};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+
+/// The first out-of-range index a kernel met (any one, when threads race).
+struct Bad {
+    hit: AtomicBool,
+    value: AtomicI64,
+}
+
+impl Bad {
+    fn new() -> Bad {
+        Bad {
+            hit: AtomicBool::new(false),
+            value: AtomicI64::new(0),
+        }
+    }
+
+    fn set(&self, v: i64) {
+        if !self.hit.swap(true, Ordering::Relaxed) {
+            self.value.store(v, Ordering::Relaxed);
+        }
+    }
+
+    fn get(&self) -> Option<i64> {
+        self.hit
+            .load(Ordering::Relaxed)
+            .then(|| self.value.load(Ordering::Relaxed))
+    }
+}
+
+impl IndexDim {
+    /// `v` as an in-range index (negatives counted from the end where allowed), or None.
+    #[inline(always)]
+    fn wrap(self, v: i64) -> Option<isize> {
+        if !self.check {
+            return Some(v as isize);
+        }
+        let size = self.size as i64;
+        let w = if v < 0 && self.negative { v + size } else { v };
+        (0..size).contains(&w).then_some(w as isize)
+    }
+}
+
+/// See `backend::gather`.
+pub fn gather(out: &Tensor, src: &Tensor, idx: &Tensor, d: IndexDim) -> Result<Option<i64>> {
+    let bad = Bad::new();
+    let pi = SendPtr(idx.cpu_ptr::<i64>()?);
+    with_dtype!(out.dtype(), T, {
+        let (po, ps) = (SendPtr(out.cpu_ptr::<T>()?), SendPtr(src.cpu_ptr::<T>()?));
+        let strides = [out.strides(), src.strides(), idx.strides()];
+        for_each_run(out.shape(), strides, 2, |off, n, st| unsafe {
+            let (o, s, ix) = (po.at(off[0]), ps.at(off[1]), pi.at(off[2]));
+            if st[2] == 0 {
+                // One index for the whole run (index_select's rows): a strided copy.
+                let Some(w) = d.wrap(*ix) else {
+                    return bad.set(*ix);
+                };
+                let s = s.offset(w * d.stride);
+                if st[0] == 1 && st[1] == 1 {
+                    std::ptr::copy_nonoverlapping(s, o, n);
+                } else {
+                    for i in 0..n as isize {
+                        *o.offset(i * st[0]) = *s.offset(i * st[1]);
+                    }
+                }
+                return;
+            }
+            for i in 0..n as isize {
+                let v = *ix.offset(i * st[2]);
+                let Some(w) = d.wrap(v) else {
+                    return bad.set(v);
+                };
+                *o.offset(i * st[0]) = *s.offset(i * st[1] + w * d.stride);
+            }
+        });
+    });
+    Ok(bad.get())
+}
+
+/// The first out-of-range element of `idx`, checked before any write.
+fn check(idx: &Tensor, d: IndexDim) -> Result<Option<i64>> {
+    let bad = Bad::new();
+    if d.check {
+        let pi = SendPtr(idx.cpu_ptr::<i64>()?);
+        for_each_run(idx.shape(), [idx.strides()], 1, |off, n, st| unsafe {
+            let ix = pi.at(off[0]);
+            for i in 0..n as isize {
+                let v = *ix.offset(i * st[0]);
+                if d.wrap(v).is_none() {
+                    return bad.set(v);
+                }
+            }
+        });
+    }
+    Ok(bad.get())
+}
+
+/// See `backend::scatter`.
+pub fn scatter(
+    dst: &Tensor,
+    idx: &Tensor,
+    src: &Tensor,
+    d: IndexDim,
+    reduce: ScatterReduce,
+) -> Result<Option<i64>> {
+    if let Some(v) = check(idx, d)? {
+        return Ok(Some(v));
+    }
+    let pi = SendPtr(idx.cpu_ptr::<i64>()?);
+    with_dtype!(dst.dtype(), T, {
+        let f: fn(T, T) -> T = match reduce {
+            ScatterReduce::Assign => |_, s| s,
+            ScatterReduce::Add => Arith::add,
+            ScatterReduce::Mul => Arith::mul,
+            ScatterReduce::Max => Arith::maximum,
+            ScatterReduce::Min => Arith::minimum,
+        };
+        let (pd, ps) = (SendPtr(dst.cpu_ptr::<T>()?), SendPtr(src.cpu_ptr::<T>()?));
+        let strides = [dst.strides(), idx.strides(), src.strides()];
+        // In order on one thread: with repeated indices the last write wins and sums
+        // accumulate in a fixed order, whatever the thread count.
+        for_each_run_serial(idx.shape(), strides, |off, n, st| unsafe {
+            let (p, ix, s) = (pd.at(off[0]), pi.at(off[1]), ps.at(off[2]));
+            for i in 0..n as isize {
+                // Checked above; an unchecked offset is the op's own flat offset.
+                let w = d.wrap(*ix.offset(i * st[1])).unwrap_or(0);
+                let t = p.offset(i * st[0] + w * d.stride);
+                *t = f(*t, *s.offset(i * st[2]));
+            }
+        });
+    });
+    Ok(None)
+}
+
+/// See `backend::index_offsets`.
+pub fn index_offsets(off: &Tensor, idx: &Tensor, d: IndexDim) -> Result<Option<i64>> {
+    let bad = Bad::new();
+    let (po, pi) = (
+        SendPtr(off.cpu_ptr::<i64>()?),
+        SendPtr(idx.cpu_ptr::<i64>()?),
+    );
+    let strides = [off.strides(), idx.strides()];
+    for_each_run(off.shape(), strides, 1, |o, n, st| unsafe {
+        let (p, ix) = (po.at(o[0]), pi.at(o[1]));
+        for i in 0..n as isize {
+            let v = *ix.offset(i * st[1]);
+            let Some(w) = d.wrap(v) else {
+                return bad.set(v);
+            };
+            *p.offset(i * st[0]) += (w * d.stride) as i64;
+        }
+    });
+    Ok(bad.get())
+}
