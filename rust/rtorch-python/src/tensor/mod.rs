@@ -5,6 +5,7 @@ pub mod blas;
 pub mod math;
 pub mod operators;
 pub mod reduce;
+pub mod shape;
 pub mod views;
 
 use crate::convert::{self, operand};

@@ -17,9 +17,9 @@ pub mod view_grad;
 
 pub use creation::{factory, sampling};
 pub use elementwise::{binary, cast, foreach, pointwise, unary};
-pub use linalg::{addmm, matmul};
+pub use linalg::{addmm, matmul, products};
 pub use reduction::{moments, reduce, scan, softmax};
-pub use shape::{indexing, join, movement};
+pub use shape::{indexing, join, movement, utility};
 
 use crate::{DType, Result, Tensor};
 
@@ -145,6 +145,8 @@ pub const FAMILIES: &[&[OpInfo]] = &[
     matmul::OPS,
     addmm::OPS,
     indexing::OPS,
+    utility::OPS,
+    products::OPS,
 ];
 
 /// Every public op of the engine, family by family.
