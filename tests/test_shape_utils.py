@@ -441,3 +441,38 @@ def test_signal_window_errors_match_torch():
             getattr(V, name)(*args, **ours)
         assert type(got.value) is type(want.value)
         assert str(got.value) == str(want.value)
+
+
+@needs_torch
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.ones(3, 3).rot90(m.tensor([1])),
+        lambda m: m.ones(3, 3).rot90(1.5),
+        lambda m: m.ones(3, 3).diag(m.tensor(1.0)),
+        lambda m: m.ones(3, 3).tril(0.5),
+        lambda m: m.ones(3, 3).diag_embed(m.tensor(True)),
+        lambda m: m.roll(m.ones(3, 3), m.tensor([1, 2])),
+        lambda m: m.cross(m.ones(3), m.float32),
+        lambda m: m.zeros(3, dtype=m.bool).trace(),
+        lambda m: m.linalg.cross(m.ones(3, dtype=m.int64), m.ones(3, dtype=m.int16)),
+    ],
+)
+def test_argument_types_and_check_order_match_torch(call):
+    # Findings of the fuzzer: ints given as tensors or floats, check order.
+    with pytest.raises(Exception) as want:
+        call(torch)
+    with pytest.raises(Exception) as got:
+        call(rtorch)
+    assert type(got.value) is type(want.value), (got.value, want.value)
+
+
+def test_repeat_is_a_method_only():
+    assert not hasattr(rtorch, "repeat")
+    if torch is not None:
+        assert not hasattr(torch, "repeat")
+    assert tuple(rtorch.ones(2, 3).tile(2).shape) == (2, 6)
+    assert tuple(rtorch.tile(rtorch.ones(2, 3), (2, 1, 1)).shape) == (2, 2, 3)
+    # A 0-dim integer tensor passes as an int, as in torch.
+    x = rtorch.arange(9.0).reshape(3, 3)
+    np.testing.assert_array_equal(x.rot90(rtorch.tensor(1)).numpy(), np.rot90(x.numpy()))

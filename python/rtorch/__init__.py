@@ -122,6 +122,7 @@ from ._shape import (
     kron,
     meshgrid,
     tensordot,
+    tile,
     tril_indices,
     triu_indices,
 )

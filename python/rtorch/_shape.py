@@ -28,6 +28,7 @@ __all__ = [
     "kron",
     "meshgrid",
     "tensordot",
+    "tile",
     "tril_indices",
     "triu_indices",
 ]
@@ -546,6 +547,10 @@ def diagflat(input, offset=0):
     """
     return input.contiguous().view(-1).diag_embed(offset)
 
+
+# `torch.tile(input, dims)` is the method (not a registry op, so not made a function by
+# `__init__`).
+tile = Tensor.tile
 
 _METHODS = {
     "cross": cross,

@@ -19,6 +19,15 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
 /// An `int` argument as PyTorch's parser takes it: a Python int (or an `__index__`
 /// object), never a tensor or a float, which pyo3 alone would let through `__index__`.
 fn int_arg(obj: &Bound<'_, PyAny>, op: &str, what: &str) -> PyResult<i64> {
+    // A 0-dim integer tensor is an int to PyTorch's parser; bool and other tensors not.
+    let int_scalar = |t: &rtorch::Tensor| {
+        t.ndim() == 0 && !t.dtype().is_floating_point() && t.dtype() != rtorch::DType::Bool
+    };
+    if let Ok(t) = obj.cast::<PyTensor>() {
+        if int_scalar(&t.get().t) {
+            return convert::index_arg(obj);
+        }
+    }
     if obj.is_instance_of::<PyTensor>() || obj.is_instance_of::<pyo3::types::PyFloat>() {
         return Err(PyTypeError::new_err(format!(
             "{op}(): argument '{what}' must be int, not {}",
