@@ -11,10 +11,13 @@ from collections.abc import Sequence as _Sequence
 from . import (
     _C,
     _tensor,
+    accelerator,
     autograd,
+    backends,
     cuda,
     linalg,
     return_types,
+    signal,
     special,
 )
 from ._C import (
@@ -80,7 +83,57 @@ from ._C import (
     zeros_like,
 )
 from ._comparison import allclose, equal, isclose
+from ._info import (
+    are_deterministic_algorithms_enabled,
+    finfo,
+    get_default_device,
+    iinfo,
+    is_deterministic_algorithms_warn_only_enabled,
+    set_default_device,
+    use_deterministic_algorithms,
+)
+from ._legacy import (
+    BFloat16Tensor,
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+    is_storage,
+    set_default_tensor_type,
+)
+from ._shape import (
+    atleast_1d,
+    atleast_2d,
+    atleast_3d,
+    block_diag,
+    cartesian_prod,
+    cdist,
+    cross,
+    diagflat,
+    diff,
+    einsum,
+    fliplr,
+    flipud,
+    kron,
+    meshgrid,
+    tensordot,
+    tile,
+    tril_indices,
+    triu_indices,
+)
 from ._size import Size
+from ._windows import (
+    bartlett_window,
+    blackman_window,
+    hamming_window,
+    hann_window,
+    kaiser_window,
+)
 from .autograd.grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
 
 __version__ = _C.__version__
@@ -147,10 +200,14 @@ _VIEW_FUNCTIONS = [
     "clamp_min",
     "clamp_max",
 ]
+# Registry ops PyTorch has as methods only (no `torch.repeat`).
+_METHOD_ONLY = {"repeat"}
 _METHOD_FUNCTIONS = [
     op["name"]
     for op in _C.list_ops()
-    if op["name"] not in globals() and hasattr(Tensor, op["name"])
+    if op["name"] not in globals()
+    and op["name"] not in _METHOD_ONLY
+    and hasattr(Tensor, op["name"])
 ] + _VIEW_FUNCTIONS
 for _name in _METHOD_FUNCTIONS:
     globals()[_name] = _function_from_method(_name)

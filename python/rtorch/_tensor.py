@@ -305,6 +305,8 @@ def _type(self, dtype=None, non_blocking=False):
         if name not in _LEGACY_TYPES:
             raise ValueError(f"invalid type: '{dtype}'")
         dtype = _LEGACY_TYPES[name]
+    elif isinstance(getattr(dtype, "dtype", None), _C.dtype) and isinstance(dtype, type):
+        dtype = dtype.dtype  # a legacy type class (`x.type(rtorch.DoubleTensor)`)
     elif not isinstance(dtype, _C.dtype):
         raise TypeError("dtype must be a type, str, or dtype object")
     if device is None and dtype == self.dtype:

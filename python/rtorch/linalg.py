@@ -5,5 +5,6 @@ from ._C import _linalg
 
 matmul = _linalg.linalg_matmul
 vector_norm = _linalg.linalg_vector_norm
+cross = _linalg.linalg_cross
 
-__all__ = ["matmul", "vector_norm"]
+__all__ = ["cross", "matmul", "vector_norm"]

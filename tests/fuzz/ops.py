@@ -246,9 +246,9 @@ _LATER = {op.name for op in op_db_index.OPS + op_db_shape.OPS + op_db_random.OPS
 
 def registry_ops(rtorch):
     """(name, OpInfo or None) for every registry op; OpInfo None means generic args."""
-    names = [op.name for op in OP_DB if op.name not in _LATER]
+    names = [op.name for op in OP_DB if op.fuzz and op.name not in _LATER]
     if rtorch is not None:  # registry ops op_db lacks (test_ops fails until it has them)
-        names += sorted({o["name"] for o in rtorch._C.list_ops()} - set(names) - _LATER)
+        names += sorted({o["name"] for o in rtorch._C.list_ops()} - {op.name for op in OP_DB})
     return [(n, OPS_BY_NAME.get(n)) for n in names]
 
 

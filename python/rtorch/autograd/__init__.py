@@ -1,6 +1,7 @@
 """`rtorch.autograd`: reverse-mode differentiation over the tape recorded by the engine."""
 
 from .. import _C
+from .._legacy import Variable
 from . import graph  # noqa: F401
 from .grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
 
@@ -80,6 +81,7 @@ def __getattr__(name):
 
 
 __all__ = [
+    "Variable",
     "backward",
     "enable_grad",
     "grad",

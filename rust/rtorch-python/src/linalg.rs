@@ -6,7 +6,7 @@ use crate::convert;
 use crate::out::{with_out, Out};
 use crate::tensor::{PyTensor, R};
 use pyo3::prelude::*;
-use rtorch::ops::{matmul, reduce};
+use rtorch::ops::{matmul, products, reduce};
 
 /// linalg_matmul(input, other, *, out=None) -> Tensor
 ///
@@ -55,8 +55,28 @@ pub fn linalg_vector_norm(
     })
 }
 
+/// linalg_cross(input, other, *, dim=-1, out=None) -> Tensor
+///
+/// The cross product of 3-vectors along `dim`, inputs broadcast.
+#[pyfunction]
+#[pyo3(signature = (input, other, *, dim=-1, out=None))]
+pub fn linalg_cross(
+    py: Python<'_>,
+    input: &Bound<'_, PyTensor>,
+    other: &Bound<'_, PyTensor>,
+    dim: i64,
+    out: Out<'_, '_>,
+) -> R {
+    let (a, b) = (&input.get().t, &other.get().t);
+    with_out(py, "linalg_cross", &[a, b], out, || {
+        crate::ok!(py, a.numel().max(b.numel()), || products::linalg_cross(
+            a, b, dim
+        ))
+    })
+}
+
 /// Adds `_C._linalg`'s functions to `m`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    crate::add_functions!(m, linalg_matmul, linalg_vector_norm);
+    crate::add_functions!(m, linalg_matmul, linalg_vector_norm, linalg_cross);
     Ok(())
 }

@@ -6,6 +6,7 @@ mod joining;
 pub mod number;
 pub mod random;
 mod runtime;
+mod shape;
 
 use crate::errors::IntoPy;
 use crate::options::{Raw, TensorOptions};
@@ -59,6 +60,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     runtime::register(m)?;
     random::register(m)?;
     number::register(m)?;
+    shape::register(m)?;
     crate::add_functions!(
         m,
         crate::tensor::blas::functions::addmm,

@@ -6,6 +6,7 @@ pub mod indexing;
 pub mod math;
 pub mod operators;
 pub mod reduce;
+pub mod shape;
 pub mod subscript;
 pub mod views;
 

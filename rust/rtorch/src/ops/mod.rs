@@ -19,9 +19,9 @@ pub mod view_grad;
 pub use creation::{factory, sampling};
 pub use elementwise::{binary, cast, foreach, pointwise, unary};
 pub use index::{advanced, gather, select};
-pub use linalg::{addmm, matmul};
+pub use linalg::{addmm, matmul, products};
 pub use reduction::{moments, reduce, scan, softmax};
-pub use shape::{indexing, join, movement};
+pub use shape::{indexing, join, movement, utility};
 
 use crate::{DType, Result, Tensor};
 
@@ -150,6 +150,8 @@ pub const FAMILIES: &[&[OpInfo]] = &[
     gather::OPS,
     select::OPS,
     advanced::OPS,
+    utility::OPS,
+    products::OPS,
 ];
 
 /// Every public op of the engine, family by family.

@@ -2,3 +2,4 @@
 
 pub mod addmm;
 pub mod matmul;
+pub mod products;

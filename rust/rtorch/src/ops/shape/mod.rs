@@ -3,3 +3,4 @@
 pub mod indexing;
 pub mod join;
 pub mod movement;
+pub mod utility;

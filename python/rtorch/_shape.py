@@ -1,0 +1,565 @@
+"""Shape and numeric utilities that PyTorch composes from other ops (its CompositeImplicit
+ones): einsum, tensordot, kron, meshgrid, cartesian_prod, atleast_*d, diff, fliplr/flipud,
+diagflat, and the Python faces of cross and cdist. Each is engine ops end to end, so its
+autograd graph is those ops' nodes, as in PyTorch.
+
+The ops PyTorch records as one node (repeat, roll, rot90, tril/triu, diag, diag_embed,
+trace, block_diag, linalg.cross, cdist) are engine ops (`ops/shape/utility.rs`,
+`ops/linalg/products.rs`)."""
+
+import warnings
+
+from . import _C
+from ._C import Tensor, block_diag, tril_indices, triu_indices
+
+__all__ = [
+    "atleast_1d",
+    "atleast_2d",
+    "atleast_3d",
+    "block_diag",
+    "cartesian_prod",
+    "cdist",
+    "cross",
+    "diagflat",
+    "diff",
+    "einsum",
+    "fliplr",
+    "flipud",
+    "kron",
+    "meshgrid",
+    "tensordot",
+    "tile",
+    "tril_indices",
+    "triu_indices",
+]
+
+# ---------------------------------------------------------------- cross, cdist
+
+_cross_warned = False
+
+
+def cross(input, other, dim=None, *, out=None):
+    """cross(input, other, dim=None, *, out=None) -> Tensor
+
+    The cross product of 3-vectors along ``dim``. Without ``dim`` the first dim of size 3
+    of ``input`` is used, with PyTorch's deprecation warning (once per process); prefer
+    ``rtorch.linalg.cross``, whose default is the last dim.
+    """
+    global _cross_warned
+    for pos, (name, value) in enumerate((("input", input), ("other", other)), 1):
+        if not isinstance(value, Tensor):
+            raise TypeError(
+                f"cross(): argument '{name}' (position {pos}) must be Tensor, not "
+                f"{type(value).__name__}"
+            )
+    if dim is None:
+        if not _cross_warned:
+            _cross_warned = True
+            warnings.warn(
+                "Using torch.cross without specifying the dim arg is deprecated.\n"
+                "Please either pass the dim explicitly or simply use torch.linalg.cross.\n"
+                "The default value of dim will change to agree with that of linalg.cross "
+                "in a future release.",
+                UserWarning,
+                stacklevel=2,
+            )
+        dim = next((d for d, s in enumerate(input.shape) if s == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input")
+    return _C._linalg.linalg_cross(input, other, dim=dim, out=out)
+
+
+_COMPUTE_MODES = (
+    None,
+    "use_mm_for_euclid_dist_if_necessary",
+    "use_mm_for_euclid_dist",
+    "donot_use_mm_for_euclid_dist",
+)
+
+
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    """cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary') -> Tensor
+
+    The p-norm distance between each row of ``x1`` (``[B, P, M]``) and each row of
+    ``x2`` (``[B, R, M]``): ``[B, P, R]``. ``compute_mode`` is checked and accepted;
+    rtorch always takes the direct difference (never the matrix-product shortcut),
+    which is the more accurate of PyTorch's two paths.
+    """
+    if compute_mode not in _COMPUTE_MODES:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    return _C._cdist(x1, x2, float(p))
+
+
+# ---------------------------------------------------------------- einsum
+
+
+def _einsum_terms(equation, operands):
+    """(input terms, output term or None): each term a list of labels, '...' one item."""
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+
+    def parse(term, what):
+        labels, i = [], 0
+        while i < len(term):
+            c = term[i]
+            if c == ".":
+                if term[i : i + 3] != "..." or "..." in labels:
+                    raise RuntimeError(
+                        f"einsum(): found '.' for {what} that is not part of any ellipsis"
+                    )
+                labels.append("...")
+                i += 3
+                continue
+            if not c.isalpha() or not c.isascii():
+                raise RuntimeError(
+                    f"einsum(): invalid subscript given at index {i} in the equation string, "
+                    "subscripts must be in [a-zA-Z]"
+                )
+            labels.append(c)
+            i += 1
+        return labels
+
+    terms = lhs.split(",")
+    if len(operands) > len(terms):
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation")
+    if len(operands) < len(terms):
+        raise RuntimeError("einsum(): fewer operands were provided than specified in the equation")
+    ins = [parse(t, f"operand {i}") for i, t in enumerate(terms)]
+    out = parse(rhs, "the output") if arrow else None
+    return ins, out
+
+
+def einsum(equation, *operands):
+    """einsum(equation, *operands) -> Tensor
+
+    Sums the product of the operands over the subscripts the equation leaves out, in
+    Einstein notation: ``'ij,jk->ik'`` is a matrix product, ``'ii->i'`` a diagonal,
+    ``'...ij->...ji'`` a batched transpose. Without ``->`` the output is the ellipsis
+    dims then the subscripts seen once, in alphabetical order. The operands may be given
+    as one list. Each pair of operands is contracted by one ``bmm``.
+    """
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    if not operands:
+        raise RuntimeError("einsum(): must provide at least one operand")
+    ins, out = _einsum_terms(equation, operands)
+
+    # Each operand's dims as labels: the ellipsis becomes ('...', k) labels aligned to
+    # the right, so they broadcast like NumPy's trailing dims.
+    ell = 0
+    for i, (term, op) in enumerate(zip(ins, operands)):
+        named = len([lab for lab in term if lab != "..."])
+        if "..." in term:
+            ell = max(ell, op.dim() - named)
+            if op.dim() < named:
+                raise RuntimeError(
+                    f"einsum(): the number of subscripts in the equation ({named}) is more than "
+                    f"the number of dimensions ({op.dim()}) for operand {i}"
+                )
+        elif op.dim() != named:
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation ({named}) does not match "
+                f"the number of dimensions ({op.dim()}) for operand {i} and no ellipsis was given"
+            )
+    ell_labels = [("...", k) for k in range(ell)]
+    tensors, labels = [], []
+    for i, (term, op) in enumerate(zip(ins, operands)):
+        labs = []
+        for lab in term:
+            if lab == "...":
+                e = op.dim() - (len(term) - 1)
+                labs.extend(ell_labels[ell - e :])
+            else:
+                labs.append(lab)
+        op, labs = _einsum_diagonals(op, labs, i)
+        tensors.append(op)
+        labels.append(labs)
+
+    sizes = {}
+    for i, (op, labs) in enumerate(zip(tensors, labels)):
+        for lab, s in zip(labs, op.shape):
+            seen = sizes.get(lab, 1)
+            if s != 1 and seen != 1 and s != seen:
+                name = "..." if isinstance(lab, tuple) else lab
+                raise RuntimeError(
+                    f"einsum(): subscript {name} has size {s} for operand {i} which does not "
+                    f"broadcast with previously seen size {seen}"
+                )
+            if s != 1:
+                sizes[lab] = s
+            else:
+                sizes.setdefault(lab, 1)
+
+    if out is None:
+        # Counted in the equation as written: a label repeated within one operand is
+        # summed too ('ii' is the trace).
+        counts = {}
+        for term in ins:
+            for lab in term:
+                counts[lab] = counts.get(lab, 0) + 1
+        once = sorted(lab for lab, c in counts.items() if c == 1 and isinstance(lab, str))
+        out_labels = ell_labels + once
+    else:
+        out_labels, seen_out = [], set()
+        every = {lab for labs in labels for lab in labs}
+        for lab in out:
+            if lab == "...":
+                out_labels.extend(ell_labels)
+                continue
+            if lab in seen_out:
+                raise RuntimeError(
+                    f"einsum(): output subscript {lab} appears more than once in the output"
+                )
+            if lab not in every:
+                raise RuntimeError(
+                    f"einsum(): output subscript {lab} does not appear in the equation for any "
+                    "input operand"
+                )
+            seen_out.add(lab)
+            out_labels.append(lab)
+
+    result, res_labels = tensors[0], labels[0]
+    for k in range(1, len(tensors)):
+        later = set(out_labels).union(*(set(labs) for labs in labels[k + 1 :]))
+        result, res_labels = _contract(result, res_labels, tensors[k], labels[k], later, sizes)
+    # What is left and not in the output is summed; then the output order.
+    gone = [d for d, lab in enumerate(res_labels) if lab not in out_labels]
+    if gone:
+        result = result.sum(gone)
+        res_labels = [lab for lab in res_labels if lab in out_labels]
+    shape = [sizes.get(lab, 1) for lab in res_labels]
+    if list(result.shape) != shape:
+        result = result.expand(shape)
+    return result.permute([res_labels.index(lab) for lab in out_labels])
+
+
+def _einsum_diagonals(op, labs, i):
+    """A label repeated within one operand takes that operand's diagonal."""
+    labs = list(labs)
+    while True:
+        dup = next((lab for k, lab in enumerate(labs) if lab in labs[:k]), None)
+        if dup is None:
+            return op, labs
+        a = labs.index(dup)
+        b = labs.index(dup, a + 1)
+        if op.shape[a] != op.shape[b]:
+            raise RuntimeError(
+                f"einsum(): subscript {dup} is repeated for operand {i} but the sizes don't "
+                f"match, {op.shape[a]} != {op.shape[b]}"
+            )
+        op = op.diagonal(0, a, b)
+        labs = [lab for k, lab in enumerate(labs) if k not in (a, b)] + [dup]
+
+
+def _contract(a, la, b, lb, keep, sizes):
+    """a (labels la) times b (labels lb), summed over the shared labels not in `keep`, as
+    one bmm: [batch, a-only, summed] @ [batch, summed, b-only]."""
+    # Labels only one side has and nobody needs later are summed first.
+    for t_is_a in (True, False):
+        t, lt, other = (a, la, lb) if t_is_a else (b, lb, la)
+        gone = [d for d, lab in enumerate(lt) if lab not in keep and lab not in other]
+        if gone:
+            t = t.sum(gone)
+            lt = [lab for lab in lt if lab not in [lt[d] for d in gone]]
+        if t_is_a:
+            a, la = t, lt
+        else:
+            b, lb = t, lt
+    batch = [lab for lab in la if lab in lb and lab in keep]
+    summed = [lab for lab in la if lab in lb and lab not in keep]
+    a_only = [lab for lab in la if lab not in lb]
+    b_only = [lab for lab in lb if lab not in la]
+
+    def arranged(t, lt, order):
+        # Size-1 dims of a label the other side has at full size are expanded (views).
+        t = t.permute([lt.index(lab) for lab in order])
+        return t.expand([sizes.get(lab, 1) for lab in order])
+
+    def numel(labs):
+        n = 1
+        for lab in labs:
+            n *= sizes.get(lab, 1)
+        return n
+
+    nb, m, k, n = numel(batch), numel(a_only), numel(summed), numel(b_only)
+    a3 = arranged(a, la, batch + a_only + summed).reshape(nb, m, k)
+    b3 = arranged(b, lb, batch + summed + b_only).reshape(nb, k, n)
+    out = a3.bmm(b3)
+    shape = [sizes.get(lab, 1) for lab in batch + a_only + b_only]
+    return out.reshape(shape), batch + a_only + b_only
+
+
+# ---------------------------------------------------------------- tensordot, kron
+
+
+def tensordot(a, b, dims=2, out=None):
+    """tensordot(a, b, dims=2, out=None) -> Tensor
+
+    Sums ``a * b`` over pairs of dims: the last ``dims`` dims of ``a`` with the first
+    ``dims`` of ``b`` (an int), or the dims listed in ``dims = (dims_a, dims_b)``.
+    """
+    if isinstance(dims, Tensor):
+        dims = dims.tolist()
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > min(a.dim(), b.dim()):
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+        da, db = list(range(-dims, 0)), list(range(dims))
+    else:
+        if len(dims) != 2:
+            raise RuntimeError("tensordot expects dims to be a pair of lists or ints")
+        da, db = ([d] if isinstance(d, int) else list(d) for d in dims)
+    if len(da) != len(db):
+        raise RuntimeError("both dimension lists should have same length")
+    wa = [d % a.dim() if a.dim() else d for d in da]
+    wb = [d % b.dim() if b.dim() else d for d in db]
+    for x, y, ga, gb in zip(wa, wb, da, db):
+        if a.shape[x] != b.shape[y]:
+            raise RuntimeError(
+                f"contracted dimensions need to match, but first has size {a.shape[x]} in dim "
+                f"{ga} and second has size {b.shape[y]} in dim {gb}"
+            )
+    free_a = [d for d in range(a.dim()) if d not in wa]
+    free_b = [d for d in range(b.dim()) if d not in wb]
+    k = 1
+    for d in wa:
+        k *= a.shape[d]
+    m = 1
+    for d in free_a:
+        m *= a.shape[d]
+    n = 1
+    for d in free_b:
+        n *= b.shape[d]
+    a2 = a.permute(free_a + wa).reshape(m, k)
+    b2 = b.permute(wb + free_b).reshape(k, n)
+    res = a2.mm(b2).reshape([a.shape[d] for d in free_a] + [b.shape[d] for d in free_b])
+    if out is not None:
+        return _write_out(out, res)
+    return res
+
+
+def _write_out(out, res):
+    # A composite's `out=`: the result copied in, in the shape it has.
+    if tuple(out.shape) != tuple(res.shape):
+        out.data = _C.empty(res.shape, dtype=out.dtype)
+    return out.copy_(res)
+
+
+def kron(input, other, *, out=None):
+    """kron(input, other, *, out=None) -> Tensor
+
+    The Kronecker product: block ``i`` of the result is ``input[i] * other``, over every
+    dim (the shorter shape padded with leading ones).
+    """
+    nd = max(input.dim(), other.dim())
+    sa = [1] * (nd - input.dim()) + list(input.shape)
+    sb = [1] * (nd - other.dim()) + list(other.shape)
+    a = input.reshape([v for s in sa for v in (s, 1)])
+    b = other.reshape([v for s in sb for v in (1, s)])
+    res = (a * b).reshape([x * y for x, y in zip(sa, sb)])
+    if out is not None:
+        return _write_out(out, res)
+    return res
+
+
+# ---------------------------------------------------------------- grids
+
+
+def _tensor_args(tensors):
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        return tuple(tensors[0])
+    return tensors
+
+
+def meshgrid(*tensors, indexing=None):
+    """meshgrid(*tensors, indexing=None) -> tuple of Tensors
+
+    Grids from 0-d or 1-d tensors: output ``i`` repeats ``tensors[i]`` along every other
+    dim. ``indexing='ij'`` puts input ``i`` on dim ``i``; ``'xy'`` swaps the first two
+    (Cartesian order). ``None`` means ``'ij'``, with PyTorch's warning.
+    """
+    tensors = _tensor_args(tensors)
+    if indexing is None:
+        warnings.warn(
+            "torch.meshgrid: in an upcoming release, it will be required to pass the "
+            "indexing argument.",
+            UserWarning,
+            stacklevel=2,
+        )
+        indexing = "ij"
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(
+            f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}'
+        )
+    for t in tensors:
+        if t.dim() > 1:
+            raise RuntimeError(
+                "torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: "
+                f"{t.dim()}D tensor of shape {list(t.shape)}"
+            )
+        if t.dtype != tensors[0].dtype:
+            raise RuntimeError(
+                "torch.meshgrid: Expected all tensors in the tensor list to have the same dtype."
+            )
+    n = len(tensors)
+    pos = list(range(n))
+    if indexing == "xy" and n >= 2:
+        pos[0], pos[1] = 1, 0
+    shape = [0] * n
+    for t, p in zip(tensors, pos):
+        shape[p] = t.numel()
+    grids = []
+    for t, p in zip(tensors, pos):
+        view = [1] * n
+        view[p] = -1
+        grids.append(t.view(view).expand(shape))
+    return tuple(grids)
+
+
+def cartesian_prod(*tensors):
+    """cartesian_prod(*tensors) -> Tensor
+
+    Every combination of one element from each 1-d tensor, one per row (a single tensor
+    is returned as it is).
+    """
+    tensors = _tensor_args(tensors)
+    for t in tensors:
+        if t.dim() != 1:
+            raise RuntimeError(f"Expect a 1D vector, but got shape {list(t.shape)}")
+    if len(tensors) == 1:
+        return tensors[0]
+    grids = meshgrid(*tensors, indexing="ij")
+    return _C.stack([g.flatten() for g in grids], 1)
+
+
+def _atleast(tensors, fix, name):
+    if len(tensors) == 1:
+        if isinstance(tensors[0], (list, tuple)):
+            return tuple(fix(t) for t in tensors[0])
+        return fix(tensors[0])
+    return tuple(fix(t) for t in tensors)
+
+
+def _as_tensor(t):
+    return t if isinstance(t, Tensor) else _C.tensor(t)
+
+
+def atleast_1d(*tensors):
+    """atleast_1d(*tensors) -> Tensor or tuple of Tensors
+
+    Each input with at least one dim (a 0-d tensor becomes shape ``[1]``).
+    """
+
+    def fix(t):
+        t = _as_tensor(t)
+        return t.reshape(1) if t.dim() == 0 else t
+
+    return _atleast(tensors, fix, "atleast_1d")
+
+
+def atleast_2d(*tensors):
+    """atleast_2d(*tensors) -> Tensor or tuple of Tensors
+
+    Each input with at least two dims (a vector becomes one row).
+    """
+
+    def fix(t):
+        t = _as_tensor(t)
+        if t.dim() == 0:
+            return t.reshape(1, 1)
+        return t.unsqueeze(0) if t.dim() == 1 else t
+
+    return _atleast(tensors, fix, "atleast_2d")
+
+
+def atleast_3d(*tensors):
+    """atleast_3d(*tensors) -> Tensor or tuple of Tensors
+
+    Each input with at least three dims (a vector ``[n]`` becomes ``[1, n, 1]``, a
+    matrix ``[m, n]`` becomes ``[m, n, 1]``).
+    """
+
+    def fix(t):
+        t = _as_tensor(t)
+        if t.dim() == 0:
+            return t.reshape(1, 1, 1)
+        if t.dim() == 1:
+            return t.unsqueeze(0).unsqueeze(-1)
+        return t.unsqueeze(-1) if t.dim() == 2 else t
+
+    return _atleast(tensors, fix, "atleast_3d")
+
+
+# ---------------------------------------------------------------- diff, flips, diagflat
+
+
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """diff(input, n=1, dim=-1, prepend=None, append=None) -> Tensor
+
+    The ``n``-th forward difference along ``dim`` (``out[i] = input[i + 1] - input[i]``,
+    ``n`` times; a logical xor for bool), after ``prepend`` and ``append`` are joined on.
+    """
+    if input.dim() == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    parts = [p for p in (prepend, input, append) if p is not None]
+    for p in parts:
+        if p.dim() != input.dim():
+            raise RuntimeError("diff expects prepend or append to be the same dimension as input")
+    x = _C.cat(parts, dim) if len(parts) > 1 else input
+    for _ in range(n):
+        length = x.shape[dim]
+        if length == 0:
+            break
+        hi, lo = x.narrow(dim, 1, length - 1), x.narrow(dim, 0, length - 1)
+        x = hi.logical_xor(lo) if x.dtype == _C.bool else hi - lo
+    return x
+
+
+def fliplr(input):
+    """fliplr(input) -> Tensor
+
+    ``input`` flipped left to right (dim 1 reversed); at least 2-d.
+    """
+    if input.dim() < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return input.flip(1)
+
+
+def flipud(input):
+    """flipud(input) -> Tensor
+
+    ``input`` flipped up to down (dim 0 reversed); at least 1-d.
+    """
+    if input.dim() < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return input.flip(0)
+
+
+def diagflat(input, offset=0):
+    """diagflat(input, offset=0) -> Tensor
+
+    ``input`` flattened, laid on the ``offset`` diagonal of a square zero matrix.
+    """
+    return input.contiguous().view(-1).diag_embed(offset)
+
+
+# `torch.tile(input, dims)` is the method (not a registry op, so not made a function by
+# `__init__`).
+tile = Tensor.tile
+
+_METHODS = {
+    "cross": cross,
+    "diff": diff,
+    "fliplr": fliplr,
+    "flipud": flipud,
+    "diagflat": diagflat,
+    "kron": kron,
+}
+for _name, _fn in _METHODS.items():
+    setattr(Tensor, _name, _fn)
+del _name, _fn

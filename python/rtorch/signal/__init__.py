@@ -1,0 +1,5 @@
+"""`rtorch.signal`: signal-processing helpers (``windows``)."""
+
+from . import windows
+
+__all__ = ["windows"]

@@ -1,0 +1,218 @@
+//! Vector products and distances: `linalg.cross` and `cdist`, each one node as in PyTorch
+//! (LinalgCrossBackward0, CdistBackward0), composed of engine ops without history.
+
+use crate::autograd::{expose_saved, needs_grad, no_grad, record, Saved, SavedTensor};
+use crate::layout::{broadcast_shapes, shape_str, wrap_dim};
+use crate::ops::movement::{expand, unsqueeze};
+use crate::ops::utility::roll;
+use crate::ops::{binary, pointwise, reduce, unary, Kind, OpInfo};
+use crate::{ensure, Result, Scalar, Tensor};
+
+/// This family's entries in the op registry (see `ops::FAMILIES`).
+pub const OPS: &[OpInfo] = &[
+    OpInfo::inputs("cross", Kind::Blas, &[&[2, 3], &[2, 3]], |t| {
+        linalg_cross(&t[0], &t[1], 1)
+    })
+    .differentiable(),
+    OpInfo::inputs("cdist", Kind::Blas, &[&[3, 2], &[4, 2]], |t| {
+        cdist(&t[0], &t[1], 2.0)
+    })
+    .differentiable(),
+];
+
+/// `linalg.cross(a, b, dim)`: the 3-vector cross product along `dim`, inputs broadcast.
+/// With `a'` = `a` rolled by -1 along `dim` and `a''` by -2: `a' * b'' - a'' * b'`.
+pub fn linalg_cross(a: &Tensor, b: &Tensor, dim: i64) -> Result<Tensor> {
+    ensure!(
+        a.ndim() == b.ndim(),
+        runtime,
+        "linalg.cross: inputs must have the same number of dimensions."
+    );
+    let d = wrap_dim(dim, a.ndim())?;
+    ensure!(
+        a.ndim() > 0 && a.shape()[d] == 3 && b.shape()[d] == 3,
+        runtime,
+        "linalg.cross: inputs dimension {dim} must have length 3. Got {} and {}",
+        a.shape().get(d).copied().unwrap_or(1),
+        b.shape().get(d).copied().unwrap_or(1)
+    );
+    let shape = broadcast_shapes(a.shape(), b.shape())?;
+    // No promotion: PyTorch's cross kernel wants one dtype.
+    ensure!(
+        a.dtype() == b.dtype(),
+        runtime,
+        "expected scalar type {} but found {}",
+        a.dtype().scalar_name(),
+        b.dtype().scalar_name()
+    );
+    if a.dtype() == crate::DType::Bool {
+        return Err(crate::ops::unsupported("cross", a.dtype()));
+    }
+    let (a_shape, b_shape) = (a.dims(), b.dims());
+    let out = no_grad(|| {
+        let (a, b) = (expand(a, &shape)?, expand(b, &shape)?);
+        let r = |t: &Tensor, s: i64| roll(t, &[s], &[d as i64]);
+        binary::sub(
+            &binary::mul(&r(&a, -1)?, &r(&b, -2)?)?,
+            &binary::mul(&r(&a, -2)?, &r(&b, -1)?)?,
+        )
+    })?;
+    if !needs_grad(&[a, b]) {
+        return Ok(out);
+    }
+    // Each operand is kept only for the other's gradient, as PyTorch keeps them.
+    let keep = |t: &Tensor, other: &Tensor| -> Result<Option<SavedTensor>> {
+        other
+            .requires_grad()
+            .then(|| SavedTensor::input(t))
+            .transpose()
+    };
+    let (sa, sb) = (keep(a, b)?, keep(b, a)?);
+    let saved = vec![
+        ("dim", Saved::int(dim)),
+        ("other", sb.clone().into()),
+        ("self", sa.clone().into()),
+    ];
+    let node = record("LinalgCrossBackward0", &[a, b], &[&out], move |ctx, g| {
+        let ga = match (&sb, ctx.needs(0)) {
+            (Some(sb), true) => Some(reduce::sum_to_shape(
+                &linalg_cross(&sb.unpack(ctx)?, &g[0], dim)?,
+                &a_shape,
+            )?),
+            _ => None,
+        };
+        let gb = match (&sa, ctx.needs(1)) {
+            (Some(sa), true) => Some(reduce::sum_to_shape(
+                &linalg_cross(&g[0], &sa.unpack(ctx)?, dim)?,
+                &b_shape,
+            )?),
+            _ => None,
+        };
+        Ok(vec![ga, gb])
+    });
+    expose_saved(&node, || saved);
+    Ok(out)
+}
+
+/// `cdist(x1, x2, p)`: the p-norm distance between each row of `x1` and each row of `x2`
+/// (`[..., r1, m]` and `[..., r2, m]` give `[..., r1, r2]`, batch dims broadcast).
+pub fn cdist(x1: &Tensor, x2: &Tensor, p: f64) -> Result<Tensor> {
+    for (t, name) in [(x1, "X1"), (x2, "X2")] {
+        ensure!(
+            t.ndim() >= 2,
+            runtime,
+            "cdist only supports at least 2D tensors, {name} got: {}D",
+            t.ndim()
+        );
+        ensure!(
+            t.dtype().is_floating_point(),
+            runtime,
+            "cdist only supports floating-point dtypes, {name} got: {}",
+            t.dtype().scalar_name()
+        );
+    }
+    for t in [x1, x2] {
+        if !matches!(t.dtype(), crate::DType::F32 | crate::DType::F64) {
+            return Err(crate::ops::unsupported("cdist", t.dtype()));
+        }
+    }
+    let (c1, c2) = (x1.shape()[x1.ndim() - 1], x2.shape()[x2.ndim() - 1]);
+    ensure!(
+        c1 == c2,
+        runtime,
+        "X1 and X2 must have the same number of columns. X1: {c1} X2: {c2}"
+    );
+    ensure!(
+        p >= 0.0,
+        runtime,
+        "cdist only supports non-negative p values"
+    );
+    ensure!(
+        x1.dtype() == x2.dtype(),
+        runtime,
+        "cdist: X1 and X2 must have the same dtype, got {} and {}",
+        x1.dtype().scalar_name(),
+        x2.dtype().scalar_name()
+    );
+    let b1 = &x1.shape()[..x1.ndim() - 2];
+    let b2 = &x2.shape()[..x2.ndim() - 2];
+    ensure!(
+        broadcast_shapes(b1, b2).is_ok(),
+        runtime,
+        "cdist: the batch dims {} and {} cannot be broadcast",
+        shape_str(b1),
+        shape_str(b2)
+    );
+    let (s1, s2) = (x1.dims(), x2.dims());
+    let out = no_grad(|| {
+        let diff = pairwise_diff(x1, x2)?;
+        reduce::vector_norm(&diff, p, Some(&[-1]), false)
+    })?;
+    if needs_grad(&[x1, x2]) {
+        let (k1, k2) = (SavedTensor::input(x1)?, SavedTensor::input(x2)?);
+        let kr = SavedTensor::output(&out, 0);
+        let saved = vec![
+            ("p", Saved::scalar(Scalar::Float(p))),
+            ("result", kr.clone().into()),
+            ("x1", k1.clone().into()),
+            ("x2", k2.clone().into()),
+        ];
+        let node = record("CdistBackward0", &[x1, x2], &[&out], move |ctx, g| {
+            let (x1, x2, dist) = (k1.unpack(ctx)?, k2.unpack(ctx)?, kr.unpack(ctx)?);
+            let diff = pairwise_diff(&x1, &x2)?;
+            let w = binary::mul(&unsqueeze(&g[0], -1)?, &norm_grad(&diff, &dist, p)?)?;
+            let g1 = reduce::sum(&w, Some(&[-2]), false, None)?;
+            let g2 = unary::neg(&reduce::sum(&w, Some(&[-3]), false, None)?)?;
+            Ok(vec![
+                Some(reduce::sum_to_shape(&g1, &s1)?),
+                Some(reduce::sum_to_shape(&g2, &s2)?),
+            ])
+        });
+        expose_saved(&node, || saved);
+    }
+    Ok(out)
+}
+
+/// `x1[..., i, None, :] - x2[..., None, j, :]`: `[..., r1, r2, m]`.
+fn pairwise_diff(x1: &Tensor, x2: &Tensor) -> Result<Tensor> {
+    binary::sub(&unsqueeze(x1, -2)?, &unsqueeze(x2, -3)?)
+}
+
+/// d ||diff||_p / d diff, given the distances: zero where the distance is zero (and, for
+/// p < 1, where a component is zero), as PyTorch's cdist backward defines it.
+fn norm_grad(diff: &Tensor, dist: &Tensor, p: f64) -> Result<Tensor> {
+    let zero = diff.new_zeros(&[], diff.dtype())?;
+    let dist = unsqueeze(dist, -1)?;
+    let dist_zero = binary::eq(&dist, &zero)?;
+    if p == 0.0 {
+        return binary::mul(diff, &zero);
+    }
+    if p == 1.0 {
+        return unary::sign(diff);
+    }
+    if p.is_infinite() {
+        let at_max = binary::eq(&unary::abs(diff)?, &dist)?;
+        return binary::mul(
+            &unary::sign(diff)?,
+            &crate::ops::cast::to_dtype(&at_max, diff.dtype())?,
+        );
+    }
+    let one = crate::ops::factory::full(&[], Scalar::Float(1.0), diff.dtype(), diff.device())?;
+    let safe = pointwise::where_(&dist_zero, &one, &dist)?;
+    let w = if p == 2.0 {
+        binary::div(diff, &safe)?
+    } else {
+        let e = Scalar::Float(p - 1.0);
+        let num = binary::mul(
+            &unary::sign(diff)?,
+            &binary::pow_scalar(&unary::abs(diff)?, e)?,
+        )?;
+        let w = binary::div(&num, &binary::pow_scalar(&safe, e)?)?;
+        if p < 1.0 {
+            pointwise::where_(&binary::eq(diff, &zero)?, &zero, &w)?
+        } else {
+            w
+        }
+    };
+    pointwise::where_(&dist_zero, &zero, &w)
+}
