@@ -16,8 +16,8 @@
 //!   half types draw 16 per block (computed in float, then rounded); if n % 16 != 0 the last
 //!   16 outputs are recomputed from 16 fresh uniforms. Otherwise (n < 16 or
 //!   non-contiguous) one double normal at a time, the second Box-Muller value cached in
-//!   the generator. torch's float32 block uses AVX2 polynomial log/sin/cos where this uses
-//!   libm, so float32 normals may differ in the last 1-2 ulps (16% / 3% of values).
+//!   the generator. The float32 block (also used by half types) rounds as torch's does on
+//!   the same CPU: NOTE [ Torch's float32 Box-Muller ] in `backend/cpu/box_muller.rs`.
 //! - `random_()`: `w % (max + 1)` per dtype (64-bit words for int64/float64, 2^digits + 1
 //!   for floats, `w & 1` for bool); `random_(from, to)`: `w % (to - from) + from`, with a
 //!   64-bit word when the range is >= 2^28 (any dtype).
