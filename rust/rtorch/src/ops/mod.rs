@@ -15,7 +15,7 @@ pub mod inplace;
 pub mod out;
 pub mod view_grad;
 
-pub use creation::{factory, sampling};
+pub use creation::{distributions, factory, sampling};
 pub use elementwise::{binary, cast, foreach, pointwise, unary};
 pub use linalg::{addmm, matmul};
 pub use reduction::{moments, reduce, scan, softmax};

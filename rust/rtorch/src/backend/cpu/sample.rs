@@ -35,7 +35,49 @@ pub fn run(k: SampleKernel<'_>, t: &Tensor, s: &mut GenState) -> Result<()> {
                 fill_in_order::<T>(t, |i| T::from_bool(uniform24(s) < probs[i] as f32))
             }
         }),
+        // torch draws these in double and casts once (`static_cast<scalar_t>`).
+        SampleKernel::Exponential(lambda) => {
+            let scale = -1.0 / lambda;
+            double_draws(t, "exponential_cpu", || scale * (-uniform53(s)).ln_1p())
+        }
+        SampleKernel::Cauchy { median, sigma } => double_draws(t, "cauchy_cpu", || {
+            median + sigma * (std::f64::consts::PI * (uniform53(s) - 0.5)).tan()
+        }),
+        SampleKernel::LogNormal { mean, std } => double_draws(t, "log_normal_cpu", || {
+            s.normal_f64().mul_add(std, mean).exp()
+        }),
+        SampleKernel::Geometric(p) => {
+            let denom = (-p).ln_1p();
+            dispatch!(
+                INTEGRAL | FLOAT,
+                t.dtype(),
+                T,
+                {
+                    fill_in_order::<T>(t, |_| {
+                        let k = (uniform53(s).ln() / denom).ceil();
+                        // Integers: C++'s double -> int conversion keeps the low bits.
+                        if T::DTYPE.is_floating_point() {
+                            T::elem_from_f64(k)
+                        } else {
+                            T::from_i64(k as i64)
+                        }
+                    })
+                },
+                Err(crate::ops::unsupported("geometric_cpu", t.dtype()))
+            )
+        }
     }
+}
+
+/// Fills a float tensor with `draw()`s rounded to its dtype, in torch's visiting order.
+fn double_draws(t: &Tensor, kernel: &str, mut draw: impl FnMut() -> f64) -> Result<()> {
+    dispatch!(
+        FLOAT,
+        t.dtype(),
+        T,
+        { fill_in_order::<T>(t, |_| T::elem_from_f64(draw())) },
+        Err(crate::ops::unsupported(kernel, t.dtype()))
+    )
 }
 
 /// Dims of a tensor, outermost first, in the order TensorIterator visits them: sorted by

@@ -34,7 +34,7 @@ use crate::random::{default_generator, GenState, Generator};
 use crate::{dispatch, ensure, DType, Result, Tensor};
 use half::{bf16, f16};
 
-fn gen_or_default(g: Option<&Generator>) -> Generator {
+pub(crate) fn gen_or_default(g: Option<&Generator>) -> Generator {
     g.cloned().unwrap_or_else(|| default_generator().clone())
 }
 
@@ -68,7 +68,7 @@ fn digits(dtype: DType) -> u32 {
 /// Runs a sampler as the in-place op `op` on `t`: straight into `t` when no autograd is
 /// involved, else through `inplace::apply` (the history becomes `node`, whose gradient is
 /// zero) with a buffer laid out like `t`, so the visiting order is the same.
-fn sample_into(
+pub(crate) fn sample_into(
     t: &Tensor,
     op: &str,
     node: &str,
