@@ -7,6 +7,7 @@ import warnings
 
 from . import _C
 from ._C import Tensor
+from ._random import METHODS as _RANDOM_METHODS
 
 
 def _repr(self, *, tensor_contents=None):
@@ -549,6 +550,7 @@ _METHODS = {
     "layout": property(lambda self: __import__("rtorch").strided),
 }
 
+_METHODS.update(_RANDOM_METHODS)
 for _name, _value in _METHODS.items():
     setattr(Tensor, _name, _value)
 for _name in _GENERIC_INPLACE:

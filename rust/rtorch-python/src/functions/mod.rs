@@ -2,6 +2,7 @@
 //! family; this file holds the argument helpers they share and registers them all.
 
 mod creation;
+mod distributions;
 mod joining;
 pub mod number;
 pub mod random;
@@ -59,6 +60,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     joining::register(m)?;
     runtime::register(m)?;
     random::register(m)?;
+    distributions::register(m)?;
     number::register(m)?;
     shape::register(m)?;
     crate::add_functions!(

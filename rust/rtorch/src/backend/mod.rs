@@ -468,6 +468,20 @@ pub enum SampleKernel<'a> {
         probs: &'a [f64],
         double: bool,
     },
+    /// `-log1p(-u) / lambda` from a 53-bit uniform, in double, then rounded.
+    Exponential(f64),
+    /// `ceil(log(u) / log1p(-p))` from a 53-bit uniform (any real dtype).
+    Geometric(f64),
+    /// `median + sigma * tan(pi * (u - 0.5))` from a 53-bit uniform.
+    Cauchy {
+        median: f64,
+        sigma: f64,
+    },
+    /// `exp` of a double normal (the generator's cached one first).
+    LogNormal {
+        mean: f64,
+        std: f64,
+    },
 }
 
 impl SampleKernel<'_> {
@@ -477,6 +491,10 @@ impl SampleKernel<'_> {
             SampleKernel::Normal { .. } => "normal_",
             SampleKernel::Random { .. } | SampleKernel::Random64 => "random_",
             SampleKernel::Bernoulli(_) | SampleKernel::BernoulliTensor { .. } => "bernoulli_",
+            SampleKernel::Exponential(_) => "exponential_",
+            SampleKernel::Geometric(_) => "geometric_",
+            SampleKernel::Cauchy { .. } => "cauchy_",
+            SampleKernel::LogNormal { .. } => "log_normal_",
         }
     }
 }

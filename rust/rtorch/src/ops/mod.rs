@@ -16,7 +16,7 @@ pub mod inplace;
 pub mod out;
 pub mod view_grad;
 
-pub use creation::{factory, sampling};
+pub use creation::{distributions, factory, sampling};
 pub use elementwise::{binary, cast, foreach, pointwise, unary};
 pub use index::{advanced, gather, select};
 pub use linalg::{addmm, matmul, products};

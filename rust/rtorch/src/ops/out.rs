@@ -82,7 +82,7 @@ fn check_dtype(op: &str, result: DType, out: DType) -> Result<()> {
 }
 
 /// The C++ type PyTorch's messages name for `d` (argmax's out check prints these).
-fn cpp_type_name(d: DType) -> &'static str {
+pub(crate) fn cpp_type_name(d: DType) -> &'static str {
     match d {
         DType::Bool => "bool",
         DType::U8 => "unsigned char",

@@ -3,6 +3,7 @@
 //! (dtypes, broadcasting, derivatives) stay in `ops/`.
 
 pub mod binary;
+pub mod box_muller;
 pub mod copy;
 pub mod fill;
 pub mod gemm;

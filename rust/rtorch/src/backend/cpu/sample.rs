@@ -35,7 +35,49 @@ pub fn run(k: SampleKernel<'_>, t: &Tensor, s: &mut GenState) -> Result<()> {
                 fill_in_order::<T>(t, |i| T::from_bool(uniform24(s) < probs[i] as f32))
             }
         }),
+        // torch draws these in double and casts once (`static_cast<scalar_t>`).
+        SampleKernel::Exponential(lambda) => {
+            let scale = -1.0 / lambda;
+            double_draws(t, "exponential_cpu", || scale * (-uniform53(s)).ln_1p())
+        }
+        SampleKernel::Cauchy { median, sigma } => double_draws(t, "cauchy_cpu", || {
+            median + sigma * (std::f64::consts::PI * (uniform53(s) - 0.5)).tan()
+        }),
+        SampleKernel::LogNormal { mean, std } => double_draws(t, "log_normal_cpu", || {
+            s.normal_f64().mul_add(std, mean).exp()
+        }),
+        SampleKernel::Geometric(p) => {
+            let denom = (-p).ln_1p();
+            dispatch!(
+                INTEGRAL | FLOAT,
+                t.dtype(),
+                T,
+                {
+                    fill_in_order::<T>(t, |_| {
+                        let k = (uniform53(s).ln() / denom).ceil();
+                        // Integers: C++'s double -> int conversion keeps the low bits.
+                        if T::DTYPE.is_floating_point() {
+                            T::elem_from_f64(k)
+                        } else {
+                            T::from_i64(k as i64)
+                        }
+                    })
+                },
+                Err(crate::ops::unsupported("geometric_cpu", t.dtype()))
+            )
+        }
     }
+}
+
+/// Fills a float tensor with `draw()`s rounded to its dtype, in torch's visiting order.
+fn double_draws(t: &Tensor, kernel: &str, mut draw: impl FnMut() -> f64) -> Result<()> {
+    dispatch!(
+        FLOAT,
+        t.dtype(),
+        T,
+        { fill_in_order::<T>(t, |_| T::elem_from_f64(draw())) },
+        Err(crate::ops::unsupported(kernel, t.dtype()))
+    )
 }
 
 /// Dims of a tensor, outermost first, in the order TensorIterator visits them: sorted by
@@ -127,80 +169,18 @@ fn uniform53(s: &mut GenState) -> f64 {
     (s.random64() & ((1 << 53) - 1)) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
-/// NOTE [ Vectorised Box-Muller ]: float32 `normal_` transforms whole 16-blocks at a time
-/// with the SIMD log, sin and cos (NOTE [ SIMD f32 accuracy ]), as torch's vectorised
-/// path does with its own; values agree with the scalar formula below to an ulp or so,
-/// which the stream tests allow (torch's AVX2 kernels differ from libm the same way).
-/// Measured 4M float32, 1 thread, busy machine: 49.7 ms before, torch 14.2 ms.
-fn box_muller_blocks_f32(data: &mut [f32], mean: f32, std: f32) {
-    use super::simd::{map_f32, Cos, Log, Sin};
-    // 256 blocks at a time: the scratch stays in L1/L2; chunks run on the worker team
-    // (the draws themselves are sequential, the transform is not).
-    const PAIRS: usize = 2048;
-    let two_pi = (2.0 * std::f64::consts::PI) as f32;
-    let n = data.len();
-    let chunks = n.div_ceil(2 * PAIRS);
+/// Float32 normals for `data` (uniforms in place) 16-blocks at a time, on the worker team
+/// (the draws are sequential, the transform is not).
+fn normal_blocks_f32(data: &mut [f32], mean: f32, std: f32) {
+    const BLOCKS: usize = 256;
+    let n = data.len() / 16 * 16;
     let base = super::iter::SendPtr(data.as_mut_ptr());
-    crate::parallel::for_chunks(chunks, 2 * PAIRS * 8, |c0, c1| {
-        let mut scratch = vec![0f32; 5 * PAIRS];
-        let (u1, rest) = scratch.split_at_mut(PAIRS);
-        let (theta, rest) = rest.split_at_mut(PAIRS);
-        let (lg, rest) = rest.split_at_mut(PAIRS);
-        let (c, sn) = rest.split_at_mut(PAIRS);
-        for k in c0..c1 {
-            let (s, e) = (k * 2 * PAIRS, ((k + 1) * 2 * PAIRS).min(n));
-            // SAFETY: chunks [s, e) are disjoint parts of `data`.
-            let chunk = unsafe { std::slice::from_raw_parts_mut(base.at(s as isize), e - s) };
-            let pairs = chunk.len() / 2;
-            for (b, block) in chunk.chunks_exact(16).enumerate() {
-                for j in 0..8 {
-                    u1[8 * b + j] = 1.0 - block[j];
-                    theta[8 * b + j] = two_pi * block[j + 8];
-                }
-            }
-            map_f32::<Log>(&mut lg[..pairs], &u1[..pairs]);
-            map_f32::<Cos>(&mut c[..pairs], &theta[..pairs]);
-            map_f32::<Sin>(&mut sn[..pairs], &theta[..pairs]);
-            combine_f32(chunk, &lg[..pairs], &c[..pairs], &sn[..pairs], mean, std);
-        }
+    crate::parallel::for_chunks(n.div_ceil(16 * BLOCKS), 16 * BLOCKS * 8, |c0, c1| {
+        let (s, e) = (c0 * 16 * BLOCKS, (c1 * 16 * BLOCKS).min(n));
+        // SAFETY: chunks [s, e) are disjoint parts of `data`.
+        let chunk = unsafe { std::slice::from_raw_parts_mut(base.at(s as isize), e - s) };
+        super::box_muller::blocks(chunk, mean, std);
     });
-}
-
-/// `radius * cos * std + mean` (fused, as the scalar pair) into each block's halves;
-/// compiled again for AVX2+FMA, where `mul_add` is one instruction instead of a call.
-fn combine_f32(chunk: &mut [f32], lg: &[f32], c: &[f32], sn: &[f32], mean: f32, std: f32) {
-    #[inline(always)]
-    fn body(chunk: &mut [f32], lg: &[f32], c: &[f32], sn: &[f32], mean: f32, std: f32) {
-        for (b, block) in chunk.chunks_exact_mut(16).enumerate() {
-            for j in 0..8 {
-                let k = 8 * b + j;
-                let radius = (-2.0f32 * lg[k]).sqrt();
-                block[j] = (radius * c[k]).mul_add(std, mean);
-                block[j + 8] = (radius * sn[k]).mul_add(std, mean);
-            }
-        }
-    }
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2,fma")]
-    unsafe fn fma(chunk: &mut [f32], lg: &[f32], c: &[f32], sn: &[f32], mean: f32, std: f32) {
-        body(chunk, lg, c, sn, mean, std)
-    }
-    #[cfg(target_arch = "x86_64")]
-    if super::iter::isa() != super::iter::Isa::Baseline {
-        // SAFETY: the CPU has AVX2 and FMA.
-        return unsafe { fma(chunk, lg, c, sn, mean, std) };
-    }
-    body(chunk, lg, c, sn, mean, std)
-}
-
-/// One Box-Muller pair in float from uniforms `u[j]`, `u[j + 8]` (torch's float 16-block).
-fn box_muller_f32(a: f32, b: f32, mean: f32, std: f32) -> (f32, f32) {
-    let radius = (-2.0f32 * (1.0 - a).ln()).sqrt();
-    let theta = (2.0 * std::f64::consts::PI) as f32 * b;
-    (
-        (radius * theta.cos()).mul_add(std, mean),
-        (radius * theta.sin()).mul_add(std, mean),
-    )
 }
 
 fn uniform(t: &Tensor, from: f64, to: f64, s: &mut GenState) -> Result<()> {
@@ -294,15 +274,12 @@ fn normal(t: &Tensor, mean: f64, std: f64, s: &mut GenState) -> Result<()> {
             // or owned by the caller for the duration of the fill.
             let data = unsafe { std::slice::from_raw_parts_mut(t.cpu_ptr::<f32>()?, n) };
             data.iter_mut().for_each(|v| *v = uniform24(s));
-            let full = n / 16 * 16;
-            box_muller_blocks_f32(&mut data[..full], mean, std);
-            if full < n {
+            normal_blocks_f32(data, mean, std);
+            if !n.is_multiple_of(16) {
                 // The last block starts at n - 16 and is drawn afresh.
                 let d = &mut data[n - 16..];
                 d.iter_mut().for_each(|v| *v = uniform24(s));
-                for j in 0..8 {
-                    (d[j], d[j + 8]) = box_muller_f32(d[j], d[j + 8], mean, std);
-                }
+                super::box_muller::blocks(d, mean, std);
             }
         }
         _ => {
@@ -310,11 +287,9 @@ fn normal(t: &Tensor, mean: f64, std: f64, s: &mut GenState) -> Result<()> {
             let (mean, std) = (mean as f32, std as f32);
             let mut data = vec![0f32; n];
             for start in starts {
-                let u: Vec<f32> = (0..16).map(|_| uniform24(s)).collect();
-                for j in 0..8 {
-                    (data[start + j], data[start + j + 8]) =
-                        box_muller_f32(u[j], u[j + 8], mean, std);
-                }
+                let d = &mut data[start..start + 16];
+                d.iter_mut().for_each(|v| *v = uniform24(s));
+                super::box_muller::blocks(d, mean, std);
             }
             let mut it = data.into_iter();
             dispatch!(

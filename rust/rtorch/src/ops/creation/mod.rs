@@ -1,4 +1,5 @@
 //! Ops that make tensors from nothing but arguments: fills, ranges and random samples.
 
+pub mod distributions;
 pub mod factory;
 pub mod sampling;

@@ -16,8 +16,8 @@
 //!   half types draw 16 per block (computed in float, then rounded); if n % 16 != 0 the last
 //!   16 outputs are recomputed from 16 fresh uniforms. Otherwise (n < 16 or
 //!   non-contiguous) one double normal at a time, the second Box-Muller value cached in
-//!   the generator. torch's float32 block uses AVX2 polynomial log/sin/cos where this uses
-//!   libm, so float32 normals may differ in the last 1-2 ulps (16% / 3% of values).
+//!   the generator. The float32 block (also used by half types) rounds as torch's does on
+//!   the same CPU: NOTE [ Torch's float32 Box-Muller ] in `backend/cpu/box_muller.rs`.
 //! - `random_()`: `w % (max + 1)` per dtype (64-bit words for int64/float64, 2^digits + 1
 //!   for floats, `w & 1` for bool); `random_(from, to)`: `w % (to - from) + from`, with a
 //!   64-bit word when the range is >= 2^28 (any dtype).
@@ -34,7 +34,7 @@ use crate::random::{default_generator, GenState, Generator};
 use crate::{dispatch, ensure, DType, Result, Tensor};
 use half::{bf16, f16};
 
-fn gen_or_default(g: Option<&Generator>) -> Generator {
+pub(crate) fn gen_or_default(g: Option<&Generator>) -> Generator {
     g.cloned().unwrap_or_else(|| default_generator().clone())
 }
 
@@ -68,7 +68,7 @@ fn digits(dtype: DType) -> u32 {
 /// Runs a sampler as the in-place op `op` on `t`: straight into `t` when no autograd is
 /// involved, else through `inplace::apply` (the history becomes `node`, whose gradient is
 /// zero) with a buffer laid out like `t`, so the visiting order is the same.
-fn sample_into(
+pub(crate) fn sample_into(
     t: &Tensor,
     op: &str,
     node: &str,
