@@ -39,6 +39,9 @@ TARGETS = {
     "unary 4M": (1.0, "<= 1.0x"),
     "1M": (1.0, "<= 1.0x"),
     "alloc": (1.0, "<= 1.0x"),
+    # Issue 9's targets: indexing, gather/scatter, and one small advanced index.
+    "index": (1.0, "<= 1.0x"),
+    "index overhead": (0.6, "<= 0.6x"),
     "import": (0.2, "<= 0.2 s"),
 }
 
@@ -144,7 +147,48 @@ CASES = [
     ("zeros 256M (1 GiB)", "alloc", [(1,)], lambda m, a: m.zeros(1 << 28),
      lambda np, a: np.zeros(1 << 28, np.float32)),
     ("randn 16M", "alloc", [(1,)], lambda m, a: m.randn(1 << 24), None),
+    # Issue 9: index tensors are made once per library (`_index`), so only the op is timed.
+    ("gather(1) 1000x1000", "index", [(1000, 1000)],
+     lambda m, a: a.gather(1, _index(m, "g", (1000, 1000), 1000)),
+     lambda np, a: np.take_along_axis(a, _index(np, "g", (1000, 1000), 1000), 1)),
+    ("scatter_add(1) 1000x1000", "index", [(1000, 1000)] * 2,
+     lambda m, a, b: a.scatter_add(1, _index(m, "g", (1000, 1000), 1000), b), None),
+    ("index_select 100k rows", "index", [(10000, 64)],
+     lambda m, a: a.index_select(0, _index(m, "r", (100000,), 10000)),
+     lambda np, a: np.take(a, _index(np, "r", (100000,), 10000), 0)),
+    ("x[idx] 100k of 1M", "index", M1, lambda m, a: a[_index(m, "i", (100000,), 1 << 20)],
+     lambda np, a: a[_index(np, "i", (100000,), 1 << 20)]),
+    ("x[idx] = v 100k of 1M", "index", [(1 << 20,), (100000,)],
+     lambda m, a, v: a.__setitem__(_index(m, "i", (100000,), 1 << 20), v),
+     lambda np, a, v: a.__setitem__(_index(np, "i", (100000,), 1 << 20), v)),
+    ("x[mask] 1M", "index", M1, lambda m, a: a[_mask(m, a)], lambda np, a: a[_mask(np, a)]),
+    ("x[mask] = 0 1M", "index", M1, lambda m, a: a.__setitem__(_mask(m, a), 0),
+     lambda np, a: a.__setitem__(_mask(np, a), 0)),
+    ("x[idx] 10 of 100", "index overhead", [(100,)], lambda m, a: a[_index(m, "s", (10,), 100)],
+     lambda np, a: a[_index(np, "s", (10,), 100)]),
 ]  # fmt: skip
+
+_INDICES = {}
+
+
+def _index(m, key, shape, high):
+    """An int64 index of `shape` in [0, high) for library `m`, made once (same values
+    for every library)."""
+    k = (m.__name__, key)
+    if k not in _INDICES:
+        import numpy as np
+
+        v = np.random.default_rng(len(key) + high).integers(0, high, size=shape)
+        _INDICES[k] = v if m.__name__ == "numpy" else m.tensor(v)
+    return _INDICES[k]
+
+
+def _mask(m, a):
+    """`a > 0` for the input `a`, made once per library."""
+    k = (m.__name__, "mask", id(a))
+    if k not in _INDICES:
+        _INDICES[k] = a > 0
+    return _INDICES[k]
 
 
 def make_call(m, rand, shapes, fn, grad=False):

@@ -243,6 +243,20 @@ fn every_kernel_switch_refuses_a_cuda_tensor_by_name() {
     let nz = on_cuda(&[2, 2], DType::I64);
     assert_no_cuda_kernel(backend::index(IndexKernel::Nonzero, &cond, &nz), "nonzero");
     assert_no_cuda_kernel(backend::accumulate(&x, &x), "index_put_");
+    let d = backend::IndexDim {
+        size: 2,
+        stride: 1,
+        check: true,
+        negative: false,
+    };
+    let ix = on_cuda(&[2, 2], DType::I64);
+    let gathered = backend::gather(&x, &x, &ix, d).map(|_| ());
+    assert_no_cuda_kernel(gathered, "gather");
+    let reduce = backend::ScatterReduce::Add;
+    let scattered = backend::scatter(&x, &ix, &x, d, reduce).map(|_| ());
+    assert_no_cuda_kernel(scattered, "scatter");
+    let offsets = backend::index_offsets(&ix, &ix, d).map(|_| ());
+    assert_no_cuda_kernel(offsets, "index");
     assert_no_cuda_kernel(backend::item(&x).map(|_| ()), "_local_scalar_dense");
     assert_no_cuda_kernel(backend::has_zero(&idx).map(|_| ()), "eq");
 

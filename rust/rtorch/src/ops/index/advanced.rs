@@ -368,6 +368,33 @@ pub fn index_put_(
     values: &Tensor,
     accumulate: bool,
 ) -> Result<()> {
+    // `x[mask] = value` with one value is a masked fill, as PyTorch's indexing does (1M
+    // float32, half true: 5.5 ms through the mask's coordinates, torch 3.9).
+    if let [Some(m)] = indices {
+        let fits = m.dtype() == DType::Bool
+            && m.ndim() >= 1
+            && m.ndim() <= x.ndim()
+            && m.shape() == &x.shape()[..m.ndim()];
+        if fits && !accumulate && values.numel() == 1 && values.dtype() == x.dtype() {
+            let mut shape: Vec<i64> = m.shape().iter().map(|&s| s as i64).collect();
+            shape.resize(x.ndim(), 1);
+            let m = movement::reshape(&m.detach(), &shape)?;
+            let v = movement::reshape(values, &[])?;
+            if crate::ops::inplace::fast_path_ok(x, &[&v]) {
+                // Straight into x: one pass instead of a result and its copy back.
+                crate::ops::inplace::check_writable(x, &[&v], "masked_fill_")?;
+                let lm = m.layout().broadcast_to(x.shape(), "masked_fill_")?;
+                let lv = v.layout().broadcast_to(x.shape(), "masked_fill_")?;
+                let kernel = crate::backend::TernaryKernel::Where;
+                crate::backend::ternary(kernel, (&m, &lm), (&v, &lv), (x, x.layout()), x)?;
+                x.bump_version();
+                return Ok(());
+            }
+            return crate::ops::inplace::apply(x, &[&v], "masked_fill_", |c| {
+                pointwise::masked_fill(c, &m, &v)
+            });
+        }
+    }
     write_in_place(
         x,
         &[values],
