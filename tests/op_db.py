@@ -618,10 +618,11 @@ OP_DB = [
 
 
 # Later families keep their entries in files of their own (see op_info.py).
+import op_db_hist
 import op_db_index
 import op_db_random
 import op_db_shape
 
-OP_DB += op_db_index.OPS + op_db_shape.OPS + op_db_random.OPS
+OP_DB += op_db_index.OPS + op_db_shape.OPS + op_db_random.OPS + op_db_hist.OPS
 OPS_BY_NAME = {op.name: op for op in OP_DB}
 assert len(OPS_BY_NAME) == len(OP_DB), "duplicate op names in OP_DB"

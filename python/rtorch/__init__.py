@@ -109,6 +109,7 @@ from ._legacy import (
     is_storage,
     set_default_tensor_type,
 )
+from ._repeat import combinations, repeat_interleave
 from ._shape import (
     atleast_1d,
     atleast_2d,

@@ -14,3 +14,10 @@ def _make(name):
 
 max = _make("max")
 min = _make("min")
+
+
+class histogram(namedtuple("histogram", ["hist", "bin_edges"])):
+    __slots__ = ()
+
+    def __repr__(self):
+        return f"torch.return_types.histogram(\nhist={self.hist!r},\nbin_edges={self.bin_edges!r})"

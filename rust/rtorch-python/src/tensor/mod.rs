@@ -2,6 +2,7 @@
 //! one file per family below; all of them only convert arguments and delegate to the engine.
 
 pub mod blas;
+pub mod histogram;
 pub mod indexing;
 pub mod math;
 pub mod operators;

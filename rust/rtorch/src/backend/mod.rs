@@ -569,6 +569,48 @@ pub fn index(k: IndexKernel, x: &Tensor, out: &Tensor) -> Result<()> {
     }
 }
 
+/// The counting kernels (`ops/reduction/histogram.rs`; NOTE [ Histogram accumulation ]).
+/// `x` (and weights, edges) are contiguous; every element of `out` (contiguous, sized by
+/// the op) is written.
+#[derive(Clone, Copy, Debug)]
+pub enum HistogramKernel<'a> {
+    /// `out[x[i]] += weights[i]` (1 without weights) over an int64 `x` whose values the op
+    /// checked to lie in `[0, out.numel())`; weights float32/float64 of `out`'s dtype.
+    BinCount { weights: Option<&'a Tensor> },
+    /// `out.numel()` equal bins over `[lo, hi]` (histc, histogram with a bin count): NaN
+    /// and values outside skipped, `hi` counted in the last bin; `edges` are the bin
+    /// edges the op returns, which a position rounded across one is moved back to.
+    Uniform {
+        lo: f64,
+        hi: f64,
+        edges: Option<&'a Tensor>,
+        weights: Option<&'a Tensor>,
+    },
+    /// Bins between consecutive sorted `edges` (`out.numel() + 1` of them).
+    Edges {
+        edges: &'a Tensor,
+        weights: Option<&'a Tensor>,
+    },
+}
+
+impl HistogramKernel<'_> {
+    pub fn name(self) -> &'static str {
+        match self {
+            HistogramKernel::BinCount { .. } => "bincount",
+            HistogramKernel::Uniform { .. } => "histc",
+            HistogramKernel::Edges { .. } => "histogram",
+        }
+    }
+}
+
+/// `out = k(x)`: see `HistogramKernel`.
+pub fn histogram(k: HistogramKernel<'_>, x: &Tensor, out: &Tensor) -> Result<()> {
+    match x.device() {
+        Device::Cpu => cpu::histogram::run(k, x, out),
+        Device::Cuda(_) => cuda::histogram(k, x, out),
+    }
+}
+
 /// One indexed dim of a gather or scatter: indices in `[0, size)` (or `[-size, size)`
 /// with `negative`, counted from the end) step `stride` elements through the data
 /// tensor. `check: false` reads the index as a flat offset already checked

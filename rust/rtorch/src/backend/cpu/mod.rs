@@ -8,6 +8,7 @@ pub mod copy;
 pub mod fill;
 pub mod gemm;
 pub mod half;
+pub mod histogram;
 pub mod index;
 pub mod iter;
 pub(crate) mod moments;

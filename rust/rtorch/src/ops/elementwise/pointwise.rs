@@ -93,7 +93,7 @@ pub fn masked_fill(x: &Tensor, mask: &Tensor, value: &Tensor) -> Result<Tensor> 
         mask.dtype() == DType::Bool,
         runtime,
         "masked_fill_ only supports boolean masks, but got mask with dtype {}",
-        mask.dtype().scalar_name()
+        mask.dtype().cpp_name()
     );
     ensure!(
         value.ndim() == 0,

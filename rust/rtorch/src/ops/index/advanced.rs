@@ -576,7 +576,8 @@ pub fn masked_select(x: &Tensor, mask: &Tensor) -> Result<Tensor> {
         runtime,
         "masked_select: expected BoolTensor for mask"
     );
-    let shape = broadcast_shapes(x.shape(), mask.shape())?;
+    // The mask first: PyTorch's mismatch message names the mask as tensor a.
+    let shape = broadcast_shapes(mask.shape(), x.shape())?;
     let xb = movement::expand(&x.detach(), &shape)?;
     let mb = movement::expand(&mask.detach(), &shape)?;
     let out = if shape.is_empty() {
@@ -614,7 +615,7 @@ fn masked_scatter_impl(x: &Tensor, mask: &Tensor, source: &Tensor) -> Result<()>
     ensure!(
         x.dtype() == source.dtype(),
         runtime,
-        "masked_scatter_: expected self and source to have same dtypes but got{} and {}",
+        "masked_scatter: expected self and source to have same dtypes but got{} and {}",
         x.dtype().scalar_name(),
         source.dtype().scalar_name()
     );
@@ -643,7 +644,8 @@ fn masked_scatter_impl(x: &Tensor, mask: &Tensor, source: &Tensor) -> Result<()>
 /// `x.masked_scatter(mask, source)`: `source`'s leading elements, in order, into the
 /// places where the mask is true: MaskedScatterBackward0.
 pub fn masked_scatter(x: &Tensor, mask: &Tensor, source: &Tensor) -> Result<Tensor> {
-    let shape = broadcast_shapes(x.shape(), mask.shape())?;
+    // The mask first, as in masked_select.
+    let shape = broadcast_shapes(mask.shape(), x.shape())?;
     let out = movement::contiguous(&movement::expand(&x.detach(), &shape)?)?;
     let out = if out.shares_storage(x) {
         movement::clone(&out)?
