@@ -14,3 +14,11 @@ def _make(name):
 
 max = _make("max")
 min = _make("min")
+sort = _make("sort")
+topk = _make("topk")
+kthvalue = _make("kthvalue")
+median = _make("median")
+nanmedian = _make("nanmedian")
+mode = _make("mode")
+cummax = _make("cummax")
+cummin = _make("cummin")

@@ -20,7 +20,7 @@ pub use creation::{distributions, factory, sampling};
 pub use elementwise::{binary, cast, foreach, pointwise, unary};
 pub use index::{advanced, gather, select};
 pub use linalg::{addmm, matmul, products};
-pub use reduction::{moments, reduce, scan, softmax};
+pub use reduction::{moments, reduce, scan, softmax, sort};
 pub use shape::{indexing, join, movement, utility};
 
 use crate::{DType, Result, Tensor};
@@ -152,6 +152,7 @@ pub const FAMILIES: &[&[OpInfo]] = &[
     advanced::OPS,
     utility::OPS,
     products::OPS,
+    sort::OPS,
 ];
 
 /// Every public op of the engine, family by family.
