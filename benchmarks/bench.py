@@ -40,6 +40,7 @@ TARGETS = {
     "1M": (1.0, "<= 1.0x"),
     "alloc": (1.0, "<= 1.0x"),
     "import": (0.2, "<= 0.2 s"),
+    "sort": (1.0, "<= 1.0x"),
 }
 
 # --- cases -------------------------------------------------------------------
@@ -144,7 +145,25 @@ CASES = [
     ("zeros 256M (1 GiB)", "alloc", [(1,)], lambda m, a: m.zeros(1 << 28),
      lambda np, a: np.zeros(1 << 28, np.float32)),
     ("randn 16M", "alloc", [(1,)], lambda m, a: m.randn(1 << 24), None),
+    # Sorting and selection (issue 9 section 2): one long line, and topk by selection.
+    ("sort 1M", "sort", M1, lambda m, a: a.sort(), lambda np, a: np.sort(a)),
+    ("argsort 1M", "sort", M1, lambda m, a: a.argsort(), lambda np, a: np.argsort(a)),
+    ("topk(10) 1M", "sort", M1, lambda m, a: a.topk(10), None),
+    ("topk(10, dim=1) 1000x1000", "sort", [(1000, 1000)], lambda m, a: a.topk(10, 1), None),
+    ("unique 1M int64", "sort", M1, lambda m, a: m.unique(_int64(a)),
+     lambda np, a: np.unique(_int64(a))),
 ]  # fmt: skip
+
+
+_INT64 = {}
+
+
+def _int64(a):
+    """`a` (randn) as int64 values in [-1000, 1000], made once per input, so the timed
+    call is the op alone."""
+    if id(a) not in _INT64:
+        _INT64[id(a)] = (a * 300).long() if hasattr(a, "long") else (a * 300).astype("int64")
+    return _INT64[id(a)]
 
 
 def make_call(m, rand, shapes, fn, grad=False):
