@@ -43,6 +43,7 @@ TARGETS = {
     "index": (1.0, "<= 1.0x"),
     "index overhead": (0.6, "<= 0.6x"),
     "import": (0.2, "<= 0.2 s"),
+    "sort": (1.0, "<= 1.0x"),
 }
 
 # --- cases -------------------------------------------------------------------
@@ -166,6 +167,13 @@ CASES = [
      lambda np, a: a.__setitem__(_mask(np, a), 0)),
     ("x[idx] 10 of 100", "index overhead", [(100,)], lambda m, a: a[_index(m, "s", (10,), 100)],
      lambda np, a: a[_index(np, "s", (10,), 100)]),
+    # Sorting and selection (issue 9 section 2): one long line, and topk by selection.
+    ("sort 1M", "sort", M1, lambda m, a: a.sort(), lambda np, a: np.sort(a)),
+    ("argsort 1M", "sort", M1, lambda m, a: a.argsort(), lambda np, a: np.argsort(a)),
+    ("topk(10) 1M", "sort", M1, lambda m, a: a.topk(10), None),
+    ("topk(10, dim=1) 1000x1000", "sort", [(1000, 1000)], lambda m, a: a.topk(10, 1), None),
+    ("unique 1M int64", "sort", M1, lambda m, a: m.unique(_int64(a)),
+     lambda np, a: np.unique(_int64(a))),
 ]  # fmt: skip
 
 _INDICES = {}
@@ -189,6 +197,17 @@ def _mask(m, a):
     if k not in _INDICES:
         _INDICES[k] = a > 0
     return _INDICES[k]
+
+
+_INT64 = {}
+
+
+def _int64(a):
+    """`a` (randn) as int64 values in [-1000, 1000], made once per input, so the timed
+    call is the op alone."""
+    if id(a) not in _INT64:
+        _INT64[id(a)] = (a * 300).long() if hasattr(a, "long") else (a * 300).astype("int64")
+    return _INT64[id(a)]
 
 
 def make_call(m, rand, shapes, fn, grad=False):

@@ -622,7 +622,8 @@ import op_db_hist
 import op_db_index
 import op_db_random
 import op_db_shape
+import op_db_sort
 
-OP_DB += op_db_index.OPS + op_db_shape.OPS + op_db_random.OPS + op_db_hist.OPS
+OP_DB += op_db_index.OPS + op_db_shape.OPS + op_db_random.OPS + op_db_hist.OPS + op_db_sort.OPS
 OPS_BY_NAME = {op.name: op for op in OP_DB}
 assert len(OPS_BY_NAME) == len(OP_DB), "duplicate op names in OP_DB"

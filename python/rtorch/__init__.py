@@ -34,6 +34,7 @@ from ._C import (
     bfloat16,
     bool,
     broadcast_tensors,
+    bucketize,
     can_cast,
     cat,
     default_generator,
@@ -74,6 +75,7 @@ from ._C import (
     randn,
     randperm,
     result_type,
+    searchsorted,
     seed,
     set_default_dtype,
     set_num_interop_threads,
@@ -131,6 +133,7 @@ from ._shape import (
     triu_indices,
 )
 from ._size import Size
+from ._sorting import count_nonzero, isin, unique, unique_consecutive
 from ._windows import (
     bartlett_window,
     blackman_window,

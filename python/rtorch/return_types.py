@@ -21,3 +21,13 @@ class histogram(namedtuple("histogram", ["hist", "bin_edges"])):
 
     def __repr__(self):
         return f"torch.return_types.histogram(\nhist={self.hist!r},\nbin_edges={self.bin_edges!r})"
+
+
+sort = _make("sort")
+topk = _make("topk")
+kthvalue = _make("kthvalue")
+median = _make("median")
+nanmedian = _make("nanmedian")
+mode = _make("mode")
+cummax = _make("cummax")
+cummin = _make("cummin")

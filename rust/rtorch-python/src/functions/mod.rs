@@ -8,6 +8,7 @@ pub mod number;
 pub mod random;
 mod runtime;
 mod shape;
+mod sorting;
 
 use crate::errors::IntoPy;
 use crate::options::{Raw, TensorOptions};
@@ -63,6 +64,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     distributions::register(m)?;
     number::register(m)?;
     shape::register(m)?;
+    sorting::register(m)?;
     crate::add_functions!(
         m,
         crate::tensor::blas::functions::addmm,

@@ -8,6 +8,7 @@ pub mod math;
 pub mod operators;
 pub mod reduce;
 pub mod shape;
+pub mod sorting;
 pub mod subscript;
 pub mod views;
 

@@ -15,7 +15,12 @@ use rtorch::ops::{binary, cast, moments, reduce, scan, softmax};
 use rtorch::Tensor;
 
 /// `torch.return_types.<name>(values, indices)`.
-fn values_indices(py: Python<'_>, name: &str, v: Tensor, i: Tensor) -> PyResult<Py<PyAny>> {
+pub(crate) fn values_indices(
+    py: Python<'_>,
+    name: &str,
+    v: Tensor,
+    i: Tensor,
+) -> PyResult<Py<PyAny>> {
     static MODULE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let m = MODULE.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
         Ok(py.import("rtorch.return_types")?.into_any().unbind())

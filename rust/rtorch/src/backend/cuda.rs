@@ -5,7 +5,7 @@
 
 use super::{
     BinaryKernel, FillKernel, GemmKernel, IndexKernel, ReduceKernel, SampleKernel, ScanKernel,
-    SoftmaxKernel, TernaryKernel, UnaryKernel,
+    SoftmaxKernel, SortKernel, TernaryKernel, UnaryKernel,
 };
 use crate::layout::Layout;
 use crate::{Device, Error, Result, Scalar, Tensor};
@@ -79,6 +79,14 @@ pub fn reduce(k: ReduceKernel, _x: &Tensor, _dims: &[usize], _out: &[&Tensor]) -
 
 pub fn scan(k: ScanKernel, _x: &Tensor, _dim: usize, _out: &Tensor) -> Result<()> {
     Err(no_kernel(k.name()))
+}
+
+pub fn sort(k: SortKernel, _x: &Tensor, _d: usize, _v: &Tensor, _i: &Tensor) -> Result<()> {
+    Err(no_kernel(k.name()))
+}
+
+pub fn search(_sorted: &Tensor, _input: &Tensor, _right: bool, _out: &Tensor) -> Result<()> {
+    Err(no_kernel("searchsorted"))
 }
 
 pub fn softmax(k: SoftmaxKernel, _x: &Tensor, _dim: usize, _out: &Tensor) -> Result<()> {

@@ -362,6 +362,83 @@ pub fn scan(k: ScanKernel, x: &Tensor, dim: usize, out: &Tensor) -> Result<()> {
     }
 }
 
+/// The kernels that order the elements of each line along a dim (`ops/reduction/sort.rs`):
+/// each writes values and int64 indices, `len` of them per line (`SortKernel::len`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SortKernel {
+    /// The whole line in order; equal elements keep their order (NOTE [ Sort order ]).
+    Sort {
+        descending: bool,
+    },
+    /// The `k` largest (smallest) elements, in order.
+    TopK {
+        k: usize,
+        largest: bool,
+    },
+    /// The element of rank `k` (0-based) in ascending order.
+    Kth {
+        k: usize,
+    },
+    /// The lower median; a NaN in the line wins unless `ignore_nan`.
+    Median {
+        ignore_nan: bool,
+    },
+    /// The most frequent value (the smallest on ties) and its last index.
+    Mode,
+    /// Running max / min with the index where it was last reached.
+    CumMax,
+    CumMin,
+}
+
+impl SortKernel {
+    pub fn name(self) -> &'static str {
+        match self {
+            SortKernel::Sort { .. } => "sort",
+            SortKernel::TopK { .. } => "topk",
+            SortKernel::Kth { .. } => "kthvalue",
+            SortKernel::Median { ignore_nan: false } => "median",
+            SortKernel::Median { ignore_nan: true } => "nanmedian",
+            SortKernel::Mode => "mode",
+            SortKernel::CumMax => "cummax",
+            SortKernel::CumMin => "cummin",
+        }
+    }
+
+    /// How many outputs per line of `n` elements.
+    pub fn len(self, n: usize) -> usize {
+        match self {
+            SortKernel::Sort { .. } | SortKernel::CumMax | SortKernel::CumMin => n,
+            SortKernel::TopK { k, .. } => k,
+            SortKernel::Kth { .. } | SortKernel::Median { .. } | SortKernel::Mode => 1,
+        }
+    }
+}
+
+/// Orders each line of `x` along `dim` into `values` (x's dtype) and `indices` (int64),
+/// both of x's rank with `k.len(n)` elements along `dim`.
+pub fn sort(
+    k: SortKernel,
+    x: &Tensor,
+    dim: usize,
+    values: &Tensor,
+    indices: &Tensor,
+) -> Result<()> {
+    match x.device() {
+        Device::Cpu => cpu::sort::run(k, x, dim, values, indices),
+        Device::Cuda(_) => cuda::sort(k, x, dim, values, indices),
+    }
+}
+
+/// For each element of `input`, where it would be inserted in its line of `sorted` (the
+/// last dim; a 1-D `sorted` serves every element): the first position whose value is
+/// greater (`right`) or not less than it. `out` is int64 or int32, of input's shape.
+pub fn search(sorted: &Tensor, input: &Tensor, right: bool, out: &Tensor) -> Result<()> {
+    match input.device() {
+        Device::Cpu => cpu::sort::search(sorted, input, right, out),
+        Device::Cuda(_) => cuda::search(sorted, input, right, out),
+    }
+}
+
 /// The fused softmax kernels over the last dim (`ops/reduction/softmax.rs` composes the
 /// other dims from reductions and decides the dtype and the derivative).
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -20,7 +20,7 @@ pub use creation::{distributions, factory, sampling};
 pub use elementwise::{binary, cast, foreach, pointwise, unary};
 pub use index::{advanced, gather, select};
 pub use linalg::{addmm, matmul, products};
-pub use reduction::{histogram, moments, reduce, scan, softmax};
+pub use reduction::{histogram, moments, reduce, scan, softmax, sort};
 pub use shape::{indexing, join, movement, utility};
 
 use crate::{DType, Result, Tensor};
@@ -153,6 +153,7 @@ pub const FAMILIES: &[&[OpInfo]] = &[
     utility::OPS,
     products::OPS,
     histogram::OPS,
+    sort::OPS,
 ];
 
 /// Every public op of the engine, family by family.

@@ -22,6 +22,7 @@ pub mod scan;
 pub mod scatter;
 pub mod simd;
 pub mod softmax;
+pub mod sort;
 pub mod ternary;
 pub mod transpose;
 pub mod unary;

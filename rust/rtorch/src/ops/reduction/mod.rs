@@ -5,3 +5,4 @@ pub mod moments;
 pub mod reduce;
 pub mod scan;
 pub mod softmax;
+pub mod sort;

@@ -1,0 +1,139 @@
+"""unique, unique_consecutive, isin and count_nonzero, composed from the engine's sort,
+searchsorted, comparisons and scans (none is differentiable, so the graph is moot).
+
+sort, argsort, msort, topk, kthvalue, median, nanmedian, mode, cummax, cummin,
+searchsorted and bucketize are engine ops (`ops/reduction/sort.rs`)."""
+
+from . import _C
+from ._C import Tensor
+from .autograd.grad_mode import no_grad
+
+__all__ = ["count_nonzero", "isin", "unique", "unique_consecutive"]
+
+
+def _as_tensor(x, like=None):
+    if isinstance(x, Tensor):
+        return x
+    if like is not None:
+        return _C.tensor(x, dtype=_C.result_type(like, x))
+    return _C.tensor(x)
+
+
+def _runs(rows, order, return_inverse, return_counts, shape):
+    """The unique entries of `rows` (dim 0, already grouped: equal ones adjacent), given
+    that `order[i]` is the original position of `rows[i]`; with the inverse map over
+    `shape` and the run lengths when asked."""
+    n = rows.shape[0]
+    if n == 0:
+        starts = _C.zeros(0, dtype=_C.bool)
+    else:
+        differ = rows[1:] != rows[:-1]
+        if differ.ndim > 1:
+            differ = differ.flatten(1).any(1)
+        starts = _C.cat([_C.ones(1, dtype=_C.bool), differ])
+    values = rows[starts]
+    result = [values]
+    if return_inverse:
+        group = starts.cumsum(0) - 1
+        inverse = _C.empty(n, dtype=_C.int64).scatter_(0, order, group)
+        result.append(inverse.reshape(shape))
+    if return_counts:
+        first = starts.nonzero().flatten()
+        ends = _C.cat([first[1:], _C.tensor([n])])
+        result.append(ends - first)
+    return result
+
+
+def _unique(input, sort, return_inverse, return_counts, dim, op):
+    if not isinstance(input, Tensor):
+        raise TypeError(
+            f"{op}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}"
+        )
+    with no_grad():
+        x = input.detach()
+        if dim is None:
+            flat = x.reshape(-1)
+            if sort:
+                flat, order = flat.sort()
+            else:
+                order = _C.arange(flat.numel())
+            out = _runs(flat, order, return_inverse, return_counts, x.shape)
+        else:
+            d = dim + x.ndim if dim < 0 else dim
+            if not 0 <= d < max(x.ndim, 1):
+                raise IndexError(
+                    f"Dimension out of range (expected to be in range of "
+                    f"[{-max(x.ndim, 1)}, {max(x.ndim, 1) - 1}], but got {dim})"
+                )
+            moved = x.movedim(d, 0)
+            rows = moved.reshape(moved.shape[0], -1)
+            order = _C.arange(rows.shape[0])
+            if sort:
+                # Lexicographic order of the rows: stable sorts from the last column on.
+                for c in reversed(range(rows.shape[1])):
+                    order = order[rows[order, c].argsort(stable=True)]
+            grouped = moved[order]
+            out = _runs(grouped, order, return_inverse, return_counts, (x.shape[d],))
+            out[0] = out[0].movedim(0, d)
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None)
+
+    The distinct elements of ``input`` (or its distinct slices along ``dim``), in
+    ascending order (as PyTorch's CPU kernel, whatever ``sorted``); with the index of
+    each input element's entry (``return_inverse``) and each entry's count
+    (``return_counts``). NaNs are all distinct.
+    """
+    return _unique(input, True, return_inverse, return_counts, dim, "unique")
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    """unique_consecutive(input, return_inverse=False, return_counts=False, dim=None)
+
+    ``input`` with each run of equal consecutive elements (or slices along ``dim``)
+    kept once; ``return_inverse`` and ``return_counts`` as in ``unique``.
+    """
+    return _unique(input, False, return_inverse, return_counts, dim, "unique_consecutive")
+
+
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    """isin(elements, test_elements, *, assume_unique=False, invert=False) -> Tensor
+
+    Whether each element of ``elements`` occurs in ``test_elements`` (a bool tensor of
+    ``elements``' shape; negated with ``invert``). Either may be a number.
+    """
+    if not isinstance(elements, Tensor) and not isinstance(test_elements, Tensor):
+        raise TypeError(
+            "isin() received an invalid combination of arguments - got "
+            f"({type(elements).__name__}, {type(test_elements).__name__})"
+        )
+    e = _as_tensor(elements, test_elements)
+    t = _as_tensor(test_elements, elements)
+    with no_grad():
+        dtype = _C.promote_types(e.dtype, t.dtype)
+        e, t = e.detach().to(dtype), t.detach().to(dtype).reshape(-1)
+        if t.numel() == 0:
+            found = _C.zeros(e.shape, dtype=_C.bool)
+        else:
+            # Binary search in the sorted test set: O((n + m) log m).
+            s = t.sort().values
+            pos = _C.searchsorted(s, e).clamp(max=s.numel() - 1)
+            found = s[pos] == e
+        return found.logical_not() if invert else found
+
+
+def count_nonzero(input, dim=None):
+    """count_nonzero(input, dim=None) -> Tensor
+
+    The number of nonzero elements of ``input``, in all or along ``dim`` (an int or a
+    tuple of ints), as int64.
+    """
+    with no_grad():
+        return (input.detach() != 0).sum(dim)
+
+
+Tensor.unique = unique
+Tensor.unique_consecutive = unique_consecutive
+Tensor.count_nonzero = count_nonzero
