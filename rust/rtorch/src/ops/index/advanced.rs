@@ -300,11 +300,7 @@ fn index_put_impl(
     if p.shape.contains(&0) {
         return Ok(());
     }
-    let v = if values.shares_storage(x) {
-        cast::cast_copy(values, values.dtype())?
-    } else {
-        values.detach()
-    };
+    let v = super::unaliased(x, values)?;
     let v = movement::expand(&v, &p.shape)?;
     let how = if accumulate {
         ScatterReduce::Add
@@ -493,11 +489,7 @@ fn put_impl(x: &Tensor, index: &Tensor, source: &Tensor, accumulate: bool) -> Re
     }
     let shape: Vec<i64> = idx.shape().iter().map(|&s| s as i64).collect();
     let src = movement::reshape(&source.detach(), &shape)?;
-    let src = if src.shares_storage(x) {
-        cast::cast_copy(&src, src.dtype())?
-    } else {
-        src
-    };
+    let src = super::unaliased(x, &src)?;
     let how = if accumulate {
         ScatterReduce::Add
     } else {

@@ -2,7 +2,9 @@
 //! `scatter_reduce` and `take_along_dim`, with their derivatives; the kernels are NOTE
 //! [ Index kernels ].
 
-use super::{dim_of, long_index, out_of_bounds, restride, scatter_checked, shapes};
+use super::{
+    at_least_1d, dim_of, long_index, out_of_bounds, restride, scatter_checked, shapes, unaliased,
+};
 use crate::autograd::{expose_saved, needs_grad, record, Saved, SavedTensor};
 use crate::backend::ScatterReduce;
 use crate::ops::{binary, cast, factory, inplace, movement, pointwise, Kind, OpInfo};
@@ -38,15 +40,6 @@ pub(crate) fn sample_index(shape: &[usize], n: usize) -> Result<Tensor> {
     let len: usize = shape.iter().product();
     let v: Vec<i64> = (0..len).map(|i| ((i * 7 + 3) % n) as i64).collect();
     Tensor::from_slice(&v, shape)
-}
-
-/// `x` and `idx` with a 0-dim one seen as 1-D (PyTorch treats them alike here).
-fn at_least_1d(t: &Tensor) -> Result<Tensor> {
-    if t.ndim() == 0 {
-        movement::reshape(t, &[1])
-    } else {
-        Ok(t.clone())
-    }
 }
 
 /// PyTorch's shape rules for gather and scatter: equal ranks, and the index no larger
@@ -161,16 +154,6 @@ fn scatter_raw(dst: &Tensor, d: usize, idx: &Tensor, src: &Tensor, r: ScatterRed
     scatter_checked(&target, &i1, &src, dim_of(&dst1, d), r, |v| {
         Error::runtime(out_of_bounds(v, d, size))
     })
-}
-
-/// The reads of an in-place write: copied first when they share `x`'s memory, since the
-/// kernel reads them while it writes.
-fn unaliased(x: &Tensor, t: &Tensor) -> Result<Tensor> {
-    if t.shares_storage(x) {
-        cast::cast_copy(t, t.dtype())
-    } else {
-        Ok(t.detach())
-    }
 }
 
 /// An in-place index write: straight into `x` when no autograd is involved (`direct`),

@@ -118,3 +118,22 @@ pub(crate) fn out_of_bounds(v: i64, d: usize, size: usize) -> String {
 pub(crate) fn shapes(a: &[usize]) -> String {
     shape_str(a)
 }
+
+/// `x` and `idx` with a 0-dim one seen as 1-D (PyTorch treats them alike here).
+pub(crate) fn at_least_1d(t: &Tensor) -> Result<Tensor> {
+    if t.ndim() == 0 {
+        crate::ops::movement::reshape(t, &[1])
+    } else {
+        Ok(t.clone())
+    }
+}
+
+/// The reads of an in-place write: copied first when they share `x`'s memory, since the
+/// kernel reads them while it writes.
+pub(crate) fn unaliased(x: &Tensor, t: &Tensor) -> Result<Tensor> {
+    if t.shares_storage(x) {
+        crate::ops::cast::cast_copy(t, t.dtype())
+    } else {
+        Ok(t.detach())
+    }
+}

@@ -3,7 +3,10 @@
 //! kernels ]); and the derivative of the reductions, shared with `scatter_reduce`.
 
 use super::gather::{reduce_into, sample_index, write_in_place, Reduction};
-use super::{along, dim_of, long_index, out_of_bounds, restride, scatter_checked, shapes};
+use super::{
+    along, at_least_1d, dim_of, long_index, out_of_bounds, restride, scatter_checked, shapes,
+    unaliased,
+};
 use crate::autograd::{expose_saved, needs_grad, record, Saved, SavedTensor};
 use crate::backend::ScatterReduce;
 use crate::ops::{binary, cast, movement, pointwise, reduce, Kind, OpInfo};
@@ -58,14 +61,6 @@ fn vector_index(
         "{op}(): Index is supposed to be a vector"
     );
     Ok(idx)
-}
-
-fn at_least_1d(t: &Tensor) -> Result<Tensor> {
-    if t.ndim() == 0 {
-        movement::reshape(t, &[1])
-    } else {
-        Ok(t.clone())
-    }
 }
 
 /// `x.index_select(dim, index)`: the slices of `x` along `dim` that `index` names.
@@ -218,11 +213,7 @@ fn index_add_impl(
     } else {
         cast::to_dtype(&binary::mul_scalar(&source.detach(), *alpha)?, out.dtype())?
     };
-    let src = if src.shares_storage(out) {
-        cast::cast_copy(&src, src.dtype())?
-    } else {
-        src
-    };
+    let src = unaliased(out, &src)?;
     let size = at_least_1d(out)?.shape()[d];
     write_along(out, d, &idx, &src, ScatterReduce::Add, |v| {
         Error::runtime(out_of_bounds(v, d, size))
@@ -326,11 +317,7 @@ fn index_copy_impl(out: &Tensor, dim: i64, index: &Tensor, source: &Tensor) -> R
             out.ndim()
         );
     }
-    let src = if source.shares_storage(out) {
-        cast::cast_copy(source, source.dtype())?
-    } else {
-        source.detach()
-    };
+    let src = unaliased(out, source)?;
     let size = at_least_1d(out)?.shape()[d];
     write_along(out, d, &idx, &src, ScatterReduce::Assign, |v| {
         Error::index(format!("index_copy_(): {}", out_of_bounds(v, d, size)))
@@ -491,11 +478,7 @@ fn index_reduce_impl(
     let d = crate::layout::wrap_dim(dim, out.ndim())?;
     let idx = add_index(index, "index_reduce_")?;
     check_source(out, d, &idx, source, "index_reduce_")?;
-    let src = if source.shares_storage(out) {
-        cast::cast_copy(source, source.dtype())?
-    } else {
-        source.detach()
-    };
+    let src = unaliased(out, source)?;
     reduce_into(out, &src, r, include_self, &|t, s, how| {
         write_along(t, d, &idx, s, how, |_| {
             Error::index("index out of range in self")
