@@ -26,6 +26,8 @@ from fuzz.run import fuzz
 
 SLICE_SEED = 0
 SLICE_N = 4000
+# The breadth suite (index, scatter, sort, shape utilities, histograms): ~12 s per 1000.
+BREADTH_N = 3000
 JOBS = 2
 
 needs_both = pytest.mark.skipif(
@@ -34,10 +36,11 @@ needs_both = pytest.mark.skipif(
 
 
 @needs_both
-def test_fuzz_slice():
+@pytest.mark.parametrize("suite", ["core", "breadth"])
+def test_fuzz_slice(suite):
     seed = int(os.environ.get("RTORCH_FUZZ_SEED", SLICE_SEED))
-    n = int(os.environ.get("RTORCH_FUZZ_N", SLICE_N))
-    report = fuzz(range(seed, seed + n), jobs=JOBS, timeout=60)
+    n = int(os.environ.get("RTORCH_FUZZ_N", SLICE_N if suite == "core" else BREADTH_N))
+    report = fuzz(range(seed, seed + n), jobs=JOBS, timeout=60, suite=suite)
     failures = report.failures()
     if not failures:
         return
@@ -48,7 +51,7 @@ def test_fuzz_slice():
     pytest.fail(
         f"{report.summary()}\n{crashes}\n"
         f"differences not in fuzz/known.py (replay: PYTHONPATH=python python3 -m tests.fuzz "
-        f"--replay SEED):\n{new}"
+        f"--suite {suite} --replay SEED):\n{new}"
     )
 
 

@@ -286,6 +286,19 @@ def test_counting_matches_torch(f):
 
 
 def test_counting_not_differentiable():
+    # As in torch: histc drops the history; bincount's weights and histogram's inputs give
+    # a NotImplemented node whose backward raises.
     x = rtorch.tensor(arr(5), requires_grad=True)
     assert not rtorch.histc(x, bins=3).requires_grad
-    assert not rtorch.bincount(rtorch.tensor([0, 1]), x[:2]).requires_grad
+    b = rtorch.bincount(rtorch.tensor([0, 1]), x[:2])
+    assert b.requires_grad and b.grad_fn.name() == "torch::autograd::NotImplemented"
+    with pytest.raises(RuntimeError, match="derivative for aten::bincount is not implemented"):
+        b.sum().backward()
+    h, e = rtorch.histogram(x, 3)
+    assert h.requires_grad and e.requires_grad
+    with pytest.raises(RuntimeError, match="derivative for aten::histogram is not implemented"):
+        h.sum().backward()
+    u = rtorch.unique(x)
+    assert u.grad_fn.name() == "Unique2Backward0"
+    with pytest.raises(NotImplementedError, match="derivative for '_unique2' is not implemented"):
+        u.sum().backward()

@@ -368,7 +368,12 @@ def kron(input, other, *, out=None):
 
 def _tensor_args(tensors):
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
-        return tuple(tensors[0])
+        tensors = tuple(tensors[0])
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(
+                f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}"
+            )
     return tensors
 
 
@@ -436,15 +441,15 @@ def cartesian_prod(*tensors):
 
 
 def _atleast(tensors, fix, name):
-    if len(tensors) == 1:
-        if isinstance(tensors[0], (list, tuple)):
-            return tuple(fix(t) for t in tensors[0])
+    if len(tensors) == 1 and not isinstance(tensors[0], (list, tuple)):
+        if not isinstance(tensors[0], Tensor):
+            raise TypeError(
+                f"{name}() received an invalid combination of arguments - got "
+                f"({type(tensors[0]).__name__}), but expected one of:\n"
+                " * (Tensor input)\n * (tuple of Tensors tensors)"
+            )
         return fix(tensors[0])
-    return tuple(fix(t) for t in tensors)
-
-
-def _as_tensor(t):
-    return t if isinstance(t, Tensor) else _C.tensor(t)
+    return tuple(fix(t) for t in _tensor_args(tensors))
 
 
 def atleast_1d(*tensors):
@@ -454,7 +459,6 @@ def atleast_1d(*tensors):
     """
 
     def fix(t):
-        t = _as_tensor(t)
         return t.reshape(1) if t.dim() == 0 else t
 
     return _atleast(tensors, fix, "atleast_1d")
@@ -467,7 +471,6 @@ def atleast_2d(*tensors):
     """
 
     def fix(t):
-        t = _as_tensor(t)
         if t.dim() == 0:
             return t.reshape(1, 1)
         return t.unsqueeze(0) if t.dim() == 1 else t
@@ -483,7 +486,6 @@ def atleast_3d(*tensors):
     """
 
     def fix(t):
-        t = _as_tensor(t)
         if t.dim() == 0:
             return t.reshape(1, 1, 1)
         if t.dim() == 1:
@@ -510,6 +512,8 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
     for p in parts:
         if p.dim() != input.dim():
             raise RuntimeError("diff expects prepend or append to be the same dimension as input")
+    if n == 0:  # a copy of input alone (prepend/append ignored), as PyTorch's
+        return _C.empty_like(input).copy_(input)
     x = _C.cat(parts, dim) if len(parts) > 1 else input
     for _ in range(n):
         length = x.shape[dim]

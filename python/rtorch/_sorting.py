@@ -65,8 +65,13 @@ def _unique(input, sort, return_inverse, return_counts, dim, op):
                     f"Dimension out of range (expected to be in range of "
                     f"[{-max(x.ndim, 1)}, {max(x.ndim, 1) - 1}], but got {dim})"
                 )
+            if any(s == 0 for k, s in enumerate(x.shape) if k != d):
+                raise RuntimeError(
+                    "There are 0 sized dimensions, and they aren't selected, so unique "
+                    "cannot be applied"
+                )
             moved = x.movedim(d, 0)
-            rows = moved.reshape(moved.shape[0], -1)
+            rows = moved.reshape(moved.shape[0], max(1, x.numel() // max(1, x.shape[d])))
             order = _C.arange(rows.shape[0])
             if sort:
                 # Lexicographic order of the rows: stable sorts from the last column on.
@@ -75,6 +80,9 @@ def _unique(input, sort, return_inverse, return_counts, dim, op):
             grouped = moved[order]
             out = _runs(grouped, order, return_inverse, return_counts, (x.shape[d],))
             out[0] = out[0].movedim(0, d)
+    if input.requires_grad and _C.is_grad_enabled():
+        node = op if op == "unique_consecutive" else ("_unique2" if dim is None else "unique_dim")
+        _C._record_no_derivative(node, [input], [out[0]])
     return out[0] if len(out) == 1 else tuple(out)
 
 
@@ -111,6 +119,8 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
         )
     e = _as_tensor(elements, test_elements)
     t = _as_tensor(test_elements, elements)
+    if _C.bool in (e.dtype, t.dtype):
+        raise RuntimeError("Unsupported input type encountered for isin(): Bool")
     with no_grad():
         dtype = _C.promote_types(e.dtype, t.dtype)
         e, t = e.detach().to(dtype), t.detach().to(dtype).reshape(-1)
@@ -130,6 +140,12 @@ def count_nonzero(input, dim=None):
     The number of nonzero elements of ``input``, in all or along ``dim`` (an int or a
     tuple of ints), as int64.
     """
+    if isinstance(dim, bool) or (
+        isinstance(dim, (list, tuple)) and any(isinstance(d, bool) for d in dim)
+    ):
+        raise TypeError(
+            f"count_nonzero() received an invalid combination of arguments - got ({type(dim).__name__})"
+        )
     with no_grad():
         return (input.detach() != 0).sum(dim)
 

@@ -64,6 +64,14 @@ ALLOWED = [
         "torch's methods reject the keyword",
     ),
     Allowed(
+        "*",
+        ("value", "alias", "grad"),
+        "dup-write",
+        "a non-accumulating write (scatter, index_copy, index_put, put, x[idx] = v) with a "
+        "repeated target: torch leaves the winner unspecified, rtorch's last write wins "
+        "(NOTE [ Index kernels ]); only the breadth suite makes such steps",
+    ),
+    Allowed(
         "logsumexp",
         ("torch_raises",),
         "dim=()",

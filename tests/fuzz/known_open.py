@@ -32,7 +32,6 @@ ZERO_DIV = "integer division by zero detected differently (broadcast or empty op
 BOOL_UNSUPPORTED = "bool dtype: torch raises NotImplementedError, rtorch computes"
 RANDOM_BOUNDS = "random_/randint bounds outside the dtype's range: torch raises, rtorch accepts"
 NEG_STRIDES = "NumPy array with negative strides: torch raises ValueError, rtorch copies it"
-ADVANCED_INDEX = "advanced indexing (tensor or list indices) is not supported yet"
 CHECK_ORDER = "check order: rtorch rejects the dtype before torch's shape/broadcast/cast checks"
 CHECK_ORDER_ARGS = "bad argument: a different check fires first (exception class differs)"
 STRIDES = "result strides differ: torch keeps the input's memory layout (transposed/permuted inputs, *_like factories, nonzero's column-major result)"
@@ -40,6 +39,16 @@ INPLACE_HISTORY = "in-place op on a tensor with history: rtorch's result loses r
 RANDOM_STREAM = "random stream differs from torch's (half dtypes, bernoulli, wide randint ranges)"
 RANGES = "arange/linspace/logspace: length, integer-dtype rounding or dtype checks differ"
 EMPTY_DIMS = "all/any(dim=()): torch reduces nothing (elementwise), rtorch reduces every dim"
+
+ARG_PARSE = "bad argument to a breadth op: torch's argument parser rejects it (bool as int, None or int as bool, extra operands) with TypeError, rtorch's Python layer accepts it or raises another class"
+EMPTY_DIM_CHECKS = "index op on a dim of size 0 (or a 0-dim tensor): torch and rtorch report different errors, or torch computes where rtorch range-checks"
+HALF_KERNELS = "cdist/histogram of bfloat16 or float16: torch computes, rtorch raises NotImplementedError (no half kernel yet)"
+BOOL_REDUCE = "index_reduce/scatter_reduce of bool tensors: torch and rtorch disagree on which reductions bool supports"
+TORCH_BACKWARD_BUG = "torch bug: ScatterAddBackward0 returns an index-sized gradient for a src larger than the index (rtorch pads it with zeros, NOTE in ops/index/gather.rs)"
+BOOL_SORT = "median/kthvalue of a bool tensor: torch computes (or raises another class), rtorch raises NotImplementedError"
+TORCH_GARBAGE = "(nan)median along a dim of a strided or empty-dim tensor: torch returns uninitialized memory (9.5e13, 6.9e-310), rtorch the median"
+TORCH_SET_STORAGE = "index_copy/index_fill on an empty expanded tensor: torch fails inside (setStorage: ... out of bounds for storage of size 0), rtorch reports the out-of-range index"
+TORCH_VIEW = "isin/kron/take_along_dim of a non-contiguous input: torch's kernel calls view() and raises 'view size is not compatible', rtorch computes"
 
 KNOWN_OPEN = {
     ("__add__", "rtorch_raises"): BIGINT,
@@ -259,7 +268,6 @@ KNOWN_OPEN = {
     ("ge_", "torch_raises"): OVERLAP_INPUT,
     ("getitem", "grad_fn"): "x[...]-like subscripts of a leaf: torch returns an alias with grad_fn, rtorch none",
     ("getitem", "shape"): "several bool indices in one subscript: torch merges them into one dim, rtorch adds one each",
-    ("getitem[advanced]", "rtorch_raises"): ADVANCED_INDEX,
     ("gt_", "grad_fn"): INPLACE_HISTORY,
     ("gt_", "requires_grad"): INPLACE_HISTORY,
     ("le_", "rtorch_raises"): OVERLAP_SELF,
@@ -325,7 +333,6 @@ KNOWN_OPEN = {
     ("setitem", "rtorch_raises"): CAST_ON_COPY,
     ("setitem", "torch_raises"): OVERLAP_INPUT,
     ("setitem[advanced]", "exc_class"): NUMPY_SETITEM,
-    ("setitem[advanced]", "rtorch_raises"): ADVANCED_INDEX,
     ("setitem[advanced]", "torch_raises"): NUMPY_SETITEM,
     ("setitem[ndarray]", "exc_class"): NUMPY_SETITEM,
     ("setitem[ndarray]", "torch_raises"): NUMPY_SETITEM,
@@ -348,5 +355,104 @@ KNOWN_OPEN = {
     ("x.contiguous() is x", "value"): "contiguous() of a contiguous tensor: torch returns self, rtorch a new object",
     ("zero_", "rtorch_raises"): OVERLAP_SELF,
     ("zeros", "torch_raises"): NO_SIZE,
+    # ---- found by the breadth suite (`--suite breadth`): old classes under new op names
+    ("__iadd__[ndarray]", "exc_class"): NDARRAY_GRAD,
+    ("__ilshift__", "rtorch_raises"): BIGINT,
+    ("__mod__", "rtorch_raises"): BIGINT,
+    ("__mul__", "rtorch_raises"): BIGINT,
+    ("__rmod__", "exc_class"): BIGINT,
+    ("backward:__rsub__", "rtorch_raises"): SECOND_BACKWARD,
+    ("backward:atleast_1d", "rtorch_raises"): SECOND_BACKWARD,
+    ("backward:expand", "rtorch_raises"): SECOND_BACKWARD,
+    ("backward:lerp", "rtorch_raises"): SECOND_BACKWARD,
+    ("backward:repeat_interleave", "rtorch_raises"): SECOND_BACKWARD,
+    ("backward:trace", "rtorch_raises"): SECOND_BACKWARD,
+    ("remainder_", "rtorch_raises"): OVERLAP_SELF,
+    ("triu_", "rtorch_raises"): OVERLAP_SELF,
+    ("tril_", "rtorch_raises"): OVERLAP_SELF,
+    ("index_add_", "torch_raises"): OVERLAP_INPUT,
+    ("index_reduce_", "torch_raises"): OVERLAP_INPUT,
+    ("scatter_", "torch_raises"): OVERLAP_INPUT,
+    ("index_put_", "exc_class"): LEAF_ORDER,
+    ("getitem[advanced]", "stride"): STRIDES,
+    # ---- the breadth suite's own
+    ("index_copy", "exc_class"): TORCH_SET_STORAGE,
+    ("index_copy_", "exc_class"): TORCH_SET_STORAGE,
+    ("index_fill", "exc_class"): TORCH_SET_STORAGE,
+    ("isin", "torch_raises"): TORCH_VIEW,
+    ("backward:atleast_2d", "rtorch_raises"): SECOND_BACKWARD,
+    ("backward:cartesian_prod", "rtorch_raises"): SECOND_BACKWARD,
+    ("backward:diff", "rtorch_raises"): SECOND_BACKWARD,
+    ("backward:einsum", "rtorch_raises"): SECOND_BACKWARD,
+    ("backward:tril", "rtorch_raises"): SECOND_BACKWARD,
+    ("backward:median", "rtorch_raises"): "median's returned indices modified in place, then backward: rtorch's node saved that very tensor and reports the version change, torch saved its own copy",
+    ("backward:scatter_add", "torch_raises"): TORCH_BACKWARD_BUG,
+    ("bincount", "rtorch_raises"): "bincount with weights of another length when the input is empty: torch returns zeros, rtorch checks the weights first",
+    ("cdist", "rtorch_raises"): HALF_KERNELS,
+    ("histogram", "rtorch_raises"): HALF_KERNELS,
+    ("index_add", "exc_class"): EMPTY_DIM_CHECKS,
+    ("index_add", "rtorch_raises"): EMPTY_DIM_CHECKS,
+    ("index_fill_", "exc_class"): TORCH_SET_STORAGE,
+    ("index_fill_", "rtorch_raises"): OVERLAP_SELF,
+    ("index_put_", "rtorch_raises"): OVERLAP_SELF,
+    ("index_put", "exc_class"): "index_put of a 0-dim tensor with a 1-D index and a value of another dtype: torch reports the index count first, rtorch the dtype",
+    ("index_reduce", "torch_raises"): BOOL_REDUCE,
+    ("index_reduce_", "exc_class"): BOOL_REDUCE,
+    ("index_reduce_", "rtorch_raises"): LEAF_ORDER,
+    ("index_select", "exc_class"): EMPTY_DIM_CHECKS,
+    ("scatter", "torch_raises"): "scatter(value=inf, reduce='add') on an integer tensor: torch raises converting inf, rtorch casts",
+    ("scatter_add_", "torch_raises"): OVERLAP_INPUT,
+    ("scatter_reduce", "rtorch_raises"): "scatter_reduce(reduce='max'): torch 2.13 accepts the undocumented name, rtorch raises the documented message",
+    ("scatter_reduce_", "exc_class"): BOOL_REDUCE,
+    ("backward:diag", "rtorch_raises"): SECOND_BACKWARD,
+    ("backward:repeat", "rtorch_raises"): SECOND_BACKWARD,
+    ("backward:rot90", "rtorch_raises"): SECOND_BACKWARD,
+    ("cdist", "value"): "cdist(p=inf) of a row holding NaN: torch's running max drops the NaN, rtorch's norm propagates it",
+    ("count_nonzero", "exc_class"): "count_nonzero with a repeated dim: torch and rtorch report it with different exception classes",
+    ("diff", "torch_raises"): "diff(dim=) out of range for 1-d prepend/append shapes: torch checks the dim first",
+    ("einsum", "stride"): STRIDES,
+    ("histc", "exc_class"): "histc of an integer tensor: torch RuntimeError from another check first, rtorch NotImplementedError",
+    ("index_add_", "exc_class"): EMPTY_DIM_CHECKS,
+    ("index_add_", "rtorch_raises"): EMPTY_DIM_CHECKS,
+    ("index_fill_", "torch_raises"): "index_fill_ of a uint8 tensor with an out-of-range value: torch raises, rtorch wraps",
+    ("index_reduce", "exc_class"): EMPTY_DIM_CHECKS,
+    ("kthvalue", "rtorch_raises"): BOOL_SORT,
+    ("median", "exc_class"): BOOL_SORT,
+    ("median", "rtorch_raises"): BOOL_SORT,
+    ("median", "value"): TORCH_GARBAGE,
+    ("nanmedian", "value"): TORCH_GARBAGE,
+    ("scatter_", "rtorch_raises"): EMPTY_DIM_CHECKS,
+    ("scatter_add", "rtorch_raises"): EMPTY_DIM_CHECKS,
+    ("scatter_reduce_", "rtorch_raises"): "scatter_reduce_(reduce='max'): torch 2.13 accepts the undocumented name, rtorch raises the documented message",
+    ("scatter_reduce_", "torch_raises"): OVERLAP_INPUT,
+    ("take_along_dim", "torch_raises"): TORCH_VIEW,
+    ("triu_indices", "exc_class"): "triu_indices with a float dtype and bad sizes: torch reports the sizes first",
+    ("diag(bad-arg)", "torch_raises"): ARG_PARSE,
+    ("diff(bad-arg)", "torch_raises"): ARG_PARSE,
+    ("isin(bad-arg)", "exc_class"): ARG_PARSE,
+    ("nanmedian(bad-arg)", "torch_raises"): ARG_PARSE,
+    ("sort(bad-arg)", "exc_class"): ARG_PARSE,
+    ("tril_(bad-arg)", "torch_raises"): ARG_PARSE,
+    ("triu(bad-arg)", "torch_raises"): ARG_PARSE,
+    ("triu_(bad-arg)", "exc_class"): ARG_PARSE,
+    ("triu_(bad-arg)", "torch_raises"): ARG_PARSE,
+    ("setitem[advanced]", "rtorch_raises"): OVERLAP_SELF,
+    ("index_copy_", "torch_raises"): OVERLAP_INPUT,
+    ("backward:masked_scatter", "torch_raises"): NO_DERIVATIVE,
+    ("combinations(bad-arg)", "exc_class"): ARG_PARSE,
+    ("combinations(bad-arg)", "torch_raises"): ARG_PARSE,
+    ("diag_embed(bad-arg)", "torch_raises"): ARG_PARSE,
+    ("einsum(bad-arg)", "exc_class"): ARG_PARSE,
+    ("histc(bad-arg)", "torch_raises"): ARG_PARSE,
+    ("isin(bad-arg)", "torch_raises"): ARG_PARSE,
+    ("repeat_interleave(bad-arg)", "exc_class"): ARG_PARSE,
+    ("rot90(bad-arg)", "exc_class"): ARG_PARSE,
+    ("sort(bad-arg)", "torch_raises"): ARG_PARSE,
+    ("triu_indices(bad-arg)", "exc_class"): ARG_PARSE,
+    ("triu_indices(bad-arg)", "rtorch_raises"): ARG_PARSE,
+    ("unique(bad-arg)", "exc_class"): ARG_PARSE,
+    ("unique(bad-arg)", "torch_raises"): ARG_PARSE,
+    ("unique_consecutive(bad-arg)", "torch_raises"): ARG_PARSE,
+    ("kron", "torch_raises"): TORCH_VIEW,
 }
 # fmt: on

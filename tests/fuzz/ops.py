@@ -310,8 +310,12 @@ def _signature(fn):
 def bad_call(g, rtorch):
     """A registry op called with a junk positional or keyword argument."""
     name, op = g.pick(registry_ops(rtorch))
-    step = op_call(g, name, op)
-    sig = _signature(getattr(rtorch, name, None)) if rtorch is not None else None
+    return spoil(g, op_call(g, name, op), getattr(rtorch, name, None) if rtorch else None)
+
+
+def spoil(g, step, fn):
+    """``step`` (a call of ``fn``) with a junk positional or keyword argument added."""
+    sig = _signature(fn) if fn is not None else None
     head, _, rest = step.src.partition("(")
     junk = g.pick(JUNK)
     junk_src = junk.text if isinstance(junk, Raw) else repr(junk)

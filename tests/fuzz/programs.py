@@ -7,7 +7,7 @@ same seed gives the same program, which is what ``--replay SEED`` relies on.
 
 import numpy as np
 
-from . import factories, operators, ops, steps
+from . import breadth, factories, operators, ops, steps
 from .compare import describe
 from .gen import Gen
 from .program import Program
@@ -25,6 +25,16 @@ def bad_step(g):
     yield ops.bad_call(g, g.program.libs["rtorch"])
 
 
+def breadth_bad_step(g):
+    step = next(breadth.breadth_step(g))
+    if step.out and step.src.startswith(f"{step.out} = ") and step.src.endswith(")"):
+        head = step.src.split(" = ", 1)[1].split("(")[0]
+        rtorch = g.program.libs["rtorch"]
+        fn = eval(head, {"lib": rtorch}) if head.startswith("lib.") else None
+        step = ops.spoil(g, step, fn)
+    yield step
+
+
 CATEGORIES = [
     (op_step, 30),
     (operators.operator_step, 18),
@@ -38,6 +48,21 @@ CATEGORIES = [
     (bad_step, 3),
 ]
 
+# The issue-9 families (index, scatter, sort, shape utilities, histograms) in programs of
+# their own: drawing them in CATEGORIES would replay every core program differently.
+BREADTH_CATEGORIES = [
+    (breadth.breadth_step, 40),
+    (op_step, 8),
+    (operators.operator_step, 6),
+    (steps.view_step, 8),
+    (steps.inplace_step, 4),
+    (steps.conversion_step, 2),
+    (steps.backward_step, 14),
+    (breadth_bad_step, 4),
+]
+
+SUITES = {"core": CATEGORIES, "breadth": BREADTH_CATEGORIES}
+
 
 def reset(lib):
     lib.manual_seed(0)
@@ -45,19 +70,20 @@ def reset(lib):
     lib.set_grad_enabled(True)
 
 
-def run_program(seed, torch, rtorch, verbose=False):
-    """Generate and run program ``seed``; returns the ``Program`` with its findings."""
+def run_program(seed, torch, rtorch, verbose=False, suite="core"):
+    """Generate and run program ``seed`` of ``suite``; returns the ``Program`` with its findings."""
+    categories = SUITES[suite]
     for lib in (torch, rtorch):
         reset(lib)
     rng = np.random.default_rng(seed)
     p = Program(seed, torch, rtorch, verbose)
     g = Gen(rng, p)
-    weights = np.array([w for _, w in CATEGORIES], dtype=float)
+    weights = np.array([w for _, w in categories], dtype=float)
     weights /= weights.sum()
     n_steps = g.integer(4, 12)
     done = 0
     while done < n_steps:
-        category = CATEGORIES[int(rng.choice(len(CATEGORIES), p=weights))][0]
+        category = categories[int(rng.choice(len(categories), p=weights))][0]
         for step in category(g):
             leaves, p.pending_leaves = p.pending_leaves, []
             for leaf in leaves:

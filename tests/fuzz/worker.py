@@ -26,6 +26,7 @@ def main():
     from .programs import run_program
 
     torch.set_num_threads(1)
+    suite = os.environ.get("RTORCH_FUZZ_SUITE", "core")
     # Self-test hook (tests/test_fuzz.py): "abort:SEED,hang:SEED" make those programs
     # abort or hang, to check that the parent's watchdog reports them.
     sabotage = dict(
@@ -43,7 +44,7 @@ def main():
         if sabotage.get(str(seed)) == "hang":
             time.sleep(3600)
         try:
-            p = run_program(seed, torch, rtorch)
+            p = run_program(seed, torch, rtorch, suite=suite)
         except Exception:  # noqa: BLE001 - a bug of the fuzzer itself, reported as such
             error = traceback.format_exc()
             result = {"seed": seed, "calls": 0, "steps": 0, "noise": 0, "skipped": 0}

@@ -102,7 +102,11 @@ impl PyNode {
         }
     }
     fn name(&self) -> String {
-        self.node.name.to_string()
+        // PyTorch's no-derivative node is a C++ class named with its namespace.
+        match &*self.node.name {
+            "NotImplemented" => "torch::autograd::NotImplemented".to_string(),
+            name => name.to_string(),
+        }
     }
     /// `_saved_self`, `_saved_other`, `_saved_result`…: the tensors the backward keeps
     /// (None where PyTorch saves nothing), with PyTorch's errors once freed or modified.
@@ -503,6 +507,19 @@ pub fn is_grad_enabled() -> bool {
 }
 
 #[pyfunction]
+/// Gives `outputs` PyTorch's no-derivative node for `op` (`unique` and the other
+/// composites written in Python), so they require grad and a backward raises as in torch.
+pub fn _record_no_derivative(
+    op: &str,
+    inputs: Vec<PyRef<'_, PyTensor>>,
+    outputs: Vec<PyRef<'_, PyTensor>>,
+) -> PyResult<()> {
+    let ins: Vec<&Tensor> = inputs.iter().map(|t| &t.t).collect();
+    let outs: Vec<&Tensor> = outputs.iter().map(|t| &t.t).collect();
+    autograd::record_no_derivative_of(op, &ins, &outs).py()
+}
+
+#[pyfunction]
 pub fn _set_grad_enabled(enabled: bool) -> bool {
     autograd::set_grad_enabled(enabled)
 }
@@ -558,6 +575,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         _grad,
         is_grad_enabled,
         _set_grad_enabled,
+        _record_no_derivative,
         is_inference_mode_enabled,
         _set_inference_mode,
     );

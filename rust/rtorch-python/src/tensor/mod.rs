@@ -539,6 +539,14 @@ impl PyTensor {
             // Values take the tensor's dtype first, as PyTorch's setitem does.
             let a = &sub.advanced;
             let v = cast::to_dtype(&src, view.dtype()).py()?;
+            // PyTorch drops every leading unit dim of the value before index_put_.
+            let lead = v.shape().iter().take_while(|&&s| s == 1).count();
+            let v = if lead > 0 {
+                let keep: Vec<i64> = v.shape()[lead..].iter().map(|&s| s as i64).collect();
+                movement::reshape(&v, &keep).py()?
+            } else {
+                v
+            };
             return crate::engine!(py, v.numel(), || rtorch::ops::advanced::index_put_(
                 &view, a, &v, false
             ));

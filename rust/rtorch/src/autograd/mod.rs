@@ -586,6 +586,40 @@ pub fn needs_grad(inputs: &[&Tensor]) -> bool {
 /// (pass it to `expose_saved`).
 pub type Recorded = Option<Arc<Node>>;
 
+/// Records a node for an op PyTorch gives no derivative (`NotImplemented`,
+/// `Unique2Backward0`, …): the outputs get a history, as in PyTorch, and a backward through
+/// them raises `error`.
+pub fn record_no_derivative(
+    name: &'static str,
+    inputs: &[&Tensor],
+    outputs: &[&Tensor],
+    error: crate::Error,
+) -> Recorded {
+    record(name, inputs, outputs, move |_, _| Err(error.clone()))
+}
+
+/// The no-derivative node of a composite op built outside the engine (`unique` in
+/// Python): PyTorch's node name and backward error for `op`.
+pub fn record_no_derivative_of(op: &str, inputs: &[&Tensor], outputs: &[&Tensor]) -> Result<()> {
+    let (name, error) = match op {
+        "_unique2" | "unique_dim" | "unique_consecutive" => (
+            match op {
+                "_unique2" => "Unique2Backward0",
+                "unique_dim" => "UniqueDimBackward0",
+                _ => "UniqueConsecutiveBackward0",
+            },
+            crate::Error::not_implemented(format!("the derivative for '{op}' is not implemented.")),
+        ),
+        "histogram" | "bincount" => (
+            "NotImplemented",
+            crate::Error::runtime(format!("derivative for aten::{op} is not implemented")),
+        ),
+        _ => crate::bail!(runtime, "no no-derivative node is known for '{op}'"),
+    };
+    record_no_derivative(name, inputs, outputs, error);
+    Ok(())
+}
+
 /// Records `name` with `backward` if any input requires grad; sets the outputs' history.
 /// Call after computing the outputs.
 pub fn record(

@@ -110,7 +110,8 @@ pub fn masked_fill(x: &Tensor, mask: &Tensor, value: &Tensor) -> Result<Tensor> 
     let sm = SavedTensor::input(mask)?;
     let saved_mask = sm.clone();
     let dx = x.dims();
-    let forward = || where_(mask, &v, x);
+    // PyTorch fills a contiguous clone of x (broadcast to the mask's shape).
+    let forward = || crate::ops::movement::contiguous(&where_(mask, &v, x)?);
     let x_grad = move |ctx: &crate::autograd::Ctx, g: &Tensor| -> Result<Tensor> {
         let z = Tensor::wrapped_scalar(Scalar::Int(0));
         crate::ops::reduce::sum_to_shape(&where_(&sm.unpack(ctx)?, &z, g)?, &dx)

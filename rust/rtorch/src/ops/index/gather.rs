@@ -90,6 +90,10 @@ fn check_shapes(x: &Tensor, d: usize, idx: &Tensor, src: Option<&Tensor>, op: &s
 }
 
 fn index_of(idx: &Tensor, op: &str) -> Result<Tensor> {
+    if idx.numel() == 0 {
+        // PyTorch checks nothing about an empty index (gather of an empty int16 index works).
+        return cast::to_dtype(idx, DType::I64);
+    }
     long_index(idx, true, || {
         Error::runtime(format!("{op}(): Expected dtype int32/int64 for index"))
     })
@@ -186,7 +190,7 @@ fn check_src(x: &Tensor, src: &Tensor, op: &str) -> Result<()> {
 
 /// `x.scatter(dim, index, src)`: ScatterBackward0.
 pub fn scatter(x: &Tensor, dim: i64, index: &Tensor, src: &Tensor) -> Result<Tensor> {
-    let out = movement::clone(&x.detach())?;
+    let out = movement::clone_contiguous(&x.detach())?;
     scatter_impl(&out, dim, index, src, None)?;
     let idx = index_of(index, "scatter")?;
     if needs_grad(&[x, src]) {
@@ -208,7 +212,7 @@ pub fn scatter(x: &Tensor, dim: i64, index: &Tensor, src: &Tensor) -> Result<Ten
 
 /// `x.scatter(dim, index, value)` with a number (a 0-dim tensor): ScatterBackward1.
 pub fn scatter_value(x: &Tensor, dim: i64, index: &Tensor, value: &Tensor) -> Result<Tensor> {
-    let out = movement::clone(&x.detach())?;
+    let out = movement::clone_contiguous(&x.detach())?;
     scatter_value_impl(&out, dim, index, value, None)?;
     let idx = index_of(index, "scatter")?;
     if needs_grad(&[x]) {
@@ -298,7 +302,7 @@ pub fn scatter_reduce_old(
     value: bool,
     reduce: &str,
 ) -> Result<Tensor> {
-    let out = movement::clone(&x.detach())?;
+    let out = movement::clone_contiguous(&x.detach())?;
     if value {
         scatter_value_impl(&out, dim, index, src, Some(reduce))?;
     } else {
@@ -342,7 +346,7 @@ pub fn scatter_(
 
 /// `x.scatter_add(dim, index, src)`: ScatterAddBackward0.
 pub fn scatter_add(x: &Tensor, dim: i64, index: &Tensor, src: &Tensor) -> Result<Tensor> {
-    let out = movement::clone(&x.detach())?;
+    let out = movement::clone_contiguous(&x.detach())?;
     scatter_add_impl(&out, dim, index, src)?;
     let idx = index_of(index, "scatter_add")?;
     if needs_grad(&[x, src]) {
@@ -472,7 +476,7 @@ pub fn scatter_reduce(
     reduce: &str,
     include_self: bool,
 ) -> Result<Tensor> {
-    let out = movement::clone(&x.detach())?;
+    let out = movement::clone_contiguous(&x.detach())?;
     let r = scatter_reduce_impl(&out, dim, index, src, reduce, include_self)?;
     let idx = index_of(index, "scatter_reduce")?;
     if needs_grad(&[x, src]) {
@@ -571,16 +575,22 @@ pub fn scatter_reduce_(
 /// `take_along_dim(x, indices, dim=None)`: gather after broadcasting all dims but `dim`
 /// (with no dim, over the flattened tensor). Composed, as in PyTorch.
 pub fn take_along_dim(x: &Tensor, indices: &Tensor, dim: Option<i64>) -> Result<Tensor> {
-    ensure!(
-        matches!(indices.dtype(), DType::I64 | DType::I32),
-        runtime,
-        "torch.take_along_dim(): dtype of indices should be int64 but got {}",
-        indices.dtype().scalar_name()
-    );
     let Some(dim) = dim else {
+        // Flattened, PyTorch goes straight to gather, which also takes int32.
         let flat = movement::reshape(x, &[-1])?;
         return gather(&flat, 0, &movement::reshape(indices, &[-1])?, false);
     };
+    ensure!(
+        indices.dtype() == DType::I64,
+        runtime,
+        "torch.take_along_dim(): dtype of indices should be Long but got {}",
+        indices.dtype().scalar_name()
+    );
+    ensure!(
+        x.ndim() > 0 || indices.ndim() > 0,
+        index,
+        "Dimension specified as 0 but tensor has no dimensions"
+    );
     ensure!(
         x.ndim() == indices.ndim(),
         runtime,

@@ -47,19 +47,28 @@ pub const OPS: &[OpInfo] = &[
     .differentiable(),
 ];
 
-/// A 1-D (or 0-dim) index of an accepted dtype, as int64.
+/// A 1-D (or 0-dim) index of an accepted dtype, as int64. The rank is checked first, with
+/// each op's own message, except by index_fill (whose dtype check comes first).
 fn vector_index(
     index: &Tensor,
     op: &str,
     int32_ok: bool,
     dtype_msg: impl FnOnce() -> Error,
 ) -> Result<Tensor> {
+    let n = index.ndim();
+    if n > 1 && op != "index_fill_" {
+        return Err(Error::index(match op {
+            "index_copy_" => format!("index_copy_(): Index should have dimension 1 or 0 (got {n})"),
+            "index_select" => "index_select(): Index is supposed to be a vector".to_string(),
+            _ => format!(
+                "{op}(): Index is supposed to be a vector, but got dim: {n} with type: {} and size: {}",
+                index.dtype().scalar_name(),
+                shapes(index.shape())
+            ),
+        }));
+    }
     let idx = long_index(index, int32_ok, dtype_msg)?;
-    ensure!(
-        idx.ndim() <= 1,
-        index,
-        "{op}(): Index is supposed to be a vector"
-    );
+    ensure!(idx.ndim() <= 1, runtime, "Index has to be a vector/scalar");
     Ok(idx)
 }
 
@@ -160,6 +169,12 @@ fn check_source(x: &Tensor, d: usize, idx: &Tensor, source: &Tensor, op: &str) -
         x.dtype().scalar_name(),
         source.dtype().scalar_name()
     );
+    // PyTorch reads source.size(dim) of a 0-dim source, unless a single index lets it skip.
+    ensure!(
+        source.ndim() > 0 || idx.numel() == 1,
+        index,
+        "Dimension specified as {d} but tensor has no dimensions"
+    );
     let ssize = if source.ndim() == 0 {
         1
     } else {
@@ -210,6 +225,10 @@ fn index_add_impl(
             return Ok(());
         }
         source.detach()
+    } else if out.dtype().is_integral(false) {
+        // PyTorch converts alpha to self's integer type first (0.5 adds nothing).
+        let a = Scalar::Int(alpha.to_f64().trunc() as i64);
+        cast::to_dtype(&binary::mul_scalar(&source.detach(), a)?, out.dtype())?
     } else {
         cast::to_dtype(&binary::mul_scalar(&source.detach(), *alpha)?, out.dtype())?
     };
@@ -228,7 +247,7 @@ pub fn index_add(
     source: &Tensor,
     alpha: &Scalar,
 ) -> Result<Tensor> {
-    let out = movement::clone(&x.detach())?;
+    let out = movement::clone_contiguous(&x.detach())?;
     index_add_impl(&out, dim, index, source, alpha)?;
     if needs_grad(&[x, source]) {
         let idx = add_index(index, "index_add_")?;
@@ -326,7 +345,7 @@ fn index_copy_impl(out: &Tensor, dim: i64, index: &Tensor, source: &Tensor) -> R
 
 /// `x.index_copy(dim, index, source)`: IndexCopyBackward0.
 pub fn index_copy(x: &Tensor, dim: i64, index: &Tensor, source: &Tensor) -> Result<Tensor> {
-    let out = movement::clone(&x.detach())?;
+    let out = movement::clone_contiguous(&x.detach())?;
     index_copy_impl(&out, dim, index, source)?;
     if needs_grad(&[x, source]) {
         let idx = copy_index(index)?;
@@ -496,7 +515,7 @@ pub fn index_reduce(
     reduce: &str,
     include_self: bool,
 ) -> Result<Tensor> {
-    let out = movement::clone(&x.detach())?;
+    let out = movement::clone_contiguous(&x.detach())?;
     let r = index_reduce_impl(&out, dim, index, source, reduce, include_self)?;
     if needs_grad(&[x, source]) {
         let idx = add_index(index, "index_reduce_")?;

@@ -93,6 +93,9 @@ pub fn bincount(x: &Tensor, weights: Option<&Tensor>, minlength: i64) -> Result<
         &xs,
         &out,
     )?;
+    if let Some(w) = weights {
+        crate::autograd::record_no_derivative_of("bincount", &[w], &[&out])?;
+    }
     Ok(out)
 }
 
@@ -149,6 +152,29 @@ pub fn histc(x: &Tensor, bins: i64, min: f64, max: f64) -> Result<Tensor> {
 /// edges; `weight` sums weights instead of counting; `density` divides by the total and
 /// the bin widths. float32/float64 only, as in PyTorch.
 pub fn histogram(
+    x: &Tensor,
+    bins: HistBins<'_>,
+    range: Option<(f64, f64)>,
+    weight: Option<&Tensor>,
+    density: bool,
+) -> Result<(Tensor, Tensor)> {
+    let (hist, edges) =
+        crate::autograd::no_grad(|| histogram_values(x, bins, range, weight, density))?;
+    let mut inputs = vec![x];
+    inputs.extend(weight);
+    if let HistBins::Edges(e) = bins {
+        inputs.push(e);
+    }
+    if crate::autograd::needs_grad(&inputs) {
+        // Fresh edges: the node's outputs must not be the caller's bins tensor.
+        let edges = movement::clone_contiguous(&edges)?;
+        crate::autograd::record_no_derivative_of("histogram", &inputs, &[&hist, &edges])?;
+        return Ok((hist, edges));
+    }
+    Ok((hist, edges))
+}
+
+fn histogram_values(
     x: &Tensor,
     bins: HistBins<'_>,
     range: Option<(f64, f64)>,

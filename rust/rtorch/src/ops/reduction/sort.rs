@@ -38,10 +38,18 @@ fn run(x: &Tensor, d: usize, k: SortKernel) -> Result<(Tensor, Tensor)> {
     };
     let mut shape = x1.dims();
     shape[d] = k.len(shape[d]);
-    let (v, i) = (
-        x1.new_empty(&shape, x.dtype())?,
-        x1.new_empty(&shape, DType::I64)?,
-    );
+    // A full sort keeps x's memory layout in both results, as PyTorch's does.
+    let (v, i) = if matches!(k, SortKernel::Sort { .. }) {
+        (
+            x1.new_elementwise(&shape, x.dtype(), &[x1.strides()])?,
+            x1.new_elementwise(&shape, DType::I64, &[x1.strides()])?,
+        )
+    } else {
+        (
+            x1.new_empty(&shape, x.dtype())?,
+            x1.new_empty(&shape, DType::I64)?,
+        )
+    };
     backend::sort(k, &x1, d, &v, &i)?;
     if x.ndim() == 0 {
         return Ok((movement::reshape(&v, &[])?, movement::reshape(&i, &[])?));
@@ -143,6 +151,8 @@ pub fn topk(
         runtime,
         "selected index k out of range"
     );
+    // NOTE: PyTorch's topk of a 0-dim tensor returns the element for k = 0 as well.
+    let k = if x.ndim() == 0 { 1 } else { k };
     ensure!(
         x.dtype() != DType::Bool,
         runtime,
@@ -162,6 +172,11 @@ pub fn topk(
 pub fn kthvalue(x: &Tensor, k: i64, dim: i64, keepdim: bool) -> Result<(Tensor, Tensor)> {
     let d = crate::layout::wrap_dim(dim, x.ndim())?;
     let n = if x.ndim() == 0 { 1 } else { x.shape()[d] };
+    ensure!(
+        n > 0,
+        index,
+        "kthvalue(): Expected reduction dim {d} to have non-zero size."
+    );
     ensure!(
         k >= 1 && k as usize <= n,
         runtime,
@@ -240,8 +255,14 @@ fn median_global(x: &Tensor, ignore_nan: bool) -> Result<Tensor> {
     no_bool(x, "median_cpu")?;
     let flat = movement::reshape(&x.detach(), &[-1])?;
     let v = if flat.numel() == 0 {
-        let nan = Tensor::wrapped_scalar(crate::Scalar::Float(f64::NAN));
-        crate::ops::cast::to_dtype(&nan, x.dtype())?.detach()
+        // PyTorch fills NaN converted by C++: INT_MIN for int32/int64, 0 for narrower ints.
+        let fill = match x.dtype() {
+            DType::I64 => crate::Scalar::Int(i64::MIN),
+            DType::I32 => crate::Scalar::Int(i32::MIN as i64),
+            dt if dt.is_floating_point() => crate::Scalar::Float(f64::NAN),
+            _ => crate::Scalar::Int(0),
+        };
+        crate::ops::cast::to_dtype(&Tensor::wrapped_scalar(fill), x.dtype())?.detach()
     } else {
         let (v, _) = run(&flat, 0, SortKernel::Median { ignore_nan })?;
         movement::reshape(&v, &[])?
@@ -291,7 +312,11 @@ pub fn cummin(x: &Tensor, dim: i64) -> Result<(Tensor, Tensor)> {
 /// Running max / min: an element may be chosen by many positions, so its gradient is the
 /// sum of theirs (scatter_add).
 fn cumulative(x: &Tensor, dim: i64, k: SortKernel, name: &'static str) -> Result<(Tensor, Tensor)> {
-    let d = crate::layout::wrap_dim(dim, x.ndim())?;
+    // NOTE: PyTorch never looks at `dim` for an empty input (any dim is accepted).
+    let d = match crate::layout::wrap_dim(dim, x.ndim()) {
+        Err(_) if x.numel() == 0 => 0,
+        d => d?,
+    };
     let (v, i) = run(x, d, k)?;
     if needs_grad(&[x]) {
         let (sizes, si) = (x.dims(), SavedTensor::input(&i)?);

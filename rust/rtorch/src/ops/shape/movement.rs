@@ -571,7 +571,8 @@ pub fn flip(x: &Tensor, dims: &[i64]) -> Result<Tensor> {
         l.strides[d] = -l.strides[d];
     }
     let reversed = x.detach().view_with(l);
-    let out = x.new_empty(x.shape(), x.dtype())?;
+    // The result keeps x's memory layout, as PyTorch's does (rot90 composes with it).
+    let out = x.new_elementwise(x.shape(), x.dtype(), &[x.strides()])?;
     crate::backend::copy(&out, &reversed)?;
     let dv: Vec<i64> = ds.iter().map(|&d| d as i64).collect();
     record("FlipBackward0", &[x], &[&out], move |_, g| {

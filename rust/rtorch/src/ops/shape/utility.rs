@@ -129,6 +129,14 @@ pub fn roll(x: &Tensor, shifts: &[i64], dims: &[i64]) -> Result<Tensor> {
         shifts.len(),
         dims.len()
     );
+    if x.ndim() == 0 && !dims.is_empty() {
+        // PyTorch's roll has no 0-dim case: the dims are looked up in an empty shape.
+        bail!(
+            index,
+            "Dimension specified as {} but tensor has no dimensions",
+            dims[0]
+        );
+    }
     let wrapped = wrap_dims_dup(dims, x.ndim())?;
     let (sh, ds) = (shifts.to_vec(), dims.to_vec());
     let (out, node) = fused(
@@ -279,6 +287,17 @@ pub fn tri_(x: &Tensor, diagonal: i64, lower: bool) -> Result<()> {
 /// `tril_indices(row, col, offset)` (`lower`) / `triu_indices`: the `[2, N]` coordinates
 /// of that triangle, row by row.
 pub fn tri_indices(row: i64, col: i64, offset: i64, lower: bool, dtype: DType) -> Result<Tensor> {
+    let name = if lower {
+        "tril_indices"
+    } else {
+        "triu_indices"
+    };
+    ensure!(
+        matches!(dtype, DType::I32 | DType::I64),
+        not_implemented,
+        "\"{name}\" not implemented for '{}'",
+        dtype.scalar_name()
+    );
     ensure!(row >= 0, runtime, "row must be non-negative, got{row}");
     ensure!(col >= 0, runtime, "col must be non-negative, got{col}");
     let (mut rows, mut cols) = (Vec::new(), Vec::new());
@@ -403,7 +422,6 @@ pub fn trace(x: &Tensor) -> Result<Tensor> {
 /// of a zero matrix of the promoted dtype.
 pub fn block_diag(ts: &[Tensor]) -> Result<Tensor> {
     let mut blocks = Vec::with_capacity(ts.len());
-    let mut dtype: Option<DType> = None;
     for (i, t) in ts.iter().enumerate() {
         ensure!(
             t.ndim() <= 2,
@@ -417,14 +435,21 @@ pub fn block_diag(ts: &[Tensor]) -> Result<Tensor> {
             _ => (t.shape()[0], t.shape()[1]),
         };
         blocks.push((r, c));
-        dtype = Some(dtype.map_or(t.dtype(), |d| crate::dtype::promote_types(d, t.dtype())));
     }
-    let dtype = dtype.unwrap_or_else(crate::ops::default_float);
+    // result_type's rule: a 0-dim block ranks below the others of its category.
+    let refs: Vec<&Tensor> = ts.iter().collect();
+    let dtype = if ts.is_empty() {
+        crate::ops::default_float()
+    } else {
+        crate::ops::binary::result_type(&refs)
+    };
+    // PyTorch's empty block_diag() is a 1 x 0 tensor.
     let (rows, cols) = blocks
         .iter()
-        .fold((0, 0), |(r, c), &(br, bc)| (r + br, c + bc));
+        .fold((usize::from(ts.is_empty()), 0), |(r, c), &(br, bc)| {
+            (r + br, c + bc)
+        });
     let device = ts.first().map_or(crate::Device::Cpu, |t| t.device());
-    let refs: Vec<&Tensor> = ts.iter().collect();
     let shapes: Vec<_> = ts.iter().map(|t| t.dims()).collect();
     let spans = blocks.clone();
     let (out, _) = fused(
