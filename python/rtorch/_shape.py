@@ -7,6 +7,7 @@ The ops PyTorch records as one node (repeat, roll, rot90, tril/triu, diag, diag_
 trace, block_diag, linalg.cross, cdist) are engine ops (`ops/shape/utility.rs`,
 `ops/linalg/products.rs`)."""
 
+import operator
 import warnings
 
 from . import _C
@@ -129,7 +130,33 @@ def _einsum_terms(equation, operands):
     return ins, out
 
 
-def einsum(equation, *operands):
+_EINSUM_USAGE = (
+    "einsum(): must specify the equation string and at least one operand, or at least one "
+    "operand and its subscripts list"
+)
+
+
+def _sublist_term(sublist):
+    """One sublist as equation text: 0-25 are 'A'-'Z', 26-51 'a'-'z', Ellipsis '...'."""
+    if isinstance(sublist, Tensor):
+        # An odd operand count makes a tensor the output sublist; PyTorch fails on
+        # its truth value here too.
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")  # noqa: TRY004
+    term = []
+    for s in sublist:
+        if s is Ellipsis:
+            term.append("...")
+            continue
+        n = operator.index(s)
+        if not 0 <= n < 52:
+            raise ValueError(
+                "einsum(): subscript in subscript list is not within the valid range [0, 52)"
+            )
+        term.append(chr(ord("A") + n) if n < 26 else chr(ord("a") + n - 26))
+    return "".join(term)
+
+
+def einsum(*args):
     """einsum(equation, *operands) -> Tensor
 
     Sums the product of the operands over the subscripts the equation leaves out, in
@@ -137,7 +164,22 @@ def einsum(equation, *operands):
     ``'...ij->...ji'`` a batched transpose. Without ``->`` the output is the ellipsis
     dims then the subscripts seen once, in alphabetical order. The operands may be given
     as one list. Each pair of operands is contracted by one ``bmm``.
+
+    The sublist form ``einsum(op1, sublist1, op2, sublist2, ..., [out_sublist])`` names
+    each dim by an integer in [0, 52) (or ``Ellipsis``) and is the same equation spelled
+    in letters: ``einsum(a, [0, 1], b, [1, 2], [0, 2])`` is ``einsum('AB,BC->AC', a, b)``.
     """
+    if len(args) < 2:
+        raise ValueError(_EINSUM_USAGE)
+    if isinstance(args[0], Tensor):
+        equation = ",".join(_sublist_term(s) for s in args[1::2])
+        if len(args) % 2:
+            equation += "->" + _sublist_term(args[-1])
+            operands = args[:-1:2]
+        else:
+            operands = args[::2]
+    else:
+        equation, operands = args[0], args[1:]
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     if not operands:
@@ -197,7 +239,7 @@ def einsum(equation, *operands):
         for term in ins:
             for lab in term:
                 counts[lab] = counts.get(lab, 0) + 1
-        once = sorted(lab for lab, c in counts.items() if c == 1 and isinstance(lab, str))
+        once = sorted(lab for lab, c in counts.items() if c == 1 and lab != "...")
         out_labels = ell_labels + once
     else:
         out_labels, seen_out = [], set()
@@ -236,17 +278,20 @@ def einsum(equation, *operands):
 def _einsum_diagonals(op, labs, i):
     """A label repeated within one operand takes that operand's diagonal."""
     labs = list(labs)
+    # Checked before any diagonal moves dims: each repeat against the first occurrence.
+    for k, lab in enumerate(labs):
+        first = labs.index(lab)
+        if op.shape[k] != op.shape[first]:
+            raise RuntimeError(
+                f"einsum(): subscript {lab} is repeated for operand {i} but the sizes don't "
+                f"match, {op.shape[k]} != {op.shape[first]}"
+            )
     while True:
         dup = next((lab for k, lab in enumerate(labs) if lab in labs[:k]), None)
         if dup is None:
             return op, labs
         a = labs.index(dup)
         b = labs.index(dup, a + 1)
-        if op.shape[a] != op.shape[b]:
-            raise RuntimeError(
-                f"einsum(): subscript {dup} is repeated for operand {i} but the sizes don't "
-                f"match, {op.shape[a]} != {op.shape[b]}"
-            )
         op = op.diagonal(0, a, b)
         labs = [lab for k, lab in enumerate(labs) if k not in (a, b)] + [dup]
 
