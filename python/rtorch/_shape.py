@@ -380,15 +380,8 @@ def tensordot(a, b, dims=2, out=None):
     b2 = b.permute(wb + free_b).reshape(k, n)
     res = a2.mm(b2).reshape([a.shape[d] for d in free_a] + [b.shape[d] for d in free_b])
     if out is not None:
-        return _write_out(out, res)
+        return _C._write_out("tensordot", [a, b], res, out)
     return res
-
-
-def _write_out(out, res):
-    # A composite's `out=`: the result copied in, in the shape it has.
-    if tuple(out.shape) != tuple(res.shape):
-        out.data = _C.empty(res.shape, dtype=out.dtype)
-    return out.copy_(res)
 
 
 def kron(input, other, *, out=None):
@@ -404,7 +397,7 @@ def kron(input, other, *, out=None):
     b = other.reshape([v for s in sb for v in (1, s)])
     res = (a * b).reshape([x * y for x, y in zip(sa, sb)])
     if out is not None:
-        return _write_out(out, res)
+        return _C._write_out("kron", [input, other], res, out)
     return res
 
 
@@ -541,8 +534,8 @@ def atleast_3d(*tensors):
 # ---------------------------------------------------------------- diff, flips, diagflat
 
 
-def diff(input, n=1, dim=-1, prepend=None, append=None):
-    """diff(input, n=1, dim=-1, prepend=None, append=None) -> Tensor
+def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
+    """diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None) -> Tensor
 
     The ``n``-th forward difference along ``dim`` (``out[i] = input[i + 1] - input[i]``,
     ``n`` times; a logical xor for bool), after ``prepend`` and ``append`` are joined on.
@@ -562,6 +555,10 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
             break
         hi, lo = x.narrow(dim, 1, length - 1), x.narrow(dim, 0, length - 1)
         x = hi.logical_xor(lo) if x.dtype == _C.bool else hi - lo
+    if out is not None:
+        # PyTorch's diff writes its last subtraction into out and reports under its name.
+        op = "logical_xor" if x.dtype == _C.bool else "sub"
+        return _C._write_out(op, parts, x, out)
     return x
 
 
