@@ -82,13 +82,14 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary') -> Tensor
 
     The p-norm distance between each row of ``x1`` (``[B, P, M]``) and each row of
-    ``x2`` (``[B, R, M]``): ``[B, P, R]``. ``compute_mode`` is checked and accepted;
-    rtorch always takes the direct difference (never the matrix-product shortcut),
-    which is the more accurate of PyTorch's two paths.
+    ``x2`` (``[B, R, M]``): ``[B, P, R]``. For ``p=2``, ``compute_mode`` picks PyTorch's
+    matrix-product shortcut (faster, less exact for close points): always
+    (``'use_mm_for_euclid_dist'``), never (``'donot_use_mm_for_euclid_dist'``) or when
+    either input has more than 25 rows (the default), so values match torch's.
     """
     if compute_mode not in _COMPUTE_MODES:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
-    return _C._cdist(x1, x2, float(p))
+    return _C._cdist(x1, x2, float(p), compute_mode)
 
 
 # ---------------------------------------------------------------- einsum
