@@ -7,6 +7,7 @@ The ops PyTorch records as one node (repeat, roll, rot90, tril/triu, diag, diag_
 trace, block_diag, linalg.cross, cdist) are engine ops (`ops/shape/utility.rs`,
 `ops/linalg/products.rs`)."""
 
+import operator
 import warnings
 
 from . import _C
@@ -81,13 +82,14 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """cdist(x1, x2, p=2.0, compute_mode='use_mm_for_euclid_dist_if_necessary') -> Tensor
 
     The p-norm distance between each row of ``x1`` (``[B, P, M]``) and each row of
-    ``x2`` (``[B, R, M]``): ``[B, P, R]``. ``compute_mode`` is checked and accepted;
-    rtorch always takes the direct difference (never the matrix-product shortcut),
-    which is the more accurate of PyTorch's two paths.
+    ``x2`` (``[B, R, M]``): ``[B, P, R]``. For ``p=2``, ``compute_mode`` picks PyTorch's
+    matrix-product shortcut (faster, less exact for close points): always
+    (``'use_mm_for_euclid_dist'``), never (``'donot_use_mm_for_euclid_dist'``) or when
+    either input has more than 25 rows (the default), so values match torch's.
     """
     if compute_mode not in _COMPUTE_MODES:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
-    return _C._cdist(x1, x2, float(p))
+    return _C._cdist(x1, x2, float(p), compute_mode)
 
 
 # ---------------------------------------------------------------- einsum
@@ -129,7 +131,33 @@ def _einsum_terms(equation, operands):
     return ins, out
 
 
-def einsum(equation, *operands):
+_EINSUM_USAGE = (
+    "einsum(): must specify the equation string and at least one operand, or at least one "
+    "operand and its subscripts list"
+)
+
+
+def _sublist_term(sublist):
+    """One sublist as equation text: 0-25 are 'A'-'Z', 26-51 'a'-'z', Ellipsis '...'."""
+    if isinstance(sublist, Tensor):
+        # An odd operand count makes a tensor the output sublist; PyTorch fails on
+        # its truth value here too.
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")  # noqa: TRY004
+    term = []
+    for s in sublist:
+        if s is Ellipsis:
+            term.append("...")
+            continue
+        n = operator.index(s)
+        if not 0 <= n < 52:
+            raise ValueError(
+                "einsum(): subscript in subscript list is not within the valid range [0, 52)"
+            )
+        term.append(chr(ord("A") + n) if n < 26 else chr(ord("a") + n - 26))
+    return "".join(term)
+
+
+def einsum(*args):
     """einsum(equation, *operands) -> Tensor
 
     Sums the product of the operands over the subscripts the equation leaves out, in
@@ -137,7 +165,22 @@ def einsum(equation, *operands):
     ``'...ij->...ji'`` a batched transpose. Without ``->`` the output is the ellipsis
     dims then the subscripts seen once, in alphabetical order. The operands may be given
     as one list. Each pair of operands is contracted by one ``bmm``.
+
+    The sublist form ``einsum(op1, sublist1, op2, sublist2, ..., [out_sublist])`` names
+    each dim by an integer in [0, 52) (or ``Ellipsis``) and is the same equation spelled
+    in letters: ``einsum(a, [0, 1], b, [1, 2], [0, 2])`` is ``einsum('AB,BC->AC', a, b)``.
     """
+    if len(args) < 2:
+        raise ValueError(_EINSUM_USAGE)
+    if isinstance(args[0], Tensor):
+        equation = ",".join(_sublist_term(s) for s in args[1::2])
+        if len(args) % 2:
+            equation += "->" + _sublist_term(args[-1])
+            operands = args[:-1:2]
+        else:
+            operands = args[::2]
+    else:
+        equation, operands = args[0], args[1:]
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     if not operands:
@@ -197,7 +240,7 @@ def einsum(equation, *operands):
         for term in ins:
             for lab in term:
                 counts[lab] = counts.get(lab, 0) + 1
-        once = sorted(lab for lab, c in counts.items() if c == 1 and isinstance(lab, str))
+        once = sorted(lab for lab, c in counts.items() if c == 1 and lab != "...")
         out_labels = ell_labels + once
     else:
         out_labels, seen_out = [], set()
@@ -236,17 +279,20 @@ def einsum(equation, *operands):
 def _einsum_diagonals(op, labs, i):
     """A label repeated within one operand takes that operand's diagonal."""
     labs = list(labs)
+    # Checked before any diagonal moves dims: each repeat against the first occurrence.
+    for k, lab in enumerate(labs):
+        first = labs.index(lab)
+        if op.shape[k] != op.shape[first]:
+            raise RuntimeError(
+                f"einsum(): subscript {lab} is repeated for operand {i} but the sizes don't "
+                f"match, {op.shape[k]} != {op.shape[first]}"
+            )
     while True:
         dup = next((lab for k, lab in enumerate(labs) if lab in labs[:k]), None)
         if dup is None:
             return op, labs
         a = labs.index(dup)
         b = labs.index(dup, a + 1)
-        if op.shape[a] != op.shape[b]:
-            raise RuntimeError(
-                f"einsum(): subscript {dup} is repeated for operand {i} but the sizes don't "
-                f"match, {op.shape[a]} != {op.shape[b]}"
-            )
         op = op.diagonal(0, a, b)
         labs = [lab for k, lab in enumerate(labs) if k not in (a, b)] + [dup]
 
@@ -335,15 +381,8 @@ def tensordot(a, b, dims=2, out=None):
     b2 = b.permute(wb + free_b).reshape(k, n)
     res = a2.mm(b2).reshape([a.shape[d] for d in free_a] + [b.shape[d] for d in free_b])
     if out is not None:
-        return _write_out(out, res)
+        return _C._write_out("tensordot", [a, b], res, out)
     return res
-
-
-def _write_out(out, res):
-    # A composite's `out=`: the result copied in, in the shape it has.
-    if tuple(out.shape) != tuple(res.shape):
-        out.data = _C.empty(res.shape, dtype=out.dtype)
-    return out.copy_(res)
 
 
 def kron(input, other, *, out=None):
@@ -359,7 +398,7 @@ def kron(input, other, *, out=None):
     b = other.reshape([v for s in sb for v in (1, s)])
     res = (a * b).reshape([x * y for x, y in zip(sa, sb)])
     if out is not None:
-        return _write_out(out, res)
+        return _C._write_out("kron", [input, other], res, out)
     return res
 
 
@@ -498,8 +537,8 @@ def atleast_3d(*tensors):
 # ---------------------------------------------------------------- diff, flips, diagflat
 
 
-def diff(input, n=1, dim=-1, prepend=None, append=None):
-    """diff(input, n=1, dim=-1, prepend=None, append=None) -> Tensor
+def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
+    """diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None) -> Tensor
 
     The ``n``-th forward difference along ``dim`` (``out[i] = input[i + 1] - input[i]``,
     ``n`` times; a logical xor for bool), after ``prepend`` and ``append`` are joined on.
@@ -521,6 +560,10 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
             break
         hi, lo = x.narrow(dim, 1, length - 1), x.narrow(dim, 0, length - 1)
         x = hi.logical_xor(lo) if x.dtype == _C.bool else hi - lo
+    if out is not None:
+        # PyTorch's diff writes its last subtraction into out and reports under its name.
+        op = "logical_xor" if x.dtype == _C.bool else "sub"
+        return _C._write_out(op, parts, x, out)
     return x
 
 

@@ -106,8 +106,8 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
     return _unique(input, False, return_inverse, return_counts, dim, "unique_consecutive")
 
 
-def isin(elements, test_elements, *, assume_unique=False, invert=False):
-    """isin(elements, test_elements, *, assume_unique=False, invert=False) -> Tensor
+def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None):
+    """isin(elements, test_elements, *, assume_unique=False, invert=False, out=None) -> Tensor
 
     Whether each element of ``elements`` occurs in ``test_elements`` (a bool tensor of
     ``elements``' shape; negated with ``invert``). Either may be a number.
@@ -131,7 +131,11 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
             s = t.sort().values
             pos = _C.searchsorted(s, e).clamp(max=s.numel() - 1)
             found = s[pos] == e
-        return found.logical_not() if invert else found
+        found = found.logical_not() if invert else found
+    if out is not None:
+        # Not differentiable, so inputs that require grad are no reason to refuse out=.
+        return _C._write_out("isin", [], found, out)
+    return found
 
 
 def count_nonzero(input, dim=None):

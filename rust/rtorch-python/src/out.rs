@@ -100,7 +100,31 @@ pub fn write_pair(
         )));
     };
     out::check_grad(op, inputs, &[v, i]).py()?;
-    write(py, op, &pair.0, v)?;
-    write(py, op, &pair.1, i)?;
+    rtorch::ops::out_dtypes::pair(op, pair.0.dtype(), (v.dtype(), i.dtype())).py()?;
+    // PyTorch resizes histogram's bin_edges before its hist (the order of the warnings).
+    if op == "histogram" {
+        write(py, op, &pair.1, i)?;
+        write(py, op, &pair.0, v)?;
+    } else {
+        write(py, op, &pair.0, v)?;
+        write(py, op, &pair.1, i)?;
+    }
     Ok((v.clone(), i.clone()))
+}
+
+/// `_write_out(op, inputs, result, out)`: the `out=` of an op written in Python (isin,
+/// diff, tensordot, kron): the same autograd refusal, dtype rule, resize warning and write
+/// as a Rust op's, returning `out`.
+#[pyfunction]
+pub fn _write_out(
+    py: Python<'_>,
+    op: &str,
+    inputs: Vec<PyRef<'_, PyTensor>>,
+    result: PyRef<'_, PyTensor>,
+    out: &Bound<'_, PyAny>,
+) -> R {
+    let inputs: Vec<&Tensor> = inputs.iter().map(|t| &t.t).collect();
+    with_out(py, op, &inputs, Some(out), || {
+        Ok(TensorOut(result.t.clone()))
+    })
 }

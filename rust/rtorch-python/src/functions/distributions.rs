@@ -118,7 +118,8 @@ pub fn normal(
     )?;
     let t = Tensor::empty(&shape, o.float_dtype(), o.device_or(Device::Cpu)).py()?;
     crate::engine!(py, t.numel(), || sampling::normal_(&t, m, s, g.as_ref()))?;
-    finish_out("normal", out, t, o.requires_grad)
+    // A factory: its out is resized without a warning (`out::resize_warning`).
+    finish_out("normal_size", out, t, o.requires_grad)
 }
 
 /// The in-place fills behind `exponential_`, `geometric_`, `cauchy_` and `log_normal_`.

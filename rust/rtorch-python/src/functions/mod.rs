@@ -72,6 +72,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         crate::tensor::blas::functions::addr,
         crate::tensor::blas::functions::addbmm,
         crate::tensor::blas::functions::baddbmm,
+        crate::out::_write_out,
     );
     Ok(())
 }

@@ -4,6 +4,7 @@ use crate::convert;
 use crate::errors::IntoPy;
 use crate::functions::{finish_out, options_with_out};
 use crate::options::{Raw, TensorOptions};
+use crate::out::with_out;
 use crate::tensor::{PyTensor, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
@@ -202,16 +203,25 @@ pub fn randperm(
 
 // `bernoulli(input)` (probabilities) or `bernoulli(input, p)` (a number).
 #[pyfunction]
-#[pyo3(signature = (input, p=None, *, generator=None))]
+#[pyo3(signature = (input, p=None, *, generator=None, out=None))]
 #[doc = doc_functions!(bernoulli)]
 pub fn bernoulli(
     input: &Bound<'_, PyTensor>,
     p: Option<f64>,
     generator: Option<&Bound<'_, PyGenerator>>,
+    out: Option<&Bound<'_, PyAny>>,
 ) -> R {
     let (x, g) = (&input.get().t, gen_of(generator));
+    let py = input.py();
     match p {
-        None => crate::ok!(input.py(), x.numel(), || sampling::bernoulli(x, g.as_ref())),
+        // The draws do not depend on the out's dtype, so sampling in the input's dtype
+        // and copying gives torch's values in any out (`out_dtypes`: no dtype rule).
+        None => with_out(py, "bernoulli", &[x], out, || {
+            crate::ok!(py, x.numel(), || sampling::bernoulli(x, g.as_ref()))
+        }),
+        Some(_) if out.is_some_and(|o| !o.is_none()) => Err(PyTypeError::new_err(
+            "bernoulli() received an invalid combination of arguments: out= goes only with probabilities as a tensor",
+        )),
         Some(p) => crate::ok!(input.py(), x.numel(), || {
             let out = x.new_elementwise(x.shape(), x.dtype(), &[x.strides()])?;
             sampling::bernoulli_scalar_(&out, p, g.as_ref())?;

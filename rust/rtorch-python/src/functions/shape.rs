@@ -3,6 +3,7 @@
 //! `compute_mode`).
 
 use crate::convert::tensor_list;
+use crate::errors::IntoPy;
 use crate::options::{Raw, TensorOptions};
 use crate::tensor::{PyTensor, R};
 use pyo3::prelude::*;
@@ -114,14 +115,23 @@ pub fn block_diag(py: Python<'_>, tensors: &Bound<'_, PyTuple>) -> R {
     crate::ok!(py, n, || utility::block_diag(&ts))
 }
 
-/// _cdist(x1, x2, p=2.0) -> Tensor
+/// _cdist(x1, x2, p=2.0, compute_mode=None) -> Tensor
 ///
 /// The p-norm distances between the rows of `x1` and `x2` (`rtorch.cdist`'s engine call).
 #[pyfunction]
-#[pyo3(signature = (x1, x2, p=2.0))]
-pub fn _cdist(py: Python<'_>, x1: &Bound<'_, PyTensor>, x2: &Bound<'_, PyTensor>, p: f64) -> R {
+#[pyo3(signature = (x1, x2, p=2.0, compute_mode=None))]
+pub fn _cdist(
+    py: Python<'_>,
+    x1: &Bound<'_, PyTensor>,
+    x2: &Bound<'_, PyTensor>,
+    p: f64,
+    compute_mode: Option<&str>,
+) -> R {
     let (a, b) = (&x1.get().t, &x2.get().t);
-    crate::ok!(py, a.numel() * b.numel(), || products::cdist(a, b, p))
+    let mode = products::CdistMode::parse(compute_mode).py()?;
+    crate::ok!(py, a.numel() * b.numel(), || products::cdist_with_mode(
+        a, b, p, mode
+    ))
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

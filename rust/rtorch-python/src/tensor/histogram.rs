@@ -1,7 +1,7 @@
 //! `rtorch.Tensor` counting methods: histc, bincount, histogram (module functions of the
 //! same name are these methods, re-exported in Python).
 
-use crate::out::{with_out, Out};
+use crate::out::{with_out, write_pair, Out};
 use crate::tensor::{PyTensor, R};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -39,13 +39,14 @@ impl PyTensor {
         ))
     }
 
-    /// histogram(bins, *, range=None, weight=None, density=False) -> (Tensor, Tensor)
+    /// histogram(bins, *, range=None, weight=None, density=False, out=None) -> (Tensor, Tensor)
     ///
     /// ``(hist, bin_edges)``: ``bins`` equal bins (an int) over ``range`` (the data's
     /// range by default) or the bins between the edges of a 1-D tensor ``bins``;
     /// ``weight`` sums weights instead of counting; ``density`` normalizes so the
-    /// histogram integrates to 1. float32 and float64 only.
-    #[pyo3(signature = (bins=None, *, range=None, weight=None, density=false))]
+    /// histogram integrates to 1. float32 and float64 only. ``out=(hist, bin_edges)``
+    /// receives both results.
+    #[pyo3(signature = (bins=None, *, range=None, weight=None, density=false, out=None))]
     fn histogram(
         &self,
         py: Python<'_>,
@@ -53,6 +54,7 @@ impl PyTensor {
         range: Option<(f64, f64)>,
         weight: Option<&Bound<'_, PyTensor>>,
         density: bool,
+        out: Out<'_, '_>,
     ) -> PyResult<Py<PyAny>> {
         let edges = match bins {
             Some(b) if b.is_instance_of::<PyTensor>() => {
@@ -90,6 +92,12 @@ impl PyTensor {
             w.as_ref(),
             density
         ))?;
+        let mut inputs = vec![&self.t];
+        inputs.extend(w.as_ref());
+        let (hist, bin_edges) = match out {
+            Some(o) if !o.is_none() => write_pair(py, "histogram", &inputs, o, (hist, bin_edges))?,
+            _ => (hist, bin_edges),
+        };
         static MAKE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
         let make = MAKE.get_or_try_init(py, || -> PyResult<Py<PyAny>> {
             Ok(py

@@ -4,7 +4,7 @@
 use crate::convert::{operand_req, scalar_req};
 use crate::errors::IntoPy;
 use crate::out::{with_out, Out};
-use crate::tensor::{PyTensor, R};
+use crate::tensor::{PyTensor, TensorOut, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use rtorch::ops::{binary, indexing, matmul, pointwise, unary};
@@ -312,12 +312,17 @@ impl PyTensor {
             .into_iter()
             .flatten()
             .collect();
+        let numbers = [min, max]
+            .into_iter()
+            .flatten()
+            .all(|o| !o.is_instance_of::<PyTensor>());
         with_out(py, "clamp", &inputs, out, || {
-            crate::ok!(py, self.t.numel(), || pointwise::clamp(
+            let r = crate::ok!(py, self.t.numel(), || pointwise::clamp(
                 &self.t,
                 lo.as_ref(),
                 hi.as_ref()
-            ))
+            ))?;
+            scalar_bounds_out(numbers, &r, out)
         })
     }
     #[pyo3(signature = (min=None, max=None, *, out=None))]
@@ -390,8 +395,10 @@ impl PyTensor {
     fn clamp_min(&self, py: Python<'_>, min: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
         not_none(min, "clamp_min")?;
         let lo = operand_req(min, "clamp_min", "min")?;
+        let number = !min.is_instance_of::<PyTensor>();
         with_out(py, "clamp_min", &[&self.t, &lo], out, || {
-            crate::ok!(py, self.t.numel(), || pointwise::clamp_min(&self.t, &lo))
+            let r = crate::ok!(py, self.t.numel(), || pointwise::clamp_min(&self.t, &lo))?;
+            scalar_bounds_out(number, &r, out)
         })
     }
     #[doc = doc_math!(clamp_max)]
@@ -399,8 +406,10 @@ impl PyTensor {
     fn clamp_max(&self, py: Python<'_>, max: &Bound<'_, PyAny>, out: Out<'_, '_>) -> R {
         not_none(max, "clamp_max")?;
         let hi = operand_req(max, "clamp_max", "max")?;
+        let number = !max.is_instance_of::<PyTensor>();
         with_out(py, "clamp_max", &[&self.t, &hi], out, || {
-            crate::ok!(py, self.t.numel(), || pointwise::clamp_max(&self.t, &hi))
+            let r = crate::ok!(py, self.t.numel(), || pointwise::clamp_max(&self.t, &hi))?;
+            scalar_bounds_out(number, &r, out)
         })
     }
     #[doc = doc_math!(lerp)]
@@ -695,4 +704,19 @@ fn decimals_arg(d: &Bound<'_, PyAny>, op: &str) -> PyResult<i64> {
         )));
     }
     d.extract::<i64>()
+}
+
+/// The clamp family with number bounds writes only into an out of the result's own dtype
+/// (PyTorch's Scalar overloads check it; tensor bounds take the cast rule).
+fn scalar_bounds_out(numbers: bool, r: &TensorOut, out: Out<'_, '_>) -> R {
+    if let Some(o) = crate::out::out_dtype(out).filter(|_| numbers) {
+        if o != r.0.dtype() {
+            return Err(pyo3::exceptions::PyRuntimeError::new_err(format!(
+                "Found dtype {} but expected {}",
+                o.scalar_name(),
+                r.0.dtype().scalar_name()
+            )));
+        }
+    }
+    Ok(TensorOut(r.0.clone()))
 }

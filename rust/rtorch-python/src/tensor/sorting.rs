@@ -5,6 +5,7 @@
 use crate::out::{with_out, write_pair, Out};
 use crate::tensor::reduce::values_indices;
 use crate::tensor::{PyTensor, R};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use rtorch::ops::sort;
 use rtorch::Tensor;
@@ -48,13 +49,28 @@ impl PyTensor {
         self.pair_result(py, "sort", out, || sort::sort(&self.t, dim, descending))
     }
 
-    /// argsort(dim=-1, descending=False, *, stable=False) -> LongTensor
-    #[pyo3(signature = (dim=-1, descending=false, *, stable=false))]
-    fn argsort(&self, py: Python<'_>, dim: i64, descending: bool, stable: bool) -> R {
-        let _ = stable;
-        crate::ok!(py, self.t.numel(), || sort::argsort(
-            &self.t, dim, descending
-        ))
+    /// argsort(dim=-1, descending=False, *, stable=False, out=None) -> LongTensor
+    ///
+    /// As PyTorch, `out=` comes only with `stable=` given (its out overload).
+    #[pyo3(signature = (dim=-1, descending=false, *, stable=None, out=None))]
+    fn argsort(
+        &self,
+        py: Python<'_>,
+        dim: i64,
+        descending: bool,
+        stable: Option<bool>,
+        out: Out<'_, '_>,
+    ) -> R {
+        if stable.is_none() && out.is_some_and(|o| !o.is_none()) {
+            return Err(PyTypeError::new_err(
+                "argsort(): argument 'out' is only accepted together with 'stable'",
+            ));
+        }
+        with_out(py, "argsort", &[&self.t], out, || {
+            crate::ok!(py, self.t.numel(), || sort::argsort(
+                &self.t, dim, descending
+            ))
+        })
     }
 
     /// msort(*, out=None) -> Tensor: sorted along the first dim.
@@ -169,6 +185,10 @@ impl PyTensor {
     ) -> PyResult<Py<PyAny>> {
         let nan = name == "nanmedian";
         match dim {
+            // PyTorch's global median has no out overload.
+            None if out.is_some_and(|o| !o.is_none()) => Err(PyTypeError::new_err(format!(
+                "{name}() missing 1 required positional arguments: \"dim\""
+            ))),
             None => {
                 let t = with_out(py, name, &[&self.t], out, || {
                     crate::ok!(py, self.t.numel(), || if nan {

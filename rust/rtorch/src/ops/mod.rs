@@ -14,6 +14,7 @@ pub mod shape;
 // Shared autograd and output plumbing that every family uses.
 pub mod inplace;
 pub mod out;
+pub mod out_dtypes;
 pub mod view_grad;
 
 pub use creation::{distributions, factory, sampling};

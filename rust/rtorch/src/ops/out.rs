@@ -76,7 +76,10 @@ fn check_dtype(op: &str, result: DType, out: DType) -> Result<()> {
                 out.scalar_name()
             );
         }
-        _ => super::binary::check_cast(result, out)?,
+        _ => match super::out_dtypes::single(op, result, out) {
+            Some(checked) => checked?,
+            None => super::binary::check_cast(result, out)?,
+        },
     }
     Ok(())
 }
@@ -102,7 +105,8 @@ pub(crate) fn cpp_type_name(d: DType) -> &'static str {
 pub fn resize_warning(op: &str, old: &[usize], new: &[usize]) -> Option<String> {
     match op {
         "zeros" | "ones" | "empty" | "full" | "eye" | "linspace" | "logspace" | "rand"
-        | "randn" | "randint" | "randperm" | "addbmm" => None,
+        | "randn" | "randint" | "randperm" | "addbmm" | "multinomial" | "normal_size"
+        | "bernoulli" => None,
         "arange" => Some(format!(
             "The number of elements in the out tensor of shape {} is {} which does not match the computed number of elements {}. Note that this may occur as a result of rounding error. The out tensor will be resized to a tensor of shape ({},).",
             shape_str(old),

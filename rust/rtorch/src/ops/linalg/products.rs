@@ -1,9 +1,13 @@
 //! Vector products and distances: `linalg.cross` and `cdist`, each one node as in PyTorch
-//! (LinalgCrossBackward0, CdistBackward0), composed of engine ops without history.
+//! (LinalgCrossBackward0, CdistBackward0, or EuclideanDistBackward0 between views for
+//! cdist's matrix-product path), composed of engine ops without history.
 
 use crate::autograd::{expose_saved, needs_grad, no_grad, record, Saved, SavedTensor};
 use crate::layout::{broadcast_shapes, shape_str, wrap_dim};
-use crate::ops::movement::{expand, unsqueeze};
+use crate::ops::factory::ones_like;
+use crate::ops::join::cat;
+use crate::ops::matmul::matmul;
+use crate::ops::movement::{contiguous, expand, reshape, transpose, unsqueeze};
 use crate::ops::utility::roll;
 use crate::ops::{binary, pointwise, reduce, unary, Kind, OpInfo};
 use crate::{ensure, Result, Scalar, Tensor};
@@ -94,9 +98,40 @@ pub fn linalg_cross(a: &Tensor, b: &Tensor, dim: i64) -> Result<Tensor> {
     Ok(out)
 }
 
-/// `cdist(x1, x2, p)`: the p-norm distance between each row of `x1` and each row of `x2`
-/// (`[..., r1, m]` and `[..., r2, m]` give `[..., r1, r2]`, batch dims broadcast).
+/// `cdist`'s `compute_mode`: whether p = 2 goes through a matrix product
+/// (NOTE [ cdist through a matrix product ]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CdistMode {
+    /// 'use_mm_for_euclid_dist_if_necessary' (the default): when either input has more
+    /// than 25 rows.
+    MmIfNecessary,
+    /// 'use_mm_for_euclid_dist'.
+    Mm,
+    /// 'donot_use_mm_for_euclid_dist'.
+    Direct,
+}
+
+impl CdistMode {
+    /// The mode named by PyTorch's string (None is the default).
+    pub fn parse(name: Option<&str>) -> Result<CdistMode> {
+        Ok(match name {
+            None | Some("use_mm_for_euclid_dist_if_necessary") => CdistMode::MmIfNecessary,
+            Some("use_mm_for_euclid_dist") => CdistMode::Mm,
+            Some("donot_use_mm_for_euclid_dist") => CdistMode::Direct,
+            Some(other) => crate::bail!(value, "{other} is not a valid value for compute_mode"),
+        })
+    }
+}
+
+/// `cdist(x1, x2, p)` in the default compute mode.
 pub fn cdist(x1: &Tensor, x2: &Tensor, p: f64) -> Result<Tensor> {
+    cdist_with_mode(x1, x2, p, CdistMode::MmIfNecessary)
+}
+
+/// `cdist(x1, x2, p, compute_mode)`: the p-norm distance between each row of `x1` and each
+/// row of `x2` (`[..., r1, m]` and `[..., r2, m]` give `[..., r1, r2]`, batch dims
+/// broadcast).
+pub fn cdist_with_mode(x1: &Tensor, x2: &Tensor, p: f64, mode: CdistMode) -> Result<Tensor> {
     for (t, name) in [(x1, "X1"), (x2, "X2")] {
         ensure!(
             t.ndim() >= 2,
@@ -143,6 +178,15 @@ pub fn cdist(x1: &Tensor, x2: &Tensor, p: f64) -> Result<Tensor> {
         shape_str(b1),
         shape_str(b2)
     );
+    let (r1, r2) = (x1.shape()[x1.ndim() - 2], x2.shape()[x2.ndim() - 2]);
+    let mm = match mode {
+        CdistMode::Mm => true,
+        CdistMode::MmIfNecessary => r1 > 25 || r2 > 25,
+        CdistMode::Direct => false,
+    };
+    if p == 2.0 && mm {
+        return cdist_mm(x1, x2);
+    }
     let (s1, s2) = (x1.dims(), x2.dims());
     let out = no_grad(|| {
         let diff = pairwise_diff(x1, x2)?;
@@ -168,6 +212,90 @@ pub fn cdist(x1: &Tensor, x2: &Tensor, p: f64) -> Result<Tensor> {
                 Some(reduce::sum_to_shape(&g2, &s2)?),
             ])
         });
+        expose_saved(&node, || saved);
+    }
+    Ok(out)
+}
+
+// NOTE [ cdist through a matrix product ]
+// PyTorch computes Euclidean distances between many rows as one product:
+// ||a - b||^2 = -2 a.b + ||a||^2 + ||b||^2, the three terms folded into one matmul by
+// widening each row of x1 to [-2 a, ||a||^2, 1] and each row of x2 to [b, 1, ||b||^2],
+// then clamped at 0 (cancellation can go below) and square-rooted. It is faster but
+// loses the last bits where points are close, so its numbers differ from the direct
+// difference; rtorch takes the same path under the same rule (p = 2 and the mode, by
+// default more than 25 rows in either input) so that its numbers match torch's. The
+// graph is torch's too: the inputs expanded and viewed as [B, r, m] batches (skipped when
+// both are matrices), one EuclideanDistBackward0 node, and a view to the output shape.
+
+/// The p = 2 distances through a matrix product, batch dims broadcast.
+fn cdist_mm(x1: &Tensor, x2: &Tensor) -> Result<Tensor> {
+    let (n1, n2) = (x1.ndim(), x2.ndim());
+    let (r1, r2, m) = (x1.shape()[n1 - 2], x2.shape()[n2 - 2], x1.shape()[n1 - 1]);
+    let batch = broadcast_shapes(&x1.shape()[..n1 - 2], &x2.shape()[..n2 - 2])?;
+    let dist = if n1 == 2 && n2 == 2 {
+        euclidean_dist(x1, x2)?
+    } else {
+        let b = batch.iter().product::<usize>() as i64;
+        let flat = |x: &Tensor, r: usize| -> Result<Tensor> {
+            let full: Vec<usize> = batch.iter().copied().chain([r, m]).collect();
+            // Copied (CloneBackward0) only where the expansion repeats rows, as torch.
+            reshape(&contiguous(&expand(x, &full)?)?, &[b, r as i64, m as i64])
+        };
+        euclidean_dist(&flat(x1, r1)?, &flat(x2, r2)?)?
+    };
+    let shape: Vec<i64> = batch.iter().chain(&[r1, r2]).map(|&d| d as i64).collect();
+    reshape(&dist, &shape)
+}
+
+/// `[..., r1, m]`, `[..., r2, m]` (same batch dims) -> `[..., r1, r2]` Euclidean distances
+/// as one matrix product (NOTE [ cdist through a matrix product ]); one node,
+/// EuclideanDistBackward0.
+fn euclidean_dist(x1: &Tensor, x2: &Tensor) -> Result<Tensor> {
+    let out = no_grad(|| {
+        let sq = |x: &Tensor| reduce::sum(&binary::mul(x, x)?, Some(&[-1]), true, None);
+        let (n1, n2) = (sq(x1)?, sq(x2)?);
+        let (o1, o2) = (ones_like(&n1)?, ones_like(&n2)?);
+        let a = cat(&[binary::mul_scalar(x1, Scalar::Float(-2.0))?, n1, o1], -1)?;
+        let b = cat(&[x2.clone(), o2, n2], -1)?;
+        let sq_dist = matmul(&a, &transpose(&b, -1, -2)?)?;
+        let zero = sq_dist.new_zeros(&[], sq_dist.dtype())?;
+        unary::sqrt(&pointwise::clamp_min(&sq_dist, &zero)?)
+    })?;
+    if needs_grad(&[x1, x2]) {
+        let (k1, k2) = (SavedTensor::input(x1)?, SavedTensor::input(x2)?);
+        let kr = SavedTensor::output(&out, 0);
+        let saved = vec![
+            ("result", kr.clone().into()),
+            ("x1", k1.clone().into()),
+            ("x2", k2.clone().into()),
+        ];
+        let node = record(
+            "EuclideanDistBackward0",
+            &[x1, x2],
+            &[&out],
+            move |ctx, g| {
+                let (x1, x2, dist) = (k1.unpack(ctx)?, k2.unpack(ctx)?, kr.unpack(ctx)?);
+                // d dist_ij / d x1_i = (x1_i - x2_j) / dist_ij (0 where dist_ij = 0), so with
+                // w = g / dist: g1 = x1 * rowsum(w) - w @ x2 and g2 = x2 * colsum(w) - w^T @ x1.
+                let zero = dist.new_zeros(&[], dist.dtype())?;
+                let w = pointwise::where_(
+                    &binary::eq(&dist, &zero)?,
+                    &zero,
+                    &binary::div(&g[0], &dist)?,
+                )?;
+                let wt = transpose(&w, -1, -2)?;
+                let g1 = binary::sub(
+                    &binary::mul(&x1, &reduce::sum(&w, Some(&[-1]), true, None)?)?,
+                    &matmul(&w, &x2)?,
+                )?;
+                let g2 = binary::sub(
+                    &binary::mul(&x2, &reduce::sum(&wt, Some(&[-1]), true, None)?)?,
+                    &matmul(&wt, &x1)?,
+                )?;
+                Ok(vec![Some(g1), Some(g2)])
+            },
+        );
         expose_saved(&node, || saved);
     }
     Ok(out)
