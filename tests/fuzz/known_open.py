@@ -429,6 +429,7 @@ KNOWN_OPEN = {
     ("triu_indices", "exc_class"): "triu_indices with a float dtype and bad sizes: torch reports the sizes first",
     ("diag(bad-arg)", "torch_raises"): ARG_PARSE,
     ("diff(bad-arg)", "torch_raises"): ARG_PARSE,
+    ("diff(bad-arg)", "exc_class"): ARG_PARSE,
     ("isin(bad-arg)", "exc_class"): ARG_PARSE,
     ("nanmedian(bad-arg)", "torch_raises"): ARG_PARSE,
     ("sort(bad-arg)", "exc_class"): ARG_PARSE,
