@@ -119,7 +119,11 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None
         )
     e = _as_tensor(elements, test_elements)
     t = _as_tensor(test_elements, elements)
-    if _C.bool in (e.dtype, t.dtype):
+    if (
+        _C.bool in (e.dtype, t.dtype)
+        or isinstance(elements, bool)
+        or isinstance(test_elements, bool)
+    ):
         raise RuntimeError("Unsupported input type encountered for isin(): Bool")
     with no_grad():
         dtype = _C.promote_types(e.dtype, t.dtype)

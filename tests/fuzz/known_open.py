@@ -289,7 +289,6 @@ KNOWN_OPEN = {
     ("logspace", "torch_raises"): BOOL_UNSUPPORTED,
     ("logspace", "value"): RANGES,
     ("lt_", "torch_raises"): OVERLAP_INPUT,
-    ("masked_fill", "stride"): STRIDES,
     ("masked_fill_", "rtorch_raises"): OVERLAP_SELF,
     ("matmul", "exc_class"): CHECK_ORDER,
     ("max(bad-arg)", "torch_raises"): "max(dim=<tensor>) with junk: torch TypeError, rtorch accepts",

@@ -490,7 +490,7 @@ fn call_backward(
         bail!(runtime, "{}", super::FREED_MSG);
     };
     let out = f(&ctx, &full)?;
-    if !retain_graph {
+    if !retain_graph && node.frees_on_backward() {
         *slot = None;
         drop(slot);
         // The saved tensors `_saved_*` showed go with the backward that kept them.

@@ -484,6 +484,19 @@ impl Node {
     }
 
     /// A backward without `retain_graph` ran: the saved tensors go with it.
+    /// Whether a backward without `retain_graph` frees this node. A node whose declared
+    /// `_saved_*` list holds no tensor (TraceBackward0 keeps sizes only) stays usable, as in
+    /// PyTorch, where only saved tensors are freed; a node that declared nothing is freed
+    /// (its closure may hold tensors PyTorch would have saved).
+    pub(crate) fn frees_on_backward(&self) -> bool {
+        let extras = self.extras.lock();
+        extras.saved.is_empty()
+            || extras
+                .saved
+                .iter()
+                .any(|(_, s)| matches!(s, Saved::Kept(_) | Saved::KeptList(_) | Saved::Freed))
+    }
+
     pub(crate) fn free_saved(&self) {
         let mut extras = self.extras.lock();
         let freed: Vec<Saved> = extras

@@ -186,7 +186,7 @@ fn check_source(x: &Tensor, d: usize, idx: &Tensor, source: &Tensor, op: &str) -
         "{op}(): Number of indices ({}) should be equal to source.size(dim): ({ssize}), for dim: {d}",
         idx.numel()
     );
-    let same = source.ndim().max(1) == x.ndim().max(1)
+    let same = source.ndim() == x.ndim()
         && (0..x.ndim()).all(|k| k == d || source.shape()[k] == x.shape()[k]);
     ensure!(
         same,
