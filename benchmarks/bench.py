@@ -497,7 +497,7 @@ def main():
             gc.collect()  # free the 16M inputs before the next case allocates its own
             results.append(record(name, group, ns, threads))
 
-    if wanted in FRESH_CASE:
+    if any(w in FRESH_CASE for w in wanted):
         ns = {}
         for lib in LIBS:
             module = "torch" if lib == "rtorch" and args.stand_in else lib
@@ -505,7 +505,7 @@ def main():
             ns[lib] = fresh_process_op_ns(module, import_runs) if found else None
         results.append(record(FRESH_CASE, "overhead", ns, "def"))
 
-    if wanted in "import rtorch":
+    if any(w in "import rtorch" for w in wanted):
         ns = {}
         for lib in LIBS:
             module = "torch" if lib == "rtorch" and args.stand_in else lib
