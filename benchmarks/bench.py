@@ -409,7 +409,12 @@ def print_scaling(results, counts):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="smoke mode, noisy numbers")
-    p.add_argument("--filter", default="", metavar="SUBSTR", help="only these cases")
+    p.add_argument(
+        "--filter",
+        default="",
+        metavar="SUBSTR",
+        help="only cases whose name contains SUBSTR or whose group is SUBSTR; comma-separated for several",
+    )
     p.add_argument("--json", metavar="PATH", help="also write results as JSON")
     p.add_argument(
         "--stand-in",
@@ -473,9 +478,9 @@ def main():
     )
 
     results = []
-    wanted = args.filter.lower()
+    wanted = args.filter.lower().split(",")
     for name, group, shapes, fn, np_fn in CASES:
-        if wanted not in name.lower():
+        if not any(w in name.lower() or w == group for w in wanted):
             continue
         for threads in counts:
             set_threads(libs, threads)
@@ -492,7 +497,7 @@ def main():
             gc.collect()  # free the 16M inputs before the next case allocates its own
             results.append(record(name, group, ns, threads))
 
-    if wanted in FRESH_CASE:
+    if any(w in FRESH_CASE for w in wanted):
         ns = {}
         for lib in LIBS:
             module = "torch" if lib == "rtorch" and args.stand_in else lib
@@ -500,7 +505,7 @@ def main():
             ns[lib] = fresh_process_op_ns(module, import_runs) if found else None
         results.append(record(FRESH_CASE, "overhead", ns, "def"))
 
-    if wanted in "import rtorch":
+    if any(w in "import rtorch" for w in wanted):
         ns = {}
         for lib in LIBS:
             module = "torch" if lib == "rtorch" and args.stand_in else lib

@@ -216,3 +216,43 @@ def test_scatter_with_reduce_warns_as_torch():
     x = rtorch.zeros(3)
     with pytest.warns(UserWarning, match="reduce argument of torch.scatter"):
         x.scatter(0, rtorch.tensor([1]), rtorch.ones(1), reduce="add")
+
+
+def test_scatter_lines_split_among_threads_match_one_thread_and_numpy():
+    # NOTE [ Scatter check and lines ]: dim 1 splits rows among threads, dim 0 (rows
+    # sharing columns) and index_add_ along dim 1 go through their own paths.
+    g = np.random.default_rng(5)
+    idx = g.integers(0, 40, (300, 400))
+    src = g.standard_normal((300, 400))
+    old = rtorch.get_num_threads()
+    try:
+        for dim in (0, 1):
+            outs = []
+            for n in (1, 2):
+                rtorch.set_num_threads(n)
+                base = rtorch.zeros(300, 400, dtype=rtorch.float64)
+                outs.append(base.scatter_add(dim, rtorch.tensor(idx), rtorch.tensor(src)))
+            assert outs[0].tolist() == outs[1].tolist()
+            want = np.zeros((300, 400))
+            rows, cols = np.indices(idx.shape)
+            np.add.at(want, (idx, cols) if dim == 0 else (rows, idx), src)
+            np.testing.assert_allclose(outs[0].numpy(), want, rtol=1e-12, atol=1e-12)
+        sel = rtorch.tensor(g.integers(0, 50, 400))
+        vals = rtorch.tensor(g.standard_normal((300, 400)))
+        rtorch.set_num_threads(1)
+        one = rtorch.zeros(300, 50, dtype=rtorch.float64).index_add_(1, sel, vals)
+        rtorch.set_num_threads(2)
+        two = rtorch.zeros(300, 50, dtype=rtorch.float64).index_add_(1, sel, vals)
+        assert one.tolist() == two.tolist()
+    finally:
+        rtorch.set_num_threads(old)
+
+
+@pytest.mark.parametrize("bad", [400, -1])
+def test_large_scatter_with_one_bad_index_writes_nothing(bad):
+    idx = np.random.default_rng(6).integers(0, 400, (300, 400))
+    idx[299, 399] = bad
+    x = rtorch.zeros(300, 400)
+    with pytest.raises(RuntimeError, match=f"index {bad} is out of bounds"):
+        x.scatter_add_(1, rtorch.tensor(idx), rtorch.ones(300, 400))
+    assert x.abs().sum().item() == 0

@@ -159,6 +159,29 @@ def test_unique_matches_numpy(dtype):
     _same(rtorch.tensor(x).unique(sorted=False), wv)
 
 
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int16", "int32", "int64"])
+@pytest.mark.parametrize("span", [5, 3000, 100_000])
+def test_unique_by_counting_and_by_sorting_match_torch(dtype, span):
+    # NOTE [ unique by counting ]: narrow ranges are counted, wide ones sorted.
+    rng = np.random.default_rng(7)
+    info = np.iinfo(dtype)
+    lo = max(info.min, -span // 2)
+    hi = min(info.max, lo + span - 1)
+    x = rng.integers(lo, hi + 1, size=(40, 50)).astype(dtype)
+    for edge in (info.min, info.max):
+        # The dtype's extremes with a narrow range around them.
+        y = np.clip(
+            x.astype(np.int64) - lo + edge - (0 if edge == info.min else span), info.min, info.max
+        )
+        for z in (x, y.astype(dtype)):
+            got = rtorch.unique(rtorch.tensor(z), return_inverse=True, return_counts=True)
+            want = torch.unique(torch.tensor(z), return_inverse=True, return_counts=True)
+            for g, w in zip(got, want):
+                assert g.dtype == getattr(rtorch, str(w.dtype).split(".")[1])
+                _same(g, w.numpy())
+            _same(rtorch.unique(rtorch.tensor(z)), torch.unique(torch.tensor(z)).numpy())
+
+
 def test_unique_dim_matches_numpy_axis():
     x = np.array([[1, 2, 0], [0, 5, 1], [1, 2, 0], [0, 4, 9]])
     for dim in (0, 1, -1):
@@ -240,3 +263,20 @@ def test_count_nonzero_matches_numpy():
     _same(t.count_nonzero(dim=0), np.count_nonzero(x, axis=0))
     _same(rtorch.count_nonzero(t, dim=(0, 1)), np.count_nonzero(x))
     assert rtorch.count_nonzero(t, 1).dtype == rtorch.int64
+
+
+@pytest.mark.parametrize("largest", [True, False])
+def test_topk_screened_long_lines_with_nans_and_ties_match_torch(largest):
+    # NOTE [ topk screening ]: blocks skipped against the bar, sorted insertion for k <= 32.
+    rng = np.random.default_rng(8)
+    x = rng.integers(0, 50, (6, 1000)).astype(np.float32)
+    x[1, rng.integers(0, 1000, 30)] = np.nan
+    x[2, :] = np.nan
+    x[3, 500:] = np.nan
+    for k in (1, 10, 32, 33, 100):
+        got = rtorch.tensor(x).topk(k, 1, largest=largest)
+        want = torch.tensor(x).topk(k, 1, largest=largest)
+        _same(got.values, want.values.numpy())
+        # Ties keep index order (NOTE [ Sort order ]); torch leaves it open.
+        key = np.where(np.isnan(x), -np.inf, -x) if largest else np.where(np.isnan(x), np.inf, x)
+        _same(got.indices, np.argsort(key, axis=1, kind="stable")[:, :k])

@@ -248,6 +248,7 @@ fn every_kernel_switch_refuses_a_cuda_tensor_by_name() {
         stride: 1,
         check: true,
         negative: false,
+        fresh: false,
     };
     let ix = on_cuda(&[2, 2], DType::I64);
     let gathered = backend::gather(&x, &x, &ix, d).map(|_| ());

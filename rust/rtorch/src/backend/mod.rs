@@ -691,13 +691,16 @@ pub fn histogram(k: HistogramKernel<'_>, x: &Tensor, out: &Tensor) -> Result<()>
 /// One indexed dim of a gather or scatter: indices in `[0, size)` (or `[-size, size)`
 /// with `negative`, counted from the end) step `stride` elements through the data
 /// tensor. `check: false` reads the index as a flat offset already checked
-/// (`index_offsets` built it).
+/// (`index_offsets` built it). `fresh`: a scatter's destination is the op's new output,
+/// dropped if it fails, so indices may be checked as they are written instead of all
+/// before the first write (NOTE [ Scatter check and lines ]).
 #[derive(Clone, Copy, Debug)]
 pub struct IndexDim {
     pub size: usize,
     pub stride: isize,
     pub check: bool,
     pub negative: bool,
+    pub fresh: bool,
 }
 
 /// How `scatter` combines a source element with its target.

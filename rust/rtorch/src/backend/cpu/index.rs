@@ -16,6 +16,25 @@ fn nonzero(flags: &Tensor, out: &Tensor) -> Result<()> {
     let flags = unsafe { std::slice::from_raw_parts(flags.cpu_ptr::<bool>()?, flags.numel()) };
     let (s0, s1) = (out.strides()[0], out.strides()[1]);
     let (n, p) = (out.shape()[0] as isize, out.cpu_ptr::<i64>()?);
+    if nd == 1 && s0 == 1 {
+        // NOTE [ Branch-free nonzero ]: `x[mask]` of 1M float32 with a random half-true
+        // mask took 1.19x torch's time at one thread, most of it here, on a branch that
+        // mispredicts half the time. A 1-D mask is compacted without one: every position
+        // is written at the current row and the row moves on by the flag, so a false
+        // element's write is overwritten by the next. The row can only reach `n` once the
+        // true elements are all placed, and the loop stops there.
+        let mut row = 0isize;
+        for (j, &f) in flags.iter().enumerate() {
+            if row == n {
+                crate::ensure!(!f, runtime, "nonzero: more true elements than rows");
+                continue;
+            }
+            // SAFETY: row < n, and `out` is n x 1 with unit stride.
+            unsafe { *p.offset(row) = j as i64 };
+            row += f as isize;
+        }
+        return Ok(());
+    }
     let mut idx = vec![0i64; nd];
     let mut row = 0isize;
     for &f in flags {

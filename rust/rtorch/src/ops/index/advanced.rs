@@ -219,6 +219,7 @@ fn plan(x: &Tensor, idx: &[Option<Tensor>]) -> Result<Plan> {
                 stride: 1,
                 check: false,
                 negative: false,
+                fresh: false,
             },
         )
     };
@@ -421,6 +422,7 @@ fn flat_view(x: &Tensor, idx: &Tensor) -> (Tensor, IndexDim) {
         stride: 1,
         check: true,
         negative: true,
+        fresh: false,
     };
     (x.detach().view_with(l), d)
 }

@@ -6,7 +6,7 @@ use super::{
     at_least_1d, dim_of, long_index, out_of_bounds, restride, scatter_checked, shapes, unaliased,
 };
 use crate::autograd::{expose_saved, needs_grad, record, Saved, SavedTensor};
-use crate::backend::ScatterReduce;
+use crate::backend::{IndexDim, ScatterReduce};
 use crate::ops::{binary, cast, factory, inplace, movement, pointwise, Kind, OpInfo};
 use crate::{bail, ensure, DType, Error, Result, Scalar, Tensor};
 
@@ -143,7 +143,15 @@ pub fn gather(x: &Tensor, dim: i64, index: &Tensor, sparse_grad: bool) -> Result
 
 /// Writes `src` (a tensor at least the index's size, or a 0-dim value) into `dst` through
 /// `idx` along `d`, with no autograd: the kernel call every scatter form shares.
-fn scatter_raw(dst: &Tensor, d: usize, idx: &Tensor, src: &Tensor, r: ScatterReduce) -> Result<()> {
+/// `fresh`: `dst` is the op's new output (see `IndexDim::fresh`).
+fn scatter_raw(
+    dst: &Tensor,
+    d: usize,
+    idx: &Tensor,
+    src: &Tensor,
+    r: ScatterReduce,
+    fresh: bool,
+) -> Result<()> {
     let (dst1, i1) = (at_least_1d(dst)?, at_least_1d(idx)?);
     if i1.numel() == 0 {
         return Ok(());
@@ -155,7 +163,11 @@ fn scatter_raw(dst: &Tensor, d: usize, idx: &Tensor, src: &Tensor, r: ScatterRed
         restride(&at_least_1d(src)?, i1.shape(), &[])
     };
     let size = dst1.shape()[d];
-    scatter_checked(&target, &i1, &src, dim_of(&dst1, d), r, |v| {
+    let dim = IndexDim {
+        fresh,
+        ..dim_of(&dst1, d)
+    };
+    scatter_checked(&target, &i1, &src, dim, r, |v| {
         Error::runtime(out_of_bounds(v, d, size))
     })
 }
@@ -191,7 +203,7 @@ fn check_src(x: &Tensor, src: &Tensor, op: &str) -> Result<()> {
 /// `x.scatter(dim, index, src)`: ScatterBackward0.
 pub fn scatter(x: &Tensor, dim: i64, index: &Tensor, src: &Tensor) -> Result<Tensor> {
     let out = movement::clone_contiguous(&x.detach())?;
-    scatter_impl(&out, dim, index, src, None)?;
+    scatter_impl(&out, dim, index, src, None, true)?;
     let idx = index_of(index, "scatter")?;
     if needs_grad(&[x, src]) {
         let (si, d, sdims) = (SavedTensor::input(&idx)?, dim, src.dims());
@@ -213,7 +225,7 @@ pub fn scatter(x: &Tensor, dim: i64, index: &Tensor, src: &Tensor) -> Result<Ten
 /// `x.scatter(dim, index, value)` with a number (a 0-dim tensor): ScatterBackward1.
 pub fn scatter_value(x: &Tensor, dim: i64, index: &Tensor, value: &Tensor) -> Result<Tensor> {
     let out = movement::clone_contiguous(&x.detach())?;
-    scatter_value_impl(&out, dim, index, value, None)?;
+    scatter_value_impl(&out, dim, index, value, None, true)?;
     let idx = index_of(index, "scatter")?;
     if needs_grad(&[x]) {
         let si = SavedTensor::input(&idx)?;
@@ -268,13 +280,14 @@ fn scatter_impl(
     index: &Tensor,
     src: &Tensor,
     reduce: Option<&str>,
+    fresh: bool,
 ) -> Result<()> {
     let r = old_reduce(reduce)?;
     let d = crate::layout::wrap_dim(dim, out.ndim())?;
     let idx = index_of(index, "scatter")?;
     check_src(out, src, "scatter")?;
     check_shapes(out, d, &idx, Some(src), "scatter")?;
-    scatter_raw(out, d, &idx, &unaliased(out, src)?, r)
+    scatter_raw(out, d, &idx, &unaliased(out, src)?, r, fresh)
 }
 
 fn scatter_value_impl(
@@ -283,13 +296,14 @@ fn scatter_value_impl(
     index: &Tensor,
     value: &Tensor,
     reduce: Option<&str>,
+    fresh: bool,
 ) -> Result<()> {
     let r = old_reduce(reduce)?;
     let d = crate::layout::wrap_dim(dim, out.ndim())?;
     let idx = index_of(index, "scatter")?;
     check_shapes(out, d, &idx, None, "scatter")?;
     let v = cast::to_dtype(&value.detach(), out.dtype())?;
-    scatter_raw(out, d, &idx, &v, r)
+    scatter_raw(out, d, &idx, &v, r, fresh)
 }
 
 /// `scatter(dim, index, src | value, reduce='add' | 'multiply')`: PyTorch gives these no
@@ -304,9 +318,9 @@ pub fn scatter_reduce_old(
 ) -> Result<Tensor> {
     let out = movement::clone_contiguous(&x.detach())?;
     if value {
-        scatter_value_impl(&out, dim, index, src, Some(reduce))?;
+        scatter_value_impl(&out, dim, index, src, Some(reduce), true)?;
     } else {
-        scatter_impl(&out, dim, index, src, Some(reduce))?;
+        scatter_impl(&out, dim, index, src, Some(reduce), true)?;
     }
     let inputs: Vec<&Tensor> = if value { vec![x] } else { vec![x, src] };
     if needs_grad(&inputs) {
@@ -331,9 +345,9 @@ pub fn scatter_(
 ) -> Result<()> {
     let direct = || {
         if value {
-            scatter_value_impl(x, dim, index, src, reduce)
+            scatter_value_impl(x, dim, index, src, reduce, false)
         } else {
-            scatter_impl(x, dim, index, src, reduce)
+            scatter_impl(x, dim, index, src, reduce, false)
         }
     };
     let reads: Vec<&Tensor> = if value { vec![] } else { vec![src] };
@@ -347,7 +361,7 @@ pub fn scatter_(
 /// `x.scatter_add(dim, index, src)`: ScatterAddBackward0.
 pub fn scatter_add(x: &Tensor, dim: i64, index: &Tensor, src: &Tensor) -> Result<Tensor> {
     let out = movement::clone_contiguous(&x.detach())?;
-    scatter_add_impl(&out, dim, index, src)?;
+    scatter_add_impl(&out, dim, index, src, true)?;
     let idx = index_of(index, "scatter_add")?;
     if needs_grad(&[x, src]) {
         let si = SavedTensor::input(&idx)?;
@@ -367,12 +381,25 @@ pub fn scatter_add(x: &Tensor, dim: i64, index: &Tensor, src: &Tensor) -> Result
     Ok(out)
 }
 
-fn scatter_add_impl(out: &Tensor, dim: i64, index: &Tensor, src: &Tensor) -> Result<()> {
+fn scatter_add_impl(
+    out: &Tensor,
+    dim: i64,
+    index: &Tensor,
+    src: &Tensor,
+    fresh: bool,
+) -> Result<()> {
     let d = crate::layout::wrap_dim(dim, out.ndim())?;
     let idx = index_of(index, "scatter_add")?;
     check_src(out, src, "scatter")?;
     check_shapes(out, d, &idx, Some(src), "scatter_add")?;
-    scatter_raw(out, d, &idx, &unaliased(out, src)?, ScatterReduce::Add)
+    scatter_raw(
+        out,
+        d,
+        &idx,
+        &unaliased(out, src)?,
+        ScatterReduce::Add,
+        fresh,
+    )
 }
 
 /// `x.scatter_add_(dim, index, src)`.
@@ -381,7 +408,7 @@ pub fn scatter_add_(x: &Tensor, dim: i64, index: &Tensor, src: &Tensor) -> Resul
         x,
         &[src],
         "scatter_add_",
-        || scatter_add_impl(x, dim, index, src),
+        || scatter_add_impl(x, dim, index, src, false),
         |c| scatter_add(c, dim, index, src),
     )
 }
@@ -549,7 +576,7 @@ fn scatter_reduce_impl(
     check_shapes(out, d, &idx, Some(src), "scatter_reduce")?;
     let src = unaliased(out, src)?;
     reduce_into(out, &src, r, include_self, &|t, s, how| {
-        scatter_raw(t, d, &idx, s, how)
+        scatter_raw(t, d, &idx, s, how, false)
     })?;
     Ok(r)
 }

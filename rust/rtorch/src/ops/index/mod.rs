@@ -70,6 +70,7 @@ pub(crate) fn dim_of(x: &Tensor, d: usize) -> IndexDim {
         stride: x.strides()[d],
         check: true,
         negative: false,
+        fresh: false,
     }
 }
 
