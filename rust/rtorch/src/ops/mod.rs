@@ -17,7 +17,7 @@ pub mod out;
 pub mod out_dtypes;
 pub mod view_grad;
 
-pub use creation::{distributions, factory, sampling};
+pub use creation::{distributions, factory, random_ops, sampling};
 pub use elementwise::{binary, cast, foreach, pointwise, unary};
 pub use index::{advanced, gather, select};
 pub use linalg::{addmm, matmul, products};
@@ -155,6 +155,7 @@ pub const FAMILIES: &[&[OpInfo]] = &[
     products::OPS,
     histogram::OPS,
     sort::OPS,
+    random_ops::OPS,
 ];
 
 /// Every public op of the engine, family by family.

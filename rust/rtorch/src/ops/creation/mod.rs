@@ -2,4 +2,5 @@
 
 pub mod distributions;
 pub mod factory;
+pub mod random_ops;
 pub mod sampling;
