@@ -329,6 +329,24 @@ unsafe fn run3<A: Copy, B: Copy, C: Copy, O: Copy>(
                 *o.add(i) = f(*x.add(i), yv, zv);
             }
         }
+        [1, 1, 0, 1] => {
+            // where(mask, number, x): masked_fill and `x[mask] = v` (1M float32, random
+            // mask, 1 thread: 3.8 ms strided and branchy, torch 3.7).
+            let yv = *y;
+            if std::ptr::eq(o as *const u8, z as *const u8) {
+                // In place (`x[mask] = v`): reading the output pointer itself spares LLVM
+                // the overlap check that sends an aliased loop to its scalar version (as in
+                // `run2`): 3.8 -> 0.43 ms, torch 3.7.
+                let zo = o as *mut C;
+                for i in 0..n {
+                    *o.add(i) = f(*x.add(i), yv, *zo.add(i));
+                }
+            } else {
+                for i in 0..n {
+                    *o.add(i) = f(*x.add(i), yv, *z.add(i));
+                }
+            }
+        }
         _ => {
             for i in 0..n as isize {
                 *o.offset(i * st[0]) = f(
