@@ -41,7 +41,7 @@ fn tri_indices(
 /// The `[2, N]` coordinates of the lower triangle (on and below `offset`) of a
 /// `row x col` matrix, row by row.
 #[pyfunction]
-#[pyo3(signature = (row, col, offset=Int(0), *, dtype=None, device=None, layout=None, pin_memory=None, requires_grad=false))]
+#[pyo3(signature = (row, col, offset=Int(0), *, dtype=None, device=None, layout=None, pin_memory=None, requires_grad=false), text_signature = "(row, col, offset=0, *, dtype=None, device=None, layout=None, pin_memory=None, requires_grad=False)")]
 #[allow(clippy::too_many_arguments)]
 pub fn tril_indices(
     py: Python<'_>,
@@ -77,7 +77,7 @@ pub fn tril_indices(
 /// The `[2, N]` coordinates of the upper triangle (on and above `offset`) of a
 /// `row x col` matrix, row by row.
 #[pyfunction]
-#[pyo3(signature = (row, col, offset=Int(0), *, dtype=None, device=None, layout=None, pin_memory=None, requires_grad=false))]
+#[pyo3(signature = (row, col, offset=Int(0), *, dtype=None, device=None, layout=None, pin_memory=None, requires_grad=false), text_signature = "(row, col, offset=0, *, dtype=None, device=None, layout=None, pin_memory=None, requires_grad=False)")]
 #[allow(clippy::too_many_arguments)]
 pub fn triu_indices(
     py: Python<'_>,

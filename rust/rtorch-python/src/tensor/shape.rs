@@ -101,7 +101,7 @@ impl PyTensor {
     ///
     /// Rotated by 90 degrees `k` times in the plane of `dims`, from the first towards the
     /// second.
-    #[pyo3(signature = (k=Int(1), dims=RotDims(vec![0, 1])))]
+    #[pyo3(signature = (k=Int(1), dims=RotDims(vec![0, 1])), text_signature = "($self, k=1, dims=(0, 1))")]
     fn rot90(&self, py: Python<'_>, k: Int, dims: RotDims) -> R {
         let (k, dims) = (k.0, dims.0);
         crate::ok!(py, self.t.numel(), || utility::rot90(&self.t, k, &dims))
@@ -110,7 +110,7 @@ impl PyTensor {
     /// tril(diagonal=0, *, out=None) -> Tensor
     ///
     /// The lower triangle of the last two dims (on and below `diagonal`), zeros elsewhere.
-    #[pyo3(signature = (diagonal=Int(0), *, out=None))]
+    #[pyo3(signature = (diagonal=Int(0), *, out=None), text_signature = "($self, diagonal=0, *, out=None)")]
     fn tril(&self, py: Python<'_>, diagonal: Int, out: Out<'_, '_>) -> R {
         let diagonal = diagonal.0;
         with_out(py, "tril", &[&self.t], out, || {
@@ -121,7 +121,7 @@ impl PyTensor {
     /// triu(diagonal=0, *, out=None) -> Tensor
     ///
     /// The upper triangle of the last two dims (on and above `diagonal`), zeros elsewhere.
-    #[pyo3(signature = (diagonal=Int(0), *, out=None))]
+    #[pyo3(signature = (diagonal=Int(0), *, out=None), text_signature = "($self, diagonal=0, *, out=None)")]
     fn triu(&self, py: Python<'_>, diagonal: Int, out: Out<'_, '_>) -> R {
         let diagonal = diagonal.0;
         with_out(py, "triu", &[&self.t], out, || {
@@ -134,7 +134,7 @@ impl PyTensor {
     /// tril_(diagonal=0) -> Tensor
     ///
     /// In-place `tril`.
-    #[pyo3(signature = (diagonal=Int(0)))]
+    #[pyo3(signature = (diagonal=Int(0)), text_signature = "($self, diagonal=0)")]
     fn tril_<'py>(slf: &Bound<'py, Self>, diagonal: Int) -> PyResult<Bound<'py, Self>> {
         let diagonal = diagonal.0;
         let t = &slf.get().t;
@@ -145,7 +145,7 @@ impl PyTensor {
     /// triu_(diagonal=0) -> Tensor
     ///
     /// In-place `triu`.
-    #[pyo3(signature = (diagonal=Int(0)))]
+    #[pyo3(signature = (diagonal=Int(0)), text_signature = "($self, diagonal=0)")]
     fn triu_<'py>(slf: &Bound<'py, Self>, diagonal: Int) -> PyResult<Bound<'py, Self>> {
         let diagonal = diagonal.0;
         let t = &slf.get().t;
@@ -157,7 +157,7 @@ impl PyTensor {
     ///
     /// A vector becomes a square matrix with it on the `diagonal`-th diagonal; a matrix
     /// gives a copy of that diagonal.
-    #[pyo3(signature = (diagonal=Int(0), *, out=None))]
+    #[pyo3(signature = (diagonal=Int(0), *, out=None), text_signature = "($self, diagonal=0, *, out=None)")]
     fn diag(&self, py: Python<'_>, diagonal: Int, out: Out<'_, '_>) -> R {
         let diagonal = diagonal.0;
         with_out(py, "diag", &[&self.t], out, || {
@@ -168,7 +168,7 @@ impl PyTensor {
     /// diag_embed(offset=0, dim1=-2, dim2=-1) -> Tensor
     ///
     /// The last dim laid on the `offset` diagonal of two new dims `dim1`, `dim2`.
-    #[pyo3(signature = (offset=Int(0), dim1=Int(-2), dim2=Int(-1)))]
+    #[pyo3(signature = (offset=Int(0), dim1=Int(-2), dim2=Int(-1)), text_signature = "($self, offset=0, dim1=-2, dim2=-1)")]
     fn diag_embed(&self, py: Python<'_>, offset: Int, dim1: Int, dim2: Int) -> R {
         let (offset, dim1, dim2) = (offset.0, dim1.0, dim2.0);
         crate::ok!(py, self.t.numel(), || utility::diag_embed(
