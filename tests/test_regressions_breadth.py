@@ -144,6 +144,31 @@ EDGE_CASES = {
     "cartesian_prod_str": lambda L: L.cartesian_prod(L.ones(1), "a"),
     "count_nonzero_bool_dim": lambda L: L.ones(2).count_nonzero(True),
     "diff_n0_ignores_append": lambda L: L.diff(L.ones(2, 3), n=0, dim=1, append=L.ones(2, 1)),
+    # index_add: a matrix with an empty dim skips the bound check; a vector raises IndexError
+    "index_add_empty_dim_matrix": lambda L: L.zeros(2, 0).index_add(1, L.tensor([2, 5]), L.ones(2, 2)),
+    "index_add__empty_3d": lambda L: L.zeros(5, 2, 0, dtype=L.uint8).index_add_(2, L.tensor([2]), L.ones(5, 2, 1, dtype=L.uint8)),
+    "index_add_empty_vector": lambda L: L.zeros(0).index_add(0, L.tensor([2]), L.ones(1)),
+    "index_add_vector_oob": lambda L: L.zeros(3, dtype=L.int32).index_add(0, L.tensor([5]), L.ones(1, dtype=L.int32)),
+    "index_add_matrix_oob": lambda L: L.zeros(3, 2).index_add(0, L.tensor([5]), L.ones(1, 2)),
+    # index_select: an empty dim of a matrix is its own RuntimeError
+    "index_select_empty_dim": lambda L: L.zeros(2, 0).index_select(1, L.tensor([0])),
+    "index_select_empty_vector": lambda L: L.zeros(0).index_select(0, L.tensor([0])),
+    # an empty index skips the rank check of scatter/gather
+    "scatter_add_empty_1d_index": lambda L: L.ones(1, 7, 3).scatter_add(0, L.zeros(0, dtype=L.long), L.ones(4, 1)),
+    "scatter_add_empty_2d_index": lambda L: L.ones(1, 7, 3).scatter_add(0, L.zeros(4, 0, dtype=L.long), L.ones(4, 1)),
+    "gather_empty_1d_index": lambda L: L.ones(1, 7, 3).gather(0, L.zeros(0, dtype=L.long)),
+    # bool: the empty-dim check comes before the missing kernel; index_reduce has none
+    "median_bool_empty_dim": lambda L: L.zeros(5, 0, dtype=L.bool).median(1),
+    "nanmedian_bool_empty_dim": lambda L: L.zeros(5, 0, dtype=L.bool).nanmedian(1),
+    "nanmedian_empty_dim": lambda L: L.zeros(5, 0).nanmedian(1),
+    "index_reduce_bool_amin": lambda L: L.tensor([True, False, True]).index_reduce(0, L.tensor([0, 1]), L.tensor([False, True]), "amin"),
+    "index_reduce_bool_mean": lambda L: L.tensor([True, False, True]).index_reduce(0, L.tensor([0, 1]), L.tensor([False, True]), "mean"),
+    "index_reduce_bool_2d_amax": lambda L: L.tensor([[True, False], [False, True]]).index_reduce(0, L.tensor([0, 1]), L.tensor([[False, True], [True, True]]), "amax"),
+    "index_reduce_bool_2d_mean": lambda L: L.tensor([[True, False], [False, True]]).index_reduce(0, L.tensor([0, 1]), L.tensor([[False, True], [True, True]]), "mean"),
+    "index_reduce_bool_exclude": lambda L: L.tensor([True, False]).index_reduce(0, L.tensor([0]), L.tensor([False]), "prod", include_self=False),
+    "scatter_reduce_bool_mean_oob": lambda L: L.ones(3, 0, dtype=L.bool).scatter_reduce(1, L.zeros(3, 1, dtype=L.long), L.ones(3, 1, dtype=L.bool), "mean", include_self=False),
+    "scatter_reduce_bool_mean_shapes": lambda L: L.ones(3, 7, dtype=L.bool).scatter_reduce(0, L.zeros(4, 8, dtype=L.long), L.ones(4, 8, dtype=L.bool), "mean"),
+    "scatter_reduce_bool_mean": lambda L: L.ones(3, dtype=L.bool).scatter_reduce(0, L.tensor([0, 7]), L.ones(2, dtype=L.bool), "mean"),
 }  # fmt: skip
 
 
@@ -151,6 +176,65 @@ EDGE_CASES = {
 def test_edge_cases_as_torch(case):
     # TypeError messages come from torch's argument parser; the class is what matters.
     same(EDGE_CASES[case], message=not case.startswith(("atleast", "count_nonzero")))
+
+
+# bad argument types: torch's parser raises TypeError (a bool is no int; only a bool is a
+# bool; an explicit None is no int) before the op looks at any value
+ARG_CASES = {
+    "diag_bool": lambda L: L.diag(L.ones(3), True),
+    "diag_embed_bool": lambda L: L.ones(2, 3).diag_embed(True),
+    "triu_none": lambda L: L.ones(3, 3).triu(None),
+    "tril_none": lambda L: L.ones(3, 3).tril(None),
+    "triu__none": lambda L: L.ones(3, 3).triu_(None),
+    "tril__bool": lambda L: L.ones(3, 3).tril_(True),
+    "rot90_dims_bool": lambda L: L.ones(2, 2).rot90(-4, True),
+    "rot90_k_bool": lambda L: L.ones(2, 2).rot90(True),
+    "rot90_dims_none": lambda L: L.rot90(L.ones(2, 2), 0, None),
+    "diag_embed_none": lambda L: L.ones(2, 3).diag_embed(0, None),
+    "histc_bool": lambda L: L.ones(3).histc(True),
+    "nanmedian_bool": lambda L: L.nanmedian(L.ones(3), True),
+    "median_dim_bool": lambda L: L.ones(3).median(dim=True),
+    "kthvalue_bool": lambda L: L.ones(3).kthvalue(True),
+    "triu_indices_bool": lambda L: L.triu_indices(-1, 2, True),
+    "triu_indices_pin_none": lambda L: L.triu_indices(2, 5, pin_memory=None),
+    "diff_n_bool": lambda L: L.diff(L.ones(3), True),
+    "diff_prepend_list": lambda L: L.diff(L.ones(3), prepend=[1, 2]),
+    "diff_dim_none": lambda L: L.diff(L.ones(3), dim=None),
+    "unique_sorted_int": lambda L: L.ones(3).unique(1, return_inverse=True),
+    "unique_dim_sorted_int": lambda L: L.ones(3).unique(-1, dim=-5),
+    "unique_dim_bool": lambda L: L.unique(L.ones(3), dim=True),
+    "unique_consecutive_str": lambda L: L.unique_consecutive(L.ones(3), return_inverse="a"),
+    "combinations_none": lambda L: L.combinations(L.ones(2), with_replacement=None),
+    "combinations_r_bool": lambda L: L.combinations(L.ones(2), r=True),
+    "combinations_huge_r": lambda L: L.combinations(L.ones(2), 1 << 40, with_replacement=True),
+    "isin_invert_dtype": lambda L: L.isin(L.ones(3), L.ones(2), invert=L.float32),
+    "isin_invert_int": lambda L: L.isin(L.ones(3), 1, invert=1),
+    "einsum_int_operand": lambda L: L.einsum("...ij->...ji", L.ones(2, 2), 7),
+    "einsum_list_int": lambda L: L.einsum("i->", [L.ones(2), 1]),
+    "repeat_interleave_size_tuple": lambda L: L.repeat_interleave(L.ones(3), 3, dim=0, output_size=(1, 2)),
+    "repeat_interleave_dim_bool": lambda L: L.repeat_interleave(L.ones(3), 2, dim=True),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(ARG_CASES))
+def test_bad_arguments_as_torch(case):
+    same(ARG_CASES[case], message=False)
+
+
+# cdist: torch's float-only kernel is never reached for empty results or zero columns, so
+# half dtypes compute there; its inf-norm is a running max that drops NaN components
+CDIST_CASES = {
+    "cdist_bf16_empty_rows": lambda L: L.cdist(L.ones(0, 4, dtype=L.bfloat16), L.ones(2, 4, dtype=L.bfloat16), p=3.0),
+    "cdist_f16_zero_cols": lambda L: L.cdist(L.ones(2, 0, dtype=L.float16), L.ones(3, 0, dtype=L.float16), p=1.0),
+    "cdist_bf16_raises": lambda L: L.cdist(L.ones(2, 4, dtype=L.bfloat16), L.ones(2, 4, dtype=L.bfloat16), p=3.0),
+    "cdist_inf_zero_cols": lambda L: L.cdist(L.ones(2, 0), L.ones(3, 0), p=float("inf")),
+    "cdist_inf_nan": lambda L: L.cdist(L.tensor([[1.0, float("nan"), -2.0], [float("nan")] * 3]), L.tensor([[0.0, 5.0, 0.5]]), p=float("inf")),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(CDIST_CASES))
+def test_cdist_edges_as_torch(case):
+    same(CDIST_CASES[case])
 
 
 def test_setitem_advanced_drops_leading_unit_dims():

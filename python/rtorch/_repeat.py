@@ -8,6 +8,7 @@ import builtins
 import itertools
 
 from . import _C
+from ._argcheck import bool_arg, int_arg
 from ._C import Tensor
 
 __all__ = ["combinations", "repeat_interleave"]
@@ -67,6 +68,15 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     ``repeat_interleave(repeats)`` (one tensor) is ``arange(len(repeats))`` repeated by
     ``repeats``: the index the tensor form gathers with.
     """
+    if dim is not None or output_size is not None:
+        # One overload list in torch: a bad dim/output_size matches none of them.
+        try:
+            dim = int_arg("repeat_interleave", "dim", dim, optional=True)
+            output_size = int_arg("repeat_interleave", "output_size", output_size, optional=True)
+        except TypeError as e:
+            raise TypeError(
+                f"repeat_interleave() received an invalid combination of arguments: {e}"
+            ) from None
     if repeats is None:
         if not isinstance(input, Tensor):
             raise TypeError(
@@ -141,6 +151,8 @@ def combinations(input, r=2, with_replacement=False):
             "combinations(): argument 'input' (position 1) must be Tensor, not "
             f"{type(input).__name__}"
         )
+    r = int_arg("combinations", "r", r)
+    bool_arg("combinations", "with_replacement", with_replacement)
     if input.dim() != 1:
         raise RuntimeError(f"Expect a 1D vector, but got shape {list(input.shape)}")
     if r < 0:
@@ -148,7 +160,11 @@ def combinations(input, r=2, with_replacement=False):
     if r == 0:
         return input.new_empty(0)
     n = input.shape[0]
-    grids = _meshgrid([input] * r)
+    try:
+        grids = _meshgrid([input] * r)
+    except MemoryError:
+        # torch's allocator failure for an absurd r is a RuntimeError too.
+        raise RuntimeError(f"combinations(): out of memory for r={r}") from None
     positions = _meshgrid([_C.arange(n)] * r)
     keep = _C.ones([n] * r, dtype=_C.bool)
     for a, b in itertools.pairwise(positions):

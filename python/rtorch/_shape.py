@@ -11,6 +11,7 @@ import operator
 import warnings
 
 from . import _C
+from ._argcheck import int_arg, tensor_arg
 from ._C import Tensor, block_diag, tril_indices, triu_indices
 
 __all__ = [
@@ -185,6 +186,12 @@ def einsum(*args):
         operands = tuple(operands[0])
     if not operands:
         raise RuntimeError("einsum(): must provide at least one operand")
+    for i, op in enumerate(operands):
+        if not isinstance(op, Tensor):
+            raise TypeError(
+                f"einsum(): expected Tensor as element {i} of the operands, but got "
+                f"{type(op).__name__}"
+            )
     ins, out = _einsum_terms(equation, operands)
 
     # Each operand's dims as labels: the ellipsis becomes ('...', k) labels aligned to
@@ -543,6 +550,10 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     The ``n``-th forward difference along ``dim`` (``out[i] = input[i + 1] - input[i]``,
     ``n`` times; a logical xor for bool), after ``prepend`` and ``append`` are joined on.
     """
+    n = int_arg("diff", "n", n)
+    dim = int_arg("diff", "dim", dim)
+    tensor_arg("diff", "prepend", prepend, optional=True)
+    tensor_arg("diff", "append", append, optional=True)
     if input.dim() == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
     if n < 0:

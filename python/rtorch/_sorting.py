@@ -5,6 +5,7 @@ sort, argsort, msort, topk, kthvalue, median, nanmedian, mode, cummax, cummin,
 searchsorted and bucketize are engine ops (`ops/reduction/sort.rs`)."""
 
 from . import _C
+from ._argcheck import bool_arg, int_arg
 from ._C import Tensor
 from .autograd.grad_mode import no_grad
 
@@ -131,6 +132,11 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     each input element's entry (``return_inverse``) and each entry's count
     (``return_counts``). NaNs are all distinct.
     """
+    name = "_unique2" if dim is None else "unique_dim"
+    bool_arg(name, "sorted", sorted)
+    bool_arg(name, "return_inverse", return_inverse)
+    bool_arg(name, "return_counts", return_counts)
+    dim = int_arg(name, "dim", dim, optional=True)
     return _unique(input, True, return_inverse, return_counts, dim, "unique")
 
 
@@ -140,6 +146,9 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
     ``input`` with each run of equal consecutive elements (or slices along ``dim``)
     kept once; ``return_inverse`` and ``return_counts`` as in ``unique``.
     """
+    bool_arg("unique_consecutive", "return_inverse", return_inverse)
+    bool_arg("unique_consecutive", "return_counts", return_counts)
+    dim = int_arg("unique_consecutive", "dim", dim, optional=True)
     return _unique(input, False, return_inverse, return_counts, dim, "unique_consecutive")
 
 
@@ -153,6 +162,11 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False, out=None
         raise TypeError(
             "isin() received an invalid combination of arguments - got "
             f"({type(elements).__name__}, {type(test_elements).__name__})"
+        )
+    if not isinstance(assume_unique, bool) or not isinstance(invert, bool):
+        raise TypeError(
+            "isin() received an invalid combination of arguments - assume_unique and invert "
+            f"must be bool, got {type(assume_unique).__name__} and {type(invert).__name__}"
         )
     e = _as_tensor(elements, test_elements)
     t = _as_tensor(test_elements, elements)

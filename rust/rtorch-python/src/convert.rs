@@ -646,3 +646,32 @@ pub fn tensor_list(seq: &Bound<'_, PyAny>) -> PyResult<Vec<Tensor>> {
     }
     Ok(out)
 }
+
+/// NOTE [ Strict int arguments ]: PyTorch's parser takes an `int` argument only from a
+/// Python int, an `__index__` object or a 0-dim integer tensor. pyo3's `i64` also takes a
+/// bool (a Python bool is an int), and an `Option` parameter turns an explicit None into
+/// its default; PyTorch rejects both with TypeError. A parameter typed `Int` (its default
+/// a Rust `Int(..)`) sees every value the caller passed and checks it as PyTorch does.
+#[derive(Clone, Copy)]
+pub struct Int(pub i64);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Int {
+    type Error = PyErr;
+    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let not_int = || {
+            let name = obj.get_type().name().map(|n| n.to_string());
+            PyTypeError::new_err(format!("must be int, not {}", name.unwrap_or_default()))
+        };
+        if obj.is_instance_of::<PyBool>() || obj.is_instance_of::<PyFloat>() || obj.is_none() {
+            return Err(not_int());
+        }
+        if let Ok(t) = obj.cast::<PyTensor>() {
+            let t = &t.get().t;
+            if t.ndim() != 0 || t.dtype().is_floating_point() || t.dtype() == DType::Bool {
+                return Err(not_int());
+            }
+            return index_arg(&obj).map(Int);
+        }
+        obj.extract::<i64>().map(Int).map_err(|_| not_int())
+    }
+}

@@ -2,7 +2,7 @@
 //! index lists, `block_diag`, and `_cdist` (behind `rtorch.cdist`, which reads
 //! `compute_mode`).
 
-use crate::convert::tensor_list;
+use crate::convert::{tensor_list, Int};
 use crate::errors::IntoPy;
 use crate::options::{Raw, TensorOptions};
 use crate::tensor::{PyTensor, R};
@@ -41,19 +41,21 @@ fn tri_indices(
 /// The `[2, N]` coordinates of the lower triangle (on and below `offset`) of a
 /// `row x col` matrix, row by row.
 #[pyfunction]
-#[pyo3(signature = (row, col, offset=0, *, dtype=None, device=None, layout=None, pin_memory=false, requires_grad=false))]
+#[pyo3(signature = (row, col, offset=Int(0), *, dtype=None, device=None, layout=None, pin_memory=None, requires_grad=false), text_signature = "(row, col, offset=0, *, dtype=None, device=None, layout=None, pin_memory=None, requires_grad=False)")]
 #[allow(clippy::too_many_arguments)]
 pub fn tril_indices(
     py: Python<'_>,
-    row: i64,
-    col: i64,
-    offset: i64,
+    row: Int,
+    col: Int,
+    offset: Int,
     dtype: Option<&Bound<'_, PyAny>>,
     device: Option<&Bound<'_, PyAny>>,
     layout: Option<&Bound<'_, PyAny>>,
-    pin_memory: bool,
+    pin_memory: Option<bool>,
     requires_grad: bool,
 ) -> R {
+    // pin_memory=None is PyTorch's default (an optional bool).
+    let (row, col, offset, pin_memory) = (row.0, col.0, offset.0, pin_memory.unwrap_or(false));
     let none = py.None().into_bound(py);
     let dtype = Some(dtype.unwrap_or(&none));
     tri_indices(
@@ -75,19 +77,21 @@ pub fn tril_indices(
 /// The `[2, N]` coordinates of the upper triangle (on and above `offset`) of a
 /// `row x col` matrix, row by row.
 #[pyfunction]
-#[pyo3(signature = (row, col, offset=0, *, dtype=None, device=None, layout=None, pin_memory=false, requires_grad=false))]
+#[pyo3(signature = (row, col, offset=Int(0), *, dtype=None, device=None, layout=None, pin_memory=None, requires_grad=false), text_signature = "(row, col, offset=0, *, dtype=None, device=None, layout=None, pin_memory=None, requires_grad=False)")]
 #[allow(clippy::too_many_arguments)]
 pub fn triu_indices(
     py: Python<'_>,
-    row: i64,
-    col: i64,
-    offset: i64,
+    row: Int,
+    col: Int,
+    offset: Int,
     dtype: Option<&Bound<'_, PyAny>>,
     device: Option<&Bound<'_, PyAny>>,
     layout: Option<&Bound<'_, PyAny>>,
-    pin_memory: bool,
+    pin_memory: Option<bool>,
     requires_grad: bool,
 ) -> R {
+    // pin_memory=None is PyTorch's default (an optional bool).
+    let (row, col, offset, pin_memory) = (row.0, col.0, offset.0, pin_memory.unwrap_or(false));
     let none = py.None().into_bound(py);
     let dtype = Some(dtype.unwrap_or(&none));
     tri_indices(

@@ -1,6 +1,7 @@
 //! `rtorch.Tensor` counting methods: histc, bincount, histogram (module functions of the
 //! same name are these methods, re-exported in Python).
 
+use crate::convert::Int;
 use crate::out::{with_out, write_pair, Out};
 use crate::tensor::{PyTensor, R};
 use pyo3::exceptions::PyTypeError;
@@ -15,8 +16,9 @@ impl PyTensor {
     /// A histogram of ``bins`` equal bins over ``[min, max]`` (the data's range when
     /// ``min == max``), in ``self``'s float dtype. Values outside the range and NaN are not
     /// counted; ``max`` itself falls in the last bin.
-    #[pyo3(signature = (bins=100, min=0.0, max=0.0, *, out=None))]
-    fn histc(&self, py: Python<'_>, bins: i64, min: f64, max: f64, out: Out<'_, '_>) -> R {
+    #[pyo3(signature = (bins=Int(100), min=0.0, max=0.0, *, out=None), text_signature = "($self, bins=100, min=0.0, max=0.0, *, out=None)")]
+    fn histc(&self, py: Python<'_>, bins: Int, min: f64, max: f64, out: Out<'_, '_>) -> R {
+        let bins = bins.0;
         with_out(py, "histc", &[&self.t], out, || {
             crate::ok!(py, self.t.numel(), || histogram::histc(
                 &self.t, bins, min, max

@@ -1,7 +1,7 @@
 //! `rtorch.Tensor` shape utilities that copy: repeat/tile, roll, rot90, tril/triu, the
 //! diagonal family (diag, diag_embed, trace). The engine side is `ops::utility`.
 
-use crate::convert;
+use crate::convert::{self, Int};
 use crate::out::{with_out, Out};
 use crate::tensor::{PyTensor, R};
 use pyo3::exceptions::PyTypeError;
@@ -16,34 +16,14 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
         .unwrap_or_default()
 }
 
-/// An `int` argument as PyTorch's parser takes it: a Python int (or an `__index__`
-/// object), never a tensor or a float, which pyo3 alone would let through `__index__`.
-fn int_arg(obj: &Bound<'_, PyAny>, op: &str, what: &str) -> PyResult<i64> {
-    // A 0-dim integer tensor is an int to PyTorch's parser; bool and other tensors not.
-    let int_scalar = |t: &rtorch::Tensor| {
-        t.ndim() == 0 && !t.dtype().is_floating_point() && t.dtype() != rtorch::DType::Bool
-    };
-    if let Ok(t) = obj.cast::<PyTensor>() {
-        if int_scalar(&t.get().t) {
-            return convert::index_arg(obj);
-        }
-    }
-    if obj.is_instance_of::<PyTensor>() || obj.is_instance_of::<pyo3::types::PyFloat>() {
+/// `shifts`/`dims` of roll and rot90: an int or a sequence of ints (not a tensor, not a
+/// bool).
+fn int_list(obj: &Bound<'_, PyAny>, op: &str, what: &str) -> PyResult<Vec<i64>> {
+    if obj.is_instance_of::<pyo3::types::PyBool>() {
         return Err(PyTypeError::new_err(format!(
-            "{op}(): argument '{what}' must be int, not {}",
-            type_name(obj)
+            "{op}(): argument '{what}' must be tuple of ints, not bool"
         )));
     }
-    obj.extract::<i64>().map_err(|_| {
-        PyTypeError::new_err(format!(
-            "{op}(): argument '{what}' must be int, not {}",
-            type_name(obj)
-        ))
-    })
-}
-
-/// `shifts`/`dims` of roll: an int or a sequence of ints (not a tensor).
-fn int_list(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<i64>> {
     if !obj.is_instance_of::<PyTensor>() {
         if let Ok(i) = obj.extract::<i64>() {
             return Ok(vec![i]);
@@ -56,10 +36,21 @@ fn int_list(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<i64>> {
     };
     list.map_err(|_| {
         PyTypeError::new_err(format!(
-            "roll(): argument '{what}' must be tuple of ints, not {}",
+            "{op}(): argument '{what}' must be tuple of ints, not {}",
             type_name(obj)
         ))
     })
+}
+
+/// rot90's `dims`, given or not: an explicit None is no tuple of ints to PyTorch (an
+/// `Option` parameter would turn it into the default).
+struct RotDims(Vec<i64>);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for RotDims {
+    type Error = PyErr;
+    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        int_list(&obj, "rot90", "dims").map(RotDims)
+    }
 }
 
 #[pymethods]
@@ -96,9 +87,9 @@ impl PyTensor {
         shifts: &Bound<'_, PyAny>,
         dims: Option<&Bound<'_, PyAny>>,
     ) -> R {
-        let shifts = int_list(shifts, "shifts")?;
+        let shifts = int_list(shifts, "roll", "shifts")?;
         let dims = match dims {
-            Some(d) if !d.is_none() => int_list(d, "dims")?,
+            Some(d) if !d.is_none() => int_list(d, "roll", "dims")?,
             _ => vec![],
         };
         crate::ok!(py, self.t.numel(), || utility::roll(
@@ -110,24 +101,18 @@ impl PyTensor {
     ///
     /// Rotated by 90 degrees `k` times in the plane of `dims`, from the first towards the
     /// second.
-    #[pyo3(signature = (k=None, dims=None))]
-    fn rot90(
-        &self,
-        py: Python<'_>,
-        k: Option<&Bound<'_, PyAny>>,
-        dims: Option<&Bound<'_, PyAny>>,
-    ) -> R {
-        let k = k.map_or(Ok(1), |k| int_arg(k, "rot90", "k"))?;
-        let dims = dims.map_or(Ok(vec![0, 1]), |d| int_list(d, "dims"))?;
+    #[pyo3(signature = (k=Int(1), dims=RotDims(vec![0, 1])), text_signature = "($self, k=1, dims=(0, 1))")]
+    fn rot90(&self, py: Python<'_>, k: Int, dims: RotDims) -> R {
+        let (k, dims) = (k.0, dims.0);
         crate::ok!(py, self.t.numel(), || utility::rot90(&self.t, k, &dims))
     }
 
     /// tril(diagonal=0, *, out=None) -> Tensor
     ///
     /// The lower triangle of the last two dims (on and below `diagonal`), zeros elsewhere.
-    #[pyo3(signature = (diagonal=None, *, out=None))]
-    fn tril(&self, py: Python<'_>, diagonal: Option<&Bound<'_, PyAny>>, out: Out<'_, '_>) -> R {
-        let diagonal = diagonal.map_or(Ok(0), |d| int_arg(d, "tril", "diagonal"))?;
+    #[pyo3(signature = (diagonal=Int(0), *, out=None), text_signature = "($self, diagonal=0, *, out=None)")]
+    fn tril(&self, py: Python<'_>, diagonal: Int, out: Out<'_, '_>) -> R {
+        let diagonal = diagonal.0;
         with_out(py, "tril", &[&self.t], out, || {
             crate::ok!(py, self.t.numel(), || utility::tri(&self.t, diagonal, true))
         })
@@ -136,9 +121,9 @@ impl PyTensor {
     /// triu(diagonal=0, *, out=None) -> Tensor
     ///
     /// The upper triangle of the last two dims (on and above `diagonal`), zeros elsewhere.
-    #[pyo3(signature = (diagonal=None, *, out=None))]
-    fn triu(&self, py: Python<'_>, diagonal: Option<&Bound<'_, PyAny>>, out: Out<'_, '_>) -> R {
-        let diagonal = diagonal.map_or(Ok(0), |d| int_arg(d, "triu", "diagonal"))?;
+    #[pyo3(signature = (diagonal=Int(0), *, out=None), text_signature = "($self, diagonal=0, *, out=None)")]
+    fn triu(&self, py: Python<'_>, diagonal: Int, out: Out<'_, '_>) -> R {
+        let diagonal = diagonal.0;
         with_out(py, "triu", &[&self.t], out, || {
             crate::ok!(py, self.t.numel(), || utility::tri(
                 &self.t, diagonal, false
@@ -149,12 +134,9 @@ impl PyTensor {
     /// tril_(diagonal=0) -> Tensor
     ///
     /// In-place `tril`.
-    #[pyo3(signature = (diagonal=None))]
-    fn tril_<'py>(
-        slf: &Bound<'py, Self>,
-        diagonal: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Bound<'py, Self>> {
-        let diagonal = diagonal.map_or(Ok(0), |d| int_arg(d, "tril_", "diagonal"))?;
+    #[pyo3(signature = (diagonal=Int(0)), text_signature = "($self, diagonal=0)")]
+    fn tril_<'py>(slf: &Bound<'py, Self>, diagonal: Int) -> PyResult<Bound<'py, Self>> {
+        let diagonal = diagonal.0;
         let t = &slf.get().t;
         crate::engine!(slf.py(), t.numel(), || utility::tri_(t, diagonal, true))?;
         Ok(slf.clone())
@@ -163,12 +145,9 @@ impl PyTensor {
     /// triu_(diagonal=0) -> Tensor
     ///
     /// In-place `triu`.
-    #[pyo3(signature = (diagonal=None))]
-    fn triu_<'py>(
-        slf: &Bound<'py, Self>,
-        diagonal: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Bound<'py, Self>> {
-        let diagonal = diagonal.map_or(Ok(0), |d| int_arg(d, "triu_", "diagonal"))?;
+    #[pyo3(signature = (diagonal=Int(0)), text_signature = "($self, diagonal=0)")]
+    fn triu_<'py>(slf: &Bound<'py, Self>, diagonal: Int) -> PyResult<Bound<'py, Self>> {
+        let diagonal = diagonal.0;
         let t = &slf.get().t;
         crate::engine!(slf.py(), t.numel(), || utility::tri_(t, diagonal, false))?;
         Ok(slf.clone())
@@ -178,9 +157,9 @@ impl PyTensor {
     ///
     /// A vector becomes a square matrix with it on the `diagonal`-th diagonal; a matrix
     /// gives a copy of that diagonal.
-    #[pyo3(signature = (diagonal=None, *, out=None))]
-    fn diag(&self, py: Python<'_>, diagonal: Option<&Bound<'_, PyAny>>, out: Out<'_, '_>) -> R {
-        let diagonal = diagonal.map_or(Ok(0), |d| int_arg(d, "diag", "diagonal"))?;
+    #[pyo3(signature = (diagonal=Int(0), *, out=None), text_signature = "($self, diagonal=0, *, out=None)")]
+    fn diag(&self, py: Python<'_>, diagonal: Int, out: Out<'_, '_>) -> R {
+        let diagonal = diagonal.0;
         with_out(py, "diag", &[&self.t], out, || {
             crate::ok!(py, self.t.numel(), || utility::diag(&self.t, diagonal))
         })
@@ -189,22 +168,9 @@ impl PyTensor {
     /// diag_embed(offset=0, dim1=-2, dim2=-1) -> Tensor
     ///
     /// The last dim laid on the `offset` diagonal of two new dims `dim1`, `dim2`.
-    #[pyo3(signature = (offset=None, dim1=None, dim2=None))]
-    fn diag_embed(
-        &self,
-        py: Python<'_>,
-        offset: Option<&Bound<'_, PyAny>>,
-        dim1: Option<&Bound<'_, PyAny>>,
-        dim2: Option<&Bound<'_, PyAny>>,
-    ) -> R {
-        let arg = |v: Option<&Bound<'_, PyAny>>, what, default| {
-            v.map_or(Ok(default), |v| int_arg(v, "diag_embed", what))
-        };
-        let (offset, dim1, dim2) = (
-            arg(offset, "offset", 0)?,
-            arg(dim1, "dim1", -2)?,
-            arg(dim2, "dim2", -1)?,
-        );
+    #[pyo3(signature = (offset=Int(0), dim1=Int(-2), dim2=Int(-1)), text_signature = "($self, offset=0, dim1=-2, dim2=-1)")]
+    fn diag_embed(&self, py: Python<'_>, offset: Int, dim1: Int, dim2: Int) -> R {
+        let (offset, dim1, dim2) = (offset.0, dim1.0, dim2.0);
         crate::ok!(py, self.t.numel(), || utility::diag_embed(
             &self.t, offset, dim1, dim2
         ))

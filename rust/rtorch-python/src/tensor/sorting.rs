@@ -2,6 +2,7 @@
 //! nanmedian, mode, cummax, cummin (module functions of the same name are these methods,
 //! re-exported in Python).
 
+use crate::convert::Int;
 use crate::out::{with_out, write_pair, Out};
 use crate::tensor::reduce::values_indices;
 use crate::tensor::{PyTensor, R};
@@ -102,17 +103,17 @@ impl PyTensor {
     /// kthvalue(k, dim=-1, keepdim=False, *, out=None) -> (Tensor, LongTensor)
     ///
     /// The `k`-th smallest element (from 1) along `dim` and its index.
-    #[pyo3(signature = (k, dim=-1, keepdim=false, *, out=None))]
+    #[pyo3(signature = (k, dim=Int(-1), keepdim=false, *, out=None))]
     fn kthvalue(
         &self,
         py: Python<'_>,
-        k: i64,
-        dim: i64,
+        k: Int,
+        dim: Int,
         keepdim: bool,
         out: Out<'_, '_>,
     ) -> PyResult<Py<PyAny>> {
         self.pair_result(py, "kthvalue", out, || {
-            sort::kthvalue(&self.t, k, dim, keepdim)
+            sort::kthvalue(&self.t, k.0, dim.0, keepdim)
         })
     }
 
@@ -124,11 +125,11 @@ impl PyTensor {
     fn median(
         &self,
         py: Python<'_>,
-        dim: Option<i64>,
+        dim: Option<Int>,
         keepdim: bool,
         out: Out<'_, '_>,
     ) -> PyResult<Py<PyAny>> {
-        self.median_of(py, "median", dim, keepdim, out)
+        self.median_of(py, "median", dim.map(|d| d.0), keepdim, out)
     }
 
     /// nanmedian(dim=None, keepdim=False, *, out=None) -> Tensor | (Tensor, LongTensor)
@@ -138,11 +139,11 @@ impl PyTensor {
     fn nanmedian(
         &self,
         py: Python<'_>,
-        dim: Option<i64>,
+        dim: Option<Int>,
         keepdim: bool,
         out: Out<'_, '_>,
     ) -> PyResult<Py<PyAny>> {
-        self.median_of(py, "nanmedian", dim, keepdim, out)
+        self.median_of(py, "nanmedian", dim.map(|d| d.0), keepdim, out)
     }
 
     /// mode(dim=-1, keepdim=False, *, out=None) -> (Tensor, LongTensor)

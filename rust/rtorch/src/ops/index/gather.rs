@@ -45,15 +45,16 @@ pub(crate) fn sample_index(shape: &[usize], n: usize) -> Result<Tensor> {
 /// PyTorch's shape rules for gather and scatter: equal ranks, and the index no larger
 /// than `x` (and than `src`) along every dim but `d`.
 fn check_shapes(x: &Tensor, d: usize, idx: &Tensor, src: Option<&Tensor>, op: &str) -> Result<()> {
+    // An empty index skips the rank check too, as PyTorch's.
+    if idx.numel() == 0 {
+        return Ok(());
+    }
     ensure!(
         idx.ndim().max(1) == x.ndim().max(1),
         runtime,
         "Index tensor must have the same number of dimensions as {} tensor",
         if op == "gather" { "input" } else { "self" }
     );
-    if idx.numel() == 0 {
-        return Ok(());
-    }
     let (xs, is) = (x.shape(), idx.shape());
     if let Some(src) = src {
         ensure!(
@@ -565,15 +566,26 @@ fn scatter_reduce_impl(
             "reduce argument must be either sum, prod, mean, amax or amin, got {reduce}"
         ))
     })?;
-    ensure!(
-        !(r == Reduction::Mean && out.dtype() == DType::Bool),
-        not_implemented,
-        "\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'"
-    );
+    let bool_mean = r == Reduction::Mean && out.dtype() == DType::Bool;
     let d = crate::layout::wrap_dim(dim, out.ndim())?;
     let idx = index_of(index, "scatter_reduce")?;
     check_src(out, src, "scatter")?;
     check_shapes(out, d, &idx, Some(src), "scatter_reduce")?;
+    if bool_mean {
+        // No bool mean kernel, found after the shape checks; without self, PyTorch first
+        // scatters the initial zeros, which checks the indices' range.
+        let size = if out.ndim() == 0 { 1 } else { out.shape()[d] };
+        if !include_self {
+            let values = idx.to_vec::<i64>()?;
+            if let Some(&v) = values.iter().find(|&&v| v < 0 || v as usize >= size) {
+                crate::bail!(runtime, "{}", super::out_of_bounds(v, d, size));
+            }
+        }
+        return Err(crate::ops::unsupported(
+            "scatter_gather_tensor_cpu_reduce_mean",
+            out.dtype(),
+        ));
+    }
     let src = unaliased(out, src)?;
     reduce_into(out, &src, r, include_self, &|t, s, how| {
         scatter_raw(t, d, &idx, s, how, false)

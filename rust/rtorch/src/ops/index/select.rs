@@ -78,6 +78,13 @@ pub fn index_select(x: &Tensor, dim: i64, index: &Tensor) -> Result<Tensor> {
     let idx = vector_index(index, "index_select", true, || {
         Error::runtime("index_select(): Expected dtype int32 or int64 for index")
     })?;
+    // PyTorch rejects indexing into an empty dim of a matrix (or more) before any bound
+    // check; a vector's empty dim falls to the bound check below.
+    ensure!(
+        x.ndim() <= 1 || x.shape()[d] > 0 || idx.numel() == 0,
+        runtime,
+        "index_select(): self indexing axis dim should be positive"
+    );
     let x1 = at_least_1d(x)?;
     let mut shape = x1.dims();
     shape[d] = idx.numel();
@@ -232,10 +239,22 @@ fn index_add_impl(
     } else {
         cast::to_dtype(&binary::mul_scalar(&source.detach(), *alpha)?, out.dtype())?
     };
+    // NOTE [ index_add bounds ]: PyTorch's kernel for a tensor of two or more dims returns
+    // early when self or the index is empty (no index is range-checked) and reports a bad
+    // index as "out of bounds" (RuntimeError); a 0-dim or 1-D self checks every index
+    // with IndexError "index out of range in self".
+    if out.ndim() > 1 && (out.numel() == 0 || idx.numel() == 0) {
+        return Ok(());
+    }
     let src = unaliased(out, &src)?;
     let size = at_least_1d(out)?.shape()[d];
+    let vector = out.ndim() <= 1;
     write_along(out, d, &idx, &src, ScatterReduce::Add, |v| {
-        Error::runtime(out_of_bounds(v, d, size))
+        if vector {
+            Error::index("index out of range in self")
+        } else {
+            Error::runtime(out_of_bounds(v, d, size))
+        }
     })
 }
 
@@ -484,19 +503,25 @@ fn index_reduce_impl(
             "index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got {reduce}."
         ))
     })?;
-    ensure!(
-        !(r == Reduction::Mean && out.dtype() == crate::DType::Bool),
-        not_implemented,
-        "\"div_floor_cpu\" not implemented for 'Bool'"
-    );
-    ensure!(
-        include_self || out.dtype() != crate::DType::Bool,
-        not_implemented,
-        "\"index_reduce_func_exclude_input_init\" not implemented for 'Bool'"
-    );
+    // NOTE [ index_reduce of bool ]: PyTorch has no bool kernel to initialise without
+    // self, nor a bool division for the mean of two or more dims; a 0-dim or 1-D bool
+    // self has no kernel at all, which it finds after the argument checks.
+    let is_bool = out.dtype() == crate::DType::Bool;
+    if is_bool && !include_self {
+        return Err(crate::ops::unsupported(
+            "index_reduce_func_exclude_input_init",
+            out.dtype(),
+        ));
+    }
+    if is_bool && r == Reduction::Mean && out.ndim() > 1 {
+        return Err(crate::ops::unsupported("div_floor_cpu", out.dtype()));
+    }
     let d = crate::layout::wrap_dim(dim, out.ndim())?;
     let idx = add_index(index, "index_reduce_")?;
     check_source(out, d, &idx, source, "index_reduce_")?;
+    if is_bool && out.ndim() <= 1 {
+        return Err(crate::ops::unsupported("index_func_", out.dtype()));
+    }
     let src = unaliased(out, source)?;
     reduce_into(out, &src, r, include_self, &|t, s, how| {
         write_along(t, d, &idx, s, how, |_| {

@@ -146,11 +146,6 @@ pub fn cdist_with_mode(x1: &Tensor, x2: &Tensor, p: f64, mode: CdistMode) -> Res
             t.dtype().scalar_name()
         );
     }
-    for t in [x1, x2] {
-        if !matches!(t.dtype(), crate::DType::F32 | crate::DType::F64) {
-            return Err(crate::ops::unsupported("cdist", t.dtype()));
-        }
-    }
     let (c1, c2) = (x1.shape()[x1.ndim() - 1], x2.shape()[x2.ndim() - 1]);
     ensure!(
         c1 == c2,
@@ -184,12 +179,34 @@ pub fn cdist_with_mode(x1: &Tensor, x2: &Tensor, p: f64, mode: CdistMode) -> Res
         CdistMode::MmIfNecessary => r1 > 25 || r2 > 25,
         CdistMode::Direct => false,
     };
+    // NOTE [ cdist of half dtypes ]: PyTorch's direct kernel is float32/float64 only, but
+    // empty results, zero columns and the matrix-product path never reach it, so those
+    // compute for float16/bfloat16 too.
+    let out_empty = r1 == 0 || r2 == 0 || broadcast_shapes(b1, b2)?.contains(&0);
+    if !(out_empty || c1 == 0 || (p == 2.0 && mm)) {
+        for t in [x1, x2] {
+            if !matches!(t.dtype(), crate::DType::F32 | crate::DType::F64) {
+                return Err(crate::ops::unsupported("cdist", t.dtype()));
+            }
+        }
+    }
     if p == 2.0 && mm {
         return cdist_mm(x1, x2);
     }
     let (s1, s2) = (x1.dims(), x2.dims());
     let out = no_grad(|| {
-        let diff = pairwise_diff(x1, x2)?;
+        let mut diff = pairwise_diff(x1, x2)?;
+        if p == f64::INFINITY {
+            // PyTorch's inf-norm is a running max that a NaN comparison never raises, so
+            // NaN components drop out (a row of NaNs gives 0); do the same.
+            let zero = diff.new_zeros(&[], diff.dtype())?;
+            diff = pointwise::where_(&unary::isnan(&diff)?, &zero, &diff)?;
+        }
+        if c1 == 0 {
+            // No columns: every distance is 0 (PyTorch returns zeros, whatever p).
+            let n = diff.ndim();
+            return diff.new_zeros(&diff.shape()[..n - 1], diff.dtype());
+        }
         reduce::vector_norm(&diff, p, Some(&[-1]), false)
     })?;
     if needs_grad(&[x1, x2]) {

@@ -226,8 +226,9 @@ fn nonempty_dim(x: &Tensor, d: usize, op: &str) -> Result<()> {
 /// result (the first one).
 pub fn median_dim(x: &Tensor, dim: i64, keepdim: bool) -> Result<(Tensor, Tensor)> {
     let d = crate::layout::wrap_dim(dim, x.ndim())?;
-    no_bool(x, "median_out")?;
+    // The empty-dim check comes first, as PyTorch's.
     nonempty_dim(x, d, "median")?;
+    no_bool(x, "median_out")?;
     let k = SortKernel::Median { ignore_nan: false };
     reduced("MedianBackward1", x, dim, d, keepdim, k)
 }
@@ -235,8 +236,9 @@ pub fn median_dim(x: &Tensor, dim: i64, keepdim: bool) -> Result<(Tensor, Tensor
 /// `nanmedian(x, dim)`: the lower median of the numbers; NaN only for a line of NaNs.
 pub fn nanmedian_dim(x: &Tensor, dim: i64, keepdim: bool) -> Result<(Tensor, Tensor)> {
     let d = crate::layout::wrap_dim(dim, x.ndim())?;
+    // The empty-dim check comes first, as PyTorch's.
+    nonempty_dim(x, d, "median")?; // PyTorch names median here too
     no_bool(x, "median_out")?;
-    nonempty_dim(x, d, "nanmedian")?;
     let k = SortKernel::Median { ignore_nan: true };
     reduced("NanmedianBackward1", x, dim, d, keepdim, k)
 }
