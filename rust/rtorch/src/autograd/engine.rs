@@ -490,11 +490,10 @@ fn call_backward(
         bail!(runtime, "{}", super::FREED_MSG);
     };
     let out = f(&ctx, &full)?;
-    if !retain_graph && node.frees_on_backward() {
+    // The saved tensors `_saved_*` showed go with the backward that kept them.
+    if !retain_graph && node.free_saved() {
         *slot = None;
         drop(slot);
-        // The saved tensors `_saved_*` showed go with the backward that kept them.
-        node.free_saved();
     } else {
         drop(slot);
     }

@@ -484,29 +484,26 @@ impl Node {
     }
 
     /// A backward without `retain_graph` ran: the saved tensors go with it.
-    /// Whether a backward without `retain_graph` frees this node. A node whose declared
-    /// `_saved_*` list holds no tensor (TraceBackward0 keeps sizes only) stays usable, as in
-    /// PyTorch, where only saved tensors are freed; a node that declared nothing is freed
-    /// (its closure may hold tensors PyTorch would have saved).
-    pub(crate) fn frees_on_backward(&self) -> bool {
-        let extras = self.extras.lock();
-        extras.saved.is_empty()
-            || extras
-                .saved
-                .iter()
-                .any(|(_, s)| matches!(s, Saved::Kept(_) | Saved::KeptList(_) | Saved::Freed))
-    }
-
-    pub(crate) fn free_saved(&self) {
+    /// After a backward without `retain_graph`: frees the saved tensors and says whether
+    /// the backward itself goes too. A node whose declared `_saved_*` list holds no tensor
+    /// (TraceBackward0 keeps sizes only) stays usable, as in PyTorch, where only saved
+    /// tensors are freed; a node that declared nothing is freed (its closure may hold
+    /// tensors PyTorch would have saved).
+    pub(crate) fn free_saved(&self) -> bool {
         let mut extras = self.extras.lock();
+        let mut frees = extras.saved.is_empty();
         let freed: Vec<Saved> = extras
             .saved
             .iter_mut()
-            .filter(|(_, s)| matches!(s, Saved::Kept(_) | Saved::KeptList(_)))
-            .map(|(_, s)| std::mem::replace(s, Saved::Freed))
+            .filter(|(_, s)| matches!(s, Saved::Kept(_) | Saved::KeptList(_) | Saved::Freed))
+            .map(|(_, s)| {
+                frees = true;
+                std::mem::replace(s, Saved::Freed)
+            })
             .collect();
         drop(extras);
         drop(freed);
+        frees
     }
 
     /// The names `_saved_*` shows (for `dir()`).
