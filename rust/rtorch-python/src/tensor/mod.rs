@@ -478,10 +478,6 @@ impl PyTensor {
             return crate::ok!(idx.py(), v.numel(), || rtorch::ops::advanced::index(v, a));
         }
         let view = sub.view;
-        // A bool index is advanced indexing in PyTorch: the result is a copy.
-        if sub.has_bool {
-            return crate::ok!(idx.py(), view.numel(), || movement::clone(&view));
-        }
         if view.id() == self.t.id() {
             // `x[...]` (or `x[()]`) is still a new view of `x`, with AliasBackward0.
             return crate::ok!(movement::alias(&view));

@@ -67,11 +67,9 @@ fn consumed(o: &Bound<'_, PyAny>, adv: Option<&Tensor>) -> usize {
 
 /// `t[key]` split into the view of its basic items and the advanced indices on that
 /// view (one entry per view dim, None where a dim is not indexed; empty when there are
-/// none); `has_bool` when bool items made it advanced indexing without index tensors
-/// (then `__getitem__` returns a copy, as torch does).
+/// none; a bool item is an index tensor too).
 pub struct Subscript {
     pub view: Tensor,
-    pub has_bool: bool,
     pub advanced: Vec<Option<Tensor>>,
 }
 
@@ -112,12 +110,10 @@ pub fn parse(t: &Tensor, idx: &Bound<'_, PyAny>) -> PyResult<Subscript> {
             t.ndim()
         )));
     }
-    let any_tensor = advs.iter().any(Option::is_some);
     let mut out = t.clone();
     let mut dim = 0usize;
     // (view dim, index) of every advanced item, in order.
     let mut adv_at: Vec<(usize, Tensor)> = Vec::new();
-    let (mut bool_dims, mut any_false) = (Vec::new(), false);
     for (o, adv) in items.iter().zip(advs) {
         if o.is_none() {
             out = movement::unsqueeze(&out, dim as i64).py()?;
@@ -125,16 +121,11 @@ pub fn parse(t: &Tensor, idx: &Bound<'_, PyAny>) -> PyResult<Subscript> {
         } else if o.is_instance_of::<PyEllipsis>() {
             dim += t.ndim() - n_consume;
         } else if let Some(b) = bool_index(o) {
-            // A bool is not the integer 0/1 but an advanced index over a new size-1 dim.
+            // A bool is not the integer 0/1 but an advanced index over a new size-1 dim:
+            // index [0] for True, [] for False (torch's IndexBackward0 saves these).
             out = movement::unsqueeze(&out, dim as i64).py()?;
-            if any_tensor {
-                let n = b as usize;
-                let i = Tensor::zeros(&[n], DType::I64, t.device()).py()?;
-                adv_at.push((dim, i));
-            } else {
-                bool_dims.push(dim);
-                any_false |= !b;
-            }
+            let i = Tensor::zeros(&[b as usize], DType::I64, t.device()).py()?;
+            adv_at.push((dim, i));
             dim += 1;
         } else if let Some(a) = adv {
             let width = if matches!(a.dtype(), DType::Bool | DType::U8) {
@@ -180,19 +171,6 @@ pub fn parse(t: &Tensor, idx: &Bound<'_, PyAny>) -> PyResult<Subscript> {
             )));
         }
     }
-    if let Some(&first) = bool_dims.first() {
-        // NOTE: torch broadcasts the bool indices into one dim (size 0 if any is False),
-        // placed where they stand when they are adjacent and first otherwise.
-        let adjacent = bool_dims.windows(2).all(|w| w[1] == w[0] + 1);
-        for &d in bool_dims.iter().rev() {
-            out = movement::squeeze_dim(&out, d as i64).py()?;
-        }
-        let pos = if adjacent { first } else { 0 };
-        out = movement::unsqueeze(&out, pos as i64).py()?;
-        if any_false {
-            out = movement::slice(&out, pos, 0, 0, 1).py()?;
-        }
-    }
     // Line the advanced items up with the view's dims: a mask covers as many dims as it
     // has, so the entries that follow it shift (the engine expands masks itself).
     let mut advanced = Vec::new();
@@ -214,7 +192,6 @@ pub fn parse(t: &Tensor, idx: &Bound<'_, PyAny>) -> PyResult<Subscript> {
     }
     Ok(Subscript {
         view: out,
-        has_bool: !bool_dims.is_empty(),
         advanced,
     })
 }

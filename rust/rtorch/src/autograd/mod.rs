@@ -190,6 +190,9 @@ pub struct NodeExtras {
     /// PyTorch's names (`self`, `other`, `result`); `None` where PyTorch saves nothing
     /// because no gradient needs it. Freed with the backward.
     pub saved: Vec<(&'static str, Saved)>,
+    /// The backward goes with the first release even with no tensor saved: PyTorch's
+    /// CopySlices drops the op it wraps (NOTE [ Which nodes a backward frees ]).
+    pub always_frees: bool,
 }
 
 /// One `_saved_*` entry of a node.
@@ -485,13 +488,18 @@ impl Node {
 
     /// A backward without `retain_graph` ran: the saved tensors go with it.
     /// After a backward without `retain_graph`: frees the saved tensors and says whether
-    /// the backward itself goes too. A node whose declared `_saved_*` list holds no tensor
-    /// (TraceBackward0 keeps sizes only) stays usable, as in PyTorch, where only saved
-    /// tensors are freed; a node that declared nothing is freed (its closure may hold
-    /// tensors PyTorch would have saved).
+    /// the backward itself goes too, which it does only when the node saved a tensor.
+    ///
+    /// NOTE [ Which nodes a backward frees ]: PyTorch frees saved tensors, not nodes, so
+    /// a second backward fails only through a node that saved one; TruncBackward0,
+    /// AddBackward0, TraceBackward0 (sizes only) run again. The registry test
+    /// `test_saved_registry` holds each op's declared `_saved_*` list equal to torch's, so
+    /// a node that declared no list saves nothing in PyTorch and keeps its backward here
+    /// too (`test_second_backward` checks every registry op against torch). CopySlices
+    /// is the exception: PyTorch releases the op it wraps, so it always goes.
     pub(crate) fn free_saved(&self) -> bool {
         let mut extras = self.extras.lock();
-        let mut frees = extras.saved.is_empty();
+        let mut frees = extras.always_frees;
         let freed: Vec<Saved> = extras
             .saved
             .iter_mut()

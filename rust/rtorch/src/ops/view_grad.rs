@@ -156,7 +156,7 @@ pub fn copy_slices(a: &Tensor, out: &Tensor) -> Result<()> {
     let base = a.base().expect("copy_slices on a view").clone();
     let region = Region::new(base.layout(), a.layout(), "in-place")?;
     let r = region.clone();
-    record_node(
+    let node = record_node(
         "CopySlices".into(),
         &[&base, out],
         &[&base],
@@ -174,6 +174,7 @@ pub fn copy_slices(a: &Tensor, out: &Tensor) -> Result<()> {
             Ok(vec![gb, gv])
         }),
     );
+    node.extras.lock().always_frees = true;
     set_view_history(a, &base, region);
     Ok(())
 }

@@ -184,11 +184,24 @@ pub fn div_mode(a: &Tensor, b: &Tensor, mode: RoundingMode) -> Result<Tensor> {
         let (sa, sb) = (SavedTensor::input(a)?, SavedTensor::input(b)?);
         let (da, db) = (a.dims(), b.dims());
         // PyTorch saves `self` only for other's gradient; `other` both gradients need.
-        let saved = vec![
+        let mut saved = vec![
             ("self", b.requires_grad().then(|| sa.clone()).into()),
             ("other", sb.clone().into()),
         ];
-        let node = record("DivBackward0", &[a, b], &[&out], move |ctx, g| {
+        let name = match mode {
+            RoundingMode::True => "DivBackward0",
+            RoundingMode::Trunc => "DivBackward2",
+            RoundingMode::Floor => "DivBackward2",
+        };
+        if mode != RoundingMode::True {
+            let text = if mode == RoundingMode::Floor {
+                "floor"
+            } else {
+                "trunc"
+            };
+            saved.push(("rounding_mode", Saved::str(text)));
+        }
+        let node = record(name, &[a, b], &[&out], move |ctx, g| {
             if mode != RoundingMode::True {
                 // Piecewise constant: zero gradient almost everywhere.
                 return Ok(vec![
@@ -217,12 +230,35 @@ pub fn div_mode(a: &Tensor, b: &Tensor, mode: RoundingMode) -> Result<Tensor> {
     Ok(out)
 }
 
+/// The node of an op PyTorch gives no derivative (`a // b`, `2 % x`): its backward
+/// raises, naming the aten op.
+fn no_derivative(op: &str, a: &Tensor, b: &Tensor, out: &Tensor) {
+    let inputs: Vec<&Tensor> = [a, b].into_iter().filter(|t| t.requires_grad()).collect();
+    crate::autograd::record_no_derivative(
+        "NotImplemented",
+        &inputs,
+        &[out],
+        crate::Error::runtime(format!("derivative for aten::{op} is not implemented")),
+    );
+}
+
 pub fn div(a: &Tensor, b: &Tensor) -> Result<Tensor> {
     div_mode(a, b, RoundingMode::True)
 }
 
+/// `a // b`: the values of `div(rounding_mode='floor')`, but PyTorch records no
+/// derivative for floor_divide (its backward raises).
 pub fn floor_divide(a: &Tensor, b: &Tensor) -> Result<Tensor> {
-    div_mode(a, b, RoundingMode::Floor)
+    floor_divide_named(a, b, "floor_divide")
+}
+
+/// `op` names the aten op in the backward's error (`floor_divide_` in place).
+fn floor_divide_named(a: &Tensor, b: &Tensor, op: &str) -> Result<Tensor> {
+    let out = compute(BinaryKernel::Div(RoundingMode::Floor), a, b, None)?;
+    if crate::autograd::needs_grad(&[a, b]) {
+        no_derivative(op, a, b, &out);
+    }
+    Ok(out)
 }
 
 /// The inputs of a binary op's node and its name: PyTorch's overload taking a Scalar
@@ -261,6 +297,11 @@ fn remainder_like(
     b: &Tensor,
 ) -> Result<Tensor> {
     let out = compute(op, a, b, None)?;
+    if op == BinaryKernel::Rem && a.is_wrapped_number() && crate::autograd::needs_grad(&[b]) {
+        // remainder(Scalar, Tensor) has no derivative in PyTorch.
+        no_derivative("remainder", a, b, &out);
+        return Ok(out);
+    }
     if crate::autograd::needs_grad(&[a, b]) {
         let (sa, sb) = (SavedTensor::input(a)?, SavedTensor::input(b)?);
         let (da, db) = (a.dims(), b.dims());
@@ -537,6 +578,11 @@ pub fn binary_(name: &str, a: &Tensor, b: &Tensor) -> Result<()> {
         compute(op, a, &b, Some(a))?;
         a.bump_version();
         return Ok(());
+    }
+    if name == "floor_divide" {
+        return inplace::apply(a, &[b], "floor_divide_", |a| {
+            floor_divide_named(a, b, "floor_divide_")
+        });
     }
     inplace::apply(a, &[b], &format!("{name}_"), |a| f(a, b))
 }

@@ -138,6 +138,8 @@ struct Plan {
     dim: IndexDim,
     /// The first indexed dim (for errors).
     first: usize,
+    /// Each index's strides as torch's index iterator sees them, for the result's layout.
+    index_strides: Vec<Strides>,
 }
 
 fn plan(x: &Tensor, idx: &[Option<Tensor>]) -> Result<Plan> {
@@ -223,6 +225,13 @@ fn plan(x: &Tensor, idx: &[Option<Tensor>]) -> Result<Plan> {
             },
         )
     };
+    let index_strides = adv
+        .iter()
+        .map(|&d| {
+            let t = movement::expand(idx[d].as_ref().unwrap(), &b)?;
+            Ok(iterator_strides(&shape, bstart, t.strides()))
+        })
+        .collect::<Result<_>>()?;
     let mut istr: Strides = smallvec::smallvec![0; shape.len()];
     istr[bstart..bstart + b.len()].copy_from_slice(flat.strides());
     let idx_view = flat.view_with(Layout {
@@ -236,14 +245,46 @@ fn plan(x: &Tensor, idx: &[Option<Tensor>]) -> Result<Plan> {
         idx: idx_view,
         dim,
         first: adv[0],
+        index_strides,
     })
+}
+
+/// The strides of an index (broadcast to the index shape, strides `st`) that torch's
+/// index iterator holds: reshaped to the result's rank with unit dims around it, then
+/// broadcast. The unit dims keep a stride where the result has size 1 too, and that
+/// stride decides the result's layout when the input is permuted (`x.permute(1, 2,
+/// 0)[:, i]` of a (2, 1, 2) tensor is contiguous in torch, not column-major).
+fn iterator_strides(shape: &[usize], bstart: usize, st: &[isize]) -> Strides {
+    let (lead, trail) = match st.first() {
+        // Reshaping puts the block's extent on the leading unit dims and the last
+        // stride on the trailing ones.
+        Some(&s0) => (s0 * shape[bstart] as isize, st[st.len() - 1]),
+        None => (1, 1),
+    };
+    (0..shape.len())
+        .map(|d| {
+            if d >= bstart && d < bstart + st.len() {
+                st[d - bstart]
+            } else if shape[d] != 1 {
+                0
+            } else if d < bstart {
+                lead
+            } else {
+                trail
+            }
+        })
+        .collect()
 }
 
 /// `x[indices]` with index tensors (None: a full slice), PyTorch's `aten::index`: a copy.
 pub fn index(x: &Tensor, indices: &[Option<Tensor>]) -> Result<Tensor> {
     let idx = expand_indices(x, indices)?;
     let p = plan(x, &idx)?;
-    let out = x.new_empty(&p.shape, x.dtype())?;
+    // The result keeps the input's memory order, as torch's TensorIterator lays it out
+    // from the restrided input and the index (`x.mT[[0, 1]]` is column-major too).
+    let mut inputs: Vec<&[isize]> = vec![p.data.strides()];
+    inputs.extend(p.index_strides.iter().map(|s| s.as_slice()));
+    let out = x.new_elementwise(&p.shape, x.dtype(), &inputs)?;
     if out.numel() > 0 {
         let (first, size) = (p.first, x.shape()[p.first]);
         super::gather_checked(&out, &p.data, &p.idx, p.dim, |v| {

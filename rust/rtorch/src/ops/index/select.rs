@@ -458,12 +458,16 @@ pub fn index_fill(x: &Tensor, dim: i64, index: &Tensor, value: &Tensor) -> Resul
             let zero = Tensor::wrapped_scalar(Scalar::Int(0));
             let mut grads = vec![Some(index_fill(&g[0], dim, &i, &zero)?)];
             if !number {
-                grads.push(Some(reduce::sum(
-                    &index_select(&g[0], dim, &i)?,
-                    None,
-                    false,
-                    None,
-                )?));
+                // The filled places, each once however often the index repeats it
+                // (PyTorch selects by the unique indices); also right for a 0-dim self.
+                let filled = index_fill(
+                    &g[0].new_zeros(g[0].shape(), crate::DType::Bool)?,
+                    dim,
+                    &i,
+                    &Tensor::wrapped_scalar(Scalar::Bool(true)),
+                )?;
+                let kept = pointwise::where_(&filled, &g[0], &zero)?;
+                grads.push(Some(reduce::sum(&kept, None, false, None)?));
             }
             Ok(grads)
         });

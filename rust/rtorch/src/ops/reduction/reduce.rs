@@ -225,6 +225,10 @@ pub fn prod(x: &Tensor, dim: Option<i64>, keepdim: bool, dtype: Option<DType>) -
         let node = record(name, &[x], &[&out], move |ctx, g| {
             // d prod / dx_i = product of the others: exclusive cumprods from both ends.
             let x = sx.unpack(ctx)?;
+            if x.numel() == 0 {
+                // Nothing to differentiate (prod of an empty tensor is 1).
+                return Ok(vec![Some(g[0].new_zeros(&full, g[0].dtype())?)]);
+            }
             let (xs, d) = match dim {
                 Some(d) => (x.clone(), crate::layout::wrap_dim(d, x.ndim())? as i64),
                 None => (crate::ops::movement::reshape(&x, &[-1])?, 0),

@@ -86,7 +86,9 @@ fn in_f32(x: &Tensor, f: impl FnOnce(&Tensor) -> Result<Tensor>) -> Result<Tenso
 
 pub fn softmax(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
     let d = crate::layout::wrap_dim(dim, x.ndim())?;
-    if x.numel() == 0 && dtype.is_none() {
+    // Empty integer input passes through (torch checks the dtype only when there is
+    // data); empty float input still records its node.
+    if x.numel() == 0 && dtype.is_none() && !x.dtype().is_floating_point() {
         return crate::ops::movement::clone(x);
     }
     let xf = softmax_input(x, dtype, "softmax")?;
@@ -174,7 +176,9 @@ fn softmax_f(xf: &Tensor, dim: i64) -> Result<Tensor> {
 
 pub fn log_softmax(x: &Tensor, dim: i64, dtype: Option<DType>) -> Result<Tensor> {
     let d = crate::layout::wrap_dim(dim, x.ndim())?;
-    if x.numel() == 0 && dtype.is_none() {
+    // Empty integer input passes through (torch checks the dtype only when there is
+    // data); empty float input still records its node.
+    if x.numel() == 0 && dtype.is_none() && !x.dtype().is_floating_point() {
         return crate::ops::movement::clone(x);
     }
     let xf = softmax_input(x, dtype, "log_softmax")?;
