@@ -558,6 +558,12 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
         raise RuntimeError("diff expects input to be at least one-dimensional")
     if n < 0:
         raise RuntimeError(f"order must be non-negative but got {n}")
+    nd = input.dim()
+    if (prepend is not None or append is not None) and not -nd <= dim < nd:
+        # PyTorch wraps the dim before it joins (or skips, for n == 0) prepend/append.
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {dim})"
+        )
     parts = [p for p in (prepend, input, append) if p is not None]
     for p in parts:
         if p.dim() != input.dim():

@@ -39,8 +39,6 @@ RANDOM_STREAM = "random stream differs from torch's (half dtypes, bernoulli, wid
 RANGES = "arange/linspace/logspace: length, integer-dtype rounding or dtype checks differ"
 EMPTY_DIMS = "all/any(dim=()): torch reduces nothing (elementwise), rtorch reduces every dim"
 
-ARG_PARSE = "bad argument to a breadth op: torch's argument parser rejects it (bool as int, None or int as bool, extra operands) with TypeError, rtorch's Python layer accepts it or raises another class"
-HALF_HISTOGRAM = "histogram of bfloat16 or float16 with tensor bins or a range: torch computes (accumulating in the half dtype), rtorch raises NotImplementedError (no half kernel yet)"
 TORCH_BACKWARD_BUG = "torch bug: ScatterAddBackward0 returns an index-sized gradient for a src larger than the index (rtorch pads it with zeros, NOTE in ops/index/gather.rs)"
 TORCH_GARBAGE = "(nan)median along a dim of a strided or empty-dim tensor: torch returns uninitialized memory (9.5e13, 6.9e-310), rtorch the median"
 TORCH_SET_STORAGE = "index_copy/index_fill on an empty expanded tensor: torch fails inside (setStorage: ... out of bounds for storage of size 0), rtorch reports the out-of-range index"
@@ -244,8 +242,6 @@ KNOWN_OPEN = {
     ("frac_", "exc_class"): OVERLAP_SELF,
     ("frac_", "rtorch_raises"): OVERLAP_SELF,
     ("from_numpy", "torch_raises"): NEG_STRIDES,
-    ("full", "torch_raises"): SCALAR_RANGE,
-    ("full_like", "torch_raises"): SCALAR_RANGE,
     ("ge_", "grad_fn"): INPLACE_HISTORY,
     ("ge_", "requires_grad"): INPLACE_HISTORY,
     ("ge_", "torch_raises"): OVERLAP_INPUT,
@@ -281,7 +277,6 @@ KNOWN_OPEN = {
     ("ne_", "grad_fn"): INPLACE_HISTORY,
     ("ne_", "requires_grad"): INPLACE_HISTORY,
     ("ne_", "rtorch_raises"): OVERLAP_SELF,
-    ("new_full", "torch_raises"): SCALAR_RANGE,
     ("new_tensor", "torch_raises"): SCALAR_RANGE,
     ("nonzero", "stride"): STRIDES,
     ("norm", "grad_fn"): "norm(p=0) of a tensor requiring grad: rtorch's result has no grad_fn",
@@ -356,37 +351,22 @@ KNOWN_OPEN = {
     ("index_copy_", "exc_class"): TORCH_SET_STORAGE,
     ("index_fill", "exc_class"): TORCH_SET_STORAGE,
     ("isin", "torch_raises"): TORCH_VIEW,
-    ("backward:median", "rtorch_raises"): "median's returned indices modified in place, then backward: rtorch's node saved that very tensor and reports the version change, torch saved its own copy",
     ("backward:scatter_add", "torch_raises"): TORCH_BACKWARD_BUG,
-    ("bincount", "rtorch_raises"): "bincount with weights of another length when the input is empty: torch returns zeros, rtorch checks the weights first",
-    ("histogram", "rtorch_raises"): HALF_HISTOGRAM,
     ("index_fill_", "exc_class"): TORCH_SET_STORAGE,
     ("index_fill_", "rtorch_raises"): OVERLAP_SELF,
     ("index_put_", "rtorch_raises"): OVERLAP_SELF,
-    ("index_put", "exc_class"): "index_put of a 0-dim tensor with a 1-D index and a value of another dtype: torch reports the index count first, rtorch the dtype",
     ("index_reduce", "torch_raises"): "index_reduce(include_self=False) of some float16 inputs: torch fails an internal assert (iter.ninputs() == traits::arity), rtorch computes",
     ("index_reduce_", "exc_class"): "index_reduce_ of a bool tensor with itself as source: torch reports the overlap first, rtorch the missing bool kernel (rtorch copies an aliased source, OVERLAP_INPUT)",
     ("index_reduce_", "rtorch_raises"): LEAF_ORDER,
-    ("scatter", "torch_raises"): "scatter(value=inf, reduce='add') on an integer tensor: torch raises converting inf, rtorch casts",
     ("scatter_add_", "torch_raises"): OVERLAP_INPUT,
-    ("scatter_reduce", "rtorch_raises"): "scatter_reduce(reduce='max'): torch 2.13 accepts the undocumented name, rtorch raises the documented message",
-    ("count_nonzero", "exc_class"): "count_nonzero with a repeated dim: torch and rtorch report it with different exception classes",
-    ("diff", "torch_raises"): "diff(dim=) out of range for 1-d prepend/append shapes: torch checks the dim first",
     ("einsum", "stride"): STRIDES,
-    ("histc", "exc_class"): "histc of an integer tensor: torch RuntimeError from another check first, rtorch NotImplementedError",
-    ("index_add_", "exc_class"): "index_add_ of a bad index into a tensor of 2+ dims: torch reports IndexError 'index out of range in self' on some layouts (expanded source, strided self), rtorch always the RuntimeError 'out of bounds' of its contiguous path",
-    ("index_fill_", "torch_raises"): "index_fill_ of a uint8 tensor with an out-of-range value: torch raises, rtorch wraps",
     ("median", "value"): TORCH_GARBAGE,
     ("nanmedian", "value"): TORCH_GARBAGE,
-    ("scatter_reduce_", "rtorch_raises"): "scatter_reduce_(reduce='max'): torch 2.13 accepts the undocumented name, rtorch raises the documented message",
     ("scatter_reduce_", "torch_raises"): OVERLAP_INPUT,
     ("take_along_dim", "torch_raises"): TORCH_VIEW,
-    ("triu_indices", "exc_class"): "triu_indices with a float dtype and bad sizes: torch reports the sizes first",
-    ("sort(bad-arg)", "exc_class"): ARG_PARSE,
     ("setitem[advanced]", "rtorch_raises"): OVERLAP_SELF,
     ("index_copy_", "torch_raises"): OVERLAP_INPUT,
     ("backward:masked_scatter", "torch_raises"): NO_DERIVATIVE,
-    ("sort(bad-arg)", "torch_raises"): "sort(x, dim, stable=...): with stable given torch's overload takes dim only by keyword and raises TypeError for a positional one; rtorch's single pyo3 signature cannot tell them apart",
     ("kron", "torch_raises"): TORCH_VIEW,
 }
 # fmt: on

@@ -129,6 +129,14 @@ impl DType {
         matches!(self, DType::F16 | DType::BF16 | DType::F32 | DType::F64)
     }
 
+    /// The type PyTorch's kernels compute this one in: float32 for the half types.
+    pub fn opmath(self) -> DType {
+        match self {
+            DType::F16 | DType::BF16 => DType::F32,
+            d => d,
+        }
+    }
+
     /// No complex dtype exists yet; this is where the complex issue adds its rows.
     pub fn is_complex(self) -> bool {
         false
@@ -579,10 +587,34 @@ impl Scalar {
         if self.fits(dtype) {
             return Ok(());
         }
-        Err(crate::Error::runtime(format!(
+        Err(Self::overflow(dtype))
+    }
+
+    fn overflow(dtype: DType) -> crate::Error {
+        crate::Error::runtime(format!(
             "value cannot be converted to type {} without overflow",
             dtype.c_name()
-        )))
+        ))
+    }
+
+    /// `check_fits`, and the half types reject finite numbers beyond their largest finite
+    /// value too.
+    ///
+    /// NOTE [ Half range checks ]: PyTorch checks a number against a half type only where
+    /// its kernel converts it to that type (fill_, full, linspace, masked_fill, index_fill,
+    /// scatter, clamp); where, setitem and arange cast without a check, and kernels that
+    /// compute halves in float32 (addcmul, addmm) check against float32 instead.
+    pub fn check_converts(self, dtype: DType) -> crate::Result<()> {
+        let max = match dtype {
+            DType::F16 => f64::from(half::f16::MAX),
+            DType::BF16 => f64::from(half::bf16::MAX),
+            _ => return self.check_fits(dtype),
+        };
+        let v = self.to_f64();
+        if v.is_finite() && v.abs() > max {
+            return Err(Self::overflow(dtype));
+        }
+        Ok(())
     }
 }
 
@@ -619,6 +651,10 @@ mod tests {
         assert!(!Scalar::Float(1e39).fits(F32));
         assert!(Scalar::Float(f64::INFINITY).fits(F32));
         assert!(Scalar::Float(1e300).fits(F16));
+        assert!(Scalar::Float(1e5).check_converts(F16).is_err());
+        assert!(Scalar::Int(65504).check_converts(F16).is_ok());
+        assert!(Scalar::Float(f64::INFINITY).check_converts(BF16).is_ok());
+        assert!(Scalar::Float(1e39).check_converts(BF16).is_err());
         assert!(Scalar::Int(300).fits(Bool));
         assert_eq!(
             Scalar::Int(128).try_cast::<i8>().unwrap_err().msg,

@@ -8,6 +8,7 @@ use crate::tensor::reduce::values_indices;
 use crate::tensor::{PyTensor, R};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
 use rtorch::ops::sort;
 use rtorch::Tensor;
 
@@ -30,39 +31,129 @@ impl PyTensor {
     }
 }
 
+/// The arguments of sort/argsort, given by position or keyword.
+struct SortArgs<'py> {
+    dim: i64,
+    descending: bool,
+    /// Whether `stable` was given (every sort is stable; NOTE [ Sort order ]).
+    stable: bool,
+    out: Option<Bound<'py, PyAny>>,
+}
+
+/// NOTE [ Sort overloads ]: PyTorch's sort and argsort have two overloads, `(dim=-1,
+/// descending=False)` and `(*, stable, dim=-1, descending=False)`: with `stable` given,
+/// dim and descending are keyword-only, and a positional one (or one given twice) is the
+/// parser's TypeError. The arguments arrive here as `*args, **kwargs` so those cases can
+/// be told apart; a plain `x.sort()` passes neither and costs nothing more.
+fn sort_args<'py>(
+    op: &str,
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<SortArgs<'py>> {
+    let mut a = SortArgs {
+        dim: -1,
+        descending: false,
+        stable: false,
+        out: None,
+    };
+    let bad = |why: String| {
+        PyTypeError::new_err(format!(
+            "{op}() received an invalid combination of arguments - {why}"
+        ))
+    };
+    let n = args.len();
+    if n > 2 {
+        return Err(bad(format!(
+            "takes at most 2 positional arguments ({n} given)"
+        )));
+    }
+    let mut given = [false; 2];
+    for (k, v) in args.iter().enumerate() {
+        given[k] = true;
+        set_sort_arg(&mut a, ["dim", "descending"][k], &v).map_err(|e| bad(e.to_string()))?;
+    }
+    for (k, v) in kwargs.into_iter().flatten() {
+        let key: String = k.extract()?;
+        match key.as_str() {
+            "dim" | "descending" => {
+                let slot = usize::from(key == "descending");
+                if given[slot] {
+                    return Err(bad(format!("got multiple values for argument '{key}'")));
+                }
+                given[slot] = true;
+            }
+            "stable" => {
+                if !v.is_none() {
+                    v.extract::<bool>()
+                        .map_err(|_| bad("argument 'stable' must be bool".into()))?;
+                }
+                a.stable = true;
+                continue;
+            }
+            "out" => {
+                a.out = Some(v);
+                continue;
+            }
+            _ => return Err(bad(format!("got an unexpected keyword argument '{key}'"))),
+        }
+        set_sort_arg(&mut a, &key, &v).map_err(|e| bad(e.to_string()))?;
+    }
+    if a.stable && n > 0 {
+        return Err(bad(
+            "with 'stable' given, 'dim' and 'descending' are keyword-only".into(),
+        ));
+    }
+    Ok(a)
+}
+
+fn set_sort_arg(a: &mut SortArgs<'_>, name: &str, v: &Bound<'_, PyAny>) -> PyResult<()> {
+    if name == "dim" {
+        a.dim = v
+            .extract::<Int>()
+            .map_err(|e| PyTypeError::new_err(format!("argument 'dim' {e}")))?
+            .0;
+    } else {
+        a.descending = v
+            .extract::<bool>()
+            .map_err(|_| PyTypeError::new_err("argument 'descending' must be bool"))?;
+    }
+    Ok(())
+}
+
 #[pymethods]
 impl PyTensor {
     /// sort(dim=-1, descending=False, *, stable=False, out=None) -> (Tensor, LongTensor)
     ///
     /// The elements along `dim` in ascending (or descending) order and where each came
     /// from; NaN sorts above every number, and equal elements keep their order.
-    #[pyo3(signature = (dim=-1, descending=false, *, stable=false, out=None))]
-    fn sort(
+    #[pyo3(signature = (*args, **kwargs))]
+    fn sort<'py>(
         &self,
-        py: Python<'_>,
-        dim: i64,
-        descending: bool,
-        stable: bool,
-        out: Out<'_, '_>,
+        py: Python<'py>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
+        let a = sort_args("sort", args, kwargs)?;
+        let (dim, descending) = (a.dim, a.descending);
         // Every sort is stable (NOTE [ Sort order ]).
-        let _ = stable;
-        self.pair_result(py, "sort", out, || sort::sort(&self.t, dim, descending))
+        self.pair_result(py, "sort", a.out.as_ref(), || {
+            sort::sort(&self.t, dim, descending)
+        })
     }
 
     /// argsort(dim=-1, descending=False, *, stable=False, out=None) -> LongTensor
     ///
     /// As PyTorch, `out=` comes only with `stable=` given (its out overload).
-    #[pyo3(signature = (dim=-1, descending=false, *, stable=None, out=None))]
-    fn argsort(
+    #[pyo3(signature = (*args, **kwargs))]
+    fn argsort<'py>(
         &self,
-        py: Python<'_>,
-        dim: i64,
-        descending: bool,
-        stable: Option<bool>,
-        out: Out<'_, '_>,
+        py: Python<'py>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
     ) -> R {
-        if stable.is_none() && out.is_some_and(|o| !o.is_none()) {
+        let a = sort_args("argsort", args, kwargs)?;
+        let (dim, descending, out) = (a.dim, a.descending, a.out.as_ref());
+        if !a.stable && out.is_some_and(|o| !o.is_none()) {
             return Err(PyTypeError::new_err(
                 "argsort(): argument 'out' is only accepted together with 'stable'",
             ));

@@ -249,6 +249,7 @@ impl PyTensor {
             return Ok(slf.clone());
         }
         let v = scalar_req(value, "fill_(): argument 'value'")?;
+        factory::check_fill_value(v, t.dtype(), t.numel()).py()?;
         let src = factory::full(&[], v, t.dtype(), t.device()).py()?;
         crate::engine!(slf.py(), t.numel(), || movement::fill_(t, &src, "fill_"))?;
         Ok(slf.clone())

@@ -168,13 +168,22 @@ fn bins_in<T: Real, C: Float>(
             .map(|v| C::from_f64(v.to_f64()))
             .collect())
     };
+    // Halves compute in f32 but round each step back to the input's type, as PyTorch's
+    // half arithmetic does (NOTE [ Histogram accumulation ]).
+    let half = matches!(T::DTYPE, crate::DType::F16 | crate::DType::BF16);
+    let r = |v: C| {
+        if half {
+            C::from_f64(T::elem_from_f64(v.to_f64()).to_f64())
+        } else {
+            v
+        }
+    };
     let (lo, hi, edges, uniform) = match b {
-        Bins::Uniform { lo, hi, edges } => (
-            C::from_f64(lo),
-            C::from_f64(hi),
-            edges.map(read).transpose()?,
-            true,
-        ),
+        // The range is the outer edges as stored in the input's type.
+        Bins::Uniform { lo, hi, edges } => match edges.map(read).transpose()? {
+            Some(e) => (e[0], e[e.len() - 1], Some(e), true),
+            None => (r(C::from_f64(lo)), r(C::from_f64(hi)), None, true),
+        },
         Bins::Edges(e) => {
             let e = read(e)?;
             crate::ensure!(
@@ -184,16 +193,6 @@ fn bins_in<T: Real, C: Float>(
                 e.len()
             );
             (e[0], e[nb], Some(e), false)
-        }
-    };
-    // Halves compute in f32 but round each step back to the input's type, as PyTorch's
-    // half arithmetic does (NOTE [ Histogram accumulation ]).
-    let half = matches!(T::DTYPE, crate::DType::F16 | crate::DType::BF16);
-    let r = |v: C| {
-        if half {
-            C::from_f64(T::elem_from_f64(v.to_f64()).to_f64())
-        } else {
-            v
         }
     };
     let scale = r(C::from_f64(nb as f64));

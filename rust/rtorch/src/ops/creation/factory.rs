@@ -4,10 +4,22 @@ use crate::dtype::Real;
 use crate::layout::MemoryFormat;
 use crate::{ensure, with_dtype, DType, Device, Result, Scalar, Tensor};
 
+/// The range check of a fill of `numel` elements (`full`, `fill_`): PyTorch sets a
+/// one-element tensor through a shortcut that casts a half value without its range check
+/// (NOTE [ Half range checks ]), so `full((1,), 1e5, dtype=float16)` is inf while two
+/// elements are the overflow error.
+pub fn check_fill_value(value: Scalar, dtype: DType, numel: usize) -> Result<()> {
+    if numel == 1 {
+        value.check_fits(dtype)
+    } else {
+        value.check_converts(dtype)
+    }
+}
+
 /// `full`, and through it `fill_`, `full_like`, `new_full`: a value that does not fit
 /// `dtype` is PyTorch's overflow error.
 pub fn full(shape: &[usize], value: Scalar, dtype: DType, device: Device) -> Result<Tensor> {
-    value.check_fits(dtype)?;
+    check_fill_value(value, dtype, shape.iter().product())?;
     let t = Tensor::empty(shape, dtype, device)?;
     fill_raw(&t, value)?;
     Ok(t)
@@ -21,7 +33,7 @@ pub fn full_in(
     dtype: DType,
     device: Device,
 ) -> Result<Tensor> {
-    value.check_fits(dtype)?;
+    check_fill_value(value, dtype, shape.iter().product())?;
     // All-zero bits only: -0.0 must be written, calloc would give +0.0.
     let zero = value.to_f64().to_bits() == 0;
     let t = Tensor::empty_in(shape, format, dtype, device, zero)?;
@@ -44,7 +56,7 @@ pub fn full_like(
     if format != MemoryFormat::Preserve {
         return full_in(x.shape(), format, value, dtype, device);
     }
-    value.check_fits(dtype)?;
+    check_fill_value(value, dtype, x.numel())?;
     if device != x.device() {
         return full(x.shape(), value, dtype, device);
     }
@@ -133,8 +145,8 @@ pub fn linspace(start: f64, end: f64, steps: i64, dtype: DType, device: Device) 
         return Err(crate::ops::unsupported("linspace_cpu", dtype));
     }
     let (s, e) = (Scalar::Float(start), Scalar::Float(end));
-    s.check_fits(dtype)?;
-    e.check_fits(dtype)?;
+    s.check_converts(dtype)?;
+    e.check_converts(dtype)?;
     let n = steps as usize;
     let t = Tensor::empty(&[n], dtype, device)?;
     crate::backend::fill(crate::backend::FillKernel::Linspace { start, end }, &t)?;
@@ -161,8 +173,8 @@ pub fn logspace(
             Scalar::Float(v)
         }
     };
-    given(start).check_fits(dtype)?;
-    given(end).check_fits(dtype)?;
+    given(start).check_converts(dtype)?;
+    given(end).check_converts(dtype)?;
     // Integer results take their exponents from the truncated ends, as PyTorch, except
     // with one step: torch fills base ** start from the number as given (10 ** 0.5 -> 3).
     let (start, end) = if dtype.is_integral(false) && steps != 1 {

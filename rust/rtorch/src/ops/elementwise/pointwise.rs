@@ -103,7 +103,7 @@ pub fn masked_fill(x: &Tensor, mask: &Tensor, value: &Tensor) -> Result<Tensor> 
     );
     broadcast_shapes(x.shape(), mask.shape())?;
     // The value is read as a number (a 0-dim tensor too) and must fit x's dtype.
-    crate::ops::cast::scalar_of(value)?.check_fits(x.dtype())?;
+    crate::ops::cast::scalar_of(value)?.check_converts(x.dtype())?;
     let v = crate::ops::cast::to_dtype(value, x.dtype())?;
     // One node as in PyTorch: the filled places give no gradient to x; a tensor value
     // (MaskedFillBackward1) gets the sum of the gradient over them.
@@ -345,7 +345,9 @@ fn clamp_value(x: &Tensor, min: Option<&Tensor>, max: Option<&Tensor>) -> Result
     bounds.extend(max);
     let rt = result_type(&bounds);
     for b in bounds[1..].iter() {
-        crate::ops::cast::check_wrapped(b, rt)?;
+        if b.is_wrapped_number() {
+            crate::ops::cast::scalar_of(b)?.check_converts(rt)?;
+        }
     }
     if rt == DType::Bool {
         let kernel = match (min, max) {
@@ -489,7 +491,8 @@ pub fn lerp(start: &Tensor, end: &Tensor, weight: &Tensor) -> Result<Tensor> {
 /// for integer results, truncated to an integer so the op stays in that dtype (PyTorch
 /// converts the value to the result type rather than promoting).
 fn scale_value(value: Scalar, rt: DType) -> Result<Tensor> {
-    value.check_fits(rt)?;
+    // Half results scale in float32 (NOTE [ Half range checks ]).
+    value.check_fits(rt.opmath())?;
     Ok(Tensor::wrapped_scalar(if rt.is_integral(false) {
         Scalar::Int(value.to_i64())
     } else {

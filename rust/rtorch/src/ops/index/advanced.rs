@@ -321,6 +321,14 @@ fn index_put_impl(
     values: &Tensor,
     accumulate: bool,
 ) -> Result<()> {
+    // PyTorch counts the index tensors (a mask as one) before it looks at dtypes.
+    ensure!(
+        indices.len() <= x.ndim(),
+        index,
+        "too many indices for tensor of dimension {} (got {})",
+        x.ndim(),
+        indices.len()
+    );
     ensure!(
         x.dtype() == values.dtype(),
         runtime,

@@ -303,8 +303,26 @@ fn scatter_value_impl(
     let d = crate::layout::wrap_dim(dim, out.ndim())?;
     let idx = index_of(index, "scatter")?;
     check_shapes(out, d, &idx, None, "scatter")?;
+    check_value_fits(out, d, &idx, value)?;
     let v = cast::to_dtype(&value.detach(), out.dtype())?;
     scatter_raw(out, d, &idx, &v, r, fresh)
+}
+
+/// A number that does not fit self's dtype is PyTorch's overflow error, raised where its
+/// kernel first writes it: never for an empty index, and after the bounds error when the
+/// first index is out of range (later indices are checked after the value here; PyTorch
+/// interleaves the two checks element by element).
+fn check_value_fits(out: &Tensor, d: usize, idx: &Tensor, value: &Tensor) -> Result<()> {
+    let v = cast::scalar_of(value)?;
+    if idx.numel() == 0 || v.check_converts(out.dtype()).is_ok() {
+        return Ok(());
+    }
+    let first = cast::scalar_of(&movement::reshape(idx, &[-1])?)?.to_i64();
+    let size = if out.ndim() == 0 { 1 } else { out.shape()[d] };
+    if first >= 0 && (first as usize) < size {
+        v.check_converts(out.dtype())?;
+    }
+    Ok(())
 }
 
 /// `scatter(dim, index, src | value, reduce='add' | 'multiply')`: PyTorch gives these no
@@ -365,12 +383,18 @@ pub fn scatter_add(x: &Tensor, dim: i64, index: &Tensor, src: &Tensor) -> Result
     scatter_add_impl(&out, dim, index, src, true)?;
     let idx = index_of(index, "scatter_add")?;
     if needs_grad(&[x, src]) {
-        let si = SavedTensor::input(&idx)?;
+        // Only src's gradient reads the index; PyTorch saves it only then, so an index
+        // changed in place later does not stop a backward to self alone.
+        let si = src
+            .requires_grad()
+            .then(|| SavedTensor::input(&idx))
+            .transpose()?;
         let node = record("ScatterAddBackward0", &[x, src], &[&out], move |ctx, g| {
-            Ok(vec![
-                Some(g[0].clone()),
-                Some(gather(&g[0], dim, &si.unpack(ctx)?, false)?),
-            ])
+            let gs = match &si {
+                Some(si) => Some(gather(&g[0], dim, &si.unpack(ctx)?, false)?),
+                None => None,
+            };
+            Ok(vec![Some(g[0].clone()), gs])
         });
         expose_saved(&node, || {
             vec![
@@ -514,11 +538,18 @@ pub fn scatter_reduce(
             SavedTensor::input(&idx)?,
         );
         let so = SavedTensor::output(&out, 0);
+        let legacy = matches!(reduce, "max" | "min").then(|| reduce.to_string());
         let node = record(
             "ScatterReduceBackward0",
             &[x, src],
             &[&out],
             move |ctx, g| {
+                if let Some(name) = &legacy {
+                    bail!(
+                        runtime,
+                        "Expected 'reduce' to be one of 'sum', 'prod', 'mean', 'amax', 'amin' but got {name}."
+                    );
+                }
                 let (x, src, i, res) = (
                     sx.unpack(ctx)?,
                     ss.unpack(ctx)?,
@@ -561,7 +592,14 @@ fn scatter_reduce_impl(
     reduce: &str,
     include_self: bool,
 ) -> Result<Reduction> {
-    let r = Reduction::parse(reduce).ok_or_else(|| {
+    // PyTorch 2.13 also takes the undocumented 'max' and 'min' (amax and amin forward;
+    // its backward then rejects them, as `scatter_reduce`'s node does).
+    let r = match reduce {
+        "max" => Some(Reduction::Amax),
+        "min" => Some(Reduction::Amin),
+        _ => Reduction::parse(reduce),
+    };
+    let r = r.ok_or_else(|| {
         Error::runtime(format!(
             "reduce argument must be either sum, prod, mean, amax or amin, got {reduce}"
         ))

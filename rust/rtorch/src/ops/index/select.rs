@@ -224,7 +224,9 @@ fn index_add_impl(
     let d = crate::layout::wrap_dim(dim, out.ndim())?;
     let idx = add_index(index, "index_add_")?;
     check_source(out, d, &idx, source, "index_add_")?;
-    let src = if matches!(alpha, Scalar::Int(1)) || matches!(alpha, Scalar::Float(f) if *f == 1.0) {
+    let unit_alpha =
+        matches!(alpha, Scalar::Int(1)) || matches!(alpha, Scalar::Float(f) if *f == 1.0);
+    let src = if unit_alpha {
         source.detach()
     } else if out.dtype() == crate::DType::Bool {
         // bool: alpha only says whether to add (an `or`) at all.
@@ -240,17 +242,20 @@ fn index_add_impl(
         cast::to_dtype(&binary::mul_scalar(&source.detach(), *alpha)?, out.dtype())?
     };
     // NOTE [ index_add bounds ]: PyTorch's kernel for a tensor of two or more dims returns
-    // early when self or the index is empty (no index is range-checked) and reports a bad
-    // index as "out of bounds" (RuntimeError); a 0-dim or 1-D self checks every index
-    // with IndexError "index out of range in self".
+    // early when self or the index is empty (no index is range-checked). It then adds
+    // through scatter_add, which reports a bad index as "out of bounds" (RuntimeError),
+    // only for alpha 1 (a bool alpha is not 1) along the first or last dim; otherwise,
+    // and for a 0-dim or 1-D self, a loop over the index raises IndexError "index out of
+    // range in self".
     if out.ndim() > 1 && (out.numel() == 0 || idx.numel() == 0) {
         return Ok(());
     }
     let src = unaliased(out, &src)?;
     let size = at_least_1d(out)?.shape()[d];
-    let vector = out.ndim() <= 1;
+    let outer = d == 0 || d + 1 == out.ndim();
+    let loop_check = out.ndim() <= 1 || !(unit_alpha && outer);
     write_along(out, d, &idx, &src, ScatterReduce::Add, |v| {
-        if vector {
+        if loop_check {
             Error::index("index out of range in self")
         } else {
             Error::runtime(out_of_bounds(v, d, size))
@@ -270,8 +275,17 @@ pub fn index_add(
     index_add_impl(&out, dim, index, source, alpha)?;
     if needs_grad(&[x, source]) {
         let idx = add_index(index, "index_add_")?;
-        let (si, a, sdims) = (SavedTensor::input(&idx)?, *alpha, source.dims());
+        // Only source's gradient reads the index: saved only then, as in PyTorch (an
+        // index changed in place later does not stop a backward to self alone).
+        let si = source
+            .requires_grad()
+            .then(|| SavedTensor::input(&idx))
+            .transpose()?;
+        let (a, sdims) = (*alpha, source.dims());
         let node = record("IndexAddBackward0", &[x, source], &[&out], move |ctx, g| {
+            let Some(si) = &si else {
+                return Ok(vec![Some(g[0].clone()), None]);
+            };
             let gs = index_select(&g[0], dim, &si.unpack(ctx)?)?;
             let gs = binary::mul_scalar(&gs, a)?;
             let gs = movement::reshape(&gs, &sdims.iter().map(|&s| s as i64).collect::<Vec<_>>())?;
@@ -429,6 +443,8 @@ fn index_fill_impl(out: &Tensor, dim: i64, index: &Tensor, value: &Tensor) -> Re
         "index_fill_ only supports a 0-dimensional value tensor, but got tensor with {} dimension(s).",
         value.ndim()
     );
+    // PyTorch reads the value as a number of self's type before looking at the indices.
+    cast::scalar_of(value)?.check_converts(out.dtype())?;
     let v = cast::to_dtype(&value.detach(), out.dtype())?;
     let size = at_least_1d(out)?.shape()[d];
     write_along_as(out, d, &idx, &v, ScatterReduce::Assign, true, |v| {

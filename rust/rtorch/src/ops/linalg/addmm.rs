@@ -87,7 +87,8 @@ fn check_scalars(result: DType, beta: Scalar, alpha: Scalar) -> Result<()> {
 /// A beta/alpha converted to the result dtype's kind (addmm and friends truncate a float
 /// alpha for integer results instead of promoting).
 fn coerce(s: Scalar, rt: DType) -> Result<Scalar> {
-    s.check_fits(rt)?;
+    // Half results scale in float32 (NOTE [ Half range checks ]).
+    s.check_fits(rt.opmath())?;
     let v = s.to_f64();
     Ok(match rt {
         DType::Bool => Scalar::Bool(v != 0.0),

@@ -61,6 +61,11 @@ pub fn bincount(x: &Tensor, weights: Option<&Tensor>, minlength: i64) -> Result<
     ensure!(minlength >= 0, runtime, "minlength should be >= 0");
     let nonneg = "bincount only supports 1-d non-negative integral inputs.";
     ensure!(x.ndim() == 1, runtime, "{nonneg}");
+    // PyTorch answers an empty input with int64 zeros whatever the weights (their
+    // length and rank unchecked).
+    if x.numel() == 0 {
+        return x.new_zeros(&[minlength as usize], DType::I64);
+    }
     if let Some(w) = weights {
         ensure!(
             w.ndim() == 1 && w.numel() == x.numel(),
@@ -73,10 +78,6 @@ pub fn bincount(x: &Tensor, weights: Option<&Tensor>, minlength: i64) -> Result<
         Some(d @ (DType::F32 | DType::F64)) => d,
         Some(_) => DType::F64,
     };
-    // PyTorch answers an empty input with int64 zeros whatever the weights.
-    if x.numel() == 0 {
-        return x.new_zeros(&[minlength as usize], DType::I64);
-    }
     let xs = movement::contiguous(&to_dtype(x, DType::I64)?.detach())?;
     let (lo, hi) = data_range(&xs)?;
     ensure!(lo >= 0.0, runtime, "{nonneg}");
@@ -112,9 +113,6 @@ fn check_bins(bins: i64) -> Result<()> {
 /// input's float dtype; values outside and NaN are not counted, `max` falls in the last
 /// bin.
 pub fn histc(x: &Tensor, bins: i64, min: f64, max: f64) -> Result<Tensor> {
-    if !x.dtype().is_floating_point() {
-        return Err(crate::ops::unsupported("histogram_cpu", x.dtype()));
-    }
     check_bins(bins)?;
     ensure!(
         min <= max,
@@ -123,7 +121,7 @@ pub fn histc(x: &Tensor, bins: i64, min: f64, max: f64) -> Result<Tensor> {
     );
     let xs = movement::contiguous(&x.detach())?;
     let (mut lo, mut hi) = (min, max);
-    if lo == hi && x.numel() > 0 {
+    if lo == hi && x.numel() > 0 && x.dtype() != DType::Bool {
         (lo, hi) = data_range(&xs)?;
     }
     if lo == hi {
@@ -136,6 +134,13 @@ pub fn histc(x: &Tensor, bins: i64, min: f64, max: f64) -> Result<Tensor> {
         num(lo),
         num(hi)
     );
+    if !x.dtype().is_floating_point() {
+        // PyTorch has no integer kernel, but first lays out the bin edges in the input's
+        // type, whose range check (a widened range below 0 for uint8) or missing bool
+        // linspace is the error then.
+        factory::linspace(lo, hi, bins + 1, x.dtype(), x.device())?;
+        return Err(crate::ops::unsupported("histogram_cpu", x.dtype()));
+    }
     let out = x.new_empty(&[bins as usize], x.dtype())?;
     let k = HistogramKernel::Uniform {
         lo,
@@ -150,7 +155,7 @@ pub fn histc(x: &Tensor, bins: i64, min: f64, max: f64) -> Result<Tensor> {
 /// `(hist, bin_edges)` of all of `x`'s elements: `bins` equal bins over `range` (the
 /// data's range by default; an empty range is widened by 0.5 each side) or the given
 /// edges; `weight` sums weights instead of counting; `density` divides by the total and
-/// the bin widths. float32/float64 only, as in PyTorch.
+/// the bin widths. The half types need their bins given (NOTE [ Half histograms ]).
 pub fn histogram(
     x: &Tensor,
     bins: HistBins<'_>,
@@ -182,9 +187,13 @@ fn histogram_values(
     density: bool,
 ) -> Result<(Tensor, Tensor)> {
     let dt = x.dtype();
-    if !matches!(dt, DType::F32 | DType::F64) {
+    if !dt.is_floating_point() {
         return Err(crate::ops::unsupported("histogramdd", dt));
     }
+    // NOTE [ Half histograms ]: PyTorch counts float16/bfloat16 input given its bins
+    // (edges, or a count with a range) in the half type itself, but cannot find the
+    // data's range in it; the kernel rounds each step to the half type as PyTorch does.
+    let half = matches!(dt, DType::F16 | DType::BF16);
     let n = x.numel();
     if let Some(w) = weight {
         ensure!(
@@ -250,6 +259,7 @@ fn histogram_values(
                     (lo, hi)
                 }
                 None if n == 0 => (0.0, 1.0),
+                None if half => return Err(crate::ops::unsupported("histogramdd", dt)),
                 None => data_range(&xs)?,
             };
             ensure!(

@@ -35,6 +35,14 @@ pub(crate) fn reduced_dims(
     dims: Option<&[i64]>,
     op: &str,
 ) -> Result<SmallVec<[usize; 6]>> {
+    // PyTorch's sum, mean, amax/amin, logsumexp, any/all (and so count_nonzero) wrap every
+    // dim before looking for a repeat, so a later out-of-range dim is the IndexError;
+    // var/std and norm check dim by dim.
+    if !matches!(op, "var" | "norm") {
+        for &d in dims.unwrap_or(&[]) {
+            crate::layout::wrap_dim(d, x.ndim())?;
+        }
+    }
     match dims {
         // A 0-dim tensor accepts dim 0 / -1 and has nothing to reduce.
         Some(ds) if x.ndim() == 0 => wrap_dims(ds, 0, op).map(|_| SmallVec::new()),

@@ -292,14 +292,15 @@ pub fn tri_indices(row: i64, col: i64, offset: i64, lower: bool, dtype: DType) -
     } else {
         "triu_indices"
     };
+    // The sizes are checked before the dtype, as in PyTorch.
+    ensure!(row >= 0, runtime, "row must be non-negative, got{row}");
+    ensure!(col >= 0, runtime, "col must be non-negative, got{col}");
     ensure!(
         matches!(dtype, DType::I32 | DType::I64),
         not_implemented,
         "\"{name}\" not implemented for '{}'",
         dtype.scalar_name()
     );
-    ensure!(row >= 0, runtime, "row must be non-negative, got{row}");
-    ensure!(col >= 0, runtime, "col must be non-negative, got{col}");
     let (mut rows, mut cols) = (Vec::new(), Vec::new());
     for i in 0..row {
         for j in 0..col {
