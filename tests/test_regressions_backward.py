@@ -204,3 +204,29 @@ def test_advanced_index_keeps_memory_order():
         assert res[1] == res[0], (shape, perm, key)
         checked += 1
     assert checked > 100
+
+
+def test_pow_by_python_bool_backward():
+    """`x ** True`: the Scalar exponent is 1 for the derivative (torch computes it)."""
+    grads = []
+    for L in (torch, rtorch):
+        a = L.tensor([1.5, -2.0, 3.0], requires_grad=True)
+        y = a * 2
+        y **= True
+        y.sum().backward()
+        grads.append(a.grad.tolist())
+    assert grads[0] == grads[1]
+
+
+@pytest.mark.parametrize("p", [None, "fro", 2, 0.5, float("inf")])
+def test_norm_over_three_dims(p):
+    """A numeric p is a vector norm over any dims; None/'fro' is a matrix norm (2 dims)."""
+    out = []
+    for L in (torch, rtorch):
+        x = L.arange(24.0).view(2, 3, 4) - 10
+        try:
+            r = L.norm(x, p=p, dim=[0, 1, 2]) if p is not None else L.norm(x, dim=[0, 1, 2])
+            out.append(("ok", round(r.item(), 3)))
+        except RuntimeError as e:
+            out.append(("raise", str(e)))
+    assert out[0] == out[1]

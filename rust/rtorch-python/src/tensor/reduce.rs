@@ -271,6 +271,9 @@ impl PyTensor {
         dtype: Option<&Bound<'_, PyAny>>,
         out: Out<'_, '_>,
     ) -> R {
+        // A number is a vector norm over any dims; None or 'fro' is a matrix norm (and
+        // so at most two dims) in PyTorch's `norm`.
+        let fro = p.is_none_or(|o| o.is_none() || o.extract::<String>().is_ok());
         let p = match p {
             None => 2.0,
             Some(o) if o.is_none() => 2.0,
@@ -287,6 +290,14 @@ impl PyTensor {
         let d = dims(dim)?;
         with_out(py, "norm", &[&self.t], out, || {
             let x = norm_input(py, &self.t, dtype)?;
+            if !fro {
+                return crate::ok!(py, x.numel(), || reduce::vector_norm(
+                    &x,
+                    p,
+                    d.as_deref(),
+                    keepdim
+                ));
+            }
             crate::ok!(py, x.numel(), || reduce::norm(&x, p, d.as_deref(), keepdim))
         })
     }

@@ -394,6 +394,10 @@ pub fn pow(a: &Tensor, b: &Tensor) -> Result<Tensor> {
                 // would promote to the default float32 and lose the exponent's precision).
                 let bm1 = if b.is_wrapped_number() && b.dtype().is_floating_point() {
                     Tensor::wrapped_scalar(Scalar::Float(b.to_vec::<f64>()?[0] - 1.0))
+                } else if b.is_wrapped_number() && b.dtype() == DType::Bool {
+                    // `x ** True`: PyTorch's Scalar exponent is the number 1 here (a
+                    // bool tensor exponent still fails on `b - 1`, as in PyTorch).
+                    Tensor::wrapped_scalar(Scalar::Int(b.to_vec::<bool>()?[0] as i64 - 1))
                 } else {
                     sub(&b, &Tensor::wrapped_scalar(Scalar::Int(1)))?
                 };
