@@ -2,6 +2,8 @@
 size > 1 (NOTE [ einsum layout ] in python/rtorch/_einsum.py), gradients, and the autograd
 node names of a few equations."""
 
+import os
+
 import numpy as np
 import pytest
 from conftest import LIB as rtorch
@@ -97,7 +99,8 @@ def _run(lib, eq, operands, grad):
     return ts, lib.einsum(eq, *ts)
 
 
-@pytest.mark.parametrize("seed", range(int(__import__("os").environ.get("EINSUM_SEEDS", 8))))
+# EINSUM_SEEDS=200 runs a longer search (about 20 s).
+@pytest.mark.parametrize("seed", range(int(os.environ.get("EINSUM_SEEDS", "8"))))
 def test_random_equations_match_torch(seed):
     rng = np.random.default_rng(seed)
     for _ in range(150):
@@ -139,6 +142,31 @@ def test_torch_strides(eq, shapes, want):
     """Data points read off torch 2.13, contiguous operands."""
     got = rtorch.einsum(eq, *[rtorch.randn(*s) for s in shapes])
     assert [tuple(got.shape), got.stride()] == want
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int64"])
+@pytest.mark.parametrize(
+    "eq,shapes",
+    [
+        ("ij,jk->ik", [(0, 3), (3, 4)]),
+        ("ij,jk->ik", [(2, 0), (0, 4)]),
+        ("i,i", [(0,), (0,)]),
+        ("ij,jk->ki", [(2, 3), (3, 0)]),
+        ("bij,bjk->kbi", [(0, 3, 4), (0, 4, 5)]),
+        ("ij->", [(0, 3)]),
+        ("...ij,...jk", [(2, 1, 3, 4), (5, 4, 2)]),
+        ("ij,kj->ik", [(3, 1), (4, 5)]),
+    ],
+)
+def test_empty_and_integer_operands(eq, shapes, dtype):
+    rng = np.random.default_rng(3)
+    arrays = [rng.integers(-3, 3, s).astype(dtype) for s in shapes]
+    want = torch.einsum(eq, *[torch.tensor(a) for a in arrays])
+    got = rtorch.einsum(eq, *[rtorch.tensor(a) for a in arrays])
+    assert str(got.dtype) == str(want.dtype)
+    assert tuple(got.shape) == tuple(want.shape)
+    np.testing.assert_array_equal(got.numpy(), want.numpy())
+    assert _wide_strides(got) == _wide_strides(want)
 
 
 def _graph(fn):
