@@ -182,13 +182,15 @@ def einsum(*args):
             if lab == "...":
                 out_labels.extend(ell_labels)
                 continue
-            if lab in out_labels or lab not in counts:
-                what = (
-                    "appears more than once in the output"
-                    if lab in out_labels
-                    else ("does not appear in the equation for any input operand")
+            if lab in out_labels:
+                raise RuntimeError(
+                    f"einsum(): output subscript {lab} appears more than once in the output"
                 )
-                raise RuntimeError(f"einsum(): output subscript {lab} {what}")
+            if lab not in counts:
+                raise RuntimeError(
+                    f"einsum(): output subscript {lab} does not appear in the equation for any "
+                    "input operand"
+                )
             out_labels.append(lab)
     # The common dim order of NOTE [ einsum layout ], step 1.
     order = list(out_labels)
