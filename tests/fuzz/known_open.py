@@ -359,7 +359,6 @@ KNOWN_OPEN = {
     ("index_reduce_", "exc_class"): "index_reduce_ of a bool tensor with itself as source: torch reports the overlap first, rtorch the missing bool kernel (rtorch copies an aliased source, OVERLAP_INPUT)",
     ("index_reduce_", "rtorch_raises"): LEAF_ORDER,
     ("scatter_add_", "torch_raises"): OVERLAP_INPUT,
-    ("einsum", "stride"): STRIDES,
     ("median", "value"): TORCH_GARBAGE,
     ("nanmedian", "value"): TORCH_GARBAGE,
     ("scatter_reduce_", "torch_raises"): OVERLAP_INPUT,
