@@ -26,6 +26,7 @@ mod autograd;
 mod fft;
 mod foreach;
 mod functions;
+mod legacy;
 mod linalg;
 mod nn;
 mod tensor;
@@ -59,6 +60,7 @@ fn _C(m: &Bound<'_, PyModule>) -> PyResult<()> {
     functions::register(m)?;
     autograd::register(m)?;
     foreach::register(m)?;
+    add_functions!(m, legacy::_warn_value_first);
     // Submodules, as PyTorch names them: `torch._C._nn`, `._linalg`, `._fft`.
     submodule(m, "_nn", nn::register)?;
     submodule(m, "_linalg", linalg::register)?;

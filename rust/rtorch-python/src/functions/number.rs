@@ -36,31 +36,47 @@ fn tensor_input<'py>(
 }
 
 #[pyfunction]
-#[pyo3(signature = (input, other, *, alpha=None, out=None))]
+#[pyo3(signature = (input, other, legacy_other=None, *, alpha=None, out=None))]
 #[doc = doc_binary!(add)]
 pub fn add(
     input: &Bound<'_, PyAny>,
     other: &Bound<'_, PyAny>,
+    legacy_other: Option<&Bound<'_, PyAny>>,
     alpha: Option<&Bound<'_, PyAny>>,
     out: Out<'_, '_>,
 ) -> R {
+    let (other, alpha) = crate::legacy::alpha_first(
+        "add",
+        crate::legacy::Form::Function,
+        other,
+        legacy_other,
+        alpha,
+    )?;
     tensor_input("add", input, other, out, true, false)?
         .get()
-        .add(other, alpha, out)
+        .add(other, None, alpha, out)
 }
 
 #[pyfunction]
-#[pyo3(signature = (input, other, *, alpha=None, out=None))]
+#[pyo3(signature = (input, other, legacy_other=None, *, alpha=None, out=None))]
 #[doc = doc_binary!(sub)]
 pub fn sub(
     input: &Bound<'_, PyAny>,
     other: &Bound<'_, PyAny>,
+    legacy_other: Option<&Bound<'_, PyAny>>,
     alpha: Option<&Bound<'_, PyAny>>,
     out: Out<'_, '_>,
 ) -> R {
+    let (other, alpha) = crate::legacy::alpha_first(
+        "sub",
+        crate::legacy::Form::Function,
+        other,
+        legacy_other,
+        alpha,
+    )?;
     tensor_input("sub", input, other, out, true, false)?
         .get()
-        .sub(other, alpha, out)
+        .sub(other, None, alpha, out)
 }
 
 #[pyfunction]

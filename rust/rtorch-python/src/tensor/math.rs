@@ -3,6 +3,7 @@
 
 use crate::convert::{operand_req, scalar_req};
 use crate::errors::IntoPy;
+use crate::legacy::Form;
 use crate::out::{with_out, Out};
 use crate::tensor::{PyTensor, TensorOut, R};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
@@ -170,14 +171,17 @@ binary_methods!(
 impl PyTensor {
     // ----- arithmetic with extra arguments -----
 
-    #[pyo3(signature = (other, *, alpha=None, out=None))]
+    #[pyo3(signature = (other, legacy_other=None, *, alpha=None, out=None))]
     #[doc = doc_binary!(add)]
     pub(crate) fn add(
         &self,
         other: &Bound<'_, PyAny>,
+        legacy_other: Option<&Bound<'_, PyAny>>,
         alpha: Option<&Bound<'_, PyAny>>,
         out: Out<'_, '_>,
     ) -> R {
+        let (other, alpha) =
+            crate::legacy::alpha_first("add", Form::Method, other, legacy_other, alpha)?;
         let b = operand_req(other, "add", "other")?;
         let a = scalar_or_default(alpha, "alpha", Scalar::Int(1))?;
         let py = other.py();
@@ -187,27 +191,33 @@ impl PyTensor {
             })
         })
     }
-    #[pyo3(signature = (other, *, alpha=None))]
+    #[pyo3(signature = (other, legacy_other=None, *, alpha=None))]
     #[doc = doc_math!(add_)]
     fn add_<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'_, PyAny>,
+        legacy_other: Option<&Bound<'_, PyAny>>,
         alpha: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Bound<'py, Self>> {
+        let (other, alpha) =
+            crate::legacy::alpha_first("add_", Form::Method, other, legacy_other, alpha)?;
         let b = operand_req(other, "add_", "other")?;
         let a = scalar_or_default(alpha, "alpha", Scalar::Int(1))?;
         let t = &slf.get().t;
         crate::engine!(slf.py(), t.numel(), || binary::add_scaled_(t, &b, a))?;
         Ok(slf.clone())
     }
-    #[pyo3(signature = (other, *, alpha=None, out=None))]
+    #[pyo3(signature = (other, legacy_other=None, *, alpha=None, out=None))]
     #[doc = doc_binary!(sub)]
     pub(crate) fn sub(
         &self,
         other: &Bound<'_, PyAny>,
+        legacy_other: Option<&Bound<'_, PyAny>>,
         alpha: Option<&Bound<'_, PyAny>>,
         out: Out<'_, '_>,
     ) -> R {
+        let (other, alpha) =
+            crate::legacy::alpha_first("sub", Form::Method, other, legacy_other, alpha)?;
         let b = operand_req(other, "sub", "other")?;
         let a = scalar_or_default(alpha, "alpha", Scalar::Int(1))?;
         let py = other.py();
@@ -217,13 +227,16 @@ impl PyTensor {
             })
         })
     }
-    #[pyo3(signature = (other, *, alpha=None))]
+    #[pyo3(signature = (other, legacy_other=None, *, alpha=None))]
     #[doc = doc_math!(sub_)]
     fn sub_<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'_, PyAny>,
+        legacy_other: Option<&Bound<'_, PyAny>>,
         alpha: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Bound<'py, Self>> {
+        let (other, alpha) =
+            crate::legacy::alpha_first("sub_", Form::Method, other, legacy_other, alpha)?;
         let b = operand_req(other, "sub_", "other")?;
         let a = scalar_or_default(alpha, "alpha", Scalar::Int(1))?;
         let t = &slf.get().t;
@@ -474,17 +487,24 @@ impl PyTensor {
         ))?;
         Ok(slf.clone())
     }
-    #[pyo3(signature = (tensor1, tensor2, *, value=None, out=None))]
+    #[pyo3(signature = (tensor1, tensor2, legacy_tensor2=None, *, value=None, out=None))]
     #[doc = doc_math!(addcmul)]
     fn addcmul(
         &self,
         py: Python<'_>,
-        tensor1: &Bound<'_, PyTensor>,
-        tensor2: &Bound<'_, PyTensor>,
+        tensor1: &Bound<'_, PyAny>,
+        tensor2: &Bound<'_, PyAny>,
+        legacy_tensor2: Option<&Bound<'_, PyAny>>,
         value: Option<&Bound<'_, PyAny>>,
         out: Out<'_, '_>,
     ) -> R {
+        let (tensor1, tensor2, value) =
+            crate::legacy::value_first("addcmul", tensor1, tensor2, legacy_tensor2, value)?;
         let v = scalar_or_default(value, "value", Scalar::Int(1))?;
+        let (tensor1, tensor2) = (
+            tensor_arg(tensor1, "addcmul", "tensor1", 1)?,
+            tensor_arg(tensor2, "addcmul", "tensor2", 2)?,
+        );
         let (t1, t2) = (&tensor1.get().t, &tensor2.get().t);
         with_out(py, "addcmul", &[&self.t, t1, t2], out, || {
             crate::ok!(py, self.t.numel(), || pointwise::addcmul(
@@ -492,17 +512,24 @@ impl PyTensor {
             ))
         })
     }
-    #[pyo3(signature = (tensor1, tensor2, *, value=None, out=None))]
+    #[pyo3(signature = (tensor1, tensor2, legacy_tensor2=None, *, value=None, out=None))]
     #[doc = doc_math!(addcdiv)]
     fn addcdiv(
         &self,
         py: Python<'_>,
-        tensor1: &Bound<'_, PyTensor>,
-        tensor2: &Bound<'_, PyTensor>,
+        tensor1: &Bound<'_, PyAny>,
+        tensor2: &Bound<'_, PyAny>,
+        legacy_tensor2: Option<&Bound<'_, PyAny>>,
         value: Option<&Bound<'_, PyAny>>,
         out: Out<'_, '_>,
     ) -> R {
+        let (tensor1, tensor2, value) =
+            crate::legacy::value_first("addcdiv", tensor1, tensor2, legacy_tensor2, value)?;
         let v = scalar_or_default(value, "value", Scalar::Int(1))?;
+        let (tensor1, tensor2) = (
+            tensor_arg(tensor1, "addcdiv", "tensor1", 1)?,
+            tensor_arg(tensor2, "addcdiv", "tensor2", 2)?,
+        );
         let (t1, t2) = (&tensor1.get().t, &tensor2.get().t);
         with_out(py, "addcdiv", &[&self.t, t1, t2], out, || {
             crate::ok!(py, self.t.numel(), || pointwise::addcdiv(
@@ -719,4 +746,23 @@ fn scalar_bounds_out(numbers: bool, r: &TensorOut, out: Out<'_, '_>) -> R {
         }
     }
     Ok(TensorOut(r.0.clone()))
+}
+
+/// A tensor argument of a binding that also takes numbers in that place (the deprecated
+/// overloads): PyTorch's TypeError for anything else.
+fn tensor_arg<'a, 'py>(
+    o: &'a Bound<'py, PyAny>,
+    op: &str,
+    arg: &str,
+    position: usize,
+) -> PyResult<&'a Bound<'py, PyTensor>> {
+    o.cast::<PyTensor>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{op}(): argument '{arg}' (position {position}) must be Tensor, not {}",
+            o.get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        ))
+    })
 }

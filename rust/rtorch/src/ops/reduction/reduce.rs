@@ -583,8 +583,10 @@ pub fn vector_norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> R
         "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {}",
         x.dtype().scalar_name()
     );
+    // Dims checked one by one as PyTorch's norm does, before any piece of the norm
+    // (whose sums wrap every dim first) can report another error.
+    let rd = reduced_dims(x, dims, "norm")?;
     if p.is_infinite() {
-        let rd = reduced_dims(x, dims, "norm")?;
         ensure!(
             x.numel() > 0 || rd.iter().all(|&d| x.shape()[d] > 0) && dims.is_some_and(|d| !d.is_empty()),
             runtime,
@@ -595,7 +597,6 @@ pub fn vector_norm(x: &Tensor, p: f64, dims: Option<&[i64]>, keepdim: bool) -> R
     let out = crate::autograd::no_grad(|| norm_value(x, p, dims, keepdim))?;
     if needs_grad(&[x]) {
         let (sx, so) = (SavedTensor::input(x)?, SavedTensor::output(&out, 0));
-        let rd = reduced_dims(x, dims, "norm")?;
         let dims_given = dims;
         let (full, dims) = (x.dims(), dims.map(|d| d.to_vec()));
         let node = record("LinalgVectorNormBackward0", &[x], &[&out], move |ctx, g| {
