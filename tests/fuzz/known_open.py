@@ -19,7 +19,6 @@ OVERLAP_INPUT = "in-place op whose input partially overlaps the output: torch ra
 VAR_EMPTY_DIMS = "torch bug: var/std(dim=()) reduce over all dims forward but their backward counts N = 1 (2/(N-1) = inf); rtorch's gradient is the full reduction's"
 ADDC_NONFINITE = "addcmul/addcdiv with a non-finite value and broadcast operands: torch multiplies grad * t1 * value before sum_to, rtorch in another order, so inf * 0 lands elsewhere"
 STALE_SAVED = "tensor saved for backward modified in place: torch detects it at backward, rtorch computes a gradient from the changed values"
-NO_DERIVATIVE = "backward through floor_divide/remainder: torch raises 'derivative not implemented', rtorch returns a gradient"
 NUMPY_SETITEM = "setitem with a NumPy scalar/array value: torch raises TypeError, rtorch assigns"
 NO_SIZE = "called without a size/shape/dims: torch raises TypeError, rtorch returns a result"
 NEEDS_TENSOR = "Python scalar where torch's signature takes only a Tensor: torch TypeError, rtorch accepts"
@@ -180,12 +179,9 @@ KNOWN_OPEN = {
     ("arange", "value"): RANGES,
     ("atan2_", "exc_class"): OVERLAP_SELF,
     ("atan2_", "torch_raises"): NEEDS_TENSOR,
-    ("backward:__floordiv__", "torch_raises"): NO_DERIVATIVE,
     ("backward:addcdiv", "grad"): ADDC_NONFINITE,
     ("backward:addcdiv", "torch_raises"): STALE_SAVED,
     ("backward:addcmul", "grad"): ADDC_NONFINITE,
-    ("backward:atan", "torch_raises"): NO_DERIVATIVE,
-    ("backward:floor_divide", "torch_raises"): NO_DERIVATIVE,
     ("backward:norm", "grad"): "gradient of norm with p outside {0, 1, 2, inf} where the norm is 0: rtorch nan, torch 0 (norm is composed from pow/sum)",
     ("backward:std", "grad"): VAR_EMPTY_DIMS,
     ("backward:unbind", "torch_raises"): STALE_SAVED,
@@ -246,7 +242,6 @@ KNOWN_OPEN = {
     ("ge_", "requires_grad"): INPLACE_HISTORY,
     ("ge_", "torch_raises"): OVERLAP_INPUT,
     ("getitem", "grad_fn"): "x[...]-like subscripts of a leaf: torch returns an alias with grad_fn, rtorch none",
-    ("getitem", "shape"): "several bool indices in one subscript: torch merges them into one dim, rtorch adds one each",
     ("gt_", "grad_fn"): INPLACE_HISTORY,
     ("gt_", "requires_grad"): INPLACE_HISTORY,
     ("le_", "rtorch_raises"): OVERLAP_SELF,
@@ -345,7 +340,6 @@ KNOWN_OPEN = {
     ("index_reduce_", "torch_raises"): OVERLAP_INPUT,
     ("scatter_", "torch_raises"): OVERLAP_INPUT,
     ("index_put_", "exc_class"): LEAF_ORDER,
-    ("getitem[advanced]", "stride"): STRIDES,
     # ---- the breadth suite's own
     ("index_copy", "exc_class"): TORCH_SET_STORAGE,
     ("index_copy_", "exc_class"): TORCH_SET_STORAGE,
@@ -365,7 +359,6 @@ KNOWN_OPEN = {
     ("take_along_dim", "torch_raises"): TORCH_VIEW,
     ("setitem[advanced]", "rtorch_raises"): OVERLAP_SELF,
     ("index_copy_", "torch_raises"): OVERLAP_INPUT,
-    ("backward:masked_scatter", "torch_raises"): NO_DERIVATIVE,
     ("kron", "torch_raises"): TORCH_VIEW,
 }
 # fmt: on
