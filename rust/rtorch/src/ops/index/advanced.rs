@@ -228,8 +228,8 @@ fn plan(x: &Tensor, idx: &[Option<Tensor>]) -> Result<Plan> {
     let index_strides = adv
         .iter()
         .map(|&d| {
-            let t = movement::expand(idx[d].as_ref().unwrap(), &b)?;
-            Ok(iterator_strides(&shape, bstart, t.strides()))
+            let t = idx[d].as_ref().unwrap();
+            Ok(iterator_strides(&shape, bstart, &broadcast_strides(t, &b)))
         })
         .collect::<Result<_>>()?;
     let mut istr: Strides = smallvec::smallvec![0; shape.len()];
@@ -247,6 +247,17 @@ fn plan(x: &Tensor, idx: &[Option<Tensor>]) -> Result<Plan> {
         first: adv[0],
         index_strides,
     })
+}
+
+/// `t`'s strides once broadcast to `shape` (what `expand` would give, without the view).
+fn broadcast_strides(t: &Tensor, shape: &[usize]) -> Strides {
+    let lead = shape.len() - t.ndim();
+    (0..shape.len())
+        .map(|d| match d.checked_sub(lead) {
+            Some(k) if t.shape()[k] == shape[d] => t.strides()[k],
+            _ => 0,
+        })
+        .collect()
 }
 
 /// The strides of an index (broadcast to the index shape, strides `st`) that torch's
