@@ -465,15 +465,6 @@ def _generic_inplace(name):
             if self.dim() == 0 or self.numel() == 0:
                 return self  # nothing to scan beyond the element itself
             raise NotImplementedError(f"\"{name}_out_cpu\" not implemented for 'Bool'")
-        if (
-            name in ("addcmul", "addcdiv")
-            and len(args) == 3
-            and isinstance(args[0], (int, float))
-            and "value" not in kwargs
-        ):
-            # The deprecated `addcmul_(value, tensor1, tensor2)`, warned under its own name.
-            _C._warn_value_first(name + "_")
-            args, kwargs = args[1:], {**kwargs, "value": args[0]}
         return self._apply_inplace(name, lambda x: getattr(Tensor, name)(x, *args, **kwargs))
 
     method.__name__ = name + "_"
@@ -494,8 +485,6 @@ _GENERIC_INPLACE = [
     "addr",
     "addbmm",
     "baddbmm",
-    "addcmul",
-    "addcdiv",
     "lerp",
     "clip",
 ]

@@ -79,10 +79,8 @@ pub fn alpha_first<'a, 'py>(
     Ok((second, Some(first)))
 }
 
-/// `rtorch._C._warn_value_first(name)`: the deprecation warning of `name`'s `(value,
-/// tensor1, tensor2)` overload, for the in-place forms the Python layer builds.
-#[pyfunction]
-pub fn _warn_value_first(py: Python<'_>, name: &str) -> PyResult<()> {
+/// The deprecation warning of `name`'s `(value, tensor1, tensor2)` overload.
+fn warn_value_first(py: Python<'_>, name: &str) -> PyResult<()> {
     warn(
         py,
         name,
@@ -114,11 +112,6 @@ pub fn value_first<'a, 'py>(
             "{name}() received an invalid combination of arguments - got unrecognized keyword arguments: value"
         )));
     }
-    warn(
-        first.py(),
-        name,
-        "Number value, Tensor tensor1, Tensor tensor2",
-        "Tensor tensor1, Tensor tensor2, *, Number value = 1",
-    )?;
+    warn_value_first(first.py(), name)?;
     Ok((second, third, Some(first)))
 }

@@ -60,7 +60,6 @@ fn _C(m: &Bound<'_, PyModule>) -> PyResult<()> {
     functions::register(m)?;
     autograd::register(m)?;
     foreach::register(m)?;
-    add_functions!(m, legacy::_warn_value_first);
     // Submodules, as PyTorch names them: `torch._C._nn`, `._linalg`, `._fft`.
     submodule(m, "_nn", nn::register)?;
     submodule(m, "_linalg", linalg::register)?;

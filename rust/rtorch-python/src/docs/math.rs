@@ -215,6 +215,8 @@ macro_rules! doc_binary_inplace {
 macro_rules! doc_math {
     (add_) => { "add_(other, *, alpha=1) -> Tensor\n\nIn-place form of ``Tensor.add``: adds ``alpha * other`` to this tensor and returns it.\n" };
     (sub_) => { "sub_(other, *, alpha=1) -> Tensor\n\nIn-place form of ``Tensor.sub``: subtracts ``alpha * other`` from this tensor and returns it.\n" };
+    (addcmul_) => { "addcmul_(tensor1, tensor2, *, value=1) -> Tensor\n\nIn-place form of ``Tensor.addcmul``: adds ``value * tensor1 * tensor2`` to this tensor and returns it.\n" };
+    (addcdiv_) => { "addcdiv_(tensor1, tensor2, *, value=1) -> Tensor\n\nIn-place form of ``Tensor.addcdiv``: adds ``value * tensor1 / tensor2`` to this tensor and returns it.\n" };
     (div_) => { "div_(other, *, rounding_mode=None) -> Tensor\n\nIn-place form of ``Tensor.div``: divides this tensor by ``other`` and returns it (true division needs a float tensor).\n" };
     (clamp) => { r#"clamp(input, min=None, max=None, *, out=None) -> Tensor
 

@@ -750,7 +750,7 @@ fn scalar_bounds_out(numbers: bool, r: &TensorOut, out: Out<'_, '_>) -> R {
 
 /// A tensor argument of a binding that also takes numbers in that place (the deprecated
 /// overloads): PyTorch's TypeError for anything else.
-fn tensor_arg<'a, 'py>(
+pub(crate) fn tensor_arg<'a, 'py>(
     o: &'a Bound<'py, PyAny>,
     op: &str,
     arg: &str,

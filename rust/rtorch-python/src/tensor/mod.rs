@@ -4,6 +4,7 @@
 pub mod blas;
 pub mod histogram;
 pub mod indexing;
+pub mod inplace;
 pub mod math;
 pub mod operators;
 pub mod reduce;
