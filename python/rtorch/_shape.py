@@ -11,7 +11,7 @@ import operator
 import warnings
 
 from . import _C
-from ._argcheck import int_arg, tensor_arg
+from ._argcheck import float_arg, int_arg, tensor_arg
 from ._C import Tensor, block_diag, tril_indices, triu_indices
 
 __all__ = [
@@ -88,9 +88,10 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     (``'use_mm_for_euclid_dist'``), never (``'donot_use_mm_for_euclid_dist'``) or when
     either input has more than 25 rows (the default), so values match torch's.
     """
+    p = float_arg("cdist", "p", p, position=3)
     if compute_mode not in _COMPUTE_MODES:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
-    return _C._cdist(x1, x2, float(p), compute_mode)
+    return _C._cdist(x1, x2, p, compute_mode)
 
 
 # ---------------------------------------------------------------- einsum
@@ -318,10 +319,33 @@ def _contract(a, la, b, lb, keep, sizes):
             a, la = t, lt
         else:
             b, lb = t, lt
+    # NOTE [ einsum's size-1 contractions ]: as PyTorch, a shared label summed here goes
+    # to the product only where both sides have it at full size; where one side has
+    # size 1 the other side is summed on its own (a bool operand becomes int64), and a
+    # label of size 1 on both sides is dropped. With nothing left to sum the pair is a
+    # broadcast mul, not a bmm, so bool operands multiply.
+    for lab in [lab for lab in la if lab in lb and lab not in keep]:
+        da, db = la.index(lab), lb.index(lab)
+        sa, sb = a.shape[da], b.shape[db]
+        if sa != 1 and sb != 1:
+            continue
+        if sa != 1:
+            a = a.sum(da, keepdim=True)
+        elif sb != 1:
+            b = b.sum(db, keepdim=True)
+        a, la = a.squeeze(da), la[:da] + la[da + 1 :]
+        b, lb = b.squeeze(db), lb[:db] + lb[db + 1 :]
     batch = [lab for lab in la if lab in lb and lab in keep]
     summed = [lab for lab in la if lab in lb and lab not in keep]
     a_only = [lab for lab in la if lab not in lb]
     b_only = [lab for lab in lb if lab not in la]
+    if not summed:
+        a2 = a.permute([la.index(lab) for lab in batch + a_only])
+        a2 = a2.reshape(list(a2.shape) + [1] * len(b_only))
+        b2 = b.permute([lb.index(lab) for lab in batch + b_only])
+        nb = len(batch)
+        b2 = b2.reshape(list(b2.shape[:nb]) + [1] * len(a_only) + list(b2.shape[nb:]))
+        return a2 * b2, batch + a_only + b_only
 
     def arranged(t, lt, order):
         # Size-1 dims of a label the other side has at full size are expanded (views).
@@ -439,6 +463,10 @@ def meshgrid(*tensors, indexing=None):
             stacklevel=2,
         )
         indexing = "ij"
+    if not isinstance(indexing, str):
+        raise TypeError(
+            f"meshgrid(): argument 'indexing' must be str, not {type(indexing).__name__}"
+        )
     if not tensors:
         raise RuntimeError("meshgrid expects a non-empty TensorList")
     if indexing not in ("ij", "xy"):
@@ -568,6 +596,14 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     for p in parts:
         if p.dim() != input.dim():
             raise RuntimeError("diff expects prepend or append to be the same dimension as input")
+        # Checked for n == 0 too, before anything is joined.
+        for d in range(nd):
+            if d != dim % nd and p.shape[d] != input.shape[d]:
+                raise RuntimeError(
+                    "diff expects the shape of tensor to prepend or append to match that of "
+                    f"input except along the differencing dimension; input.size({d}) = "
+                    f"{input.shape[d]}, but got tensor.size({d}) = {p.shape[d]}"
+                )
     if n == 0:  # a copy of input alone (prepend/append ignored), as PyTorch's
         return _C.empty_like(input).copy_(input)
     x = _C.cat(parts, dim) if len(parts) > 1 else input
