@@ -34,6 +34,22 @@ def int_arg(op, name, value, *, optional=False):
     raise TypeError(f"{op}(): argument '{name}' must be int, not {_type_name(value)}")
 
 
+def float_arg(op, name, value, position=None):
+    """``value`` as a float: a real number, a NumPy scalar or a 0-dim real tensor (a bool
+    too, as PyTorch's parser takes it); ``position`` is the argument's place in the
+    message, as PyTorch's parser prints it for a positional argument."""
+    if isinstance(value, Tensor):
+        if value.dim() == 0 and not value.dtype.is_complex:
+            return float(value)
+    elif value is not None and not isinstance(value, (str, bytes, complex)):
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            pass
+    where = f" (position {position})" if position else ""
+    raise TypeError(f"{op}(): argument '{name}'{where} must be float, not {_type_name(value)}")
+
+
 def bool_arg(op, name, value):
     """``value`` checked to be a Python bool."""
     if not isinstance(value, bool):

@@ -10,7 +10,7 @@ trace, block_diag, linalg.cross, cdist) are engine ops (`ops/shape/utility.rs`,
 import warnings
 
 from . import _C
-from ._argcheck import int_arg, tensor_arg
+from ._argcheck import float_arg, int_arg, tensor_arg
 from ._C import Tensor, block_diag, tril_indices, triu_indices
 from ._einsum import einsum
 
@@ -88,9 +88,10 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     (``'use_mm_for_euclid_dist'``), never (``'donot_use_mm_for_euclid_dist'``) or when
     either input has more than 25 rows (the default), so values match torch's.
     """
+    p = float_arg("cdist", "p", p, position=3)
     if compute_mode not in _COMPUTE_MODES:
         raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
-    return _C._cdist(x1, x2, float(p), compute_mode)
+    return _C._cdist(x1, x2, p, compute_mode)
 
 
 # ---------------------------------------------------------------- tensordot, kron
@@ -190,6 +191,10 @@ def meshgrid(*tensors, indexing=None):
             stacklevel=2,
         )
         indexing = "ij"
+    if not isinstance(indexing, str):
+        raise TypeError(
+            f"meshgrid(): argument 'indexing' must be str, not {type(indexing).__name__}"
+        )
     if not tensors:
         raise RuntimeError("meshgrid expects a non-empty TensorList")
     if indexing not in ("ij", "xy"):
@@ -319,6 +324,14 @@ def diff(input, n=1, dim=-1, prepend=None, append=None, *, out=None):
     for p in parts:
         if p.dim() != input.dim():
             raise RuntimeError("diff expects prepend or append to be the same dimension as input")
+        # Checked for n == 0 too, before anything is joined.
+        for d in range(nd):
+            if d != dim % nd and p.shape[d] != input.shape[d]:
+                raise RuntimeError(
+                    "diff expects the shape of tensor to prepend or append to match that of "
+                    f"input except along the differencing dimension; input.size({d}) = "
+                    f"{input.shape[d]}, but got tensor.size({d}) = {p.shape[d]}"
+                )
     if n == 0:  # a copy of input alone (prepend/append ignored), as PyTorch's
         return _C.empty_like(input).copy_(input)
     x = _C.cat(parts, dim) if len(parts) > 1 else input

@@ -117,7 +117,9 @@ def _unique(input, sort, return_inverse, return_counts, dim, op):
                     order = order[rows[order, c].argsort(stable=True)]
             grouped = moved[order]
             out = _runs(grouped, order, return_inverse, return_counts, (x.shape[d],))
-            out[0] = out[0].movedim(0, d)
+            # PyTorch's result is the slices, dense with `dim` first, moved back into
+            # place: the same strides whatever the input's memory order.
+            out[0] = out[0].contiguous().movedim(0, d)
     if input.requires_grad and _C.is_grad_enabled():
         node = op if op == "unique_consecutive" else ("_unique2" if dim is None else "unique_dim")
         _C._record_no_derivative(node, [input], [out[0]])

@@ -41,6 +41,12 @@ EMPTY_DIMS = "all/any(dim=()): torch reduces nothing (elementwise), rtorch reduc
 TORCH_BACKWARD_BUG = "torch bug: ScatterAddBackward0 returns an index-sized gradient for a src larger than the index (rtorch pads it with zeros, NOTE in ops/index/gather.rs)"
 TORCH_GARBAGE = "(nan)median along a dim of a strided or empty-dim tensor: torch returns uninitialized memory (9.5e13, 6.9e-310), rtorch the median"
 TORCH_SET_STORAGE = "index_copy/index_fill on an empty expanded tensor: torch fails inside (setStorage: ... out of bounds for storage of size 0), rtorch reports the out-of-range index"
+TORCH_NAN_SORT = "torch bug: mode and unique(dim=) order NaN with a comparison sort that NaN breaks (mode([nan, inf]) is nan, unique of [nan, -4, inf] along a dim unsorted); rtorch puts NaN last, as unique without dim does"
+TORCH_SELF_SOURCE = "torch bug: masked_scatter_ with self as source reads elements it has already overwritten; rtorch reads the source as it was"
+TORCH_UNIQUE_DISPATCH = "torch bug: unique_consecutive(x, True, return_counts=True) drops the inverse (its boolean dispatch reads return_inverse at the wrong position); rtorch returns all three"
+TORCH_ADDCDIV_INT = "torch bug: the backward of addcdiv with an integer tensor2 fails inside (result type Float can't be cast to Int); rtorch computes the gradient"
+TORCH_FAILED_BACKWARD = "after torch's backward fails (a known torch bug) its graph is kept; rtorch's succeeded and freed it, so a later backward through the same nodes raises only in rtorch"
+INT_HISTORY = "knock-on of INPLACE_HISTORY: torch gives an integer tensor a grad_fn through an in-place op with an operand requiring grad, so a later op on it raises 'Autograd not support dtype'"
 TORCH_VIEW = "isin/kron/take_along_dim of a non-contiguous input: torch's kernel calls view() and raises 'view size is not compatible', rtorch computes"
 
 KNOWN_OPEN = {
@@ -360,5 +366,18 @@ KNOWN_OPEN = {
     ("setitem[advanced]", "rtorch_raises"): OVERLAP_SELF,
     ("index_copy_", "torch_raises"): OVERLAP_INPUT,
     ("kron", "torch_raises"): TORCH_VIEW,
+    # ---- third breadth round (tests/test_regressions_breadth3.py has the fixes)
+    ("mode", "value"): TORCH_NAN_SORT,
+    ("unique", "value"): TORCH_NAN_SORT,
+    ("masked_scatter_", "alias"): TORCH_SELF_SOURCE,
+    ("unique_consecutive(bad-arg)", "shape"): TORCH_UNIQUE_DISPATCH,
+    ("backward:take", "torch_raises"): TORCH_ADDCDIV_INT,
+    ("backward:take", "rtorch_raises"): TORCH_FAILED_BACKWARD,
+    ("cummin", "torch_raises"): INT_HISTORY,
+    ("gather", "torch_raises"): INT_HISTORY,
+    ("index_put_", "torch_raises"): OVERLAP_INPUT,
+    ("put_", "torch_raises"): OVERLAP_INPUT,
+    ("put_", "exc_class"): LEAF_ORDER,
+    ("index_reduce", "exc_class"): TORCH_SET_STORAGE,
 }
 # fmt: on

@@ -240,6 +240,11 @@ pub fn device_spec(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Option<PyDevice>>
     if let Ok(i) = obj.extract::<usize>() {
         return Ok(Some(PyDevice::of(Device::Cuda(i))));
     }
+    if obj.extract::<i64>().is_ok_and(|i| i < 0) && !obj.is_instance_of::<PyBool>() {
+        return Err(pyo3::exceptions::PyRuntimeError::new_err(
+            "Device index must not be negative",
+        ));
+    }
     let s: String = obj
         .extract()
         .map_err(|_| PyTypeError::new_err("device must be a string, int or rtorch.device"))?;

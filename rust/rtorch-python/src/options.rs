@@ -81,8 +81,10 @@ impl TensorOptions {
         let dtype = convert::dtype(raw.dtype)
             .map_err(|_| wrong_type(op, "dtype", "torch.dtype", raw.dtype))?;
         let device = convert::device(raw.device).map_err(|e| match raw.device {
-            // A string that is not a device keeps its own message ("Expected one of…").
+            // A string that is not a device keeps its own message ("Expected one of…"),
+            // and so does a negative index.
             Some(d) if d.is_instance_of::<pyo3::types::PyString>() => e,
+            Some(d) if d.is_instance_of::<pyo3::types::PyInt>() => e,
             _ => wrong_type(op, "device", "torch.device", raw.device),
         })?;
         layout(op, raw.layout)?;

@@ -24,7 +24,8 @@ fn int_list(obj: &Bound<'_, PyAny>, op: &str, what: &str) -> PyResult<Vec<i64>> 
             "{op}(): argument '{what}' must be tuple of ints, not bool"
         )));
     }
-    if !obj.is_instance_of::<PyTensor>() {
+    // roll's `int[1]` takes a lone int; rot90's `int[]` does not.
+    if op != "rot90" && !obj.is_instance_of::<PyTensor>() {
         if let Ok(i) = obj.extract::<i64>() {
             return Ok(vec![i]);
         }

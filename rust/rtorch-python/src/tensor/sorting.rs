@@ -212,29 +212,31 @@ impl PyTensor {
     ///
     /// The lower median of all elements (a 0-dim tensor), or along `dim` with indices; a
     /// NaN makes the result NaN.
-    #[pyo3(signature = (dim=None, keepdim=false, *, out=None))]
+    #[pyo3(signature = (dim=Some(Int(NO_DIM)), keepdim=KeepDim(None), *, out=None), text_signature = "($self, dim=None, keepdim=False, *, out=None)")]
     fn median(
         &self,
         py: Python<'_>,
         dim: Option<Int>,
-        keepdim: bool,
+        keepdim: KeepDim,
         out: Out<'_, '_>,
     ) -> PyResult<Py<PyAny>> {
-        self.median_of(py, "median", dim.map(|d| d.0), keepdim, out)
+        let (dim, keepdim) = median_args("median", dim, keepdim)?;
+        self.median_of(py, "median", dim, keepdim, out)
     }
 
     /// nanmedian(dim=None, keepdim=False, *, out=None) -> Tensor | (Tensor, LongTensor)
     ///
     /// `median` ignoring NaNs (NaN only where every element is NaN).
-    #[pyo3(signature = (dim=None, keepdim=false, *, out=None))]
+    #[pyo3(signature = (dim=Some(Int(NO_DIM)), keepdim=KeepDim(None), *, out=None), text_signature = "($self, dim=None, keepdim=False, *, out=None)")]
     fn nanmedian(
         &self,
         py: Python<'_>,
         dim: Option<Int>,
-        keepdim: bool,
+        keepdim: KeepDim,
         out: Out<'_, '_>,
     ) -> PyResult<Py<PyAny>> {
-        self.median_of(py, "nanmedian", dim.map(|d| d.0), keepdim, out)
+        let (dim, keepdim) = median_args("nanmedian", dim, keepdim)?;
+        self.median_of(py, "nanmedian", dim, keepdim, out)
     }
 
     /// mode(dim=-1, keepdim=False, *, out=None) -> (Tensor, LongTensor)
@@ -263,6 +265,46 @@ impl PyTensor {
     #[pyo3(signature = (dim, *, out=None))]
     fn cummin(&self, py: Python<'_>, dim: i64, out: Out<'_, '_>) -> PyResult<Py<PyAny>> {
         self.pair_result(py, "cummin", out, || sort::cummin(&self.t, dim))
+    }
+}
+
+/// NOTE [ median's dim ]: PyTorch's global (nan)median takes no arguments and the other
+/// overload an int dim, so an explicit `dim=None` (or `keepdim` without a dim) is a
+/// TypeError; a default the caller cannot pass tells "no dim" from None.
+const NO_DIM: i64 = i64::MIN;
+
+/// median's `keepdim` as given: not at all (None), None (Some(None)) or a bool.
+struct KeepDim(Option<Option<bool>>);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for KeepDim {
+    type Error = PyErr;
+    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        if obj.is_none() {
+            return Ok(KeepDim(Some(None)));
+        }
+        match obj.cast::<pyo3::types::PyBool>() {
+            Ok(b) => Ok(KeepDim(Some(Some(b.is_true())))),
+            Err(_) => Err(PyTypeError::new_err(format!(
+                "must be bool, not {}",
+                obj.get_type().name()?
+            ))),
+        }
+    }
+}
+
+fn median_args(name: &str, dim: Option<Int>, keepdim: KeepDim) -> PyResult<(Option<i64>, bool)> {
+    match (dim, keepdim.0) {
+        (None, _) => Err(PyTypeError::new_err(format!(
+            "{name}(): argument 'dim' must be int, not NoneType"
+        ))),
+        (Some(Int(NO_DIM)), Some(_)) => Err(PyTypeError::new_err(format!(
+            "{name}() missing 1 required positional arguments: \"dim\""
+        ))),
+        (Some(Int(NO_DIM)), None) => Ok((None, false)),
+        (Some(_), Some(None)) => Err(PyTypeError::new_err(format!(
+            "{name}(): argument 'keepdim' must be bool, not NoneType"
+        ))),
+        (Some(Int(d)), k) => Ok((Some(d), k.flatten().unwrap_or(false))),
     }
 }
 

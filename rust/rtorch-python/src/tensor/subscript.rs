@@ -11,23 +11,25 @@ use pyo3::types::{PyEllipsis, PySlice, PyTuple};
 use rtorch::ops::movement;
 use rtorch::{DType, Tensor};
 
-/// A bool index, as torch reads it: a Python bool or a 0-dim bool tensor.
+/// A bool index, as torch reads it: a Python bool or a 0-dim bool (or uint8: the old
+/// byte masks) tensor.
 fn bool_index(o: &Bound<'_, PyAny>) -> Option<bool> {
     if let Ok(b) = o.cast_exact::<pyo3::types::PyBool>() {
         return Some(b.is_true());
     }
     let t = &o.cast::<PyTensor>().ok()?.get().t;
-    (t.ndim() == 0 && t.dtype() == DType::Bool)
-        .then(|| t.to_vec::<bool>().ok())?
-        .map(|v| v[0])
+    (t.ndim() == 0 && matches!(t.dtype(), DType::Bool | DType::U8))
+        .then(|| t.to_vec::<i64>().ok())?
+        .map(|v| v[0] != 0)
 }
 
 /// An integer index: a Python int (or `__index__`) or a 0-dim integer tensor; any other
-/// tensor is an advanced index (`None` here).
+/// tensor is an advanced index (`None` here). A 0-dim uint8 tensor is not an integer but
+/// a 0-dim mask, as torch reads the old byte masks.
 fn int_index(o: &Bound<'_, PyAny>) -> PyResult<Option<i64>> {
     if let Ok(t) = o.cast::<PyTensor>() {
         let t = &t.get().t;
-        if t.ndim() == 0 && t.dtype().is_integral(false) {
+        if t.ndim() == 0 && t.dtype().is_integral(false) && t.dtype() != DType::U8 {
             return Ok(Some(t.to_vec::<i64>().py()?[0]));
         }
         return Ok(None);

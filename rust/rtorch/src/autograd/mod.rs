@@ -600,6 +600,19 @@ pub fn needs_grad(inputs: &[&Tensor]) -> bool {
     is_recording() && inputs.iter().any(|t| t.requires_grad())
 }
 
+/// PyTorch's check when it gives an output a history: an op whose integer (or bool)
+/// result would record a node because a float input needs a gradient (`index_fill` or
+/// `masked_fill` of an int tensor with a float value tensor that requires grad) raises.
+pub fn check_output_differentiable(op_out: crate::DType, inputs: &[&Tensor]) -> Result<()> {
+    crate::ensure!(
+        !needs_grad(inputs) || op_out.is_differentiable(),
+        runtime,
+        "Autograd not support dtype: {}",
+        op_out.scalar_name()
+    );
+    Ok(())
+}
+
 /// What `record` returns: the node it recorded, or None when no input needed a gradient
 /// (pass it to `expose_saved`).
 pub type Recorded = Option<Arc<Node>>;

@@ -105,6 +105,9 @@ pub fn masked_fill(x: &Tensor, mask: &Tensor, value: &Tensor) -> Result<Tensor> 
     // The value is read as a number (a 0-dim tensor too) and must fit x's dtype.
     crate::ops::cast::scalar_of(value)?.check_converts(x.dtype())?;
     let v = crate::ops::cast::to_dtype(value, x.dtype())?;
+    if !value.is_wrapped_number() {
+        crate::autograd::check_output_differentiable(x.dtype(), &[x, value])?;
+    }
     // One node as in PyTorch: the filled places give no gradient to x; a tensor value
     // (MaskedFillBackward1) gets the sum of the gradient over them.
     let sm = SavedTensor::input(mask)?;

@@ -163,10 +163,12 @@ fn plan(x: &Tensor, idx: &[Option<Tensor>]) -> Result<Plan> {
             ))
         })?;
     }
+    let b_numel: usize = b.iter().product();
     for &d in &adv {
-        // torch checks this before anything else, even when the result is empty.
+        // torch checks this before anything else, even when the result is empty, but
+        // after the indices are broadcast: an index broadcast to no elements passes.
         ensure!(
-            x.shape()[d] > 0 || idx[d].as_ref().unwrap().numel() == 0,
+            x.shape()[d] > 0 || b_numel == 0,
             index,
             "index is out of bounds for dimension with size 0"
         );
@@ -340,6 +342,23 @@ fn index_put_impl(
         x.ndim(),
         indices.len()
     );
+    // NOTE [ index_put as a masked fill ]: PyTorch's kernel turns a put of one value
+    // through a single mask (bool or uint8; the other entries None) into
+    // `masked_fill_(mask, value.item())`, where the value is a number cast to x's dtype:
+    // no dtype match (nor a broadcastable value shape) is asked for then.
+    let cast;
+    let mut values = values;
+    let masks = indices.iter().flatten().count() == 1
+        && indices
+            .iter()
+            .flatten()
+            .all(|i| matches!(i.dtype(), DType::Bool | DType::U8));
+    if masks && !accumulate && values.numel() == 1 {
+        let one = movement::reshape(&values.detach(), &[])?;
+        crate::ops::cast::scalar_of(&one)?.check_converts(x.dtype())?;
+        cast = crate::ops::cast::to_dtype(&one, x.dtype())?;
+        values = &cast;
+    }
     ensure!(
         x.dtype() == values.dtype(),
         runtime,
@@ -524,7 +543,8 @@ pub fn take(x: &Tensor, index: &Tensor) -> Result<Tensor> {
     Ok(out)
 }
 
-fn put_impl(x: &Tensor, index: &Tensor, source: &Tensor, accumulate: bool) -> Result<()> {
+/// put_'s argument checks, which PyTorch makes before its overlap checks.
+fn put_checks(x: &Tensor, index: &Tensor, source: &Tensor) -> Result<Tensor> {
     let idx = flat_index(index, "put_")?;
     ensure!(
         source.numel() == idx.numel(),
@@ -540,12 +560,17 @@ fn put_impl(x: &Tensor, index: &Tensor, source: &Tensor, accumulate: bool) -> Re
         x.dtype().scalar_name(),
         source.dtype().scalar_name()
     );
-    let n = x.numel();
     ensure!(
-        n > 0 || idx.numel() == 0,
+        x.numel() > 0 || idx.numel() == 0,
         index,
         "cannot do a non-empty put into an empty tensor."
     );
+    Ok(idx)
+}
+
+fn put_impl(x: &Tensor, index: &Tensor, source: &Tensor, accumulate: bool) -> Result<()> {
+    let idx = put_checks(x, index, source)?;
+    let n = x.numel();
     if idx.numel() == 0 {
         return Ok(());
     }
@@ -605,6 +630,11 @@ pub fn put(x: &Tensor, index: &Tensor, source: &Tensor, accumulate: bool) -> Res
 
 /// `x.put_(index, source, accumulate=False)`.
 pub fn put_(x: &Tensor, index: &Tensor, source: &Tensor, accumulate: bool) -> Result<()> {
+    // PyTorch checks the arguments before the overlaps (but after its autograd checks,
+    // which a tensor requiring grad leaves to `write_in_place`).
+    if !x.requires_grad() {
+        put_checks(x, index, source)?;
+    }
     write_in_place(
         x,
         &[source],

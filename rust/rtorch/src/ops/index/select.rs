@@ -85,6 +85,29 @@ pub fn index_select(x: &Tensor, dim: i64, index: &Tensor) -> Result<Tensor> {
         runtime,
         "index_select(): self indexing axis dim should be positive"
     );
+    // NOTE [ index_select's bound errors ]: PyTorch's CPU kernel has paths with two
+    // messages: dim 1 of a matrix (or more) and an empty matrix (or more) report a
+    // RuntimeError naming the first bad index (the empty one checks its indices though
+    // nothing is read); every other input and dim an IndexError.
+    let size = if x.ndim() == 0 { 1 } else { x.shape()[d] };
+    let bound_error = move |i: i64| {
+        if x.ndim() > 1 && (d == 1 || x.numel() == 0) {
+            Error::runtime(format!(
+                "INDICES element is out of DATA bounds, id={i} axis_dim={size}"
+            ))
+        } else {
+            Error::index("index out of range in self")
+        }
+    };
+    if x.ndim() > 1 && x.numel() == 0 {
+        if let Some(&i) = idx
+            .to_vec::<i64>()?
+            .iter()
+            .find(|&&i| i < 0 || i >= size as i64)
+        {
+            return Err(bound_error(i));
+        }
+    }
     let x1 = at_least_1d(x)?;
     let mut shape = x1.dims();
     shape[d] = idx.numel();
@@ -92,9 +115,7 @@ pub fn index_select(x: &Tensor, dim: i64, index: &Tensor) -> Result<Tensor> {
     if out.numel() > 0 {
         let src = restride(&x1, &shape, &[d]);
         let i = along(&idx, &shape, d);
-        super::gather_checked(&out, &src, &i, dim_of(&x1, d), |_| {
-            Error::index("index out of range in self")
-        })?;
+        super::gather_checked(&out, &src, &i, dim_of(&x1, d), bound_error)?;
     }
     let out = if x.ndim() == 0 {
         movement::reshape(&out, &[])?.contiguous()?
@@ -459,6 +480,7 @@ pub fn index_fill(x: &Tensor, dim: i64, index: &Tensor, value: &Tensor) -> Resul
     index_fill_impl(&out, dim, index, value)?;
     let number = value.is_wrapped_number();
     let inputs: Vec<&Tensor> = if number { vec![x] } else { vec![x, value] };
+    crate::autograd::check_output_differentiable(out.dtype(), &inputs)?;
     if needs_grad(&inputs) {
         let idx = fill_index(index)?;
         let d = crate::layout::wrap_dim(dim, x.ndim())?;

@@ -36,10 +36,10 @@ fn check_dtypes(op: &str, a: &Tensor, b: &Tensor) -> Result<()> {
     );
     if a.dtype() == DType::Bool && a.numel() > 0 && b.numel() > 0 {
         return Err(crate::ops::unsupported(
-            if op == "dot" {
-                "dot"
-            } else {
-                "addmm_impl_cpu_"
+            // PyTorch's dot and bmm name themselves; mm and the rest name addmm's kernel.
+            match op {
+                "dot" | "bmm" => op,
+                _ => "addmm_impl_cpu_",
             },
             DType::Bool,
         ));

@@ -207,7 +207,16 @@ pub fn cdist_with_mode(x1: &Tensor, x2: &Tensor, p: f64, mode: CdistMode) -> Res
             let n = diff.ndim();
             return diff.new_zeros(&diff.shape()[..n - 1], diff.dtype());
         }
-        reduce::vector_norm(&diff, p, Some(&[-1]), false)
+        let dist = reduce::vector_norm(&diff, p, Some(&[-1]), false)?;
+        if p == 0.0 {
+            // PyTorch's p = 0 kernel adds min(ceil(|d|), 1) per component, where a NaN
+            // propagates (a count of nonzeros would take NaN as one): add 0, or NaN for a
+            // row with a NaN component.
+            let zero = diff.new_zeros(&[], diff.dtype())?;
+            let nans = pointwise::where_(&unary::isnan(&diff)?, &diff, &zero)?;
+            return binary::add(&dist, &reduce::sum(&nans, Some(&[-1]), false, None)?);
+        }
+        Ok(dist)
     })?;
     if needs_grad(&[x1, x2]) {
         let (k1, k2) = (SavedTensor::input(x1)?, SavedTensor::input(x2)?);
@@ -330,15 +339,18 @@ fn norm_grad(diff: &Tensor, dist: &Tensor, p: f64) -> Result<Tensor> {
     let dist = unsqueeze(dist, -1)?;
     let dist_zero = binary::eq(&dist, &zero)?;
     if p == 0.0 {
-        return binary::mul(diff, &zero);
+        // Zero everywhere, NaN components too (PyTorch returns zeros for p = 0).
+        return diff.new_zeros(diff.shape(), diff.dtype());
     }
+    // PyTorch's sign in this backward is built of ceil/floor and clamps, which keep a NaN.
+    let nan_sign = || pointwise::where_(&unary::isnan(diff)?, diff, &unary::sign(diff)?);
     if p == 1.0 {
-        return unary::sign(diff);
+        return nan_sign();
     }
     if p.is_infinite() {
         let at_max = binary::eq(&unary::abs(diff)?, &dist)?;
         return binary::mul(
-            &unary::sign(diff)?,
+            &nan_sign()?,
             &crate::ops::cast::to_dtype(&at_max, diff.dtype())?,
         );
     }

@@ -187,23 +187,19 @@ fn histogram_values(
     density: bool,
 ) -> Result<(Tensor, Tensor)> {
     let dt = x.dtype();
-    if !dt.is_floating_point() {
-        return Err(crate::ops::unsupported("histogramdd", dt));
-    }
+    // NOTE [ Histogram check order ]: given edges, PyTorch checks them (dtype, dims,
+    // count), then the weight, then the bin count; given a count, the count, the range,
+    // the data's range (no kernel "histogramdd" for an integer or bool input), the edges'
+    // linspace (none for bool), then the weight. An integer or bool input that passes all
+    // of it finds no "histogram_cpu" kernel.
+    let float = dt.is_floating_point();
     // NOTE [ Half histograms ]: PyTorch counts float16/bfloat16 input given its bins
     // (edges, or a count with a range) in the half type itself, but cannot find the
     // data's range in it; the kernel rounds each step to the half type as PyTorch does.
     let half = matches!(dt, DType::F16 | DType::BF16);
     let n = x.numel();
-    if let Some(w) = weight {
-        ensure!(
-            w.numel() == n,
-            runtime,
-            "torch.histogramdd: if weight tensor is provided it should have the same shape as \
-             the input tensor excluding its innermost dimension, but got input with shape \
-             [{n}, 1] and weight with shape [{}]",
-            w.numel()
-        );
+    let check_weight = || -> Result<()> {
+        let Some(w) = weight else { return Ok(()) };
         ensure!(
             w.dtype() == dt,
             runtime,
@@ -212,21 +208,22 @@ fn histogram_values(
             dt.cpp_name(),
             w.dtype().cpp_name()
         );
-    }
+        ensure!(
+            w.numel() == n,
+            runtime,
+            "torch.histogramdd: if weight tensor is provided it should have the same shape as \
+             the input tensor excluding its innermost dimension, but got input with shape \
+             [{n}, 1] and weight with shape [{}]",
+            w.numel()
+        );
+        Ok(())
+    };
     let xs = movement::contiguous(&x.detach())?;
     let w = weight
         .map(|w| movement::contiguous(&w.detach()))
         .transpose()?;
     let (hist, edges) = match bins {
         HistBins::Edges(e) => {
-            ensure!(
-                e.ndim() == 1,
-                runtime,
-                "torch.histogramdd: bins tensor should have one dimension, but got {} \
-                 dimensions in the bins tensor for dimension 0",
-                e.ndim()
-            );
-            check_bins(e.numel() as i64 - 1)?;
             ensure!(
                 e.dtype() == dt,
                 runtime,
@@ -235,6 +232,24 @@ fn histogram_values(
                 dt.cpp_name(),
                 e.dtype().cpp_name()
             );
+            ensure!(
+                e.ndim() == 1,
+                runtime,
+                "torch.histogramdd: bins tensor should have one dimension, but got {} \
+                 dimensions in the bins tensor for dimension 0",
+                e.ndim()
+            );
+            ensure!(
+                e.numel() > 0,
+                runtime,
+                "torch.histogramdd: bins tensor should have at least 1 element, but got 0 \
+                 elements in the bins tensor for dimension 0"
+            );
+            check_weight()?;
+            check_bins(e.numel() as i64 - 1)?;
+            if !float {
+                return Err(crate::ops::unsupported("histogram_cpu", dt));
+            }
             let edges = movement::contiguous(&e.detach())?;
             let hist = x.new_empty(&[e.numel() - 1], dt)?;
             let k = HistogramKernel::Edges {
@@ -258,8 +273,10 @@ fn histogram_values(
                     );
                     (lo, hi)
                 }
+                None if !float || (half && n > 0) => {
+                    return Err(crate::ops::unsupported("histogramdd", dt))
+                }
                 None if n == 0 => (0.0, 1.0),
-                None if half => return Err(crate::ops::unsupported("histogramdd", dt)),
                 None => data_range(&xs)?,
             };
             ensure!(
@@ -273,6 +290,10 @@ fn histogram_values(
                 (lo, hi) = (lo - 0.5, hi + 0.5);
             }
             let edges = factory::linspace(lo, hi, b + 1, dt, x.device())?;
+            check_weight()?;
+            if !float {
+                return Err(crate::ops::unsupported("histogram_cpu", dt));
+            }
             let hist = x.new_empty(&[b as usize], dt)?;
             let k = HistogramKernel::Uniform {
                 lo,

@@ -182,7 +182,11 @@ pub fn kthvalue(x: &Tensor, k: i64, dim: i64, keepdim: bool) -> Result<(Tensor, 
         runtime,
         "kthvalue(): selected number k out of range for dimension {d}"
     );
-    no_bool(x, "kthvalue_cpu")?;
+    // A 0-dim input never reaches PyTorch's kernel (its kthvalue is itself), so a 0-dim
+    // bool computes.
+    if x.ndim() > 0 {
+        no_bool(x, "kthvalue_cpu")?;
+    }
     let kern = SortKernel::Kth { k: k as usize - 1 };
     reduced("KthvalueBackward0", x, dim, d, keepdim, kern)
 }
@@ -254,13 +258,17 @@ pub fn nanmedian_all(x: &Tensor) -> Result<Tensor> {
 /// The global (nan)median, a 0-dim tensor (NaN for an empty input). Its gradient is
 /// shared evenly by every element equal to the result, as in PyTorch.
 fn median_global(x: &Tensor, ignore_nan: bool) -> Result<Tensor> {
-    no_bool(x, "median_cpu")?;
+    // An empty input never reaches PyTorch's kernel: a bool one is NaN cast, True.
+    if x.numel() > 0 {
+        no_bool(x, "median_cpu")?;
+    }
     let flat = movement::reshape(&x.detach(), &[-1])?;
     let v = if flat.numel() == 0 {
         // PyTorch fills NaN converted by C++: INT_MIN for int32/int64, 0 for narrower ints.
         let fill = match x.dtype() {
             DType::I64 => crate::Scalar::Int(i64::MIN),
             DType::I32 => crate::Scalar::Int(i32::MIN as i64),
+            DType::Bool => crate::Scalar::Bool(true),
             dt if dt.is_floating_point() => crate::Scalar::Float(f64::NAN),
             _ => crate::Scalar::Int(0),
         };

@@ -80,7 +80,9 @@ pub fn repeat(x: &Tensor, repeats: &[i64]) -> Result<Tensor> {
         || {
             let v = reshape(x, &ints(&ones))?;
             let c = clone_contiguous(&expand(&v, &full)?)?;
-            reshape(&c, &target)
+            // A fresh tensor, not a view of the temporary (an in-place op on it would
+            // otherwise take it for a view of a leaf).
+            Ok(reshape(&c, &target)?.data_alias())
         },
         move |_, g| {
             let g = reshape(&g[0], &ints(&full_b))?;
@@ -137,7 +139,13 @@ pub fn roll(x: &Tensor, shifts: &[i64], dims: &[i64]) -> Result<Tensor> {
             dims[0]
         );
     }
-    let wrapped = wrap_dims_dup(dims, x.ndim())?;
+    // NOTE: PyTorch rolls dim by dim and returns a copy of an empty tensor before
+    // looking a dim up, so an empty input takes any dims (out of range or repeated).
+    let wrapped = if x.numel() == 0 {
+        Vec::new()
+    } else {
+        wrap_dims_dup(dims, x.ndim())?
+    };
     let (sh, ds) = (shifts.to_vec(), dims.to_vec());
     let (out, node) = fused(
         "RollBackward0",
