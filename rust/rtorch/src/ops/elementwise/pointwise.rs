@@ -662,9 +662,9 @@ fn addc_into(
     out: &Tensor,
 ) -> Result<()> {
     let ops = [
-        operand(x, rt, &shape, op)?,
-        operand(t1, rt, &shape, op)?,
-        operand(t2, rt, &shape, op)?,
+        operand(x, rt, shape, op)?,
+        operand(t1, rt, shape, op)?,
+        operand(t2, rt, shape, op)?,
     ];
     let value = crate::ops::cast::scalar_of(value)?;
     let k = match divide {
