@@ -34,7 +34,6 @@ CHECK_ORDER = "check order: rtorch rejects the dtype before torch's shape/broadc
 CHECK_ORDER_ARGS = "bad argument: a different check fires first (exception class differs)"
 STRIDES = "result strides differ: torch keeps the input's memory layout (transposed/permuted inputs, *_like factories, nonzero's column-major result)"
 INPLACE_HISTORY = "in-place op on a tensor with history: rtorch's result loses requires_grad/grad_fn"
-RANDOM_STREAM = "random stream differs from torch's (half dtypes, bernoulli, wide randint ranges)"
 RANGES = "arange/linspace/logspace: length, integer-dtype rounding or dtype checks differ"
 EMPTY_DIMS = "all/any(dim=()): torch reduces nothing (elementwise), rtorch reduces every dim"
 
@@ -195,7 +194,6 @@ KNOWN_OPEN = {
     ("baddbmm", "rtorch_raises"): "rtorch RuntimeError: Input dtypes must be the same, got: input c10::BFloat16, batch1: c10::BFloat16, batch2: d",
     ("baddbmm(bad-arg)", "exc_class"): CHECK_ORDER_ARGS,
     ("baddbmm_", "exc_class"): CHECK_ORDER,
-    ("bernoulli", "value"): RANDOM_STREAM,
     ("bitwise_and", "exc_class"): CHECK_ORDER,
     ("bitwise_and_", "exc_class"): CHECK_ORDER,
     ("bitwise_left_shift", "exc_class"): CHECK_ORDER,
@@ -290,17 +288,12 @@ KNOWN_OPEN = {
     ("pow_", "exc_class"): OVERLAP_SELF,
     ("pow_", "rtorch_raises"): "pow on bool tensors: rtorch raises NotImplementedError, torch computes",
     ("rand", "torch_raises"): NO_SIZE,
-    ("rand", "value"): RANDOM_STREAM,
     ("rand_like", "exc_class"): RANDOM_DTYPE_EXC,
     ("rand_like", "stride"): STRIDES,
-    ("rand_like", "value"): RANDOM_STREAM,
     ("randint", "torch_raises"): RANDOM_BOUNDS,
-    ("randint", "value"): RANDOM_STREAM,
     ("randn", "torch_raises"): "randn(dtype=..., generator=...) without a size: torch TypeError, rtorch returns a 0-dim tensor",
-    ("randn", "value"): RANDOM_STREAM,
     ("randn_like", "exc_class"): RANDOM_DTYPE_EXC,
     ("randn_like", "stride"): STRIDES,
-    ("randn_like", "value"): RANDOM_STREAM,
     ("reciprocal_", "rtorch_raises"): OVERLAP_SELF,
     ("reshape", "torch_raises"): NO_SIZE,
     ("round(bad-arg)", "torch_raises"): "round(decimals=None): torch TypeError, rtorch accepts",
