@@ -6,59 +6,15 @@ index bounds and check orders, argument types. Each case runs the reproducer thr
 rtorch and torch and compares values, dtypes, shapes, strides, autograd metadata and
 exception classes (and messages where torch's are stable)."""
 
-import warnings
-
-import numpy as np
 import pytest
 from conftest import LIB as rtorch
 from conftest import TORCH as torch
-from conftest import dtype_name, exc_type, is_tensor, to_numpy
+from parity import same
 
 pytestmark = [
     pytest.mark.skipif(rtorch is None, reason="rtorch is not importable"),
     pytest.mark.skipif(torch is None, reason="torch (the oracle) is not installed"),
 ]
-
-
-def outcome(fn, lib):
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return fn(lib)
-    except Exception as e:  # noqa: BLE001 - class and message are what is compared
-        return ("raise", exc_type(e), str(e).split("\n")[0])
-
-
-def check(got, want, message=True):
-    if isinstance(want, tuple) and want and want[0] == "raise":
-        assert isinstance(got, tuple) and got[:1] == ("raise",), f"torch raised {want}, got {got}"
-        assert got[1] is want[1], f"torch raised {want}, rtorch {got}"
-        if message:
-            assert got[2] == want[2]
-        return
-    if isinstance(want, tuple):
-        assert isinstance(got, tuple) and len(got) == len(want), f"{got!r} vs {want!r}"
-        for g, w in zip(got, want):
-            check(g, w, message)
-        return
-    if not is_tensor(want):
-        assert got == want
-        return
-    assert is_tensor(got), f"expected a tensor, got {got!r}"
-    assert dtype_name(got.dtype) == dtype_name(want.dtype)
-    assert tuple(got.shape) == tuple(want.shape)
-    if want.numel() > 1:
-        assert got.stride() == want.stride()
-    assert got.requires_grad == want.requires_grad
-    gn = got.grad_fn.name() if got.grad_fn is not None else None
-    wn = want.grad_fn.name() if want.grad_fn is not None else None
-    assert gn == wn
-    g, w = to_numpy(got.detach().float()), to_numpy(want.detach().float())
-    np.testing.assert_array_equal(g, w)
-
-
-def same(fn, **kw):
-    check(outcome(fn, rtorch), outcome(fn, torch), **kw)
 
 
 def _t(L, v, dtype="float32", **kw):
