@@ -138,8 +138,9 @@ struct Plan {
     dim: IndexDim,
     /// The first indexed dim (for errors).
     first: usize,
-    /// Each index's strides as torch's index iterator sees them, for the result's layout.
-    index_strides: Vec<Strides>,
+    /// Where the broadcast index dims start in `shape`, and their sizes.
+    bstart: usize,
+    b: Dims,
 }
 
 fn plan(x: &Tensor, idx: &[Option<Tensor>]) -> Result<Plan> {
@@ -227,13 +228,6 @@ fn plan(x: &Tensor, idx: &[Option<Tensor>]) -> Result<Plan> {
             },
         )
     };
-    let index_strides = adv
-        .iter()
-        .map(|&d| {
-            let t = idx[d].as_ref().unwrap();
-            Ok(iterator_strides(&shape, bstart, &broadcast_strides(t, &b)))
-        })
-        .collect::<Result<_>>()?;
     let mut istr: Strides = smallvec::smallvec![0; shape.len()];
     istr[bstart..bstart + b.len()].copy_from_slice(flat.strides());
     let idx_view = flat.view_with(Layout {
@@ -247,7 +241,8 @@ fn plan(x: &Tensor, idx: &[Option<Tensor>]) -> Result<Plan> {
         idx: idx_view,
         dim,
         first: adv[0],
-        index_strides,
+        bstart,
+        b,
     })
 }
 
@@ -295,8 +290,14 @@ pub fn index(x: &Tensor, indices: &[Option<Tensor>]) -> Result<Tensor> {
     let p = plan(x, &idx)?;
     // The result keeps the input's memory order, as torch's TensorIterator lays it out
     // from the restrided input and the index (`x.mT[[0, 1]]` is column-major too).
+    // Each index's strides as torch's index iterator sees them.
+    let index_strides: Vec<Strides> = idx
+        .iter()
+        .flatten()
+        .map(|t| iterator_strides(&p.shape, p.bstart, &broadcast_strides(t, &p.b)))
+        .collect();
     let mut inputs: Vec<&[isize]> = vec![p.data.strides()];
-    inputs.extend(p.index_strides.iter().map(|s| s.as_slice()));
+    inputs.extend(index_strides.iter().map(|s| s.as_slice()));
     let out = x.new_elementwise(&p.shape, x.dtype(), &inputs)?;
     if out.numel() > 0 {
         let (first, size) = (p.first, x.shape()[p.first]);
